@@ -1,0 +1,64 @@
+# CivicDesk: `make run` serves the demo city; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+CITY_PACK ?= civicdesk.cities.riverbend.Riverbend
+export CITY_PACK
+export PORT
+
+.PHONY: run dev test setup assets lock bench clean messages
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.lock pyproject.toml
+	$(BIN)/pip install -q --require-hashes -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e . || $(BIN)/pip install -q --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
+	$(BIN)/pip install -q --require-hashes -r requirements-test.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+setup: $(VENV)/.installed assets
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+## Serve the portal and the task worker on http://127.0.0.1:$(PORT) with the demo city loaded.
+run: setup
+	$(BIN)/python manage.py load_demo_city --if-empty
+	exec $(BIN)/python manage.py serve --port $(PORT)
+
+## Django's development server with auto-reload (no task worker: run `manage.py db_worker` beside it).
+dev: setup
+	$(BIN)/python manage.py load_demo_city --if-empty
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole test suite (SQLite unless DATABASE_URL says otherwise).
+test: $(VENV)/.test-installed assets
+	TESTING=true $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.test-installed assets
+	$(BIN)/python bench/intake.py
+
+## Re-resolve the pinned dependency locks after editing pyproject.toml.
+lock:
+	$(BIN)/pip install -q uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 -o requirements.lock -q
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements-test.lock -q
+
+messages:
+	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs -l es --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

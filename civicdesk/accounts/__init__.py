@@ -1,0 +1,1 @@
+"""Residents and staff: one user model, signed in by email."""

@@ -1,0 +1,65 @@
+"""Sign-up and sign-in forms for residents."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+
+
+class SignUpForm(forms.ModelForm):
+    password = forms.CharField(label=_("Password"), strip=False,
+                               widget=forms.PasswordInput(attrs={"class": "usa-input", "autocomplete": "new-password"}),
+                               help_text=_("At least 10 characters; not a common password."))
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email", "phone", "language"]
+        widgets = {
+            "first_name": forms.TextInput(attrs={"class": "usa-input", "autocomplete": "given-name"}),
+            "last_name": forms.TextInput(attrs={"class": "usa-input", "autocomplete": "family-name"}),
+            "email": forms.EmailInput(attrs={"class": "usa-input", "autocomplete": "email"}),
+            "phone": forms.TextInput(attrs={"class": "usa-input", "autocomplete": "tel", "type": "tel"}),
+            "language": forms.Select(attrs={"class": "usa-select"}),
+        }
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this email already exists. Sign in instead, or reset "
+                                          "your password."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password:
+            candidate = User(email=data.get("email", ""), first_name=data.get("first_name", ""),
+                             last_name=data.get("last_name", ""))
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=False)
+        user.set_password(self.cleaned_data["password"])
+        if commit:
+            user.save()
+        return user
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    username = forms.EmailField(label=_("Email"), widget=forms.EmailInput(
+        attrs={"class": "usa-input", "autocomplete": "email", "autofocus": True}))
+    password = forms.CharField(label=_("Password"), strip=False, widget=forms.PasswordInput(
+        attrs={"class": "usa-input", "autocomplete": "current-password"}))
+
+    error_messages = {
+        "invalid_login": _("That email and password do not match an account. Check them and try again."),
+        "inactive": _("This account is not active."),
+    }

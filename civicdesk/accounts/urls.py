@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("signup/", views.signup, name="signup"),
+    path("verify/<str:token>/", views.verify, name="verify"),
+    path("verify-again/", views.resend_verification, name="resend_verification"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("requests/", views.my_requests, name="my_requests"),
+]

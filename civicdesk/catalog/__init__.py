@@ -1,0 +1,1 @@
+"""The service catalogue: service types, their questions, statuses and routing rules."""

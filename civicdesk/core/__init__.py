@@ -1,0 +1,1 @@
+"""Site-wide pages and plumbing: home, health check, language switch, template helpers."""

@@ -1,0 +1,68 @@
+"""`manage.py serve`: gunicorn (one worker per core, whitenoise static files) plus the task worker.
+
+Both run as child processes; Ctrl-C or SIGTERM stops both cleanly, and if
+either dies the other is stopped too so a supervisor can restart the pair.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve CivicDesk with gunicorn and run the background task worker beside it."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
+        parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+
+    def handle(self, *args, host, port, workers, no_worker, **options):
+        python = sys.executable
+        gunicorn = [
+            python, "-m", "gunicorn", "civicdesk.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--no-control-socket",
+            "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
+        ]
+        children = [subprocess.Popen(gunicorn)]
+        if not no_worker:
+            children.append(subprocess.Popen([python, "-m", "django", "db_worker", "--no-reload", "-v", "1",
+                                              "--settings", os.environ.get("DJANGO_SETTINGS_MODULE",
+                                                                           "civicdesk.settings")]))
+        self.stdout.write(self.style.SUCCESS(f"CivicDesk is running on http://{host}:{port}/  (Ctrl-C to stop)"))
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        exit_code = 0
+        while not stopping:
+            for child in children:
+                code = child.poll()
+                if code is not None:
+                    self.stderr.write(f"{child.args[2]} exited with {code}; stopping everything.")
+                    exit_code = code or 1
+                    stopping = True
+            time.sleep(0.3)
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 25
+        for child in children:
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+        self.stdout.write("CivicDesk stopped.")
+        if exit_code:
+            sys.exit(exit_code)

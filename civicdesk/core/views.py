@@ -1,0 +1,32 @@
+"""Home page and health check."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+
+from civicdesk.catalog.models import ServiceType
+from civicdesk.servicerequests.models import ServiceRequest
+
+
+def home(request):
+    popular = ServiceType.objects.public().select_related("group").order_by("group__order", "order")[:8]
+    recent = (
+        ServiceRequest.objects.public()
+        .select_related("service_type", "status")
+        .only("public_id", "address", "requested_at", "service_type__name", "service_type__code",
+              "status__name", "status__kind", "is_open", "service_type__is_private")
+        .order_by("-requested_at")[:8]
+    )
+    return render(request, "core/home.html", {"popular": popular, "recent": recent})
+
+
+def healthz(request):
+    """200 when the app can reach its database; for load balancers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any database failure means unhealthy
+        return JsonResponse({"status": "error", "error": type(exc).__name__}, status=503)
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,136 @@
+"""Forms of the resident web report flow."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.catalog.models import ServiceAttribute, ServiceType
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked later by lib.media."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={
+            "accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,video/mp4,video/webm",
+            "class": "usa-file-input",
+        }))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if not data:
+            return []
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+class LocationForm(forms.Form):
+    """Where the problem is: a pin (lat/long set by the map) or a typed address."""
+
+    lat = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-90, max_value=90)
+    long = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
+    address = forms.CharField(
+        label=_("Street address"), required=False, max_length=255,
+        help_text=_("For example 120 Main Street. Or drop a pin on the map."),
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "street-address"}),
+    )
+    address_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    def clean(self):
+        data = super().clean()
+        has_pin = data.get("lat") is not None and data.get("long") is not None
+        if not has_pin and not data.get("address") and not data.get("address_id"):
+            raise forms.ValidationError(_("Tell us where the problem is: type an address or drop a pin on the map."))
+        return data
+
+
+def _attribute_field(attribute: ServiceAttribute) -> forms.Field:
+    common = {"label": attribute.description, "required": attribute.required,
+              "help_text": attribute.datatype_description}
+    kind = attribute.datatype
+    choices = [(v.key, v.name) for v in attribute.values.all()]
+    if kind == ServiceAttribute.Datatype.SINGLE:
+        return forms.ChoiceField(choices=[("", _("Choose one"))] + choices,
+                                 widget=forms.Select(attrs={"class": "usa-select"}), **common)
+    if kind == ServiceAttribute.Datatype.MULTI:
+        return forms.MultipleChoiceField(choices=choices, widget=forms.CheckboxSelectMultiple, **common)
+    if kind == ServiceAttribute.Datatype.NUMBER:
+        return forms.DecimalField(widget=forms.NumberInput(attrs={"class": "usa-input"}), **common)
+    if kind == ServiceAttribute.Datatype.DATETIME:
+        return forms.DateTimeField(widget=forms.DateTimeInput(attrs={"class": "usa-input", "type": "datetime-local"}),
+                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"], **common)
+    if kind == ServiceAttribute.Datatype.TEXT:
+        return forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}),
+                               **common)
+    return forms.CharField(max_length=255, widget=forms.TextInput(attrs={"class": "usa-input"}), **common)
+
+
+class ReportForm(LocationForm):
+    """The details of a report: description, the category's questions, photos and contact details."""
+
+    description = forms.CharField(
+        label=_("Describe the problem"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 4}),
+        help_text=_("What is wrong, and anything that helps the crew find it."),
+    )
+    media = MultipleFileField(
+        label=_("Photos or a video (optional)"), required=False,
+        help_text=_("Up to 5 photos (JPEG, PNG, WebP or HEIC) or one short MP4 or WebM video."),
+    )
+    name = forms.CharField(label=_("Your name"), required=False, max_length=120,
+                           widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "name"}))
+    email = forms.EmailField(label=_("Email"), required=False, max_length=254,
+                             widget=forms.EmailInput(attrs={"class": "usa-input", "autocomplete": "email"}),
+                             help_text=_("We send your tracking number and updates here."))
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32,
+                            widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "tel",
+                                                          "type": "tel"}))
+    not_emergency = forms.BooleanField(
+        label=_("I confirm this is not an emergency: no one is in danger."), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
+
+    def __init__(self, *args, service_type: ServiceType, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service_type = service_type
+        self.attribute_names = []
+        for attribute in service_type.attributes.filter(variable=True).prefetch_related("values"):
+            name = f"attribute_{attribute.code}"
+            self.fields[name] = _attribute_field(attribute)
+            self.attribute_names.append(name)
+        self.fields["name"].required = service_type.requires_name
+        self.fields["email"].required = service_type.requires_email
+        self.fields["phone"].required = service_type.requires_phone
+
+    def attribute_fields(self):
+        return [self[name] for name in self.attribute_names]
+
+    def attribute_answers(self) -> dict:
+        """Answers keyed by attribute code, as strings (lists for multi-choice), for submit_request."""
+        answers = {}
+        for name in self.attribute_names:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            answers[name.removeprefix("attribute_")] = value if isinstance(value, list) else str(value)
+        return answers
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show errors from submit_request() next to the field they are about."""
+        field_map = {"location": None, "email": "email", "phone": "phone", "name": "name",
+                     "description": "description", "media": "media", "service_code": None}
+        for key, messages in errors.items():
+            if key.startswith("attribute[") and key.endswith("]"):
+                field = "attribute_" + key[len("attribute["):-1]
+                field = field if field in self.fields else None
+            else:
+                field = field_map.get(key)
+            for message in messages:
+                self.add_error(field, message)

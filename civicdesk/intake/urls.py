@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "intake"
+urlpatterns = [
+    path("", views.start, name="start"),
+    path("<str:code>/", views.where, name="where"),
+    path("<str:code>/details/", views.details, name="details"),
+]

@@ -1,0 +1,120 @@
+"""The resident web report flow: category, location (with "already reported?"), details."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from civicdesk.catalog.models import ServiceGroup, ServiceType
+from civicdesk.jurisdictions.models import District, Jurisdiction
+from civicdesk.servicerequests import services
+from civicdesk.servicerequests.models import Channel
+from civicdesk.triage.services import duplicate_candidates
+
+from .forms import LocationForm, ReportForm
+
+
+def _get_service_type(code: str) -> ServiceType:
+    service_type = ServiceType.objects.public().filter(code=code).first()
+    if service_type is None:
+        raise Http404(_("There is no such kind of problem to report."))
+    return service_type
+
+
+def _search(queryset, query: str):
+    words = query.split()
+    for word in words:
+        condition = Q()
+        for field in ("name", "description", "keywords"):
+            for lang in ("en", "es"):
+                condition |= Q(**{f"{field}_{lang}__icontains": word})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def start(request):
+    """Step 1: pick a category, grouped, searchable (server-side, so it works without JavaScript)."""
+    query = request.GET.get("q", "").strip()[:100]
+    types = ServiceType.objects.public().select_related("group").order_by("group__order", "order", "name")
+    if query:
+        types = _search(types, query)
+    groups: dict[ServiceGroup | None, list[ServiceType]] = {}
+    for service_type in types:
+        groups.setdefault(service_type.group, []).append(service_type)
+    return render(request, "intake/start.html", {"groups": list(groups.items()), "query": query,
+                                                 "count": sum(len(v) for v in groups.values())})
+
+
+def _map_areas() -> list[dict]:
+    """Jurisdiction and district outlines for the location map (public information)."""
+    areas = [{"name": j.name, "kind": "jurisdiction", "geojson": j.boundary}
+             for j in Jurisdiction.objects.filter(is_active=True).only("name", "boundary")]
+    areas += [{"name": d.name, "kind": "district", "geojson": d.boundary}
+              for d in District.objects.only("name", "boundary")]
+    return areas
+
+
+def where(request, code: str):
+    """Step 2: where is it? A pin or an address; offers open reports of the same problem nearby."""
+    service_type = _get_service_type(code)
+    form = LocationForm(request.GET if request.GET else None)
+    context = {"service_type": service_type, "form": form, "areas": _map_areas()}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            location = services.resolve_location(lat=data.get("lat"), long=data.get("long"),
+                                                 address=data.get("address", ""),
+                                                 address_id=data.get("address_id", ""))
+        except services.RequestRejected as exc:
+            for message in exc.errors.get("location", [str(exc)]):
+                form.add_error(None, message)
+        else:
+            params = urlencode({"lat": f"{location.lat:.6f}", "long": f"{location.long:.6f}",
+                                "address": location.address, "address_id": location.address_id})
+            details_url = reverse("intake:details", args=[service_type.code]) + "?" + params
+            nearby = duplicate_candidates(service_type=service_type, lat=location.lat, long=location.long)
+            if not nearby or request.GET.get("skip_nearby"):
+                return redirect(details_url)
+            context.update({"nearby": nearby, "details_url": details_url, "location": location})
+    return render(request, "intake/where.html", context)
+
+
+def details(request, code: str):
+    """Step 3: description, questions, photos and contact details; submits the request."""
+    service_type = _get_service_type(code)
+    initial = {key: request.GET.get(key, "") for key in ("lat", "long", "address", "address_id")}
+    if request.user.is_authenticated:
+        initial.update(name=request.user.get_full_name(), email=request.user.email, phone=request.user.phone)
+    form = ReportForm(request.POST or None, request.FILES or None, service_type=service_type, initial=initial)
+    emergency = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            service_request = services.submit_request(
+                service_type=service_type, channel=Channel.WEB, lat=data.get("lat"), long=data.get("long"),
+                address=data.get("address", ""), address_id=data.get("address_id", ""),
+                description=data.get("description", ""), attributes=form.attribute_answers(),
+                reporter=request.user, contact_name=data.get("name", ""), contact_email=data.get("email", ""),
+                contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
+                uploads=data.get("media") or [], not_emergency=data.get("not_emergency", False),
+                actor=request.user,
+            )
+        except services.EmergencyReported as exc:
+            emergency = exc
+        except services.RequestRejected as exc:
+            form.add_service_errors(exc.errors)
+        else:
+            request.session["just_submitted"] = service_request.public_id
+            return redirect(service_request.get_absolute_url())
+    location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
+    status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
+    return render(request, "intake/details.html", {
+        "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
+        "had_files": bool(request.FILES),
+    }, status=status)

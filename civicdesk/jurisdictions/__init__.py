@@ -1,0 +1,1 @@
+"""Jurisdictions, their districts and address points, departments, teams and staff."""

@@ -1,0 +1,107 @@
+"""Where is this? Point to jurisdiction and district, addresses to points, and routing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from threading import Lock
+
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+
+from civicdesk.lib import geo
+from civicdesk.lib.text import house_number, normalize_address
+
+from .models import AddressPoint, District, Jurisdiction
+
+_cache: dict[str, tuple[tuple, geo.AreaIndex]] = {}
+_cache_lock = Lock()
+
+
+def _index(name: str, version: tuple, build) -> geo.AreaIndex:
+    """A per-process AreaIndex, rebuilt when `version` (row count, last change) moves."""
+    with _cache_lock:
+        cached = _cache.get(name)
+        if cached and cached[0] == version:
+            return cached[1]
+    index = build()
+    with _cache_lock:
+        _cache[name] = (version, index)
+    return index
+
+
+def _jurisdiction_index() -> geo.AreaIndex:
+    version = tuple(Jurisdiction.objects.filter(is_active=True).aggregate(n=Count("id"), t=Max("updated_at")).values())
+    return _index("jurisdictions", version, lambda: geo.AreaIndex(
+        Jurisdiction.objects.filter(is_active=True).values_list("id", "boundary")))
+
+
+def _district_index() -> geo.AreaIndex:
+    version = tuple(District.objects.aggregate(n=Count("id"), m=Max("id")).values())
+    return _index("districts", version, lambda: geo.AreaIndex(
+        ((pk, juris), boundary) for pk, juris, boundary in District.objects.values_list("id", "jurisdiction_id", "boundary")))
+
+
+def clear_caches() -> None:
+    """Forget cached boundary indexes (tests, after bulk boundary edits)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+@dataclass
+class Location:
+    jurisdiction: Jurisdiction | None
+    district: District | None
+
+
+def locate(lat: float, long: float) -> Location:
+    """The jurisdiction (smallest boundary holding the point) and its district, or Nones."""
+    hits = _jurisdiction_index().containing(lat, long)
+    if not hits:
+        return Location(None, None)
+    jurisdiction = Jurisdiction.objects.get(pk=hits[0])
+    district_id = next((pk for pk, juris in _district_index().containing(lat, long) if juris == jurisdiction.pk), None)
+    district = District.objects.get(pk=district_id) if district_id else None
+    return Location(jurisdiction, district)
+
+
+@dataclass
+class AddressMatch:
+    address: AddressPoint
+    score: float
+
+
+def match_address(text: str, *, limit: int = 5, min_score: float = 70) -> list[AddressMatch]:
+    """Address points that best match what a resident typed, best first.
+
+    Candidates share the typed house number when one is given (a wrong number
+    is a different place); the street part is matched fuzzily (typos,
+    "Street" vs "St"). Returns [] when nothing scores at least `min_score`.
+    """
+    wanted = normalize_address(text)
+    if not wanted:
+        return []
+    number = house_number(wanted)
+    candidates = AddressPoint.objects.all()
+    if number:
+        candidates = candidates.filter(number__iexact=number)
+    else:
+        first = wanted.split()[0]
+        candidates = candidates.filter(normalized__contains=first)
+    choices = {pk: norm for pk, norm in candidates.values_list("id", "normalized")[:20000]}
+    if not choices:
+        return []
+    results = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=min_score)
+    by_id = AddressPoint.objects.in_bulk([pk for _, _, pk in results])
+    return [AddressMatch(by_id[pk], score) for _, score, pk in results if pk in by_id]
+
+
+def nearest_address(lat: float, long: float, *, within_m: float = 75) -> AddressPoint | None:
+    """The address point closest to the pin, if one lies within `within_m` metres."""
+    min_lat, max_lat, min_long, max_long = geo.bbox(lat, long, within_m)
+    nearby = AddressPoint.objects.filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
+    best, best_dist = None, within_m
+    for point in nearby[:500]:
+        dist = geo.distance_m(lat, long, point.lat, point.long)
+        if dist <= best_dist:
+            best, best_dist = point, dist
+    return best

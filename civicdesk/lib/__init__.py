@@ -1,0 +1,1 @@
+"""Small helpers with no models: environment, geometry, time, ids, media."""

@@ -1,0 +1,1 @@
+"""Service requests: the request itself, its status lifecycle, timeline and attachments."""

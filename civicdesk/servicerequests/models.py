@@ -1,0 +1,220 @@
+"""ServiceRequest and what hangs off it: timeline entries, attachments and supporters."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.audit.models import LoggedModel
+from civicdesk.catalog.models import Priority
+from civicdesk.lib.ids import new_public_id
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("Open311 API")
+    PHONE = "phone", _("Phone")
+    COUNTER = "counter", _("Counter")
+    EMAIL = "email", _("Email")
+    SMS = "sms", _("SMS")
+
+
+class ServiceRequestQuerySet(models.QuerySet):
+    def public(self):
+        """Requests anyone may see: not private, not of a private service type."""
+        return self.filter(is_private=False, service_type__is_private=False)
+
+    def open(self):
+        return self.filter(is_open=True)
+
+    def near(self, lat: float, long: float, radius_m: float):
+        """Requests inside a box around the point; callers refine by exact distance."""
+        from civicdesk.lib.geo import bbox
+
+        min_lat, max_lat, min_long, max_long = bbox(lat, long, radius_m)
+        return self.filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
+
+
+class ServiceRequest(LoggedModel):
+    """One report or request from a resident, from submission to closure.
+
+    `public_id` is also its Open311 `service_request_id`. Reporter details
+    (`contact_*`, `reporter`) are private: only staff with the right seat see them.
+    `is_open` mirrors `status.kind` so open-request queries need no join.
+    """
+
+    public_id = models.CharField(_("tracking number"), max_length=9, unique=True, default=new_public_id,
+                                 editable=False)
+    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.PROTECT,
+                                     related_name="requests", verbose_name=_("jurisdiction"))
+    service_type = models.ForeignKey("catalog.ServiceType", on_delete=models.PROTECT, related_name="requests",
+                                     verbose_name=_("service type"))
+    status = models.ForeignKey("catalog.Status", on_delete=models.PROTECT, related_name="requests",
+                               verbose_name=_("status"))
+    is_open = models.BooleanField(_("open"), default=True)
+    priority = models.IntegerField(_("priority"), choices=Priority.choices, default=Priority.NORMAL)
+    description = models.TextField(_("description"), blank=True)
+    attributes = models.JSONField(_("answers"), default=dict, blank=True)
+
+    lat = models.FloatField(_("latitude"))
+    long = models.FloatField(_("longitude"))
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    address_id = models.CharField(_("address id"), max_length=64, blank=True)
+    district = models.ForeignKey("jurisdictions.District", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="requests", verbose_name=_("district"))
+
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.WEB)
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="service_requests", verbose_name=_("reporter account"))
+    contact_name = models.CharField(_("name"), max_length=120, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="en")
+    device_id = models.CharField(_("device id"), max_length=120, blank=True)
+    client_name = models.CharField(_("client application"), max_length=120, blank=True)
+
+    department = models.ForeignKey("jurisdictions.Department", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="requests", verbose_name=_("department"))
+    team = models.ForeignKey("jurisdictions.Team", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="requests", verbose_name=_("team"))
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_requests", verbose_name=_("assignee"))
+    routing_rule = models.ForeignKey("catalog.RoutingRule", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    routing_note = models.CharField(_("routing"), max_length=255, blank=True)
+
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    expected_at = models.DateTimeField(_("expected (SLA due)"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="duplicates", verbose_name=_("duplicate of"))
+    supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
+    is_private = models.BooleanField(_("private"), default=False)
+    media_url = models.URLField(_("media URL"), max_length=500, blank=True)
+
+    objects = ServiceRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service request")
+        verbose_name_plural = _("service requests")
+        ordering = ["-requested_at"]
+        indexes = [
+            models.Index(fields=["requested_at"], name="sr_requested"),
+            models.Index(fields=["service_type", "is_open", "lat", "long"], name="sr_type_open_pos"),
+            models.Index(fields=["department", "is_open", "requested_at"], name="sr_dept_open"),
+            models.Index(fields=["jurisdiction", "is_open", "requested_at"], name="sr_juris_open"),
+            models.Index(fields=["contact_email"], name="sr_contact_email"),
+            models.Index(fields=["contact_phone"], name="sr_contact_phone"),
+            models.Index(fields=["updated_at"], name="sr_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return self.public_id
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("servicerequests:track", args=[self.public_id])
+
+    def is_overdue(self, now=None) -> bool:
+        """True when the request is still open past its SLA due time (False with no SLA)."""
+        if not self.is_open or self.expected_at is None:
+            return False
+        return (now or timezone.now()) > self.expected_at
+
+    def is_publicly_visible(self) -> bool:
+        """True when the request may appear on public pages."""
+        return not self.is_private and not self.service_type.is_private
+
+    def public_timeline(self):
+        return self.timeline.filter(is_public=True).select_related("status_to").order_by("created_at", "id")
+
+    def visible_photos(self):
+        return self.attachments.filter(hidden=False).order_by("id")
+
+
+class TimelineEntry(models.Model):
+    """Something that happened to a request. Public entries show on the tracking page."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        ROUTED = "routed", _("Routed")
+        STATUS = "status", _("Status changed")
+        ASSIGNED = "assigned", _("Assigned")
+        PUBLIC_NOTE = "public_note", _("Update")
+        INTERNAL_NOTE = "internal_note", _("Internal note")
+        SUPPORTED = "supported", _("Supported")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    is_public = models.BooleanField(_("public"), default=False)
+    message = models.TextField(_("message"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    status_from = models.ForeignKey("catalog.Status", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    status_to = models.ForeignKey("catalog.Status", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["request", "created_at"], name="tl_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"requests/{timezone.now():%Y/%m}/{instance.request.public_id}/{filename}"
+
+
+class Attachment(models.Model):
+    """A photo or short video a resident attached. Photos are re-encoded with metadata removed."""
+
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("Photo")
+        VIDEO = "video", _("Video")
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path, max_length=255)
+    thumbnail = models.FileField(upload_to=attachment_path, max_length=255, blank=True)
+    content_type = models.CharField(max_length=64)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    hidden = models.BooleanField(_("hidden from the public"), default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} of {self.request_id}"
+
+
+class Support(models.Model):
+    """A resident saying "this affects me too" on an open request, counted once per person."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE)
+    session_key = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["request", "user"], name="one_support_per_user",
+                                    condition=models.Q(user__isnull=False)),
+            models.UniqueConstraint(fields=["request", "session_key"], name="one_support_per_session",
+                                    condition=models.Q(user__isnull=True)),
+        ]

@@ -1,0 +1,84 @@
+"""Public pages for one request: look-up by tracking number, tracking page, photos, "me too"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from civicdesk.lib.ids import normalize_public_id
+
+from . import services
+from .models import Attachment, ServiceRequest
+
+
+def _get_public_request(public_id: str) -> ServiceRequest:
+    """The request with this tracking number if the public may see it; 404 otherwise."""
+    canonical = normalize_public_id(public_id)
+    request = (
+        ServiceRequest.objects.public()
+        .select_related("service_type", "status", "jurisdiction", "department", "district", "duplicate_of")
+        .filter(public_id=canonical).first()
+    ) if canonical else None
+    if request is None:
+        raise Http404(_("No request has that tracking number."))
+    return request
+
+
+def lookup(request):
+    """Find a request by the tracking number a resident types or reads out."""
+    raw = request.GET.get("id", "").strip()
+    error = ""
+    if raw:
+        canonical = normalize_public_id(raw)
+        if canonical and ServiceRequest.objects.public().filter(public_id=canonical).exists():
+            return redirect("servicerequests:track", public_id=canonical)
+        error = _("We could not find a request with the tracking number “%s”. Check it and try again.") % raw
+    return render(request, "servicerequests/lookup.html", {"query": raw, "error": error},
+                  status=404 if error else 200)
+
+
+def track(request, public_id: str):
+    """The public tracking page: status, public timeline, photos and map; never contact details."""
+    service_request = _get_public_request(public_id)
+    if service_request.public_id != public_id:
+        return redirect("servicerequests:track", public_id=service_request.public_id)
+    just_submitted = request.session.pop("just_submitted", None) == service_request.public_id
+    return render(request, "servicerequests/track.html", {
+        "sr": service_request,
+        "timeline": service_request.public_timeline(),
+        "photos": service_request.visible_photos(),
+        "just_submitted": just_submitted,
+    })
+
+
+def attachment(request, public_id: str, pk: int, size: str = "full"):
+    """Serve a visible photo or video of a public request from storage."""
+    service_request = _get_public_request(public_id)
+    item = Attachment.objects.filter(request=service_request, pk=pk, hidden=False).first()
+    if item is None:
+        raise Http404(_("No such photo."))
+    field = item.thumbnail if size == "thumb" and item.thumbnail else item.file
+    content_type = "image/jpeg" if field is item.thumbnail else item.content_type
+    response = FileResponse(field.open("rb"), content_type=content_type)
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def support(request, public_id: str):
+    """"This affects me too": count the resident once and go back to the request."""
+    service_request = _get_public_request(public_id)
+    if not request.session.session_key:
+        request.session.save()
+    try:
+        added = services.support(service_request, user=request.user, session_key=request.session.session_key)
+    except services.RequestRejected as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Thank you: we have counted you as affected.") if added
+                         else _("You have already said this affects you."))
+    return redirect("servicerequests:track", public_id=service_request.public_id)

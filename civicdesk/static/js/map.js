@@ -1,0 +1,72 @@
+/* Progressive enhancement for maps: the pages work without this script (address entry). */
+(function () {
+  "use strict";
+  var el = document.getElementById("map");
+  if (!el || typeof L === "undefined") { return; }
+  el.hidden = false;
+  var data = el.dataset;
+  var pinLat = parseFloat(data.pinLat), pinLong = parseFloat(data.pinLong);
+  var hasPin = !isNaN(pinLat) && !isNaN(pinLong);
+  var center = hasPin ? [pinLat, pinLong] : [parseFloat(data.lat), parseFloat(data.long)];
+  var map = L.map(el, { keyboard: true }).setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  if (data.tiles) {
+    L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
+  }
+  var areasScript = document.getElementById("map-areas");
+  if (areasScript) {
+    var areas = JSON.parse(areasScript.textContent);
+    var bounds = null;
+    areas.forEach(function (area) {
+      var layer = L.geoJSON(area.geojson, {
+        interactive: false,
+        style: area.kind === "jurisdiction"
+          ? { color: "#005ea2", weight: 3, fillOpacity: 0.04 }
+          : { color: "#565c65", weight: 1, dashArray: "4 4", fillOpacity: 0 }
+      }).addTo(map);
+      if (area.kind === "jurisdiction") {
+        bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
+      }
+    });
+    if (bounds && !hasPin) { map.fitBounds(bounds); }
+  }
+  var marker = null;
+  var status = document.getElementById("pin-status");
+  function input(name) { return name ? document.getElementById(name) : null; }
+  function setPin(latlng, message) {
+    if (marker) { marker.setLatLng(latlng); } else {
+      marker = L.marker(latlng, { title: data.labelPin || "", alt: data.labelPin || "" }).addTo(map);
+    }
+    if (data.readonly) { return; }
+    input(data.inputLat).value = latlng.lat.toFixed(6);
+    input(data.inputLong).value = latlng.lng.toFixed(6);
+    var address = input(data.inputAddress), addressId = input(data.inputAddressId);
+    if (address && message !== "initial") { address.value = ""; }
+    if (addressId && message !== "initial") { addressId.value = ""; }
+    if (status && message !== "initial") {
+      status.textContent = (data.msgPinned || "") + " " + latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
+    }
+  }
+  if (hasPin) { setPin(L.latLng(pinLat, pinLong), "initial"); }
+  if (data.readonly) {
+    if (!hasPin) { setPin(L.latLng(center[0], center[1])); }
+    return;
+  }
+  map.on("click", function (event) { setPin(event.latlng); });
+  // Keyboard users: Enter on the focused map drops the pin at the map's centre.
+  el.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target === el) { event.preventDefault(); setPin(map.getCenter()); }
+  });
+  var locate = document.getElementById("use-my-location");
+  if (locate && navigator.geolocation) {
+    locate.hidden = false;
+    locate.addEventListener("click", function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        var latlng = L.latLng(position.coords.latitude, position.coords.longitude);
+        map.setView(latlng, 17);
+        setPin(latlng);
+      }, function () {
+        if (status) { status.textContent = data.msgNoLocation || ""; }
+      });
+    });
+  }
+})();

@@ -1,0 +1,120 @@
+"""pytest fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from django.core.management import call_command
+
+from .world import World, build_world
+
+
+@pytest.fixture
+def world(db) -> World:
+    """The shared test world (see civicdesk.testing.world)."""
+    return build_world()
+
+
+@pytest.fixture
+def tworld(transactional_db) -> World:
+    """The shared world for tests that need committed data (live server, worker)."""
+    return build_world()
+
+
+def run_worker() -> None:
+    """Run the real database task worker until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the test SMTP server, parsed."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[EmailMessage]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} email(s), got {len(self.messages)}")
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A real SMTP server (aiosmtpd) on loopback; Django's SMTP backend is pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox()
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.original_content or envelope.content, policy=policy.default)
+            with box.lock:
+                box.messages.append(message)
+            return "250 OK"
+
+    controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser, settings):
+    """A fresh browser page (phone-sized) with map tiles switched off (no network here)."""
+    settings.MAP_TILE_URL = ""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    pg = context.new_page()
+    pg.set_default_timeout(15000)
+    try:
+        yield pg
+    finally:
+        context.close()
+
+
+def assert_accessible(page, *, context: str = "") -> None:
+    """Run axe-core on the page; fail on any serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    assert not bad, f"axe violations {context} on {page.url}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad)

@@ -1,0 +1,1 @@
+"""Triage: the emergency guard and duplicate suggestions."""
