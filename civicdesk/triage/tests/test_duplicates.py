@@ -1,0 +1,54 @@
+"""Duplicate candidates: open public requests of the same type close by, nearest first."""
+
+from __future__ import annotations
+
+from civicdesk.servicerequests import services
+from civicdesk.triage.services import duplicate_candidates
+
+
+def report(world, lat, long, service_type=None, **extra):
+    service_type = service_type or world.pothole
+    attributes = {"depth": "deep"} if service_type == world.pothole else {}
+    return services.submit_request(service_type=service_type, lat=lat, long=long, attributes=attributes, **extra)
+
+
+def test_it_offers_open_requests_of_the_same_type_within_the_radius_nearest_first(world):
+    far = report(world, 3.0003, 3.5)    # about 33 m
+    near = report(world, 3.0001, 3.5)   # about 11 m
+    report(world, 3.001, 3.5)           # about 111 m: outside 50 m
+    found = duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5)
+    assert [r for r, _ in found] == [near, far]
+    assert 10 < found[0][1] < 12
+
+
+def test_it_skips_other_types_closed_private_and_merged_requests(world):
+    closed = report(world, 3.0001, 3.5)
+    services.transition(closed, world.statuses["fixed"])
+    private = report(world, 3.0001, 3.5)
+    private.is_private = True
+    private.save()
+    original = report(world, 3.0002, 3.5)
+    merged = report(world, 3.0001, 3.5)
+    merged.duplicate_of = original
+    merged.save()
+    report(world, 3.0001, 3.5, service_type=world.garbage, contact_email="a@example.org")
+    assert [r for r, _ in duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5)] == [original]
+
+
+def test_it_uses_the_radius_of_the_service_type(world):
+    world.pothole.duplicate_radius_m = 200
+    world.pothole.save()
+    wide = report(world, 3.001, 3.5)
+    assert [r for r, _ in duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5)] == [wide]
+
+
+def test_it_offers_nothing_when_the_type_turns_the_check_off(world):
+    report(world, 3.0, 3.5, service_type=world.graffiti)
+    assert duplicate_candidates(service_type=world.graffiti, lat=3.0, long=3.5) == []
+
+
+def test_it_notes_possible_duplicates_for_staff_on_submission(world):
+    first = report(world, 3.0001, 3.5)
+    second = report(world, 3.0, 3.5)
+    routed = second.timeline.get(kind="routed")
+    assert routed.data["possible_duplicates"] == [first.public_id]
