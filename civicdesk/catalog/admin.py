@@ -1,6 +1,8 @@
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from civicdesk.jurisdictions.scoping import JurisdictionScopedAdmin
+
 from .models import AttributeValue, RoutingRule, ServiceAttribute, ServiceGroup, ServiceType, Status
 
 
@@ -61,7 +63,7 @@ class StatusAdmin(TranslationAdmin):
 
 
 @admin.register(RoutingRule)
-class RoutingRuleAdmin(AuditedAdmin):
+class RoutingRuleAdmin(JurisdictionScopedAdmin, AuditedAdmin):
     list_display = ["__str__", "jurisdiction", "order", "district", "department", "team", "is_active"]
     list_filter = ["jurisdiction", "department", "is_active"]
     search_fields = ["name", "department__name"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import AddressPoint, Department, District, Holiday, Jurisdiction, StaffMembership, Team
+from .scoping import JurisdictionScopedAdmin
 
 
 class HolidayInline(admin.TabularInline):
@@ -16,7 +17,8 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(admin.ModelAdmin):
+class JurisdictionAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
+    jurisdiction_path = "id"
     list_display = ["name", "slug", "open311_id", "time_zone", "is_active"]
     list_filter = ["is_active", "time_zone"]
     search_fields = ["name", "slug", "open311_id"]
@@ -25,7 +27,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "jurisdiction"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
@@ -38,7 +40,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "jurisdiction", "email", "phone"]
     list_filter = ["jurisdiction"]
     search_fields = ["name", "email"]
@@ -47,7 +49,8 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
+    jurisdiction_path = "department__jurisdiction"
     list_display = ["name", "department", "lead"]
     list_filter = ["department__jurisdiction", "department"]
     search_fields = ["name", "department__name"]
@@ -55,7 +58,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
     list_display = ["user", "role", "jurisdiction", "department", "team"]
     list_filter = ["role", "jurisdiction", "department"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
@@ -63,7 +66,7 @@ class StaffMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(AddressPoint)
-class AddressPointAdmin(admin.ModelAdmin):
+class AddressPointAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
     list_display = ["full_address", "address_id", "jurisdiction", "lat", "long"]
     list_filter = ["jurisdiction"]
     search_fields = ["full_address", "address_id", "normalized"]

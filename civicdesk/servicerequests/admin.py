@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from civicdesk.jurisdictions.scoping import JurisdictionScopedAdmin
+
 from .models import Attachment, ServiceRequest, TimelineEntry
 
 
@@ -22,7 +24,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
     """Read-mostly: staff change requests through the console so every change is audited."""
 
     list_display = ["public_id", "service_type", "status", "jurisdiction", "department", "channel", "requested_at"]
