@@ -46,3 +46,10 @@ class DefaultCity:
     def seed_demo(self, *, stdout=None) -> None:
         """Load this city's demo data. The default city ships none, so this refuses."""
         raise ValueError(f"The city pack {self.slug!r} ships no demo data; set CITY_PACK to one that does.")
+
+    def demo_logins(self) -> list[tuple[str, str, str]]:
+        """(email, password, who they are) for each staff login seed_demo() creates.
+
+        `manage.py load_demo_city` prints these. Demo passwords are public on purpose.
+        """
+        return []
