@@ -8,7 +8,14 @@
   var pinLat = parseFloat(data.pinLat), pinLong = parseFloat(data.pinLong);
   var hasPin = !isNaN(pinLat) && !isNaN(pinLong);
   var center = hasPin ? [pinLat, pinLong] : [parseFloat(data.lat), parseFloat(data.long)];
+  // Hashed static file names defeat Leaflet's guess of where its marker images are: say it.
+  if (data.icon) {
+    L.Icon.Default.imagePath = "";
+    L.Icon.Default.mergeOptions({ iconUrl: data.icon, iconRetinaUrl: data.iconRetina, shadowUrl: data.iconShadow });
+  }
   var map = L.map(el, { keyboard: true }).setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  // Reachable from the element for city add-ons and browser tests (one map per page).
+  el.leafletMap = map;
   if (data.tiles) {
     L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
   }
@@ -27,7 +34,9 @@
         bounds = bounds ? bounds.extend(layer.getBounds()) : layer.getBounds();
       }
     });
-    if (bounds && !hasPin) { map.fitBounds(bounds); }
+    // A city pack that names its own centre and zoom (zoom 10 or closer) wins over the outlines,
+    // so a county around the city does not shrink the city to a dot.
+    if (bounds && !hasPin && parseInt(data.zoom || "0", 10) < 10) { map.fitBounds(bounds); }
   }
   var marker = null;
   var status = document.getElementById("pin-status");
