@@ -63,3 +63,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account. Check them and try again."),
         "inactive": _("This account is not active."),
     }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lower case; phone keyboards capitalise the first letter.
+        return self.cleaned_data["username"].lower()

@@ -12,11 +12,11 @@ from civicdesk.servicerequests.models import ServiceRequest
 
 def home(request):
     popular = ServiceType.objects.public().select_related("group").order_by("group__order", "order")[:8]
+    # No .only() here: the names are translated fields (name_en, name_es, ...), and deferring them
+    # cost two extra queries per listed request.
     recent = (
         ServiceRequest.objects.public()
         .select_related("service_type", "status")
-        .only("public_id", "address", "requested_at", "service_type__name", "service_type__code",
-              "status__name", "status__kind", "is_open", "service_type__is_private")
         .order_by("-requested_at")[:8]
     )
     return render(request, "core/home.html", {"popular": popular, "recent": recent})

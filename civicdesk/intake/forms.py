@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceAttribute, ServiceType
 
@@ -43,6 +43,9 @@ class LocationForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if [self._errors.pop(name) for name in ("lat", "long") if name in self._errors]:
+            # The map fills these hidden inputs, so their errors would show nowhere: say it at the top.
+            raise forms.ValidationError(_("The location is not a valid map position."))
         has_pin = data.get("lat") is not None and data.get("long") is not None
         if not has_pin and not data.get("address") and not data.get("address_id"):
             raise forms.ValidationError(_("Tell us where the problem is: type an address or drop a pin on the map."))
@@ -50,8 +53,10 @@ class LocationForm(forms.Form):
 
 
 def _attribute_field(attribute: ServiceAttribute) -> forms.Field:
+    # The message names the question so it still makes sense when read out alone by a screen reader.
     common = {"label": attribute.description, "required": attribute.required,
-              "help_text": attribute.datatype_description}
+              "help_text": attribute.datatype_description,
+              "error_messages": {"required": gettext("Please answer “%(q)s”.") % {"q": attribute.description}}}
     kind = attribute.datatype
     choices = [(v.key, v.name) for v in attribute.values.all()]
     if kind == ServiceAttribute.Datatype.SINGLE:
@@ -103,9 +108,13 @@ class ReportForm(LocationForm):
             name = f"attribute_{attribute.code}"
             self.fields[name] = _attribute_field(attribute)
             self.attribute_names.append(name)
-        self.fields["name"].required = service_type.requires_name
-        self.fields["email"].required = service_type.requires_email
-        self.fields["phone"].required = service_type.requires_phone
+        for name, required, message in [
+            ("name", service_type.requires_name, _("Please give your name for this kind of request.")),
+            ("email", service_type.requires_email, _("Please give your email address for this kind of request.")),
+            ("phone", service_type.requires_phone, _("Please give your phone number for this kind of request.")),
+        ]:
+            self.fields[name].required = required
+            self.fields[name].error_messages["required"] = message
 
     def attribute_fields(self):
         return [self[name] for name in self.attribute_names]

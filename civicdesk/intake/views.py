@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -41,7 +41,9 @@ def _search(queryset, query: str):
 def start(request):
     """Step 1: pick a category, grouped, searchable (server-side, so it works without JavaScript)."""
     query = request.GET.get("q", "").strip()[:100]
-    types = ServiceType.objects.public().select_related("group").order_by("group__order", "order", "name")
+    # Types with no group go under "Other", at the end (SQLite and PostgreSQL disagree on NULL order).
+    types = ServiceType.objects.public().select_related("group").order_by(
+        F("group__order").asc(nulls_last=True), "group__name", "order", "name")
     if query:
         types = _search(types, query)
     groups: dict[ServiceGroup | None, list[ServiceType]] = {}

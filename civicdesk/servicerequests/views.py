@@ -27,22 +27,32 @@ def _get_public_request(public_id: str) -> ServiceRequest:
     return request
 
 
+def _not_found(request, raw: str):
+    """The look-up form again, saying the tracking number matched nothing the public may see (404)."""
+    error = _("We could not find a request with the tracking number “%s”. Check it and try again.") % raw
+    return render(request, "servicerequests/lookup.html", {"query": raw, "error": error}, status=404)
+
+
 def lookup(request):
     """Find a request by the tracking number a resident types or reads out."""
     raw = request.GET.get("id", "").strip()
-    error = ""
     if raw:
         canonical = normalize_public_id(raw)
         if canonical and ServiceRequest.objects.public().filter(public_id=canonical).exists():
             return redirect("servicerequests:track", public_id=canonical)
-        error = _("We could not find a request with the tracking number “%s”. Check it and try again.") % raw
-    return render(request, "servicerequests/lookup.html", {"query": raw, "error": error},
-                  status=404 if error else 200)
+        return _not_found(request, raw)
+    return render(request, "servicerequests/lookup.html", {"query": "", "error": ""})
 
 
 def track(request, public_id: str):
-    """The public tracking page: status, public timeline, photos and map; never contact details."""
-    service_request = _get_public_request(public_id)
+    """The public tracking page: status, public timeline, photos and map; never contact details.
+
+    An unknown or private tracking number gets the look-up form with a message, status 404.
+    """
+    try:
+        service_request = _get_public_request(public_id)
+    except Http404:
+        return _not_found(request, public_id)
     if service_request.public_id != public_id:
         return redirect("servicerequests:track", public_id=service_request.public_id)
     just_submitted = request.session.pop("just_submitted", None) == service_request.public_id

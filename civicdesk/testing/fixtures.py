@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -15,6 +16,20 @@ from django.core.management import call_command
 from .world import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language.
+
+    A request in Spanish leaves Spanish active in the thread; the next test's world would
+    then store "Pothole" as the Spanish name and show an empty English one.
+    """
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db) -> World:
     """The shared test world (see civicdesk.testing.world)."""
@@ -22,8 +37,13 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def tworld(transactional_db) -> World:
-    """The shared world for tests that need committed data (live server, worker)."""
+def tworld(transactional_db, django_db_serialized_rollback) -> World:
+    """The shared world for tests that need committed data (live server, worker).
+
+    Serialized rollback restores what migrations seed (the default statuses):
+    the flush after each transactional test would otherwise leave the next one
+    without them.
+    """
     return build_world()
 
 
@@ -63,11 +83,15 @@ def smtp_server(settings):
                 box.messages.append(message)
             return "250 OK"
 
-    controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+    # aiosmtpd 1.4 cannot start on port 0 (its self-check connects to the port it was given).
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.server.sockets[0].getsockname()[1]
+    settings.EMAIL_PORT = port
     settings.EMAIL_USE_TLS = False
     settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = ""
@@ -84,12 +108,21 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API leaves an event loop marked as running in this thread,
+    # so Django hands the test code new connection objects from then on. Carry the
+    # test database snapshot over to them, or serialized rollback (tworld) finds
+    # nothing to restore.
+    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
+        for alias, contents in snapshots.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield instance

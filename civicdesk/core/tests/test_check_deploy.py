@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def run_check(tmp_path, **env):
-    environ = {k: v for k, v in os.environ.items() if k not in ("TESTING", "DEBUG", "HTTPS")}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the session by the browser fixture (Playwright).
+    environ = {k: v for k, v in os.environ.items()
+               if k not in ("TESTING", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     environ.update(CIVICDESK_VAR_DIR=str(tmp_path), **env)
     return subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                           cwd=ROOT, env=environ, capture_output=True, text=True, timeout=120)

@@ -31,11 +31,12 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}", "--workers", str(workers), "--no-control-socket",
             "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
         ]
-        children = [subprocess.Popen(gunicorn)]
+        children = {"gunicorn": subprocess.Popen(gunicorn)}
         if not no_worker:
-            children.append(subprocess.Popen([python, "-m", "django", "db_worker", "--no-reload", "-v", "1",
-                                              "--settings", os.environ.get("DJANGO_SETTINGS_MODULE",
-                                                                           "civicdesk.settings")]))
+            children["db_worker"] = subprocess.Popen([
+                python, "-m", "django", "db_worker", "--no-reload", "-v", "1",
+                "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
+            ])
         self.stdout.write(self.style.SUCCESS(f"CivicDesk is running on http://{host}:{port}/  (Ctrl-C to stop)"))
         stopping = False
 
@@ -47,22 +48,27 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         exit_code = 0
         while not stopping:
-            for child in children:
+            for name, child in children.items():
                 code = child.poll()
                 if code is not None:
-                    self.stderr.write(f"{child.args[2]} exited with {code}; stopping everything.")
+                    self.stderr.write(f"{name} exited with {code}; stopping everything.")
                     exit_code = code or 1
                     stopping = True
             time.sleep(0.3)
-        for child in children:
+        for child in children.values():
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 25
-        for child in children:
+        for name, child in children.items():
             try:
-                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+                code = child.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
                 child.kill()
+                code = child.wait()
+            # Each child's code is reported so a supervisor (or a test) can tell a clean stop from a crash.
+            self.stdout.write(f"{name} stopped (exit code {code}).")
+            if code != 0 and not exit_code:
+                exit_code = 1
         self.stdout.write("CivicDesk stopped.")
         if exit_code:
             sys.exit(exit_code)

@@ -1,0 +1,124 @@
+"""Creating a resident account: verification email over real SMTP, and clear errors."""
+
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import translation
+
+from civicdesk.servicerequests import services
+from civicdesk.testing.world import IN_EAST_ELM
+
+URL = reverse("accounts:signup")
+User = get_user_model()
+
+
+def form(**overrides) -> dict:
+    data = {"first_name": "Zoe", "last_name": "Park", "email": "Zoe@Example.org", "phone": "",
+            "language": "en", "password": "tide-pool-lantern-93"}
+    data.update(overrides)
+    return data
+
+
+def verification_path(message) -> str:
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    match = re.search(re.escape(settings.SITE_URL) + r"(/account/verify/[^\s]+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_it_shows_the_form_in_the_visitors_language(client, world):
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<option value="es" selected>' in html
+
+
+def test_it_creates_the_account_signs_in_and_sends_a_verification_link(client, tworld, smtp_server):
+    response = client.post(URL, form(), follow=True)
+    user = User.objects.get(email="zoe@example.org")
+    assert response.redirect_chain == [(reverse("accounts:my_requests"), 302)]
+    assert "Welcome! We have sent you an email" in response.content.decode()
+    assert response.context["user"] == user and not user.is_email_verified
+    assert user.check_password("tide-pool-lantern-93") and user.first_name == "Zoe"
+
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == "zoe@example.org"
+    assert message["Subject"] == "Confirm your email address"
+    assert "The link works for three days." in message.get_body(preferencelist=("plain",)).get_content()
+
+    verified = client.get(verification_path(message), follow=True)
+    assert verified.redirect_chain == [(reverse("accounts:my_requests"), 302)]
+    assert "Thank you: your email address is confirmed." in verified.content.decode()
+    user.refresh_from_db()
+    assert user.is_email_verified
+
+
+def test_it_links_earlier_anonymous_reports_once_the_address_is_verified(client, tworld, smtp_server):
+    def report(email: str):
+        return services.submit_request(service_type=tworld.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                       contact_email=email)
+
+    earlier = [report("zoe@example.org"), report("ZOE@example.org")]
+    someone_else = report("zed@example.org")
+    already_linked = services.submit_request(service_type=tworld.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                             reporter=tworld.mallory, contact_email="zoe@example.org")
+    smtp_server.messages.clear()
+    client.post(URL, form())
+    [message] = smtp_server.wait_for(1)
+
+    # Anyone can type an address into a sign-up form: nothing is linked before it is proven theirs.
+    before = client.get(reverse("accounts:my_requests")).content.decode()
+    assert "You have not reported anything yet." in before
+
+    client.get(verification_path(message))
+    user = User.objects.get(email="zoe@example.org")
+    assert set(user.service_requests.all()) == set(earlier)
+    page = client.get(reverse("accounts:my_requests")).content.decode()
+    assert all(request.public_id in page for request in earlier)
+    assert someone_else.public_id not in page and already_linked.public_id not in page
+    already_linked.refresh_from_db()
+    assert already_linked.reporter == tworld.mallory
+
+
+def test_it_writes_the_verification_email_in_the_chosen_language(client, tworld, smtp_server):
+    client.post(URL, form(language="es"))
+    [message] = smtp_server.wait_for(1)
+    assert User.objects.get(email="zoe@example.org").language == "es"
+    with translation.override("es"):
+        spanish = translation.gettext("Confirm your email address")  # the translators own the wording
+    assert spanish != "Confirm your email address"
+    assert message["Subject"] == spanish
+
+
+def test_it_refuses_an_address_that_already_has_an_account(client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(URL, form(email="ALICE@example.org"))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "An account with this email already exists. Sign in instead" in html
+    assert User.objects.filter(email__iexact="alice@example.org").count() == 1
+    assert not response.wsgi_request.user.is_authenticated
+    assert queued == []  # no verification email on its way
+
+
+def test_it_refuses_weak_passwords_with_the_reason(client, world):
+    for password, reason in [
+        ("short1", "This password is too short. It must contain at least 10 characters."),
+        ("password123", "This password is too common."),
+        ("4815162342", "This password is entirely numeric."),
+        ("zoe.park.example", "The password is too similar to the"),
+    ]:
+        response = client.post(URL, form(password=password, email="zoe.park@example.org"))
+        assert response.status_code == 400, password
+        assert reason in response.content.decode(), password
+    assert not User.objects.filter(email="zoe.park@example.org").exists()
+
+
+def test_it_requires_an_email_and_a_password(client, world):
+    response = client.post(URL, form(email="", password=""))
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert html.count("This field is required.") == 2
+    assert "Please correct the problems marked below." in html

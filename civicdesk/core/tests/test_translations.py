@@ -1,0 +1,325 @@
+"""The Spanish catalogue: complete, compiled, placeholder-safe, and actually used by pages and emails."""
+
+from __future__ import annotations
+
+import gettext
+import html as html_lib
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from civicdesk.servicerequests import services
+from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.testing.world import IN_WEST_ELM
+
+CATALOGUE = Path(settings.BASE_DIR) / "civicdesk" / "locale" / "es" / "LC_MESSAGES" / "django.po"
+COMPILED = CATALOGUE.with_suffix(".mo")
+EMAIL_TEMPLATES = sorted((Path(settings.BASE_DIR) / "civicdesk" / "servicerequests" / "templates" / "servicerequests"
+                          / "email").glob("*.txt"))
+# %(name)s, %s, %d, %5.2f ...; "%%" is a literal percent sign, not a placeholder.
+PLACEHOLDER = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdiufFeEgGxXorc%]")
+_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+
+
+@dataclass
+class Entry:
+    """One message of a .po file; `msgstr` maps the plural index (None when not plural) to text."""
+
+    msgid: str
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    msgstr: dict[int | None, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    references: list[str] = field(default_factory=list)
+    line: int = 0
+
+    def translations(self) -> list[str]:
+        return [self.msgstr[key] for key in sorted(self.msgstr, key=lambda k: -1 if k is None else k)]
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    assert text.startswith('"') and text.endswith('"'), f"not a quoted .po string: {text!r}"
+    return re.sub(r"\\(.)", lambda m: _ESCAPES[m.group(1)], text[1:-1])
+
+
+def read_po(path: Path) -> list[Entry]:
+    """Every live entry of a .po file (the header excluded, obsolete "#~" entries skipped)."""
+    entries: list[Entry] = []
+    current: Entry | None = None
+    target: tuple[str, int | None] | None = None
+    pending_flags: set[str] = set()
+    pending_refs: list[str] = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            current, target = None, None
+            continue
+        if line.startswith("#~"):
+            continue
+        if line.startswith("#,"):
+            pending_flags |= {flag.strip() for flag in line[2:].split(",")}
+        elif line.startswith("#:"):
+            pending_refs += line[2:].split()
+        elif line.startswith("#"):
+            continue
+        elif line.startswith("msgctxt ") or (line.startswith("msgid ") and current is None):
+            current = Entry(msgid="", flags=pending_flags, references=pending_refs, line=number)
+            pending_flags, pending_refs = set(), []
+            entries.append(current)
+            if line.startswith("msgctxt "):
+                current.msgctxt, target = _unquote(line[8:]), ("msgctxt", None)
+            else:
+                current.msgid, target = _unquote(line[6:]), ("msgid", None)
+        elif line.startswith("msgid "):
+            current.msgid, target = _unquote(line[6:]), ("msgid", None)
+        elif line.startswith("msgid_plural "):
+            current.msgid_plural, target = _unquote(line[13:]), ("msgid_plural", None)
+        elif line.startswith("msgstr"):
+            match = re.match(r"msgstr(?:\[(\d+)\])? (.*)", line)
+            index = int(match.group(1)) if match.group(1) is not None else None
+            current.msgstr[index], target = _unquote(match.group(2)), ("msgstr", index)
+        elif line.startswith('"'):
+            kind, index = target
+            if kind == "msgstr":
+                current.msgstr[index] += _unquote(line)
+            else:
+                setattr(current, kind, getattr(current, kind) + _unquote(line))
+        else:
+            raise AssertionError(f"{path}:{number}: cannot read {raw!r}")
+    return [entry for entry in entries if entry.msgid or entry.msgctxt]
+
+
+def read_header(path: Path) -> str:
+    return _unquote_block(path.read_text(encoding="utf-8").split("\n\n")[0])
+
+
+def _unquote_block(block: str) -> str:
+    lines = [line for line in block.splitlines() if line.startswith('"')]
+    return "".join(_unquote(line) for line in lines)
+
+
+def placeholders(text: str) -> tuple[Counter, list[str]]:
+    """Named placeholders (counted) and positional ones (in order) in a %-format string."""
+    named, positional = Counter(), []
+    for match in PLACEHOLDER.finditer(text):
+        if match.group(0) == "%%":
+            continue
+        if match.group(1):
+            named[match.group(1)] += 1
+        else:
+            positional.append(match.group(0)[-1])
+    return named, positional
+
+
+def english_leftovers(page: str, *templates: str) -> list[str]:
+    """The catalogue's English sentences from `templates` that still show in `page`'s visible text.
+
+    Only multi-word messages without placeholders are looked for, so a word that
+    is the same in both languages (or a data value) cannot trip the check.
+    """
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = re.sub(r"\s+", " ", text) + " " + html_lib.unescape(page)
+    found = []
+    for entry in read_po(CATALOGUE):
+        used_here = any(ref.split(":")[0].endswith(templates) for ref in entry.references)
+        if (used_here and entry.msgid_plural is None and " " in entry.msgid and "%" not in entry.msgid
+                and entry.msgstr[None] != entry.msgid and entry.msgid in text):
+            found.append(entry.msgid)
+    return found
+
+
+def in_spanish(client, url: str, status: int = 200, **params) -> str:
+    client.cookies["django_language"] = "es"
+    response = client.get(url, params)
+    assert response.status_code == status
+    assert response["Content-Language"] == "es"
+    return response.content.decode()
+
+
+def report_in_spanish(world) -> ServiceRequest:
+    """A pothole reported through the Spanish pages (so its first timeline entry is written in Spanish)."""
+    with translation.override("es"):
+        return services.submit_request(service_type=world.pothole, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                       address_id="A1", attributes={"depth": "deep"},
+                                       description="Hoyo profundo junto a la parada", contact_name="Ana",
+                                       contact_email="ana@example.org", language="es")
+
+
+# --- The catalogue itself ---------------------------------------------------------------------------------------
+
+
+def test_it_translates_every_message_and_leaves_none_fuzzy():
+    entries = read_po(CATALOGUE)
+    assert len(entries) > 300
+    untranslated = [f"line {e.line}: {e.msgid!r}" for e in entries if not all(t.strip() for t in e.translations())]
+    fuzzy = [f"line {e.line}: {e.msgid!r}" for e in entries if "fuzzy" in e.flags]
+    assert untranslated == [], "untranslated Spanish messages:\n" + "\n".join(untranslated)
+    assert fuzzy == [], "fuzzy Spanish messages (Django ignores them):\n" + "\n".join(fuzzy)
+
+
+def test_it_declares_spanish_with_two_plural_forms():
+    header = read_header(CATALOGUE)
+    assert "Language: es\n" in header
+    assert "Content-Type: text/plain; charset=UTF-8\n" in header
+    assert "Plural-Forms: nplurals=2; plural=(n != 1);\n" in header
+    for entry in read_po(CATALOGUE):
+        if entry.msgid_plural is not None:
+            assert sorted(entry.msgstr) == [0, 1], f"line {entry.line}: {entry.msgid!r} needs two plural forms"
+
+
+def test_it_keeps_every_placeholder_of_every_message():
+    broken = []
+    for entry in read_po(CATALOGUE):
+        sources = [entry.msgid] if entry.msgid_plural is None else [entry.msgid, entry.msgid_plural]
+        want_named, want_positional = placeholders(sources[-1])
+        for translated in entry.translations():
+            named, positional = placeholders(translated)
+            # Named placeholders may be reordered; %s/%d are filled by position, so their order must hold.
+            if set(named) != set(want_named) or positional != want_positional:
+                broken.append(f"line {entry.line}: {entry.msgid!r} -> {translated!r}")
+        if entry.msgid_plural is not None:
+            assert set(placeholders(entry.msgid)[0]) <= set(want_named), entry.msgid
+    assert broken == [], "placeholders lost or changed:\n" + "\n".join(broken)
+
+
+def test_it_keeps_the_python_format_flag_where_the_message_has_placeholders():
+    for entry in read_po(CATALOGUE):
+        named, positional = placeholders(entry.msgid)
+        if named or positional:
+            assert "python-format" in entry.flags, f"line {entry.line}: {entry.msgid!r}"
+
+
+def test_it_ships_the_compiled_catalogue_of_exactly_this_po_file():
+    with COMPILED.open("rb") as handle:
+        compiled = gettext.GNUTranslations(handle)._catalog
+    stale = []
+    for entry in read_po(CATALOGUE):
+        key = entry.msgid if entry.msgctxt is None else f"{entry.msgctxt}\x04{entry.msgid}"
+        if entry.msgid_plural is None:
+            if compiled.get(key) != entry.msgstr[None]:
+                stale.append(entry.msgid)
+        elif [compiled.get((key, n)) for n in sorted(entry.msgstr)] != entry.translations():
+            stale.append(entry.msgid)
+    assert stale == [], "django.mo is out of date; run compilemessages:\n" + "\n".join(stale)
+
+
+# --- Pages a Spanish-speaking resident sees -----------------------------------------------------------------------
+
+
+def test_it_shows_the_home_page_in_spanish(client, world):
+    page = in_spanish(client, reverse("core:home"))
+    assert '<html lang="es">' in page
+    for spanish in ["Reportar un problema", "Consultar una solicitud", "Número de seguimiento", "Buscar mi solicitud",
+                    "En caso de emergencia, llame al 911.", "Saltar al contenido principal",
+                    "Emergencias: llame al 911. Este sitio es para solicitudes que no son de emergencia.",
+                    "Todavía no hay solicitudes.", "Bache"]:
+        assert spanish in page, spanish
+    for english in ["Report a problem", "Track a request", "Tracking number", "Find my request", "In an emergency",
+                    "Skip to main content", "Recently reported", "Pothole"]:
+        assert english not in page, english
+    assert english_leftovers(page, "templates/base.html", "core/home.html") == []
+
+
+def test_it_shows_the_category_page_in_spanish(client, world):
+    page = in_spanish(client, reverse("intake:start"))
+    for spanish in ["¿Qué desea reportar?", "Llame al 911 ahora. No use este formulario.", "Buscar en la lista",
+                    "Calles", "Basura y reciclaje", "Recogida no realizada"]:
+        assert spanish in page, spanish
+    for english in ["What would you like to report?", "Call 911 now", "Search the list", "Streets",
+                    "Trash and recycling", "Missed collection"]:
+        assert english not in page, english
+    assert english_leftovers(page, "templates/base.html", "intake/start.html") == []
+
+
+def test_it_counts_search_matches_with_the_spanish_plural(client, world):
+    assert "1 resultado para “bache”." in in_spanish(client, reverse("intake:start"), q="bache")
+    page = in_spanish(client, reverse("intake:start"), q="zzz")
+    assert "0 resultados para “zzz”." in page
+    assert "Nada coincide con esa búsqueda." in page
+
+
+def test_it_shows_the_tracking_lookup_in_spanish(client, world):
+    page = in_spanish(client, reverse("servicerequests:lookup"))
+    for spanish in ["Consultar una solicitud", "Número de seguimiento",
+                    "Aparece en su correo electrónico de confirmación, por ejemplo, 7KQ4-M2XD.", "Buscar mi solicitud"]:
+        assert spanish in page, spanish
+    for english in ["Track a request", "Tracking number", "It is in your confirmation email", "Find my request"]:
+        assert english not in page, english
+    assert english_leftovers(page, "templates/base.html", "servicerequests/lookup.html") == []
+
+
+def test_it_says_in_spanish_when_no_request_has_that_number(client, world):
+    page = in_spanish(client, reverse("servicerequests:lookup"), status=404, id="ZZZZ-ZZZZ")
+    assert "No encontramos ninguna solicitud con el número de seguimiento “ZZZZ-ZZZZ”." in html_lib.unescape(page)
+    assert "We could not find" not in page
+
+
+def test_it_shows_the_tracking_page_in_spanish(client, world):
+    request = report_in_spanish(world)
+    page = in_spanish(client, request.get_absolute_url())
+    for spanish in ["<h1>Bache</h1>", "Recibida", "Número de seguimiento", "Fecha del reporte", "A cargo de",
+                    "Residentes afectados", "Historial", "Solicitud recibida (vía Web).", "Esto también me afecta"]:
+        assert spanish in page, spanish
+    for english in ["Pothole", "Submitted", "Handled by", "Residents affected", "History", "This affects me too",
+                    "Request received via"]:
+        assert english not in page, english
+    assert english_leftovers(page, "templates/base.html", "servicerequests/track.html") == []
+
+
+# --- Emails -----------------------------------------------------------------------------------------------------
+
+
+def render_email(name: str, context: dict) -> str:
+    with translation.override("es"):
+        return render_to_string(f"servicerequests/email/{name}", context)
+
+
+def test_it_writes_the_acknowledgement_in_spanish(world):
+    request = report_in_spanish(world)
+    context = {"request": request, "track_url": f"{settings.SITE_URL}{request.get_absolute_url()}"}
+    subject = render_email("acknowledgement_subject.txt", context).strip()
+    body = render_email("acknowledgement.txt", context)
+    assert subject == f"Recibimos su solicitud {request.public_id}"
+    assert body.startswith("Hola, Ana:")
+    for spanish in ["Gracias por reportar “Bache” a Town of Elm.", f"Su número de seguimiento es: {request.public_id}",
+                    "Ubicación: 12 Oak Street", "Próximos pasos: su solicitud se envió a Public Works.",
+                    "Nuestro objetivo es atenderla a más tardar el", f"Vea cómo avanza en: {context['track_url']}",
+                    "Si es una emergencia, llame al 911."]:
+        assert spanish in body, spanish
+    for english in ["Hello", "Thank you", "tracking number", "What happens next", "We aim", "Follow its progress",
+                    "If this is an emergency"]:
+        assert english not in body, english
+
+
+def test_it_writes_the_status_change_in_spanish(world):
+    request = report_in_spanish(world)
+    entry = services.transition(request, world.statuses["in_progress"], user=world.bob,
+                                message="La cuadrilla irá el martes.")
+    context = {"request": request, "entry": entry, "track_url": f"{settings.SITE_URL}{request.get_absolute_url()}"}
+    subject = render_email("status_changed_subject.txt", context).strip()
+    body = render_email("status_changed.txt", context)
+    assert subject == f"Solicitud {request.public_id}, nuevo estado: En curso"
+    assert body.startswith("Hola, Ana:")
+    assert f"El estado de su solicitud {request.public_id} (Bache) ahora es: En curso." in body
+    assert f"Vea el historial completo en: {context['track_url']}" in body
+    for english in ["Hello", "Your request", "is now", "See the full history", "In progress"]:
+        assert english not in body and english not in subject, english
+
+
+@pytest.mark.parametrize("template", EMAIL_TEMPLATES, ids=lambda path: path.name)
+def test_it_leaves_no_english_sentence_in_any_request_email(world, template):
+    request = report_in_spanish(world)
+    entry = services.transition(request, world.statuses["in_progress"], user=world.bob)
+    context = {"request": request, "entry": entry, "track_url": f"{settings.SITE_URL}{request.get_absolute_url()}"}
+    with translation.override("es"):
+        rendered = render_to_string(f"servicerequests/email/{template.name}", context)
+    assert rendered.strip()
+    assert english_leftovers(rendered, f"servicerequests/email/{template.name}") == []

@@ -1,0 +1,151 @@
+"""Step 2 of the web report, the location: a pin or an address, and "Already reported?"."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.urls import reverse
+
+from civicdesk.servicerequests import services
+from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM, OUTSIDE_EVERYTHING
+
+POTHOLE_WHERE = reverse("intake:where", args=["pothole"])
+POTHOLE_DETAILS = reverse("intake:details", args=["pothole"])
+# About 10 m north of IN_WEST_ELM: well inside the pothole type's 50 m duplicate radius.
+NEAR_WEST_ELM = (IN_WEST_ELM[0] + 0.00009, IN_WEST_ELM[1])
+
+
+def report_pothole(world, lat_long=IN_WEST_ELM, **overrides):
+    data = dict(service_type=world.pothole, lat=lat_long[0], long=lat_long[1], attributes={"depth": "deep"},
+                description="Deep hole in the cycle lane")
+    data.update(overrides)
+    return services.submit_request(**data)
+
+
+def details_query(response) -> dict[str, str]:
+    """The query string of a redirect to the details step, one value per key."""
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert target.path == POTHOLE_DETAILS
+    return {key: values[0] for key, values in parse_qs(target.query, keep_blank_values=True).items()}
+
+
+def test_it_shows_the_address_form_and_the_map_outlines(client, world):
+    response = client.get(POTHOLE_WHERE)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="address"' in html and 'id="map"' in html
+    assert '"Town of Elm"' in html and '"West Elm"' in html  # outlines for the map, as JSON
+
+
+def test_it_continues_to_details_with_the_pinned_position_and_nearest_address(client, world):
+    response = client.get(POTHOLE_WHERE, {"lat": IN_WEST_ELM[0], "long": IN_WEST_ELM[1]})
+    query = details_query(response)
+    assert (float(query["lat"]), float(query["long"])) == IN_WEST_ELM
+    assert query["address"] == "12 Oak Street" and query["address_id"] == "A1"
+
+
+def test_it_continues_with_a_pin_far_from_any_known_address(client, world):
+    query = details_query(client.get(POTHOLE_WHERE, {"lat": IN_EAST_ELM[0], "long": IN_EAST_ELM[1]}))
+    assert (float(query["lat"]), float(query["long"])) == IN_EAST_ELM
+    assert query["address"] == "" and query["address_id"] == ""
+
+
+def test_it_matches_a_typed_address_despite_a_typo(client, world):
+    query = details_query(client.get(POTHOLE_WHERE, {"address": "12 Oak Stret"}))
+    assert query["address"] == "12 Oak Street" and query["address_id"] == "A1"
+    assert (float(query["lat"]), float(query["long"])) == (3.0001, 2.5001)
+
+
+def test_it_explains_when_a_typed_address_is_unknown(client, world):
+    response = client.get(POTHOLE_WHERE, {"address": "99 Nowhere Lane"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "We could not find “99 Nowhere Lane” in the city&#x27;s address list" in html
+    assert 'value="99 Nowhere Lane"' in html  # what they typed is kept to correct
+
+
+def test_it_asks_for_a_location_when_none_is_given(client, world):
+    html = client.get(POTHOLE_WHERE, {"address": ""}).content.decode()
+    assert "Tell us where the problem is" in html
+
+
+def test_it_names_the_jurisdictions_we_serve_for_a_pin_outside_them_all(client, world):
+    response = client.get(POTHOLE_WHERE, {"lat": OUTSIDE_EVERYTHING[0], "long": OUTSIDE_EVERYTHING[1]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "outside the area we serve" in html
+    assert "Maple County" in html and "Town of Elm" in html
+    assert 'role="alert"' in html
+
+
+def test_it_refuses_coordinates_that_are_not_on_the_map(client, world):
+    # lat and long are hidden inputs the map fills in, so the message must show at the top.
+    for lat, long in [("95", "3"), ("north", "3"), ("3", "200")]:
+        html = client.get(POTHOLE_WHERE, {"lat": lat, "long": long}).content.decode()
+        alert = html.split('class="usa-alert usa-alert--error" role="alert"')[1].split("</div>")[0]
+        assert "The location is not a valid map position." in alert
+
+
+def test_it_accepts_a_pin_in_the_county_outside_the_town(client, world):
+    query = details_query(client.get(POTHOLE_WHERE, {"lat": IN_COUNTY_ONLY[0], "long": IN_COUNTY_ONLY[1]}))
+    assert (float(query["lat"]), float(query["long"])) == IN_COUNTY_ONLY
+
+
+def test_it_offers_open_reports_of_the_same_problem_nearby(client, world):
+    existing = report_pothole(world)
+    response = client.get(POTHOLE_WHERE, {"lat": NEAR_WEST_ELM[0], "long": NEAR_WEST_ELM[1]})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Already reported?" in html
+    assert f'action="/requests/{existing.public_id}/support"' in html
+    assert f'href="/requests/{existing.public_id}/"' in html
+    assert "Deep hole in the cycle lane" in html and "10 m away" in html
+    continue_link = html.split("No, mine is a different problem")[0].rsplit('href="', 1)[1].split('"')[0]
+    assert continue_link.replace("&amp;", "&").startswith(POTHOLE_DETAILS + "?lat=3.000090&long=2.500000")
+
+
+def test_it_never_shows_contact_details_of_nearby_reports(client, world):
+    report_pothole(world, contact_name="Zed Quimby", contact_email="zed@example.org", contact_phone="555-0199")
+    html = client.get(POTHOLE_WHERE, {"lat": NEAR_WEST_ELM[0], "long": NEAR_WEST_ELM[1]}).content.decode()
+    assert "Already reported?" in html
+    assert "Zed" not in html and "zed@example.org" not in html and "555-0199" not in html
+
+
+def test_it_continues_past_nearby_reports_when_asked(client, world):
+    report_pothole(world)
+    response = client.get(POTHOLE_WHERE, {"lat": NEAR_WEST_ELM[0], "long": NEAR_WEST_ELM[1], "skip_nearby": "1"})
+    query = details_query(response)
+    assert float(query["lat"]) == NEAR_WEST_ELM[0]
+
+
+def test_it_does_not_offer_closed_reports(client, world):
+    existing = report_pothole(world)
+    services.transition(existing, world.statuses["fixed"], user=world.bob)
+    details_query(client.get(POTHOLE_WHERE, {"lat": NEAR_WEST_ELM[0], "long": NEAR_WEST_ELM[1]}))
+
+
+def test_it_does_not_offer_private_reports(client, world):
+    existing = report_pothole(world)
+    existing.is_private = True
+    existing.save(update_fields=["is_private"])
+    details_query(client.get(POTHOLE_WHERE, {"lat": NEAR_WEST_ELM[0], "long": NEAR_WEST_ELM[1]}))
+
+
+def test_it_does_not_offer_reports_of_another_type_or_beyond_the_radius(client, world):
+    services.submit_request(service_type=world.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1])
+    report_pothole(world, lat_long=(IN_WEST_ELM[0] + 0.001, IN_WEST_ELM[1]))  # about 110 m away
+    details_query(client.get(POTHOLE_WHERE, {"lat": IN_WEST_ELM[0], "long": IN_WEST_ELM[1]}))
+
+
+def test_it_never_offers_duplicates_for_a_type_with_no_radius(client, world):
+    services.submit_request(service_type=world.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1])
+    response = client.get(reverse("intake:where", args=["graffiti"]), {"lat": IN_WEST_ELM[0], "long": IN_WEST_ELM[1]})
+    assert response.status_code == 302
+
+
+def test_it_404s_for_private_inactive_and_unknown_types(client, world):
+    world.graffiti.is_active = False
+    world.graffiti.save()
+    for code in ["records", "graffiti", "no-such-thing"]:
+        assert client.get(reverse("intake:where", args=[code])).status_code == 404
