@@ -90,7 +90,7 @@ class ServiceRequest(LoggedModel):
     expected_at = models.DateTimeField(_("expected (SLA due)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
-    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, db_index=False,
                                      related_name="duplicates", verbose_name=_("duplicate of"))
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
     is_private = models.BooleanField(_("private"), default=False)
@@ -104,7 +104,12 @@ class ServiceRequest(LoggedModel):
         ordering = ["-requested_at"]
         indexes = [
             models.Index(fields=["requested_at"], name="sr_requested"),
-            models.Index(fields=["service_type", "is_open", "lat", "long"], name="sr_type_open_pos"),
+            # Partial indexes: "open requests of this type near here" is the hot path of every
+            # submission, and SQLite only uses an index on a bare boolean when it is the condition.
+            models.Index(fields=["service_type", "lat", "long"], condition=models.Q(is_open=True),
+                         name="sr_open_type_pos"),
+            models.Index(fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False),
+                         name="sr_duplicate_of"),
             models.Index(fields=["department", "is_open", "requested_at"], name="sr_dept_open"),
             models.Index(fields=["jurisdiction", "is_open", "requested_at"], name="sr_juris_open"),
             models.Index(fields=["contact_email"], name="sr_contact_email"),

@@ -200,6 +200,8 @@ class Submission:
     client_name: str = ""
     actor: Any = None
     requested_at: Any = None
+    #: When set (Open311's jurisdiction_id), the location must lie in this jurisdiction.
+    jurisdiction: Any = None
 
 
 def submit_request(submission: Submission | None = None, **kwargs: Any) -> ServiceRequest:
@@ -218,6 +220,9 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     if len(description) > 5000:
         raise RequestRejected({"description": [gettext("Keep the description under 5,000 characters.")]})
     where = resolve_location(lat=sub.lat, long=sub.long, address=sub.address, address_id=sub.address_id)
+    if sub.jurisdiction is not None and where.jurisdiction.pk != sub.jurisdiction.pk:
+        raise RequestRejected({"location": [gettext("This location is served by %(found)s, not by %(asked)s.")
+                                            % {"found": where.jurisdiction.name, "asked": sub.jurisdiction.name}]})
     if not service_type.jurisdictions.filter(pk=where.jurisdiction.pk).exists() and service_type.jurisdictions.exists():
         raise RequestRejected({"service_code": [gettext("%(service)s is not handled by %(place)s. Choose another "
                                                         "kind of problem.") % {"service": service_type.name,
@@ -251,7 +256,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     try:
         with transaction.atomic():
             request = ServiceRequest.objects.create(
-                jurisdiction=where.jurisdiction, service_type=service_type, status=initial,
+                public_id=_unused_public_id(), jurisdiction=where.jurisdiction, service_type=service_type, status=initial,
                 is_open=initial.is_open, priority=service_type.default_priority, description=description,
                 attributes=attributes, lat=where.lat, long=where.long, address=where.address,
                 address_id=where.address_id, district=where.district, channel=sub.channel, reporter=reporter,
@@ -284,6 +289,16 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
         _delete_files(saved_files)
         raise
     return request
+
+
+def _unused_public_id() -> str:
+    """A fresh tracking number; 40 random bits collide about once in a million at a million stored."""
+    from civicdesk.lib.ids import new_public_id
+
+    while True:
+        candidate = new_public_id()
+        if not ServiceRequest.objects.filter(public_id=candidate).exists():
+            return candidate
 
 
 def _delete_files(names: list[str]) -> None:
@@ -337,6 +352,28 @@ def transition(request: ServiceRequest, to_status: Status, *, user=None, message
     return entry
 
 
+def add_note(request: ServiceRequest, *, message: str, user=None, public: bool = True) -> TimelineEntry:
+    """Add a note to the request's timeline (a public update unless `public=False`).
+
+    Bumps `updated_at` and writes an audit entry. Raises RequestRejected when
+    the message is empty.
+    """
+    message = (message or "").strip()
+    if not message:
+        raise RequestRejected({"message": [gettext("Write the update first.")]})
+    with transaction.atomic():
+        now = timezone.now()
+        ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.PUBLIC_NOTE if public else TimelineEntry.Kind.INTERNAL_NOTE,
+            is_public=public, message=message, created_at=now,
+            author=user if getattr(user, "is_authenticated", False) else None,
+        )
+        request.log_action("servicerequest.note_added", user=user, data={"entry": entry.pk, "public": public})
+    request.updated_at = now
+    return entry
+
+
 def assign(request: ServiceRequest, *, user=None, assignee=None, team=None) -> TimelineEntry:
     """Give the request to a person and/or a team of its department; writes timeline and audit entries."""
     if team is not None and request.department_id and team.department_id != request.department_id:
@@ -380,3 +417,221 @@ def support(request: ServiceRequest, *, user=None, session_key: str = "") -> boo
     request.refresh_from_db(fields=["supporters_count"])
     return True
 
+
+
+# --- Staff console actions: each writes a timeline entry and an audit entry in one transaction. ---
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def add_internal_note(request: ServiceRequest, *, message: str, user=None, mentioned: Iterable = ()) -> TimelineEntry:
+    """Add a staff-only note, recording the ids of the colleagues it @mentions in `data["mentions"]`.
+
+    Raises RequestRejected when the message is empty.
+    """
+    message = (message or "").strip()
+    if not message:
+        raise RequestRejected({"message": [gettext("Write the note first.")]})
+    mention_ids = sorted({person.pk for person in mentioned})
+    with transaction.atomic():
+        now = timezone.now()
+        ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, message=message,
+            created_at=now, author=_actor(user), data={"mentions": mention_ids},
+        )
+        request.log_action("servicerequest.note_added", user=user,
+                           data={"entry": entry.pk, "public": False, "mentions": mention_ids})
+    request.updated_at = now
+    return entry
+
+
+def transfer(request: ServiceRequest, *, department, user=None, reason: str) -> TimelineEntry:
+    """Hand the request to another department, in this or another jurisdiction, with a reason.
+
+    Clears the team and assignee (they belong to the old department) and the
+    district when the jurisdiction changes. The internal ROUTED entry carries
+    `data["transfer"]` so the receiving queue can show it as transferred in.
+    Raises RequestRejected without a reason or when nothing would change.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise RequestRejected({"reason": [gettext("Say why you are transferring this request.")]})
+    if department.pk == request.department_id:
+        raise RequestRejected({"department": [gettext("The request is already with %s.") % department.name]})
+    with transaction.atomic():
+        locked = ServiceRequest.objects.select_for_update().select_related("department", "jurisdiction", "district"
+                                                                          ).get(pk=request.pk)
+        before = {"department": locked.department_id, "jurisdiction": locked.jurisdiction_id,
+                  "team": locked.team_id, "assignee": locked.assignee_id}
+        from_name = locked.department.name if locked.department else gettext("triage")
+        now = timezone.now()
+        locked.department = department
+        locked.jurisdiction_id = department.jurisdiction_id
+        if locked.district is not None and locked.district.jurisdiction_id != department.jurisdiction_id:
+            locked.district = None
+        locked.team = None
+        locked.assignee = None
+        locked.routing_rule = None
+        locked.routing_note = (gettext("Transferred from %(a)s to %(b)s")
+                               % {"a": from_name, "b": department.name})[:255]
+        locked.updated_at = now
+        locked.save(update_fields=["department", "jurisdiction", "district", "team", "assignee", "routing_rule",
+                                   "routing_note", "updated_at"])
+        entry = TimelineEntry.objects.create(
+            request=locked, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now, author=_actor(user),
+            message=gettext("Transferred from %(a)s to %(b)s: %(reason)s")
+            % {"a": from_name, "b": department.name, "reason": reason},
+            data={"transfer": True, "from_department": before["department"], "to_department": department.pk,
+                  "from_jurisdiction": before["jurisdiction"], "to_jurisdiction": department.jurisdiction_id,
+                  "reason": reason},
+        )
+        locked.log_action("servicerequest.transferred", user=user, data={
+            "before": before, "department": department.pk, "jurisdiction": department.jurisdiction_id,
+            "reason": reason})
+    request.refresh_from_db()
+    return entry
+
+
+def set_priority(request: ServiceRequest, *, priority: int, user=None) -> TimelineEntry:
+    """Change the request's priority (a catalog.Priority value). Raises RequestRejected for no change."""
+    from civicdesk.catalog.models import Priority
+
+    if priority not in Priority.values:
+        raise RequestRejected({"priority": [gettext("Choose a priority from the list.")]})
+    if priority == request.priority:
+        raise RequestRejected({"priority": [gettext("The request already has that priority.")]})
+    with transaction.atomic():
+        now = timezone.now()
+        before = request.priority
+        request.priority = priority
+        request.updated_at = now
+        request.save(update_fields=["priority", "updated_at"])
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+            author=_actor(user), message=gettext("Priority changed from %(a)s to %(b)s")
+            % {"a": Priority(before).label, "b": Priority(priority).label},
+            data={"priority": {"from": before, "to": priority}},
+        )
+        request.log_action("servicerequest.priority_changed", user=user, data={"from": before, "to": priority})
+    return entry
+
+
+def change_category(request: ServiceRequest, *, service_type: ServiceType, user=None) -> TimelineEntry:
+    """Change the service type and route the request again as if it had been filed under it.
+
+    The SLA due time is recomputed from the original request time. Raises
+    RequestRejected when the type is the same or not offered in the jurisdiction.
+    """
+    if service_type.pk == request.service_type_id:
+        raise RequestRejected({"service_type": [gettext("The request already has that kind.")]})
+    offered = service_type.jurisdictions.all()
+    if offered.exists() and not offered.filter(pk=request.jurisdiction_id).exists():
+        raise RequestRejected({"service_type": [gettext("That kind of request is not handled here.")]})
+    decision = route(jurisdiction=request.jurisdiction, service_type=service_type, lat=request.lat,
+                     long=request.long, district_id=request.district_id)
+    with transaction.atomic():
+        now = timezone.now()
+        before = {"service_type": request.service_type_id, "department": request.department_id}
+        request.service_type = service_type
+        request.department_id = decision.department_id
+        request.team_id = decision.team_id
+        request.assignee_id = decision.assignee_id
+        request.routing_rule = decision.rule
+        request.routing_note = decision.note[:255]
+        request.expected_at = (request.jurisdiction.calendar().add_business_hours(request.requested_at,
+                                                                                   service_type.sla_hours)
+                               if service_type.sla_hours else None)
+        request.updated_at = now
+        request.save(update_fields=["service_type", "department", "team", "assignee", "routing_rule",
+                                    "routing_note", "expected_at", "updated_at"])
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now, author=_actor(user),
+            message=gettext("Kind changed to %(type)s. %(route)s") % {"type": service_type.name,
+                                                                     "route": decision.note},
+            data={"category": {"from": before["service_type"], "to": service_type.pk},
+                  "rule": decision.rule.pk if decision.rule else None},
+        )
+        request.log_action("servicerequest.category_changed", user=user, data={
+            "before": before, "service_type": service_type.code, "department": decision.department_id})
+    return entry
+
+
+def merge(duplicate: ServiceRequest, *, into: ServiceRequest, user=None, message: str = "") -> TimelineEntry:
+    """Close `duplicate` as a duplicate of `into`, carrying its supporters (and its reporter) over.
+
+    The duplicate gets status "duplicate", `duplicate_of` and a public entry
+    pointing at the original, and its reporter is notified through the usual
+    status task. Raises RequestRejected when the merge makes no sense.
+    """
+    if duplicate.pk == into.pk:
+        raise RequestRejected({"into": [gettext("A request cannot be merged into itself.")]})
+    if not duplicate.is_open:
+        raise RequestRejected({"into": [gettext("Only open requests can be merged.")]})
+    if into.duplicate_of_id:
+        raise RequestRejected({"into": [gettext("%s is itself a duplicate; merge into the original.")
+                                        % into.public_id]})
+    closed_as = Status.objects.filter(code="duplicate").first()
+    if closed_as is None:
+        raise RequestRejected({"into": [gettext("No “duplicate” status is configured.")]})
+    with transaction.atomic():
+        now = timezone.now()
+        locked = ServiceRequest.objects.select_for_update().select_related("status").get(pk=duplicate.pk)
+        moved = 0
+        for old in Support.objects.filter(request=locked):
+            lookup = {"user": old.user} if old.user_id else {"user": None, "session_key": old.session_key}
+            _, created = Support.objects.get_or_create(request=into, **lookup)
+            moved += int(created)
+        # The duplicate's reporter is affected too: count them once on the original.
+        ServiceRequest.objects.filter(pk=into.pk).update(supporters_count=F("supporters_count") + moved + 1,
+                                                         updated_at=now)
+        before = locked.status
+        locked.status = closed_as
+        locked.is_open = closed_as.is_open
+        locked.closed_at = now
+        locked.duplicate_of = into
+        locked.updated_at = now
+        locked.save(update_fields=["status", "is_open", "closed_at", "duplicate_of", "updated_at"])
+        text = (message or "").strip() or gettext("This was reported already as %s; follow that request.") % (
+            into.public_id)
+        entry = TimelineEntry.objects.create(
+            request=locked, kind=TimelineEntry.Kind.STATUS, is_public=True, message=text, author=_actor(user),
+            status_from=before, status_to=closed_as, created_at=now, data={"duplicate_of": into.public_id},
+        )
+        TimelineEntry.objects.create(
+            request=into, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, author=_actor(user),
+            created_at=now, message=gettext("Duplicate %s merged into this request.") % locked.public_id,
+            data={"merged": locked.public_id, "supporters_moved": moved},
+        )
+        locked.log_action("servicerequest.merged", user=user, data={"into": into.public_id, "from": before.code})
+        into.log_action("servicerequest.merged_in", user=user, data={"duplicate": locked.public_id,
+                                                                     "supporters_moved": moved})
+        from . import tasks
+
+        tasks.notify_status_change.enqueue(entry.pk)
+    duplicate.refresh_from_db()
+    into.refresh_from_db()
+    return entry
+
+
+def hide_attachment(attachment: Attachment, *, user=None, reason: str = "") -> TimelineEntry:
+    """Hide a photo or video from the public; the file is kept for staff and audit. Raises RequestRejected
+    when it is already hidden."""
+    if attachment.hidden:
+        raise RequestRejected({"attachment": [gettext("That photo is already hidden.")]})
+    request = attachment.request
+    with transaction.atomic():
+        now = timezone.now()
+        Attachment.objects.filter(pk=attachment.pk).update(hidden=True)
+        attachment.hidden = True
+        ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+            author=_actor(user), message=(gettext("A photo was hidden from the public. %s") % (reason or "").strip()).strip(),
+            data={"attachment_hidden": attachment.pk},
+        )
+        request.log_action("servicerequest.attachment_hidden", user=user,
+                           data={"attachment": attachment.pk, "reason": reason})
+    return entry
