@@ -59,6 +59,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.email
 
+    def save(self, *args, **kwargs) -> None:
+        # Sign-in lower-cases what is typed, so every way of creating a user must store lower case.
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
     @property
     def is_email_verified(self) -> bool:
         """True once the person has followed the link in their verification email."""
