@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "civicdesk.triage",
     "civicdesk.intake",
     "civicdesk.open311",
+    "civicdesk.staff",
 ]
 
 MIDDLEWARE = [

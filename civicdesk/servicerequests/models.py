@@ -110,6 +110,9 @@ class ServiceRequest(LoggedModel):
                          name="sr_open_type_pos"),
             models.Index(fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False),
                          name="sr_duplicate_of"),
+            # Staff queues: "assigned to me" and "overdue / due soon".
+            models.Index(fields=["assignee", "is_open", "requested_at"], name="sr_assignee_open"),
+            models.Index(fields=["is_open", "expected_at"], name="sr_open_expected"),
             models.Index(fields=["department", "is_open", "requested_at"], name="sr_dept_open"),
             models.Index(fields=["jurisdiction", "is_open", "requested_at"], name="sr_juris_open"),
             models.Index(fields=["contact_email"], name="sr_contact_email"),

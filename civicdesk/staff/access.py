@@ -1,0 +1,152 @@
+"""Who may see and change which request in the staff console: every rule is stated here, once."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.lib.ids import normalize_public_id
+from civicdesk.servicerequests.models import ServiceRequest
+
+Role = StaffMembership.Role
+SUPERUSER = "superuser"
+
+#: Which seats may do what to a request they can see. A seat only counts for
+#: requests inside its scope (see `_seat_covers`), so "staff" here means
+#: "staff of the request's department".
+RULES: dict[str, set[str]] = {
+    "view": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, Role.CONTRACTOR, SUPERUSER},
+    "see_contact": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "note": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, Role.CONTRACTOR, SUPERUSER},
+    "transition": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, Role.CONTRACTOR, SUPERUSER},
+    # Agents take calls and may move a request along, but never close one.
+    "close": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, Role.CONTRACTOR, SUPERUSER},
+    "assign": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    # Taking work from a colleague is a supervisor's call.
+    "reassign": {Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "transfer": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "set_priority": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "change_category": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "hide_attachment": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "merge": {Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+}
+
+
+def seats(user) -> list[StaffMembership]:
+    """The user's staff memberships, read once per user object (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_staff_seats", None)
+    if cached is None:
+        cached = list(StaffMembership.objects.filter(user=user))
+        user._staff_seats = cached
+    return cached
+
+
+def is_staff_member(user) -> bool:
+    """True for superusers and anyone holding at least one staff seat."""
+    return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or seats(user)))
+
+
+def _seat_q(user, seat: StaffMembership) -> Q:
+    """The requests one seat reaches."""
+    in_jurisdiction = Q(jurisdiction_id=seat.jurisdiction_id)
+    if seat.role in (Role.AGENT, Role.ADMIN):
+        return in_jurisdiction
+    if seat.role == Role.CONTRACTOR:
+        return in_jurisdiction & Q(assignee_id=user.pk)
+    # Staff and supervisors: their department's work, plus the unrouted triage
+    # queue of their jurisdiction so someone can route it.
+    triage = in_jurisdiction & Q(department__isnull=True)
+    if seat.department_id is None:
+        return triage
+    return (in_jurisdiction & Q(department_id=seat.department_id)) | triage
+
+
+def _seat_covers(user, seat: StaffMembership, request: ServiceRequest) -> bool:
+    """The same rule as `_seat_q`, for one request already in memory."""
+    if request.jurisdiction_id != seat.jurisdiction_id:
+        return False
+    if seat.role in (Role.AGENT, Role.ADMIN):
+        return True
+    if seat.role == Role.CONTRACTOR:
+        return request.assignee_id == user.pk
+    return request.department_id is None or (
+        seat.department_id is not None and request.department_id == seat.department_id)
+
+
+def visibility_q(user, *, roles: set[str] | None = None) -> Q | None:
+    """A filter for the requests `user` reaches through seats with one of `roles` (all roles by default).
+
+    None means every request (superuser); a filter matching nothing is returned
+    for people without a seat.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    combined = Q(pk__in=[])
+    for seat in seats(user):
+        if roles is None or seat.role in roles:
+            combined |= _seat_q(user, seat)
+    return combined
+
+
+def requests_visible_to(user):
+    """Every request the user may open in the staff console."""
+    condition = visibility_q(user)
+    queryset = ServiceRequest.objects.all()
+    return queryset if condition is None else queryset.filter(condition)
+
+
+def roles_for(user, request: ServiceRequest) -> set[str]:
+    """The roles through which `user` reaches `request` (empty when it is out of reach)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {SUPERUSER}
+    return {seat.role for seat in seats(user) if _seat_covers(user, seat, request)}
+
+
+def can(user, action: str, request: ServiceRequest) -> bool:
+    """True when `user` may do `action` (a key of RULES) to `request`."""
+    allowed = RULES[action]
+    return any(role in allowed for role in roles_for(user, request))
+
+
+def require_staff(user) -> None:
+    """Raise PermissionDenied unless the user holds a staff seat (or is a superuser)."""
+    if not is_staff_member(user):
+        raise PermissionDenied(_("This page is for city staff."))
+
+
+def get_request_for_staff(user, public_id: str, action: str = "view") -> ServiceRequest:
+    """The request for the console, or Http404 when the user may not see it, PermissionDenied when
+    they may see it but not do `action` to it."""
+    require_staff(user)
+    canonical = normalize_public_id(public_id)
+    request = None
+    if canonical:
+        request = (requests_visible_to(user)
+                   .select_related("service_type", "status", "jurisdiction", "department", "team", "district",
+                                   "assignee", "duplicate_of", "routing_rule")
+                   .filter(public_id=canonical).first())
+    if request is None:
+        raise Http404(_("No request you can see has that tracking number."))
+    if not can(user, action, request):
+        raise PermissionDenied(_("Your role does not allow this on this request."))
+    return request
+
+
+#: Seats that may file a request on a caller's behalf (phone or counter).
+INTAKE_ROLES = {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN}
+
+
+def may_take_reports(user) -> bool:
+    """True when the user may file requests for callers: superusers and every seat but contractor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or any(seat.role in INTAKE_ROLES for seat in seats(user))

@@ -1,0 +1,232 @@
+"""Queries behind the staff console: queues, bounded counts, keyset paging, search and @mentions."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
+
+from civicdesk.accounts.models import User
+from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.lib.ids import normalize_public_id
+from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
+
+from . import access
+
+#: Counts stop here so a queue of a million requests costs no more than one of a thousand.
+COUNT_LIMIT = 1000
+DUE_SOON = dt.timedelta(hours=24)
+PAGE_SIZE = 50
+
+QUEUES: list[tuple[str, Any]] = [
+    ("mine", _("Assigned to me")),
+    ("team", _("My team")),
+    ("department", _("My department")),
+    ("transferred_in", _("Transferred in")),
+    ("unassigned", _("Unassigned")),
+    ("triage", _("Triage")),
+    ("overdue", _("Overdue")),
+    ("due_soon", _("Due soon")),
+    ("all", _("All I can see")),
+]
+QUEUE_KEYS = [key for key, _label in QUEUES]
+
+#: Sort name → keyset columns, each (field, descending). The last column is unique so paging is exact.
+SORTS: dict[str, list[tuple[str, bool]]] = {
+    "newest": [("requested_at", True), ("id", True)],
+    "oldest": [("requested_at", False), ("id", False)],
+    "priority": [("priority", False), ("requested_at", True), ("id", True)],
+    "updated": [("updated_at", True), ("id", True)],
+}
+DATETIME_FIELDS = {"requested_at", "updated_at"}
+
+
+def _transferred_in(department_ids: list[int]):
+    return Exists(TimelineEntry.objects.filter(request=OuterRef("pk"), kind=TimelineEntry.Kind.ROUTED,
+                                               data__to_department__in=department_ids))
+
+
+def queue(user, key: str, now: dt.datetime | None = None) -> QuerySet:
+    """The requests of one queue that the user may see; raises KeyError for an unknown queue.
+
+    Department, team, transferred-in and triage queues are built only from
+    seats that reach them whole, so they need no visibility filter: a single
+    indexed condition lets the database walk (department, is_open,
+    requested_at) in order instead of merging alternatives of the visibility
+    rule. The other queues are the visible requests narrowed down.
+    """
+    now = now or timezone.now()
+    whole = [s for s in access.seats(user) if s.role != access.Role.CONTRACTOR]
+    departments = sorted({s.department_id for s in whole if s.department_id})
+    teams = sorted({s.team_id for s in whole if s.team_id})
+    jurisdictions = sorted({s.jurisdiction_id for s in whole})
+    # "is_open IN (1)" rather than is_open=True: Django writes the latter as a
+    # bare column on SQLite, which the planner cannot use as the equality on the
+    # middle column of the (department, is_open, requested_at) index.
+    open_ = Q(is_open__in=[True])
+    scoped = {
+        "team": open_ & Q(team_id__in=teams, jurisdiction_id__in=jurisdictions),
+        "department": open_ & Q(department_id__in=departments, jurisdiction_id__in=jurisdictions),
+        "transferred_in": open_ & Q(department_id__in=departments, jurisdiction_id__in=jurisdictions)
+        & _transferred_in(departments),
+        "triage": open_ & Q(department__isnull=True) & (Q() if user.is_superuser
+                                                        else Q(jurisdiction_id__in=jurisdictions)),
+    }
+    if key in scoped:
+        return ServiceRequest.objects.filter(scoped[key])
+    narrowed = {
+        "mine": open_ & Q(assignee_id=user.pk),
+        "unassigned": open_ & Q(assignee__isnull=True) & Q(department__isnull=False),
+        "overdue": open_ & Q(expected_at__lt=now),
+        "due_soon": open_ & Q(expected_at__gte=now, expected_at__lt=now + DUE_SOON),
+        "all": Q(),
+    }
+    return access.requests_visible_to(user).filter(narrowed[key])
+
+
+def bounded_count(queryset: QuerySet, limit: int = COUNT_LIMIT) -> int:
+    """How many rows, counting no further than `limit` (one query, never a full scan)."""
+    return queryset.order_by().values("pk")[:limit].count()
+
+
+def format_count(count: int, limit: int = COUNT_LIMIT) -> str:
+    """"999+" once the bound is reached, else the number."""
+    return f"{limit - 1}+" if count >= limit else str(count)
+
+
+def queue_counts(user, now: dt.datetime | None = None) -> list[dict]:
+    """Every queue with its label and bounded count, one query per queue."""
+    rows = []
+    for key, label in QUEUES:
+        count = bounded_count(queue(user, key, now))
+        rows.append({"key": key, "label": label, "count": count, "display": format_count(count)})
+    return rows
+
+
+def search_filter(user, text: str) -> Q | None:
+    """Match a tracking number exactly, or words in address and description; reporter name, email
+    and phone only through seats that may see contact details. None for an empty search."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    public_id = normalize_public_id(text)
+    condition = Q(address__icontains=text) | Q(description__icontains=text)
+    if public_id:
+        condition |= Q(public_id=public_id)
+    contact = Q(contact_name__icontains=text) | Q(contact_email__iexact=text) | Q(contact_phone__icontains=text)
+    contact_seats = access.visibility_q(user, roles=access.RULES["see_contact"])
+    condition |= contact if contact_seats is None else (contact & contact_seats)
+    return condition
+
+
+def encode_cursor(values: list) -> str:
+    raw = json.dumps([v.isoformat() if isinstance(v, dt.datetime) else v for v in values])
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, sort: str) -> list | None:
+    """The keyset values in a cursor, or None when it is malformed."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = json.loads(raw)
+    except (ValueError, TypeError):
+        return None
+    columns = SORTS[sort]
+    if not isinstance(values, list) or len(values) != len(columns):
+        return None
+    decoded = []
+    for (name, _desc), value in zip(columns, values):
+        if name in DATETIME_FIELDS:
+            value = parse_datetime(value) if isinstance(value, str) else None
+            if value is None:
+                return None
+        elif not isinstance(value, int):
+            return None
+        decoded.append(value)
+    return decoded
+
+
+def _after(columns: list[tuple[str, bool]], values: list) -> Q:
+    """Rows strictly after `values` in the lexicographic order of `columns`."""
+    # The first column's bound repeats what the OR says so the database can
+    # start an index range there instead of scanning from the top.
+    first, first_desc = columns[0]
+    bound = Q(**{f"{first}__{'lte' if first_desc else 'gte'}": values[0]})
+    condition = Q(pk__in=[])
+    for index, (name, descending) in enumerate(columns):
+        step = Q(**{f"{name}__{'lt' if descending else 'gt'}": values[index]})
+        for earlier, (earlier_name, _desc) in enumerate(columns[:index]):
+            step &= Q(**{earlier_name: values[earlier]})
+        condition |= step
+    return bound & condition
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str
+
+
+#: Nullable relations are prefetched, not joined: a join there turns into an inner join
+#: when the queue filters on the column, and the database then starts from the small table.
+LIST_JOINS = ("service_type", "status")
+LIST_PREFETCH = ("department", "team", "assignee", "district")
+
+
+def page_of(queryset: QuerySet, *, sort: str = "newest", cursor: str = "", size: int = PAGE_SIZE) -> Page:
+    """One page in `sort` order after `cursor`, fetched with a single LIMIT query (no OFFSET, no COUNT)."""
+    columns = SORTS.get(sort) or SORTS["newest"]
+    sort = sort if sort in SORTS else "newest"
+    if cursor:
+        values = decode_cursor(cursor, sort)
+        if values is not None:
+            queryset = queryset.filter(_after(columns, values))
+    ordering = [f"-{name}" if descending else name for name, descending in columns]
+    rows = list(queryset.order_by(*ordering)[:size + 1])
+    next_cursor = ""
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, name) for name, _desc in columns])
+    return Page(rows, next_cursor)
+
+
+MENTION = re.compile(r"(?<![\w.])@([\w.+-]+(?:@[\w-]+(?:\.[\w-]+)+)?)")
+
+
+def mentioned_colleagues(text: str) -> list[User]:
+    """Staff named in `text` as @email or @local-part of their email (any department or jurisdiction)."""
+    tokens = {token.rstrip(".").lower() for token in MENTION.findall(text or "")}
+    if not tokens:
+        return []
+    condition = Q(pk__in=[])
+    for token in tokens:
+        condition |= Q(email__iexact=token) if "@" in token else Q(email__istartswith=f"{token}@")
+    staff = StaffMembership.objects.values("user_id")
+    return list(User.objects.filter(condition).filter(Q(pk__in=staff) | Q(is_superuser=True)).distinct())
+
+
+def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -> list:
+    """A caller's earlier requests by phone or email, newest first, among those whose contact details
+    the user may see (so a search by phone never reveals requests through a contractor seat)."""
+    phone, email = (phone or "").strip(), (email or "").strip().lower()
+    if not phone and not email:
+        return []
+    match = Q(pk__in=[])
+    if phone:
+        match |= Q(contact_phone=phone)
+    if email:
+        match |= Q(contact_email=email)
+    seats = access.visibility_q(user, roles=access.RULES["see_contact"])
+    queryset = ServiceRequest.objects.filter(match)
+    if seats is not None:
+        queryset = queryset.filter(seats)
+    return list(queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit])

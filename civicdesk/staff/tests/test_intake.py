@@ -1,0 +1,84 @@
+"""Call-centre and counter intake: find the caller's earlier requests, file for them, read the number back."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from civicdesk.audit.models import AuditEntry
+from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.staff import services as console
+
+from .people import file_requests, seat_people
+
+LOOKUP = reverse("staff:intake")
+
+
+@pytest.fixture
+def cast(world):
+    return seat_people(world), file_requests(world)
+
+
+def submit_url(world) -> str:
+    return reverse("staff:intake_submit", args=[world.pothole.code])
+
+
+REPORT = {"channel": "phone", "address": "12 Oak Street", "description": "Hole by the bus stop",
+          "attribute_depth": "deep", "name": "Rita Reporter", "phone": "555-0199"}
+
+
+def test_it_finds_the_callers_earlier_requests_by_phone_or_email(client, world, cast):
+    seats, reqs = cast
+    client.force_login(seats.agent)
+    response = client.get(LOOKUP, {"phone": "555-0199", "service_type": world.pothole.pk})
+    found = {sr.public_id for sr in response.context["earlier"]}
+    assert found == {reqs.pothole.public_id, reqs.garbage.public_id, reqs.triage.public_id}
+    assert response.context["report_form"]["phone"].value() == "555-0199"
+    by_email = client.get(LOOKUP, {"email": "RITA@example.org"}).context["earlier"]
+    assert len(by_email) == 3
+
+
+def test_it_only_finds_earlier_requests_the_user_may_see_with_contact(world, cast):
+    _, reqs = cast
+    assert {sr.public_id for sr in console.caller_history(world.carol, phone="555-0199")} == {
+        reqs.garbage.public_id, reqs.triage.public_id}
+    assert console.caller_history(world.dave, email="rita@example.org")[0].public_id == reqs.county.public_id
+    assert console.caller_history(world.bob) == []
+
+
+def test_it_files_a_phone_report_for_the_caller_and_reads_the_number_back(client, world, cast):
+    seats, _ = cast
+    client.force_login(seats.agent)
+    response = client.post(submit_url(world), REPORT, follow=True)
+    sr = ServiceRequest.objects.get(description="Hole by the bus stop")
+    assert sr.channel == "phone" and sr.reporter is None and sr.contact_phone == "555-0199"
+    assert sr.address == "12 Oak Street" and sr.department == world.public_works
+    assert response.redirect_chain[-1][0] == reverse("staff:detail", args=[sr.public_id])
+    assert f"Read the tracking number back to the caller: {sr.public_id}" in response.content.decode()
+    assert AuditEntry.objects.get(action="servicerequest.submitted", object_id=str(sr.pk)).actor == seats.agent
+
+
+def test_it_refuses_an_emergency_and_files_nothing(client, world, cast):
+    seats, _ = cast
+    client.force_login(seats.agent)
+    before = ServiceRequest.objects.count()
+    response = client.post(submit_url(world), {**REPORT, "description": "There is a gas leak"})
+    assert response.status_code == 400 and "Call 911 now" in response.content.decode()
+    assert ServiceRequest.objects.count() == before
+
+
+def test_it_shows_missing_answers_next_to_the_form(client, world, cast):
+    seats, _ = cast
+    client.force_login(seats.agent)
+    response = client.post(submit_url(world), {**REPORT, "attribute_depth": ""})
+    assert response.status_code == 400 and "Please answer “How deep is it?”." in response.content.decode()
+
+
+@pytest.mark.parametrize("seat", ["contractor", "resident"])
+def test_it_refuses_seats_that_do_not_take_reports(client, world, cast, seat):
+    seats, _ = cast
+    client.force_login(seats.contractor if seat == "contractor" else world.alice)
+    before = (ServiceRequest.objects.count(), AuditEntry.objects.count())
+    assert client.get(LOOKUP, {"phone": "555-0199"}).status_code == 403
+    assert client.post(submit_url(world), REPORT).status_code == 403
+    assert (ServiceRequest.objects.count(), AuditEntry.objects.count()) == before

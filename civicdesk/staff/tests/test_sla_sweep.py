@@ -1,0 +1,74 @@
+"""The SLA sweep: due-soon and overdue requests are marked and the team lead told, once per state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from civicdesk.audit.models import AuditEntry
+from civicdesk.servicerequests import services
+from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.staff import sla
+from civicdesk.testing.fixtures import run_worker
+from civicdesk.testing.world import IN_EAST_ELM, IN_WEST_ELM
+
+
+@pytest.fixture
+def garbage(world):
+    world.north_crew.lead = world.carol
+    world.north_crew.save()
+    return services.submit_request(service_type=world.garbage, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                   contact_email="rita@example.org")
+
+
+def due_in(request, hours: float) -> None:
+    ServiceRequest.objects.filter(pk=request.pk).update(expected_at=timezone.now() + dt.timedelta(hours=hours))
+
+
+def test_it_marks_an_overdue_request_once(world, garbage):
+    due_in(garbage, -2)
+    assert sla.sweep() == {"overdue": 1, "due_soon": 0}
+    assert sla.sweep() == {"overdue": 0, "due_soon": 0}
+    entry = garbage.timeline.get(data__sla="overdue")
+    assert not entry.is_public and entry.message.startswith("Overdue: it was due by")
+    assert AuditEntry.objects.filter(action="servicerequest.sla_overdue", object_id=str(garbage.pk)).count() == 1
+
+
+def test_it_emails_the_team_lead_through_the_worker(tworld, smtp_server):
+    tworld.north_crew.lead = tworld.carol
+    tworld.north_crew.save()
+    request = services.submit_request(service_type=tworld.garbage, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                      contact_email="rita@example.org")
+    due_in(request, -2)
+    sla.sweep()
+    run_worker()
+    sla.sweep()
+    run_worker()
+    messages = smtp_server.wait_for(2)  # the acknowledgement to the reporter, and one alert
+    alerts = [m for m in messages if m["To"] == "carol@elm.example.gov"]
+    assert len(alerts) == 1 and alerts[0]["Subject"] == f"{request.public_id} Missed collection: overdue"
+    assert f"/staff/requests/{request.public_id}/" in alerts[0].get_content()
+
+
+def test_it_marks_due_soon_then_overdue_as_time_passes(world, garbage):
+    due_in(garbage, 3)
+    assert sla.sweep() == {"overdue": 0, "due_soon": 1}
+    assert sla.sweep(now=timezone.now() + dt.timedelta(hours=4)) == {"overdue": 1, "due_soon": 0}
+
+
+def test_it_leaves_closed_requests_and_requests_without_a_target_alone(world, garbage):
+    due_in(garbage, -2)
+    services.transition(garbage, world.statuses["fixed"], user=world.carol)
+    services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1])
+    assert sla.sweep() == {"overdue": 0, "due_soon": 0}
+
+
+def test_it_runs_from_the_command_line(world, garbage):
+    due_in(garbage, -1)
+    out = io.StringIO()
+    call_command("sla_sweep", stdout=out)
+    assert out.getvalue().strip() == "overdue: 1, due soon: 0"

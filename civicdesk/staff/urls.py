@@ -1,0 +1,24 @@
+"""Staff console routes."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "staff"
+urlpatterns = [
+    path("", views.queues, name="queues"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/<slug:code>/", views.intake_submit, name="intake_submit"),
+    path("requests/<str:public_id>/", views.detail, name="detail"),
+    path("requests/<str:public_id>/media/<int:pk>/", views.attachment, name="attachment"),
+    path("requests/<str:public_id>/media/<int:pk>/<str:size>/", views.attachment, name="attachment_size"),
+    path("requests/<str:public_id>/status/", views.change_status, name="change_status"),
+    path("requests/<str:public_id>/note/", views.add_note, name="add_note"),
+    path("requests/<str:public_id>/assign/", views.assign, name="assign"),
+    path("requests/<str:public_id>/transfer/", views.transfer, name="transfer"),
+    path("requests/<str:public_id>/priority/", views.set_priority, name="set_priority"),
+    path("requests/<str:public_id>/category/", views.change_category, name="change_category"),
+    path("requests/<str:public_id>/merge/", views.merge, name="merge"),
+    path("requests/<str:public_id>/hide-photo/", views.hide_attachment, name="hide_attachment"),
+]
