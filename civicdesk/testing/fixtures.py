@@ -37,12 +37,13 @@ def world(db) -> World:
 
 
 @pytest.fixture
-def tworld(transactional_db, django_db_serialized_rollback) -> World:
+def tworld(transactional_db) -> World:
     """The shared world for tests that need committed data (live server, worker).
 
-    Serialized rollback restores what migrations seed (the default statuses):
-    the flush after each transactional test would otherwise leave the next one
-    without them.
+    The flush after each transactional test removes what migrations seed (the
+    default statuses); build_world() puts them back. Serialized rollback is not
+    used anywhere: mixing it with plain transactional tests makes Django reload
+    content types over rows that post_migrate already recreated.
     """
     return build_world()
 
@@ -111,18 +112,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def browser(django_db_setup):
     """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from django.db import connections
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API leaves an event loop marked as running in this thread,
-    # so Django hands the test code new connection objects from then on. Carry the
-    # test database snapshot over to them, or serialized rollback (tworld) finds
-    # nothing to restore.
-    snapshots = {alias: getattr(connections[alias], "_test_serialized_contents", None) for alias in connections}
     with sync_playwright() as playwright:
-        for alias, contents in snapshots.items():
-            if contents is not None:
-                connections[alias]._test_serialized_contents = contents
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             yield instance

@@ -52,8 +52,19 @@ class World:
     extra: dict[str, Any]
 
 
+def ensure_default_statuses() -> None:
+    """Recreate the migration-seeded status lifecycle when a transactional test flushed it."""
+    import importlib
+
+    from django.apps import apps
+
+    if not Status.objects.exists():
+        importlib.import_module("civicdesk.catalog.migrations.0002_default_statuses").create(apps, None)
+
+
 def build_world() -> World:
     clear_caches()
+    ensure_default_statuses()
     county = Jurisdiction.objects.create(name="Maple County", slug="maple", open311_id="maple.example.gov",
                                          boundary=square(0, 0, 10, 10), time_zone="America/Chicago")
     elm = Jurisdiction.objects.create(name="Town of Elm", slug="elm", open311_id="elm.example.gov",
