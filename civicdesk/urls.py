@@ -2,15 +2,18 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "CivicDesk administration"
-admin.site.site_title = "CivicDesk admin"
+admin.site.site_header = _("CivicDesk administration")
+admin.site.site_title = _("CivicDesk admin")
 
 urlpatterns = [
     path("", include("civicdesk.core.urls")),
     path("report/", include("civicdesk.intake.urls")),
     path("requests/", include("civicdesk.servicerequests.urls")),
+    path("open311/v2/", include("civicdesk.open311.urls")),
     path("account/", include("civicdesk.accounts.urls")),
+    path("staff/", include("civicdesk.staff.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,12 +1,15 @@
-"""Sign-up and sign-in forms for residents."""
+"""Sign-up and sign-in forms: residents and staff, plus the two-factor code step."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy as _
 
+from . import two_factor
 from .models import User
 
 
@@ -67,3 +70,46 @@ class EmailAuthenticationForm(AuthenticationForm):
     def clean_username(self) -> str:
         # Addresses are stored in lower case; phone keyboards capitalise the first letter.
         return self.cleaned_data["username"].lower()
+
+
+def lockout_message(lockout: two_factor.Lockout) -> str:
+    """What a locked-out person reads: why, and the local time when they may try again."""
+    return gettext("Too many failed attempts. For your security, signing in is paused until %(time)s; "
+             "try again then.") % {"time": date_format(timezone.localtime(lockout.until), "TIME_FORMAT")}
+
+
+class LockoutAuthenticationForm(EmailAuthenticationForm):
+    """The sign-in form, refusing an email after SIGN_IN_MAX_FAILURES wrong passwords in the lockout window."""
+
+    def clean(self):
+        email = self.cleaned_data.get("username")
+        if not email or not self.cleaned_data.get("password"):
+            return super().clean()
+        key = two_factor.password_key(email)
+        lockout = two_factor.lockout_for(key)
+        if lockout is not None:
+            raise forms.ValidationError(lockout_message(lockout), code="locked")
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            lockout = two_factor.record_failure(key)
+            if lockout is not None:
+                raise forms.ValidationError(lockout_message(lockout), code="locked") from None
+            raise
+        two_factor.clear_failures(key)
+        return data
+
+
+class TwoFactorCodeForm(forms.Form):
+    """One code: six digits from the authenticator app, or (when `allow_recovery`) a recovery code."""
+
+    token = forms.CharField(label=_("6-digit code"), max_length=32, strip=True, widget=forms.TextInput(
+        attrs={"class": "usa-input", "autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}))
+
+    def __init__(self, *args, allow_recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if allow_recovery:
+            self.fields["token"].help_text = _("Lost your phone? Enter one of your recovery codes instead; "
+                                               "each works only once.")
+        else:
+            self.fields["token"].widget.attrs["inputmode"] = "numeric"

@@ -68,3 +68,22 @@ class User(AbstractUser):
     def is_email_verified(self) -> bool:
         """True once the person has followed the link in their verification email."""
         return self.email_verified_at is not None
+
+
+class SignInFailure(models.Model):
+    """One failed sign-in step, kept in the database so every app server counts the same failures.
+
+    `key` is "password:<email>" for a wrong password and "otp:<user id>" for a
+    wrong two-factor code; rows older than the lockout window no longer count.
+    """
+
+    key = models.CharField(_("what failed"), max_length=300, db_index=True)
+    created_at = models.DateTimeField(_("when"), db_index=True)
+
+    class Meta:
+        verbose_name = _("failed sign-in attempt")
+        verbose_name_plural = _("failed sign-in attempts")
+        indexes = [models.Index(fields=["key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.created_at:%Y-%m-%d %H:%M}"

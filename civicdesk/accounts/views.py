@@ -1,4 +1,4 @@
-"""Resident accounts: sign up, verify email, sign in and out, my requests."""
+"""Accounts: sign up, verify email, sign in (with staff two-factor) and out, my requests."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
 from civicdesk.servicerequests.models import ServiceRequest
 
-from . import services
-from .forms import EmailAuthenticationForm, SignUpForm
+from . import services, two_factor
+from .forms import LockoutAuthenticationForm, SignUpForm, TwoFactorCodeForm, lockout_message
 
 
 def signup(request):
@@ -54,9 +58,98 @@ def my_requests(request):
 
 
 class LoginView(auth_views.LoginView):
+    """Password sign-in; staff then continue to the two-factor step before `next`."""
+
     template_name = "accounts/login.html"
-    authentication_form = EmailAuthenticationForm
+    authentication_form = LockoutAuthenticationForm
     redirect_authenticated_user = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if two_factor.awaiting_verification(request.user):
+            return redirect(self._two_factor_url())
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if two_factor.needs_two_factor(self.request.user):
+            return redirect(self._two_factor_url())
+        return response
+
+    def _two_factor_url(self) -> str:
+        return reverse("accounts:two_factor") + "?" + urlencode({"next": self.get_success_url()})
+
+
+@never_cache
+@login_required
+def two_factor_step(request):
+    """The second sign-in step for staff: enrol an authenticator app on first sign-in, else enter a code."""
+    user = request.user
+    next_url = two_factor.safe_next(request, reverse("staff:queues"))
+    if not two_factor.needs_two_factor(user) or user.is_verified():
+        return redirect(next_url)
+    if two_factor.confirmed_totp_device(user) is None:
+        return _enrol(request, next_url)
+    return _verify(request, next_url)
+
+
+def _locked_out(request, template: str, context: dict):
+    lockout = two_factor.lockout_for(two_factor.otp_key(request.user))
+    if lockout is None:
+        return None
+    return render(request, template, {**context, "locked": lockout_message(lockout)}, status=429)
+
+
+def _enrol(request, next_url: str):
+    device = two_factor.pending_totp_device(request.user)
+    context = {"next": next_url, "secret": two_factor.base32_secret(device), "qr_svg": two_factor.qr_svg(device)}
+    form = TwoFactorCodeForm(request.POST or None)
+    if request.method == "POST":
+        refused = _locked_out(request, "accounts/two_factor_enrol.html", {**context, "form": form})
+        if refused:
+            return refused
+        if form.is_valid():
+            codes = two_factor.confirm_enrolment(device, form.cleaned_data["token"])
+            if codes is not None:
+                _complete_sign_in(request, device)
+                return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
+            if _record_wrong_code(request, form):
+                return _locked_out(request, "accounts/two_factor_enrol.html", {**context, "form": form})
+    return render(request, "accounts/two_factor_enrol.html", {**context, "form": form},
+                  status=400 if form.errors else 200)
+
+
+def _verify(request, next_url: str):
+    form = TwoFactorCodeForm(request.POST or None, allow_recovery=True)
+    context = {"next": next_url, "form": form}
+    if request.method == "POST":
+        refused = _locked_out(request, "accounts/two_factor_verify.html", context)
+        if refused:
+            return refused
+        if form.is_valid():
+            device = two_factor.match_code(request.user, form.cleaned_data["token"])
+            if device is not None:
+                _complete_sign_in(request, device)
+                if isinstance(device, StaticDevice):
+                    messages.warning(request, _("You signed in with a recovery code; it cannot be used again."))
+                return redirect(next_url)
+            if _record_wrong_code(request, form):
+                return _locked_out(request, "accounts/two_factor_verify.html", context)
+    return render(request, "accounts/two_factor_verify.html", context, status=400 if form.errors else 200)
+
+
+def _complete_sign_in(request, device) -> None:
+    """Mark the session verified by `device`, under a new session key (the session just gained privileges)."""
+    two_factor.clear_failures(two_factor.otp_key(request.user))
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
+def _record_wrong_code(request, form) -> bool:
+    """Count a wrong code; True when this failure locked the step."""
+    locked = two_factor.record_failure(two_factor.otp_key(request.user), user=request.user) is not None
+    if not locked:
+        form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
+    return locked
 
 
 class LogoutView(auth_views.LogoutView):

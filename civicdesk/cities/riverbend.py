@@ -24,6 +24,10 @@ from .default import DefaultCity
 DATA_DIR = Path(__file__).resolve().parent / "data" / "riverbend"
 #: Every demo staff login shares this password. It is public on purpose: a demo is never a production site.
 DEMO_PASSWORD = "riverbend-demo-2026"
+#: Staff must pass two-factor sign-in, so every demo staff login also has a confirmed authenticator device
+#: with this key (base32; time-based, 6 digits, 30 seconds): add it to an authenticator app to get codes.
+#: Public on purpose, like the password.
+DEMO_TOTP_SECRET = "OJUXMZLSMJSW4ZBNMRSW23ZNORXXI4BB"
 DEMO_REQUESTS = 5000
 #: The demo draws everything from one seeded generator, so two loads hold the same city.
 RANDOM_SEED = 311
@@ -193,6 +197,10 @@ class Riverbend(DefaultCity):
     def demo_logins(self) -> list[tuple[str, str, str]]:
         return [(person.email, DEMO_PASSWORD, str(person.what)) for person in DEMO_STAFF]
 
+    def demo_totp_secret(self) -> str:
+        """The authenticator key (base32) shared by every demo staff login."""
+        return DEMO_TOTP_SECRET
+
     def seed_demo(self, *, stdout=None, requests: int = DEMO_REQUESTS) -> None:
         """Load the demo into an empty database, all or nothing.
 
@@ -288,7 +296,10 @@ class Riverbend(DefaultCity):
         return result.loaded
 
     def _seed_staff(self, world: _DemoWorld) -> None:
+        import base64
+
         from django.contrib.auth.hashers import make_password
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         from civicdesk.accounts.models import User
         from civicdesk.jurisdictions.models import StaffMembership
@@ -300,6 +311,8 @@ class Riverbend(DefaultCity):
                 "first_name": person.first_name, "last_name": person.last_name, "password": password,
                 "is_staff": True, "is_superuser": person.superuser, "is_active": True,
             })
+            TOTPDevice.objects.update_or_create(user=user, name="authenticator", defaults={
+                "key": base64.b32decode(DEMO_TOTP_SECRET).hex(), "confirmed": True})
             for juris, department, team, role in person.seats:
                 StaffMembership.objects.create(
                     user=user, jurisdiction=world.jurisdictions[juris], role=role,

@@ -635,3 +635,164 @@ def hide_attachment(attachment: Attachment, *, user=None, reason: str = "") -> T
         request.log_action("servicerequest.attachment_hidden", user=user,
                            data={"attachment": attachment.pk, "reason": reason})
     return entry
+
+
+def redact_text(request: ServiceRequest, *, redacted: str, user=None, entry: TimelineEntry | None = None,
+                reason: str = ""):
+    """Replace the description (or, with `entry`, a public timeline message) by `redacted`; return the Redaction.
+
+    The original text is kept in the staff.Redaction row and in the audit
+    entry's data, never in a timeline entry, so public pages and Open311 read
+    only the redacted text while jurisdiction admins can still see what was
+    written. Raises RequestRejected when the entry is not a public message of
+    this request or when the text would not change.
+    """
+    from civicdesk.staff.models import Redaction
+
+    redacted = (redacted or "").strip()
+    if entry is not None and (entry.request_id != request.pk or not entry.is_public):
+        raise RequestRejected({"entry": [gettext("Only public messages of this request can be redacted.")]})
+    original = entry.message if entry is not None else request.description
+    if redacted == original.strip():
+        raise RequestRejected({"text": [gettext("Change the text before saving the redaction.")]})
+    with transaction.atomic():
+        now = timezone.now()
+        if entry is None:
+            ServiceRequest.objects.filter(pk=request.pk).update(description=redacted, updated_at=now)
+            request.description = redacted
+        else:
+            TimelineEntry.objects.filter(pk=entry.pk).update(message=redacted)
+            entry.message = redacted
+            ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
+        request.updated_at = now
+        redaction = Redaction.objects.create(request=request, entry=entry, original=original, redacted=redacted,
+                                             author=_actor(user), reason=(reason or "").strip()[:255],
+                                             created_at=now)
+        where = gettext("the description") if entry is None else gettext("a public message")
+        TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+            author=_actor(user), message=(gettext("Redacted %(where)s. %(reason)s")
+                                          % {"where": where, "reason": redaction.reason}).strip(),
+            data={"redaction": redaction.pk},
+        )
+        request.log_action("servicerequest.redacted", user=user, data={
+            "redaction": redaction.pk, "entry": entry.pk if entry is not None else None, "original": original,
+            "redacted": redacted, "reason": redaction.reason})
+    return redaction
+
+
+def move_pin(request: ServiceRequest, *, lat, long, user=None, reroute: bool = False) -> TimelineEntry:
+    """Move the request to a new point: district (and jurisdiction) found again, address taken from the
+    nearest known address point.
+
+    Routing is run again when `reroute` is set, and always when the point lies
+    in another jurisdiction (the old department does not work there). Raises
+    RequestRejected when the point is invalid, outside every jurisdiction,
+    unchanged, or in a jurisdiction that does not handle the service type.
+    """
+    where = resolve_location(lat=lat, long=long)
+    if (where.lat, where.long) == (request.lat, request.long):
+        raise RequestRejected({"location": [gettext("The pin is already there.")]})
+    moved_away = where.jurisdiction.pk != request.jurisdiction_id
+    if moved_away:
+        offered = request.service_type.jurisdictions.all()
+        if offered.exists() and not offered.filter(pk=where.jurisdiction.pk).exists():
+            raise RequestRejected({"location": [gettext("%s does not handle this kind of request.")
+                                                % where.jurisdiction.name]})
+    with transaction.atomic():
+        locked = ServiceRequest.objects.select_for_update().get(pk=request.pk)
+        now = timezone.now()
+        before = {"lat": locked.lat, "long": locked.long, "address": locked.address,
+                  "jurisdiction": locked.jurisdiction_id, "district": locked.district_id,
+                  "department": locked.department_id}
+        locked.lat, locked.long = where.lat, where.long
+        locked.address, locked.address_id = where.address, where.address_id
+        locked.jurisdiction = where.jurisdiction
+        locked.district = where.district
+        fields = ["lat", "long", "address", "address_id", "jurisdiction", "district", "updated_at"]
+        route_note = ""
+        if reroute or moved_away:
+            decision = route(jurisdiction=where.jurisdiction, service_type=locked.service_type, lat=where.lat,
+                             long=where.long, district_id=where.district.pk if where.district else None)
+            locked.department_id, locked.team_id = decision.department_id, decision.team_id
+            locked.assignee_id, locked.routing_rule = decision.assignee_id, decision.rule
+            locked.routing_note = route_note = decision.note[:255]
+            fields += ["department", "team", "assignee", "routing_rule", "routing_note"]
+            if moved_away:
+                # Business hours and holidays are the new jurisdiction's.
+                hours = locked.service_type.sla_hours
+                locked.expected_at = (where.jurisdiction.calendar().add_business_hours(locked.requested_at, hours)
+                                      if hours else None)
+                fields.append("expected_at")
+        locked.updated_at = now
+        locked.save(update_fields=fields)
+        entry = TimelineEntry.objects.create(
+            request=locked, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+            author=_actor(user), message=(gettext("Pin moved to %(address)s. %(route)s")
+                                          % {"address": where.address or f"{where.lat:.5f}, {where.long:.5f}",
+                                             "route": route_note}).strip(),
+            data={"moved": {"from": [before["lat"], before["long"]], "to": [where.lat, where.long]},
+                  "rerouted": bool(reroute or moved_away)},
+        )
+        locked.log_action("servicerequest.pin_moved", user=user, data={
+            "before": before, "lat": where.lat, "long": where.long, "jurisdiction": where.jurisdiction.pk,
+            "district": where.district.pk if where.district else None, "department": locked.department_id})
+    request.refresh_from_db()
+    return entry
+
+
+def set_private(request: ServiceRequest, *, private: bool, user=None, reason: str = "") -> TimelineEntry:
+    """Hide the request from public pages and Open311 (`private=True`) or show it again.
+
+    Raises RequestRejected when it is already so.
+    """
+    if bool(private) == request.is_private:
+        raise RequestRejected({"private": [gettext("The request is already private.") if private
+                                           else gettext("The request is already public.")]})
+    with transaction.atomic():
+        now = timezone.now()
+        ServiceRequest.objects.filter(pk=request.pk).update(is_private=bool(private), updated_at=now)
+        request.is_private, request.updated_at = bool(private), now
+        text = gettext("Marked private: hidden from the public.") if private else gettext("Marked public again.")
+        entry = TimelineEntry.objects.create(
+            request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+            author=_actor(user), message=f"{text} {(reason or '').strip()}".strip(),
+            data={"private": bool(private)},
+        )
+        request.log_action("servicerequest.privacy_changed", user=user,
+                           data={"private": bool(private), "reason": (reason or "").strip()})
+    return entry
+
+
+def caller_key(*, phone: str = "", email: str = "") -> str:
+    """The Support.session_key standing for a caller who reached an agent by phone or at the counter.
+
+    Derived from the caller's digits (or lower-cased email) so the same caller
+    counts once however often they call, without storing their contact in clear.
+    Empty when neither is given.
+    """
+    import hashlib
+
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    basis = f"tel:{digits}" if digits else (f"mailto:{email.strip().lower()}" if (email or "").strip() else "")
+    if not basis:
+        return ""
+    return "caller:" + hashlib.sha256(basis.encode()).hexdigest()[:56]
+
+
+def support_on_behalf(request: ServiceRequest, *, agent, phone: str = "", email: str = "") -> bool:
+    """Count a caller as affected by an open request, recorded by the agent who took the call.
+
+    Uses support() with the caller's key (see caller_key()), so merges carry it
+    over like any anonymous supporter's; adds an audit entry naming the agent.
+    False when this caller had already been counted. Raises RequestRejected
+    without a phone or email, or when the request is closed.
+    """
+    key = caller_key(phone=phone, email=email)
+    if not key:
+        raise RequestRejected({"phone": [gettext("Give the caller's phone or email to add them.")]})
+    with transaction.atomic():
+        added = support(request, session_key=key)
+        if added:
+            request.log_action("servicerequest.supported_on_behalf", user=agent, data={"caller": key})
+    return added

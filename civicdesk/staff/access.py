@@ -32,6 +32,11 @@ RULES: dict[str, set[str]] = {
     "change_category": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
     "hide_attachment": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
     "merge": {Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "redact": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    # The text a resident posted by mistake stays readable only to those who answer for the jurisdiction.
+    "see_redacted": {Role.ADMIN, SUPERUSER},
+    "move_pin": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "set_privacy": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
 }
 
 
@@ -117,10 +122,20 @@ def can(user, action: str, request: ServiceRequest) -> bool:
     return any(role in allowed for role in roles_for(user, request))
 
 
+def _require_two_factor(user) -> None:
+    """Raise accounts.two_factor.VerificationRequired while a signed-in staff member still owes their code
+    (the accounts middleware turns it into a redirect to that step)."""
+    from civicdesk.accounts.two_factor import require_verified
+
+    require_verified(user)
+
+
 def require_staff(user) -> None:
-    """Raise PermissionDenied unless the user holds a staff seat (or is a superuser)."""
+    """Raise PermissionDenied unless the user holds a staff seat (or is a superuser), and
+    VerificationRequired until they have passed two-factor sign-in."""
     if not is_staff_member(user):
         raise PermissionDenied(_("This page is for city staff."))
+    _require_two_factor(user)
 
 
 def get_request_for_staff(user, public_id: str, action: str = "view") -> ServiceRequest:

@@ -156,6 +156,37 @@ class HideAttachmentForm(forms.Form):
     reason = forms.CharField(label=_("Why"), required=False, max_length=255, widget=forms.TextInput(attrs=INPUT))
 
 
+class RedactForm(forms.Form):
+    """The redacted text for the description, or for one public timeline message (`entry`)."""
+
+    entry = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Text to show instead"), required=False, max_length=5000,
+                           help_text=_("Edit out what should not be public; the original stays visible to "
+                                       "administrators only."),
+                           widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}))
+    reason = forms.CharField(label=_("Why"), required=False, max_length=255, widget=forms.TextInput(attrs=INPUT))
+
+
+class MovePinForm(forms.Form):
+    lat = forms.FloatField(label=_("Latitude"), widget=forms.NumberInput(attrs={**INPUT, "step": "any"}))
+    long = forms.FloatField(label=_("Longitude"), widget=forms.NumberInput(attrs={**INPUT, "step": "any"}))
+    reroute = forms.BooleanField(label=_("Route it again from the new place"), required=False,
+                                 help_text=_("Always done when the pin moves into another jurisdiction."),
+                                 widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}))
+
+
+class PrivacyForm(forms.Form):
+    private = forms.TypedChoiceField(label=_("Visibility"), coerce=lambda v: v == "1", choices=[
+        ("1", _("Private: hidden from public pages and Open311")), ("0", _("Public"))],
+        widget=forms.Select(attrs=SELECT))
+    reason = forms.CharField(label=_("Why"), required=False, max_length=255, widget=forms.TextInput(attrs=INPUT))
+
+
+class SavedViewForm(forms.Form):
+    name = forms.CharField(label=_("Name of this view"), max_length=80, widget=forms.TextInput(attrs=INPUT))
+    query = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
+
 class CallerLookupForm(forms.Form):
     """Step one of a phone or counter report: who is calling, and about what."""
 
@@ -166,6 +197,16 @@ class CallerLookupForm(forms.Form):
     service_type = forms.ModelChoiceField(label=_("Kind of request"), required=False,
                                           queryset=ServiceType.objects.filter(is_active=True),
                                           empty_label=_("Choose a kind"), widget=forms.Select(attrs=SELECT))
+    address = forms.CharField(label=_("Where is the problem?"), required=False, max_length=255,
+                              help_text=_("With a kind, shows open requests of that kind nearby first."),
+                              widget=forms.TextInput(attrs=INPUT))
+
+
+class CallerSupportForm(forms.Form):
+    """Add the caller to an open request already filed about the same problem."""
+
+    phone = forms.CharField(required=False, max_length=32, widget=forms.HiddenInput)
+    email = forms.EmailField(required=False, max_length=254, widget=forms.HiddenInput)
 
 
 class CallerReportForm(ReportForm):

@@ -6,7 +6,7 @@ import string
 
 from django.db import models
 from django.db.models import Q
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.audit.models import LoggedModel
@@ -66,3 +66,51 @@ class ResponseTemplate(LoggedModel):
             return string.Formatter().vformat(text, (), values)
         except (ValueError, IndexError):
             return text  # a stray brace: show the text as written rather than fail
+
+
+class Redaction(models.Model):
+    """Text a resident posted by mistake, replaced by staff: the original is kept here for admins and audit.
+
+    With `entry` empty the request's description was redacted, else that
+    public timeline entry's message. Public pages only ever read the redacted
+    text, which replaced the original in place.
+    """
+
+    request = models.ForeignKey("servicerequests.ServiceRequest", on_delete=models.CASCADE,
+                                related_name="redactions", verbose_name=_("request"))
+    entry = models.ForeignKey("servicerequests.TimelineEntry", null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="redactions", verbose_name=_("timeline entry"))
+    original = models.TextField(_("original text"))
+    redacted = models.TextField(_("redacted text"), blank=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    author = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("redacted by"))
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("redaction")
+        verbose_name_plural = _("redactions")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}: {self.redacted[:40]}"
+
+
+class SavedView(models.Model):
+    """A queue with its filters and sort, saved under a name by one staff member for themselves."""
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="saved_views",
+                              verbose_name=_("owner"))
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(_("queue, filters and sort"), max_length=1000, blank=True,
+                             help_text=_("The queue page's query string, without the paging cursor."))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="staff_savedview_owner_name")]
+
+    def __str__(self) -> str:
+        return self.name

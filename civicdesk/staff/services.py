@@ -86,9 +86,14 @@ def queue(user, key: str, now: dt.datetime | None = None) -> QuerySet:
         "mine": open_ & Q(assignee_id=user.pk),
         "unassigned": open_ & Q(assignee__isnull=True) & Q(department__isnull=False),
         "overdue": open_ & Q(expected_at__lt=now),
-        "due_soon": open_ & Q(expected_at__gte=now, expected_at__lt=now + DUE_SOON),
         "all": Q(),
     }
+    if key == "due_soon":
+        from . import sla
+
+        # Business hours of each jurisdiction, as the SLA sweep counts them (one query).
+        cals = sla.calendars(None if user.is_superuser else jurisdictions)
+        narrowed[key] = open_ & sla.due_soon_q(now, cals)
     return access.requests_visible_to(user).filter(narrowed[key])
 
 
@@ -230,3 +235,28 @@ def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -
     if seats is not None:
         queryset = queryset.filter(seats)
     return list(queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit])
+
+
+def save_view(user, *, name: str, query: str):
+    """Save (or overwrite, under the same name) a queue view for `user`; return the SavedView.
+
+    `query` is the queue page's query string; only the parameters the filter
+    form knows are kept, and never the paging cursor. Raises ValueError for
+    an empty name.
+    """
+    from django.http import QueryDict
+
+    from .forms import QueueFilterForm
+    from .models import SavedView
+
+    name = (name or "").strip()
+    if not name:
+        raise ValueError(_("Give the view a name."))
+    params = QueryDict(query or "", mutable=True)
+    known = set(QueueFilterForm.base_fields) - {"after"}
+    for key in list(params):
+        if key not in known:
+            del params[key]
+    view, _created = SavedView.objects.update_or_create(owner=user, name=name[:80],
+                                                        defaults={"query": params.urlencode()[:1000]})
+    return view

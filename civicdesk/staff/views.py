@@ -15,10 +15,11 @@ from django.views.decorators.http import require_POST
 from civicdesk.catalog.models import ServiceType
 from civicdesk.lib.geo import distance_m
 from civicdesk.servicerequests import services as sr_services
-from civicdesk.servicerequests.models import Attachment
+from civicdesk.servicerequests.models import Attachment, TimelineEntry
+from civicdesk.triage.services import duplicate_candidates
 
 from . import access, forms, services
-from .models import ResponseTemplate
+from .models import Redaction, ResponseTemplate, SavedView
 
 NEARBY_RADIUS_M = 250
 
@@ -50,7 +51,49 @@ def queues(request):
         "base_query": _without(params, "queue"), "now": now, "due_soon_limit": now + services.DUE_SOON,
         "may_take_reports": access.may_take_reports(request.user),
         "bulk_form": forms.BulkForm(auto_id="bulk_%s"), "back_query": request.GET.urlencode(),
+        "saved_views": SavedView.objects.filter(owner=request.user),
+        "saved_view_form": forms.SavedViewForm(auto_id="saved_view_%s"),
+        "view_query": _view_query(params, key),
     })
+
+
+def _view_query(params, key: str) -> str:
+    """The query string a saved view keeps: queue, filters and sort, without the paging cursor."""
+    copy = params.copy()
+    copy.pop("after", None)
+    copy["queue"] = key
+    return copy.urlencode()
+
+
+@login_required
+@require_POST
+def save_view(request):
+    """Save the current queue, filters and sort under a name, for the signed-in staff member only."""
+    access.require_staff(request.user)
+    form = forms.SavedViewForm(request.POST)
+    query = request.POST.get("query", "")
+    target = f"{redirect('staff:queues').url}?{query}" if query else redirect("staff:queues").url
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(target)
+    try:
+        services.save_view(request.user, name=form.cleaned_data["name"], query=query)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+        return redirect(target)
+    messages.success(request, _("View “%s” saved.") % form.cleaned_data["name"])
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def delete_view(request, pk: int):
+    """Delete one of the user's own saved views; anybody else's is a 404."""
+    access.require_staff(request.user)
+    view = get_object_or_404(SavedView, pk=pk, owner=request.user)
+    view.delete()
+    messages.success(request, _("View “%s” deleted.") % view.name)
+    return redirect("staff:queues")
 
 
 def _has_assignments(user) -> bool:
@@ -71,7 +114,12 @@ def detail(request, public_id: str):
         return redirect("staff:detail", public_id=sr.public_id)
     user = request.user
     allowed = {action: access.can(user, action, sr) for action in access.RULES}
-    timeline = sr.timeline.select_related("author", "status_from", "status_to").order_by("created_at", "id")
+    timeline = list(sr.timeline.select_related("author", "status_from", "status_to").order_by("created_at", "id"))
+    # Originals of redacted text: one query, and only for the seats allowed to read them.
+    redactions = list(Redaction.objects.filter(request=sr).select_related("author")) if allowed[
+        "see_redacted"] else []
+    for entry in timeline:
+        entry.redaction_list = [r for r in redactions if r.entry_id == entry.pk]
     nearby = [
         (other, round(distance_m(sr.lat, sr.long, other.lat, other.long)))
         for other in access.requests_visible_to(user).near(sr.lat, sr.long, NEARBY_RADIUS_M).exclude(pk=sr.pk)
@@ -93,6 +141,9 @@ def detail(request, public_id: str):
         "priority_form": forms.PriorityForm(initial={"priority": sr.priority}, auto_id="priority_%s"),
         "merge_form": forms.MergeForm(auto_id="merge_%s"),
         "category_form": forms.CategoryForm(initial={"service_type": sr.service_type}, auto_id="category_%s"),
+        "description_redactions": [r for r in redactions if r.entry_id is None],
+        "move_form": forms.MovePinForm(initial={"lat": sr.lat, "long": sr.long}, auto_id="move_%s"),
+        "privacy_form": forms.PrivacyForm(initial={"private": "0" if sr.is_private else "1"}, auto_id="privacy_%s"),
     }
     return render(request, "staff/detail.html", context)
 
@@ -271,6 +322,60 @@ def hide_attachment(request, public_id: str):
     return _done(request, sr, _("The photo is now hidden from the public."))
 
 
+@login_required
+@require_POST
+def redact(request, public_id: str):
+    """Replace the description or one public message with a redacted text; the original goes to admins only."""
+    sr = access.get_request_for_staff(request.user, public_id, "redact")
+    form = forms.RedactForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, sr, form)
+    entry = None
+    if form.cleaned_data["entry"] is not None:
+        entry = TimelineEntry.objects.filter(request=sr, pk=form.cleaned_data["entry"]).first()
+        if entry is None:
+            raise Http404(_("No such timeline entry."))
+    try:
+        sr_services.redact_text(sr, redacted=form.cleaned_data["text"], user=request.user, entry=entry,
+                                reason=form.cleaned_data["reason"])
+    except sr_services.RequestRejected as exc:
+        return _failed(request, sr, exc)
+    return _done(request, sr, _("Text redacted. The public now sees only the new text."))
+
+
+@login_required
+@require_POST
+def move_pin(request, public_id: str):
+    sr = access.get_request_for_staff(request.user, public_id, "move_pin")
+    form = forms.MovePinForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, sr, form)
+    data = form.cleaned_data
+    try:
+        sr_services.move_pin(sr, lat=data["lat"], long=data["long"], user=request.user, reroute=data["reroute"])
+    except sr_services.RequestRejected as exc:
+        return _failed(request, sr, exc)
+    if not access.requests_visible_to(request.user).filter(pk=sr.pk).exists():
+        messages.success(request, _("Pin moved; the request was routed out of your queues."))
+        return redirect("staff:queues")
+    return _done(request, sr, _("Pin moved."))
+
+
+@login_required
+@require_POST
+def set_privacy(request, public_id: str):
+    sr = access.get_request_for_staff(request.user, public_id, "set_privacy")
+    form = forms.PrivacyForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, sr, form)
+    private = form.cleaned_data["private"]
+    try:
+        sr_services.set_private(sr, private=private, user=request.user, reason=form.cleaned_data["reason"])
+    except sr_services.RequestRejected as exc:
+        return _failed(request, sr, exc)
+    return _done(request, sr, _("The request is now private.") if private else _("The request is now public."))
+
+
 def _require_intake(user) -> None:
     access.require_staff(user)
     if not access.may_take_reports(user):
@@ -282,18 +387,59 @@ def intake(request):
     """Phone and counter reports, step one: find the caller's earlier requests, pick the kind of problem."""
     _require_intake(request.user)
     lookup = forms.CallerLookupForm(request.GET or None)
-    earlier, report_form, service_type = [], None, None
+    earlier, report_form, service_type, nearby, where_error = [], None, None, [], ""
+    caller = {}
     if request.GET and lookup.is_valid():
         data = lookup.cleaned_data
+        caller = {"phone": data["phone"], "email": data["email"]}
         earlier = services.caller_history(request.user, phone=data["phone"], email=data["email"])
         service_type = data["service_type"]
+        if service_type is not None and data["address"]:
+            try:
+                nearby = _open_nearby(request.user, service_type, data["address"])
+            except sr_services.RequestRejected as exc:
+                where_error = str(exc)
         if service_type is not None:
             report_form = forms.CallerReportForm(service_type=service_type, auto_id="report_%s",
-                                                 initial={"phone": data["phone"], "email": data["email"]})
+                                                 initial={**caller, "address": data["address"]})
     return render(request, "staff/intake.html", {
         "lookup": lookup, "earlier": earlier, "searched": bool(request.GET), "report_form": report_form,
-        "service_type": service_type,
+        "service_type": service_type, "nearby": nearby, "where_error": where_error,
+        "support_form": forms.CallerSupportForm(initial=caller, auto_id="support_%s"),
     })
+
+
+def _open_nearby(user, service_type, address: str) -> list:
+    """Open requests of this kind near the address (the type's duplicate radius) that the user can open,
+    as (request, metres) pairs, nearest first. Raises RequestRejected for an unknown address."""
+    where = sr_services.resolve_location(address=address)
+    pairs = duplicate_candidates(service_type=service_type, lat=where.lat, long=where.long, limit=10)
+    visible = set(access.requests_visible_to(user).filter(pk__in=[r.pk for r, _d in pairs])
+                  .values_list("pk", flat=True))
+    return [(r, round(d)) for r, d in pairs if r.pk in visible]
+
+
+@login_required
+@require_POST
+def intake_support(request, public_id: str):
+    """Add the caller to an open request about the same problem instead of filing a new one."""
+    _require_intake(request.user)
+    sr = access.get_request_for_staff(request.user, public_id)
+    form = forms.CallerSupportForm(request.POST)
+    if not form.is_valid():
+        return _failed(request, sr, form)
+    try:
+        added = sr_services.support_on_behalf(sr, agent=request.user, phone=form.cleaned_data["phone"],
+                                              email=form.cleaned_data["email"])
+    except sr_services.RequestRejected as exc:
+        messages.error(request, str(exc))
+        return redirect("staff:intake")
+    if added:
+        messages.success(request, _("The caller was added to request %s. Read this tracking number back to "
+                                    "them.") % sr.public_id)
+    else:
+        messages.info(request, _("This caller was already counted on request %s.") % sr.public_id)
+    return redirect("staff:detail", public_id=sr.public_id)
 
 
 @login_required

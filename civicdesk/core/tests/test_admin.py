@@ -10,6 +10,7 @@ from django.urls import reverse
 from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.servicerequests import services
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM
+from civicdesk.testing.auth import login_verified
 
 MODELS = [model for model in admin.site._registry if model._meta.app_label not in ("auth", "django_tasks_db")]
 
@@ -23,7 +24,7 @@ def superuser(world):
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m._meta.label)
 def test_it_lists_searches_and_adds_every_model(client, superuser, model):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert client.get(changelist).status_code == 200
@@ -34,7 +35,7 @@ def test_it_lists_searches_and_adds_every_model(client, superuser, model):
 
 def test_it_shows_a_request_with_its_timeline(client, superuser, world):
     request = services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1])
-    client.force_login(superuser)
+    login_verified(client, superuser)
     response = client.get(reverse("admin:servicerequests_servicerequest_change", args=[request.pk]))
     assert response.status_code == 200 and "Routed to" in response.content.decode()
 
@@ -45,7 +46,7 @@ def test_it_limits_a_jurisdiction_admin_to_their_jurisdiction(client, world):
     StaffMembership.objects.filter(user=world.bob).update(role=StaffMembership.Role.ADMIN)
     world.bob.user_permissions.add(*Permission.objects.filter(codename__in=[
         "view_servicerequest", "view_department", "change_department"]))
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     listing = client.get(reverse("admin:servicerequests_servicerequest_changelist")).content.decode()
     assert town.public_id in listing and county.public_id not in listing
     assert client.get(reverse("admin:servicerequests_servicerequest_change", args=[county.pk])).status_code == 302
@@ -54,7 +55,7 @@ def test_it_limits_a_jurisdiction_admin_to_their_jurisdiction(client, world):
 
 
 def test_it_audits_catalogue_changes_made_in_the_admin(client, superuser, world):
-    client.force_login(superuser)
+    login_verified(client, superuser)
     url = reverse("admin:catalog_routingrule_change", args=[world.pothole.routing_rules.first().pk])
     form = client.get(url).context["adminform"].form
     data = {k: v for k, v in form.initial.items() if v is not None}

@@ -13,16 +13,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone, translation
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from civicdesk.accounts.models import User
 from civicdesk.catalog.models import RoutingRule, ServiceGroup, ServiceType, Status
-from civicdesk.cities.riverbend import DEMO_PASSWORD, DEMO_REQUESTS, DEMO_STAFF
+from civicdesk.cities.riverbend import DEMO_PASSWORD, DEMO_REQUESTS, DEMO_STAFF, DEMO_TOTP_SECRET
 from civicdesk.jurisdictions.models import (AddressPoint, Department, District, Holiday, Jurisdiction,
                                             StaffMembership, Team)
 from civicdesk.jurisdictions.services import clear_caches
 from civicdesk.lib import geo
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
+from civicdesk.testing.auth import current_code
 from civicdesk.triage.models import EmergencyPhrase
 
 RIVERBEND = "civicdesk.cities.riverbend.Riverbend"
@@ -166,6 +168,9 @@ class TestTheFullDemo:
             line = next(line for line in lines if person.email in line)
             assert DEMO_PASSWORD in line and str(person.what) in line
             assert authenticate(username=person.email, password=DEMO_PASSWORD) is not None, person.email
+            device = TOTPDevice.objects.get(user__email=person.email, confirmed=True)
+            assert device.verify_token(current_code(device)), person.email
+        assert f"add this key to an authenticator app (time-based): {DEMO_TOTP_SECRET}" in demo
         assert "/account/login/" in demo
         admin = User.objects.get(email="admin@riverbend.example.gov")
         assert admin.is_superuser and admin.is_staff

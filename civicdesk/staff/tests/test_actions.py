@@ -14,6 +14,7 @@ from civicdesk.catalog.models import Priority
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import TimelineEntry
 from civicdesk.testing.world import IN_WEST_ELM
+from civicdesk.testing.auth import login_verified
 
 from .people import file_requests, seat_people
 
@@ -33,7 +34,7 @@ def messages_of(response) -> list[str]:
 
 def test_it_changes_status_with_a_public_message(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = post(client, "change_status", reqs.pothole, {"status": world.statuses["fixed"].pk,
                                                             "message": "Filled this morning"})
     reqs.pothole.refresh_from_db()
@@ -44,7 +45,7 @@ def test_it_changes_status_with_a_public_message(client, world, cast):
 
 def test_it_forbids_an_agent_to_close_but_lets_them_move_it_along(client, world, cast):
     seats, reqs = cast
-    client.force_login(seats.agent)
+    login_verified(client, seats.agent)
     before = TimelineEntry.objects.count()
     assert post(client, "change_status", reqs.pothole, {"status": world.statuses["fixed"].pk}).status_code == 403
     assert TimelineEntry.objects.count() == before
@@ -55,7 +56,7 @@ def test_it_forbids_an_agent_to_close_but_lets_them_move_it_along(client, world,
 
 def test_it_stores_mentions_of_colleagues_in_any_department(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     post(client, "add_note", reqs.pothole, {"message": "@carol and @dave@maple.example.gov: yours? @alice"})
     note = reqs.pothole.timeline.get(kind="internal_note")
     assert sorted(note.data["mentions"]) == sorted([world.carol.pk, world.dave.pk])
@@ -63,7 +64,7 @@ def test_it_stores_mentions_of_colleagues_in_any_department(client, world, cast)
 
 def test_it_assigns_to_a_person_and_team_of_the_department(client, world, cast):
     _, reqs = cast
-    client.force_login(world.carol)
+    login_verified(client, world.carol)
     response = post(client, "assign", reqs.garbage, {"assignee": world.carol.pk, "team": world.north_crew.pk})
     reqs.garbage.refresh_from_db()
     assert reqs.garbage.assignee == world.carol and messages_of(response) == ["Assignment saved."]
@@ -72,12 +73,12 @@ def test_it_assigns_to_a_person_and_team_of_the_department(client, world, cast):
 def test_it_lets_only_a_supervisor_take_work_from_a_colleague(client, world, cast):
     seats, reqs = cast
     services.assign(reqs.pothole, user=seats.supervisor, assignee=seats.supervisor)
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     assert post(client, "assign", reqs.pothole, {"assignee": world.bob.pk}).status_code == 403
     reqs.pothole.refresh_from_db()
     assert reqs.pothole.assignee == seats.supervisor
     services.assign(reqs.pothole, user=seats.supervisor, assignee=world.bob)
-    client.force_login(seats.supervisor)
+    login_verified(client, seats.supervisor)
     post(client, "assign", reqs.pothole, {"assignee": seats.supervisor.pk})
     reqs.pothole.refresh_from_db()
     assert reqs.pothole.assignee == seats.supervisor
@@ -85,7 +86,7 @@ def test_it_lets_only_a_supervisor_take_work_from_a_colleague(client, world, cas
 
 def test_it_transfers_with_a_reason_and_returns_to_the_queues_when_out_of_reach(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = post(client, "transfer", reqs.pothole, {"department": world.sanitation.pk, "reason": "Bins"})
     assert response.redirect_chain[-1][0] == reverse("staff:queues")
     assert messages_of(response) == ["Transferred to Sanitation."]
@@ -96,7 +97,7 @@ def test_it_transfers_with_a_reason_and_returns_to_the_queues_when_out_of_reach(
 
 def test_it_refuses_a_transfer_without_a_reason(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = post(client, "transfer", reqs.pothole, {"department": world.sanitation.pk, "reason": ""})
     assert messages_of(response) == ["This field is required."]
     reqs.pothole.refresh_from_db()
@@ -105,7 +106,7 @@ def test_it_refuses_a_transfer_without_a_reason(client, world, cast):
 
 def test_it_sets_priority(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     post(client, "set_priority", reqs.pothole, {"priority": Priority.HIGH})
     reqs.pothole.refresh_from_db()
     assert reqs.pothole.priority == Priority.HIGH
@@ -113,7 +114,7 @@ def test_it_sets_priority(client, world, cast):
 
 def test_it_changes_the_kind_and_reroutes(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = post(client, "change_category", reqs.pothole, {"service_type": world.garbage.pk})
     assert messages_of(response) == ["Kind changed; the request was routed out of your queues."]
     reqs.pothole.refresh_from_db()
@@ -124,7 +125,7 @@ def test_it_merges_a_duplicate_into_a_request_the_supervisor_can_see(client, wor
     seats, reqs = cast
     copy = services.submit_request(service_type=world.pothole, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
                                    attributes={"depth": "deep"})
-    client.force_login(seats.supervisor)
+    login_verified(client, seats.supervisor)
     response = post(client, "merge", copy, {"into": reqs.pothole.public_id.lower()})
     assert messages_of(response) == [f"Merged into {reqs.pothole.public_id}."]
     copy.refresh_from_db()
@@ -133,7 +134,7 @@ def test_it_merges_a_duplicate_into_a_request_the_supervisor_can_see(client, wor
 
 def test_it_will_not_merge_into_a_request_out_of_sight(client, world, cast):
     seats, reqs = cast
-    client.force_login(seats.supervisor)
+    login_verified(client, seats.supervisor)
     response = post(client, "merge", reqs.pothole, {"into": reqs.county.public_id})
     assert "No request you can see" in messages_of(response)[0]
     reqs.pothole.refresh_from_db()
@@ -147,7 +148,7 @@ def test_it_hides_a_photo(client, world, settings, tmp_path):
     sr = services.submit_request(service_type=world.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
                                  uploads=[SimpleUploadedFile("a.jpg", buffer.getvalue(), content_type="image/jpeg")])
     photo = sr.attachments.get()
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = post(client, "hide_attachment", sr, {"attachment": photo.pk, "reason": "Licence plate"})
     photo.refresh_from_db()
     assert photo.hidden and messages_of(response) == ["The photo is now hidden from the public."]
@@ -155,5 +156,5 @@ def test_it_hides_a_photo(client, world, settings, tmp_path):
 
 def test_it_refuses_get_on_actions(client, world, cast):
     _, reqs = cast
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     assert client.get(reverse("staff:set_priority", args=[reqs.pothole.public_id])).status_code == 405

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from civicdesk.accounts.models import User
 from civicdesk.servicerequests import services
 from civicdesk.staff.models import ResponseTemplate
+from civicdesk.testing.auth import current_code, totp_device
 from civicdesk.testing.fixtures import assert_accessible
 from civicdesk.testing.world import IN_WEST_ELM
 
@@ -16,10 +18,15 @@ PASSWORD = "correct horse battery"
 
 
 def sign_in(page, base: str, email: str) -> None:
+    """Password, then the code an authenticator app would show for the person's device."""
+    device = totp_device(User.objects.get(email=email))
     page.goto(f"{base}/account/login/?next=/staff/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Enter your 6-digit code")).to_be_visible()
+    page.fill("#id_token", current_code(device))
+    page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name="Staff console")).to_be_visible()
 
 

@@ -9,6 +9,7 @@ from civicdesk.audit.models import AuditEntry
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import TimelineEntry
 from civicdesk.testing.world import IN_EAST_ELM
+from civicdesk.testing.auth import login_verified
 
 from .people import seat_people
 
@@ -26,7 +27,7 @@ def ids(requests) -> list[str]:
 
 
 def test_it_assigns_every_selected_request_to_me(client, world, graffiti):
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     response = client.post(URL, {"ids": ids(graffiti), "action": "assign_me", "back": "queue=all"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("staff:queues") + "?queue=all"
     assert all(r.assignee_id == world.bob.pk for r in world.bob.assigned_requests.all())
@@ -35,7 +36,7 @@ def test_it_assigns_every_selected_request_to_me(client, world, graffiti):
 
 
 def test_it_changes_status_with_one_message(client, world, graffiti):
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     client.post(URL, {"ids": ids(graffiti), "action": "status", "status": world.statuses["fixed"].pk,
                       "message": "Cleaned the whole wall"})
     assert TimelineEntry.objects.filter(message="Cleaned the whole wall", is_public=True).count() == 3
@@ -43,7 +44,7 @@ def test_it_changes_status_with_one_message(client, world, graffiti):
 
 def test_it_changes_nothing_when_one_move_is_not_allowed(client, world, graffiti):
     services.transition(graffiti[1], world.statuses["fixed"], user=world.bob)
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     before = (TimelineEntry.objects.count(), AuditEntry.objects.count())
     response = client.post(URL, {"ids": ids(graffiti), "action": "status", "status": world.statuses["fixed"].pk},
                            follow=True)
@@ -53,7 +54,7 @@ def test_it_changes_nothing_when_one_move_is_not_allowed(client, world, graffiti
 
 def test_it_merges_the_selection_into_the_oldest(client, world, graffiti):
     seats = seat_people(world)
-    client.force_login(seats.supervisor)
+    login_verified(client, seats.supervisor)
     client.post(URL, {"ids": ids(graffiti), "action": "merge"})
     for duplicate in graffiti[1:]:
         duplicate.refresh_from_db()
@@ -63,7 +64,7 @@ def test_it_merges_the_selection_into_the_oldest(client, world, graffiti):
 def test_it_refuses_the_whole_batch_when_one_request_is_out_of_reach(client, world, graffiti):
     other = services.submit_request(service_type=world.garbage, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
                                     contact_email="x@example.org")
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     before = (TimelineEntry.objects.count(), AuditEntry.objects.count())
     assert client.post(URL, {"ids": ids(graffiti) + [other.public_id], "action": "assign_me"}).status_code == 404
     assert client.post(URL, {"ids": ids(graffiti), "action": "merge"}).status_code == 403
@@ -71,5 +72,5 @@ def test_it_refuses_the_whole_batch_when_one_request_is_out_of_reach(client, wor
 
 
 def test_it_refuses_residents(client, world, graffiti):
-    client.force_login(world.alice)
+    login_verified(client, world.alice)
     assert client.post(URL, {"ids": ids(graffiti), "action": "assign_me"}).status_code == 403

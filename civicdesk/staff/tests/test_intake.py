@@ -8,6 +8,7 @@ from django.urls import reverse
 from civicdesk.audit.models import AuditEntry
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.staff import services as console
+from civicdesk.testing.auth import login_verified
 
 from .people import file_requests, seat_people
 
@@ -29,7 +30,7 @@ REPORT = {"channel": "phone", "address": "12 Oak Street", "description": "Hole b
 
 def test_it_finds_the_callers_earlier_requests_by_phone_or_email(client, world, cast):
     seats, reqs = cast
-    client.force_login(seats.agent)
+    login_verified(client, seats.agent)
     response = client.get(LOOKUP, {"phone": "555-0199", "service_type": world.pothole.pk})
     found = {sr.public_id for sr in response.context["earlier"]}
     assert found == {reqs.pothole.public_id, reqs.garbage.public_id, reqs.triage.public_id}
@@ -48,7 +49,7 @@ def test_it_only_finds_earlier_requests_the_user_may_see_with_contact(world, cas
 
 def test_it_files_a_phone_report_for_the_caller_and_reads_the_number_back(client, world, cast):
     seats, _ = cast
-    client.force_login(seats.agent)
+    login_verified(client, seats.agent)
     response = client.post(submit_url(world), REPORT, follow=True)
     sr = ServiceRequest.objects.get(description="Hole by the bus stop")
     assert sr.channel == "phone" and sr.reporter is None and sr.contact_phone == "555-0199"
@@ -60,7 +61,7 @@ def test_it_files_a_phone_report_for_the_caller_and_reads_the_number_back(client
 
 def test_it_refuses_an_emergency_and_files_nothing(client, world, cast):
     seats, _ = cast
-    client.force_login(seats.agent)
+    login_verified(client, seats.agent)
     before = ServiceRequest.objects.count()
     response = client.post(submit_url(world), {**REPORT, "description": "There is a gas leak"})
     assert response.status_code == 400 and "Call 911 now" in response.content.decode()
@@ -69,7 +70,7 @@ def test_it_refuses_an_emergency_and_files_nothing(client, world, cast):
 
 def test_it_shows_missing_answers_next_to_the_form(client, world, cast):
     seats, _ = cast
-    client.force_login(seats.agent)
+    login_verified(client, seats.agent)
     response = client.post(submit_url(world), {**REPORT, "attribute_depth": ""})
     assert response.status_code == 400 and "Please answer “How deep is it?”." in response.content.decode()
 
@@ -77,7 +78,7 @@ def test_it_shows_missing_answers_next_to_the_form(client, world, cast):
 @pytest.mark.parametrize("seat", ["contractor", "resident"])
 def test_it_refuses_seats_that_do_not_take_reports(client, world, cast, seat):
     seats, _ = cast
-    client.force_login(seats.contractor if seat == "contractor" else world.alice)
+    login_verified(client, seats.contractor if seat == "contractor" else world.alice)
     before = (ServiceRequest.objects.count(), AuditEntry.objects.count())
     assert client.get(LOOKUP, {"phone": "555-0199"}).status_code == 403
     assert client.post(submit_url(world), REPORT).status_code == 403

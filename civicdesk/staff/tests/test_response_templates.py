@@ -8,6 +8,7 @@ from django.urls import reverse
 from civicdesk.servicerequests import services
 from civicdesk.staff.models import ResponseTemplate
 from civicdesk.testing.world import IN_WEST_ELM
+from civicdesk.testing.auth import login_verified
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def test_it_offers_only_templates_for_the_requests_place_and_kind(world, pothole
 
 
 def test_it_prefills_the_status_form_from_the_chosen_template(client, world, pothole, fixed):
-    client.force_login(world.bob)
+    login_verified(client, world.bob)
     url = reverse("staff:detail", args=[pothole.public_id])
     form = client.get(url, {"template": fixed.pk}).context["status_form"]
     assert form.initial["status"] == world.statuses["fixed"].pk

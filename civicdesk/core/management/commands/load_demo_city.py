@@ -72,3 +72,8 @@ class Command(BaseCommand):
         width = max(len(email) for email, _, _ in shown)
         for email, password, what in shown:
             self.stdout.write(f"  {email.ljust(width)}  {password}  {what}")
+        # Staff sign-in needs a code too; a pack without the hook ships no demo authenticator key.
+        secret = pack.demo_totp_secret() if hasattr(pack, "demo_totp_secret") else ""
+        if secret:
+            self.stdout.write(gettext("Staff also enter a 6-digit code: add this key to an authenticator app "
+                                      "(time-based): %(secret)s") % {"secret": secret})

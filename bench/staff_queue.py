@@ -1,0 +1,185 @@
+"""Staff queue benchmark: first page, keyset second page and capped counts, p50/p99, at 1,000,000 requests.
+
+    python bench/staff_queue.py [--size 1000000] [--calls 300] [--db sqlite|postgres|both]
+
+Each database is set up and measured in its own subprocess, as in bench/intake.py
+(same loader: bench/workload.py). "rows" is what a call read: the rows of a page, or the sum of the
+capped counts; "SQL queries" is what one call issued (seats, page and prefetches, or one count per queue).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+import intake  # noqa: E402  (its database set-up, settling and server description are reused as they are)
+
+WARMUP = 5
+HEADER = ["database", "stored rows", "measurement", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored before measuring")
+    parser.add_argument("--calls", type=int, default=300, help="timed calls per measurement")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=311, help="seed for the stored requests")
+    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
+    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
+    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.size < 1 or args.calls < 1:
+        parser.error("--size and --calls must be positive")
+    args.out_dir = args.out_dir.resolve()
+    # intake.database_url() reads these; the queue benchmark keeps PostgreSQL durable like a live server.
+    args.pg_fsync = "on"
+    return args
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    result_file = args.out_dir / f"queue-{db}.json"
+    result_file.unlink(missing_ok=True)
+    env = {**os.environ, "DATABASE_URL": url, "CIVICDESK_VAR_DIR": str(args.out_dir / "var"),
+           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
+           "DEBUG": "false", "LOG_LEVEL": "WARNING"}
+    env.pop("DATABASE_URL_FILE", None)  # it would win over DATABASE_URL
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--result-file", str(result_file),
+               "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed),
+               "--out-dir", str(args.out_dir)]
+    subprocess.run(command, env=env, cwd=common.REPO, check=True)
+    return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
+    """The markdown section printed at the end and appended to RESULTS.md."""
+    command = f"python bench/staff_queue.py --size {args.size} --calls {args.calls} --db {args.db}"
+    lines = [f"## {common.now_utc()} · commit {common.git_commit()}", "", f"`{command}` on {machine}.", ""]
+    lines += [f"- {r['db']}: {r['server']}" for r in results]
+    lines += ["", f"Stored before measuring: {args.size:,} requests (bench/workload.py). Seen as bob, staff of "
+              "Elm Public Works; each call builds the queryset the way the queue page does (joins and "
+              f"prefetches included) and reads it whole; {WARMUP} untimed warm-up calls first.", ""]
+    rows = [[r["db"], r["stored"], m["name"], m["calls"], m["rows"], m["queries"], m["p50_ms"], m["p99_ms"],
+             m["max_ms"]] for r in results for m in r["measurements"]]
+    lines += [common.markdown_table(HEADER, rows), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker(args)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
+    results = []
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+        try:
+            with intake.database_url(db, args) as url:
+                results.append(run_in_subprocess(db, url, args))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"queue benchmark on {db} failed: {exc}")
+            return 1
+    report = render(results, args, machine)
+    say("\n" + report)
+    if not args.no_record:
+        with args.results.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        say(f"appended to {args.results}")
+    return 0
+
+
+# --- The worker: set up, load, measure ---------------------------------------------------------------------------
+
+def measurements(user, world) -> list[tuple[str, Any]]:
+    """(name, callable returning how many rows it read) for each thing the queue page does."""
+    from civicdesk.staff import services
+
+    def first_page(key: str, **filters):
+        queryset = services.queue(user, key).filter(**filters)
+        queryset = queryset.select_related(*services.LIST_JOINS).prefetch_related(*services.LIST_PREFETCH)
+        return services.page_of(queryset, sort="newest", size=services.PAGE_SIZE)
+
+    cursor = first_page("department").next_cursor
+    filtered_cursor = first_page("department", service_type_id=world.pothole.pk).next_cursor
+
+    def second_page(key: str, after: str, **filters):
+        queryset = services.queue(user, key).filter(**filters)
+        queryset = queryset.select_related(*services.LIST_JOINS).prefetch_related(*services.LIST_PREFETCH)
+        return services.page_of(queryset, sort="newest", cursor=after, size=services.PAGE_SIZE)
+
+    return [
+        ("first page, my department", lambda: len(first_page("department").rows)),
+        ("first page, my department, pothole filter",
+         lambda: len(first_page("department", service_type_id=world.pothole.pk).rows)),
+        ("second page (keyset), my department", lambda: len(second_page("department", cursor).rows)),
+        ("second page (keyset), my department, pothole",
+         lambda: len(second_page("department", filtered_cursor, service_type_id=world.pothole.pk).rows)),
+        ("capped counts of all queues", lambda: sum(row["count"] for row in services.queue_counts(user))),
+    ]
+
+
+def worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.testing.world import build_world
+
+    import workload
+
+    db = args.worker
+    call_command("migrate", verbosity=0, interactive=False)
+    world = build_world()
+    city = workload.bench_city(world)
+    say(f"[{db}] loading {args.size:,} requests ...")
+    load = workload.load_history(city, args.size, args.seed)
+    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    intake.settle()
+    user = world.bob
+    results = []
+    for name, call in measurements(user, world):
+        for _ in range(WARMUP):
+            call()
+        user._staff_seats = None  # like a new web request: seats are read again on each call
+        with CaptureQueriesContext(connection) as captured:
+            rows = call()
+        queries = len(captured.captured_queries)
+        latencies = []
+        for _ in range(args.calls):
+            user._staff_seats = None
+            began = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - began)
+        ordered = sorted(latencies)
+        results.append({"name": name, "calls": len(ordered), "rows": rows, "queries": queries,
+                        "p50_ms": common.percentile(ordered, 50) * 1000,
+                        "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
+        say(f"[{db}] {name}: {rows} rows, {queries} queries, p50 {results[-1]['p50_ms']:.2f} ms, "
+            f"p99 {results[-1]['p99_ms']:.2f} ms")
+    result = {"db": db, "server": intake.describe_server(connection), "stored": ServiceRequest.objects.count(),
+              "measurements": results}
+    args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
