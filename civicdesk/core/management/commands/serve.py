@@ -23,8 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2)))
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
+        parser.add_argument("--sweep-every", type=int, default=int(os.environ.get("SLA_SWEEP_SECONDS", "300")),
+                            help="Seconds between SLA sweeps (due soon / overdue); 0 starts no sweeper.")
 
-    def handle(self, *args, host, port, workers, no_worker, **options):
+    def handle(self, *args, host, port, workers, no_worker, sweep_every, **options):
         python = sys.executable
         gunicorn = [
             python, "-m", "gunicorn", "civicdesk.wsgi:application",
@@ -35,6 +37,11 @@ class Command(BaseCommand):
         if not no_worker:
             children["db_worker"] = subprocess.Popen([
                 python, "-m", "django", "db_worker", "--no-reload", "-v", "1",
+                "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
+            ])
+        if sweep_every > 0:
+            children["sla_sweep"] = subprocess.Popen([
+                python, "-m", "django", "sla_sweep", "--every", str(sweep_every),
                 "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
             ])
         self.stdout.write(self.style.SUCCESS(f"CivicDesk is running on http://{host}:{port}/  (Ctrl-C to stop)"))
