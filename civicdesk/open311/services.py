@@ -594,7 +594,7 @@ def push_update(data, *, key: ApiKey, jurisdiction: Jurisdiction) -> ClientUpdat
     try:
         with transaction.atomic():
             # Updates to one request are applied one at a time, so a repeat waits and then finds the first.
-            locked = ServiceRequest.objects.select_for_update().select_related("status").get(pk=request.pk)
+            locked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
             known = ClientUpdate.objects.filter(api_key=key, update_id=update_id).select_related("entry").first()
             if known is not None:
                 return known

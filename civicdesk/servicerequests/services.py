@@ -321,7 +321,7 @@ def transition(request: ServiceRequest, to_status: Status, *, user=None, message
     repairs only). Raises TransitionNotAllowed.
     """
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().select_related("status").get(pk=request.pk)
+        locked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("status").get(pk=request.pk)
         current = locked.status
         if current.pk == to_status.pk:
             raise TransitionNotAllowed(gettext("The request is already “%s”.") % current.name)
@@ -462,7 +462,7 @@ def transfer(request: ServiceRequest, *, department, user=None, reason: str) -> 
     if department.pk == request.department_id:
         raise RequestRejected({"department": [gettext("The request is already with %s.") % department.name]})
     with transaction.atomic():
-        locked = ServiceRequest.objects.select_for_update().select_related("department", "jurisdiction", "district"
+        locked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("department", "jurisdiction", "district"
                                                                           ).get(pk=request.pk)
         before = {"department": locked.department_id, "jurisdiction": locked.jurisdiction_id,
                   "team": locked.team_id, "assignee": locked.assignee_id}
@@ -578,7 +578,7 @@ def merge(duplicate: ServiceRequest, *, into: ServiceRequest, user=None, message
         raise RequestRejected({"into": [gettext("No “duplicate” status is configured.")]})
     with transaction.atomic():
         now = timezone.now()
-        locked = ServiceRequest.objects.select_for_update().select_related("status").get(pk=duplicate.pk)
+        locked = ServiceRequest.objects.select_for_update(of=("self",)).select_related("status").get(pk=duplicate.pk)
         moved = 0
         for old in Support.objects.filter(request=locked):
             lookup = {"user": old.user} if old.user_id else {"user": None, "session_key": old.session_key}
