@@ -226,6 +226,28 @@ class Riverbend(DefaultCity):
             say(f"Demo staff: {len(DEMO_STAFF)}")
             made = _History(world, rng, now).build(requests)
             say(f"Requests: {made} over the last twelve months")
+            moved = self._seed_transfers(world, rng)
+            say(f"Transferred between departments: {moved}")
+
+    def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
+        """Hand a few open requests to another department through transfer(), so the receiving
+        staff have something in "Transferred in" (and the history shows how a transfer reads)."""
+        from civicdesk.servicerequests.models import ServiceRequest
+        from civicdesk.servicerequests.services import transfer
+
+        moves = [("public-works", "sanitation", "Debris is household trash: Sanitation collects it."),
+                 ("sanitation", "public-works", "Damage to the street surface: Public Works crews handle it.")]
+        moved = 0
+        for source, target, reason in moves:
+            if source not in world.departments or target not in world.departments:
+                continue
+            candidates = list(ServiceRequest.objects.filter(department=world.departments[source], is_open=True)
+                              .order_by("requested_at", "id")[:40])
+            actor = world.staff_by_department.get(world.departments[source].pk)
+            for request in rng.sample(candidates, min(count // 2, len(candidates))):
+                transfer(request, department=world.departments[target], user=actor, reason=reason)
+                moved += 1
+        return moved
 
     # --- places and people --------------------------------------------------------------------------------
 
