@@ -11,7 +11,7 @@ from civicdesk.servicerequests.models import ServiceRequest
 
 
 def home(request):
-    popular = ServiceType.objects.public().select_related("group").order_by("group__order", "order")[:8]
+    popular = ServiceType.objects.public().select_related("group").order_by("group__order", "order", "id")[:8]
     # No .only() here: the names are translated fields (name_en, name_es, ...), and deferring them
     # cost two extra queries per listed request.
     recent = (
