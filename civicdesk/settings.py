@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "civicdesk.intake",
     "civicdesk.open311",
     "civicdesk.staff",
+    "civicdesk.notifications",
+    "civicdesk.subscriptions",
+    "civicdesk.alerts",
+    "civicdesk.inbound",
+    "civicdesk.datasets",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +209,8 @@ else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CivicDesk <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Replies to notifications go to reply+<token>@INBOUND_EMAIL_DOMAIN; empty leaves Reply-To out.
+INBOUND_EMAIL_DOMAIN = env("INBOUND_EMAIL_DOMAIN", "")
 
 # --- City -----------------------------------------------------------------
 CITY_PACK = env("CITY_PACK", "civicdesk.cities.default.DefaultCity")

@@ -14,6 +14,10 @@ urlpatterns = [
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("account/", include("civicdesk.accounts.urls")),
     path("staff/", include("civicdesk.staff.urls")),
+    path("notifications/", include("civicdesk.notifications.urls")),
+    path("subscriptions/", include("civicdesk.subscriptions.urls")),
+    path("alerts/", include("civicdesk.alerts.urls")),
+    path("inbound/", include("civicdesk.inbound.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
