@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "civicdesk.notifications",
     "civicdesk.subscriptions",
     "civicdesk.alerts",
+    "civicdesk.notices",
     "civicdesk.inbound",
     "civicdesk.datasets",
 ]

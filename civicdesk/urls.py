@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
     path("alerts/", include("civicdesk.alerts.urls")),
+    path("notices/", include("civicdesk.notices.urls")),
     path("inbound/", include("civicdesk.inbound.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

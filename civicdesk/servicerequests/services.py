@@ -22,6 +22,7 @@ from civicdesk.lib import geo
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.triage.services import duplicate_candidates, emergency_phrases_in
 
+from . import signals
 from .models import Attachment, Channel, ServiceRequest, Support, TimelineEntry
 
 log = logging.getLogger(__name__)
@@ -282,9 +283,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
             request.log_action("servicerequest.submitted", user=sub.actor, data={
                 "channel": sub.channel, "service_code": service_type.code, "routing": decision.note,
             })
-            from . import tasks
-
-            tasks.acknowledge_request.enqueue(request.pk)
+            signals.request_submitted.send(sender=ServiceRequest, request=request)
     except Exception:
         _delete_files(saved_files)
         raise
@@ -345,9 +344,9 @@ def transition(request: ServiceRequest, to_status: Status, *, user=None, message
         reopened = to_status.is_open and not current.is_open
         locked.log_action("servicerequest.reopened" if reopened else "servicerequest.status_changed", user=user,
                           data={"from": current.code, "to": to_status.code, "message": message, "public": public})
-        from . import tasks
-
-        tasks.notify_status_change.enqueue(entry.pk)
+        signals.status_changed.send(sender=ServiceRequest, request=locked, entry=entry, previous=current,
+                                    closed=current.is_open and not to_status.is_open, reopened=reopened,
+                                    user=_actor(user))
     request.refresh_from_db()
     return entry
 
@@ -370,6 +369,8 @@ def add_note(request: ServiceRequest, *, message: str, user=None, public: bool =
             author=user if getattr(user, "is_authenticated", False) else None,
         )
         request.log_action("servicerequest.note_added", user=user, data={"entry": entry.pk, "public": public})
+        if public:
+            signals.public_update.send(sender=ServiceRequest, request=request, entry=entry, user=_actor(user))
     request.updated_at = now
     return entry
 
@@ -395,6 +396,8 @@ def assign(request: ServiceRequest, *, user=None, assignee=None, team=None) -> T
         )
         request.log_action("servicerequest.assigned", user=user, data={
             "before": before, "assignee": assignee.pk if assignee else None, "team": request.team_id})
+        signals.request_assigned.send(sender=ServiceRequest, request=request, entry=entry, assignee=assignee,
+                                      team=team, user=_actor(user))
     return entry
 
 
@@ -444,6 +447,9 @@ def add_internal_note(request: ServiceRequest, *, message: str, user=None, menti
         )
         request.log_action("servicerequest.note_added", user=user,
                            data={"entry": entry.pk, "public": False, "mentions": mention_ids})
+        if mention_ids:
+            signals.staff_mentioned.send(sender=ServiceRequest, request=request, entry=entry,
+                                         mentioned=list(mentioned), user=_actor(user))
     request.updated_at = now
     return entry
 
@@ -491,6 +497,8 @@ def transfer(request: ServiceRequest, *, department, user=None, reason: str) -> 
         locked.log_action("servicerequest.transferred", user=user, data={
             "before": before, "department": department.pk, "jurisdiction": department.jurisdiction_id,
             "reason": reason})
+        signals.request_transferred.send(sender=ServiceRequest, request=locked, entry=entry, department=department,
+                                         user=_actor(user))
     request.refresh_from_db()
     return entry
 
@@ -608,9 +616,7 @@ def merge(duplicate: ServiceRequest, *, into: ServiceRequest, user=None, message
         locked.log_action("servicerequest.merged", user=user, data={"into": into.public_id, "from": before.code})
         into.log_action("servicerequest.merged_in", user=user, data={"duplicate": locked.public_id,
                                                                      "supporters_moved": moved})
-        from . import tasks
-
-        tasks.notify_status_change.enqueue(entry.pk)
+        signals.request_merged.send(sender=ServiceRequest, request=locked, into=into, entry=entry, user=_actor(user))
     duplicate.refresh_from_db()
     into.refresh_from_db()
     return entry

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib.business_time import BusinessCalendar
+from civicdesk.servicerequests import signals
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 STATES = ("overdue", "due_soon")
@@ -94,6 +95,7 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
                                                      data={"sla": state})
                 request.log_action(f"servicerequest.sla_{state}", data={"expected_at": request.expected_at})
                 tasks.notify_sla_lead.enqueue(entry.pk)
+                signals.sla_marked.send(sender=ServiceRequest, request=request, entry=entry, state=state)
             count += 1
         marked[state] = count
     return marked
