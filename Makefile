@@ -46,8 +46,16 @@ dev: setup
 test: $(VENV)/.test-installed assets
 	env -u CITY_PACK TESTING=true $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## City-scale benchmarks (bench/README.md): SIZE requests on SQLite, PG_SIZE on a throwaway PostgreSQL
+## (or BENCH_DATABASE_URL, an empty database); `make bench QUICK=1` is a few-minute smoke run.
+SIZE ?= 1000000
+PG_SIZE ?= 10000000
+BENCH_ARGS ?=
 bench: $(VENV)/.test-installed assets
-	$(BIN)/python bench/intake.py
+	@[ -x /usr/lib/postgresql/15/bin/initdb ] || [ -n "$$BENCH_DATABASE_URL" ] || { echo "== installing postgresql"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/suite.py --size $(SIZE) --pg-size $(PG_SIZE) $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 ## Re-resolve the pinned dependency locks after editing pyproject.toml.
 lock:

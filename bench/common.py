@@ -122,7 +122,10 @@ def fsync_ms(folder: Path, rounds: int = 30) -> float:
 
 
 def git_commit() -> str:
-    """The short commit of HEAD, with "+changes" when the work tree differs from it (read-only git)."""
+    """The short commit of HEAD, with "+changes" when the work tree differs from it (read-only git);
+    BENCH_COMMIT, when set, says it instead (a tree exported without its .git folder)."""
+    if os.environ.get("BENCH_COMMIT"):
+        return os.environ["BENCH_COMMIT"]
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True,
                               text=True, check=True).stdout.strip()
@@ -151,3 +154,183 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
 
 def now_utc() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+# --- Set-up shared by every benchmark: databases, Django in a subprocess, a live server --------------------------
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+@contextlib.contextmanager
+def database_url(db: str, name: str, out_dir: Path, *, pg_fsync: str = "on", keep: bool = False,
+                 pg_settings: dict[str, str] | None = None) -> Iterator[str]:
+    """A URL of an empty database of kind `db` ("sqlite" or "postgres"), removed afterwards when this run made it.
+
+    SQLite: a new file `<name>.sqlite3` in `out_dir` (kept with `keep`). PostgreSQL: BENCH_DATABASE_URL when set
+    (it must point at an empty database), otherwise a throwaway cluster (see throwaway_postgres), durable unless
+    `pg_fsync` is "off", with 1 GB of shared buffers and any `pg_settings` on top.
+    """
+    if db == "sqlite":
+        path = out_dir / f"{name}.sqlite3"
+        files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
+        for file in files:
+            file.unlink(missing_ok=True)
+        try:
+            yield f"sqlite:///{path}"
+        finally:
+            for file in files if not keep else []:
+                file.unlink(missing_ok=True)
+    elif os.environ.get("BENCH_DATABASE_URL"):
+        yield os.environ["BENCH_DATABASE_URL"]
+    else:
+        settings = {"fsync": pg_fsync, "synchronous_commit": pg_fsync, "full_page_writes": pg_fsync,
+                    "shared_buffers": "1GB", **(pg_settings or {})}
+        with throwaway_postgres(settings) as url:
+            yield url
+
+
+def django_env(url: str, out_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark subprocess: Django reads its settings from it at django.setup()."""
+    env = {**os.environ, "DATABASE_URL": url, "CIVICDESK_VAR_DIR": str(out_dir / "var"),
+           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
+           "DEBUG": "false", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1",
+           "SITE_URL": "http://127.0.0.1", "TESTING": "false", **extra}
+    env.pop("DATABASE_URL_FILE", None)  # it would win over DATABASE_URL
+    return env
+
+
+def run_worker(script: Path, db: str, url: str, out_dir: Path, options: list[str],
+               env_extra: dict[str, str] | None = None) -> dict:
+    """Run `script --worker db --result-file F *options` with Django configured for `url`; return F's JSON."""
+    import json
+    import sys
+
+    result_file = out_dir / f"{script.stem}-{db}.json"
+    result_file.unlink(missing_ok=True)
+    command = [sys.executable, str(script), "--worker", db, "--result-file", str(result_file), *options]
+    subprocess.run(command, env=django_env(url, out_dir, **(env_extra or {})), cwd=REPO, check=True)
+    return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def settle() -> None:
+    """Bring a freshly loaded database to where a live one would be, before anything is timed.
+
+    The load's dirty pages are flushed first (CHECKPOINT; SQLite's WAL folded
+    back into the database), so that the measurement does not pay for writing
+    them out. PostgreSQL's autovacuum would analyse a freshly loaded table
+    within a minute, so run VACUUM ANALYZE; Django never runs ANALYZE on
+    SQLite, so a live SQLite database has no statistics: leave it so.
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+            cursor.execute("CHECKPOINT")
+        else:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def describe_server(connection) -> str:
+    """The database's version and the settings that decide commit cost, as the server reports them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ["server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers"]
+            values = []
+            for name in names:
+                cursor.execute(f"SHOW {name}")
+                values.append(cursor.fetchone()[0])
+            return "PostgreSQL " + values[0] + ", " + ", ".join(f"{n}={v}" for n, v in zip(names[1:], values[1:]))
+        cursor.execute("SELECT sqlite_version()")
+        version = cursor.fetchone()[0]
+        cursor.execute("PRAGMA journal_mode")
+        journal = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(cursor.fetchone()[0], "?")
+        return f"SQLite {version}, journal_mode={journal}, synchronous={synchronous}"
+
+
+def fetch(port: int, method: str, path: str, body: str | None = None, connection=None,
+          headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+    """One HTTP call to 127.0.0.1:`port`; returns status, body and seconds taken (to the last byte).
+
+    With `connection` (an http.client.HTTPConnection) the call reuses it; it reconnects by itself
+    when the server closed it (gunicorn's sync workers close after every response).
+    """
+    import http.client
+
+    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    sent = dict(headers or {})
+    if body is not None:
+        sent.setdefault("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+    began = time.perf_counter()
+    conn.request(method, path, body=body, headers=sent)
+    response = conn.getresponse()
+    content = response.read()
+    seconds = time.perf_counter() - began
+    if connection is None:
+        conn.close()
+    return response.status, content, seconds
+
+
+@contextlib.contextmanager
+def live_server(log_path: Path, *, workers: int = 2, env: dict[str, str] | None = None,
+                ready_path: str = "/healthz") -> Iterator[int]:
+    """`manage.py serve --workers N --no-worker --sweep-every 0` (gunicorn, sync workers, access log on) on
+    127.0.0.1 and a free port, with the current environment (plus `env`); yields the port once `ready_path`
+    answers 200, and stops it afterwards (SIGTERM to serve, which stops gunicorn; SIGKILL if it hangs)."""
+    import signal
+    import sys
+
+    port = free_port()
+    log = log_path.open("w")
+    server = subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
+                               "--workers", str(workers), "--no-worker", "--sweep-every", "0"],
+                              cwd=REPO, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, _, _ = fetch(port, "GET", ready_path)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server did not start; see {log_path}")
+            time.sleep(0.2)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # its own session: serve and its gunicorn children only
+            server.wait()
+        log.close()
+
+
+def latency_row(latencies: Sequence[float]) -> dict[str, float]:
+    """p50, p99 and max of latencies given in seconds, in milliseconds."""
+    ordered = sorted(latencies)
+    return {"p50_ms": percentile(ordered, 50) * 1000, "p99_ms": percentile(ordered, 99) * 1000,
+            "max_ms": (ordered[-1] if ordered else 0.0) * 1000}
+
+
+def machine_facts() -> dict[str, str]:
+    """CPU model, core count and memory, for a results header."""
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    return {"cpu": model or platform.processor() or "unknown", "cores": str(os.cpu_count()), "ram": memory or "?"}

@@ -53,8 +53,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
+say = common.say
 
 
 # --- The parent: one database at a time, each in a fresh subprocess ---------------------------------------------
@@ -62,39 +61,17 @@ def say(message: str) -> None:
 @contextlib.contextmanager
 def database_url(db: str, args: argparse.Namespace) -> Iterator[str]:
     """A URL of an empty database of kind `db`, removed afterwards when this run created it
-    (a SQLite file stays with --keep)."""
-    if db == "sqlite":
-        path = args.out_dir / f"intake-{args.size}.sqlite3"
-        files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
-        for file in files:
-            file.unlink(missing_ok=True)
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for file in files if not args.keep else []:
-                file.unlink(missing_ok=True)
-    elif os.environ.get("BENCH_DATABASE_URL"):
-        yield os.environ["BENCH_DATABASE_URL"]
-    else:
-        durable = args.pg_fsync
-        with common.throwaway_postgres({"fsync": durable, "synchronous_commit": durable,
-                                        "full_page_writes": durable, "shared_buffers": "1GB"}) as url:
-            yield url
+    (a SQLite file stays with --keep); see common.database_url."""
+    with common.database_url(db, f"intake-{args.size}", args.out_dir, pg_fsync=args.pg_fsync,
+                             keep=getattr(args, "keep", False)) as url:
+        yield url
 
 
 def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
     """Run the worker for one database with Django configured through the environment; return its results."""
-    result_file = args.out_dir / f"intake-{db}.json"
-    result_file.unlink(missing_ok=True)
-    env = {**os.environ, "DATABASE_URL": url, "CIVICDESK_VAR_DIR": str(args.out_dir / "var"),
-           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
-           "DEBUG": "false", "LOG_LEVEL": "WARNING"}
-    env.pop("DATABASE_URL_FILE", None)  # it would win over DATABASE_URL
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--result-file", str(result_file),
-               "--size", str(args.size), "--submissions", str(args.submissions),
-               "--processes", str(args.processes), "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
-    subprocess.run(command, env=env, cwd=common.REPO, check=True)
-    return json.loads(result_file.read_text(encoding="utf-8"))
+    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
+        "--size", str(args.size), "--submissions", str(args.submissions), "--processes", str(args.processes),
+        "--seed", str(args.seed), "--out-dir", str(args.out_dir)])
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
@@ -190,42 +167,8 @@ def worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def settle() -> None:
-    """Bring the database to where a live one would be after the load, before anything is timed.
-
-    The load's dirty pages are flushed first (CHECKPOINT; SQLite's WAL folded
-    back into the database), so that the measurement does not pay for writing
-    them out. PostgreSQL's autovacuum would analyse a freshly loaded table
-    within a minute, so run VACUUM ANALYZE; Django never runs ANALYZE on
-    SQLite, so a live SQLite database has no statistics: leave it so.
-    """
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("VACUUM ANALYZE")
-            cursor.execute("CHECKPOINT")
-        else:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-
-
-def describe_server(connection) -> str:
-    """The database's version and the settings that decide commit cost, as the server reports them."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            names = ["server_version", "fsync", "synchronous_commit", "full_page_writes", "shared_buffers"]
-            values = []
-            for name in names:
-                cursor.execute(f"SHOW {name}")
-                values.append(cursor.fetchone()[0])
-            return "PostgreSQL " + values[0] + ", " + ", ".join(f"{n}={v}" for n, v in zip(names[1:], values[1:]))
-        cursor.execute("SELECT sqlite_version()")
-        version = cursor.fetchone()[0]
-        cursor.execute("PRAGMA journal_mode")
-        journal = cursor.fetchone()[0]
-        cursor.execute("PRAGMA synchronous")
-        synchronous = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(cursor.fetchone()[0], "?")
-        return f"SQLite {version}, journal_mode={journal}, synchronous={synchronous}"
+settle = common.settle
+describe_server = common.describe_server
 
 
 def run_calls(calls: list[dict[str, Any]], progress: str = "") -> tuple[list[float], float]:

@@ -13,17 +13,14 @@ to RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import http.client
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -68,53 +65,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
+say = common.say
 
 
 # --- The parent: one database at a time, each in a fresh subprocess ---------------------------------------------
 
-@contextlib.contextmanager
-def database_url(db: str, args: argparse.Namespace) -> Iterator[str]:
-    """A URL of an empty database of kind `db`, removed afterwards when this run created it."""
-    if db == "sqlite":
-        path = args.out_dir / f"open311-{args.size}.sqlite3"
-        files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
-        for file in files:
-            file.unlink(missing_ok=True)
-        try:
-            yield f"sqlite:///{path}"
-        finally:
-            for file in files:
-                file.unlink(missing_ok=True)
-    elif os.environ.get("BENCH_DATABASE_URL"):
-        yield os.environ["BENCH_DATABASE_URL"]
-    else:
-        durable = args.pg_fsync
-        with common.throwaway_postgres({"fsync": durable, "synchronous_commit": durable,
-                                        "full_page_writes": durable, "shared_buffers": "1GB",
-                                        "max_connections": "50"}) as url:
-            yield url
-
-
-def django_env(url: str, args: argparse.Namespace) -> dict[str, str]:
-    env = {**os.environ, "DATABASE_URL": url, "CIVICDESK_VAR_DIR": str(args.out_dir / "var"),
-           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
-           "DEBUG": "false", "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1",
-           "SITE_URL": "http://127.0.0.1", "TESTING": "false"}
-    env.pop("DATABASE_URL_FILE", None)  # it would win over DATABASE_URL
-    return env
-
-
 def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    result_file = args.out_dir / f"open311-{db}.json"
-    result_file.unlink(missing_ok=True)
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--result-file", str(result_file),
-               "--size", str(args.size), "--posts", str(args.posts), "--gets", str(args.gets),
-               "--clients", str(args.clients), "--workers", str(args.workers), "--max-seconds", str(args.max_seconds),
-               "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
-    subprocess.run(command, env=django_env(url, args), cwd=common.REPO, check=True)
-    return json.loads(result_file.read_text(encoding="utf-8"))
+    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
+        "--size", str(args.size), "--posts", str(args.posts), "--gets", str(args.gets), "--clients", str(args.clients),
+        "--workers", str(args.workers), "--max-seconds", str(args.max_seconds), "--seed", str(args.seed),
+        "--out-dir", str(args.out_dir)])
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
@@ -142,7 +102,8 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         try:
-            with database_url(db, args) as url:
+            with common.database_url(db, f"open311-{args.size}", args.out_dir, pg_fsync=args.pg_fsync,
+                                     pg_settings={"max_connections": "50"}) as url:
                 results.append(run_in_subprocess(db, url, args))
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             say(f"open311 benchmark on {db} failed: {exc}")
@@ -164,7 +125,6 @@ def worker(args: argparse.Namespace) -> int:
     from civicdesk.servicerequests.models import ServiceRequest
     from civicdesk.testing.world import build_world
 
-    import intake
     import workload
 
     db = args.worker
@@ -173,13 +133,13 @@ def worker(args: argparse.Namespace) -> int:
     say(f"[{db}] loading {args.size:,} requests ...")
     load = workload.load_history(city, args.size, args.seed)
     say(f"[{db}] loaded in {load.seconds:.1f} s ({load.rows_per_second:,.0f} rows/s, {load.method})")
-    intake.settle()
+    common.settle()
     _, key = issue_api_key(name="Benchmark", rate_limit_per_minute=0)
     forms = post_forms(city, key, args.posts, args.seed + 1)
     stored = ServiceRequest.objects.count()
-    server = intake.describe_server(connection)
+    server = common.describe_server(connection)
     connection.close()
-    with gunicorn(args) as port:
+    with common.live_server(args.out_dir / f"open311-server-{db}.log", workers=args.workers) as port:
         gets = [measure_get(db, port, label, path, args.gets) for label, path in GET_QUERIES]
         for row in gets:
             say(f"[{db}] GET {row[1]}: {row[2]} results, p50 {row[4]:.1f} ms, p99 {row[5]:.1f} ms")
@@ -209,50 +169,7 @@ def post_forms(city, key: str, count: int, seed: int) -> list[str]:
     return bodies
 
 
-@contextlib.contextmanager
-def gunicorn(args: argparse.Namespace) -> Iterator[int]:
-    """gunicorn serving civicdesk.wsgi on 127.0.0.1 and a free port; stopped (SIGTERM, then SIGKILL) afterwards."""
-    port = common.free_port()
-    log = (args.out_dir / f"open311-gunicorn-{args.worker}.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "civicdesk.wsgi:application", "--bind",
-                               f"127.0.0.1:{port}", "--workers", str(args.workers), "--no-control-socket",
-                               "--timeout", "120"], cwd=common.REPO, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, _, _ = fetch(port, "GET", "/open311/v2/discovery.json")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start; see {log.name}")
-            time.sleep(0.2)
-        yield port
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
-
-
-def fetch(port: int, method: str, path: str, body: str | None = None,
-          connection: http.client.HTTPConnection | None = None) -> tuple[int, bytes, float]:
-    """One HTTP call; returns status, body and seconds taken (to the last byte)."""
-    conn = connection or http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"} if body is not None else {}
-    began = time.perf_counter()
-    conn.request(method, path, body=body, headers=headers)
-    response = conn.getresponse()
-    content = response.read()
-    seconds = time.perf_counter() - began
-    if connection is None:
-        conn.close()
-    return response.status, content, seconds
+fetch = common.fetch
 
 
 def _count(content: bytes, path: str) -> int:

@@ -21,7 +21,6 @@ from typing import Any
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
-import intake  # noqa: E402  (its database set-up, settling and server description are reused as they are)
 
 WARMUP = 5
 HEADER = ["database", "stored rows", "measurement", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
@@ -43,27 +42,15 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if args.size < 1 or args.calls < 1:
         parser.error("--size and --calls must be positive")
     args.out_dir = args.out_dir.resolve()
-    # intake.database_url() reads these; the queue benchmark keeps PostgreSQL durable like a live server.
-    args.pg_fsync = "on"
     return args
 
 
-def say(message: str) -> None:
-    print(message, flush=True)
+say = common.say
 
 
 def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    result_file = args.out_dir / f"queue-{db}.json"
-    result_file.unlink(missing_ok=True)
-    env = {**os.environ, "DATABASE_URL": url, "CIVICDESK_VAR_DIR": str(args.out_dir / "var"),
-           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
-           "DEBUG": "false", "LOG_LEVEL": "WARNING"}
-    env.pop("DATABASE_URL_FILE", None)  # it would win over DATABASE_URL
-    command = [sys.executable, str(Path(__file__).resolve()), "--worker", db, "--result-file", str(result_file),
-               "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed),
-               "--out-dir", str(args.out_dir)]
-    subprocess.run(command, env=env, cwd=common.REPO, check=True)
-    return json.loads(result_file.read_text(encoding="utf-8"))
+    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
+        "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed), "--out-dir", str(args.out_dir)])
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
@@ -89,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         try:
-            with intake.database_url(db, args) as url:
+            with common.database_url(db, f"queue-{args.size}", args.out_dir, keep=args.keep) as url:
                 results.append(run_in_subprocess(db, url, args))
         except (RuntimeError, subprocess.CalledProcessError) as exc:
             say(f"queue benchmark on {db} failed: {exc}")
@@ -153,7 +140,7 @@ def worker(args: argparse.Namespace) -> int:
     say(f"[{db}] loading {args.size:,} requests ...")
     load = workload.load_history(city, args.size, args.seed)
     say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
-    intake.settle()
+    common.settle()
     user = world.bob
     results = []
     for name, call in measurements(user, world):
@@ -175,7 +162,7 @@ def worker(args: argparse.Namespace) -> int:
                         "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
         say(f"[{db}] {name}: {rows} rows, {queries} queries, p50 {results[-1]['p50_ms']:.2f} ms, "
             f"p99 {results[-1]['p99_ms']:.2f} ms")
-    result = {"db": db, "server": intake.describe_server(connection), "stored": ServiceRequest.objects.count(),
+    result = {"db": db, "server": common.describe_server(connection), "stored": ServiceRequest.objects.count(),
               "measurements": results}
     args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a request refused for overload costs almost nothing (see civicdesk/core/overload.py).
+    "civicdesk.core.overload.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,6 +238,76 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# --- bench ----------------------------------------------------------------
+# BENCH_ENDPOINTS=true mounts /bench/noop and /bench/insert (civicdesk/core/bench_urls.py), the ceilings
+# `make bench` compares real endpoints with. Only the benchmark's own server sets it.
+BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+# Seconds each process keeps small configuration tables (routing rules, emergency phrases, statuses, calendars,
+# boundaries) before reading them again; a change is seen at once by the process that made it
+# (civicdesk/lib/config_cache.py). Tests default to 0 (no caching) so each test sees only its own world.
+CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 0 if env_bool("TESTING", False) else 10)
+
+# --- alerts ---
+# Area subscriptions (civicdesk/alerts): limits per email address, confirmation link lifetime, and the
+# local time (TIME_ZONE) `manage.py serve` sends the daily digests at ("" or "off": serve sends none).
+AREA_ALERTS_MAX_PER_EMAIL = env_int("AREA_ALERTS_MAX_PER_EMAIL", 10)
+AREA_ALERTS_MAX_PENDING_PER_DAY = env_int("AREA_ALERTS_MAX_PENDING_PER_DAY", 5)
+AREA_ALERTS_CONFIRM_DAYS = env_int("AREA_ALERTS_CONFIRM_DAYS", 7)
+AREA_DIGEST_AT = env("AREA_DIGEST_AT", "07:00")
+
+# --- notifications ---
+# Transports by channel (dotted paths of civicdesk.notifications.transports.Transport subclasses).
+NOTIFICATION_TRANSPORTS = {
+    "email": env("EMAIL_TRANSPORT", "civicdesk.notifications.transports.email.EmailTransport"),
+    "sms": env("SMS_TRANSPORT", "civicdesk.notifications.transports.sms.DevelopmentSms"),
+    "webhook": env("WEBHOOK_TRANSPORT", "civicdesk.notifications.transports.webhook.WebhookTransport"),
+}
+# Attempts per delivery before it is marked failed; transient failures wait RETRY_BASE * 2^(attempt-1) s.
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 6)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+# How long a worker owns the deliveries it claimed; renewed after every message. Must exceed the slowest
+# single send (EMAIL_TIMEOUT, TWILIO_TIMEOUT, WEBHOOK_TIMEOUT) by a margin.
+NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
+# Deliveries per send task, and per claim inside a task.
+NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 500)
+NOTIFICATIONS_CLAIM_SIZE = env_int("NOTIFICATIONS_CLAIM_SIZE", 50)
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+# Twilio (SMS_TRANSPORT=civicdesk.notifications.transports.sms.TwilioSms).
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
+TWILIO_TIMEOUT = env_int("TWILIO_TIMEOUT", 15)
+
+# --- subscriptions ---
+# Country calling code assumed for a mobile number typed without "+" (preferences, SMS reports).
+SMS_DEFAULT_COUNTRY_CODE = env("SMS_DEFAULT_COUNTRY_CODE", "1").lstrip("+")
+
+# --- inbound ---
+# Residents' replies by email and SMS (civicdesk/inbound, docs/inbound.md). INBOUND_EMAIL_DOMAIN (Email
+# section) names the reply domain. The mail webhook /inbound/email/ exists only with a secret; it refuses
+# signatures older (or newer) than INBOUND_WEBHOOK_MAX_AGE seconds. Messages over INBOUND_EMAIL_MAX_BYTES
+# are refused (SMTP 552, HTTP 413); a request takes at most INBOUND_MAX_REPLIES_PER_HOUR replies an hour.
+INBOUND_WEBHOOK_SECRET = env_secret("INBOUND_WEBHOOK_SECRET", "")
+INBOUND_WEBHOOK_MAX_AGE = env_int("INBOUND_WEBHOOK_MAX_AGE", 300)
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 25 * 1024 * 1024)
+INBOUND_MAX_REPLIES_PER_HOUR = env_int("INBOUND_MAX_REPLIES_PER_HOUR", 20)
+
+# --- overload ---
+# Load shedding (civicdesk/core/overload.py, docs/durability.md). Each app server process serves at most
+# OVERLOAD_MAX_IN_FLIGHT requests at once and refuses more with 503 + Retry-After; `manage.py serve` runs
+# WEB_THREADS threads per gunicorn worker, more than that, so refusing never waits. 0 switches the limit off.
+WEB_THREADS = env_int("WEB_THREADS", 8)
+OVERLOAD_MAX_IN_FLIGHT = env_int("OVERLOAD_MAX_IN_FLIGHT", 4)
+# Seconds a refused client is told to wait (Retry-After is this plus up to as much again, spreading retries).
+OVERLOAD_RETRY_AFTER = env_int("OVERLOAD_RETRY_AFTER", 2)
+# Behind a proxy that sets X-Request-Start: refuse requests that queued longer than this (0: never look).
+OVERLOAD_MAX_QUEUE_SECONDS = env_int("OVERLOAD_MAX_QUEUE_SECONDS", 0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # How long a write waits for SQLite's lock before giving up with a 503: bounded, and shorter than
+    # the time a client or proxy waits for an answer.
+    DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)
 
 LOGGING = {
     "version": 1,

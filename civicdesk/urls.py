@@ -1,5 +1,6 @@
 """URL routes: each app mounts its own urls module."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -22,3 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCH_ENDPOINTS:
+    # Ceilings for `make bench` (see civicdesk/core/bench_urls.py); off unless BENCH_ENDPOINTS=true.
+    urlpatterns.insert(0, path("bench/", include("civicdesk.core.bench_urls")))

@@ -82,6 +82,26 @@ DEMO_STAFF = [
               ((COUNTY, "highway", "Road maintenance crew", "staff"),), leads="Road maintenance crew"),
 ]
 
+# Published on load: an active disruption downtown (the report form says "we already know" for water
+# reports inside it) and a city-wide news item.
+DEMO_NOTICES = [
+    {"kind": "disruption", "severity": "major", "types": ["water-main-break", "water-leak", "street-flooding"],
+     "area": {"type": "Polygon", "coordinates": [[[-88.9560, 40.0990], [-88.9480, 40.0990], [-88.9480, 40.1030],
+                                                  [-88.9560, 40.1030], [-88.9560, 40.0990]]]},
+     "title": {"en": "Water main repair downtown", "es": "Reparación de la tubería principal en el centro"},
+     "body": {"en": "A water main broke under Main Street. Crews are repairing it; water may be off or low "
+                    "in the area shown until the work is done, and some lanes are closed.",
+              "es": "Se rompió una tubería principal bajo Main Street. Las cuadrillas la están reparando; puede "
+                    "haber poca agua o ninguna en la zona indicada hasta que terminen, y hay carriles cerrados."}},
+    {"kind": "news", "severity": "info",
+     "title": {"en": "New recycling carts arrive this month", "es": "Este mes llegan los nuevos contenedores de "
+                                                                     "reciclaje"},
+     "body": {"en": "Every household gets a new 95-gallon recycling cart. Keep using your old bin until the new "
+                    "cart arrives, then leave the old one at the curb on your next collection day.",
+              "es": "Cada hogar recibe un nuevo contenedor de reciclaje de 95 galones. Siga usando el anterior "
+                    "hasta que llegue el nuevo y luego déjelo en la acera el siguiente día de recogida."}},
+]
+
 # Where reports bunch up: (lat, long, radius in metres, service codes, share of those codes' reports placed here).
 HOTSPOTS = [
     (40.1010, -88.9520, 350, {"graffiti", "noise", "street-sweeping", "blocked-driveway"}, 0.35),  # downtown
@@ -228,6 +248,8 @@ class Riverbend(DefaultCity):
             say(f"Requests: {made} over the last twelve months")
             moved = self._seed_transfers(world, rng)
             say(f"Transferred between departments: {moved}")
+            posted = self._seed_notices(world, now)
+            say(f"Service notices: {posted}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -248,6 +270,31 @@ class Riverbend(DefaultCity):
                 transfer(request, department=world.departments[target], user=actor, reason=reason)
                 moved += 1
         return moved
+
+    def _seed_notices(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """One active disruption downtown and one news item, published through the notices services.
+
+        Idempotent: a notice already there (same jurisdiction and English title) is left alone.
+        """
+        from civicdesk.accounts.models import User
+        from civicdesk.notices import services as notices
+        from civicdesk.notices.models import ServiceNotice
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        city_hall = world.jurisdictions[CITY]
+        posted = 0
+        for spec in DEMO_NOTICES:
+            if ServiceNotice.objects.filter(jurisdiction=city_hall, title_en=spec["title"]["en"]).exists():
+                continue
+            notice = ServiceNotice(
+                jurisdiction=city_hall, kind=spec["kind"], severity=spec["severity"], area=spec.get("area"),
+                title_en=spec["title"]["en"], title_es=spec["title"]["es"], body_en=spec["body"]["en"],
+                body_es=spec["body"]["es"], starts_at=now - dt.timedelta(days=1), ends_at=None)
+            notices.save_notice(notice, user=author, districts=[],
+                                service_types=[world.types[code] for code in spec.get("types", [])])
+            notices.publish(notice, user=author, now=now)
+            posted += 1
+        return posted
 
     # --- places and people --------------------------------------------------------------------------------
 

@@ -7,7 +7,11 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests.models import ServiceRequest
+
+#: Active notices listed on the home page; the rest are one click away on /notices/.
+HOME_NOTICES = 5
 
 
 def home(request):
@@ -19,7 +23,10 @@ def home(request):
         .select_related("service_type", "status")
         .order_by("-requested_at")[:8]
     )
-    return render(request, "core/home.html", {"popular": popular, "recent": recent})
+    # Disruptions before news ("disruption" sorts first), newest first.
+    notices = (ServiceNotice.objects.active().select_related("jurisdiction")
+               .order_by("kind", "-starts_at", "-id")[:HOME_NOTICES])
+    return render(request, "core/home.html", {"popular": popular, "recent": recent, "notices": notices})
 
 
 def healthz(request):

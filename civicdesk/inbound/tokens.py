@@ -38,14 +38,31 @@ def reply_address(public_id: str, recipient: str) -> str:
     return f"reply+{compact}-{_signature(public_id, recipient)}@{domain}"
 
 
+def is_reply_address(address: str) -> bool:
+    """True when `address` has the shape of a reply address at INBOUND_EMAIL_DOMAIN (signature not checked).
+
+    The SMTP receiver uses it to refuse other recipients at RCPT TO, before the sender is known.
+    """
+    return _match_ours(address) is not None
+
+
+def _match_ours(address: str) -> re.Match | None:
+    domain = getattr(settings, "INBOUND_EMAIL_DOMAIN", "")
+    match = _ADDRESS.match((address or "").strip())
+    if match is None or not domain or match["domain"].lower() != domain.lower():
+        return None
+    return match
+
+
 def parse_reply_address(address: str, sender: str) -> ReplyTarget | None:
     """The request a reply belongs to, or None when the address is not ours or its signature does not match `sender`.
 
-    The signature binds the address to the person it was sent to, so a forwarded or guessed address
-    from someone else is refused rather than posted on the timeline under the resident's name.
+    "Ours" means the shape reply+<id>-<signature> at INBOUND_EMAIL_DOMAIN. The signature binds the
+    address to the person it was sent to, so a forwarded or guessed address from someone else is
+    refused rather than posted on the timeline under the resident's name.
     """
-    match = _ADDRESS.match(address.strip())
-    if match is None:
+    match = _match_ours(address)
+    if match is None or not sender:
         return None
     compact = match["public_id"].upper()
     public_id = f"{compact[:4]}-{compact[4:]}"

@@ -1,6 +1,11 @@
-"""URL routes of the inbound app."""
+"""URL routes of the inbound app: webhooks for mail providers and Twilio."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "inbound"
-urlpatterns: list = []
+urlpatterns = [
+    path("email/", views.email, name="email"),
+    path("sms/twilio/", views.twilio_sms, name="twilio_sms"),
+]

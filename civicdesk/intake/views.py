@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.jurisdictions.models import District, Jurisdiction
+from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
 from civicdesk.triage.services import duplicate_candidates
@@ -118,5 +119,15 @@ def details(request, code: str):
     status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
     return render(request, "intake/details.html", {
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
-        "had_files": bool(request.FILES),
+        "had_files": bool(request.FILES), "known_notices": _known_notices(request, service_type),
     }, status=status)
+
+
+def _known_notices(request, service_type: ServiceType) -> list[ServiceNotice]:
+    """Active disruption notices at the pin, for "We already know about this" (none without a pin)."""
+    source = request.POST if request.method == "POST" else request.GET
+    try:
+        lat, long = float(source.get("lat", "")), float(source.get("long", ""))
+    except ValueError:
+        return []
+    return ServiceNotice.covering(lat, long, service_type=service_type)

@@ -8,10 +8,12 @@ from threading import Lock
 from django.db.models import Count, Max
 from rapidfuzz import fuzz, process
 
-from civicdesk.lib import geo
+from civicdesk.lib import config_cache, geo
 from civicdesk.lib.text import house_number, normalize_address
 
-from .models import AddressPoint, District, Jurisdiction
+from .models import AddressPoint, District, Holiday, Jurisdiction
+
+config_cache.clear_on_change(Jurisdiction, District, Holiday)
 
 _cache: dict[str, tuple[tuple, geo.AreaIndex]] = {}
 _cache_lock = Lock()
@@ -42,9 +44,10 @@ def _district_index() -> geo.AreaIndex:
 
 
 def clear_caches() -> None:
-    """Forget cached boundary indexes (tests, after bulk boundary edits)."""
+    """Forget cached boundary indexes and configuration (tests, after bulk boundary edits)."""
     with _cache_lock:
         _cache.clear()
+    config_cache.clear()
 
 
 @dataclass
@@ -54,14 +57,25 @@ class Location:
 
 
 def locate(lat: float, long: float) -> Location:
-    """The jurisdiction (smallest boundary holding the point) and its district, or Nones."""
-    hits = _jurisdiction_index().containing(lat, long)
+    """The jurisdiction (smallest boundary holding the point) and its district, or Nones.
+
+    Boundary indexes and the rows found are cached per process (civicdesk/lib/config_cache.py):
+    the returned objects are shared, so treat them as read-only.
+    """
+    hits = config_cache.cached("jurisdiction_index", _jurisdiction_index).containing(lat, long)
     if not hits:
         return Location(None, None)
-    jurisdiction = Jurisdiction.objects.get(pk=hits[0])
-    district_id = next((pk for pk, juris in _district_index().containing(lat, long) if juris == jurisdiction.pk), None)
-    district = District.objects.get(pk=district_id) if district_id else None
+    jurisdiction = config_cache.cached(("jurisdiction", hits[0]), lambda: Jurisdiction.objects.get(pk=hits[0]))
+    district_id = next((pk for pk, juris in config_cache.cached("district_index", _district_index)
+                        .containing(lat, long) if juris == jurisdiction.pk), None)
+    district = config_cache.cached(("district", district_id), lambda: District.objects.get(pk=district_id)) \
+        if district_id else None
     return Location(jurisdiction, district)
+
+
+def business_calendar(jurisdiction: Jurisdiction):
+    """jurisdiction.calendar() (hours and holidays), cached per process."""
+    return config_cache.cached(("calendar", jurisdiction.pk), jurisdiction.calendar)
 
 
 @dataclass

@@ -118,6 +118,12 @@ class ServiceRequest(LoggedModel):
             models.Index(fields=["contact_email"], name="sr_contact_email"),
             models.Index(fields=["contact_phone"], name="sr_contact_phone"),
             models.Index(fields=["updated_at"], name="sr_updated"),
+            # Dashboards: open requests counted by status and by department from the index alone, and
+            # time to close over recently closed requests (bench/suite.py, "dashboard counts").
+            models.Index(fields=["jurisdiction", "status", "department"], condition=models.Q(is_open=True),
+                         name="sr_open_juris_status"),
+            models.Index(fields=["jurisdiction", "closed_at", "requested_at"],
+                         condition=models.Q(closed_at__isnull=False), name="sr_juris_closed"),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +162,9 @@ class TimelineEntry(models.Model):
         PUBLIC_NOTE = "public_note", _("Update")
         INTERNAL_NOTE = "internal_note", _("Internal note")
         SUPPORTED = "supported", _("Supported")
+        # A resident's email or SMS reply (civicdesk.inbound): the text is staff-only; a message-less
+        # public entry of the same kind tells the public timeline that the resident replied.
+        RESIDENT_REPLY = "resident_reply", _("Reply from the resident")
 
     request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="timeline")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

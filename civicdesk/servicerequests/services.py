@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from civicdesk.catalog.models import ServiceType, Status
-from civicdesk.catalog.services import route
+from civicdesk.catalog.services import initial_status, jurisdiction_ids, questions, route
 from civicdesk.jurisdictions import services as places
 from civicdesk.lib import geo
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
@@ -108,7 +108,7 @@ def resolve_location(*, lat=None, long=None, address: str = "", address_id: str 
 def clean_attributes(service_type: ServiceType, answers: dict[str, Any]) -> dict[str, Any]:
     """Validate answers to the type's questions; unknown codes are ignored. Raises RequestRejected."""
     cleaned, errors = {}, {}
-    for attribute in service_type.attributes.prefetch_related("values"):
+    for attribute in questions(service_type):
         try:
             value = attribute.clean_answer(answers.get(attribute.code))
         except ValidationError as exc:
@@ -224,7 +224,8 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     if sub.jurisdiction is not None and where.jurisdiction.pk != sub.jurisdiction.pk:
         raise RequestRejected({"location": [gettext("This location is served by %(found)s, not by %(asked)s.")
                                             % {"found": where.jurisdiction.name, "asked": sub.jurisdiction.name}]})
-    if not service_type.jurisdictions.filter(pk=where.jurisdiction.pk).exists() and service_type.jurisdictions.exists():
+    handled_by = jurisdiction_ids(service_type)
+    if handled_by and where.jurisdiction.pk not in handled_by:
         raise RequestRejected({"service_code": [gettext("%(service)s is not handled by %(place)s. Choose another "
                                                         "kind of problem.") % {"service": service_type.name,
                                                                                "place": where.jurisdiction.name}]})
@@ -241,12 +242,12 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     media = process_uploads(sub.uploads)
 
     now = sub.requested_at or timezone.now()
-    initial = Status.initial()
+    initial = initial_status()
     decision = route(jurisdiction=where.jurisdiction, service_type=service_type, lat=where.lat, long=where.long,
                      district_id=where.district.pk if where.district else None)
     expected = None
     if service_type.sla_hours:
-        expected = where.jurisdiction.calendar().add_business_hours(now, service_type.sla_hours)
+        expected = places.business_calendar(where.jurisdiction).add_business_hours(now, service_type.sla_hours)
     duplicates = duplicate_candidates(service_type=service_type, lat=where.lat, long=where.long)
     reporter = sub.reporter if (sub.reporter is not None and sub.reporter.is_authenticated) else None
     if reporter is not None:

@@ -1,53 +1,38 @@
-"""Background work for requests: acknowledgements and status-change messages to the reporter."""
+"""Background work for requests: telling a request's followers about it (see receivers.py)."""
 
 from __future__ import annotations
 
-import logging
-
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
-from django.utils import translation
 from django_tasks import task
 
-log = logging.getLogger(__name__)
-
-
-def _send_to_reporter(request, template: str, context: dict) -> bool:
-    """Email the reporter in their language; False when there is no address to write to."""
-    if not request.contact_email:
-        log.info("request %s has no email; %s not sent", request.public_id, template)
-        return False
-    with translation.override(request.language or settings.LANGUAGE_CODE):
-        context = {"request": request, "site_url": settings.SITE_URL,
-                   "track_url": settings.SITE_URL + request.get_absolute_url(), **context}
-        subject = render_to_string(f"servicerequests/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"servicerequests/email/{template}.txt", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=body, to=[request.contact_email])
-    message.send()
-    log.info("request %s: %s sent", request.public_id, template)
-    return True
-
 
 @task()
-def acknowledge_request(request_pk: int) -> bool:
-    """Tell the reporter their tracking number and what happens next."""
-    from .models import ServiceRequest
+def tell_followers(*, event: str, key: str, template: str, request_pk: int, entry_pk: int | None = None,
+                   actor_pk: int | None = None) -> int:
+    """Send the news the reporter just got to every confirmed follower; returns how many messages were queued.
 
-    request = ServiceRequest.objects.select_related("service_type", "jurisdiction", "department").filter(
-        pk=request_pk).first()
+    Queued in the transaction of the change, so it runs only if the change was committed. Uses the
+    same `key` as the reporter's message: running twice, or a follower who is also the reporter,
+    sends nothing twice. Reads the followers when it runs: someone who unfollowed meanwhile, or a
+    request made private meanwhile, gets nothing.
+    """
+    from civicdesk.notifications.services import notify
+    from civicdesk.subscriptions.services import follower_recipients
+
+    from .models import ServiceRequest, TimelineEntry
+    from .receivers import EMAIL
+
+    request = ServiceRequest.objects.select_related("service_type", "status", "jurisdiction", "department",
+                                                    "duplicate_of").filter(pk=request_pk).first()
     if request is None:
-        return False
-    return _send_to_reporter(request, "acknowledgement", {})
-
-
-@task()
-def notify_status_change(entry_pk: int) -> bool:
-    """Tell the reporter about a public status change, with the public message."""
-    from .models import TimelineEntry
-
-    entry = TimelineEntry.objects.select_related("request__service_type", "request__jurisdiction", "status_to").filter(
-        pk=entry_pk).first()
-    if entry is None or not entry.is_public:
-        return False
-    return _send_to_reporter(entry.request, "status_changed", {"entry": entry})
+        return 0
+    entry = TimelineEntry.objects.select_related("status_to").filter(pk=entry_pk).first() if entry_pk else None
+    queued = 0
+    by_scope: dict[str, list] = {}
+    for recipient, scope in follower_recipients(request):
+        if actor_pk is None or recipient.user_id != actor_pk:
+            by_scope.setdefault(scope, []).append(recipient)
+    context = {"role": "follower", "entry": entry, "into": request.duplicate_of}
+    for scope, recipients in by_scope.items():
+        queued += notify(event=event, key=key, recipients=recipients, template=EMAIL + template, request=request,
+                         scope=scope, context=context)
+    return queued

@@ -165,3 +165,41 @@ def may_take_reports(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return user.is_superuser or any(seat.role in INTAKE_ROLES for seat in seats(user))
+
+
+# --- Jurisdiction-wide work: service notices (civicdesk.notices) -------------------------------------------
+
+#: What seats may do with a jurisdiction's service notices. Unlike RULES, a seat counts in its whole
+#: jurisdiction, whatever its department: a disruption is the city's news, not one crew's. Agents read
+#: them to answer callers; staff draft them; only supervisors and admins put them in front of the public
+#: (publish, change a published notice, end one early), because publishing also messages subscribers.
+JURISDICTION_RULES: dict[str, set[str]] = {
+    "view_notices": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "draft_notice": {Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+    "publish_notice": {Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
+}
+
+
+def jurisdiction_roles(user, jurisdiction_id: int) -> set[str]:
+    """The roles `user` holds in the jurisdiction (any department), {SUPERUSER} for superusers."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return {SUPERUSER}
+    return {seat.role for seat in seats(user) if seat.jurisdiction_id == jurisdiction_id}
+
+
+def can_in_jurisdiction(user, action: str, jurisdiction_id: int) -> bool:
+    """True when `user` may do `action` (a key of JURISDICTION_RULES) in that jurisdiction."""
+    allowed = JURISDICTION_RULES[action]
+    return any(role in allowed for role in jurisdiction_roles(user, jurisdiction_id))
+
+
+def jurisdiction_ids_for(user, action: str) -> set[int] | None:
+    """The jurisdictions where `user` may do `action`; None means all of them (superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if user.is_superuser:
+        return None
+    allowed = JURISDICTION_RULES[action]
+    return {seat.jurisdiction_id for seat in seats(user) if seat.role in allowed}

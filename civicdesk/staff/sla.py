@@ -72,11 +72,10 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     hours and holidays), see DUE_SOON_BUSINESS_HOURS.
 
     Each mark is an internal timeline entry (`data["sla"]`), an audit entry and
-    a queued email to the team lead (or the department), written together.
+    the `sla_marked` signal (whose receiver queues the message to the team lead, or else the
+    department's supervisors), written together.
     Running it again marks nothing twice, so cron may run it as often as wanted.
     """
-    from . import tasks
-
     now = now or timezone.now()
     cals = calendars()
     marked = {}
@@ -94,7 +93,6 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
                                                      is_public=False, message=text, created_at=now,
                                                      data={"sla": state})
                 request.log_action(f"servicerequest.sla_{state}", data={"expected_at": request.expected_at})
-                tasks.notify_sla_lead.enqueue(entry.pk)
                 signals.sla_marked.send(sender=ServiceRequest, request=request, entry=entry, state=state)
             count += 1
         marked[state] = count

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import re
 
+from civicdesk.lib import config_cache
 from civicdesk.lib.geo import distance_m
 from civicdesk.lib.text import fold
 
 from .models import EmergencyPhrase
 
+config_cache.clear_on_change(EmergencyPhrase)
 
-def emergency_phrases_in(*texts: str) -> list[str]:
-    """The active emergency phrases found in the texts, as whole words, ignoring case and accents."""
-    haystack = " " + " ".join(fold(t) for t in texts if t) + " "
-    found = []
+
+def _phrase_patterns() -> list[tuple[str, re.Pattern]]:
+    """Each active phrase with its whole-word pattern over folded text (empty phrases left out)."""
+    patterns = []
     for phrase in EmergencyPhrase.objects.filter(is_active=True).values_list("phrase", flat=True):
         needle = fold(phrase)
-        if needle and re.search(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", haystack):
-            found.append(phrase)
-    return found
+        if needle:
+            patterns.append((phrase, re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")))
+    return patterns
+
+
+def emergency_phrases_in(*texts: str) -> list[str]:
+    """The active emergency phrases found in the texts, as whole words, ignoring case and accents.
+
+    The phrases are cached per process (civicdesk/lib/config_cache.py).
+    """
+    haystack = " " + " ".join(fold(t) for t in texts if t) + " "
+    return [phrase for phrase, pattern in config_cache.cached("emergency_phrases", _phrase_patterns)
+            if pattern.search(haystack)]
 
 
 def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None):

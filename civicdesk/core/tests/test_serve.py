@@ -70,14 +70,14 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         server = subprocess.Popen(MANAGE + ["serve", "--port", str(port), "--workers", "1"], cwd=ROOT, env=env,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         healthy = False
         while time.monotonic() < deadline and not (healthy and "Starting worker" in log_path.read_text()):
             assert server.poll() is None, log_path.read_text()
             if not healthy:
                 try:
                     healthy = get(f"{base}/healthz")[0] == 200
-                except (urllib.error.URLError, ConnectionError):
+                except (urllib.error.URLError, OSError):  # refused, reset or timed out while starting
                     pass
             time.sleep(0.1)
         assert healthy, "no answer from /healthz:\n" + log_path.read_text()
@@ -92,7 +92,7 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         assert headers.get("Content-Encoding") == "gzip"  # compressed at collectstatic time
         assert "immutable" in headers["Cache-Control"]  # hashed names may be cached for ever
 
-        gunicorn, worker, sweeper = children_of(server.pid)
+        gunicorn, worker, sweeper, digests = children_of(server.pid)
         gunicorn_workers = children_of(gunicorn)
         assert len(gunicorn_workers) == 1
 
@@ -103,8 +103,8 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         assert time.monotonic() - started < 10
         output = log_path.read_text()
         assert "gunicorn stopped (exit code 0)." in output and "db_worker stopped (exit code 0)." in output
-        assert "sla_sweep stopped (exit code 0)." in output
-        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, *gunicorn_workers])
+        assert "sla_sweep stopped (exit code 0)." in output and "area_digests stopped (exit code 0)." in output
+        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, digests, *gunicorn_workers])
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import jsonschema
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django_tasks_db.models import DBTaskResult
 
 from civicdesk.catalog.models import AttributeValue, ServiceAttribute
+from civicdesk.notifications.models import Delivery
 from civicdesk.open311 import schemas
 from civicdesk.open311.services import issue_api_key, revoke_api_key
 from civicdesk.servicerequests.models import Attachment, ServiceRequest
@@ -35,8 +35,7 @@ def test_it_goes_through_submit_request_with_audit_and_acknowledgement(api, worl
     audit = created.audit_entries().get(action="servicerequest.submitted")
     assert audit.data["channel"] == "api"
     assert created.timeline.filter(kind="submitted", message="Request received via Open311 API.").exists()
-    assert DBTaskResult.objects.filter(task_path__endswith="acknowledge_request", args_kwargs__args=[created.pk]
-                                       ).exists()
+    assert Delivery.objects.filter(event="request.received", request=created, address="zed@example.org").exists()
 
 
 def test_it_answers_in_xml_the_way_fixmystreet_reads_it(api, world, key):

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django_tasks_db.models import DBTaskResult
-
+from civicdesk.notifications.models import Delivery
 from civicdesk.open311.models import ClientUpdate
 from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests import services
@@ -52,8 +51,8 @@ def test_it_closes_an_open_request_through_transition(api, world, key):
     assert (request.status.code, request.is_open, entry.message) == ("fixed", False, "Filled this morning")
     assert request.closed_at is not None
     assert request.audit_entries().filter(action="servicerequest.status_changed").exists()
-    assert DBTaskResult.objects.filter(task_path__endswith="notify_status_change",
-                                       args_kwargs__args=[entry.pk]).exists()
+    assert Delivery.objects.filter(event="request.closed", key=f"timeline:{entry.pk}",
+                                   address="zed.quimby@example.org").exists()
 
 
 def test_it_maps_mysocietys_extended_statuses_to_ours(api, world, key):

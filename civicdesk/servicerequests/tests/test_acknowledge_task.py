@@ -1,12 +1,12 @@
-"""The acknowledgement and status emails, sent by the real task worker to a real SMTP server."""
+"""The acknowledgement and status emails (see receivers.py), sent by the real worker to a real SMTP server."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
-from django_tasks_db.models import DBTaskResult
 
+from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.fixtures import run_worker
@@ -51,8 +51,8 @@ def test_it_emails_the_tracking_number_and_link_after_a_web_report(client, tworl
     assert "your request has been sent to Public Works." in body
     assert f"{settings.SITE_URL}/requests/{request.public_id}/" in body
     assert "If this is an emergency, call 911." in body
-    task = DBTaskResult.objects.get(task_path="civicdesk.servicerequests.tasks.acknowledge_request")
-    assert task.status == "SUCCESSFUL"
+    delivery = Delivery.objects.get(event="request.received", request=request)
+    assert delivery.status == Delivery.Status.SENT
 
 
 def test_it_writes_to_a_spanish_speaker_in_spanish(client, tworld, smtp_server):
@@ -82,8 +82,7 @@ def test_it_sends_nothing_when_the_reporter_left_no_email(client, tworld, smtp_s
     run_worker()
 
     assert smtp_server.messages == []
-    task = DBTaskResult.objects.get(task_path="civicdesk.servicerequests.tasks.acknowledge_request")
-    assert task.status == "SUCCESSFUL" and task.return_value is False
+    assert not Delivery.objects.filter(event="request.received").exists()
 
 
 def test_it_emails_a_public_status_change_with_the_public_message(tworld, smtp_server):
@@ -110,12 +109,12 @@ def test_it_emails_a_public_status_change_with_the_public_message(tworld, smtp_s
 def test_it_writes_a_status_change_in_the_reporters_language(tworld, smtp_server):
     request = services.submit_request(service_type=tworld.pothole, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
                                       attributes={"depth": "deep"}, contact_email="ana@example.org", language="es")
-    services.transition(request, tworld.statuses["fixed"], user=tworld.bob, message="Bache reparado.")
+    services.transition(request, tworld.statuses["in_progress"], user=tworld.bob, message="Cuadrilla el martes.")
 
     run_worker()
 
     _, status = smtp_server.wait_for(2)
     # The status name is stored per language; the subject's wording comes from the catalogue.
     assert status["Subject"] == in_spanish("Request %(id)s is now: %(status)s") % {
-        "id": request.public_id, "status": "Resuelta"}
-    assert "Bache reparado." in text(status)
+        "id": request.public_id, "status": "En curso"}
+    assert "Cuadrilla el martes." in text(status)

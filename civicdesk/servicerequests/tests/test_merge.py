@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django_tasks_db.models import DBTaskResult
 
 from civicdesk.audit.models import AuditEntry
+from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Support
 from civicdesk.testing.world import IN_EAST_ELM
@@ -43,11 +43,13 @@ def test_it_carries_supporters_over_counting_each_person_once(world, pair):
     assert original.supporters_count == 1 + 2
 
 
-def test_it_notifies_the_duplicates_reporter_through_the_status_task(world, pair):
-    original, duplicate = pair
-    before = DBTaskResult.objects.filter(task_path__endswith="notify_status_change").count()
-    services.merge(duplicate, into=original, user=world.bob)
-    assert DBTaskResult.objects.filter(task_path__endswith="notify_status_change").count() == before + 1
+def test_it_notifies_the_duplicates_reporter(world):
+    original = graffiti(world, "Tag on the bridge")
+    duplicate = services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                        description="Bridge tag again", contact_email="zed@example.org")
+    entry = services.merge(duplicate, into=original, user=world.bob)
+    delivery = Delivery.objects.get(event="request.merged", address="zed@example.org")
+    assert (delivery.key, delivery.request) == (f"timeline:{entry.pk}", duplicate)
 
 
 def test_it_refuses_merging_into_itself_a_closed_request_or_a_duplicate(world, pair):

@@ -9,7 +9,7 @@ from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM, OUTSIDE_EVERYTHING
 from civicdesk.lib.ids import PUBLIC_ID_RE
-from django_tasks_db.models import DBTaskResult
+from civicdesk.notifications.models import Delivery
 
 
 def submit(world, **overrides):
@@ -43,10 +43,10 @@ def test_it_writes_a_public_first_entry_and_an_audit_entry(world):
     assert AuditEntry.objects.filter(action="servicerequest.submitted", object_id=str(request.pk)).count() == 1
 
 
-def test_it_enqueues_the_acknowledgement_in_the_same_transaction(world):
-    request = submit(world)
-    task = DBTaskResult.objects.get(task_path="civicdesk.servicerequests.tasks.acknowledge_request")
-    assert task.args_kwargs["args"] == [request.pk]
+def test_it_queues_the_acknowledgement_in_the_same_transaction(world):
+    request = submit(world, contact_email="zed@example.org")
+    delivery = Delivery.objects.get(event="request.received", request=request)
+    assert (delivery.address, delivery.status) == ("zed@example.org", Delivery.Status.QUEUED)
 
 
 def test_it_routes_to_the_smallest_jurisdiction_holding_the_point(world):

@@ -10,7 +10,7 @@ import importlib
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import TimelineEntry
 from civicdesk.testing.world import IN_EAST_ELM
-from django_tasks_db.models import DBTaskResult
+from civicdesk.notifications.models import Delivery
 
 
 @pytest.fixture
@@ -89,12 +89,14 @@ def test_it_keeps_internal_status_notes_off_the_public_timeline(world, request_)
     assert not request_.public_timeline().filter(message="inspector Tue").exists()
 
 
-def test_it_audits_and_enqueues_a_notification(world, request_):
+def test_it_audits_and_queues_a_notification(world):
+    request_ = services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                       contact_email="zed@example.org")
     entry = services.transition(request_, world.statuses["acknowledged"], user=world.bob)
     audit = AuditEntry.objects.get(action="servicerequest.status_changed", object_id=str(request_.pk))
     assert audit.actor == world.bob and audit.data["to"] == "acknowledged"
-    assert DBTaskResult.objects.filter(task_path="civicdesk.servicerequests.tasks.notify_status_change",
-                                       args_kwargs__args=[entry.pk]).exists()
+    assert Delivery.objects.filter(event="request.status_changed", key=f"timeline:{entry.pk}",
+                                   address="zed@example.org").exists()
 
 
 def test_it_assigns_with_an_internal_timeline_entry(world):

@@ -51,7 +51,7 @@ def test_it_emails_the_team_lead_through_the_worker(tworld, smtp_server):
     messages = smtp_server.wait_for(2)  # the acknowledgement to the reporter, and one alert
     alerts = [m for m in messages if m["To"] == "carol@elm.example.gov"]
     assert len(alerts) == 1 and alerts[0]["Subject"] == f"{request.public_id} Missed collection: overdue"
-    assert f"/staff/requests/{request.public_id}/" in alerts[0].get_content()
+    assert f"/staff/requests/{request.public_id}/" in alerts[0].get_body(preferencelist=("plain",)).get_content()
 
 
 def test_it_marks_due_soon_then_overdue_as_time_passes(world, garbage):

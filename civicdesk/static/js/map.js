@@ -54,6 +54,8 @@
     if (status && message !== "initial") {
       status.textContent = (data.msgPinned || "") + " " + latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
     }
+    // Other scripts on the page (notices at this spot) listen for the pin.
+    el.dispatchEvent(new CustomEvent("cd:pinned", { detail: { lat: latlng.lat, lng: latlng.lng } }));
   }
   if (hasPin) { setPin(L.latLng(pinLat, pinLong), "initial"); }
   if (data.readonly) {

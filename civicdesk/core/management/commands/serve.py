@@ -2,17 +2,39 @@
 
 Both run as child processes; Ctrl-C or SIGTERM stops both cleanly, and if
 either dies the other is stopped too so a supervisor can restart the pair.
+Gunicorn runs threaded workers (WEB_THREADS threads each, more than the
+OVERLOAD_MAX_IN_FLIGHT requests each serves at once) so that a request over
+capacity is refused at once with a 503 (civicdesk/core/overload.py). The task
+worker runs under a stable id, so a restart requeues what a crash left running.
 """
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+
+
+def gunicorn_command(*, host: str, port: int, workers: int, threads: int | None = None) -> list[str]:
+    """The gunicorn command line `serve` runs (tests and the crash benchmark start the same one)."""
+    return [
+        sys.executable, "-m", "gunicorn", "civicdesk.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--no-control-socket",
+        "--worker-class", "gthread", "--threads", str(threads or settings.WEB_THREADS),
+        "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
+    ]
+
+
+def task_worker_command(worker_id: str) -> list[str]:
+    """The task worker command line `serve` runs, under the stable `worker_id`."""
+    return [sys.executable, "-m", "django", "task_worker", "--worker-id", worker_id, "-v", "1",
+            "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings")]
 
 
 class Command(BaseCommand):
@@ -25,23 +47,23 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Do not start the task worker.")
         parser.add_argument("--sweep-every", type=int, default=int(os.environ.get("SLA_SWEEP_SECONDS", "300")),
                             help="Seconds between SLA sweeps (due soon / overdue); 0 starts no sweeper.")
+        parser.add_argument("--digest-at", default=os.environ.get("AREA_DIGEST_AT", "07:00"), metavar="HH:MM",
+                            help="Local time to send the daily area-alert digests; 'off' or '' sends none.")
 
-    def handle(self, *args, host, port, workers, no_worker, sweep_every, **options):
+    def handle(self, *args, host, port, workers, no_worker, sweep_every, digest_at, **options):
         python = sys.executable
-        gunicorn = [
-            python, "-m", "gunicorn", "civicdesk.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--no-control-socket",
-            "--access-logfile", "-", "--graceful-timeout", "20", "--timeout", "60",
-        ]
-        children = {"gunicorn": subprocess.Popen(gunicorn)}
+        children = {"gunicorn": subprocess.Popen(gunicorn_command(host=host, port=port, workers=workers))}
         if not no_worker:
-            children["db_worker"] = subprocess.Popen([
-                python, "-m", "django", "db_worker", "--no-reload", "-v", "1",
-                "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
-            ])
+            worker_id = os.environ.get("TASK_WORKER_ID") or f"{socket.gethostname()}:{port}"
+            children["db_worker"] = subprocess.Popen(task_worker_command(worker_id[:64]))
         if sweep_every > 0:
             children["sla_sweep"] = subprocess.Popen([
                 python, "-m", "django", "sla_sweep", "--every", str(sweep_every),
+                "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
+            ])
+        if digest_at and digest_at.lower() != "off":
+            children["area_digests"] = subprocess.Popen([
+                python, "-m", "django", "send_area_digests", "--daily-at", digest_at,
                 "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
             ])
         self.stdout.write(self.style.SUCCESS(f"CivicDesk is running on http://{host}:{port}/  (Ctrl-C to stop)"))

@@ -1,0 +1,652 @@
+"""`make bench`: the city-scale suite. Write throughput against its ceilings, read paths at scale, the importer.
+
+    python bench/suite.py [--size 1000000] [--pg-size 10000000] [--db sqlite|postgres|both] [--quick]
+
+For each database, in a fresh subprocess whose Django settings come from the
+environment: migrate, build the shared test world, store a year of history
+(--size requests on SQLite, --pg-size on PostgreSQL), settle, then
+
+1. **Writes over HTTP.** `manage.py serve --workers 2 --no-worker` (gunicorn as `serve` runs it) with
+   BENCH_ENDPOINTS=true, loaded for --duration seconds per endpoint by --client-processes processes of
+   --clients threads in all (each thread one HTTP/1.1 connection, one request at a time): the trivial
+   endpoint, the bare one-row insert, Open311 POST requests.json and the web form's submit.
+2. **Reads at scale**, one call at a time: tracking page (HTTP), Open311 requests.json window (HTTP),
+   staff queue first page, nearby-open look-up, dashboard counts (in process, through the services).
+3. **Importer.** A generated NYC-shaped CSV through `manage.py import_311 --format nyc` when that command
+   exists, against the raw bulk-insert rate of the same rows into a bare table (COPY / executemany).
+
+One table per bench is printed and appended to bench/RESULTS.md; bench/README.md says what every column means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import multiprocessing
+import os
+import random
+import re
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+
+JURISDICTION = "elm.example.gov"
+WRITE_HEADER = ["database", "stored rows", "endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms",
+                "max ms", "% of bare insert"]
+READ_HEADER = ["database", "stored rows", "read path", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
+IMPORT_HEADER = ["database", "stored rows", "load", "rows", "seconds", "rows/s", "% of raw"]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored on SQLite")
+    parser.add_argument("--pg-size", type=int, default=10_000_000, help="requests stored on PostgreSQL")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--quick", action="store_true",
+                        help="a short smoke run: 20,000 stored, 5 s per endpoint, 50 calls per read, 5,000 imported")
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of load per HTTP endpoint")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent HTTP connections in all")
+    parser.add_argument("--client-processes", type=int, default=2, help="load-generator processes")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--calls", type=int, default=300, help="timed calls per read path")
+    parser.add_argument("--import-rows", type=int, default=200_000, help="rows in the generated NYC CSV")
+    parser.add_argument("--loader", choices=["workload", "generate_requests"], default="workload",
+                        help="how the history is stored: bench/workload.py's COPY/executemany loader (default, "
+                             "the faster), or `manage.py generate_requests --rebuild-indexes` (richer timelines)")
+    parser.add_argument("--seed", type=int, default=311)
+    parser.add_argument("--pg-fsync", choices=["on", "off"], default="on",
+                        help="fsync, synchronous_commit and full_page_writes of the throwaway PostgreSQL")
+    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
+    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
+    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
+    parser.add_argument("--skip", action="append", default=[], choices=["writes", "reads", "import"],
+                        help="leave a bench out (repeatable)")
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.size = min(args.size, 20_000)
+        args.pg_size = min(args.pg_size, 20_000)
+        args.duration, args.calls, args.import_rows = min(args.duration, 5.0), min(args.calls, 50), \
+            min(args.import_rows, 5_000)
+    if min(args.size, args.pg_size, args.clients, args.client_processes, args.workers, args.calls) < 1 \
+            or args.duration <= 0 or args.import_rows < 0:
+        parser.error("sizes, --clients, --client-processes, --workers, --calls and --duration must be positive")
+    args.client_processes = min(args.client_processes, args.clients)
+    args.out_dir = args.out_dir.resolve()
+    return args
+
+
+say = common.say
+
+
+# --- The parent: one database at a time, each in a fresh subprocess ---------------------------------------------
+
+def worker_options(args: argparse.Namespace, size: int) -> list[str]:
+    options = ["--size", str(size), "--duration", str(args.duration), "--clients", str(args.clients),
+               "--client-processes", str(args.client_processes), "--workers", str(args.workers),
+               "--calls", str(args.calls), "--import-rows", str(args.import_rows), "--loader", args.loader,
+               "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
+    for skipped in args.skip:
+        options += ["--skip", skipped]
+    return options
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple[float, float, float]) -> str:
+    """The markdown entry printed at the end and appended to RESULTS.md."""
+    facts = common.machine_facts()
+    command = f"python bench/suite.py --db {args.db} --size {args.size} --pg-size {args.pg_size}" + \
+        (" --quick" if args.quick else "") + \
+        f" --duration {args.duration:g} --clients {args.clients} --calls {args.calls} --import-rows {args.import_rows}"
+    lines = [f"## Suite · {common.now_utc()} · commit {common.git_commit()}", "",
+             f"`{command}`", "",
+             f"Machine: {facts['cpu']}, {facts['cores']} cores, {facts['ram']} RAM; Python {sys.version.split()[0]}; "
+             f"load average {', '.join(f'{v:.1f}' for v in load)} before the run.", ""]
+    lines += [f"- {r['db']}: {r['server']}; history stored by {r['load']['method']} "
+              f"({r['load']['rows']:,} requests in {r['load']['seconds']:.0f} s)" for r in results]
+    lines.append("")
+    writes = [row for r in results for row in r.get("writes", [])]
+    if writes:
+        lines += [f"Writes over HTTP: `manage.py serve --workers {args.workers} --no-worker` (its gunicorn "
+                  f"configuration, access log on), BENCH_ENDPOINTS=true; {args.clients} connections from "
+                  f"{args.client_processes} "
+                  f"load-generator processes on the same machine, {args.duration:g} s per endpoint after a "
+                  "warm-up.", "", common.markdown_table(WRITE_HEADER, writes), ""]
+    reads = [row for r in results for row in r.get("reads", [])]
+    if reads:
+        lines += ["Reads at scale, one call at a time after warm-up (HTTP rows through the same server; "
+                  "the others in process through the services):", "", common.markdown_table(READ_HEADER, reads), ""]
+    imports = [row for r in results for row in r.get("imports", [])]
+    if imports:
+        lines += ["Importer against the raw bulk-insert rate of the same rows (same database, same run):", "",
+                  common.markdown_table(IMPORT_HEADER, imports), ""]
+    notes = [note for r in results for note in r.get("notes", [])]
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker(args)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()
+    results = []
+    script = Path(__file__).resolve()
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+        size = args.size if db == "sqlite" else args.pg_size
+        # Enough connections for the server's workers, the bench process and the load generator.
+        pg = {"max_connections": "60"}
+        try:
+            with common.database_url(db, f"suite-{size}", args.out_dir, pg_fsync=args.pg_fsync,
+                                     pg_settings=pg) as url:
+                results.append(common.run_worker(script, db, url, args.out_dir, worker_options(args, size)))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"bench suite on {db} failed: {exc}")
+            return 1
+    report = render(results, args, load)
+    say("\n" + report)
+    if not args.no_record:
+        with args.results.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        say(f"appended to {args.results}")
+    return 0
+
+
+# --- The worker: set up, load, measure ---------------------------------------------------------------------------
+
+def worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.testing.world import build_world
+
+    import workload
+
+    db = args.worker
+    call_command("migrate", verbosity=0, interactive=False)
+    world = build_world()
+    city = workload.bench_city(world)
+    load = store_history(city, args)
+    common.settle()
+    stored = ServiceRequest.objects.count()
+    result: dict[str, Any] = {"db": db, "server": common.describe_server(connection), "stored": stored,
+                              "load": load, "notes": []}
+    if "writes" not in args.skip:
+        result["writes"] = write_bench(db, city, world, stored, args)
+    if "reads" not in args.skip:
+        result["reads"] = read_bench(db, city, world, args)
+    if "import" not in args.skip:
+        result["imports"], notes = import_bench(db, stored, args)
+        result["notes"] += notes
+    args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+def has_command(name: str) -> bool:
+    from django.core.management import get_commands
+
+    return name in get_commands()
+
+
+def store_history(city, args: argparse.Namespace) -> dict[str, Any]:
+    """Store `--size` requests with bench/workload.py's loader or `manage.py generate_requests` (--loader)."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    import workload
+
+    use_command = args.loader == "generate_requests"
+    say(f"[{args.worker}] storing {args.size:,} requests ...")
+    if use_command:
+        began = time.perf_counter()
+        call_command("generate_requests", args.size, seed=args.seed, rebuild_indexes=True, progress=False,
+                     verbosity=0, stdout=io.StringIO())
+        connection.close()
+        seconds = time.perf_counter() - began
+        method = "`manage.py generate_requests --rebuild-indexes`"
+    else:
+        report = workload.load_history(city, args.size, args.seed)
+        seconds, method = report.seconds, f"bench/workload.py ({report.method})"
+    say(f"[{args.worker}] stored in {seconds:.0f} s")
+    return {"rows": args.size, "seconds": seconds, "method": method}
+
+
+# --- 1. Writes over HTTP ------------------------------------------------------------------------------------------
+
+def create_bench_table() -> None:
+    """The bare table /bench/insert writes to (not part of any migration: it exists only in bench databases)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_insert "
+                           "(id bigserial PRIMARY KEY, body text NOT NULL, created_at timestamptz NOT NULL)")
+        else:
+            cursor.execute("CREATE TABLE IF NOT EXISTS bench_insert "
+                           "(id integer PRIMARY KEY AUTOINCREMENT, body text NOT NULL, created_at text NOT NULL)")
+
+
+def open311_bodies(city, key: str, count: int, seed: int) -> list[str]:
+    """Form bodies for POST requests.json: varied public service types, places, answers and contacts."""
+    import workload
+
+    calls = [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
+    bodies = []
+    for call in calls:
+        form = {"api_key": key, "jurisdiction_id": JURISDICTION if call["lat"] < 5 else "maple.example.gov",
+                "service_code": call["service_type"].code, "lat": f"{call['lat']:.6f}", "long": f"{call['long']:.6f}",
+                "description": call["description"], "email": call["contact_email"], "phone": call["contact_phone"]}
+        form.update({f"attribute[{code}]": value for code, value in call["attributes"].items()})
+        bodies.append(urlencode({name: value for name, value in form.items() if value}))
+    return bodies
+
+
+def web_forms(city, count: int, seed: int) -> list[tuple[str, dict[str, str]]]:
+    """(details path, form fields) for the web form's final step, as a browser posts it (pin already dropped)."""
+    import workload
+
+    forms = []
+    # The web form offers public service types only (a private type is reported through staff or the API key holder).
+    for call in [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]:
+        code = call["service_type"].code
+        fields = {"lat": f"{call['lat']:.6f}", "long": f"{call['long']:.6f}", "description": call["description"],
+                  "email": call["contact_email"], "phone": call["contact_phone"]}
+        fields.update({f"attribute_{name}": value for name, value in call["attributes"].items()})
+        forms.append((f"/report/{code}/details/", {name: value for name, value in fields.items() if value}))
+    return forms
+
+
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+CSRF_COOKIE = re.compile(r"csrftoken=([^;]+)")
+
+
+def csrf_pair(port: int, path: str) -> tuple[str, str]:
+    """(cookie, form token) from a first visit to a form page, as a browser gets them."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        content = response.read()
+        cookie = CSRF_COOKIE.search(" ".join(response.headers.get_all("Set-Cookie") or []))
+        token = CSRF_FIELD.search(content)
+        if response.status != 200 or not cookie or not token:
+            raise RuntimeError(f"GET {path} answered {response.status} without a CSRF cookie and token")
+        return cookie.group(1), token.group(1).decode()
+    finally:
+        conn.close()
+
+
+def send(port: int, kind: str, payload: Any, conn, csrf: tuple[str, str] | None) -> tuple[bool, int, bytes, float]:
+    """One request of `kind` over `conn`; (succeeded, status, body, seconds)."""
+    if kind == "noop":
+        status, content, seconds = common.fetch(port, "GET", "/bench/noop", connection=conn)
+        return status == 200, status, content, seconds
+    if kind == "insert":
+        status, content, seconds = common.fetch(port, "POST", "/bench/insert", payload, connection=conn)
+        return status == 200, status, content, seconds
+    if kind == "open311":
+        status, content, seconds = common.fetch(port, "POST", "/open311/v2/requests.json", payload, connection=conn)
+        return status == 200, status, content, seconds
+    path, fields = payload
+    cookie, token = csrf
+    status, content, seconds = common.fetch(
+        port, "POST", path, urlencode({**fields, "csrfmiddlewaretoken": token}), connection=conn,
+        headers={"Cookie": f"csrftoken={cookie}", "Referer": f"http://127.0.0.1:{port}{path}"})
+    return status == 302, status, content, seconds  # a successful submit redirects to the tracking page
+
+
+def _client_process(port: int, kind: str, payloads: list, threads: int, start_at: float, stop_at: float,
+                    queue) -> None:
+    """A load-generator process: `threads` connections, each sending one request after another."""
+    import http.client
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+
+    def run(offset: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            csrf = csrf_pair(port, payloads[0][0]) if kind == "web" else None
+        except (OSError, RuntimeError) as exc:
+            with lock:
+                errors.append(str(exc))
+            return
+        index = offset
+        while time.monotonic() < start_at:
+            time.sleep(0.001)
+        while time.monotonic() < stop_at:
+            payload = payloads[index % len(payloads)]
+            index += threads * 7 + 1
+            try:
+                ok, status, content, seconds = send(port, kind, payload, conn, csrf)
+            except OSError as exc:
+                conn.close()
+                with lock:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            with lock:
+                latencies.append(seconds)
+                if not ok:
+                    errors.append(f"{status}: {content[:200]!r}")
+        conn.close()
+
+    try:
+        pool = [threading.Thread(target=run, args=(i * 101,)) for i in range(threads)]
+        for thread in pool:
+            thread.start()
+        for thread in pool:
+            thread.join()
+        queue.put((latencies, errors, ""))
+    except Exception:  # reported by the parent: a dead client must not hang the run
+        queue.put(([], [], traceback.format_exc()))
+
+
+def load_endpoint(port: int, kind: str, payloads: list, args: argparse.Namespace, duration: float
+                  ) -> dict[str, Any]:
+    """Load one endpoint for `duration` seconds from --client-processes forked processes; latencies and errors."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    processes = args.client_processes
+    per_process = [args.clients // processes + (1 if i < args.clients % processes else 0) for i in range(processes)]
+    start_at = time.monotonic() + 1.0  # every client connected and waiting before the clock starts
+    stop_at = start_at + duration
+    children = [context.Process(target=_client_process,
+                                args=(port, kind, payloads[i::processes] or payloads, threads, start_at, stop_at,
+                                      queue))
+                for i, threads in enumerate(per_process)]
+    for child in children:
+        child.start()
+    reports = [queue.get(timeout=duration + 300) for _ in children]
+    for child in children:
+        child.join()
+    crashed = [trace for _, _, trace in reports if trace]
+    if crashed:
+        raise RuntimeError("a load-generator process failed:\n" + crashed[0])
+    latencies = [value for values, _, _ in reports for value in values]
+    errors = [error for _, errs, _ in reports for error in errs]
+    return {"count": len(latencies), "errors": errors, "throughput": len(latencies) / duration,
+            **common.latency_row(latencies)}
+
+
+def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> list[list]:
+    """Throughput and latency of the four write endpoints on one live server; rows of the writes table."""
+    from django.db import connections
+
+    from civicdesk.open311.services import issue_api_key
+
+    create_bench_table()
+    _, key = issue_api_key(name="Benchmark", rate_limit_per_minute=0)
+    payloads = {
+        "noop": [""],
+        "insert": [urlencode({"body": f"row {i}"}) for i in range(100)],
+        "open311": open311_bodies(city, key, 5000, args.seed + 1),
+        "web": web_forms(city, 5000, args.seed + 2),
+    }
+    labels = {"noop": "trivial endpoint (GET /bench/noop)", "insert": "bare one-row insert (POST /bench/insert)",
+              "open311": "Open311 POST requests.json", "web": "web form submit (POST /report/…/details/)"}
+    connections.close_all()  # nothing shared across the load generator's fork
+    rows, measured = [], {}
+    log = args.out_dir / f"suite-server-{db}.log"
+    with common.live_server(log, workers=args.workers, env={"BENCH_ENDPOINTS": "true"}) as port:
+        for kind in ["noop", "insert", "open311", "web"]:
+            load_endpoint(port, kind, payloads[kind], args, min(3.0, args.duration))  # warm-up, untimed
+            say(f"[{db}] loading {labels[kind]} for {args.duration:g} s ...")
+            measured[kind] = run = load_endpoint(port, kind, payloads[kind], args, args.duration)
+            say(f"[{db}] {labels[kind]}: {run['throughput']:.1f} req/s, p50 {run['p50_ms']:.1f} ms, "
+                f"p99 {run['p99_ms']:.1f} ms, {len(run['errors'])} errors"
+                + (f" (first: {run['errors'][0]})" if run["errors"] else ""))
+    bare = measured["insert"]["throughput"]
+    for kind, run in measured.items():
+        rows.append([db, stored, labels[kind], args.clients, run["count"], len(run["errors"]), run["throughput"],
+                     run["p50_ms"], run["p99_ms"], run["max_ms"],
+                     f"{100 * run['throughput'] / bare:.0f}%" if bare else "–"])
+    return rows
+
+
+# --- 2. Reads at scale --------------------------------------------------------------------------------------------
+
+def timed(call, calls: int, warmup: int = 5, reset=None) -> tuple[list[float], Any]:
+    """Run `call` `warmup` times untimed, then `calls` times timed; (seconds of each, last result)."""
+    result = None
+    for _ in range(warmup):
+        if reset:
+            reset()
+        result = call()
+    latencies = []
+    for _ in range(calls):
+        if reset:
+            reset()
+        began = time.perf_counter()
+        result = call()
+        latencies.append(time.perf_counter() - began)
+    return latencies, result
+
+
+def dashboard_counts(jurisdiction_id: int, now: dt.datetime) -> dict[str, Any]:
+    """What a supervisor's dashboard shows: open requests by status and by department, and the median time
+    to close of requests closed in the last 30 days (hours). Two queries.
+
+    Both counts come from one GROUP BY (status, department), which walks the partial index
+    sr_open_juris_status in order without reading the table; two separate GROUP BYs would let
+    SQLite's planner (no statistics) take another index for the department and read every row.
+    """
+    from collections import Counter
+
+    from django.db import connection
+    from django.db.models import Count
+
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    open_ = ServiceRequest.objects.filter(jurisdiction_id=jurisdiction_id, is_open=True).order_by()
+    by_status, by_department = Counter(), Counter()
+    for status_id, department_id, n in open_.values_list("status_id", "department_id").annotate(n=Count("id")):
+        by_status[status_id] += n
+        by_department[department_id] += n
+    since = now - dt.timedelta(days=30)
+    table = ServiceRequest._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - "
+                           f"requested_at)) / 3600 FROM {table} WHERE jurisdiction_id = %s AND closed_at >= %s",
+                           [jurisdiction_id, since])
+            median = cursor.fetchone()[0]
+        else:
+            # SQLite has no percentile: the middle value of the sorted durations.
+            cursor.execute(f"SELECT (julianday(closed_at) - julianday(requested_at)) * 24 AS hours FROM {table} "
+                           f"WHERE jurisdiction_id = %s AND closed_at >= %s ORDER BY hours "
+                           f"LIMIT 1 OFFSET (SELECT count(*) / 2 FROM {table} WHERE jurisdiction_id = %s "
+                           f"AND closed_at >= %s)", [jurisdiction_id, since, jurisdiction_id, since])
+            row = cursor.fetchone()
+            median = row[0] if row else None
+    return {"by_status": by_status, "by_department": by_department, "median_hours": median}
+
+
+def read_bench(db: str, city, world, args: argparse.Namespace) -> list[list]:
+    """p50/p99 of the hot read paths, one call at a time; rows of the reads table."""
+    import http.client
+
+    from django.db import connection, connections
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.staff import services as staff
+    from civicdesk.triage.services import duplicate_candidates
+
+    rng = random.Random(args.seed + 3)
+    top = ServiceRequest.objects.order_by("-id").values_list("id", flat=True).first()
+    sample = rng.sample(range(1, top + 1), min(top, 5000))
+    public_ids = list(ServiceRequest.objects.public().filter(pk__in=sample).values_list("public_id", flat=True))
+    now = timezone.now()
+    windows = []
+    for _ in range(200):
+        day = now - dt.timedelta(days=rng.uniform(1, 360))
+        windows.append(f"/open311/v2/requests.json?jurisdiction_id={JURISDICTION}&page_size=100&"
+                       + urlencode({"start_date": day.isoformat(), "end_date": (day + dt.timedelta(days=1)).isoformat()}))
+    # "Is this already reported?" is asked where problems are: at the places of stored open potholes.
+    points = list(ServiceRequest.objects.filter(service_type=world.pothole, is_open=True, pk__in=sample)
+                  .values_list("lat", "long")[:500]) or [city.areas[0].point(rng) for _ in range(500)]
+    stored = ServiceRequest.objects.count()
+    rows = []
+
+    def record(name: str, latencies: list[float], result_rows: Any, queries: Any) -> None:
+        rows.append([db, stored, name, len(latencies), result_rows, queries, *common.latency_row(latencies).values()])
+        say(f"[{db}] {name}: p50 {rows[-1][6]:.2f} ms, p99 {rows[-1][7]:.2f} ms")
+
+    # HTTP: the same server configuration as the write bench (no bench endpoints needed).
+    connections.close_all()
+    log = args.out_dir / f"suite-server-reads-{db}.log"
+    with common.live_server(log, workers=args.workers) as port:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        cycle = iter(range(10 ** 9))
+
+        def track():
+            status, content, _ = common.fetch(port, "GET", f"/requests/{public_ids[next(cycle) % len(public_ids)]}/",
+                                              connection=conn)
+            if status != 200:
+                raise RuntimeError(f"tracking page answered {status}")
+            return 1
+
+        latencies, _ = timed(track, args.calls)
+        record("tracking page (HTTP GET /requests/<id>/)", latencies, 1, "–")
+
+        def window():
+            status, content, _ = common.fetch(port, "GET", windows[next(cycle) % len(windows)], connection=conn)
+            if status != 200:
+                raise RuntimeError(f"requests.json answered {status}: {content[:200]!r}")
+            return len(json.loads(content))
+
+        latencies, found = timed(window, args.calls)
+        record("Open311 requests.json, one-day window, page_size=100 (HTTP)", latencies, found, "–")
+        conn.close()
+
+    user = world.bob
+
+    def reset_seats():
+        user._staff_seats = None  # like a new web request: seats are read again on each call
+
+    def first_page():
+        queryset = staff.queue(user, "department").select_related(*staff.LIST_JOINS)             .prefetch_related(*staff.LIST_PREFETCH)
+        return len(staff.page_of(queryset, sort="newest", size=staff.PAGE_SIZE).rows)
+
+    point_cycle = iter(range(10 ** 9))
+
+    def nearby():
+        lat, long = points[next(point_cycle) % len(points)]
+        return len(duplicate_candidates(service_type=world.pothole, lat=lat, long=long))
+
+    def dashboard():
+        counts = dashboard_counts(world.elm.pk, now)
+        return sum(counts["by_status"].values())
+
+    for name, call, calls in [("staff queue first page (my department, 50 rows)", first_page, args.calls),
+                              ("nearby open requests (pothole, 50 m)", nearby, args.calls),
+                              ("dashboard counts (open by status and by department; median time to close, 30 days)",
+                               dashboard, max(5, args.calls // 10))]:
+        reset_seats()
+        with CaptureQueriesContext(connection) as captured:
+            result_rows = call()
+        latencies, _ = timed(call, calls, reset=reset_seats)
+        record(name, latencies, result_rows, len(captured.captured_queries))
+    return rows
+
+
+# --- 3. Importer --------------------------------------------------------------------------------------------------
+
+def raw_bulk_insert(path: Path) -> tuple[int, float]:
+    """Load the CSV's rows into a bare table with the database's own bulk path (COPY on PostgreSQL, executemany
+    in 10,000-row transactions on SQLite); (rows, seconds). The table is dropped afterwards."""
+    from django.db import connection, transaction
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        width = len(next(csv.reader(handle)))
+    columns = ", ".join(f"c{i} text" for i in range(width))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_raw_import")
+        cursor.execute(f"CREATE TABLE bench_raw_import ({columns})")
+    count = 0
+    began = time.perf_counter()
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        if connection.vendor == "postgresql":
+            with transaction.atomic(), connection.cursor() as cursor:
+                with cursor.cursor.copy("COPY bench_raw_import FROM STDIN") as copy:
+                    for row in reader:
+                        copy.write_row(row)
+                        count += 1
+        else:
+            sql = f"INSERT INTO bench_raw_import VALUES ({', '.join(['%s'] * width)})"
+            while True:
+                batch = [row for _, row in zip(range(10_000), reader)]
+                if not batch:
+                    break
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.executemany(sql, batch)
+                count += len(batch)
+    seconds = time.perf_counter() - began
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_raw_import")
+    return count, seconds
+
+
+def import_bench(db: str, stored: int, args: argparse.Namespace) -> tuple[list[list], list[str]]:
+    """`import_311 --format nyc` on a NYC-shaped CSV written by `generate_requests --output`, against the raw
+    bulk-insert rate of the same file's rows into a bare table; (table rows, notes)."""
+    from django.core.management import call_command
+
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    if not args.import_rows:
+        return [], []
+    if not (has_command("import_311") and has_command("generate_requests")):
+        return [], [f"{db}: importer bench skipped: `manage.py import_311` / `generate_requests` are not in this tree"]
+    path = args.out_dir / f"suite-nyc-{db}-{args.import_rows}.csv"
+    say(f"[{db}] writing a NYC-shaped CSV of {args.import_rows:,} rows ...")
+    call_command("generate_requests", args.import_rows, output=str(path), format="nyc", seed=args.seed + 4,
+                 progress=False, verbosity=0, stdout=io.StringIO())
+    raw_rows, raw_seconds = raw_bulk_insert(path)
+    before = ServiceRequest.objects.count()
+    began = time.perf_counter()
+    call_command("import_311", str(path), format="nyc", create_types=True, progress=False,
+                 rejects=str(path.with_suffix(".rejects.csv")), verbosity=0, stdout=io.StringIO())
+    seconds = time.perf_counter() - began
+    loaded = ServiceRequest.objects.count() - before
+    raw_rate = raw_rows / raw_seconds if raw_seconds else 0.0
+    rate = loaded / seconds if seconds else 0.0
+    method = "COPY" if db == "postgres" else "executemany, 10,000-row transactions"
+    rows = [[db, stored, f"raw bulk insert of the CSV rows into a bare table ({method})", raw_rows, raw_seconds,
+             raw_rate, "100%"],
+            [db, stored, "manage.py import_311 --format nyc --create-types", loaded, seconds, rate,
+             f"{100 * rate / raw_rate:.0f}%" if raw_rate else "–"]]
+    notes = []
+    if loaded != raw_rows:
+        notes.append(f"{db}: import_311 stored {loaded:,} of {raw_rows:,} rows (rejects in "
+                     f"{path.with_suffix('.rejects.csv').name})")
+    path.unlink(missing_ok=True)
+    say(f"[{db}] import_311: {loaded:,} rows in {seconds:.1f} s ({rate:,.0f} rows/s); raw {raw_rate:,.0f} rows/s")
+    return rows, notes
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,30 @@
+"""Area alerts queued on request events (see servicerequests/signals.py): new requests and closures."""
+
+from __future__ import annotations
+
+from django.dispatch import receiver
+
+from civicdesk.servicerequests import signals
+from civicdesk.servicerequests.models import ServiceRequest
+
+from . import tasks
+
+
+@receiver(signals.request_submitted, sender=ServiceRequest, dispatch_uid="alerts.new_request")
+def alert_new_request(sender, request, **kwargs):
+    # Only a task is enqueued here: matching runs in the worker, outside the resident's submission.
+    if request.is_publicly_visible():
+        tasks.fan_out_area_alert.enqueue(request.pk, "new")
+
+
+@receiver(signals.status_changed, sender=ServiceRequest, dispatch_uid="alerts.closed_request")
+def alert_closed_request(sender, request, closed=False, **kwargs):
+    if closed and request.is_publicly_visible():
+        tasks.fan_out_area_alert.enqueue(request.pk, "closed")
+
+
+@receiver(signals.request_merged, sender=ServiceRequest, dispatch_uid="alerts.merged_request")
+def alert_merged_request(sender, request, **kwargs):
+    # A duplicate merged into another report is closed too: digests and feeds count it, so alerts do.
+    if request.is_publicly_visible():
+        tasks.fan_out_area_alert.enqueue(request.pk, "closed")

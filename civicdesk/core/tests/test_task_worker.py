@@ -1,0 +1,45 @@
+"""`manage.py task_worker`: the task worker under a stable id, which first requeues what its crashed
+predecessor left running."""
+
+from __future__ import annotations
+
+from django.core.management import call_command
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from civicdesk.core.management.commands.task_worker import requeue_orphaned_tasks
+from civicdesk.notifications.tasks import send_deliveries
+
+
+def left_running_by(worker_id: str) -> DBTaskResult:
+    """A queued task claimed by `worker_id`, as a worker killed in the middle of it leaves it."""
+    result = DBTaskResult.objects.get(pk=send_deliveries.enqueue([]).id)
+    result.claim(worker_id)
+    return result
+
+
+def test_it_runs_the_tasks_its_killed_predecessor_left_running(transactional_db):  # the worker commits
+    orphan = left_running_by("web1-a")
+    call_command("task_worker", "--worker-id", "web1-a", "--batch", verbosity=0)
+    orphan.refresh_from_db()
+    assert orphan.status == TaskResultStatus.SUCCESSFUL
+    assert orphan.worker_ids == ["web1-a", "web1-a"]  # the crash stays visible in the task's history
+
+
+def test_it_leaves_alone_tasks_another_worker_is_running(transactional_db):
+    other = left_running_by("web1-b")
+    call_command("task_worker", "--worker-id", "web1-a", "--batch", verbosity=0)
+    other.refresh_from_db()
+    assert other.status == TaskResultStatus.RUNNING
+    assert other.worker_ids == ["web1-b"]
+
+
+def test_it_requeues_only_tasks_whose_last_claim_was_its_own(transactional_db):
+    retried_elsewhere = left_running_by("web1-a")
+    retried_elsewhere.claim("web1-b")  # requeued once and now taken by another worker
+    mine = left_running_by("web1-a")
+    assert requeue_orphaned_tasks("web1-a") == 1
+    mine.refresh_from_db()
+    retried_elsewhere.refresh_from_db()
+    assert mine.status == TaskResultStatus.READY and mine.started_at is None
+    assert retried_elsewhere.status == TaskResultStatus.RUNNING

@@ -1,0 +1,193 @@
+"""The one fast path for writing many service requests: COPY on PostgreSQL, executemany on SQLite.
+
+The generator and the importer both build plain row tuples in the column
+orders below and hand them to a BulkWriter inside their own transaction, so a
+batch is written whole or not at all. Ids are drawn by the writer itself (from
+the table's sequence on PostgreSQL, past the highest id on SQLite), so timeline
+rows can point at their requests without a round trip per row, and the
+sequences stay right for the rows inserted afterwards by the application.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator, Sequence
+
+from django.db import connection
+
+from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
+
+from .models import ImportedRequest
+
+# The columns callers fill, in this order. Columns the models gain later are written with their
+# field defaults (see _columns), so a new field does not break the loaders.
+REQUEST_COLUMNS = [
+    "id", "public_id", "jurisdiction_id", "service_type_id", "status_id", "is_open", "priority", "description",
+    "attributes", "lat", "long", "address", "address_id", "district_id", "channel", "reporter_id", "contact_name",
+    "contact_email", "contact_phone", "language", "device_id", "client_name", "department_id", "team_id",
+    "assignee_id", "routing_rule_id", "routing_note", "requested_at", "updated_at", "expected_at", "closed_at",
+    "duplicate_of_id", "supporters_count", "is_private", "media_url",
+]
+TIMELINE_COLUMNS = ["id", "request_id", "kind", "is_public", "message", "author_id", "status_from_id",
+                    "status_to_id", "data", "created_at"]
+IMPORTED_COLUMNS = ["source", "source_id", "request_id", "run_id", "row"]
+#: SQLite refuses statements with more bound values than this (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
+SQLITE_MAX_VARIABLES = 32_000
+
+_EPOCH = dt.datetime(1970, 1, 1)
+
+
+def _columns(model, known: list[str]) -> tuple[list[str], tuple]:
+    """`known` plus the columns the model has beyond them, with those fields' defaults.
+
+    Raises RuntimeError when a known column is gone from the model.
+    """
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    gone = sorted(set(known) - set(fields))
+    if gone:
+        raise RuntimeError(f"{model.__name__} lost the columns {gone}: update civicdesk/datasets/bulk.py")
+    extra = [f for column, f in fields.items() if column not in known and not (f.primary_key and column == "id")]
+    return known + [f.column for f in extra], tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
+
+
+class BulkWriter:
+    """Writes request, timeline and imported-id rows in one go; call its methods inside a transaction.
+
+    `timestamp(epoch_seconds)` gives the text a datetime column takes on this
+    database (UTC); `new_ids(model, n)` reserves n primary keys; `write()`
+    stores the rows. Rows are tuples in REQUEST_COLUMNS / TIMELINE_COLUMNS /
+    IMPORTED_COLUMNS order. Foreign keys are checked by the database as usual.
+    """
+
+    def __init__(self) -> None:
+        self.vendor = connection.vendor
+        self.request_columns, self.request_extra = _columns(ServiceRequest, REQUEST_COLUMNS)
+        self.timeline_columns, self.timeline_extra = _columns(TimelineEntry, TIMELINE_COLUMNS)
+        self.imported_columns, self.imported_extra = _columns(ImportedRequest, IMPORTED_COLUMNS)
+        self._suffix = "+00" if self.vendor == "postgresql" else ""
+        self._days: dict[int, str] = {}
+
+    # --- values -------------------------------------------------------------------------------------
+
+    def timestamp(self, epoch: float | None) -> str | None:
+        """The UTC instant `epoch` (seconds, whole seconds kept) as text for a datetime column, or None."""
+        if epoch is None:
+            return None
+        day, seconds = divmod(int(epoch), 86400)
+        text = self._days.get(day)
+        if text is None:
+            text = self._days[day] = (_EPOCH + dt.timedelta(days=day)).strftime("%Y-%m-%d")
+        return f"{text} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}{self._suffix}"
+
+    def new_ids(self, model, count: int) -> list[int]:
+        """`count` unused primary keys for `model`'s table, ascending.
+
+        On PostgreSQL they come from the table's sequence (other writers keep
+        working beside the load). On SQLite the caller's write transaction holds
+        the database lock, so the ids past the highest one ever used are free.
+        """
+        if count <= 0:
+            return []
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                               [connection.ops.quote_name(table), count])
+                return sorted(row[0] for row in cursor.fetchall())
+            cursor.execute(f"SELECT max(id) FROM {connection.ops.quote_name(table)}")
+            highest = cursor.fetchone()[0] or 0
+            with contextlib.suppress(Exception):  # no sqlite_sequence before the first AUTOINCREMENT insert
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                highest = max(highest, row[0] if row else 0)
+        return list(range(highest + 1, highest + 1 + count))
+
+    def existing_public_ids(self, public_ids: Sequence[str]) -> set[str]:
+        """Which of `public_ids` are already taken by stored requests."""
+        found: set[str] = set()
+        table = connection.ops.quote_name(ServiceRequest._meta.db_table)
+        with connection.cursor() as cursor:
+            if self.vendor == "postgresql":
+                cursor.execute(f"SELECT public_id FROM {table} WHERE public_id = ANY(%s)", [list(public_ids)])
+                return {row[0] for row in cursor.fetchall()}
+            for start in range(0, len(public_ids), SQLITE_MAX_VARIABLES):
+                chunk = public_ids[start:start + SQLITE_MAX_VARIABLES]
+                cursor.execute(f"SELECT public_id FROM {table} WHERE public_id IN ({', '.join(['%s'] * len(chunk))})",
+                               list(chunk))
+                found.update(row[0] for row in cursor.fetchall())
+        return found
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def write(self, requests: Sequence[tuple], entries: Sequence[tuple], imported: Sequence[tuple] = ()) -> None:
+        """Store the rows (requests first, since the others point at them)."""
+        targets = [
+            (ServiceRequest, self.request_columns, self.request_extra, requests),
+            (TimelineEntry, self.timeline_columns, self.timeline_extra, entries),
+            (ImportedRequest, self.imported_columns, self.imported_extra, imported),
+        ]
+        for model, columns, extra, rows in targets:
+            if not rows:
+                continue
+            if self.vendor == "postgresql":
+                self._copy(model, columns, extra, rows)
+            else:
+                self._insert(model, columns, extra, rows)
+
+    def _copy(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        with connection.cursor() as cursor:
+            raw = cursor.cursor  # the psycopg cursor: COPY is not part of Django's cursor API
+            with raw.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
+                if extra:
+                    for row in rows:
+                        copy.write_row(row + extra)
+                else:
+                    for row in rows:
+                        copy.write_row(row)
+
+    def _insert(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [row + extra for row in rows] if extra else rows)
+
+
+@contextlib.contextmanager
+def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)) -> Iterator[None]:
+    """Drop the tables' indexes that back no constraint, then build them again from their own SQL.
+
+    One sorted build after a load of millions is far cheaper than keeping a
+    dozen indexes up to date row by row. Only for loads into a database
+    nobody is using at the same time: queries run without those indexes
+    meanwhile. They are built again even when the load fails; only a process
+    killed outright leaves them dropped (`manage.py sqlmigrate` prints their
+    CREATE INDEX statements).
+    """
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                           "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+                           [tables])
+        else:
+            # The indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL and stay.
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                           f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                if connection.in_atomic_block:
+                    # Inside an outer transaction the deferred foreign-key checks are still queued, and
+                    # PostgreSQL builds no index on a table with pending trigger events: run them now.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
+            for _name, sql in indexes:
+                cursor.execute(sql)

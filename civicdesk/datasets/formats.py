@@ -1,0 +1,390 @@
+"""The published shapes of 311 data: NYC's and Chicago's open-data CSV files and Open311 GeoReport v2 JSON.
+
+Readers stream a file from a byte offset and yield one SourceRecord per row,
+with the offset just after it, in constant memory. Writers produce the same
+shapes from generated requests (for benchmarks and tests).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+FORMATS = ("nyc", "chicago", "open311")
+
+# NYC "311 Service Requests from 2010 to Present" (erm2-nwe9): the CSV export's header, in order.
+NYC_COLUMNS = [
+    "Unique Key", "Created Date", "Closed Date", "Agency", "Agency Name", "Complaint Type", "Descriptor",
+    "Location Type", "Incident Zip", "Incident Address", "Street Name", "Cross Street 1", "Cross Street 2",
+    "Intersection Street 1", "Intersection Street 2", "Address Type", "City", "Landmark", "Facility Type", "Status",
+    "Due Date", "Resolution Description", "Resolution Action Updated Date", "Community Board", "BBL", "Borough",
+    "X Coordinate (State Plane)", "Y Coordinate (State Plane)", "Open Data Channel Type", "Park Facility Name",
+    "Park Borough", "Vehicle Type", "Taxi Company Borough", "Taxi Pick Up Location", "Bridge Highway Name",
+    "Bridge Highway Direction", "Road Ramp", "Bridge Highway Segment", "Latitude", "Longitude", "Location",
+]
+# Chicago "311 Service Requests" (v6vf-nfxy): the CSV export's header, in order.
+CHICAGO_COLUMNS = [
+    "SR_NUMBER", "SR_TYPE", "SR_SHORT_CODE", "CREATED_DEPARTMENT", "OWNER_DEPARTMENT", "STATUS", "ORIGIN",
+    "CREATED_DATE", "LAST_MODIFIED_DATE", "CLOSED_DATE", "STREET_ADDRESS", "CITY", "STATE", "ZIP_CODE",
+    "STREET_NUMBER", "STREET_DIRECTION", "STREET_NAME", "STREET_TYPE", "DUPLICATE", "LEGACY_RECORD",
+    "LEGACY_SR_NUMBER", "PARENT_SR_NUMBER", "COMMUNITY_AREA", "WARD", "ELECTRICAL_DISTRICT", "ELECTRICITY_GRID",
+    "POLICE_SECTOR", "POLICE_DISTRICT", "POLICE_BEAT", "PRECINCT", "SANITATION_DIVISION_DAYS", "CREATED_HOUR",
+    "CREATED_DAY_OF_WEEK", "CREATED_MONTH", "X_COORDINATE", "Y_COORDINATE", "LATITUDE", "LONGITUDE", "LOCATION",
+]
+# Other names the same columns go by: the SODA API's field names (normalised the same way) need none;
+# NYC renamed two columns in its 2025 extracts.
+ALIASES = {
+    "problem_formerly_complaint_type": "complaint_type",
+    "problem_detail_formerly_descriptor": "descriptor",
+    "x_coordinate": "x_coordinate_state_plane",
+    "y_coordinate": "y_coordinate_state_plane",
+}
+REQUIRED = {
+    "nyc": ["unique_key", "created_date", "complaint_type", "latitude", "longitude"],
+    "chicago": ["sr_number", "sr_type", "created_date", "latitude", "longitude"],
+}
+
+
+class SourceFileError(Exception):
+    """The file cannot be read as the format at all (wrong header, not JSON): nothing is imported."""
+
+
+@dataclass
+class SourceRecord:
+    """One row of a source file, its fields as text, before any checking."""
+
+    row: int
+    raw: str
+    source_id: str = ""
+    #: Keys to look the category up by, most specific first (e.g. "Noise / Loud Music", "Noise").
+    categories: tuple[str, ...] = ()
+    #: The category's name and code for a service type created for it.
+    category_name: str = ""
+    category_code: str = ""
+    description: str = ""
+    status: str = ""
+    duplicate: bool = False
+    requested: str = ""
+    updated: str = ""
+    closed: str = ""
+    expected: str = ""
+    status_notes: str = ""
+    lat: str = ""
+    long: str = ""
+    address: str = ""
+    address_id: str = ""
+    channel: str = ""
+    media_url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def normalise(name: str) -> str:
+    """"X Coordinate (State Plane)" -> "x_coordinate_state_plane": CSV headers and API field names alike."""
+    key = re.sub(r"[^0-9a-z]+", "_", name.strip().lstrip("\ufeff").lower()).strip("_")
+    return ALIASES.get(key, key)
+
+
+# --- reading -------------------------------------------------------------------------------------------
+
+class _Lines:
+    """A binary file's lines as text, counting bytes, and keeping the raw text of the current record."""
+
+    def __init__(self, handle: IO[bytes], offset: int):
+        self.handle, self.offset = handle, offset
+        self.current: list[str] = []
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self.handle:
+            self.offset += len(raw)
+            text = raw.decode("utf-8", errors="replace")
+            self.current.append(text)
+            yield text
+
+    def take(self) -> str:
+        text = "".join(self.current).rstrip("\r\n")
+        self.current.clear()
+        return text
+
+
+def read_header(handle: IO[bytes], fmt: str) -> tuple[list[str], int]:
+    """The file's header as normalised names and the byte offset after it.
+
+    For open311 the "header" says whether the file is a JSON array or JSON
+    Lines. Raises SourceFileError when it does not fit the format.
+    """
+    if fmt == "open311":
+        head = handle.read(4096)
+        i = len(codecs.BOM_UTF8) if head.startswith(codecs.BOM_UTF8) else 0
+        while i < len(head) and head[i:i + 1].isspace():
+            i += 1
+        if i >= len(head):
+            raise SourceFileError("The file is empty.")
+        if head[i:i + 1] == b"[":
+            return ["array"], i + 1
+        if head[i:i + 1] == b"{":
+            return ["lines"], i
+        raise SourceFileError("An Open311 file must hold a JSON array of requests, or one JSON object per line.")
+    lines = _Lines(handle, 0)
+    reader = csv.reader(lines)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise SourceFileError("The file is empty.") from None
+    names = [normalise(name) for name in header]
+    missing = [name for name in REQUIRED[fmt] if name not in names]
+    if missing:
+        expected = NYC_COLUMNS if fmt == "nyc" else CHICAGO_COLUMNS
+        raise SourceFileError(
+            f"This does not look like a {fmt} file: its header lacks {', '.join(missing)}. The header should be the "
+            f"published one ({', '.join(expected[:6])}, ...).")
+    return names, lines.offset
+
+
+def read_records(handle: IO[bytes], fmt: str, header: list[str], offset: int,
+                 first_row: int) -> Iterator[tuple[SourceRecord | None, int]]:
+    """(record, byte offset after it) for each row after `offset`; rows are numbered from `first_row`.
+
+    A CSV row whose field count differs from the header's, or a JSON value
+    that is not an object, comes back as a record with an empty source id and
+    `extra["problem"]` saying what is wrong. Raises SourceFileError when the
+    JSON itself is broken.
+    """
+    handle.seek(offset)
+    if fmt == "open311":
+        yield from _json_records(handle, header[0] == "array", offset, first_row)
+        return
+    lines = _Lines(handle, offset)
+    convert = _nyc if fmt == "nyc" else _chicago
+    width = len(header)
+    row = first_row
+    for values in csv.reader(lines):
+        raw = lines.take()
+        if not any(v.strip() for v in values):
+            continue  # a blank line is not a request
+        if len(values) != width:
+            record = SourceRecord(row, raw, extra={"problem": f"the row has {len(values)} fields but the header has "
+                                                             f"{width}"})
+        else:
+            record = convert(row, raw, dict(zip(header, values)))
+        yield record, lines.offset
+        row += 1
+
+
+def _nyc(row: int, raw: str, v: dict[str, str]) -> SourceRecord:
+    complaint = v.get("complaint_type", "").strip()
+    descriptor = v.get("descriptor", "").strip()
+    address = v.get("incident_address", "").strip()
+    city = v.get("city", "").strip()
+    return SourceRecord(
+        row, raw, source_id=v.get("unique_key", "").strip(),
+        categories=((f"{complaint} / {descriptor}", complaint) if descriptor else (complaint,)),
+        category_name=complaint, description=descriptor, status=v.get("status", "").strip(),
+        requested=v.get("created_date", ""), closed=v.get("closed_date", ""),
+        updated=v.get("resolution_action_updated_date", ""), expected=v.get("due_date", ""),
+        status_notes=v.get("resolution_description", "").strip(), lat=v.get("latitude", ""),
+        long=v.get("longitude", ""), address=", ".join(p for p in (address, city) if p),
+        address_id=v.get("bbl", "").strip(), channel=_channel(v.get("open_data_channel_type", "")),
+        extra={"agency": v.get("agency", "").strip()},
+    )
+
+
+def _chicago(row: int, raw: str, v: dict[str, str]) -> SourceRecord:
+    sr_type = v.get("sr_type", "").strip()
+    short = v.get("sr_short_code", "").strip()
+    return SourceRecord(
+        row, raw, source_id=v.get("sr_number", "").strip(),
+        categories=tuple(c for c in (short, sr_type) if c), category_name=sr_type, category_code=short,
+        status=v.get("status", "").strip(), duplicate=v.get("duplicate", "").strip().lower() in ("true", "t", "1", "y",
+                                                                                               "yes"),
+        requested=v.get("created_date", ""), updated=v.get("last_modified_date", ""), closed=v.get("closed_date", ""),
+        lat=v.get("latitude", ""), long=v.get("longitude", ""), address=v.get("street_address", "").strip(),
+        channel=_channel(v.get("origin", "")), extra={"department": v.get("owner_department", "").strip()},
+    )
+
+
+def _open311(row: int, raw: str, obj: Any) -> SourceRecord:
+    if not isinstance(obj, dict):
+        return SourceRecord(row, raw, extra={"problem": "the value is not a JSON object"})
+
+    def text(name: str) -> str:
+        value = obj.get(name)
+        return "" if value is None else str(value).strip()
+
+    code, name = text("service_code"), text("service_name")
+    return SourceRecord(
+        row, raw, source_id=text("service_request_id"), categories=tuple(c for c in (code, name) if c),
+        category_name=name or code, category_code=code, description=text("description"), status=text("status"),
+        requested=text("requested_datetime"), updated=text("updated_datetime"),
+        closed=text("updated_datetime") if text("status").lower() == "closed" else "",
+        expected=text("expected_datetime"), status_notes=text("status_notes"), lat=text("lat"), long=text("long"),
+        address=text("address"), address_id=text("address_id"), media_url=text("media_url"), channel="api",
+    )
+
+
+def _channel(text: str) -> str:
+    """The CivicDesk channel for a published channel name (NYC Open Data Channel Type, Chicago ORIGIN)."""
+    value = text.strip().lower()
+    if "phone" in value or value in ("call", "311"):
+        return "phone"
+    if "mobile" in value or "app" in value:
+        return "api"
+    if "mail" in value:
+        return "email"
+    if "text" in value or "sms" in value:
+        return "sms"
+    if "walk" in value or "counter" in value:
+        return "counter"
+    return "web"
+
+
+def _json_records(handle: IO[bytes], is_array: bool, offset: int, first_row: int
+                  ) -> Iterator[tuple[SourceRecord, int]]:
+    """Objects of a JSON array (after its "[") or of JSON Lines, one at a time, with byte offsets."""
+    decoder = json.JSONDecoder()
+    reader = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    buf, pos, eof, row = "", 0, False, first_row
+    max_buffer = 64 * 1024 * 1024
+
+    def more() -> bool:
+        nonlocal buf, pos, eof
+        chunk = handle.read(1 << 20)
+        if not chunk:
+            eof = True
+            buf = buf[pos:] + reader.decode(b"", final=True)
+            pos = 0
+            return False
+        buf = buf[pos:] + reader.decode(chunk)
+        pos = 0
+        return True
+
+    while True:
+        # Skip what separates values: white space and, in an array, commas.
+        while True:
+            while pos < len(buf) and (buf[pos].isspace() or (is_array and buf[pos] == ",")):
+                offset += len(buf[pos].encode("utf-8"))
+                pos += 1
+            if pos < len(buf) or not more():
+                break
+        if pos >= len(buf):
+            if is_array:
+                raise SourceFileError("The JSON array is not closed with “]”: the file looks cut short.")
+            return
+        if is_array and buf[pos] == "]":
+            return
+        while True:
+            try:
+                obj, end = decoder.raw_decode(buf, pos)
+                break
+            except json.JSONDecodeError as exc:
+                if eof or len(buf) - pos > max_buffer:
+                    raise SourceFileError(f"The file is not valid JSON near byte {offset}: {exc.msg}.") from None
+                more()
+        raw = buf[pos:end]
+        offset += len(raw.encode("utf-8"))
+        pos = end
+        yield _open311(row, raw, obj), offset
+        row += 1
+
+
+# --- writing -------------------------------------------------------------------------------------------
+
+def us_datetime(moment: dt.datetime) -> str:
+    """NYC's and Chicago's CSV date format: 01/31/2025 08:05:09 PM (local time)."""
+    return moment.strftime("%m/%d/%Y %I:%M:%S %p")
+
+
+class RecordWriter:
+    """Writes requests in a published shape: call write(dict) per request, then close().
+
+    The dict holds: source_id, category, descriptor, category_code, status
+    (open/closed), duplicate, requested/updated/closed/expected (aware
+    datetimes or None), lat, long, address, zipcode, channel, department.
+    """
+
+    def __init__(self, stream: IO[str], fmt: str):
+        self.stream, self.fmt, self.count = stream, fmt, 0
+        if fmt == "open311":
+            stream.write("[\n")
+        else:
+            self.csv = csv.writer(stream, lineterminator="\n")
+            self.csv.writerow(NYC_COLUMNS if fmt == "nyc" else CHICAGO_COLUMNS)
+
+    def write(self, r: dict) -> None:
+        self.count += 1
+        if self.fmt == "nyc":
+            self.csv.writerow(self._nyc(r))
+        elif self.fmt == "chicago":
+            self.csv.writerow(self._chicago(r))
+        else:
+            self.stream.write((",\n" if self.count > 1 else "") + json.dumps(self._open311(r)))
+
+    def close(self) -> None:
+        if self.fmt == "open311":
+            self.stream.write("\n]\n")
+
+    @staticmethod
+    def _when(value: dt.datetime | None) -> str:
+        return us_datetime(value) if value else ""
+
+    def _nyc(self, r: dict) -> list[str]:
+        row = dict.fromkeys(NYC_COLUMNS, "")
+        closed = r["status"] == "closed"
+        row.update({
+            "Unique Key": r["source_id"], "Created Date": self._when(r["requested"]),
+            "Closed Date": self._when(r["closed"]), "Agency": r["department_code"], "Agency Name": r["department"],
+            "Complaint Type": r["category"], "Descriptor": r["descriptor"], "Incident Zip": r["zipcode"],
+            "Incident Address": r["address"].upper(), "Address Type": "ADDRESS" if r["address"] else "LATLONG",
+            "City": r["city"].upper(), "Status": "Closed" if closed else r["open_status"],
+            "Due Date": self._when(r["expected"]),
+            "Resolution Description": r["status_notes"],
+            "Resolution Action Updated Date": self._when(r["updated"]),
+            "Open Data Channel Type": {"phone": "PHONE", "web": "ONLINE", "api": "MOBILE"}.get(r["channel"], "OTHER"),
+            "Latitude": f"{r['lat']:.6f}", "Longitude": f"{r['long']:.6f}",
+            "Location": f"({r['lat']:.6f}, {r['long']:.6f})",
+        })
+        return list(row.values())
+
+    def _chicago(self, r: dict) -> list[str]:
+        row = dict.fromkeys(CHICAGO_COLUMNS, "")
+        requested = r["requested"]
+        status = "Open" if r["status"] != "closed" else ("Canceled" if r["cancelled"] else "Completed")
+        row.update({
+            "SR_NUMBER": r["source_id"], "SR_TYPE": r["category"], "SR_SHORT_CODE": r["category_code"],
+            "CREATED_DEPARTMENT": r["department"], "OWNER_DEPARTMENT": r["department"], "STATUS": status,
+            "ORIGIN": {"phone": "Phone Call", "web": "Internet", "api": "Mobile Device", "email": "E-Mail"}.get(
+                r["channel"], "Internet"),
+            "CREATED_DATE": self._when(requested), "LAST_MODIFIED_DATE": self._when(r["updated"]),
+            "CLOSED_DATE": self._when(r["closed"]), "STREET_ADDRESS": r["address"], "CITY": r["city"],
+            "ZIP_CODE": r["zipcode"], "DUPLICATE": "true" if r["duplicate"] else "false", "LEGACY_RECORD": "false",
+            "CREATED_HOUR": str(requested.hour), "CREATED_DAY_OF_WEEK": str(requested.isoweekday() % 7 + 1),
+            "CREATED_MONTH": str(requested.month), "LATITUDE": f"{r['lat']:.6f}", "LONGITUDE": f"{r['long']:.6f}",
+            "LOCATION": f"({r['lat']:.6f}, {r['long']:.6f})",
+        })
+        return list(row.values())
+
+    @staticmethod
+    def _open311(r: dict) -> dict:
+        def iso(value: dt.datetime | None) -> str | None:
+            return value.isoformat(timespec="seconds") if value else None
+
+        return {
+            "service_request_id": r["source_id"], "status": "closed" if r["status"] == "closed" else "open",
+            "status_notes": r["status_notes"] or None, "service_name": r["category"],
+            "service_code": r["category_code"], "description": r["descriptor"] or None,
+            "agency_responsible": r["department"] or None, "service_notice": None,
+            "requested_datetime": iso(r["requested"]), "updated_datetime": iso(r["updated"]),
+            "expected_datetime": iso(r["expected"]), "address": r["address"] or None, "address_id": None,
+            "zipcode": r["zipcode"] or None, "lat": r["lat"], "long": r["long"], "media_url": None,
+        }
+
+
+def text_stream(path) -> io.TextIOWrapper:
+    """A UTF-8 text file for writing records (newlines left to the csv module)."""
+    return open(path, "w", encoding="utf-8", newline="")

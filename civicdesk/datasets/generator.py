@@ -1,0 +1,608 @@
+"""Realistic synthetic requests for the city in the database: `manage.py generate_requests` (and its files).
+
+Everything is drawn from one seeded random.Random, so the same seed on the
+same database writes the same requests. What makes them realistic:
+
+- a category mix weighted by what residents of large US cities report most
+  (noise, parking, trash, streets...), matched to the city's own service types
+  by keywords in their code and name, with seasons (heat in winter, noise in
+  summer) and night-time categories;
+- the weekly rhythm (Mondays busiest, weekends quiet) and the daily one;
+- hot spots: a few places per jurisdiction where some categories bunch up;
+  other requests sit on the city's address points, or anywhere inside its
+  boundary when it has few;
+- closure times drawn per category around its SLA, so older requests are
+  mostly closed and recent ones mostly open, with a small backlog that
+  never closes; closing outcomes per category;
+- the timeline staff and the system would have written (submitted, routed,
+  status changes), consistent with the request's status and dates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import json
+import math
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from civicdesk.catalog.models import ServiceType, Status
+from civicdesk.jurisdictions.models import AddressPoint, Jurisdiction
+from civicdesk.lib.ids import ALPHABET
+from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
+
+from .bulk import BulkWriter, secondary_indexes_dropped
+from .services import UTC, Locator, RouteCache, SlaClock, StatusBook
+
+WEEKDAY_WEIGHTS = [1.2, 1.12, 1.08, 1.05, 1.0, 0.62, 0.55]
+DAY_HOURS = [1, 0.5, 0.3, 0.3, 0.4, 1, 3, 6, 9, 10, 10, 9, 8, 8, 8, 7, 7, 7, 6, 5, 4, 3, 2, 1.5]
+NIGHT_HOURS = [6, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 6, 8, 9, 8]
+CHANNELS = [("web", 45), ("phone", 25), ("api", 14), ("email", 6), ("sms", 5), ("counter", 5)]
+OUTCOMES = {"fixed": 82, "no_further_action": 8, "not_responsible": 3, "referred": 2, "cancelled": 3,
+            "duplicate": 2}
+# The open status a request is in while being worked on, and how often each is used.
+WORKING = {"acknowledged": 40, "in_progress": 35, "investigating": 15, "action_scheduled": 10}
+WINTER = (3.0, 2.6, 1.3, 0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.3, 1.0, 2.4)
+HEATING = (2.5, 2.3, 1.6, 0.8, 0.3, 0.1, 0.1, 0.1, 0.3, 1.2, 2.0, 2.5)
+THAW = (1.3, 2.0, 2.2, 1.8, 1.1, 0.8, 0.7, 0.7, 0.7, 0.8, 0.9, 1.1)
+SUMMER = (0.5, 0.5, 0.7, 0.9, 1.2, 1.5, 1.7, 1.6, 1.2, 0.9, 0.7, 0.5)
+FIRST_NAMES = ["Maria", "James", "Linda", "Robert", "Aisha", "Daniel", "Sofia", "Michael", "Grace", "Luis",
+               "Emily", "David", "Keisha", "Carlos", "Hannah", "Wei", "Olivia", "Andre", "Fatima", "Noah"]
+LAST_NAMES = ["Johnson", "Garcia", "Miller", "Nguyen", "Brown", "Hernandez", "Wilson", "Okafor", "Lopez", "Kim",
+              "Martinez", "Thompson", "Patel", "Schmidt", "Rivera", "Jackson", "Novak", "Ramirez", "Clark", "Lee"]
+#: Contact emails come from a pool this size, so some residents report more than once.
+RESIDENTS = 200_000
+
+
+@dataclass(frozen=True)
+class Family:
+    """How one kind of request behaves, matched to service types by keywords in their code or name."""
+
+    name: str
+    keywords: tuple[str, ...]
+    weight: float
+    #: Median hours to close (wall clock) when the service type has no SLA target.
+    close_hours: float
+    season: tuple[float, ...] | None = None
+    night: bool = False
+    weekend: float = 1.0
+    outcomes: dict[str, int] | None = None
+    descriptions: tuple[str, ...] = ("It has been like this for a few days.", "Please send someone to look at it.")
+
+
+# Shares loosely follow NYC's and Chicago's published 311 data (noise, parking, heat, sanitation and street
+# conditions lead; records and accounts are rare). The first family with a keyword starting a word of the
+# type's code or name wins, so the specific families come before the broad "street" one.
+FAMILIES = [
+    Family("noise", ("noise", "loud", "music", "party"), 10, 6, SUMMER, night=True, weekend=1.8,
+           outcomes={"fixed": 45, "no_further_action": 50, "cancelled": 5},
+           descriptions=("Loud music from the building next door every night.", "Party noise after midnight.",
+                         "Construction noise before 7 am.")),
+    Family("parking", ("parking", "driveway", "double park"), 6, 5, weekend=1.3,
+           outcomes={"fixed": 60, "no_further_action": 36, "cancelled": 4},
+           descriptions=("A car is blocking my driveway.", "Cars parked on the sidewalk all day.")),
+    Family("heat", ("heat", "hot water", "heating", "boiler"), 5, 72, HEATING,
+           descriptions=("No heat in the apartment since yesterday.", "No hot water in the whole building.")),
+    Family("trash", ("trash", "garbage", "missed", "collection", "recycl", "bulk", "cart", "litter", "bin",
+                     "sanitation"), 9, 36,
+           descriptions=("Bins on the whole block were not emptied this week.",
+                         "Recycling was left behind, regular trash was taken.")),
+    Family("light", ("light", "lamp", "signal"), 5, 120,
+           descriptions=("The streetlight has been out for a week.", "The light flickers all night.")),
+    Family("water", ("water", "leak", "sewer", "hydrant", "drain", "flood", "culvert"), 4, 48,
+           descriptions=("Water bubbling up from the street.", "The storm drain is blocked and the street floods.")),
+    Family("graffiti", ("graffiti", "tags", "tagging"), 3, 168, descriptions=("Tags sprayed on the underpass wall again.",)),
+    Family("tree", ("tree", "branch", "limb", "forestry", "stump"), 3, 240,
+           descriptions=("A large branch is hanging over the sidewalk.", "The tree is leaning towards the house.")),
+    Family("dumping", ("dumping", "debris", "dumped"), 3, 96,
+           descriptions=("Someone dumped a mattress and tyres in the alley.",)),
+    Family("vehicle", ("abandoned", "vehicle", "car"), 2.5, 200,
+           outcomes={"fixed": 55, "no_further_action": 40, "cancelled": 5},
+           descriptions=("The car has not moved in three weeks and has a flat tyre.",)),
+    Family("sidewalk", ("sidewalk", "curb", "kerb"), 2, 500, descriptions=("The sidewalk slab is lifted by roots.",)),
+    Family("sign", ("sign", "marking"), 1.5, 200, descriptions=("The stop sign is bent and hard to see.",)),
+    Family("snow", ("snow", "ice", "plow", "plough", "salt"), 2, 24, WINTER,
+           descriptions=("The street has not been plowed.", "The sidewalk is a sheet of ice.")),
+    Family("rodent", ("rodent", "rat", "mice", "pest"), 2, 240, SUMMER,
+           descriptions=("Rats running in the alley behind the restaurants.",)),
+    Family("animal", ("animal", "dog", "dead", "cats", "raccoon"), 1.5, 24, descriptions=("A dead animal in the road.",)),
+    Family("building", ("building", "property", "vacant", "lot", "overgrown", "weeds", "housing", "code"), 2.5,
+           400, descriptions=("The vacant house is open and people go in at night.", "Weeds taller than me.")),
+    Family("park", ("park", "playground", "bench"), 1.5, 200, SUMMER,
+           descriptions=("The swing in the playground is broken.",)),
+    Family("street", ("pothole", "street condition", "road", "pavement", "asphalt", "cave", "street"), 8, 96, THAW,
+           descriptions=("Big hole by the bus stop, cars swerve around it.", "The road surface is breaking up.")),
+    Family("office", ("record", "tax", "permit", "account", "bill", "license"), 0.8, 200,
+           outcomes={"fixed": 85, "no_further_action": 5, "cancelled": 10},
+           descriptions=("Please send copies of the inspection reports for my street.",)),
+]
+OTHER = Family("other", (), 1, 96)
+
+
+def family_for(service_type: ServiceType) -> Family:
+    """The first Family with a keyword starting a word of the type's code or name (OTHER when none does)."""
+    text = " " + re.sub(r"[^a-z0-9]+", " ", f"{service_type.code} {service_type.name}".lower())
+    for family in FAMILIES:
+        if any(" " + keyword in text for keyword in family.keywords):
+            return family
+    return OTHER
+
+
+@dataclass
+class Kind:
+    """A service type as the generator uses it."""
+
+    service_type: ServiceType
+    family: Family
+    median_hours: float
+    answers: list[str]
+    #: Closing outcomes (status codes), each repeated by its weight: a draw is one index.
+    outcomes: list[str]
+
+    def __post_init__(self) -> None:
+        # Plain copies of what every row reads: model attribute access is slow in a loop of millions.
+        t = self.service_type
+        self.type_id, self.sla_hours, self.priority, self.private = t.pk, t.sla_hours, t.default_priority, t.is_private
+
+
+@dataclass
+class Place:
+    lat: float
+    long: float
+    district_id: int | None
+    address: str = ""
+    address_id: str = ""
+
+
+@dataclass
+class Area:
+    """One jurisdiction's share of the requests: its types, places and hot spots."""
+
+    jurisdiction: Jurisdiction
+    weight: float
+    kinds: list[Kind]
+    places: list[Place]
+    hotspots: list[tuple[Place, float, set[int]]]  # centre, radius in metres, favoured service type ids
+    mixes: dict[tuple, tuple[list[Kind], list[float]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.jid = self.jurisdiction.pk
+
+
+@dataclass
+class GenerateResult:
+    requests: int = 0
+    timeline_entries: int = 0
+    by_jurisdiction: dict[str, int] = field(default_factory=dict)
+    by_status: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class GeneratorError(Exception):
+    """The city in the database cannot hold generated requests (no jurisdiction, types or statuses)."""
+
+
+class RequestGenerator:
+    """Draws requests for the jurisdictions in the database; see the module docstring.
+
+    `jurisdiction` limits them to one; `since_days` is how far back the
+    oldest may be; `now` is the end of the window (default: the current time).
+    Raises GeneratorError when there is nothing to generate for.
+    """
+
+    def __init__(self, *, seed: int = 0, jurisdiction: Jurisdiction | None = None, since_days: int = 365,
+                 now: dt.datetime | None = None):
+        self.rng = random.Random(seed)
+        self.seed = seed
+        self.now = (now or timezone.now()).astimezone(UTC)
+        self.since_days = max(1, since_days)
+        chosen = [jurisdiction] if jurisdiction else list(Jurisdiction.objects.filter(is_active=True).order_by("pk"))
+        if not chosen:
+            raise GeneratorError(gettext("There is no active jurisdiction to generate requests for."))
+        try:
+            self.statuses = StatusBook.load()
+        except Status.DoesNotExist as exc:
+            raise GeneratorError(gettext("No initial status is configured.")) from exc
+        self.locator = Locator(None if jurisdiction is None else chosen)
+        self.routes = RouteCache(chosen)
+        self.sla = SlaClock(chosen, start=self.now.timestamp() - self.since_days * 86400 - 3600,
+                            end=self.now.timestamp())
+        self.areas = [area for area in (self._area(j) for j in chosen) if area.kinds and area.places]
+        if not self.areas:
+            raise GeneratorError(gettext("No active service type is offered in %(names)s, or the boundary holds "
+                                         "no point.") % {"names": ", ".join(j.name for j in chosen)})
+        self.area_pick = list(itertools.accumulate(area.weight for area in self.areas))
+        self.tz = self.areas[0].jurisdiction.tz
+        self._slots()
+        self.channels = [c for c, w in CHANNELS for _ in range(w)]
+        working = [code for code in WORKING if code in self.statuses.open_codes()]
+        self.working = [code for code in working for _ in range(WORKING[code])] or self.statuses.open_codes()
+        self._ids = _PublicIds(seed)
+        self.messages = {code: STATUS_MESSAGES.get(code, "Status changed to {name}.").replace("{name}", status.name)
+                         for code, status in self.statuses.by_code.items()}
+
+    # --- the city ------------------------------------------------------------------------------------
+
+    def _area(self, jurisdiction: Jurisdiction) -> Area:
+        rng = self.rng
+        types = list(ServiceType.objects.for_jurisdiction(jurisdiction).filter(is_active=True)
+                     .prefetch_related("attributes__values").order_by("pk"))
+        kinds = [self._kind(t) for t in types]
+        addresses = list(AddressPoint.objects.filter(jurisdiction=jurisdiction).order_by("address_id")
+                         .values_list("lat", "long", "full_address", "address_id")[:200_000])
+        located = self.locator.locate_many([a[0] for a in addresses], [a[1] for a in addresses])
+        places = [Place(lat, long, district, address[:255], address_id[:64])
+                  for (lat, long, address, address_id), (j, district) in zip(addresses, located)
+                  if j == jurisdiction.pk]
+        if len(places) < 200:
+            # Few or no addresses: pins anywhere inside the boundary too, as on a map.
+            places += [Place(lat, long, d) for lat, long, d in self.locator.random_points(jurisdiction, 5000, rng)]
+        hotspots = []
+        if places and kinds:
+            for _ in range(min(5, 1 + len(places) // 40)):
+                centre = rng.choice(places)
+                favoured = {k.service_type.pk for k in rng.sample(kinds, min(3, len(kinds)))}
+                hotspots.append((centre, rng.uniform(150, 600), favoured))
+        # Busier where more people live: in proportion to the address count, with a floor for an area
+        # whose address list is not loaded yet.
+        return Area(jurisdiction, max(len(addresses), 200), kinds, places, hotspots)
+
+    def _kind(self, service_type: ServiceType) -> Kind:
+        family = family_for(service_type)
+        if service_type.sla_hours:
+            # An SLA in business hours is about 3.5 times as long on the wall clock, except the
+            # short emergency-like ones that crews answer around the clock.
+            factor = 1.0 if service_type.sla_hours <= 8 else 3.5
+            median = service_type.sla_hours * 0.7 * factor
+        else:
+            median = family.close_hours
+        outcomes = {code: w for code, w in (family.outcomes or OUTCOMES).items()
+                    if code in self.statuses.by_code and not self.statuses.by_code[code].is_open}
+        if not outcomes:
+            closed = self.statuses.first_closed()
+            outcomes = {closed.code: 1} if closed else {}
+        answer_rng = random.Random(f"{self.seed}:{service_type.code}")
+        answers = [json.dumps(_answers(service_type, answer_rng), sort_keys=True) for _ in range(8)]
+        return Kind(service_type, family, median, answers, [code for code, w in outcomes.items() for _ in range(w)])
+
+    def _slots(self) -> None:
+        """Hourly slots of the window, oldest first, with the cumulative weight of the weekly and daily rhythm."""
+        end = self.now
+        start = end - dt.timedelta(days=self.since_days)
+        first = start.replace(minute=0, second=0, microsecond=0)
+        self.slot_starts: list[float] = []
+        self.slot_keys: list[tuple[int, bool, int]] = []  # (month, weekend, local hour)
+        weights = []
+        moment = first
+        while moment < end:
+            local = moment.astimezone(self.tz)
+            weekend = local.weekday() >= 5
+            self.slot_starts.append(moment.timestamp())
+            self.slot_keys.append((local.month, weekend, local.hour))
+            weights.append(WEEKDAY_WEIGHTS[local.weekday()] * (DAY_HOURS[local.hour] + 0.15 * NIGHT_HOURS[local.hour]))
+            moment += dt.timedelta(hours=1)
+        self.slot_cumulative = list(itertools.accumulate(weights))
+        self.window = (start.timestamp(), end.timestamp())
+
+    def _mix(self, area: Area, key: tuple[int, bool, int]) -> tuple[list[Kind], list[float]]:
+        mix = area.mixes.get(key)
+        if mix is None:
+            month, weekend, hour = key
+            weights = []
+            for kind in area.kinds:
+                family = kind.family
+                w = family.weight * (family.season[month - 1] if family.season else 1.0)
+                if weekend:
+                    w *= family.weekend
+                if family.night:
+                    w *= NIGHT_HOURS[hour] / max(DAY_HOURS[hour], 0.3)
+                weights.append(max(w, 0.001))
+            mix = area.mixes[key] = (area.kinds, list(itertools.accumulate(weights)))
+        return mix
+
+    # --- drawing -------------------------------------------------------------------------------------
+
+    def draws(self, count: int, batch: int) -> Iterator[list[dict]]:
+        """Batches of drawn requests (plain dicts), oldest first across the whole run."""
+        batches = max(1, math.ceil(count / batch))
+        total = self.slot_cumulative[-1]
+        for index in range(batches):
+            size = min(batch, count - index * batch)
+            low, high = total * index / batches, total * (index + 1) / batches
+            yield self._draw_batch(size, low, high)
+
+    def _draw_batch(self, size: int, low: float, high: float) -> list[dict]:
+        rng = self.rng
+        rand = rng.random
+        drafts = []
+        for _ in range(size):
+            u = low + (high - low) * rand()
+            slot = min(bisect.bisect_right(self.slot_cumulative, u), len(self.slot_starts) - 1)
+            requested = min(self.slot_starts[slot] + int(rand() * 3600), self.window[1] - 60)
+            requested = max(requested, self.window[0])
+            area = self.areas[bisect.bisect_right(self.area_pick, rand() * self.area_pick[-1])]
+            kinds, cumulative = self._mix(area, self.slot_keys[slot])
+            kind = kinds[min(bisect.bisect_right(cumulative, rand() * cumulative[-1]), len(kinds) - 1)]
+            place, lat, long = self._place(area, kind)
+            drafts.append({"requested": int(requested), "area": area, "kind": kind, "place": place, "lat": lat,
+                           "long": long, "hour": self.slot_keys[slot][2]})
+        drafts.sort(key=lambda d: d["requested"])
+        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
+        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
+            place = draft["place"]
+            # A pin nudged over a boundary falls back onto its address (or point), which is known to be inside.
+            if jurisdiction_id != draft["area"].jid or district_id != place.district_id:
+                draft["lat"], draft["long"] = place.lat, place.long
+        return drafts
+
+    def _place(self, area: Area, kind: Kind) -> tuple[Place, float, float]:
+        rng = self.rng
+        for centre, radius, favoured in area.hotspots:
+            if kind.type_id in favoured and rng.random() < 0.3:
+                metres = abs(rng.gauss(0, radius / 2))
+                return centre, *_offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
+        place = area.places[int(rng.random() * len(area.places))]
+        return place, *_offset(place.lat, place.long, rng.uniform(2, 20), rng.uniform(0, 2 * math.pi))
+
+    # --- rows ----------------------------------------------------------------------------------------
+
+    def rows(self, drafts: list[dict], ids: list[int], entry_ids: Callable[[int], list[int]], writer: BulkWriter,
+             public_ids: list[str]) -> tuple[list[tuple], list[tuple], dict[str, int]]:
+        """Request and timeline rows for a drawn batch, with their ids; also the count per status code."""
+        rng = self.rng
+        rand = rng.random
+        ts = writer.timestamp
+        book = self.statuses
+        initial = book.initial
+        now = self.now.timestamp()
+        requests, entries_plan, counts = [], [], {}
+        status_ids = {code: (status.pk, status.is_open) for code, status in book.by_code.items()}
+        last_of_type: dict[int, int] = {}
+        for draft, pk, public_id in zip(drafts, ids, public_ids):
+            area, kind, place = draft["area"], draft["kind"], draft["place"]
+            service_type = kind.service_type
+            jurisdiction_id = area.jid
+            requested = draft["requested"]
+            lat, long = round(draft["lat"], 6), round(draft["long"], 6)
+            decision = self.routes.decide(jurisdiction_id=jurisdiction_id, service_type=service_type,
+                                          district_id=place.district_id, lat=lat, long=long, type_id=kind.type_id)
+            office_hours = 8 <= draft["hour"] < 17
+            channel = self.channels[int(rand() * len(self.channels))]
+            if channel in ("phone", "counter") and not office_hours:
+                channel = "web"  # the call centre and the counter keep office hours
+            # The life of the request: when it is (or will be) closed, and how.
+            hours = min(rng.lognormvariate(math.log(kind.median_hours), 0.9), 24 * 400)
+            closes = requested + max(900, int(hours * 3600))
+            backlog = rand() < 0.04
+            outcomes = kind.outcomes
+            outcome = outcomes[int(rand() * len(outcomes))] if outcomes else None
+            duplicate_of = None
+            if outcome == "duplicate":
+                duplicate_of = last_of_type.get(kind.type_id)
+                if duplicate_of is None:
+                    outcome = outcomes[0] if outcomes[0] != "duplicate" else None
+                else:
+                    closes = requested + int(rng.uniform(0.3, 12) * 3600)
+            steps = []  # (status code, when)
+            if outcome != "duplicate" and rand() < 0.75 and self.working:
+                steps.append((self.working[int(rand() * len(self.working))],
+                              requested + int((closes - requested) * rng.uniform(0.05, 0.6))))
+            if outcome and not backlog:
+                steps.append((outcome, closes))
+            steps = [(code, when) for code, when in steps if when <= now]
+            code = steps[-1][0] if steps else initial.code
+            status_id, is_open = status_ids[code]
+            updated = steps[-1][1] if steps else requested
+            closed_at = updated if not is_open else None
+            counts[code] = counts.get(code, 0) + 1
+            contact = self._contact(service_type)
+            requests.append((
+                pk, public_id, jurisdiction_id, kind.type_id, status_id, is_open, kind.priority,
+                kind.family.descriptions[int(rand() * len(kind.family.descriptions))] if rand() < 0.8 else "",
+                kind.answers[int(rand() * len(kind.answers))], lat, long, place.address, place.address_id,
+                place.district_id, channel, None, contact[0], contact[1], contact[2],
+                "es" if rand() < 0.15 else "en", f"{rng.getrandbits(64):016x}" if channel == "api" else "",
+                "CivicDesk 311 app" if channel == "api" else "", decision.department_id, decision.team_id,
+                decision.assignee_id, decision.rule_id, decision.note, ts(requested), ts(updated),
+                ts(self.sla.due(jurisdiction_id, requested, kind.sla_hours)), ts(closed_at),
+                duplicate_of if code == "duplicate" else None,
+                int(rand() * 4) if rand() < 0.08 else 0, kind.private, "",
+            ))
+            entries_plan.append((pk, requested, channel, decision, steps, duplicate_of))
+            last_of_type[kind.type_id] = pk
+        entries = self._timeline(entries_plan, entry_ids, ts, public_ids_by_pk=dict(zip(ids, public_ids)))
+        return requests, entries, counts
+
+    def _timeline(self, plans: list[tuple], entry_ids: Callable[[int], list[int]], ts,
+                  public_ids_by_pk: dict[int, str]) -> list[tuple]:
+        book = self.statuses
+        submitted, routed, changed = (str(TimelineEntry.Kind.SUBMITTED.value), str(TimelineEntry.Kind.ROUTED.value),
+                                      str(TimelineEntry.Kind.STATUS.value))
+        count = sum(2 + len(steps) for _, _, _, _, steps, _ in plans)
+        ids = iter(entry_ids(count))
+        received = {c.value: f"Request received via {c.label}." for c in Channel}
+        routed_data: dict[int | None, str] = {}
+        initial_id = book.initial.pk
+        status_ids = {code: status.pk for code, status in book.by_code.items()}
+        entries = []
+        for pk, requested, channel, decision, steps, duplicate_of in plans:
+            when = ts(requested)
+            entries.append((next(ids), pk, submitted, True, received[channel], None, None, initial_id, "{}",
+                            when))
+            data = routed_data.get(decision.rule_id)
+            if data is None:
+                data = routed_data[decision.rule_id] = json.dumps({"rule": decision.rule_id,
+                                                                   "possible_duplicates": []})
+            entries.append((next(ids), pk, routed, False, decision.note, None, None, None, data, when))
+            current = initial_id
+            for code, moment in steps:
+                status_id = status_ids[code]
+                text, data = self.messages[code], "{}"
+                if code == "duplicate" and duplicate_of in public_ids_by_pk:
+                    text = text.format(original=public_ids_by_pk[duplicate_of])
+                    data = json.dumps({"duplicate_of": public_ids_by_pk[duplicate_of]})
+                entries.append((next(ids), pk, changed, True, text, None, current, status_id, data, ts(moment)))
+                current = status_id
+        return entries
+
+    def _contact(self, service_type: ServiceType) -> tuple[str, str, str]:
+        rng = self.rng
+        must = service_type.contact_required()
+        if not must and rng.random() >= 0.5:
+            return "", "", ""
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        name = f"{first} {last}" if service_type.requires_name or rng.random() < 0.7 else ""
+        wants_email = service_type.requires_email or not service_type.allow_anonymous or rng.random() < 0.8
+        email = f"resident{rng.randrange(RESIDENTS)}@example.org" if wants_email else ""
+        phone = f"555-01{rng.randrange(100):02d}" if service_type.requires_phone or not email or \
+            rng.random() < 0.2 else ""
+        return name, email, phone
+
+    def public_ids(self, count: int, writer: BulkWriter | None) -> list[str]:
+        """`count` tracking numbers in new_public_id()'s format, none of them stored yet."""
+        ids = [self._ids.next() for _ in range(count)]
+        taken = writer.existing_public_ids(ids) if writer is not None else set()
+        while taken:  # a clash with a request made another way: draw again for those only
+            positions = [n for n, public_id in enumerate(ids) if public_id in taken]
+            for n in positions:
+                ids[n] = self._ids.next()
+            taken = writer.existing_public_ids([ids[n] for n in positions])
+        return ids
+
+
+STATUS_MESSAGES = {
+    "acknowledged": "Thank you for your report. It has been passed to the crew.",
+    "investigating": "An inspector will visit the location.",
+    "in_progress": "A crew has been assigned and the work is under way.",
+    "action_scheduled": "The work has been scheduled.",
+    "fixed": "The problem has been fixed. Thank you for reporting it.",
+    "no_further_action": "We looked into this and no further action is needed.",
+    "not_responsible": "This is not something we look after; we have let the owner know.",
+    "referred": "We have referred this to the agency responsible for it.",
+    "duplicate": "This problem was already reported as {original}. Please follow that request for updates.",
+    "cancelled": "Cancelled at the reporter's request.",
+}
+
+
+class _PublicIds:
+    """Distinct ids in new_public_id()'s format without remembering them: a seeded 40-bit permutation
+    (a Feistel network) of a counter, so ten million ids need no set of ten million strings."""
+
+    def __init__(self, seed: int):
+        keys = random.Random(f"public-ids:{seed}")
+        self.keys = [keys.getrandbits(20) for _ in range(4)]
+        self.counter = keys.getrandbits(39)
+        self.pairs = [a + b for a in ALPHABET for b in ALPHABET]
+
+    def next(self) -> str:
+        self.counter = (self.counter + 1) % (1 << 40)
+        left, right = self.counter >> 20, self.counter & 0xFFFFF
+        for key in self.keys:
+            left, right = right, left ^ (((right * 0x9E3779B1) ^ key) >> 3 & 0xFFFFF)
+        bits = (left << 20) | right
+        pairs = self.pairs
+        return f"{pairs[bits >> 30]}{pairs[(bits >> 20) & 1023]}-{pairs[(bits >> 10) & 1023]}{pairs[bits & 1023]}"
+
+
+def _offset(lat: float, long: float, metres: float, angle: float) -> tuple[float, float]:
+    return (lat + metres * math.cos(angle) / 111_000,
+            long + metres * math.sin(angle) / (111_000 * max(math.cos(math.radians(lat)), 0.01)))
+
+
+def _answers(service_type: ServiceType, rng: random.Random) -> dict:
+    """Answers a resident would give to the type's questions (all required ones, some optional ones)."""
+    answers: dict = {}
+    for attribute in service_type.attributes.all():
+        if not attribute.required and rng.random() < 0.4:
+            continue
+        keys = [value.key for value in attribute.values.all()]
+        kind = attribute.datatype
+        if kind == "singlevaluelist" and keys:
+            answers[attribute.code] = rng.choice(keys)
+        elif kind == "multivaluelist" and keys:
+            answers[attribute.code] = [rng.choice(keys)]
+        elif kind == "number":
+            answers[attribute.code] = rng.randint(1, 10)
+        elif kind == "datetime":
+            answers[attribute.code] = "2025-01-01T08:00:00"
+        elif kind in ("string", "text"):
+            answers[attribute.code] = rng.choice(["Seen from the street", "Near the corner", "Since last week"])
+    return answers
+
+
+def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction | None = None, since_days: int = 365,
+                      batch: int = 50_000, now: dt.datetime | None = None, rebuild_indexes: bool = False,
+                      on_batch: Callable[[int], None] | None = None) -> GenerateResult:
+    """Store `count` generated requests with their timelines, one transaction per `batch`.
+
+    With `rebuild_indexes` the two tables' secondary indexes are dropped for
+    the load and built again after it (only for a database nobody else uses
+    meanwhile). `on_batch(rows_so_far)` is called after each commit. Each
+    jurisdiction that received requests gets an audit entry. Raises
+    GeneratorError when the database holds no city to generate for.
+    """
+    import time
+
+    started = time.perf_counter()
+    generator = RequestGenerator(seed=seed, jurisdiction=jurisdiction, since_days=since_days, now=now)
+    writer = BulkWriter()
+    result = GenerateResult()
+    by_jurisdiction: dict[int, int] = {}
+    with secondary_indexes_dropped() if rebuild_indexes else _nothing():
+        for drafts in generator.draws(count, batch):
+            with transaction.atomic():
+                public_ids = generator.public_ids(len(drafts), writer)
+                ids = writer.new_ids(ServiceRequest, len(drafts))
+                requests, entries, counts = generator.rows(
+                    drafts, ids, lambda n: writer.new_ids(TimelineEntry, n), writer, public_ids)
+                writer.write(requests, entries)
+            result.requests += len(requests)
+            result.timeline_entries += len(entries)
+            for code, n in counts.items():
+                result.by_status[code] = result.by_status.get(code, 0) + n
+            for draft in drafts:
+                by_jurisdiction[draft["area"].jid] = by_jurisdiction.get(draft["area"].jid, 0) + 1
+            if on_batch:
+                on_batch(result.requests)
+    for area in generator.areas:
+        if by_jurisdiction.get(area.jurisdiction.pk):
+            result.by_jurisdiction[area.jurisdiction.slug] = by_jurisdiction[area.jurisdiction.pk]
+            area.jurisdiction.log_action("datasets.requests_generated", data={
+                "count": by_jurisdiction[area.jurisdiction.pk], "seed": seed, "since_days": since_days})
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+class EpochStamps:
+    """Stands in for BulkWriter.timestamp when rows go to a file: keeps instants as epoch seconds."""
+
+    @staticmethod
+    def timestamp(epoch: float | None) -> float | None:
+        return epoch
+
+
+def generated_rows(generator: RequestGenerator, count: int, batch: int) -> Iterator[tuple]:
+    """Request rows (REQUEST_COLUMNS order, instants as epoch seconds) for writing a file, not the database."""
+    counter = itertools.count(1)
+    for drafts in generator.draws(count, batch):
+        ids = [next(counter) for _ in drafts]
+        public_ids = generator.public_ids(len(drafts), None)
+        requests, _entries, _counts = generator.rows(drafts, ids, lambda n: list(range(n)), EpochStamps(),
+                                                     public_ids)
+        yield from requests

@@ -1,0 +1,596 @@
+"""`manage.py import_311`: load published 311 data (NYC, Chicago, Open311) into service requests.
+
+The file is streamed batch by batch; each batch is one transaction holding
+its requests, their timeline entries, their source ids and the run's progress
+(see ImportRun), so a crash loses at most the batch in progress and a resumed
+run redoes it without duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import math
+import re
+import secrets
+import zoneinfo
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext
+
+from civicdesk.catalog.models import ServiceGroup, ServiceType
+from civicdesk.jurisdictions.models import Jurisdiction
+from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
+
+from . import formats
+from .bulk import BulkWriter
+from .formats import SourceRecord
+from .generator import _PublicIds
+from .models import ImportedRequest, ImportRun
+from .services import Locator, RouteCache, SlaClock, StatusBook
+
+IMPORTED_GROUP = "Imported"
+REJECT_HEADER = ["row", "source_id", "reason", "original_row"]
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
+# What published status words mean here (lower case). Words not listed count as open, or closed when the row
+# has a closing date.
+OPEN_STATUSES = {"open": "", "unspecified": "", "new": "", "draft": "", "assigned": "acknowledged",
+                 "acknowledged": "acknowledged", "in progress": "in_progress", "started": "in_progress",
+                 "pending": "action_scheduled", "open - dup": ""}
+CLOSED_STATUSES = {"closed": "", "completed": "", "complete": "", "resolved": "", "canceled": "cancelled",
+                   "cancelled": "cancelled", "completed - dup": "duplicate", "canceled - dup": "duplicate"}
+
+
+class ImportFailed(Exception):
+    """The import cannot start or go on (bad options, a changed file, nothing to resume)."""
+
+
+@dataclass
+class ImportSummary:
+    run: ImportRun
+    read: int = 0
+    loaded: int = 0
+    skipped: int = 0
+    rejected: int = 0
+    created_types: list[str] = field(default_factory=list)
+    finished: bool = False
+
+
+class _Reject(Exception):
+    pass
+
+
+def fingerprint(path: Path) -> tuple[int, str]:
+    """(size, SHA-256 of the first MiB): enough to tell a different file from the one a run started on."""
+    with path.open("rb") as handle:
+        digest = hashlib.sha256(handle.read(1 << 20)).hexdigest()
+    return path.stat().st_size, digest
+
+
+# --- dates and places ----------------------------------------------------------------------------------
+
+class LocalClock:
+    """Local wall-clock times of one time zone to epoch seconds, with the zone's offset cached per hour."""
+
+    def __init__(self, tz: zoneinfo.ZoneInfo):
+        self.tz = tz
+        self._offsets: dict[int, int] = {}
+
+    def epoch(self, naive_seconds: int) -> int:
+        hour = naive_seconds // 3600
+        offset = self._offsets.get(hour)
+        if offset is None:
+            local = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=hour * 3600)
+            offset = self._offsets[hour] = int(local.replace(tzinfo=self.tz).utcoffset().total_seconds())
+        return naive_seconds - offset
+
+
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
+
+
+def parse_when(text: str) -> tuple[int, bool] | None:
+    """A published date as (seconds, is_utc): NYC/Chicago "01/31/2025 08:05:09 PM", ISO 8601 with or without
+    an offset. Without an offset the seconds are local wall-clock time counted as if UTC. None when empty;
+    raises ValueError when it is not a date."""
+    text = text.strip()
+    if not text:
+        return None
+    match = _US_DATE.match(text)
+    if match:
+        month, day, year, hour, minute, second, half = match.groups()
+        hour_n = int(hour or 0)
+        if half:
+            if not 1 <= hour_n <= 12:
+                raise ValueError(text)
+            hour_n = hour_n % 12 + (12 if half.lower() == "pm" else 0)
+        days = dt.date(int(year), int(month), int(day)).toordinal() - _ORDINAL_1970
+        minute_n, second_n = int(minute or 0), int(second or 0)
+        if hour_n > 23 or minute_n > 59 or second_n > 59:
+            raise ValueError(text)
+        return days * 86400 + hour_n * 3600 + minute_n * 60 + second_n, False
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    if value.tzinfo is not None:
+        return int(value.timestamp()), True
+    return int((value - dt.datetime(1970, 1, 1)).total_seconds()), False
+
+
+def _number(text: str, label: str, limit: float) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise _Reject(gettext("the %(label)s “%(value)s” is not a number") % {"label": label, "value": text}) \
+            from None
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise _Reject(gettext("the %(label)s %(value)s is outside -%(limit)d to %(limit)d")
+                      % {"label": label, "value": text, "limit": limit})
+    return value
+
+
+# --- categories ----------------------------------------------------------------------------------------
+
+class CategoryMap:
+    """Source categories to service types: the mapping file first, then a type with that code or name,
+    then (with `create`) a new inactive type in the "Imported" group. Results are cached per category."""
+
+    def __init__(self, *, mapping: dict[str, str], create: bool, run: ImportRun | None = None):
+        self.create, self.run = create, run
+        self.mapping = {key.strip().lower(): code for key, code in mapping.items()}
+        self.types_by_code = {t.code.lower(): t for t in ServiceType.objects.all()}
+        self.types_by_name = {}
+        for t in ServiceType.objects.order_by("-pk"):
+            self.types_by_name[t.name.strip().lower()] = t
+        self._cache: dict[tuple, ServiceType | None] = {}
+        self.created: list[str] = []
+
+    @classmethod
+    def read_mapping(cls, path: Path) -> dict[str, str]:
+        """The mapping file: a CSV with the header source,service_code. Raises ImportFailed."""
+        try:
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if not reader.fieldnames or {"source", "service_code"} - {f.strip() for f in reader.fieldnames}:
+                    raise ImportFailed(gettext("The mapping file %(path)s must have the header source,service_code.")
+                                       % {"path": path})
+                mapping = {row["source"].strip(): row["service_code"].strip() for row in reader
+                           if (row.get("source") or "").strip()}
+        except OSError as exc:
+            raise ImportFailed(gettext("Cannot read the mapping file %(path)s: %(error)s")
+                               % {"path": path, "error": exc.strerror}) from None
+        known = set(ServiceType.objects.values_list("code", flat=True))
+        unknown = sorted({code for code in mapping.values() if code not in known})
+        if unknown:
+            raise ImportFailed(gettext("The mapping file names service codes that do not exist: %(codes)s.")
+                               % {"codes": ", ".join(unknown)})
+        return mapping
+
+    def resolve(self, record: SourceRecord) -> ServiceType | None:
+        key = record.categories
+        if key in self._cache:
+            return self._cache[key]
+        found = None
+        for category in key:
+            code = self.mapping.get(category.strip().lower())
+            if code:
+                found = self.types_by_code.get(code.lower())
+                break
+        if found is None:
+            for category in key:
+                lowered = category.strip().lower()
+                found = self.types_by_code.get(lowered) or self.types_by_name.get(lowered) or \
+                    self.types_by_code.get(slugify(category)[:64])
+                if found:
+                    break
+        if found is None and self.create and record.category_name:
+            found = self._create(record)
+        self._cache[key] = found
+        return found
+
+    def _create(self, record: SourceRecord) -> ServiceType:
+        group, _ = ServiceGroup.objects.get_or_create(name=IMPORTED_GROUP, defaults={"order": 1000})
+        base = slugify(record.category_code if re.fullmatch(r"[A-Za-z0-9_-]+", record.category_code or "")
+                       else record.category_name)[:56] or "imported"
+        code, n = base, 1
+        while code.lower() in self.types_by_code:
+            n += 1
+            code = f"{base}-{n}"
+        # Inactive until staff look at it: a published category is not yet something residents should pick.
+        service_type = ServiceType.objects.create(code=code, name=record.category_name[:120], group=group,
+                                                  is_active=False)
+        service_type.log_action("catalog.servicetype_created_by_import", data={
+            "source_category": record.category_name, "run": self.run.pk if self.run else None})
+        self.types_by_code[code.lower()] = service_type
+        self.types_by_name[service_type.name.lower()] = service_type
+        self.created.append(code)
+        return service_type
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+@dataclass
+class _Parsed:
+    record: SourceRecord
+    service_type: ServiceType
+    lat: float
+    long: float
+    requested: tuple[int, bool]
+    closed: tuple[int, bool] | None
+    updated: tuple[int, bool] | None
+    expected: tuple[int, bool] | None
+
+
+class Importer:
+    """One import run; see import_file()."""
+
+    def __init__(self, run: ImportRun, *, categories: CategoryMap, jurisdiction: Jurisdiction | None):
+        self.run = run
+        self.categories = categories
+        chosen = [jurisdiction] if jurisdiction else list(Jurisdiction.objects.filter(is_active=True))
+        if not chosen:
+            raise ImportFailed(gettext("There is no active jurisdiction to import requests into."))
+        self.jurisdictions = {j.pk: j for j in chosen}
+        self.locator = Locator(None if jurisdiction is None else chosen)
+        self.routes = RouteCache(chosen)
+        now = timezone.now().timestamp()
+        self.sla = SlaClock(chosen, start=now - 3 * 366 * 86400, end=now + 30 * 86400)
+        self.clocks = {j.pk: LocalClock(j.tz) for j in chosen}
+        self.statuses = StatusBook.load()
+        self.closed_default = self.statuses.first_closed()
+        self.status_names = {status.pk: status.name for status in self.statuses.by_code.values()}
+        self.writer = BulkWriter()
+        self.public_ids = _PublicIds(secrets.randbits(64))
+        self._latest = 0.0
+        self.offered: dict[int, set[int] | None] = {}
+
+    def _offered_in(self, service_type: ServiceType) -> set[int] | None:
+        if service_type.pk not in self.offered:
+            ids = set(service_type.jurisdictions.values_list("pk", flat=True))
+            self.offered[service_type.pk] = ids or None
+        return self.offered[service_type.pk]
+
+    def process(self, batch: list[SourceRecord]) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple],
+                                                           int]:
+        """Check and convert one batch: (requests, entries, imported ids, rejects, skipped count)."""
+        rejects: list[tuple] = []
+        parsed: list[_Parsed] = []
+        self._latest = timezone.now().timestamp() + 86400  # a day of slack for clocks and time zones
+        seen: dict[str, int] = {}
+        for record in batch:
+            try:
+                parsed.append(self._parse(record, seen))
+            except _Reject as exc:
+                rejects.append((record.row, record.source_id, str(exc), record.raw))
+        # Already imported? By an earlier run: skip. By this run: the id is repeated in the file.
+        known = dict(ImportedRequest.objects.filter(source=self.run.source,
+                                                    source_id__in=[p.record.source_id for p in parsed])
+                     .values_list("source_id", "run_id")) if parsed else {}
+        earlier_rows = dict(ImportedRequest.objects.filter(source=self.run.source, run=self.run,
+                                                           source_id__in=list(known)).values_list("source_id", "row")) \
+            if known else {}
+        fresh, skipped = [], 0
+        for p in parsed:
+            sid = p.record.source_id
+            if sid in earlier_rows:
+                rejects.append((p.record.row, sid, gettext("the id %(id)s appeared earlier in this file (row %(row)d)")
+                                % {"id": sid, "row": earlier_rows[sid]}, p.record.raw))
+            elif sid in known:
+                skipped += 1
+            else:
+                fresh.append(p)
+        located = self.locator.locate_many([p.lat for p in fresh], [p.long for p in fresh])
+        placed = []
+        for p, (jurisdiction_id, district_id) in zip(fresh, located):
+            if jurisdiction_id is None:
+                reason = (gettext("the point %(lat)s, %(long)s is outside %(name)s")
+                          % {"lat": p.lat, "long": p.long, "name": next(iter(self.jurisdictions.values())).name}
+                          if not self.locator.all_active else
+                          gettext("the point %(lat)s, %(long)s is outside every jurisdiction")
+                          % {"lat": p.lat, "long": p.long})
+                rejects.append((p.record.row, p.record.source_id, reason, p.record.raw))
+                continue
+            offered = self._offered_in(p.service_type)
+            if offered is not None and jurisdiction_id not in offered:
+                rejects.append((p.record.row, p.record.source_id,
+                                gettext("%(service)s is not handled by %(place)s")
+                                % {"service": p.service_type.name, "place": self.jurisdictions[jurisdiction_id].name},
+                                p.record.raw))
+                continue
+            try:
+                placed.append(self._times(p, jurisdiction_id, district_id))
+            except _Reject as exc:
+                rejects.append((p.record.row, p.record.source_id, str(exc), p.record.raw))
+        requests, entries, imported = self._rows(placed)
+        rejects.sort(key=lambda r: r[0])
+        return requests, entries, imported, rejects, skipped
+
+    def _parse(self, record: SourceRecord, seen: dict[str, int]) -> _Parsed:
+        if record.extra.get("problem"):
+            raise _Reject(record.extra["problem"])
+        sid = record.source_id
+        if not sid:
+            raise _Reject(gettext("the request has no id"))
+        if len(sid) > 120:
+            raise _Reject(gettext("the id is longer than 120 characters"))
+        if sid in seen:
+            raise _Reject(gettext("the id %(id)s appeared earlier in this file (row %(row)d)")
+                          % {"id": sid, "row": seen[sid]})
+        seen[sid] = record.row
+        if not record.categories:
+            raise _Reject(gettext("the request has no category"))
+        service_type = self.categories.resolve(record)
+        if service_type is None:
+            raise _Reject(gettext("no service type matches the category “%(category)s” (add it to the mapping file, "
+                                  "or import with --create-types)") % {"category": record.categories[0]})
+        if not record.lat.strip() or not record.long.strip():
+            raise _Reject(gettext("the request has no coordinates"))
+        lat = _number(record.lat.strip(), gettext("latitude"), 90)
+        long = _number(record.long.strip(), gettext("longitude"), 180)
+        if lat == 0 and long == 0:
+            raise _Reject(gettext("the coordinates 0, 0 are a placeholder, not a place"))
+        when = {}
+        for name, label in (("requested", gettext("creation date")), ("closed", gettext("closing date")),
+                            ("updated", gettext("update date")), ("expected", gettext("due date"))):
+            text = getattr(record, name)
+            try:
+                when[name] = parse_when(text)
+            except ValueError:
+                raise _Reject(gettext("the %(label)s “%(value)s” is not a date") % {"label": label, "value": text}) \
+                    from None
+        if when["requested"] is None:
+            raise _Reject(gettext("the request has no creation date"))
+        return _Parsed(record, service_type, lat, long, when["requested"], when["closed"], when["updated"],
+                       when["expected"])
+
+    def _times(self, p: _Parsed, jurisdiction_id: int, district_id: int | None) -> tuple:
+        clock = self.clocks[jurisdiction_id]
+
+        def epoch(value: tuple[int, bool] | None) -> int | None:
+            if value is None:
+                return None
+            seconds, is_utc = value
+            return seconds if is_utc else clock.epoch(seconds)
+
+        requested, closed, updated, expected = (epoch(p.requested), epoch(p.closed), epoch(p.updated),
+                                                epoch(p.expected))
+        if requested > self._latest:
+            raise _Reject(gettext("the creation date is in the future"))
+        if closed is not None and closed < requested:
+            raise _Reject(gettext("the closing date is before the creation date"))
+        return p, jurisdiction_id, district_id, requested, closed, updated, expected
+
+    def _status(self, record: SourceRecord, closed_at: int | None):
+        word = record.status.strip().lower()
+        book = self.statuses
+        if word in CLOSED_STATUSES or (word not in OPEN_STATUSES and closed_at is not None):
+            code = "duplicate" if record.duplicate else CLOSED_STATUSES.get(word, "")
+            status = book.by_code.get(code) if code else None
+            if status is None or status.is_open:
+                status = self.closed_default
+            if status is not None:
+                return status
+        code = OPEN_STATUSES.get(word, "")
+        status = book.by_code.get(code) if code else None
+        return status if status is not None and status.is_open else book.initial
+
+    def _rows(self, placed: list[tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+        if not placed:
+            return [], [], []
+        writer, ts = self.writer, self.writer.timestamp
+        ids = writer.new_ids(ServiceRequest, len(placed))
+        public_ids = [self.public_ids.next() for _ in placed]
+        taken = writer.existing_public_ids(public_ids)
+        while taken:
+            positions = [n for n, public_id in enumerate(public_ids) if public_id in taken]
+            for n in positions:
+                public_ids[n] = self.public_ids.next()
+            taken = writer.existing_public_ids([public_ids[n] for n in positions])
+        requests, plans, imported = [], [], []
+        submitted_kind, status_kind = str(TimelineEntry.Kind.SUBMITTED.value), str(TimelineEntry.Kind.STATUS.value)
+        initial = self.statuses.initial
+        for (p, jurisdiction_id, district_id, requested, closed, updated, expected), pk, public_id in zip(
+                placed, ids, public_ids):
+            record, service_type = p.record, p.service_type
+            status = self._status(record, closed)
+            if status.is_open:
+                closed = None
+            elif closed is None:
+                closed = max(updated or requested, requested)
+            last = max(x for x in (requested, closed, updated) if x is not None)
+            decision = self.routes.decide(jurisdiction_id=jurisdiction_id, service_type=service_type,
+                                          district_id=district_id, lat=p.lat, long=p.long)
+            due = expected if expected is not None else self.sla.due(jurisdiction_id, requested, service_type.sla_hours)
+            requests.append((
+                pk, public_id, jurisdiction_id, service_type.pk, status.pk, status.is_open,
+                service_type.default_priority, record.description[:5000], "{}", p.lat, p.long, record.address[:255],
+                record.address_id[:64], district_id, record.channel or "web", None, "", "", "", "en", "", "",
+                decision.department_id, decision.team_id, decision.assignee_id, decision.rule_id, decision.note,
+                ts(requested), ts(last), ts(due), ts(closed), None, 0, service_type.is_private,
+                record.media_url[:500] if record.media_url.startswith(("http://", "https://")) else "",
+            ))
+            plans.append((pk, requested, closed, last, status, record.status_notes))
+            imported.append((self.run.source, record.source_id, pk, self.run.pk, record.row))
+        entry_count = len(plans) + sum(1 for plan in plans if plan[4].pk != initial.pk)
+        entry_ids = iter(writer.new_ids(TimelineEntry, entry_count))
+        names = self.status_names
+        entries = []
+        for pk, requested, closed, last, status, notes in plans:
+            entries.append((next(entry_ids), pk, submitted_kind, True, gettext("Imported from %(source)s.")
+                            % {"source": self.run.source}, None, None, initial.pk, "{}", ts(requested)))
+            if status.pk != initial.pk:
+                # Closed: the closing entry, with the source's resolution text. Open but further along
+                # (assigned, in progress): one entry for the move, when the source last changed it.
+                when = closed if closed is not None else last
+                entries.append((next(entry_ids), pk, status_kind, True, notes[:5000] or names[status.pk], None,
+                                initial.pk, status.pk, "{}", ts(when)))
+        return requests, entries, imported
+
+
+def start_run(path: Path, *, fmt: str, source: str, jurisdiction: Jurisdiction | None, options: dict,
+              reject_path: Path, resume: bool) -> tuple[ImportRun, bool]:
+    """The run to use: the last unfinished one for this file with `resume` (checked to be the same file),
+    else a new one. Returns (run, resumed). Raises ImportFailed when resuming is impossible."""
+    size, digest = fingerprint(path)
+    if resume:
+        run = (ImportRun.objects.filter(path=str(path), format=fmt).exclude(state=ImportRun.State.FINISHED)
+               .order_by("-started_at", "-id").first())
+        if run is None:
+            raise ImportFailed(gettext("There is no unfinished import of %(path)s as %(format)s to resume.")
+                               % {"path": path, "format": fmt})
+        if (run.size, run.fingerprint) != (size, digest):
+            raise ImportFailed(gettext("%(path)s has changed since the import started (size or content differ), so "
+                                       "it cannot be resumed. Import it again without --resume: rows already "
+                                       "imported are skipped.") % {"path": path})
+        run.state = ImportRun.State.RUNNING
+        run.save(update_fields=["state"])
+        run.log_action("datasets.import_resumed", data={"offset": run.offset, "rows_read": run.rows_read})
+        return run, True
+    run = ImportRun.objects.create(path=str(path), size=size, fingerprint=digest, format=fmt, source=source,
+                                   jurisdiction=jurisdiction, options=options, reject_path=str(reject_path))
+    run.log_action("datasets.import_started", data={"path": str(path), "format": fmt, "source": source,
+                                                    "options": options})
+    return run, False
+
+
+def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: Jurisdiction | None = None,
+                create_types: bool = False, mapping_path: str | Path | None = None,
+                reject_path: str | Path | None = None, resume: bool = False, batch: int = 5000,
+                max_batches: int | None = None,
+                on_batch: Callable[[ImportRun], None] | None = None) -> ImportSummary:
+    """Import the 311 file at `path` in format `fmt` ("nyc", "chicago" or "open311").
+
+    Each batch of `batch` rows is one transaction (requests, timeline,
+    imported ids, run progress). Rows already imported from `source`
+    (default: the format's name) are skipped; bad rows go to the reject file
+    (default: FILE.rejects.csv) with the reason. `max_batches` stops after
+    that many committed batches, leaving the run resumable. Returns the
+    summary of this invocation. Raises ImportFailed or SourceFileError before
+    anything is written when the options or the file are unusable.
+    """
+    path = Path(path).resolve()
+    if fmt not in formats.FORMATS:
+        raise ImportFailed(gettext("Unknown format %(format)s; use one of %(formats)s.")
+                           % {"format": fmt, "formats": ", ".join(formats.FORMATS)})
+    if not path.is_file():
+        raise ImportFailed(gettext("There is no file at %(path)s.") % {"path": path})
+    source = (source or fmt)[:40]
+    if resume and not mapping_path:
+        # A resumed run keeps the choices it started with unless new ones are given.
+        last = (ImportRun.objects.filter(path=str(path), format=fmt).exclude(state=ImportRun.State.FINISHED)
+                .order_by("-started_at", "-id").first())
+        if last is not None:
+            mapping_path = last.options.get("mapping") or None
+            create_types = create_types or bool(last.options.get("create_types"))
+    mapping = CategoryMap.read_mapping(Path(mapping_path)) if mapping_path else {}
+    reject_file = Path(reject_path) if reject_path else path.with_name(path.name + ".rejects.csv")
+    with path.open("rb") as handle:
+        header, header_end = formats.read_header(handle, fmt)
+    options = {"create_types": create_types, "mapping": str(Path(mapping_path).resolve()) if mapping_path else "",
+               "batch": batch}
+    with transaction.atomic():  # the run is recorded only once everything it needs is in hand
+        run, resumed = start_run(path, fmt=fmt, source=source, jurisdiction=jurisdiction, options=options,
+                                 reject_path=reject_file, resume=resume)
+        if resumed:
+            reject_file = Path(run.reject_path)
+            if run.jurisdiction_id and jurisdiction is None:
+                jurisdiction = run.jurisdiction
+        else:
+            run.header = header
+            run.offset = header_end
+            run.save(update_fields=["header", "offset"])
+        importer = Importer(run, categories=CategoryMap(mapping=mapping, create=create_types, run=run),
+                            jurisdiction=jurisdiction)
+        rejects_out = _open_rejects(reject_file, run.reject_offset)
+    summary = ImportSummary(run)
+    try:
+        with path.open("rb") as handle:
+            records = formats.read_records(handle, fmt, run.header, run.offset, run.rows_read + 1)
+            done = False
+            batches = 0
+            while not done:
+                chunk: list[SourceRecord] = []
+                end = run.offset
+                for record, offset in records:
+                    chunk.append(record)
+                    end = offset
+                    if len(chunk) >= batch:
+                        break
+                else:
+                    done = True
+                if chunk:
+                    _commit(importer, run, chunk, end, rejects_out, summary)
+                    batches += 1
+                    if on_batch:
+                        on_batch(run)
+                if not done and max_batches is not None and batches >= max_batches:
+                    run.state = ImportRun.State.STOPPED
+                    run.save(update_fields=["state"])
+                    break
+            else:
+                run.state = ImportRun.State.FINISHED
+                run.finished_at = timezone.now()
+                run.save(update_fields=["state", "finished_at"])
+                run.log_action("datasets.import_finished", data={
+                    "rows_read": run.rows_read, "rows_loaded": run.rows_loaded, "rows_skipped": run.rows_skipped,
+                    "rows_rejected": run.rows_rejected, "created_types": importer.categories.created})
+                summary.finished = True
+    finally:
+        rejects_out.close()
+    summary.created_types = importer.categories.created
+    return summary
+
+
+def _open_rejects(path: Path, committed: int):
+    """The reject file, cut back to what committed batches wrote (a crash may have left more)."""
+    try:
+        handle = path.open("a+b")
+    except OSError as exc:
+        raise ImportFailed(gettext("Cannot write the reject file %(path)s: %(error)s. Name another place with "
+                                   "--rejects.") % {"path": path, "error": exc.strerror}) from None
+    handle.truncate(committed)
+    handle.seek(committed)
+    if committed == 0:
+        handle.write(_csv_line(REJECT_HEADER))
+    return handle
+
+
+def _csv_line(values: list) -> bytes:
+    out = _LineBuffer()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.text.encode("utf-8")
+
+
+class _LineBuffer:
+    text = ""
+
+    def write(self, value: str) -> None:
+        self.text += value
+
+
+def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: int, rejects_out,
+            summary: ImportSummary) -> None:
+    with transaction.atomic():
+        requests, entries, imported, rejects, skipped = importer.process(chunk)
+        importer.writer.write(requests, entries, imported)
+        for reject in rejects:
+            rejects_out.write(_csv_line(list(reject)))
+        rejects_out.flush()
+        run.offset = end
+        run.rows_read += len(chunk)
+        run.rows_loaded += len(requests)
+        run.rows_skipped += skipped
+        run.rows_rejected += len(rejects)
+        run.batches += 1
+        run.reject_offset = rejects_out.tell()
+        run.updated_at = timezone.now()
+        run.save(update_fields=["offset", "rows_read", "rows_loaded", "rows_skipped", "rows_rejected", "batches",
+                                "reject_offset", "updated_at"])
+    summary.read += len(chunk)
+    summary.loaded += len(requests)
+    summary.skipped += skipped
+    summary.rejected += len(rejects)
+

@@ -1,0 +1,172 @@
+"""The real serve stack (gunicorn and the task worker) as child processes, for fault and load tests.
+
+Tests point it at the test database (`database_url_of(connection)` after the
+test database exists and the world is committed); the crash benchmark at its
+own. Nothing here is a stand-in: the processes are the ones `manage.py serve`
+starts, with the same command lines (`serve.gunicorn_command`,
+`serve.task_worker_command`), so kill -9 hits what production runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+# Only what a shell needs; the suite's own variables (TESTING, DATABASE_URL, ...) must not leak in.
+PASSED_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database_url_of(connection) -> str:
+    """A DATABASE_URL naming the database `connection` uses now (the test database inside a test)."""
+    params = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{params['NAME']}"
+    credentials = quote(params.get("USER") or "", safe="")
+    if params.get("PASSWORD"):
+        credentials += ":" + quote(params["PASSWORD"], safe="")
+    host = params.get("HOST") or "localhost"
+    port = f":{params['PORT']}" if params.get("PORT") else ""
+    return f"postgres://{credentials}@{host}{port}/{params['NAME']}"
+
+
+def server_env(*, database_url: str, var_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a production-like server on `database_url` (settings come only from here)."""
+    env = {name: os.environ[name] for name in PASSED_THROUGH if name in os.environ}
+    env.update(DATABASE_URL=database_url, CIVICDESK_VAR_DIR=str(var_dir), SECRET_KEY="live-stack-" + "x" * 50,
+               DJANGO_SETTINGS_MODULE="civicdesk.settings", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING",
+               ALLOWED_HOSTS="127.0.0.1", SITE_URL="http://127.0.0.1", TESTING="true",
+               CITY_PACK="civicdesk.cities.default.DefaultCity", SLA_SWEEP_SECONDS="0")
+    # TESTING=true: static files without collectstatic's manifest, and the fast test password hasher.
+    env.update(extra)
+    return env
+
+
+def children_of(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    try:
+        return [int(child) for child in path.read_text().split()]
+    except OSError:
+        return []
+
+
+def get(url: str, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
+    """GET `url`: (status, headers, body); HTTP errors are answers too, not exceptions."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+@dataclass
+class Stack:
+    """A running gunicorn (and optionally a task worker) on 127.0.0.1:`port`, logging into `log_dir`."""
+
+    env: dict[str, str]
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    gunicorn: subprocess.Popen | None = None
+    worker: subprocess.Popen | None = None
+    worker_starts: int = 0
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start_gunicorn(self, *, workers: int, threads: int) -> None:
+        from civicdesk.core.management.commands.serve import gunicorn_command
+
+        command = gunicorn_command(host="127.0.0.1", port=self.port, workers=workers, threads=threads)
+        with (self.log_dir / "gunicorn.log").open("a") as log:
+            self.gunicorn = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                             start_new_session=True)
+        self.wait_until_serving(workers)
+
+    def wait_until_serving(self, workers: int, timeout: float = 60) -> None:
+        """Wait until /healthz answers and `workers` worker processes run; AssertionError otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.gunicorn.poll() is None, self.log("gunicorn.log")
+            if len(self.web_workers()) == workers:
+                with contextlib.suppress(OSError):
+                    if get(f"{self.base}/healthz")[0] == 200:
+                        return
+            time.sleep(0.1)
+        raise AssertionError("gunicorn did not start:\n" + self.log("gunicorn.log"))
+
+    def web_workers(self) -> list[int]:
+        return children_of(self.gunicorn.pid) if self.gunicorn else []
+
+    def start_worker(self, worker_id: str = "crash-test-worker") -> None:
+        """Start the task worker, as a supervisor (systemd) does after a crash: same command, same id."""
+        from civicdesk.core.management.commands.serve import task_worker_command
+
+        with (self.log_dir / "worker.log").open("a") as log:
+            self.worker = subprocess.Popen(task_worker_command(worker_id), cwd=ROOT, env=self.env, stdout=log,
+                                           stderr=subprocess.STDOUT, start_new_session=True)
+        self.worker_starts += 1
+
+    def drain_worker(self, worker_id: str = "crash-test-worker", timeout: float = 120) -> None:
+        """Stop the running worker gently, then run one under the same id until the queue is empty."""
+        from civicdesk.core.management.commands.serve import task_worker_command
+
+        self.stop_worker()
+        command = [*task_worker_command(worker_id), "--batch"]
+        result = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout,
+                                check=False)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def stop_worker(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.send_signal(signal.SIGTERM)
+            try:
+                self.worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait()
+        self.worker = None
+
+    def stop(self) -> None:
+        """Stop everything this stack started; kill what does not stop within 20 s."""
+        self.stop_worker()
+        if self.gunicorn is not None and self.gunicorn.poll() is None:
+            self.gunicorn.send_signal(signal.SIGTERM)
+            try:
+                self.gunicorn.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.gunicorn.pid, signal.SIGKILL)
+                self.gunicorn.wait()
+
+    def log(self, name: str) -> str:
+        path = self.log_dir / name
+        return path.read_text(errors="replace")[-5000:] if path.exists() else ""
+
+
+@contextlib.contextmanager
+def live_stack(*, database_url: str, var_dir: Path, **extra: str) -> Iterator[Stack]:
+    """A Stack that is stopped, whatever happens, when the block ends."""
+    var_dir.mkdir(parents=True, exist_ok=True)
+    stack = Stack(env=server_env(database_url=database_url, var_dir=var_dir, **extra), log_dir=var_dir)
+    try:
+        yield stack
+    finally:
+        stack.stop()
