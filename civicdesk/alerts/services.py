@@ -11,6 +11,7 @@ import shapely
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -112,7 +113,10 @@ def _check_area(area: Area) -> None:
 
 
 def _check_limits(email: str, *, exclude_pk: int | None = None) -> None:
-    others = AreaSubscription.objects.filter(email=email, is_active=True)
+    # Unconfirmed subscriptions whose link has expired no longer count: they can never send anything.
+    link_life = timezone.now() - dt.timedelta(days=settings.AREA_ALERTS_CONFIRM_DAYS)
+    others = AreaSubscription.objects.filter(Q(confirmed_at__isnull=False) | Q(created_at__gte=link_life),
+                                             email=email, is_active=True)
     if exclude_pk is not None:
         others = others.exclude(pk=exclude_pk)
     if others.count() >= settings.AREA_ALERTS_MAX_PER_EMAIL:

@@ -8,6 +8,7 @@ run redoes it without duplicates.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
@@ -22,20 +23,23 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 from . import formats
-from .bulk import BulkWriter
+from .bulk import BulkWriter, secondary_indexes_dropped
 from .formats import SourceRecord
 from .generator import _PublicIds
 from .models import ImportedRequest, ImportRun
 from .services import Locator, RouteCache, SlaClock, StatusBook
 
 IMPORTED_GROUP = "Imported"
+_LATITUDE, _LONGITUDE = gettext_lazy("latitude"), gettext_lazy("longitude")
+_DATES = (("requested", gettext_lazy("creation date")), ("closed", gettext_lazy("closing date")),
+          ("updated", gettext_lazy("update date")), ("expected", gettext_lazy("due date")))
 REJECT_HEADER = ["row", "source_id", "reason", "original_row"]
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
 # What published status words mean here (lower case). Words not listed count as open, or closed when the row
@@ -94,10 +98,36 @@ class LocalClock:
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
 
 
+#: Fast path for the usual "01/31/2025 08:05:09 PM": the date, the hour and minute ("08:05 PM") and the
+#: seconds are looked up in these caches, filled only with parts of dates that parsed (so at most some
+#: thousands of days and 1,440 minutes).
+_US_DAYS: dict[str, int] = {}
+_US_MINUTES: dict[str, int] = {}
+_SECONDS = {f"{n:02d}": n for n in range(60)}
+
+
 def parse_when(text: str) -> tuple[int, bool] | None:
     """A published date as (seconds, is_utc): NYC/Chicago "01/31/2025 08:05:09 PM", ISO 8601 with or without
     an offset. Without an offset the seconds are local wall-clock time counted as if UTC. None when empty;
     raises ValueError when it is not a date."""
+    if not text:
+        return None
+    if len(text) == 22 and text[16] == ":":
+        days, minutes = _US_DAYS.get(text[:10]), _US_MINUTES.get(text[10:16] + text[19:])
+        second = _SECONDS.get(text[17:19])
+        if days is not None and minutes is not None and second is not None:
+            return days + minutes + second, False
+        result = _parse_when(text)
+        if result is not None and not result[1] and text[2] == "/" and text[5] == "/" and second is not None:
+            # A valid fixed-width date: remember its parts.
+            minutes = _parse_when(f"01/01/1970{text[10:17]}00{text[19:]}")[0]
+            _US_MINUTES[text[10:16] + text[19:]] = minutes
+            _US_DAYS[text[:10]] = result[0] - minutes - second
+        return result
+    return _parse_when(text)
+
+
+def _parse_when(text: str) -> tuple[int, bool] | None:
     text = text.strip()
     if not text:
         return None
@@ -120,7 +150,7 @@ def parse_when(text: str) -> tuple[int, bool] | None:
     return int((value - dt.datetime(1970, 1, 1)).total_seconds()), False
 
 
-def _number(text: str, label: str, limit: float) -> float:
+def _number(text: str, label, limit: float) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -212,7 +242,7 @@ class CategoryMap:
 
 # --- the run -------------------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Parsed:
     record: SourceRecord
     service_type: ServiceType
@@ -227,7 +257,8 @@ class _Parsed:
 class Importer:
     """One import run; see import_file()."""
 
-    def __init__(self, run: ImportRun, *, categories: CategoryMap, jurisdiction: Jurisdiction | None):
+    def __init__(self, run: ImportRun, *, categories: CategoryMap, jurisdiction: Jurisdiction | None,
+                 exclusive: bool = False):
         self.run = run
         self.categories = categories
         chosen = [jurisdiction] if jurisdiction else list(Jurisdiction.objects.filter(is_active=True))
@@ -242,16 +273,18 @@ class Importer:
         self.statuses = StatusBook.load()
         self.closed_default = self.statuses.first_closed()
         self.status_names = {status.pk: status.name for status in self.statuses.by_code.values()}
-        self.writer = BulkWriter()
+        self._statuses: dict[tuple, object] = {}
+        self.writer = BulkWriter(skip_fk_checks=exclusive)
         self.public_ids = _PublicIds(secrets.randbits(64))
         self._latest = 0.0
         self.offered: dict[int, set[int] | None] = {}
 
     def _offered_in(self, service_type: ServiceType) -> set[int] | None:
-        if service_type.pk not in self.offered:
+        key = service_type.id
+        if key not in self.offered:
             ids = set(service_type.jurisdictions.values_list("pk", flat=True))
-            self.offered[service_type.pk] = ids or None
-        return self.offered[service_type.pk]
+            self.offered[key] = ids or None
+        return self.offered[key]
 
     def process(self, batch: list[SourceRecord]) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple],
                                                            int]:
@@ -328,13 +361,12 @@ class Importer:
                                   "or import with --create-types)") % {"category": record.categories[0]})
         if not record.lat.strip() or not record.long.strip():
             raise _Reject(gettext("the request has no coordinates"))
-        lat = _number(record.lat.strip(), gettext("latitude"), 90)
-        long = _number(record.long.strip(), gettext("longitude"), 180)
+        lat = _number(record.lat.strip(), _LATITUDE, 90)
+        long = _number(record.long.strip(), _LONGITUDE, 180)
         if lat == 0 and long == 0:
             raise _Reject(gettext("the coordinates 0, 0 are a placeholder, not a place"))
         when = {}
-        for name, label in (("requested", gettext("creation date")), ("closed", gettext("closing date")),
-                            ("updated", gettext("update date")), ("expected", gettext("due date"))):
+        for name, label in _DATES:  # labels are lazy: translated only for a row that is rejected
             text = getattr(record, name)
             try:
                 when[name] = parse_when(text)
@@ -347,16 +379,10 @@ class Importer:
                        when["expected"])
 
     def _times(self, p: _Parsed, jurisdiction_id: int, district_id: int | None) -> tuple:
-        clock = self.clocks[jurisdiction_id]
-
-        def epoch(value: tuple[int, bool] | None) -> int | None:
-            if value is None:
-                return None
-            seconds, is_utc = value
-            return seconds if is_utc else clock.epoch(seconds)
-
-        requested, closed, updated, expected = (epoch(p.requested), epoch(p.closed), epoch(p.updated),
-                                                epoch(p.expected))
+        epoch = self.clocks[jurisdiction_id].epoch
+        requested, closed, updated, expected = (
+            None if value is None else value[0] if value[1] else epoch(value[0])
+            for value in (p.requested, p.closed, p.updated, p.expected))
         if requested > self._latest:
             raise _Reject(gettext("the creation date is in the future"))
         if closed is not None and closed < requested:
@@ -364,6 +390,14 @@ class Importer:
         return p, jurisdiction_id, district_id, requested, closed, updated, expected
 
     def _status(self, record: SourceRecord, closed_at: int | None):
+        key = (record.status, record.duplicate, closed_at is not None)
+        status = self._statuses.get(key)
+        if status is None:
+            status = self._statuses[key] = self._status_for(record, closed_at)
+        return status
+
+    def _status_for(self, record: SourceRecord, closed_at: int | None):
+        """The status a published status word (and duplicate flag, and closing date) means here."""
         word = record.status.strip().lower()
         book = self.statuses
         if word in CLOSED_STATUSES or (word not in OPEN_STATUSES and closed_at is not None):
@@ -392,41 +426,52 @@ class Importer:
         requests, plans, imported = [], [], []
         submitted_kind, status_kind = str(TimelineEntry.Kind.SUBMITTED.value), str(TimelineEntry.Kind.STATUS.value)
         initial = self.statuses.initial
+        decide, due_at, source, run_id = self.routes.decide, self.sla.due, self.run.source, self.run.id
+        status_of = self._status
+        open_ids = {status.id: status.is_open for status in self.statuses.by_code.values()}
         for (p, jurisdiction_id, district_id, requested, closed, updated, expected), pk, public_id in zip(
                 placed, ids, public_ids):
             record, service_type = p.record, p.service_type
-            status = self._status(record, closed)
-            if status.is_open:
+            status = status_of(record, closed)
+            is_open = open_ids[status.id]
+            if is_open:
                 closed = None
             elif closed is None:
                 closed = max(updated or requested, requested)
-            last = max(x for x in (requested, closed, updated) if x is not None)
-            decision = self.routes.decide(jurisdiction_id=jurisdiction_id, service_type=service_type,
-                                          district_id=district_id, lat=p.lat, long=p.long)
-            due = expected if expected is not None else self.sla.due(jurisdiction_id, requested, service_type.sla_hours)
+            last = requested
+            if closed is not None and closed > last:
+                last = closed
+            if updated is not None and updated > last:
+                last = updated
+            decision = decide(jurisdiction_id=jurisdiction_id, service_type=service_type, district_id=district_id,
+                              lat=p.lat, long=p.long, type_id=service_type.id)
+            due = expected if expected is not None else due_at(jurisdiction_id, requested, service_type.sla_hours)
+            media_url = record.media_url
             requests.append((
-                pk, public_id, jurisdiction_id, service_type.pk, status.pk, status.is_open,
+                pk, public_id, jurisdiction_id, service_type.id, status.id, is_open,
                 service_type.default_priority, record.description[:5000], "{}", p.lat, p.long, record.address[:255],
                 record.address_id[:64], district_id, record.channel or "web", None, "", "", "", "en", "", "",
                 decision.department_id, decision.team_id, decision.assignee_id, decision.rule_id, decision.note,
                 ts(requested), ts(last), ts(due), ts(closed), None, 0, service_type.is_private,
-                record.media_url[:500] if record.media_url.startswith(("http://", "https://")) else "",
+                media_url[:500] if media_url and media_url.startswith(("http://", "https://")) else "",
             ))
-            plans.append((pk, requested, closed, last, status, record.status_notes))
-            imported.append((self.run.source, record.source_id, pk, self.run.pk, record.row))
-        entry_count = len(plans) + sum(1 for plan in plans if plan[4].pk != initial.pk)
+            plans.append((pk, requested, closed, last, status.id, record.status_notes))
+            imported.append((source, record.source_id, pk, run_id, record.row))
+        entry_count = len(plans) + sum(1 for plan in plans if plan[4] != initial.id)
         entry_ids = iter(writer.new_ids(TimelineEntry, entry_count))
         names = self.status_names
+        received = gettext("Imported from %(source)s.") % {"source": self.run.source}
+        initial_id = initial.id
         entries = []
-        for pk, requested, closed, last, status, notes in plans:
-            entries.append((next(entry_ids), pk, submitted_kind, True, gettext("Imported from %(source)s.")
-                            % {"source": self.run.source}, None, None, initial.pk, "{}", ts(requested)))
-            if status.pk != initial.pk:
+        for pk, requested, closed, last, status_id, notes in plans:
+            entries.append((next(entry_ids), pk, submitted_kind, True, received, None, None, initial_id, "{}",
+                            ts(requested)))
+            if status_id != initial_id:
                 # Closed: the closing entry, with the source's resolution text. Open but further along
                 # (assigned, in progress): one entry for the move, when the source last changed it.
                 when = closed if closed is not None else last
-                entries.append((next(entry_ids), pk, status_kind, True, notes[:5000] or names[status.pk], None,
-                                initial.pk, status.pk, "{}", ts(when)))
+                entries.append((next(entry_ids), pk, status_kind, True, notes[:5000] or names[status_id], None,
+                                initial_id, status_id, "{}", ts(when)))
         return requests, entries, imported
 
 
@@ -459,7 +504,7 @@ def start_run(path: Path, *, fmt: str, source: str, jurisdiction: Jurisdiction |
 def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: Jurisdiction | None = None,
                 create_types: bool = False, mapping_path: str | Path | None = None,
                 reject_path: str | Path | None = None, resume: bool = False, batch: int = 5000,
-                max_batches: int | None = None,
+                max_batches: int | None = None, rebuild_indexes: bool = False,
                 on_batch: Callable[[ImportRun], None] | None = None) -> ImportSummary:
     """Import the 311 file at `path` in format `fmt` ("nyc", "chicago" or "open311").
 
@@ -467,7 +512,11 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     imported ids, run progress). Rows already imported from `source`
     (default: the format's name) are skipped; bad rows go to the reject file
     (default: FILE.rejects.csv) with the reason. `max_batches` stops after
-    that many committed batches, leaving the run resumable. Returns the
+    that many committed batches, leaving the run resumable. With
+    `rebuild_indexes` the request and timeline tables' secondary indexes are
+    dropped for the run and built again after it, and PostgreSQL's foreign-key
+    triggers are skipped (as a superuser): only for a database nobody else uses
+    meanwhile (see bulk.secondary_indexes_dropped). Returns the
     summary of this invocation. Raises ImportFailed or SourceFileError before
     anything is written when the options or the file are unusable.
     """
@@ -503,11 +552,11 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
             run.offset = header_end
             run.save(update_fields=["header", "offset"])
         importer = Importer(run, categories=CategoryMap(mapping=mapping, create=create_types, run=run),
-                            jurisdiction=jurisdiction)
+                            jurisdiction=jurisdiction, exclusive=rebuild_indexes)
         rejects_out = _open_rejects(reject_file, run.reject_offset)
     summary = ImportSummary(run)
     try:
-        with path.open("rb") as handle:
+        with path.open("rb") as handle, secondary_indexes_dropped() if rebuild_indexes else contextlib.nullcontext():
             records = formats.read_records(handle, fmt, run.header, run.offset, run.rows_read + 1)
             done = False
             batches = 0
@@ -574,6 +623,7 @@ class _LineBuffer:
 def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: int, rejects_out,
             summary: ImportSummary) -> None:
     with transaction.atomic():
+        importer.writer.begin_batch()
         requests, entries, imported, rejects, skipped = importer.process(chunk)
         importer.writer.write(requests, entries, imported)
         for reject in rejects:

@@ -18,7 +18,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -70,10 +70,13 @@ def send_claimed(token: str, rows: list[Delivery]) -> int:
     transports: dict[str, Transport] = {}
     sent = 0
     lease_until = min(row.claimed_until for row in rows)
+    held = {row.pk for row in rows}
     try:
         for delivery in rows:
             if timezone.now() > lease_until - lease() / 2:
-                lease_until = renew(token)
+                lease_until, held = renew(token)
+            if delivery.pk not in held:
+                continue  # the lease ran out during a hung send and the claim was recovered: no longer ours
             started = time.monotonic()
             provider_id, error = "", None
             try:
@@ -97,11 +100,14 @@ def send_claimed(token: str, rows: list[Delivery]) -> int:
     return sent
 
 
-def renew(token: str):
-    """Extend the lease of the rest of claim `token` (committed), so no send starts on a lease about to expire."""
+def renew(token: str) -> tuple[datetime, set[int]]:
+    """Extend the lease of what is left of claim `token` (committed, so no send starts on a lease about to
+    expire). Returns the new expiry and the ids still held: none if the claim was already recovered."""
     until = timezone.now() + lease()
-    Delivery.objects.filter(claim_token=token, status=Delivery.Status.SENDING).update(claimed_until=until)
-    return until
+    with transaction.atomic():
+        held = Delivery.objects.filter(claim_token=token, status=Delivery.Status.SENDING)
+        held.update(claimed_until=until)
+        return until, set(held.values_list("pk", flat=True))
 
 
 def record(delivery: Delivery, token: str, *, provider_id: str = "", error: TransportError | None = None,

@@ -125,3 +125,14 @@ def test_it_refuses_a_forged_or_unknown_confirmation_link(client, world):
     response = client.get(reverse("alerts:confirm", args=["forged-code"]))
     assert response.status_code == 404
     assert "not valid or has expired" in response.content.decode()
+
+
+def test_it_does_not_count_unconfirmed_subscriptions_whose_link_expired(client, world, settings):
+    import datetime as dt
+
+    settings.AREA_ALERTS_MAX_PER_EMAIL = 1
+    AreaSubscription.objects.create(email="zoe@example.org", lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                    radius_m=500, created_at=timezone.now() - dt.timedelta(days=30))
+    response = client.post(reverse("alerts:subscribe"), form())
+    assert response.status_code == 302
+    assert AreaSubscription.objects.count() == 2

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_WEST_ELM
@@ -277,42 +278,40 @@ def test_it_shows_the_tracking_page_in_spanish(client, world):
 # --- Emails -----------------------------------------------------------------------------------------------------
 
 
-def render_email(name: str, context: dict) -> str:
-    with translation.override("es"):
-        return render_to_string(f"servicerequests/email/{name}", context)
+def queued_email(request: ServiceRequest, event: str) -> Delivery:
+    """The email queued for the reporter on `event`, rendered when it was queued, in the reporter's language."""
+    return Delivery.objects.get(request=request, event=event, channel="email", address="ana@example.org")
 
 
 def test_it_writes_the_acknowledgement_in_spanish(world):
     request = report_in_spanish(world)
-    context = {"request": request, "track_url": f"{settings.SITE_URL}{request.get_absolute_url()}"}
-    subject = render_email("acknowledgement_subject.txt", context).strip()
-    body = render_email("acknowledgement.txt", context)
-    assert subject == f"Recibimos su solicitud {request.public_id}"
-    assert body.startswith("Hola, Ana:")
+    email = queued_email(request, "request.received")
+    track_url = f"{settings.SITE_URL}{request.get_absolute_url()}"
+    assert email.language == "es"
+    assert email.subject == f"Recibimos su solicitud {request.public_id}"
+    assert email.body_text.startswith("Hola, Ana:")
     for spanish in ["Gracias por reportar “Bache” a Town of Elm.",
                     f"Su número de seguimiento es: {request.public_id}", "Ubicación: 12 Oak Street",
                     "Próximos pasos: su solicitud se envió a Public Works.",
-                    "Nuestro objetivo es atenderla a más tardar el", f"Vea cómo avanza en: {context['track_url']}",
+                    "Nuestro objetivo es atenderla a más tardar el", f"Vea cómo avanza en: {track_url}",
                     "Si es una emergencia, llame al 911."]:
-        assert spanish in body, spanish
+        assert spanish in email.body_text, spanish
     for english in ["Hello", "Thank you", "tracking number", "What happens next", "We aim", "Follow its progress",
                     "If this is an emergency"]:
-        assert english not in body, english
+        assert english not in email.body_text and english not in email.body_html, english
 
 
 def test_it_writes_the_status_change_in_spanish(world):
     request = report_in_spanish(world)
-    entry = services.transition(request, world.statuses["in_progress"], user=world.bob,
-                                message="La cuadrilla irá el martes.")
-    context = {"request": request, "entry": entry, "track_url": f"{settings.SITE_URL}{request.get_absolute_url()}"}
-    subject = render_email("status_changed_subject.txt", context).strip()
-    body = render_email("status_changed.txt", context)
-    assert subject == f"Solicitud {request.public_id}, nuevo estado: En curso"
-    assert body.startswith("Hola, Ana:")
-    assert f"El estado de su solicitud {request.public_id} (Bache) ahora es: En curso." in body
-    assert f"Vea el historial completo en: {context['track_url']}" in body
+    services.transition(request, world.statuses["in_progress"], user=world.bob, message="La cuadrilla irá el martes.")
+    email = queued_email(request, "request.status_changed")
+    assert email.subject == f"Solicitud {request.public_id}, nuevo estado: En curso"
+    assert email.body_text.startswith("Hola, Ana:")
+    assert f"El estado de su solicitud {request.public_id} (Bache) ahora es: En curso." in email.body_text
+    assert "La cuadrilla irá el martes." in email.body_text
+    assert f"Vea el historial completo en: {settings.SITE_URL}{request.get_absolute_url()}" in email.body_text
     for english in ["Hello", "Your request", "is now", "See the full history", "In progress"]:
-        assert english not in body and english not in subject, english
+        assert english not in email.body_text and english not in email.subject, english
 
 
 @pytest.mark.parametrize("template", EMAIL_TEMPLATES, ids=lambda path: path.name)

@@ -57,7 +57,9 @@ def test_the_watchdog_recovers_a_dead_claim_and_sends_it(transactional_db, smtp_
     [message] = smtp_server.wait_for(1)
     delivery = Delivery.objects.get()
     assert delivery.status == Delivery.Status.SENT and message["Message-ID"] == delivery.message_id()
-    assert not DBTaskResult.objects.filter(task_path=WATCHDOG, status="READY").exists()  # nothing left to watch
+    # The dead claim is not watched again (the resend was a claim of its own, with its own watchdog).
+    waiting = DBTaskResult.objects.filter(task_path=WATCHDOG, status="READY")
+    assert [w.args_kwargs["args"] for w in waiting if w.args_kwargs["args"] == ["dead"]] == []
 
 
 def test_the_watchdog_looks_again_later_while_the_claim_is_alive(transactional_db, smtp_server):
@@ -72,3 +74,20 @@ def test_the_watchdog_looks_again_later_while_the_claim_is_alive(transactional_d
     [again] = DBTaskResult.objects.filter(task_path=WATCHDOG, status="READY")
     assert again.run_after == alive_until + timedelta(seconds=1)
     assert again.args_kwargs["args"] == ["alive"]
+
+
+def test_a_worker_whose_lease_ran_out_sends_nothing_more_from_that_claim(db, smtp_server, settings):
+    import time_machine
+
+    from civicdesk.notifications import sending
+
+    queue(2)
+    token, rows = sending.claim()
+    # The worker hung past its lease; a watchdog released its claim and another worker may now take it.
+    assert sending.recover_expired(now=timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 1))
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_LEASE_SECONDS + 2)):
+        assert sending.send_claimed(token, rows) == 0
+
+    assert smtp_server.messages == []
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"queued"}

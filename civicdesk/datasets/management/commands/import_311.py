@@ -44,12 +44,16 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=5000, help="rows per transaction (default 5,000)")
         parser.add_argument("--max-batches", type=int, metavar="K",
                             help="stop after K batches (continue later with --resume)")
+        parser.add_argument("--rebuild-indexes", action="store_true",
+                            help="drop the request and timeline tables' secondary indexes during the import and "
+                                 "build them afterwards (faster for millions; only when nobody else uses the "
+                                 "database)")
         parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="show a progress line on stderr (default: when stderr is a terminal)")
 
     def handle(self, *args, file: str, format: str, jurisdiction: str | None, source: str | None,
                create_types: bool, map: str | None, rejects: str | None, resume: bool, batch: int,
-               max_batches: int | None, progress: bool | None, **options) -> None:
+               max_batches: int | None, rebuild_indexes: bool, progress: bool | None, **options) -> None:
         if batch < 1 or (max_batches is not None and max_batches < 1):
             raise CommandError(gettext("--batch and --max-batches must be at least 1."))
         target = jurisdiction_by_slug(jurisdiction)
@@ -65,7 +69,8 @@ class Command(BaseCommand):
         try:
             summary = import_file(file, fmt=format, source=source or "", jurisdiction=target,
                                   create_types=create_types, mapping_path=map, reject_path=rejects, resume=resume,
-                                  batch=batch, max_batches=max_batches, on_batch=on_batch)
+                                  batch=batch, max_batches=max_batches, rebuild_indexes=rebuild_indexes,
+                                  on_batch=on_batch)
         except (ImportFailed, SourceFileError) as exc:
             raise CommandError(str(exc)) from exc
         if bar is not None:
