@@ -39,7 +39,12 @@ from civicdesk.jurisdictions.models import AddressPoint, Jurisdiction
 from civicdesk.lib.ids import ALPHABET
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 
-from .bulk import BulkWriter, secondary_indexes_dropped
+from .bulk import (
+    BulkWriter,
+    collecting_between_batches,
+    foreign_keys_unchecked,
+    secondary_indexes_dropped,
+)
 from .services import UTC, Locator, RouteCache, SlaClock, StatusBook
 
 WEEKDAY_WEIGHTS = [1.2, 1.12, 1.08, 1.05, 1.0, 0.62, 0.55]
@@ -545,9 +550,9 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     """Store `count` generated requests with their timelines, one transaction per `batch`.
 
     With `rebuild_indexes` the two tables' secondary indexes are dropped for
-    the load and built again after it, and on PostgreSQL (as a superuser) the
-    foreign-key triggers are skipped (only for a database nobody else uses
-    meanwhile). `on_batch(rows_so_far)` is called after each commit. Each
+    the load and built again after it, and the foreign keys are not checked
+    (SQLite; PostgreSQL as a superuser): only for a database nobody else uses
+    meanwhile. `on_batch(rows_so_far)` is called after each commit. Each
     jurisdiction that received requests gets an audit entry. Raises
     GeneratorError when the database holds no city to generate for.
     """
@@ -560,7 +565,8 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     writer = BulkWriter(skip_fk_checks=rebuild_indexes)
     result = GenerateResult()
     by_jurisdiction: dict[int, int] = {}
-    with secondary_indexes_dropped() if rebuild_indexes else _nothing():
+    with secondary_indexes_dropped() if rebuild_indexes else _nothing(), \
+            foreign_keys_unchecked(writer) if rebuild_indexes else _nothing(), collecting_between_batches() as collect:
         for drafts in generator.draws(count, batch):
             with transaction.atomic():
                 writer.begin_batch()
@@ -575,6 +581,7 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
                 result.by_status[code] = result.by_status.get(code, 0) + n
             for draft in drafts:
                 by_jurisdiction[draft["area"].jid] = by_jurisdiction.get(draft["area"].jid, 0) + 1
+            collect()
             if on_batch:
                 on_batch(result.requests)
     for area in generator.areas:

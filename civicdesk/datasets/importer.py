@@ -30,10 +30,15 @@ from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 from . import formats
-from .bulk import BulkWriter, secondary_indexes_dropped
+from .bulk import (
+    BulkWriter,
+    collecting_between_batches,
+    foreign_keys_unchecked,
+    secondary_indexes_dropped,
+)
 from .formats import SourceRecord
 from .generator import _PublicIds
-from .models import ImportedRequest, ImportRun
+from .models import ImportRun
 from .services import Locator, RouteCache, SlaClock, StatusBook
 
 IMPORTED_GROUP = "Imported"
@@ -299,12 +304,8 @@ class Importer:
             except _Reject as exc:
                 rejects.append((record.row, record.source_id, str(exc), record.raw))
         # Already imported? By an earlier run: skip. By this run: the id is repeated in the file.
-        known = dict(ImportedRequest.objects.filter(source=self.run.source,
-                                                    source_id__in=[p.record.source_id for p in parsed])
-                     .values_list("source_id", "run_id")) if parsed else {}
-        earlier_rows = dict(ImportedRequest.objects.filter(source=self.run.source, run=self.run,
-                                                           source_id__in=list(known)).values_list("source_id", "row")) \
-            if known else {}
+        known = self.writer.imported(self.run.source, [p.record.source_id for p in parsed])
+        earlier_rows = {sid: row for sid, (run_id, row) in known.items() if run_id == self.run.id}
         fresh, skipped = [], 0
         for p in parsed:
             sid = p.record.source_id
@@ -514,9 +515,9 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     (default: FILE.rejects.csv) with the reason. `max_batches` stops after
     that many committed batches, leaving the run resumable. With
     `rebuild_indexes` the request and timeline tables' secondary indexes are
-    dropped for the run and built again after it, and PostgreSQL's foreign-key
-    triggers are skipped (as a superuser): only for a database nobody else uses
-    meanwhile (see bulk.secondary_indexes_dropped). Returns the
+    dropped for the run and built again after it, and the foreign keys are not
+    checked (SQLite; PostgreSQL as a superuser): only for a database nobody
+    else uses meanwhile (see bulk.secondary_indexes_dropped). Returns the
     summary of this invocation. Raises ImportFailed or SourceFileError before
     anything is written when the options or the file are unusable.
     """
@@ -556,7 +557,9 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
         rejects_out = _open_rejects(reject_file, run.reject_offset)
     summary = ImportSummary(run)
     try:
-        with path.open("rb") as handle, secondary_indexes_dropped() if rebuild_indexes else contextlib.nullcontext():
+        with path.open("rb") as handle, collecting_between_batches() as collect, \
+                secondary_indexes_dropped() if rebuild_indexes else contextlib.nullcontext(), \
+                foreign_keys_unchecked(importer.writer) if rebuild_indexes else contextlib.nullcontext():
             records = formats.read_records(handle, fmt, run.header, run.offset, run.rows_read + 1)
             done = False
             batches = 0
@@ -572,6 +575,7 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
                     done = True
                 if chunk:
                     _commit(importer, run, chunk, end, rejects_out, summary)
+                    collect()
                     batches += 1
                     if on_batch:
                         on_batch(run)

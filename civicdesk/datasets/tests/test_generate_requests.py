@@ -12,10 +12,12 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.catalog.services import route
+from civicdesk.datasets.bulk import BulkWriter
+from civicdesk.datasets.tests.keys import dangling_keys
 from civicdesk.jurisdictions.services import locate
 from civicdesk.lib.ids import PUBLIC_ID_RE
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
@@ -134,6 +136,30 @@ def test_it_builds_the_indexes_again_after_a_load_without_them(world):
     generate(40, "--rebuild-indexes")
     assert index_names() == before
     assert ServiceRequest.objects.count() == 40
+
+
+def test_it_leaves_every_key_valid_when_an_exclusive_load_skips_the_foreign_key_checks(world):
+    generate(80, "--seed", "5", "--rebuild-indexes")
+    assert ServiceRequest.objects.count() == 80
+    assert TimelineEntry.objects.filter(request__isnull=False).count() == TimelineEntry.objects.count()
+    assert dangling_keys() == {}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="foreign-key triggers are PostgreSQL's")
+def test_it_turns_the_foreign_key_triggers_off_for_an_exclusive_batch_only(world):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        superuser = cursor.fetchone()[0]
+    assert BulkWriter().skip_fk_checks is False
+    writer = BulkWriter(skip_fk_checks=True)
+    assert writer.skip_fk_checks is superuser
+    with transaction.atomic():
+        writer.begin_batch()
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            assert cursor.fetchone()[0] == ("replica" if superuser else "origin")
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "off"
 
 
 def test_it_writes_a_published_shape_that_import_311_loads_back(world, tmp_path):

@@ -10,10 +10,12 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.catalog.models import ServiceType
 from civicdesk.datasets.models import ImportedRequest, ImportRun
+from civicdesk.datasets.tests.keys import dangling_keys
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 # The published headers, written out here on purpose: the tests check the importer against the real shape.
@@ -136,6 +138,24 @@ def test_it_skips_rows_imported_before_when_the_file_is_loaded_again(world, tmp_
     out = run(path, "--format", "nyc")
     assert "Rows read: 2; loaded: 0; skipped as already imported: 2; rejected: 0." in out
     assert ServiceRequest.objects.count() == 2 and ImportedRequest.objects.count() == 2
+
+
+def test_it_imports_with_the_indexes_dropped_and_builds_them_again(world, tmp_path):
+    def index_names():
+        with connection.cursor() as cursor:
+            return {index for table in (ServiceRequest._meta.db_table, TimelineEntry._meta.db_table)
+                    for index in connection.introspection.get_constraints(cursor, table)}
+
+    before = index_names()
+    path = write(tmp_path, "nyc.csv", NYC_HEADER,
+                 nyc_row("2101", "02/01/2025 10:00:00 AM", "Pothole", closed="02/03/2025 09:30:00 AM",
+                         status="Closed"),
+                 nyc_row("2102", "02/01/2025 11:00:00 AM", "Graffiti"))
+    out = run(path, "--format", "nyc", "--rebuild-indexes")
+    assert "Rows read: 2; loaded: 2; skipped as already imported: 0; rejected: 0." in out
+    assert index_names() == before
+    assert TimelineEntry.objects.count() == 3
+    assert dangling_keys() == {}
 
 
 def test_it_creates_inactive_types_for_unknown_categories_when_asked(world, tmp_path):
