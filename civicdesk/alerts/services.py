@@ -332,6 +332,7 @@ def area_recipients(*, geometry=None, district_ids=(), service_type_ids=(), even
     candidates = candidates.for_service_types(service_type_ids).select_related("district")
     district_shapes: dict[int, BaseGeometry] = {}
     for rows in _chunks(candidates):  # the service-type filter is done in SQL (for_service_types)
+        preferences = _preferences_of(rows)
         for subscription in rows:
             if subscription.district_id is not None:
                 if subscription.district_id not in district_ids:
@@ -343,8 +344,31 @@ def area_recipients(*, geometry=None, district_ids=(), service_type_ids=(), even
                         continue
             elif not _circle_meets(subscription, target):
                 continue
-            yield (Recipient(email=subscription.email, language=subscription.language,
-                             user_id=subscription.user_id), SCOPE)
+            yield (_notice_recipient(subscription, preferences.get(subscription.user_id)), SCOPE)
+
+
+def _preferences_of(subscriptions: Sequence[AreaSubscription]) -> dict:
+    """The notification preferences of the account holders among `subscriptions`, by user id (one query)."""
+    from civicdesk.subscriptions.models import NotificationPreference
+
+    user_ids = {s.user_id for s in subscriptions if s.user_id is not None}
+    if not user_ids:
+        return {}
+    return {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+
+
+def _notice_recipient(subscription: AreaSubscription, preference) -> Recipient:
+    """How a service notice reaches a subscriber: by email to the subscription's address, or, for an account
+    holder who chose text messages (with a verified mobile), by SMS as well or instead, as their preferences say.
+
+    The subscription itself is the consent to hear about the area, so a preference of "nothing" still gets the
+    email they subscribed with.
+    """
+    channels = preference.channel_set() if preference is not None else frozenset()
+    if "sms" in channels and preference.phone:
+        return Recipient(email=subscription.email if "email" in channels else "", phone=preference.phone,
+                         language=subscription.language, user_id=subscription.user_id, channels=channels)
+    return Recipient(email=subscription.email, language=subscription.language, user_id=subscription.user_id)
 
 
 # --- what the messages say -----------------------------------------------------------------------

@@ -58,3 +58,21 @@ def test_it_skips_stopped_and_unconfirmed_subscriptions_and_gives_their_language
     [(recipient, scope)] = list(area_recipients(district_ids=[world.west.pk]))
     assert (recipient.email, recipient.language, scope) == ("ana@example.org", "es", "area")
     assert list(area_recipients()) == []
+
+
+def test_it_texts_account_holders_who_chose_text_messages_with_a_verified_mobile(world):
+    from django.utils import timezone
+
+    from civicdesk.subscriptions.models import NotificationPreference
+
+    live("alice@example.org", user=world.alice)
+    live("bob@example.org", user=world.bob)
+    live("guest@example.org")
+    NotificationPreference.objects.create(user=world.alice, channels="both", phone="+15551230001",
+                                          phone_verified_at=timezone.now())
+    NotificationPreference.objects.create(user=world.bob, channels="none")
+    found = {r.email or r.phone: r for r, _ in area_recipients(district_ids=[world.west.pk])}
+    assert (found["alice@example.org"].phone, found["alice@example.org"].channels) == (
+        "+15551230001", frozenset({"email", "sms"}))
+    assert found["bob@example.org"].channels == frozenset({"email"})  # the subscription is the consent
+    assert (found["guest@example.org"].phone, found["guest@example.org"].channels) == ("", frozenset({"email"}))

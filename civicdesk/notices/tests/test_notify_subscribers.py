@@ -56,3 +56,21 @@ def test_it_emails_each_subscriber_in_the_area_once_in_their_language(tworld, sm
     assert sorted(message["To"] for message in grown) == ["east@example.org", "eastdistrict@example.org"]
     run_worker()
     assert len(smtp_server.messages) == confirmations + 4
+
+
+def test_it_texts_a_subscriber_who_chose_text_messages(tworld, settings):
+    from django.utils import timezone
+
+    from civicdesk.notifications.models import SmsMessage
+    from civicdesk.subscriptions.models import NotificationPreference
+
+    world = tworld
+    NotificationPreference.objects.create(user=world.alice, channels="sms", phone="+15551230001",
+                                          phone_verified_at=timezone.now())
+    subscription = alerts.subscribe(email=world.alice.email, area=alerts.Area(lat=IN_WEST_ELM[0],
+                                    long=IN_WEST_ELM[1], radius_m=300), language="en", user=world.alice)
+    alerts.confirm(subscription)
+    make_notice(world, user=world.bob)
+    run_worker()
+    [text] = SmsMessage.objects.filter(to="+15551230001")
+    assert "Water main repair on Oak Street" in text.body
