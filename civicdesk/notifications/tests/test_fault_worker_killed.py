@@ -106,11 +106,13 @@ def test_it_delivers_every_message_once_by_message_id_when_the_worker_is_killed_
     addresses = Counter(message["To"] for message in smtp_server.messages)
     distinct_per_address = Counter(deliveries[mid].address for mid in copies)
     assert set(distinct_per_address.values()) == {1} and len(addresses) == BATCH
-    # Each kill left one message that may have been in flight; it was sent again (a second attempt). Only
-    # such a message can have arrived twice, and then both times under its one Message-ID.
-    recovered = {d.message_id() for d in deliveries.values() if d.attempts > 1}
-    assert len(recovered) == kills and all(deliveries[mid].attempts == 2 for mid in recovered)
+    # Each kill left at most one message in flight, the first still being sent in the dead claim; recovery
+    # sent it again (one more attempt). A message recovered after the first kill can be the one in flight at
+    # the second, so resends are counted, not messages. Only a resent message can have arrived more than
+    # once, then always under its one Message-ID, and never more often than it was attempted.
+    resends = {d.message_id(): d.attempts - 1 for d in deliveries.values() if d.attempts > 1}
+    assert 1 <= sum(resends.values()) <= kills
     repeated = {mid for mid, count in copies.items() if count > 1}
-    assert repeated <= recovered and all(copies[mid] == 2 for mid in repeated)
+    assert repeated <= set(resends) and all(copies[mid] <= deliveries[mid].attempts for mid in repeated)
     print(f"\n{BATCH} deliveries, {kills} kills, {len(smtp_server.messages)} copies received, "
-          f"{len(repeated)} repeated under the same Message-ID, {len(recovered)} recovered in flight")
+          f"{len(repeated)} repeated under the same Message-ID, {sum(resends.values())} resent after a kill")
