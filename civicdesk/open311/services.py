@@ -103,7 +103,9 @@ def parse_datetime(raw: str, name: str, tz) -> dt.datetime:
         value = dt.datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in ("Z", "z") else text)
     except ValueError:
         value = None
-    if value is None or not 1900 <= value.year <= 9000:
+    # Real offsets run from -12:00 to +14:00; anything wider is a typo (and PostgreSQL refuses it outright).
+    if (value is None or not 1900 <= value.year <= 9000
+            or (value.tzinfo is not None and abs(value.utcoffset()) > dt.timedelta(hours=14))):
         raise Open311Error(400, gettext("%(name)s is not a W3C datetime like 2010-01-01T00:00:00Z.") % {"name": name})
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 

@@ -134,6 +134,7 @@ def test_it_refuses_wide_backwards_and_malformed_windows(api, world):
         ("2025-02-01T00:00:00Z", "2025-01-01T00:00:00Z"): "end_date is before start_date.",
         ("last tuesday", ""): "start_date is not a W3C datetime like 2010-01-01T00:00:00Z.",
         ("", "0000-01-01T00:00:00Z"): "end_date is not a W3C datetime like 2010-01-01T00:00:00Z.",
+        ("4256-09-17T02:33:35+16:06", ""): "start_date is not a W3C datetime like 2010-01-01T00:00:00Z.",
     }
     for (start, end), message in cases.items():
         answer = find(api, start_date=start, end_date=end)
