@@ -7,6 +7,7 @@ outcome, so every channel gets the same retry, suppression and bookkeeping rules
 
 from __future__ import annotations
 
+import abc
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -25,7 +26,7 @@ class TransportError(Exception):
         self.permanent = permanent
 
 
-class Transport:
+class Transport(abc.ABC):
     """Sends deliveries of one channel. One instance serves one claimed batch, then `close()` is called.
 
     `resend_is_safe` says whether sending the same delivery twice is harmless for the receiver: true for
@@ -35,9 +36,9 @@ class Transport:
 
     resend_is_safe = False
 
+    @abc.abstractmethod
     def send(self, delivery: Delivery) -> str:
         """Send `delivery`; return the provider's message id ("" if it gives none) or raise TransportError."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Release connections opened by `send()`."""
