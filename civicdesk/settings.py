@@ -33,6 +33,11 @@ SECRET_KEY = env_secret("SECRET_KEY") or _default_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How many reverse proxies stand in front of the app servers: rate limits count the client address that the
+# outermost trusted proxy saw (X-Forwarded-For), never one the client typed itself. 0 = use REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Rate limits (civicdesk/throttle): on unless switched off for a private test install.
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 
 INSTALLED_APPS = [
     "modeltranslation",
@@ -52,6 +57,7 @@ INSTALLED_APPS = [
     "civicdesk.core",
     "civicdesk.accounts",
     "civicdesk.audit",
+    "civicdesk.throttle",
     "civicdesk.jurisdictions",
     "civicdesk.catalog",
     "civicdesk.servicerequests",
