@@ -310,6 +310,9 @@ OVERLOAD_MAX_IN_FLIGHT = env_int("OVERLOAD_MAX_IN_FLIGHT", 4)
 OVERLOAD_RETRY_AFTER = env_int("OVERLOAD_RETRY_AFTER", 2)
 # Behind a proxy that sets X-Request-Start: refuse requests that queued longer than this (0: never look).
 OVERLOAD_MAX_QUEUE_SECONDS = env_int("OVERLOAD_MAX_QUEUE_SECONDS", 0)
+# `manage.py serve` writes its children's states here for /healthz (it sets this for its children; empty
+# elsewhere: /healthz then reports no supervised processes). See docs/durability.md.
+SERVE_STATUS_FILE = env("SERVE_STATUS_FILE", "")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # How long a write waits for SQLite's lock before giving up with a 503: bounded, and shorter than
     # the time a client or proxy waits for an answer.

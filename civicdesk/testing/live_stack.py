@@ -170,3 +170,45 @@ def live_stack(*, database_url: str, var_dir: Path, **extra: str) -> Iterator[St
         yield stack
     finally:
         stack.stop()
+
+
+@contextlib.contextmanager
+def database_lock_held(connection, *, table: str) -> Iterator[None]:
+    """Hold, for the block, a real lock other processes' writes to `table` must wait for.
+
+    SQLite: the database's write lock (`BEGIN IMMEDIATE` on the test's own
+    connection); a writer elsewhere waits SQLITE_BUSY_TIMEOUT, then gets
+    "database is locked". PostgreSQL: an ACCESS EXCLUSIVE lock on `table`; a
+    process whose URL sets `lock_timeout` (`lock_timeout_url`) then gets
+    "lock_not_available" (55P03), even when only reading it.
+    """
+    from django.db import transaction
+
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+            else:
+                # BEGIN IMMEDIATE (transaction_mode) took the lock already; writing makes it certain.
+                cursor.execute(f'UPDATE "{table}" SET id = id WHERE 1 = 0')
+        yield
+
+
+def lock_timeout_url(database_url: str, milliseconds: int = 1000) -> str:
+    """`database_url` with a PostgreSQL lock_timeout, so lock waits end with an error (SQLite: unchanged)."""
+    if database_url.startswith("sqlite"):
+        return database_url
+    return f"{database_url}?options=-c%20lock_timeout%3D{milliseconds}"
+
+
+def wait_for_text(path: Path, text: str, *, process: subprocess.Popen | None = None, timeout: float = 60) -> str:
+    """Wait until the log file at `path` contains `text`; its content. AssertionError on timeout or exit."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        content = path.read_text(errors="replace") if path.exists() else ""
+        if text in content:
+            return content
+        assert process is None or process.poll() is None, f"exited with {process.returncode}:\n{content[-5000:]}"
+        time.sleep(0.1)
+    raise AssertionError(f"{text!r} never appeared in {path.name}:\n" + (path.read_text(errors="replace")[-5000:]
+                                                                        if path.exists() else ""))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -109,3 +110,87 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+
+
+def start_serve(tmp_path, *args: str, **extra: str) -> tuple[subprocess.Popen, Path, str]:
+    """`manage.py serve` on the test database (no collectstatic: TESTING serves static files as they are)."""
+    from django.db import connection
+
+    from civicdesk.testing.live_stack import database_url_of, server_env
+
+    port = free_port()
+    env = server_env(database_url=database_url_of(connection), var_dir=tmp_path / "var", LOG_LEVEL="WARNING",
+                     SERVE_RESTART_DELAY="0.2", **extra)
+    (tmp_path / "var").mkdir(exist_ok=True)
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(MANAGE + ["serve", "--port", str(port), "--workers", "1", *args], cwd=ROOT,
+                                  env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    return server, log_path, f"http://127.0.0.1:{port}"
+
+
+def health(base: str) -> dict | None:
+    try:
+        return json.loads(get(f"{base}/healthz")[2])
+    except (urllib.error.URLError, OSError, ValueError):  # not serving yet
+        return None
+
+
+def wait_for_health(base: str, server: subprocess.Popen, log_path: Path, check, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert server.poll() is None, log_path.read_text()
+        status = health(base)
+        if status and check(status):
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"/healthz never showed it: {health(base)}\n{log_path.read_text()}")
+
+
+def test_it_restarts_a_killed_child_and_healthz_shows_the_restart(transactional_db, tmp_path):
+    server, log_path, base = start_serve(tmp_path, "--sweep-every", "1", "--digest-at", "off")
+    try:
+        status = wait_for_health(base, server, log_path, lambda s: s["processes"]["db_worker"]["pid"]
+                                 and s["processes"]["sla_sweep"]["pid"])
+        assert status["status"] == "ok" and status["supervisor"]["alive"] and status["supervisor"]["pid"] == server.pid
+        assert {name: p["state"] for name, p in status["processes"].items()} == {
+            "gunicorn": "running", "db_worker": "running", "sla_sweep": "running"}
+        killed = status["processes"]["db_worker"]["pid"]
+        os.kill(killed, signal.SIGKILL)
+
+        status = wait_for_health(base, server, log_path, lambda s: s["processes"]["db_worker"]["restarts"] == 1
+                                 and s["processes"]["db_worker"]["state"] == "running")
+        worker = status["processes"]["db_worker"]
+        assert worker["pid"] != killed and is_running(worker["pid"]) and worker["last_exit_code"] == -signal.SIGKILL
+        assert status["status"] == "ok" and status["processes"]["gunicorn"]["restarts"] == 0
+        assert "db_worker exited with -9; restarting it in 0.2 s" in log_path.read_text()
+        assert "db_worker restarted (restart 1" in log_path.read_text()
+
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0, log_path.read_text()
+        assert not is_running(worker["pid"])
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_it_gives_up_cleanly_when_a_child_crashes_in_a_loop(transactional_db, tmp_path):
+    # A digest time that does not exist: the scheduler exits with an error each time it starts.
+    server, log_path, base = start_serve(tmp_path, "--no-worker", "--sweep-every", "0", "--digest-at", "25:00",
+                                         SERVE_MAX_CRASHES="3", SERVE_CRASH_WINDOW="120")
+    try:
+        assert server.wait(timeout=90) == 1, log_path.read_text()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+    output = log_path.read_text()
+    assert output.count("area_digests exited with 1; restarting it") == 2
+    assert "area_digests exited with 1: 3 crashes within 120 s; giving up and stopping everything." in output
+    assert "gunicorn stopped (exit code 0)." in output
+    status = json.loads(next((tmp_path / "var").glob("serve-*.json")).read_text())
+    assert status["supervisor"]["state"] == "given up"
+    assert status["processes"]["area_digests"]["state"] == "given up"
+    assert status["processes"]["area_digests"]["restarts"] == 2
+    assert status["processes"]["gunicorn"]["state"] == "stopped" and status["processes"]["gunicorn"]["pid"] is None

@@ -72,3 +72,44 @@ def test_it_runs_from_the_command_line(world, garbage):
     out = io.StringIO()
     call_command("sla_sweep", stdout=out)
     assert out.getvalue().strip() == "overdue: 1, due soon: 0"
+
+
+def test_it_keeps_sweeping_after_the_database_stayed_locked_past_the_busy_timeout(tworld, tmp_path):
+    """The real scheduler process (`sla_sweep --every 1`, as serve starts it) meets a database another
+    connection holds locked longer than its 1-second busy timeout, logs it, and sweeps on a later tick."""
+    import signal
+    import subprocess
+
+    from django.db import connection
+
+    from civicdesk.core.management.commands.serve import task_worker_command
+    from civicdesk.servicerequests.models import TimelineEntry
+    from civicdesk.testing.live_stack import (
+        ROOT, database_lock_held, database_url_of, lock_timeout_url, server_env, wait_for_text)
+
+    tworld.north_crew.lead = tworld.carol
+    tworld.north_crew.save()
+    request = services.submit_request(service_type=tworld.garbage, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                      contact_email="rita@example.org")
+    due_in(request, -2)
+    env = server_env(database_url=lock_timeout_url(database_url_of(connection)), var_dir=tmp_path,
+                     SQLITE_BUSY_TIMEOUT="1")
+    command = [*task_worker_command("unused")[:3], "sla_sweep", "--every", "1", "--settings", "civicdesk.settings"]
+    log_path = tmp_path / "sweep.log"
+    with database_lock_held(connection, table=TimelineEntry._meta.db_table), log_path.open("w") as log:
+        sweeper = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            # Two failed ticks in a row while the lock is held: the second one waits longer.
+            wait_for_text(log_path, "2 failure(s) in a row", process=sweeper)
+        except BaseException:
+            sweeper.kill()
+            raise
+    try:
+        output = wait_for_text(log_path, "overdue: 1, due soon: 0", process=sweeper)
+        assert "database is locked" in output or "lock timeout" in output, output
+        assert "succeeded again after 2 failure(s) in a row" in output
+        assert sweeper.poll() is None  # still sweeping
+        assert request.timeline.filter(data__sla="overdue").count() == 1
+    finally:
+        sweeper.send_signal(signal.SIGTERM)
+        assert sweeper.wait(timeout=20) == 0, log_path.read_text()

@@ -2,7 +2,9 @@
 
 Run once a day from cron (after midnight in TIME_ZONE), or with --daily-at HH:MM as a long-running
 scheduler; `manage.py serve` (and so `make run`) starts it that way at AREA_DIGEST_AT. Running it twice
-for the same day sends nothing twice (each digest has the key digest:<day>:<subscription>).
+for the same day sends nothing twice (each digest has the key digest:<day>:<subscription>). A run that meets a
+busy or briefly unreachable database is retried after 30 s, 60 s, ... (at most an hour) instead of ending
+the scheduler (civicdesk/core/periodic.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from civicdesk.alerts import services
+from civicdesk.core.periodic import run_periodically
 
 
 def _time_of_day(value: str) -> dt.time:
@@ -54,9 +57,8 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         # At start: catch up on yesterday in case the server was down at the usual hour (keys make it safe).
-        self._send(None)
-        while not stop.wait(seconds_until(at, timezone.now())):
-            self._send(None)
+        run_periodically(lambda: self._send(None), name="area_digests", stop=stop,
+                         wait=lambda: seconds_until(at, timezone.now()), retry_first=30, retry_longest=3600)
 
     def _send(self, day: dt.date | None) -> None:
         day = day or services.yesterday()

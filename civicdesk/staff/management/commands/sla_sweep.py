@@ -1,7 +1,8 @@
 """manage.py sla_sweep: mark due-soon and overdue requests and alert team leads.
 
 Run once (from cron), or with --every SECONDS as a long-running scheduler; `manage.py serve`
-(and so `make run`) starts it that way beside the web server and the task worker.
+(and so `make run`) starts it that way beside the web server and the task worker. A sweep that meets
+a busy or briefly unreachable database is logged and tried again on a later tick (civicdesk/core/periodic.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from civicdesk.core.periodic import run_periodically
 from civicdesk.staff import sla
 
 
@@ -28,9 +30,10 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        while not stop.is_set():
-            self._sweep()
-            stop.wait(every)  # wakes at once on SIGTERM, so shutdown is never delayed by the interval
+        # stop.wait() wakes at once on SIGTERM, so shutdown is never delayed by the interval. After a failed
+        # sweep the next one comes after the interval, then twice it, ..., at most an hour (or the interval).
+        run_periodically(self._sweep, name="sla_sweep", wait=lambda: every, stop=stop,
+                         retry_first=every, retry_longest=max(every, 3600))
 
     def _sweep(self) -> None:
         marked = sla.sweep()
