@@ -77,7 +77,12 @@ MIDDLEWARE = [
     # First, so a request refused for overload costs almost nothing (see civicdesk/core/overload.py).
     "civicdesk.core.overload.LoadSheddingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy and Permissions-Policy (civicdesk/core/security.py), static files included.
+    "civicdesk.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise (static files come compressed already) and above everything that writes the body.
+    # Django's GZip pads responses at random against BREACH-style guessing of secrets in the page.
+    "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -237,11 +242,40 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("TRUST
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", True)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if HTTPS else 0)
+# HSTS whenever the site is served over HTTPS (HTTPS=true, or an https SITE_URL behind a TLS proxy with
+# TRUST_X_FORWARDED_PROTO); browsers only take it from a response that came over HTTPS.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS",
+                              31536000 if HTTPS or SITE_URL.startswith("https://") else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_bool("SECURE_HSTS_PRELOAD", True)
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Other sites (the map tile server, links) learn only that a visitor came from this site, never the page
+# (tracking numbers, confirmation tokens); tile servers' usage policies ask for that Referer.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Content-Security-Policy (django-csp; the middleware adds MAP_TILE_URL's host to img-src): nothing
+# inline, nothing external. See docs/durability.md, "Security headers".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Permissions-Policy: the report form's "use my location" needs geolocation on this site; nothing else.
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    **{feature: [] for feature in ("accelerometer", "camera", "display-capture", "gyroscope", "magnetometer",
+                                   "microphone", "midi", "payment", "usb", "serial", "hid",
+                                   "xr-spatial-tracking")},
+}
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
@@ -305,7 +339,8 @@ INBOUND_MAX_REPLIES_PER_HOUR = env_int("INBOUND_MAX_REPLIES_PER_HOUR", 20)
 # OVERLOAD_MAX_IN_FLIGHT requests at once and refuses more with 503 + Retry-After; `manage.py serve` runs
 # WEB_THREADS threads per gunicorn worker, more than that, so refusing never waits. 0 switches the limit off.
 WEB_THREADS = env_int("WEB_THREADS", 8)
-OVERLOAD_MAX_IN_FLIGHT = env_int("OVERLOAD_MAX_IN_FLIGHT", 4)
+# Default: all but a quarter of the threads (6 of 8), so a spare thread can always refuse at once.
+OVERLOAD_MAX_IN_FLIGHT = env_int("OVERLOAD_MAX_IN_FLIGHT", max(1, WEB_THREADS - max(1, WEB_THREADS // 4)))
 # Seconds a refused client is told to wait (Retry-After is this plus up to as much again, spreading retries).
 OVERLOAD_RETRY_AFTER = env_int("OVERLOAD_RETRY_AFTER", 2)
 # Behind a proxy that sets X-Request-Start: refuse requests that queued longer than this (0: never look).

@@ -6,10 +6,12 @@ format, everyone else a short page):
 
 1. **Too many requests in flight in this process.** Each app server process
    (a gunicorn worker with threads) serves at most `OVERLOAD_MAX_IN_FLIGHT`
-   requests at once; a request arriving when all are taken is refused without
-   waiting. Gunicorn runs more threads than that (`WEB_THREADS`), so a thread
-   is always free to refuse quickly, and the accepted requests never queue
-   behind a growing backlog.
+   requests at once (default: all but a quarter of `WEB_THREADS`, 6 of 8
+   threads); a request arriving when all are taken is refused without
+   waiting. A request counts until its response is closed, once per
+   connection (`InFlight`). Gunicorn runs more threads than that
+   (`WEB_THREADS`), so a thread is always free to refuse quickly, and the
+   accepted requests never queue behind a growing backlog.
 2. **Queued too long before it reached us.** Behind a reverse proxy that stamps
    `X-Request-Start` (nginx: `proxy_set_header X-Request-Start "t=${msec}";`),
    a request that waited longer than `OVERLOAD_MAX_QUEUE_SECONDS` is refused:
@@ -121,6 +123,49 @@ def busy_response(request: HttpRequest, reason: str) -> HttpResponse:
     return response
 
 
+class InFlight:
+    """The connections this process is serving a request on now, at most `capacity` of them.
+
+    A request counts from the moment it is admitted until the server has
+    closed its response (the whole body sent), not until the view returned.
+    It counts by connection: a keep-alive client's next request can reach
+    another thread in the instant between the last byte of the previous
+    answer and that answer's close; it belongs to a connection already
+    counted, so it is admitted and counted once, not refused as one request
+    too many. Outside gunicorn (no `gunicorn.socket` in the WSGI environ)
+    each request is its own key.
+    """
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self._lock = threading.Lock()
+        self._active: dict[object, int] = {}
+
+    def admit(self, key: object) -> bool:
+        """Count a request on connection `key` in; False (nothing counted) when `capacity` are busy."""
+        with self._lock:
+            if key in self._active:
+                self._active[key] += 1
+                return True
+            if len(self._active) >= self.capacity:
+                return False
+            self._active[key] = 1
+            return True
+
+    def leave(self, key: object) -> None:
+        """Count one request on connection `key` out (its response was closed)."""
+        with self._lock:
+            remaining = self._active.get(key, 0) - 1
+            if remaining > 0:
+                self._active[key] = remaining
+            else:
+                self._active.pop(key, None)
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._active)
+
+
 class LoadSheddingMiddleware:
     """Refuse work this process cannot take now with a fast 503 + Retry-After (see the module docstring).
 
@@ -130,7 +175,7 @@ class LoadSheddingMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.capacity = settings.OVERLOAD_MAX_IN_FLIGHT
-        self.slots = threading.BoundedSemaphore(self.capacity) if self.capacity > 0 else None
+        self.in_flight = InFlight(self.capacity) if self.capacity > 0 else None
         self.max_queue = settings.OVERLOAD_MAX_QUEUE_SECONDS
         self.exempt = ("/healthz", settings.STATIC_URL)
 
@@ -142,15 +187,24 @@ class LoadSheddingMiddleware:
             if waited is not None and waited > self.max_queue:
                 log.warning("shed %s %s: queued %.1f s before reaching the app", request.method, request.path, waited)
                 return busy_response(request, "queued")
-        if self.slots is None:
+        if self.in_flight is None:
             return self.get_response(request)
-        if not self.slots.acquire(blocking=False):
+        key = request.META.get("gunicorn.socket") or object()
+        if not self.in_flight.admit(key):
             log.warning("shed %s %s: %d requests already in flight", request.method, request.path, self.capacity)
             return busy_response(request, "capacity")
         try:
-            return self.get_response(request)
-        finally:
-            self.slots.release()
+            response = self.get_response(request)
+        except BaseException:
+            self.in_flight.leave(key)
+            raise
+        # Counted out when the server closes the response (after its last byte, streamed bodies included).
+        closers = getattr(response, "_resource_closers", None)
+        if closers is None:
+            self.in_flight.leave(key)
+        else:
+            closers.append(lambda: self.in_flight.leave(key))
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_busy_database_error(exception):

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.db import OperationalError, connection, transaction
 
-from civicdesk.core.overload import is_busy_database_error, queued_seconds
+from civicdesk.core.overload import InFlight, is_busy_database_error, queued_seconds
 from civicdesk.open311.models import ApiKey
 from civicdesk.open311.services import issue_api_key
 from civicdesk.testing.live_stack import database_url_of, get, live_stack
@@ -139,3 +139,57 @@ def test_it_turns_only_busy_database_errors_into_503():
     assert not is_busy_database_error(OperationalError("no such table: servicerequests_servicerequest"))
     assert not is_busy_database_error(pg_error("42P01"))  # undefined table: a bug, stays a 500
     assert not is_busy_database_error(ValueError("database is locked"))
+
+
+REQUESTS_PER_CLIENT = 60
+
+
+def keep_alive_client(port: int, path: str, count: int) -> list[int]:
+    """One client on one HTTP/1.1 keep-alive connection, each request sent as soon as the last answer came."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    statuses = []
+    try:
+        for _ in range(count):
+            connection.request("GET", path)
+            response = connection.getresponse()
+            response.read()
+            statuses.append(response.status)
+    finally:
+        connection.close()
+    return statuses
+
+
+def test_it_serves_as_many_keep_alive_clients_as_it_admits_without_a_single_503(tworld, tmp_path, settings):
+    """One gunicorn process with the default threads and limit, exactly as many keep-alive clients as the
+    limit, hundreds of tracking-page requests: the server can serve all of them, so it refuses none (each
+    client's next request may arrive while its previous answer is still being closed)."""
+    from civicdesk.servicerequests import services
+
+    assert settings.WEB_THREADS == 8 and settings.OVERLOAD_MAX_IN_FLIGHT == 6  # the defaults
+    sr = services.submit_request(service_type=tworld.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
+                                 description="Tag on the bus shelter")
+    with live_stack(database_url=database_url_of(connection), var_dir=tmp_path / "var") as stack:
+        stack.start_gunicorn(workers=1, threads=settings.WEB_THREADS)
+        clients = settings.OVERLOAD_MAX_IN_FLIGHT
+        answers = burst([lambda: keep_alive_client(stack.port, sr.get_absolute_url(), REQUESTS_PER_CLIENT)]
+                        * clients)
+    failures = [a for a in answers if isinstance(a, Exception)]
+    assert not failures, failures
+    statuses = [status for client_statuses in answers for status in client_statuses]
+    assert len(statuses) == clients * REQUESTS_PER_CLIENT
+    assert statuses.count(503) == 0 and set(statuses) == {200}
+
+
+def test_it_counts_a_connection_once_while_its_previous_answer_is_still_being_closed():
+    in_flight = InFlight(2)
+    first, second, third = object(), object(), object()
+    assert in_flight.admit(first) and in_flight.admit(second)
+    assert not in_flight.admit(third)  # full: a third connection is refused
+    assert in_flight.admit(first)  # the first client's next request, before its last answer was closed
+    assert len(in_flight) == 2
+    in_flight.leave(first)  # the earlier answer closed
+    assert not in_flight.admit(third)
+    in_flight.leave(first)
+    assert in_flight.admit(third) and len(in_flight) == 2
