@@ -259,7 +259,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'"],
+        # data: is Leaflet's blank image, set on tiles whose loading it cancels when the map moves.
+        "img-src": ["'self'", "data:"],
         "media-src": ["'self'"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -31,7 +31,7 @@ def assert_secure_headers(response) -> None:
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
     assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'"]
-    assert policy["img-src"] == ["'self'", "https://tile.openstreetmap.org"]  # the map tiles, nothing else
+    assert policy["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]  # the map tiles, nothing else
     permissions = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
     assert permissions["geolocation"] == "(self)"
     assert permissions["camera"] == permissions["microphone"] == permissions["payment"] == "()"
@@ -73,9 +73,9 @@ def test_it_sends_the_headers_on_open311(client, world, tiles):
 
 def test_it_allows_the_tile_servers_subdomains_and_no_host_without_tiles(client, db, settings):
     settings.MAP_TILE_URL = "https://{s}.tiles.riverbend.example.gov:8443/osm/{z}/{x}/{y}.png"
-    assert directives(client.get("/"))["img-src"] == ["'self'", "https://*.tiles.riverbend.example.gov:8443"]
+    assert directives(client.get("/"))["img-src"] == ["'self'", "data:", "https://*.tiles.riverbend.example.gov:8443"]
     settings.MAP_TILE_URL = ""
-    assert directives(client.get("/"))["img-src"] == ["'self'"]
+    assert directives(client.get("/"))["img-src"] == ["'self'", "data:"]
     assert tile_source("/tiles/{z}/{x}/{y}.png") is None  # tiles from this site: 'self' already
 
 
