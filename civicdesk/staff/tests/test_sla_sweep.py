@@ -79,10 +79,10 @@ def test_it_keeps_sweeping_after_the_database_stayed_locked_past_the_busy_timeou
     connection holds locked longer than its 1-second busy timeout, logs it, and sweeps on a later tick."""
     import signal
     import subprocess
+    import sys
 
     from django.db import connection
 
-    from civicdesk.core.management.commands.serve import task_worker_command
     from civicdesk.servicerequests.models import TimelineEntry
     from civicdesk.testing.live_stack import (
         ROOT, database_lock_held, database_url_of, lock_timeout_url, server_env, wait_for_text)
@@ -94,7 +94,8 @@ def test_it_keeps_sweeping_after_the_database_stayed_locked_past_the_busy_timeou
     due_in(request, -2)
     env = server_env(database_url=lock_timeout_url(database_url_of(connection)), var_dir=tmp_path,
                      SQLITE_BUSY_TIMEOUT="1")
-    command = [*task_worker_command("unused")[:3], "sla_sweep", "--every", "1", "--settings", "civicdesk.settings"]
+    # The command line `manage.py serve` starts the sweeper with.
+    command = [sys.executable, "-m", "django", "sla_sweep", "--every", "1", "--settings", "civicdesk.settings"]
     log_path = tmp_path / "sweep.log"
     with database_lock_held(connection, table=TimelineEntry._meta.db_table), log_path.open("w") as log:
         sweeper = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
