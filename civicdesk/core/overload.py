@@ -8,8 +8,8 @@ format, everyone else a short page):
    (a gunicorn worker with threads) serves at most `OVERLOAD_MAX_IN_FLIGHT`
    requests at once (default: all but a quarter of `WEB_THREADS`, 6 of 8
    threads); a request arriving when all are taken is refused without
-   waiting. A request counts until its response is closed, once per
-   connection (`InFlight`). Gunicorn runs more threads than that
+   waiting. A streamed response counts until the server closed it, and
+   each connection once (`InFlight`). Gunicorn runs more threads than that
    (`WEB_THREADS`), so a thread is always free to refuse quickly, and the
    accepted requests never queue behind a growing backlog.
 2. **Queued too long before it reached us.** Behind a reverse proxy that stamps
@@ -126,14 +126,15 @@ def busy_response(request: HttpRequest, reason: str) -> HttpResponse:
 class InFlight:
     """The connections this process is serving a request on now, at most `capacity` of them.
 
-    A request counts from the moment it is admitted until the server has
-    closed its response (the whole body sent), not until the view returned.
+    A request counts from the moment it is admitted until its body has been
+    produced: when the view returns, or for a streamed body (files, exports,
+    produced while the server sends it) until the server closes the response.
     It counts by connection: a keep-alive client's next request can reach
-    another thread in the instant between the last byte of the previous
-    answer and that answer's close; it belongs to a connection already
-    counted, so it is admitted and counted once, not refused as one request
-    too many. Outside gunicorn (no `gunicorn.socket` in the WSGI environ)
-    each request is its own key.
+    another thread in the instant between the last byte of a streamed answer
+    and that answer's close; it belongs to a connection already counted, so
+    it is admitted and counted once, not refused as one request too many.
+    Outside gunicorn (no `gunicorn.socket` in the WSGI environ) each request
+    is its own key.
     """
 
     def __init__(self, capacity: int):
@@ -198,12 +199,15 @@ class LoadSheddingMiddleware:
         except BaseException:
             self.in_flight.leave(key)
             raise
-        # Counted out when the server closes the response (after its last byte, streamed bodies included).
+        # A streamed body (a file, an export) is produced while the server sends it: the request counts until
+        # the server closes the response. Any other body is complete now, and the request is counted out
+        # before its first byte leaves: counting it until close would refuse a client's next request that
+        # arrives, on a new connection, in the instant between the last byte and the close.
         closers = getattr(response, "_resource_closers", None)
-        if closers is None:
-            self.in_flight.leave(key)
-        else:
+        if getattr(response, "streaming", False) and closers is not None:
             closers.append(lambda: self.in_flight.leave(key))
+        else:
+            self.in_flight.leave(key)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

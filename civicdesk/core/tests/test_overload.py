@@ -87,7 +87,7 @@ def test_it_sheds_a_burst_with_503_and_retry_after_then_recovers_by_itself(tworl
 
         # The lock is released: the same server takes reports again, without a restart.
         status, _, body = post(posts, form)
-        assert status == 200, body
+        assert status == 200, (body, _)
         assert json.loads(body)[0]["service_request_id"]
         assert get(f"{stack.base}/")[0] == 200
         assert stack.gunicorn.poll() is None
@@ -193,3 +193,23 @@ def test_it_counts_a_connection_once_while_its_previous_answer_is_still_being_cl
     assert not in_flight.admit(third)
     in_flight.leave(first)
     assert in_flight.admit(third) and len(in_flight) == 2
+
+
+def test_it_counts_a_streamed_answer_until_the_server_closes_it(rf, settings, tmp_path):
+    """A file answer is produced while it is sent: the request stays in flight until the response closes."""
+    from django.http import FileResponse, HttpResponse
+
+    from civicdesk.core.overload import LoadSheddingMiddleware
+
+    (tmp_path / "export.csv").write_text("id,status\n1,open\n")
+    settings.OVERLOAD_MAX_IN_FLIGHT = 1
+    middleware = LoadSheddingMiddleware(lambda request: FileResponse((tmp_path / "export.csv").open("rb")))
+    request = rf.get("/datasets/export.csv")
+    streamed = middleware(request)
+    assert len(middleware.in_flight) == 1  # still being sent
+    assert middleware(rf.get("/datasets/export.csv")).status_code == 503
+    streamed.close()  # what the WSGI server does after the last byte
+    assert len(middleware.in_flight) == 0
+
+    plain = LoadSheddingMiddleware(lambda request: HttpResponse("done"))
+    assert plain(request).status_code == 200 and len(plain.in_flight) == 0  # complete when the view returned
