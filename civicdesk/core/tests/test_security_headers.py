@@ -104,3 +104,23 @@ def test_it_has_no_inline_script_or_event_handler_in_any_template(template):
     handlers = re.findall(r"<[^>]*\son[a-z]+\s*=", text, flags=re.I)
     javascript_urls = re.findall(r"(?:href|src|action)\s*=\s*[\"']\s*javascript:", text, flags=re.I)
     assert not inline_scripts and not handlers and not javascript_urls, (inline_scripts, handlers, javascript_urls)
+
+
+@pytest.mark.parametrize(("site_url", "hsts_seconds"), [("https://311.riverbend.example.gov", 31536000),
+                                                        ("http://127.0.0.1:8000", 0)])
+def test_it_turns_hsts_on_for_an_https_site_behind_a_tls_proxy(tmp_path, site_url, hsts_seconds):
+    """settings.py read from the environment a production server behind a TLS proxy would have."""
+    import os
+    import subprocess
+    import sys
+
+    env = {name: os.environ[name] for name in ("PATH", "HOME", "LANG") if name in os.environ}
+    env.update(SITE_URL=site_url, TRUST_X_FORWARDED_PROTO="true", CIVICDESK_VAR_DIR=str(tmp_path),
+               SECRET_KEY="hsts-test-" + "x" * 50, DJANGO_SETTINGS_MODULE="civicdesk.settings")
+    read = ("import django; django.setup(); from django.conf import settings; "
+            "print(settings.SECURE_HSTS_SECONDS, settings.SECURE_PROXY_SSL_HEADER[0], settings.SECURE_SSL_REDIRECT)")
+    result = subprocess.run([sys.executable, "-c", read], cwd=django_settings.BASE_DIR, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    # HSTS from the site's own address; no redirect or secure-cookie change unless HTTPS=true asks for them.
+    assert result.stdout.split() == [str(hsts_seconds), "HTTP_X_FORWARDED_PROTO", "False"]
