@@ -129,10 +129,11 @@ def _extensions(item: ServiceRequest, tz, labels: dict[str, str]) -> dict:
         question = questions.get(code)
         if question is None:
             continue  # an answer to a question since removed from the catalogue
-        labels = {choice.key: choice.name for choice in question.values.all()}
+        # Not `labels`: that name holds the timeline kinds the notes below are described with.
+        choice_labels = {choice.key: choice.name for choice in question.values.all()}
         keys = value if isinstance(value, list) else [value]
         answers.append({"code": code, "label": question.description, "value": _answer(value),
-                        "name": ", ".join(labels.get(str(key), str(key)) for key in keys)})
+                        "name": ", ".join(choice_labels.get(str(key), str(key)) for key in keys)})
     photos = ListOf("photo", [{
         "media_url": photo_url(item, photo), "content_type": photo.content_type, "width": photo.width,
         "height": photo.height, "created_at": format_datetime(photo.created_at, tz),

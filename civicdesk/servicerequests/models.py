@@ -150,6 +150,50 @@ class ServiceRequest(LoggedModel):
     def visible_photos(self):
         return self.attachments.filter(hidden=False).order_by("id")
 
+    def answer_pairs(self) -> list[tuple[str, str]]:
+        """The resident's answers as (question, answer) labels in the active language, in question order.
+
+        A choice shows its label ("Mattress or box spring"), never its key; several choices are joined
+        with commas; a date and time is shown in the jurisdiction's words. An answer to a question since
+        removed from the catalogue keeps its code as the label, so staff still see what was said.
+        Returns an empty list when there are no answers.
+        """
+        from civicdesk.catalog.services import questions
+
+        answers = self.attributes if isinstance(self.attributes, dict) else {}
+        if not answers:
+            return []
+        pairs = []
+        known = set()
+        for question in questions(self.service_type):
+            known.add(question.code)
+            if question.code in answers and answers[question.code] not in (None, "", []):
+                pairs.append((str(question.description), _answer_label(question, answers[question.code])))
+        pairs.extend((str(code), _answer_label(None, value)) for code, value in answers.items()
+                     if code not in known and value not in (None, "", []))
+        return pairs
+
+
+def _answer_label(question, value) -> str:
+    """One answer as a resident would say it (see ServiceRequest.answer_pairs)."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_datetime
+
+    values = value if isinstance(value, list) else [value]
+    labels = {}
+    if question is not None and question.has_values:
+        labels = {choice.key: str(choice.name) for choice in question.values.all()}
+    if question is not None and question.datatype == question.Datatype.DATETIME:
+        shown = []
+        for one in values:
+            try:
+                parsed = parse_datetime(str(one))
+            except ValueError:
+                parsed = None
+            shown.append(formats.date_format(parsed, "DATETIME_FORMAT") if parsed else str(one))
+        return ", ".join(shown)
+    return ", ".join(labels.get(str(one), str(one)) for one in values)
+
 
 class TimelineEntry(models.Model):
     """Something that happened to a request. Public entries show on the tracking page."""

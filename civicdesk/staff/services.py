@@ -47,6 +47,7 @@ SORTS: dict[str, list[tuple[str, bool]]] = {
     "updated": [("updated_at", True), ("id", True)],
 }
 DATETIME_FIELDS = {"requested_at", "updated_at"}
+CURSOR_INT_LIMIT = 2**63
 
 
 def _transferred_in(department_ids: list[int]):
@@ -150,10 +151,17 @@ def decode_cursor(cursor: str, sort: str) -> list | None:
     decoded = []
     for (name, _desc), value in zip(columns, values):
         if name in DATETIME_FIELDS:
-            value = parse_datetime(value) if isinstance(value, str) else None
+            try:
+                # A well-formed but impossible moment ("2026-02-30T…") raises instead of returning None.
+                value = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                return None
             if value is None:
                 return None
-        elif not isinstance(value, int):
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, dt.timezone.utc)
+        elif isinstance(value, bool) or not isinstance(value, int) or not -CURSOR_INT_LIMIT < value < CURSOR_INT_LIMIT:
+            # Beyond a 64-bit column the database itself fails (SQLite OverflowError, PostgreSQL DataError).
             return None
         decoded.append(value)
     return decoded

@@ -129,7 +129,7 @@ def detail(request, public_id: str):
     templates = list(ResponseTemplate.offered_for(sr)) if allowed["transition"] else []
     context = {
         "sr": sr, "allowed": allowed, "timeline": timeline, "photos": sr.attachments.order_by("id"),
-        "nearby": nearby, "overdue": sr.is_overdue(),
+        "nearby": nearby, "overdue": sr.is_overdue(), "answers": sr.answer_pairs(),
         "duplicates": sr.duplicates.select_related("status").order_by("requested_at"),
         # Each form gets its own id prefix: several have a "message" field on one page.
         "status_form": forms.StatusForm(sr=sr, may_close=allowed["close"], auto_id="status_%s",

@@ -156,6 +156,18 @@ def test_it_ignores_a_tampered_cursor(client, world):
     assert response.status_code == 200 and len(ids_on(response)) == 2
 
 
+@pytest.mark.parametrize("values", [
+    ["2026-02-30T10:00:00+00:00", 5],  # no 30 February: parse_datetime raised instead of saying "not a date"
+    ["2026-01-01T10:00:00+00:00", 10**30],  # beyond a 64-bit id: the database raised
+    ["2026-01-01T10:00:00+00:00", True],
+])
+def test_it_starts_from_the_first_page_for_an_impossible_cursor(client, world, values):
+    graffiti(world, 2)
+    login_verified(client, world.bob)
+    response = client.get(URL, {"queue": "all", "after": queues.encode_cursor(values)})
+    assert response.status_code == 200 and len(ids_on(response)) == 2
+
+
 def test_it_bounds_counts_and_shows_a_plus(world):
     assert queues.format_count(1000) == "999+" and queues.format_count(12) == "12"
     graffiti(world, 3)
