@@ -380,7 +380,7 @@ def public_summary(request: ServiceRequest) -> dict:
         "service_type": request.service_type,
         "status": request.status,
         "address": request.address,
-        "description": request.description[:500],
+        "description": request.public_description()[:500],
         "requested_at": request.requested_at,
         "closed_at": request.closed_at,
         "url": settings.SITE_URL + request.get_absolute_url(),

@@ -95,10 +95,10 @@ def request(item: ServiceRequest, *, extensions: bool = False, labels: dict[str,
     document = {
         "service_request_id": item.public_id,
         "status": item.status.kind,
-        "status_notes": item.status_notes or None,
+        "status_notes": item.public_text(item.status_notes) if item.status_notes else None,
         "service_name": item.service_type.name,
         "service_code": item.service_type.code,
-        "description": _blank_to_none(item.description[:MAX_DESCRIPTION]),
+        "description": _blank_to_none(item.public_description()[:MAX_DESCRIPTION]),
         "agency_responsible": item.department.name if item.department_id else item.jurisdiction.name,
         "service_notice": None,
         "requested_datetime": format_datetime(item.requested_at, tz),
@@ -155,7 +155,7 @@ def note(entry: TimelineEntry, tz, labels: dict[str, str]) -> dict:
         "datetime": format_datetime(entry.created_at, tz),
         "type": entry.kind,
         "summary": summary,
-        "description": _blank_to_none(entry.message),
+        "description": _blank_to_none(entry.public_message()),
     }
 
 
@@ -190,7 +190,7 @@ def request_update(entry: TimelineEntry, tz) -> dict:
         "service_request_id": entry.request.public_id,
         "status": status.kind if status else None,
         "updated_datetime": format_datetime(entry.created_at, tz),
-        "description": _blank_to_none(entry.message[:MAX_DESCRIPTION]),
+        "description": _blank_to_none(entry.public_message()[:MAX_DESCRIPTION]),
         "media_url": urls[0] if urls else None,
         "external_status_code": status.code if status else None,
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.audit.models import LoggedModel
 from civicdesk.catalog.models import Priority
+from civicdesk.lib.contact_details import mask_contact_details
 from civicdesk.lib.ids import new_public_id
 
 
@@ -144,6 +145,24 @@ class ServiceRequest(LoggedModel):
         """True when the request may appear on public pages."""
         return not self.is_private and not self.service_type.is_private
 
+    def public_description(self) -> str:
+        """The description as the public may read it: email addresses and phone numbers typed into it are
+        replaced by "[email removed]" / "[phone removed]". Staff read `description`, the original."""
+        return self.public_text(self.description)
+
+    def public_text(self, text: str) -> str:
+        """Any text about this request on its way to the public or to someone other than the reporter
+        (description, public updates, status notes): contact details masked, except the city's own
+        published 311 number and email and those of the handling department."""
+        return mask_contact_details(text, keep=self.published_contacts)
+
+    def published_contacts(self) -> list[str]:
+        """The phone numbers and email addresses the city publishes for this request's handlers."""
+        values = [self.jurisdiction.phone, self.jurisdiction.email]
+        if self.department_id:
+            values += [self.department.phone, self.department.email]
+        return [value for value in values if value]
+
     def public_timeline(self):
         return self.timeline.filter(is_public=True).select_related("status_to").order_by("created_at", "id")
 
@@ -231,6 +250,10 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+    def public_message(self) -> str:
+        """The message as the public and other residents may read it (see ServiceRequest.public_text)."""
+        return self.request.public_text(self.message) if self.message else ""
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
