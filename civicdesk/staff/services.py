@@ -227,6 +227,16 @@ def mentioned_colleagues(text: str) -> list[User]:
     return list(User.objects.filter(condition).filter(Q(pk__in=staff) | Q(is_superuser=True)).distinct())
 
 
+def mentions_who_may_read(text: str, request: ServiceRequest) -> tuple[list[User], list[User]]:
+    """The staff @mentioned in `text`, split into those who may open `request` in the console (they are
+    notified) and those who may not (they are not sent the note; the author is told). Uses the same rule as
+    the detail page (access.can(..., "view", ...))."""
+    allowed, refused = [], []
+    for person in mentioned_colleagues(text):
+        (allowed if access.can(person, "view", request) else refused).append(person)
+    return allowed, refused
+
+
 def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -> list:
     """A caller's earlier requests by phone or email, newest first, among those whose contact details
     the user may see (so a search by phone never reveals requests through a contractor seat)."""

@@ -211,8 +211,11 @@ def add_note(request, public_id: str):
     if not form.is_valid():
         return _failed(request, sr, form)
     message = form.cleaned_data["message"]
-    sr_services.add_internal_note(sr, message=message, user=request.user,
-                                  mentioned=services.mentioned_colleagues(message))
+    notified, left_out = services.mentions_who_may_read(message, sr)
+    sr_services.add_internal_note(sr, message=message, user=request.user, mentioned=notified)
+    if left_out:
+        messages.warning(request, _("Not notified, because they cannot open this request: %s.")
+                         % ", ".join(sorted(person.get_full_name() or person.email for person in left_out)))
     return _done(request, sr, _("Note added."))
 
 
