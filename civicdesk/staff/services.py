@@ -82,7 +82,14 @@ def queue(user, key: str, now: dt.datetime | None = None) -> QuerySet:
                                                         else Q(jurisdiction_id__in=jurisdictions)),
     }
     if key in scoped:
-        return ServiceRequest.objects.filter(scoped[key])
+        queryset = ServiceRequest.objects.filter(scoped[key])
+        if key == "triage":
+            # Triage is the one scoped queue reaching past the seat's department: private service types
+            # waiting there are only for the seats that handle them (access.private_types_q).
+            sensitive = access.private_types_q(user)
+            if sensitive is not None:
+                queryset = queryset.filter(sensitive)
+        return queryset
     narrowed = {
         "mine": open_ & Q(assignee_id=user.pk),
         "unassigned": open_ & Q(assignee__isnull=True) & Q(department__isnull=False),

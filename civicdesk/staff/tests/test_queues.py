@@ -93,7 +93,7 @@ def test_it_filters_by_type_priority_district_and_channel(client, world, cast):
     services.set_priority(reqs.pothole, priority=Priority.URGENT, user=world.bob)
     login_verified(client, world.bob)
     base = {"queue": "all"}
-    assert ids_on(client.get(URL, {**base, "service_type": world.records.pk})) == [reqs.triage.public_id]
+    assert ids_on(client.get(URL, {**base, "service_type": reqs.triage.service_type_id})) == [reqs.triage.public_id]
     assert ids_on(client.get(URL, {**base, "priority": Priority.URGENT})) == [reqs.pothole.public_id]
     assert ids_on(client.get(URL, {**base, "district": world.east.pk})) == [reqs.triage.public_id]
     assert ids_on(client.get(URL, {**base, "channel": "phone"})) == []
