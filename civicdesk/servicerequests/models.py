@@ -253,7 +253,10 @@ class TimelineEntry(models.Model):
 
     def public_message(self) -> str:
         """The message as the public and other residents may read it (see ServiceRequest.public_text)."""
-        return self.request.public_text(self.message) if self.message else ""
+        if not self.message:
+            return ""
+        # The request (and its published contacts) is only loaded when the message holds contact details.
+        return mask_contact_details(self.message, keep=lambda: self.request.published_contacts())
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

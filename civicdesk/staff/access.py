@@ -127,10 +127,12 @@ def _seat_covers_private_type(seat: StaffMembership, request: ServiceRequest) ->
         return False
     if request.department_id is not None:
         return request.department_id == seat.department_id
-    from civicdesk.catalog.models import RoutingRule
-
-    return RoutingRule.objects.filter(department_id=seat.department_id,
-                                      service_types=request.service_type_id).exists()
+    # Read once per seat object (seats() keeps them for the user), not once per action checked.
+    routed = getattr(seat, "_routed_type_ids", None)
+    if routed is None:
+        routed = seat._routed_type_ids = set(_routed_type_ids(seat.department_id).values_list("servicetype_id",
+                                                                                              flat=True))
+    return request.service_type_id in routed
 
 
 def private_types_q(user) -> Q | None:

@@ -139,6 +139,22 @@ def test_it_shows_the_questions_and_answers_in_words_not_codes(client, demo, lan
     assert f"<dd>{first.key}" not in page
 
 
+def test_it_names_answers_and_notes_in_words_in_open311(client, demo):
+    """The answers' choice labels once replaced the timeline kinds' names, so notes read "status", not "Status
+    changed"."""
+    import json
+
+    request = next(r for r in demo if "items" in r.attributes and r.is_publicly_visible())
+    response = client.get(f"/open311/v2/requests/{request.public_id}.json",
+                          {"extensions": "true", "jurisdiction_id": request.jurisdiction.open311_id})
+    [document] = json.loads(response.content)
+    items = next(a for a in document["attributes"] if a["code"] == "items")
+    question = request.service_type.attributes.get(code="items")
+    first, second = question.values.all()[:2]
+    assert items["label"] == question.description_en and items["name"] == f"{first.name_en}, {second.name_en}"
+    assert {note["summary"].split(":")[0] for note in document["notes"]} <= {"Submitted", "Status changed", "Update"}
+
+
 def _plausible(converter_name: str, name: str, request: ServiceRequest) -> str:
     if name == "public_id":
         return request.public_id
