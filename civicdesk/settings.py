@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "civicdesk.accounts.middleware.StaffSessionMiddleware",
+    # Cache-Control: private, no-store on pages with personal data (civicdesk/core/privacy.py).
+    "civicdesk.core.privacy.PrivatePagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -86,7 +86,7 @@ class AreaFeed(Feed):
         return _("Closed: %(service)s at %(place)s") % {"service": item.request.service_type.name, "place": place}
 
     def item_description(self, item: FeedItem):
-        return item.request.description[:500]
+        return item.request.public_description()[:500]
 
     def item_link(self, item: FeedItem):
         return item.request.get_absolute_url()

@@ -22,7 +22,7 @@ from shapely.ops import nearest_points
 
 from civicdesk.jurisdictions.models import District
 from civicdesk.lib import geo
-from civicdesk.notifications.services import Recipient, notify
+from civicdesk.notifications.services import Recipient, link_token, notify, read_link_token
 from civicdesk.servicerequests.models import ServiceRequest
 
 from .models import MAX_RADIUS_M, MIN_RADIUS_M, AreaSubscription
@@ -76,11 +76,16 @@ def subscription_for_confirm_code(code: str) -> AreaSubscription | None:
 
 
 def my_alerts_code(email: str) -> str:
-    """The signed code in the "all my area alerts" link for an address (it never expires: it only lists)."""
-    return signing.dumps(email.lower(), salt=MINE_SALT, compress=True)
+    """The opaque code in the "all my area alerts" link for an address (it never expires: it only lists).
+    It names the address without showing it (notifications.LinkToken)."""
+    return link_token("my-alerts", "email", email.lower())
 
 
 def email_for_my_alerts_code(code: str) -> str | None:
+    """The address a code names, or None. Codes sent before they were opaque (the signed address) still work."""
+    found = read_link_token(code, "my-alerts")
+    if found is not None:
+        return found.address
     try:
         return signing.loads(code, salt=MINE_SALT)
     except signing.BadSignature:
@@ -380,7 +385,7 @@ def public_summary(request: ServiceRequest) -> dict:
         "service_type": request.service_type,
         "status": request.status,
         "address": request.address,
-        "description": request.description[:500],
+        "description": request.public_description()[:500],
         "requested_at": request.requested_at,
         "closed_at": request.closed_at,
         "url": settings.SITE_URL + request.get_absolute_url(),

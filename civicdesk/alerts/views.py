@@ -108,6 +108,6 @@ def mine(request, code: str):
     """Every area alert of one address, from the signed link in alert emails."""
     email = services.email_for_my_alerts_code(code)
     if email is None:
-        raise Http404(_("This link is not valid. Use the newest link from one of our emails."))
+        return render(request, "notifications/link_expired.html", status=404)
     subscriptions = AreaSubscription.objects.filter(email=email).select_related("district").order_by("-created_at")
     return render(request, "alerts/mine.html", {"email": email, "subscriptions": subscriptions})

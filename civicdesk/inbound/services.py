@@ -424,8 +424,9 @@ def _status_answer(typed_id: str, person: _SmsPerson) -> tuple[str, ServiceReque
     answer = gettext("Request %(id)s (%(type)s): %(status)s.") % {
         "id": request.public_id, "type": request.service_type.name, "status": request.status.name}
     if update is not None:
-        excerpt = update.message if len(update.message) <= UPDATE_EXCERPT else (
-            update.message[:UPDATE_EXCERPT].rsplit(" ", 1)[0] + "…")
+        # Anyone who knows the tracking number may text STATUS: the public text, contact details masked.
+        message = update.public_message()
+        excerpt = message if len(message) <= UPDATE_EXCERPT else (message[:UPDATE_EXCERPT].rsplit(" ", 1)[0] + "…")
         answer += " " + gettext("Latest update (%(date)s): %(text)s") % {
             "date": formats.date_format(timezone.localtime(update.created_at), "DATE_FORMAT"), "text": excerpt}
     answer += " " + f"{settings.SITE_URL}{request.get_absolute_url()}"

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceAttribute, ServiceType
+from civicdesk.lib.contact_details import find_contact_details
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -100,6 +101,12 @@ class ReportForm(LocationForm):
         widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
     )
 
+    contact_details_ok = forms.BooleanField(
+        label=_("Send my description as it is. I understand the email address or phone number in it is hidden "
+                "from the public but seen by city staff."), required=False,
+        widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}),
+    )
+
     def __init__(self, *args, service_type: ServiceType, **kwargs):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
@@ -115,6 +122,13 @@ class ReportForm(LocationForm):
         ]:
             self.fields[name].required = required
             self.fields[name].error_messages["required"] = message
+
+    def contact_details_in_description(self) -> bool:
+        """True when the (valid) description holds an email address or phone number the resident has not
+        yet agreed to send as it is: the details step then warns before submitting."""
+        if self.cleaned_data.get("contact_details_ok"):
+            return False
+        return bool(find_contact_details(self.cleaned_data.get("description", "")))
 
     def attribute_fields(self):
         return [self[name] for name in self.attribute_names]

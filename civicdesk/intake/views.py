@@ -96,7 +96,10 @@ def details(request, code: str):
         initial.update(name=request.user.get_full_name(), email=request.user.email, phone=request.user.phone)
     form = ReportForm(request.POST or None, request.FILES or None, service_type=service_type, initial=initial)
     emergency = None
-    if request.method == "POST" and form.is_valid():
+    contact_warning = False
+    if request.method == "POST" and form.is_valid() and form.contact_details_in_description():
+        contact_warning = True
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             service_request = services.submit_request(
@@ -120,6 +123,7 @@ def details(request, code: str):
     return render(request, "intake/details.html", {
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
         "had_files": bool(request.FILES), "known_notices": _known_notices(request, service_type),
+        "contact_warning": contact_warning,
     }, status=status)
 
 

@@ -50,7 +50,7 @@ class MediaError(ValueError):
 @dataclass(frozen=True)
 class ProcessedMedia:
     kind: str                # "photo" or "video"
-    content: bytes           # re-encoded photo (JPEG, or PNG when the source has transparency) / original video bytes
+    content: bytes           # re-encoded photo (JPEG, or PNG when the source has transparency) / remuxed video
     content_type: str        # "image/jpeg", "image/png", "video/mp4", "video/webm"
     extension: str           # "jpg", "png", "mp4", "webm"
     width: int | None
@@ -75,6 +75,13 @@ def _damaged(kind: str) -> MediaError:
     return MediaError(_(
         "This photo seems to be damaged or incomplete. Please try attaching it again, "
         "or choose a different photo."
+    ))
+
+
+def _unreadable_video() -> MediaError:
+    return MediaError(_(
+        "We could not read this video. Please attach a video recorded by a phone or camera as an MP4 or WebM "
+        "file, or choose a different video."
     ))
 
 
@@ -115,7 +122,8 @@ def process_upload(upload: Any) -> ProcessedMedia:
     data = _read_capped(upload, head, kind, limit)
     if kind == "video":
         content_type, extension = _VIDEO_TYPES[fmt]
-        return ProcessedMedia("video", data, content_type, extension, None, None, None, name)
+        content, width, height = _strip_video(data, fmt)
+        return ProcessedMedia("video", content, content_type, extension, width, height, None, name)
     return _process_photo(data, fmt, name)
 
 
@@ -310,3 +318,52 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     else:
         image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _strip_video(data: bytes, fmt: str) -> tuple[bytes, int | None, int | None]:
+    """The video remuxed (stream copy, nothing re-encoded) into a fresh MP4 or WebM container without its
+    metadata: no title, comment, location (©xyz, com.apple.quicktime.location.ISO6709), creation time,
+    encoder or device tags, and only its video and audio streams (timed metadata, subtitle and data tracks,
+    where phones keep GPS tracks, and cover pictures are left behind). Returns (content, width, height);
+    raises MediaError when the video cannot be read or written back."""
+    import av
+
+    output = io.BytesIO()
+    try:
+        with av.open(io.BytesIO(data), "r") as source:
+            kept = [stream for stream in source.streams
+                    if stream.type in ("video", "audio") and not _is_cover_picture(stream)]
+            videos = [stream for stream in kept if stream.type == "video"]
+            if not videos:
+                raise _unreadable_video()
+            # bitexact: the muxer writes no "encoder" version tag of its own.
+            with av.open(output, "w", format=fmt, options={"fflags": "+bitexact"}) as target:
+                copies = {stream.index: target.add_stream_from_template(stream) for stream in kept}
+                target.metadata.clear()
+                for copy in copies.values():
+                    copy.metadata.clear()
+                muxed = 0
+                for packet in source.demux(kept):
+                    if packet.dts is None:
+                        continue  # the flush packet at the end of each stream
+                    packet.stream = copies[packet.stream.index]
+                    target.mux(packet)
+                    muxed += 1
+            width, height = videos[0].codec_context.width, videos[0].codec_context.height
+    except MediaError:
+        raise
+    except (av.error.FFmpegError, ValueError, TypeError, KeyError, OSError, IndexError) as exc:
+        raise _unreadable_video() from exc
+    if not muxed:
+        raise _unreadable_video()
+    return output.getvalue(), width or None, height or None
+
+
+def _is_cover_picture(stream: Any) -> bool:
+    disposition = getattr(stream, "disposition", None)
+    try:
+        import av
+
+        return bool(disposition is not None and disposition & av.stream.Disposition.attached_pic)
+    except (AttributeError, TypeError):
+        return False

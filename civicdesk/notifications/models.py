@@ -188,3 +188,34 @@ class WebhookEndpoint(LoggedModel):
     def wants(self, event: str) -> bool:
         """True when this endpoint is subscribed to `event` (whether or not it is active)."""
         return not self.events or "*" in self.events or event in self.events
+
+
+def new_link_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class LinkToken(models.Model):
+    """An opaque reference to an address, for the links in our messages ("unsubscribe", "all my area alerts").
+
+    The link carries only `token`, 32 random characters: unlike a signed value, it never reveals the
+    address it was sent to (signed values are readable base64), and it can be revoked by deleting the row.
+    One row per (purpose, channel, address, scope), reused by every message to that address.
+    """
+
+    token = models.CharField(max_length=40, unique=True, default=new_link_token, editable=False)
+    purpose = models.CharField(_("purpose"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=10, blank=True)
+    address = models.CharField(_("address"), max_length=500)
+    scope = models.CharField(_("scope"), max_length=80, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("link token")
+        verbose_name_plural = _("link tokens")
+        constraints = [models.UniqueConstraint(fields=["purpose", "channel", "address", "scope"],
+                                               name="one_link_token_per_address")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.channel}"

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core import signing
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import ChannelKind, Delivery, Suppression, WebhookEndpoint
+from .models import ChannelKind, Delivery, LinkToken, Suppression, WebhookEndpoint
 
 if TYPE_CHECKING:
     from civicdesk.servicerequests.models import ServiceRequest
@@ -72,13 +72,52 @@ def normalise_address(channel: str, address: str) -> str:
 
 # --- unsubscribe tokens ----------------------------------------------------
 
+def link_token(purpose: str, channel: str, address: str, scope: str = "") -> str:
+    """The opaque token of a LinkToken for (purpose, channel, address, scope), created on first use.
+
+    Links built from it never reveal the address (see LinkToken)."""
+    values = {"purpose": purpose, "channel": channel, "address": address, "scope": scope}
+    found = LinkToken.objects.filter(**values).values_list("token", flat=True).first()
+    if found:
+        return found
+    try:
+        with transaction.atomic():
+            return LinkToken.objects.create(**values).token
+    except IntegrityError:  # a twin message created it a moment earlier
+        return LinkToken.objects.filter(**values).values_list("token", flat=True).get()
+
+
+def link_tokens(purpose: str, channel: str, addresses: list[str], scope: str = "") -> dict[str, str]:
+    """link_token() for many addresses at once: {address: token}, in two queries (an insert that skips the
+    addresses that have one already, then a read of them all)."""
+    if not addresses:
+        return {}
+    LinkToken.objects.bulk_create([LinkToken(purpose=purpose, channel=channel, address=address, scope=scope)
+                                   for address in addresses], ignore_conflicts=True)
+    return dict(LinkToken.objects.filter(purpose=purpose, channel=channel, scope=scope, address__in=addresses)
+                .values_list("address", "token"))
+
+
+def read_link_token(token: str, purpose: str) -> LinkToken | None:
+    """The LinkToken of `purpose` with this token, or None."""
+    if not token or len(token) > 40:
+        return None
+    return LinkToken.objects.filter(token=token, purpose=purpose).first()
+
+
 def unsubscribe_token(channel: str, address: str, scope: str) -> str:
-    """A signed, non-expiring token naming what an unsubscribe link stops: (channel, address, scope)."""
-    return signing.dumps({"c": channel, "a": address, "s": scope}, salt=UNSUBSCRIBE_SALT, compress=True)
+    """An opaque, non-expiring token naming what an unsubscribe link stops: (channel, address, scope)."""
+    return link_token("unsubscribe", channel, address, scope)
 
 
 def read_unsubscribe_token(token: str) -> tuple[str, str, str] | None:
-    """(channel, address, scope) from a token, or None when it was not signed by this site."""
+    """(channel, address, scope) from a token, or None when this site never issued it.
+
+    Links sent before tokens were opaque carry the signed (channel, address, scope) itself: they keep working.
+    """
+    found = read_link_token(token, "unsubscribe")
+    if found is not None:
+        return found.channel, found.address, found.scope
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         return str(data["c"]), str(data["a"]), str(data["s"])
@@ -231,6 +270,9 @@ def _queue_chunk(chunk: list[Recipient], *, event: str, key: str, template: str,
                     .values_list("address", flat=True))
         suppressed = set(Suppression.objects.filter(channel=channel, address__in=list(wanted), scope__in={"", scope})
                          .values_list("address", flat=True))
+        # Unsubscribe links for the whole chunk in a few queries, not a look-up per message.
+        links = link_tokens("unsubscribe", channel, [a for a in wanted if a not in known and a not in suppressed],
+                            scope)
         for address, recipient in wanted.items():
             if address in known:
                 continue
@@ -241,7 +283,7 @@ def _queue_chunk(chunk: list[Recipient], *, event: str, key: str, template: str,
                 delivery.status = Delivery.Status.SKIPPED
                 delivery.error = "The address opted out or bounced before this message was queued."
             else:
-                _render(delivery, recipient, templates, context, request)
+                _render(delivery, recipient, templates, context, request, link_token=links.get(address))
             rows.append(delivery)
     if not rows:
         return []
@@ -254,11 +296,15 @@ def _queue_chunk(chunk: list[Recipient], *, event: str, key: str, template: str,
     return sorted(ids)
 
 
-def _render(delivery: Delivery, recipient: Recipient, templates: _Templates, context: dict, request) -> None:
+def _render(delivery: Delivery, recipient: Recipient, templates: _Templates, context: dict, request,
+            link_token: str | None = None) -> None:
     """Fill the delivery's subject, bodies and headers in the recipient's language."""
     from civicdesk.inbound.tokens import reply_address
 
-    link = unsubscribe_url(delivery.channel, delivery.address, delivery.scope)
+    if link_token:
+        link = settings.SITE_URL + reverse("notifications:unsubscribe", args=[link_token])
+    else:
+        link = unsubscribe_url(delivery.channel, delivery.address, delivery.scope)
     values = {**context, "recipient": recipient, "site_url": settings.SITE_URL, "unsubscribe_url": link}
     if request is not None:
         values["request"] = request

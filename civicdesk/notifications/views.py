@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -28,7 +28,7 @@ def _masked(address: str) -> str:
 def unsubscribe(request, token: str):
     target = read_unsubscribe_token(token)
     if target is None:
-        raise Http404("unknown unsubscribe link")
+        return render(request, "notifications/link_expired.html", status=404)
     channel, address, scope = target
     actor = request.user if request.user.is_authenticated else None
     if request.method == "POST":

@@ -95,10 +95,10 @@ def request(item: ServiceRequest, *, extensions: bool = False, labels: dict[str,
     document = {
         "service_request_id": item.public_id,
         "status": item.status.kind,
-        "status_notes": item.status_notes or None,
+        "status_notes": item.public_text(item.status_notes) if item.status_notes else None,
         "service_name": item.service_type.name,
         "service_code": item.service_type.code,
-        "description": _blank_to_none(item.description[:MAX_DESCRIPTION]),
+        "description": _blank_to_none(item.public_description()[:MAX_DESCRIPTION]),
         "agency_responsible": item.department.name if item.department_id else item.jurisdiction.name,
         "service_notice": None,
         "requested_datetime": format_datetime(item.requested_at, tz),
@@ -129,10 +129,11 @@ def _extensions(item: ServiceRequest, tz, labels: dict[str, str]) -> dict:
         question = questions.get(code)
         if question is None:
             continue  # an answer to a question since removed from the catalogue
-        labels = {choice.key: choice.name for choice in question.values.all()}
+        # Not `labels`: that name holds the timeline kinds the notes below are described with.
+        choice_labels = {choice.key: choice.name for choice in question.values.all()}
         keys = value if isinstance(value, list) else [value]
         answers.append({"code": code, "label": question.description, "value": _answer(value),
-                        "name": ", ".join(labels.get(str(key), str(key)) for key in keys)})
+                        "name": ", ".join(choice_labels.get(str(key), str(key)) for key in keys)})
     photos = ListOf("photo", [{
         "media_url": photo_url(item, photo), "content_type": photo.content_type, "width": photo.width,
         "height": photo.height, "created_at": format_datetime(photo.created_at, tz),
@@ -154,7 +155,7 @@ def note(entry: TimelineEntry, tz, labels: dict[str, str]) -> dict:
         "datetime": format_datetime(entry.created_at, tz),
         "type": entry.kind,
         "summary": summary,
-        "description": _blank_to_none(entry.message),
+        "description": _blank_to_none(entry.public_message()),
     }
 
 
@@ -189,7 +190,7 @@ def request_update(entry: TimelineEntry, tz) -> dict:
         "service_request_id": entry.request.public_id,
         "status": status.kind if status else None,
         "updated_datetime": format_datetime(entry.created_at, tz),
-        "description": _blank_to_none(entry.message[:MAX_DESCRIPTION]),
+        "description": _blank_to_none(entry.public_message()[:MAX_DESCRIPTION]),
         "media_url": urls[0] if urls else None,
         "external_status_code": status.code if status else None,
     }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.audit.models import LoggedModel
 from civicdesk.catalog.models import Priority
+from civicdesk.lib.contact_details import mask_contact_details
 from civicdesk.lib.ids import new_public_id
 
 
@@ -144,11 +145,73 @@ class ServiceRequest(LoggedModel):
         """True when the request may appear on public pages."""
         return not self.is_private and not self.service_type.is_private
 
+    def public_description(self) -> str:
+        """The description as the public may read it: email addresses and phone numbers typed into it are
+        replaced by "[email removed]" / "[phone removed]". Staff read `description`, the original."""
+        return self.public_text(self.description)
+
+    def public_text(self, text: str) -> str:
+        """Any text about this request on its way to the public or to someone other than the reporter
+        (description, public updates, status notes): contact details masked, except the city's own
+        published 311 number and email and those of the handling department."""
+        return mask_contact_details(text, keep=self.published_contacts)
+
+    def published_contacts(self) -> list[str]:
+        """The phone numbers and email addresses the city publishes for this request's handlers."""
+        values = [self.jurisdiction.phone, self.jurisdiction.email]
+        if self.department_id:
+            values += [self.department.phone, self.department.email]
+        return [value for value in values if value]
+
     def public_timeline(self):
         return self.timeline.filter(is_public=True).select_related("status_to").order_by("created_at", "id")
 
     def visible_photos(self):
         return self.attachments.filter(hidden=False).order_by("id")
+
+    def answer_pairs(self) -> list[tuple[str, str]]:
+        """The resident's answers as (question, answer) labels in the active language, in question order.
+
+        A choice shows its label ("Mattress or box spring"), never its key; several choices are joined
+        with commas; a date and time is shown in the jurisdiction's words. An answer to a question since
+        removed from the catalogue keeps its code as the label, so staff still see what was said.
+        Returns an empty list when there are no answers.
+        """
+        from civicdesk.catalog.services import questions
+
+        answers = self.attributes if isinstance(self.attributes, dict) else {}
+        if not answers:
+            return []
+        pairs = []
+        known = set()
+        for question in questions(self.service_type):
+            known.add(question.code)
+            if question.code in answers and answers[question.code] not in (None, "", []):
+                pairs.append((str(question.description), _answer_label(question, answers[question.code])))
+        pairs.extend((str(code), _answer_label(None, value)) for code, value in answers.items()
+                     if code not in known and value not in (None, "", []))
+        return pairs
+
+
+def _answer_label(question, value) -> str:
+    """One answer as a resident would say it (see ServiceRequest.answer_pairs)."""
+    from django.utils import formats
+    from django.utils.dateparse import parse_datetime
+
+    values = value if isinstance(value, list) else [value]
+    labels = {}
+    if question is not None and question.has_values:
+        labels = {choice.key: str(choice.name) for choice in question.values.all()}
+    if question is not None and question.datatype == question.Datatype.DATETIME:
+        shown = []
+        for one in values:
+            try:
+                parsed = parse_datetime(str(one))
+            except ValueError:
+                parsed = None
+            shown.append(formats.date_format(parsed, "DATETIME_FORMAT") if parsed else str(one))
+        return ", ".join(shown)
+    return ", ".join(labels.get(str(one), str(one)) for one in values)
 
 
 class TimelineEntry(models.Model):
@@ -187,6 +250,13 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
+
+    def public_message(self) -> str:
+        """The message as the public and other residents may read it (see ServiceRequest.public_text)."""
+        if not self.message:
+            return ""
+        # The request (and its published contacts) is only loaded when the message holds contact details.
+        return mask_contact_details(self.message, keep=lambda: self.request.published_contacts())
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

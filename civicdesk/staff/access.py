@@ -56,8 +56,42 @@ def is_staff_member(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and (user.is_superuser or seats(user)))
 
 
+def reaches_private_types(seat: StaffMembership) -> bool:
+    """True for the seats that see every private (sensitive) service type of their jurisdiction: its
+    administrators and jurisdiction-wide supervisors (a supervisor seat without a department)."""
+    return seat.role == Role.ADMIN or (seat.role == Role.SUPERVISOR and seat.department_id is None)
+
+
+def _routed_type_ids(department_id: int):
+    """Ids of the service types a routing rule sends to the department (a subquery)."""
+    from civicdesk.catalog.models import RoutingRule
+
+    return (RoutingRule.service_types.through.objects.filter(routingrule__department_id=department_id)
+            .values("servicetype_id"))
+
+
+def _private_types_q(seat: StaffMembership) -> Q:
+    """The part of a seat's reach that private service types (tax accounts, records requests) must also pass:
+    only the department handling them (the request's department, or, while it waits in triage, a department
+    its type is routed to) and the seats of `reaches_private_types` read them. Contractors keep their own rule
+    (only what is assigned to them)."""
+    if reaches_private_types(seat) or seat.role == Role.CONTRACTOR:
+        return Q()
+    public_type = Q(service_type__is_private=False)
+    if seat.department_id is None:
+        return public_type
+    handled = Q(department_id=seat.department_id) | (
+        Q(department__isnull=True) & Q(service_type_id__in=_routed_type_ids(seat.department_id)))
+    return public_type | handled
+
+
 def _seat_q(user, seat: StaffMembership) -> Q:
     """The requests one seat reaches."""
+    return _seat_reach_q(user, seat) & _private_types_q(seat)
+
+
+def _seat_reach_q(user, seat: StaffMembership) -> Q:
+    """The requests one seat reaches by jurisdiction, department and assignment, before private types."""
     in_jurisdiction = Q(jurisdiction_id=seat.jurisdiction_id)
     if seat.role in (Role.AGENT, Role.ADMIN):
         return in_jurisdiction
@@ -75,12 +109,43 @@ def _seat_covers(user, seat: StaffMembership, request: ServiceRequest) -> bool:
     """The same rule as `_seat_q`, for one request already in memory."""
     if request.jurisdiction_id != seat.jurisdiction_id:
         return False
+    if not _seat_covers_private_type(seat, request):
+        return False
     if seat.role in (Role.AGENT, Role.ADMIN):
         return True
     if seat.role == Role.CONTRACTOR:
         return request.assignee_id == user.pk
     return request.department_id is None or (
         seat.department_id is not None and request.department_id == seat.department_id)
+
+
+def _seat_covers_private_type(seat: StaffMembership, request: ServiceRequest) -> bool:
+    """The same rule as `_private_types_q`, for one request already in memory."""
+    if not request.service_type.is_private or reaches_private_types(seat) or seat.role == Role.CONTRACTOR:
+        return True
+    if seat.department_id is None:
+        return False
+    if request.department_id is not None:
+        return request.department_id == seat.department_id
+    # Read once per seat object (seats() keeps them for the user), not once per action checked.
+    routed = getattr(seat, "_routed_type_ids", None)
+    if routed is None:
+        routed = seat._routed_type_ids = set(_routed_type_ids(seat.department_id).values_list("servicetype_id",
+                                                                                              flat=True))
+    return request.service_type_id in routed
+
+
+def private_types_q(user) -> Q | None:
+    """A filter keeping only the private-type requests the user's seats may read (all other requests pass);
+    None for superusers. For queues that are built from seats without `visibility_q` (see services.queue)."""
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return None
+    readable = Q(pk__in=[])
+    for seat in seats(user):
+        readable |= Q(jurisdiction_id=seat.jurisdiction_id) & _private_types_q(seat)
+    return Q(service_type__is_private=False) | readable
 
 
 def visibility_q(user, *, roles: set[str] | None = None) -> Q | None:

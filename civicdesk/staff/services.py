@@ -47,6 +47,7 @@ SORTS: dict[str, list[tuple[str, bool]]] = {
     "updated": [("updated_at", True), ("id", True)],
 }
 DATETIME_FIELDS = {"requested_at", "updated_at"}
+CURSOR_INT_LIMIT = 2**63
 
 
 def _transferred_in(department_ids: list[int]):
@@ -81,7 +82,14 @@ def queue(user, key: str, now: dt.datetime | None = None) -> QuerySet:
                                                         else Q(jurisdiction_id__in=jurisdictions)),
     }
     if key in scoped:
-        return ServiceRequest.objects.filter(scoped[key])
+        queryset = ServiceRequest.objects.filter(scoped[key])
+        if key == "triage":
+            # Triage is the one scoped queue reaching past the seat's department: private service types
+            # waiting there are only for the seats that handle them (access.private_types_q).
+            sensitive = access.private_types_q(user)
+            if sensitive is not None:
+                queryset = queryset.filter(sensitive)
+        return queryset
     narrowed = {
         "mine": open_ & Q(assignee_id=user.pk),
         "unassigned": open_ & Q(assignee__isnull=True) & Q(department__isnull=False),
@@ -150,10 +158,17 @@ def decode_cursor(cursor: str, sort: str) -> list | None:
     decoded = []
     for (name, _desc), value in zip(columns, values):
         if name in DATETIME_FIELDS:
-            value = parse_datetime(value) if isinstance(value, str) else None
+            try:
+                # A well-formed but impossible moment ("2026-02-30T…") raises instead of returning None.
+                value = parse_datetime(value) if isinstance(value, str) else None
+            except ValueError:
+                return None
             if value is None:
                 return None
-        elif not isinstance(value, int):
+            if timezone.is_naive(value):
+                value = timezone.make_aware(value, dt.timezone.utc)
+        elif isinstance(value, bool) or not isinstance(value, int) or not -CURSOR_INT_LIMIT < value < CURSOR_INT_LIMIT:
+            # Beyond a 64-bit column the database itself fails (SQLite OverflowError, PostgreSQL DataError).
             return None
         decoded.append(value)
     return decoded
@@ -217,6 +232,16 @@ def mentioned_colleagues(text: str) -> list[User]:
         condition |= Q(email__iexact=token) if "@" in token else Q(email__istartswith=f"{token}@")
     staff = StaffMembership.objects.values("user_id")
     return list(User.objects.filter(condition).filter(Q(pk__in=staff) | Q(is_superuser=True)).distinct())
+
+
+def mentions_who_may_read(text: str, request: ServiceRequest) -> tuple[list[User], list[User]]:
+    """The staff @mentioned in `text`, split into those who may open `request` in the console (they are
+    notified) and those who may not (they are not sent the note; the author is told). Uses the same rule as
+    the detail page (access.can(..., "view", ...))."""
+    allowed, refused = [], []
+    for person in mentioned_colleagues(text):
+        (allowed if access.can(person, "view", request) else refused).append(person)
+    return allowed, refused
 
 
 def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -> list:

@@ -129,7 +129,7 @@ def detail(request, public_id: str):
     templates = list(ResponseTemplate.offered_for(sr)) if allowed["transition"] else []
     context = {
         "sr": sr, "allowed": allowed, "timeline": timeline, "photos": sr.attachments.order_by("id"),
-        "nearby": nearby, "overdue": sr.is_overdue(),
+        "nearby": nearby, "overdue": sr.is_overdue(), "answers": sr.answer_pairs(),
         "duplicates": sr.duplicates.select_related("status").order_by("requested_at"),
         # Each form gets its own id prefix: several have a "message" field on one page.
         "status_form": forms.StatusForm(sr=sr, may_close=allowed["close"], auto_id="status_%s",
@@ -211,8 +211,11 @@ def add_note(request, public_id: str):
     if not form.is_valid():
         return _failed(request, sr, form)
     message = form.cleaned_data["message"]
-    sr_services.add_internal_note(sr, message=message, user=request.user,
-                                  mentioned=services.mentioned_colleagues(message))
+    notified, left_out = services.mentions_who_may_read(message, sr)
+    sr_services.add_internal_note(sr, message=message, user=request.user, mentioned=notified)
+    if left_out:
+        messages.warning(request, _("Not notified, because they cannot open this request: %s.")
+                         % ", ".join(sorted(person.get_full_name() or person.email for person in left_out)))
     return _done(request, sr, _("Note added."))
 
 

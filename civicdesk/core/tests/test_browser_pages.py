@@ -52,6 +52,12 @@ def sweep(page, base: str, world) -> list[tuple[str, Callable[[], object], str]]
         page.goto(details)
         send.click()
 
+    def contact_warning():
+        page.goto(details)
+        page.locator("#id_description").fill("Deep hole, call me on 217-555-0148")
+        page.locator("#id_attribute_depth").select_option("deep")
+        send.click()
+
     def emergency():
         page.goto(details)
         page.locator("#id_description").fill("I smell a gas leak")
@@ -78,6 +84,7 @@ def sweep(page, base: str, world) -> list[tuple[str, Callable[[], object], str]]
         ("location-nearby", visit("/report/pothole/?address=12+Oak+Street"), ".cd-nearby li"),
         ("details", visit(details.removeprefix(base)), "#id_attribute_depth"),
         ("details-errors", details_with_errors, ".usa-error-message"),
+        ("details-contact-warning", contact_warning, "[data-testid=contact-warning]"),
         ("details-emergency", emergency, "[data-testid=emergency]"),
         ("tracking-just-submitted", confirm_not_an_emergency, "[data-testid=tracking-number]"),
         ("tracking", visit(tracked.get_absolute_url()), ".cd-photos img"),

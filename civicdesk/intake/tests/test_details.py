@@ -14,6 +14,7 @@ from PIL import Image
 
 from civicdesk.catalog.models import ServiceType
 from civicdesk.servicerequests.models import Attachment, ServiceRequest
+from civicdesk.testing.video import make_video
 from civicdesk.testing.world import IN_WEST_ELM, OUTSIDE_EVERYTHING
 
 GPS_IFD = 0x8825
@@ -221,7 +222,7 @@ def test_it_stores_a_photo_with_its_location_metadata_removed(client, world, med
 
 def test_it_accepts_a_short_video(client, world, media_root):
     response = client.post(details_url(), {**report(), "media": [
-        SimpleUploadedFile("clip.mp4", mp4(4096), content_type="video/mp4")]})
+        SimpleUploadedFile("clip.mp4", make_video("mp4"), content_type="video/mp4")]})
     assert response.status_code == 302
     attachment = Attachment.objects.get()
     assert (attachment.kind, attachment.content_type) == ("video", "video/mp4")

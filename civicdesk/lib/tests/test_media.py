@@ -17,6 +17,7 @@ if not settings.configured:
     settings.configure(USE_I18N=False)
     django.setup()
 
+import av  # noqa: E402
 import pytest  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.test import override_settings  # noqa: E402
@@ -24,10 +25,15 @@ from PIL import Image, ImageCms, ImageFile  # noqa: E402
 
 from civicdesk.lib import media  # noqa: E402
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload  # noqa: E402
+from civicdesk.testing.video import PHONE_METADATA, decoded_frames, make_video  # noqa: E402
 
 NOT_ACCEPTED = (
     "This file is not a photo or video we can accept. Please attach a JPEG, PNG, WebP or HEIC "
     "photo, or an MP4 or WebM video."
+)
+UNREADABLE_VIDEO = (
+    "We could not read this video. Please attach a video recorded by a phone or camera as an MP4 or WebM "
+    "file, or choose a different video."
 )
 GPS_IFD = 0x8825
 ORIENTATION = 0x0112
@@ -335,19 +341,51 @@ def test_it_refuses_a_photo_whose_declared_size_lies() -> None:
 
 
 @pytest.mark.parametrize("brand", [b"isom", b"mp42", b"avc1", b"qt  ", b"M4V "])
-def test_it_accepts_mp4_and_keeps_its_bytes(brand: bytes) -> None:
-    ftyp = b"\x00\x00\x00\x14ftyp" + brand + b"\x00\x00\x00\x00" + brand
-    data = _mp4(ftyp)
+def test_it_accepts_mp4_whatever_its_brand(brand: bytes) -> None:
+    data = make_video("mp4")
+    data = data[:8] + brand + data[12:]  # the major brand of the ftyp box
     result = process_upload(_upload(data, "clip.mov"))
-    assert result == ProcessedMedia("video", data, "video/mp4", "mp4", None, None, None, "clip.mov")
+    assert (result.kind, result.content_type, result.extension) == ("video", "video/mp4", "mp4")
+    assert (result.width, result.height, result.thumbnail, result.original_name) == (64, 48, None, "clip.mov")
+    assert decoded_frames(result.content) == 10
 
 
-def test_it_accepts_webm_and_keeps_its_bytes() -> None:
-    data = _webm()
+def test_it_accepts_webm_with_its_sound() -> None:
+    data = make_video("webm", audio=True)
     result = process_upload(SimpleUploadedFile("clip.webm", data, content_type="video/webm"))
     assert (result.kind, result.content_type, result.extension) == ("video", "video/webm", "webm")
-    assert result.content == data
-    assert result.width is None and result.height is None and result.thumbnail is None
+    assert result.thumbnail is None and decoded_frames(result.content) == 10
+    with av.open(io.BytesIO(result.content)) as container:
+        assert sorted(stream.type for stream in container.streams) == ["audio", "video"]
+
+
+@pytest.mark.parametrize("fmt", ["mp4", "webm"])
+def test_it_strips_location_comment_and_dates_from_videos(fmt: str) -> None:
+    data = make_video(fmt, metadata=PHONE_METADATA, audio=True)
+    assert b"+40.1010-088.9520" in data and b"412 Elm St" in data  # the phone's tags are really there
+    result = process_upload(_upload(data, f"IMG_0042.{fmt}"))
+    stored = result.content
+    for leak in (b"+40.1010", b"088.9520", b"412 Elm St", b"Pothole outside", b"iPhone", b"Apple", b"2026",
+                 b"Lavf6", b"quicktime", b"\xa9xyz"):
+        assert leak not in stored, leak
+    with av.open(io.BytesIO(stored)) as container:
+        tags = dict(container.metadata)
+        for stream in container.streams:
+            tags.update({f"{stream.type}:{key}": value for key, value in stream.metadata.items()})
+    # WebM must name the program that wrote it (MuxingApp/WritingApp): the bare "Lavf", with no version or
+    # device, is all it says.
+    if tags.get("encoder") == "Lavf" and fmt == "webm":
+        del tags["encoder"]
+    assert not {key for key in tags if key.lower().split(":")[-1] in {
+        "location", "location-eng", "comment", "title", "creation_time", "encoder",
+        "com.apple.quicktime.location.iso6709", "com.apple.quicktime.make", "com.apple.quicktime.model"}}, tags
+    assert decoded_frames(stored) == 10
+
+
+def test_it_refuses_a_video_it_cannot_read() -> None:
+    # A genuine MP4 header around noise: it sniffs as a video, but there is nothing to play.
+    assert _refusal(_mp4(), "clip.mp4") == UNREADABLE_VIDEO
+    assert _refusal(_webm(), "clip.webm") == UNREADABLE_VIDEO
 
 
 @pytest.mark.parametrize(
@@ -380,6 +418,7 @@ def _every_refusal() -> list[str]:
         _refusal(whole[: len(whole) // 2]),
         _refusal(_bomb_png(12000)),
         _refusal(_webm(b"")[:9]),
+        _refusal(_mp4()),
     ]
 
 

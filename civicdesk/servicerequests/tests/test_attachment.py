@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import struct
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -12,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from civicdesk.servicerequests import services
+from civicdesk.testing.video import PHONE_METADATA, decoded_frames, make_video
 from civicdesk.testing.world import IN_EAST_ELM
 
 
@@ -27,9 +26,8 @@ def jpeg_upload(size=(900, 600)) -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def mp4_upload() -> SimpleUploadedFile:
-    data = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + struct.pack(">I", 8 + 512) + b"mdat"
-    return SimpleUploadedFile("clip.mp4", data + os.urandom(512), content_type="video/mp4")
+def mp4_upload(metadata=None) -> SimpleUploadedFile:
+    return SimpleUploadedFile("clip.mp4", make_video("mp4", metadata=metadata), content_type="video/mp4")
 
 
 def report(world, uploads, **overrides):
@@ -69,6 +67,15 @@ def test_it_serves_a_video_with_its_own_type(client, world):
     response = fetch(client, request, attachment)
     assert response["Content-Type"] == "video/mp4"
     assert body(response)[4:8] == b"ftyp"
+
+
+def test_it_serves_a_video_without_where_and_when_it_was_filmed(client, world):
+    """A phone video's GPS position and caption used to reach the public byte for byte."""
+    request = report(world, [mp4_upload(PHONE_METADATA)])
+    served = body(fetch(client, request, request.attachments.get()))
+    for leak in (b"+40.1010-088.9520", b"412 Elm St", b"iPhone 15", b"Pothole outside my house"):
+        assert leak not in served, leak
+    assert decoded_frames(served) == 10
 
 
 def test_it_404s_for_a_hidden_photo_in_every_size(client, world):

@@ -11,6 +11,7 @@ from PIL import Image
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.catalog.models import Priority
+from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import TimelineEntry
 from civicdesk.testing.world import IN_WEST_ELM
@@ -54,12 +55,19 @@ def test_it_forbids_an_agent_to_close_but_lets_them_move_it_along(client, world,
     assert reqs.pothole.status.code == "acknowledged"
 
 
-def test_it_stores_mentions_of_colleagues_in_any_department(client, world, cast):
-    _, reqs = cast
+def test_it_notifies_only_mentioned_colleagues_who_may_open_the_request(client, world, cast):
+    """Carol (Sanitation) and Dave (the county) cannot open a Public Works request: the note used to be emailed
+    to them anyway. Now only Sam, Public Works' supervisor, is told, and Bob learns who was not."""
+    seats, reqs = cast
     login_verified(client, world.bob)
-    post(client, "add_note", reqs.pothole, {"message": "@carol and @dave@maple.example.gov: yours? @alice"})
+    response = post(client, "add_note", reqs.pothole,
+                    {"message": "@sam, @carol and @dave@maple.example.gov: yours? @alice"})
     note = reqs.pothole.timeline.get(kind="internal_note")
-    assert sorted(note.data["mentions"]) == sorted([world.carol.pk, world.dave.pk])
+    assert note.data["mentions"] == [seats.supervisor.pk]
+    assert messages_of(response) == ["Not notified, because they cannot open this request: Carol, Dave.",
+                                     "Note added."]
+    mentioned = Delivery.objects.filter(template__contains="staff_mentioned")
+    assert set(mentioned.values_list("address", flat=True)) == {seats.supervisor.email}
 
 
 def test_it_assigns_to_a_person_and_team_of_the_department(client, world, cast):

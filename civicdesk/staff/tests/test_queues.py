@@ -93,7 +93,7 @@ def test_it_filters_by_type_priority_district_and_channel(client, world, cast):
     services.set_priority(reqs.pothole, priority=Priority.URGENT, user=world.bob)
     login_verified(client, world.bob)
     base = {"queue": "all"}
-    assert ids_on(client.get(URL, {**base, "service_type": world.records.pk})) == [reqs.triage.public_id]
+    assert ids_on(client.get(URL, {**base, "service_type": reqs.triage.service_type_id})) == [reqs.triage.public_id]
     assert ids_on(client.get(URL, {**base, "priority": Priority.URGENT})) == [reqs.pothole.public_id]
     assert ids_on(client.get(URL, {**base, "district": world.east.pk})) == [reqs.triage.public_id]
     assert ids_on(client.get(URL, {**base, "channel": "phone"})) == []
@@ -153,6 +153,18 @@ def test_it_ignores_a_tampered_cursor(client, world):
     graffiti(world, 2)
     login_verified(client, world.bob)
     response = client.get(URL, {"queue": "all", "after": "not-a-cursor"})
+    assert response.status_code == 200 and len(ids_on(response)) == 2
+
+
+@pytest.mark.parametrize("values", [
+    ["2026-02-30T10:00:00+00:00", 5],  # no 30 February: parse_datetime raised instead of saying "not a date"
+    ["2026-01-01T10:00:00+00:00", 10**30],  # beyond a 64-bit id: the database raised
+    ["2026-01-01T10:00:00+00:00", True],
+])
+def test_it_starts_from_the_first_page_for_an_impossible_cursor(client, world, values):
+    graffiti(world, 2)
+    login_verified(client, world.bob)
+    response = client.get(URL, {"queue": "all", "after": queues.encode_cursor(values)})
     assert response.status_code == 200 and len(ids_on(response)) == 2
 
 
