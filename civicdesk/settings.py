@@ -199,6 +199,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads: photos and videos a resident may attach to one report.
 MAX_PHOTOS_PER_REQUEST = 5
+# Photos kept between attempts of the report form are deleted after this many hours (purge_pending_uploads).
+PENDING_UPLOAD_MAX_AGE_HOURS = env_int("PENDING_UPLOAD_MAX_AGE_HOURS", 24)
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024)
 MAX_PHOTO_PIXELS = env_int("MAX_PHOTO_PIXELS", 50_000_000)
 MAX_VIDEO_BYTES = env_int("MAX_VIDEO_BYTES", 50 * 1024 * 1024)
