@@ -119,5 +119,5 @@ def test_it_writes_in_the_persons_language(client, ask, world, smtp_server):
     client.force_login(world.alice)
     ask("alice.moved@example.net")
     confirm, notice = smtp_server.wait_for(2)
-    assert confirm["Subject"] == "Confirme su nueva dirección de correo electrónico"
+    assert confirm["Subject"].strip() == "Confirme su nueva dirección de correo electrónico"
     assert "restablezca su contraseña" in body(notice)
