@@ -66,6 +66,11 @@ class Command(BaseCommand):
                 python, "-m", "django", "send_area_digests", "--daily-at", digest_at,
                 "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
             ])
+        # Photos kept between attempts of the report form and never sent are deleted after a day.
+        children["pending_uploads"] = subprocess.Popen([
+            python, "-m", "django", "purge_pending_uploads", "--every", "3600",
+            "--settings", os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings"),
+        ])
         self.stdout.write(self.style.SUCCESS(f"CivicDesk is running on http://{host}:{port}/  (Ctrl-C to stop)"))
         stopping = False
 
