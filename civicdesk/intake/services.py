@@ -9,7 +9,6 @@ PENDING_UPLOAD_MAX_AGE_HOURS. On a successful report the kept files are attached
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,15 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicdesk.lib.media import MediaError, process_upload
+from civicdesk.throttle.services import Limit, RateLimited, check
 
 from .models import PendingUpload
-
-log = logging.getLogger(__name__)
 
 SALT = "civicdesk.intake.pending-upload"
 SESSION_KEY = "intake_upload_owner"
 #: Uploads one form may keep at a time (a few more than may be attached, so the resident can choose).
 MAX_KEPT = 10
+#: Files one client address may have kept per hour, so failing forms cannot be used to fill the disk.
+MAX_KEPT_PER_CLIENT_HOUR = 60
 
 
 def max_age() -> dt.timedelta:
@@ -71,9 +71,10 @@ def resolve(references: Iterable[str], owner: str) -> list[PendingUpload]:
     return [found[i] for i in dict.fromkeys(ids) if i in found]
 
 
-def keep(uploads: Sequence, owner: str, *, already: int = 0) -> list[PendingUpload]:
+def keep(uploads: Sequence, owner: str, *, client: str = "", already: int = 0) -> list[PendingUpload]:
     """Check, re-encode and store each upload lib.media accepts; refused ones are skipped (their error
-    is already on the form). Stores at most MAX_KEPT - `already` files."""
+    is already on the form). Stores at most MAX_KEPT - `already` files, and nothing more once `client`
+    had MAX_KEPT_PER_CLIENT_HOUR files kept this hour (those then have to be attached again)."""
     kept: list[PendingUpload] = []
     for upload in uploads:
         if already + len(kept) >= MAX_KEPT:
@@ -82,6 +83,11 @@ def keep(uploads: Sequence, owner: str, *, already: int = 0) -> list[PendingUplo
             media = process_upload(upload)
         except MediaError:
             continue
+        if client:
+            try:
+                check(Limit(f"pending-upload:client:{client}", MAX_KEPT_PER_CLIENT_HOUR, 3600))
+            except RateLimited:
+                break
         pending = PendingUpload(owner=owner, kind=media.kind, content_type=media.content_type,
                                 original_name=media.original_name[:255])
         token = secrets.token_hex(8)

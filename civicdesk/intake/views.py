@@ -16,6 +16,7 @@ from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
+from civicdesk.throttle.services import client_ip
 from civicdesk.triage.services import duplicate_candidates
 
 from . import services as uploads
@@ -134,7 +135,7 @@ def details(request, code: str):
             request.session["just_submitted"] = service_request.public_id
             return redirect(service_request.get_absolute_url())
     if request.method == "POST":
-        kept += uploads.keep(request.FILES.getlist("media"), owner, already=len(kept))
+        kept += uploads.keep(request.FILES.getlist("media"), owner, client=client_ip(request), already=len(kept))
     location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
     status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
     return render(request, "intake/details.html", {

@@ -129,3 +129,18 @@ def test_it_keeps_at_most_a_handful_of_files_per_form(client, world):
     assert len(refs) == 6
     second = client.post(details_url(), {**report(attribute_depth=""), "kept_upload": refs, "media": six(90)})
     assert len(kept_refs(second.content.decode())) == uploads.MAX_KEPT == 10
+
+
+def test_it_stops_keeping_files_for_a_client_that_fails_the_form_over_and_over(client, world, settings):
+    settings.RATE_LIMITS_ENABLED = True
+    for n in range(uploads.MAX_KEPT_PER_CLIENT_HOUR // 6):
+        batch = [photo(f"p{n}-{i}.jpg", jpeg(colour=(i * 20, n, 0))) for i in range(6)]
+        client.post(details_url(), {**report(attribute_depth=""), "media": batch}, REMOTE_ADDR="198.51.100.23")
+    assert PendingUpload.objects.count() == uploads.MAX_KEPT_PER_CLIENT_HOUR
+    response = client.post(details_url(), {**report(attribute_depth=""), "media": [photo("one-more.jpg")]},
+                           REMOTE_ADDR="198.51.100.23")
+    assert kept_refs(response.content.decode()) == []
+    assert PendingUpload.objects.count() == uploads.MAX_KEPT_PER_CLIENT_HOUR
+    other = client.post(details_url(), {**report(attribute_depth=""), "media": [photo("neighbour.jpg")]},
+                        REMOTE_ADDR="198.51.100.24")
+    assert len(kept_refs(other.content.decode())) == 1
