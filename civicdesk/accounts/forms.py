@@ -139,6 +139,9 @@ class ResetPasswordForm(SetPasswordForm):
         for name in ("new_password1", "new_password2"):
             self.fields[name].widget.attrs["autocomplete"] = "new-password"
         self.needs_code = user is not None and two_factor.confirmed_totp_device(user) is not None
+        # Staff who have not set up their authenticator yet would enrol a new one at the next sign-in:
+        # a mailbox alone must not be enough to take such an account, so an administrator resets it.
+        self.refused = user is not None and not self.needs_code and two_factor.needs_two_factor(user)
         if self.needs_code:
             self.fields["code"] = forms.CharField(
                 label=_("6-digit code from your authenticator app"), max_length=32, strip=True,
@@ -147,6 +150,9 @@ class ResetPasswordForm(SetPasswordForm):
                                               "spellcheck": "false"}))
 
     def clean(self):
+        if self.refused:
+            raise forms.ValidationError(_("Staff accounts without two-factor sign-in cannot be reset by email. "
+                                          "Ask an administrator to reset your password."), code="staff")
         data = super().clean()
         # Checked last, so a recovery code (or this minute's code) is not used up by a password typo.
         if self.needs_code and not self.errors:
