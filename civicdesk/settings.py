@@ -147,6 +147,8 @@ TASKS = {
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
+# A password reset link works for this many seconds (and only once).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 LOGIN_REDIRECT_URL = "accounts:my_requests"
 LOGOUT_REDIRECT_URL = "core:home"
 AUTH_PASSWORD_VALIDATORS = [
@@ -206,6 +208,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Uploads: photos and videos a resident may attach to one report.
 MAX_PHOTOS_PER_REQUEST = 5
+# Photos kept between attempts of the report form are deleted after this many hours (purge_pending_uploads).
+PENDING_UPLOAD_MAX_AGE_HOURS = env_int("PENDING_UPLOAD_MAX_AGE_HOURS", 24)
 MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024)
 MAX_PHOTO_PIXELS = env_int("MAX_PHOTO_PIXELS", 50_000_000)
 MAX_VIDEO_BYTES = env_int("MAX_VIDEO_BYTES", 50 * 1024 * 1024)

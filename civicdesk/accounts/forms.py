@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
@@ -113,3 +113,117 @@ class TwoFactorCodeForm(forms.Form):
                                                "each works only once.")
         else:
             self.fields["token"].widget.attrs["inputmode"] = "numeric"
+
+
+def _styled(form: forms.Form) -> None:
+    """Give Django's own auth forms our USWDS input classes."""
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "usa-input")
+
+
+class PasswordResetRequestForm(PasswordResetForm):
+    """Ask for a reset link. Sending is done by services.request_password_reset (queued, throttled)."""
+
+    email = forms.EmailField(label=_("Email"), max_length=254, widget=forms.EmailInput(
+        attrs={"class": "usa-input", "autocomplete": "email"}),
+        help_text=_("The address you signed up with."))
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """Choose a new password from a reset link. Staff with an authenticator app must also give a code,
+    so a stolen mailbox alone cannot take over a staff account; the reset never removes the second factor."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        _styled(self)
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs["autocomplete"] = "new-password"
+        self.needs_code = user is not None and two_factor.confirmed_totp_device(user) is not None
+        # Staff who have not set up their authenticator yet would enrol a new one at the next sign-in:
+        # a mailbox alone must not be enough to take such an account, so an administrator resets it.
+        self.refused = user is not None and not self.needs_code and two_factor.needs_two_factor(user)
+        if self.needs_code:
+            self.fields["code"] = forms.CharField(
+                label=_("6-digit code from your authenticator app"), max_length=32, strip=True,
+                help_text=_("Or one of your recovery codes; each works only once."),
+                widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "one-time-code",
+                                              "spellcheck": "false"}))
+
+    def clean(self):
+        if self.refused:
+            raise forms.ValidationError(_("Staff accounts without two-factor sign-in cannot be reset by email. "
+                                          "Ask an administrator to reset your password."), code="staff")
+        data = super().clean()
+        # Checked last, so a recovery code (or this minute's code) is not used up by a password typo.
+        if self.needs_code and not self.errors:
+            try:
+                self._check_code(data.get("code", ""))
+            except forms.ValidationError as exc:
+                self.add_error("code", exc)
+        return data
+
+    def _check_code(self, code: str) -> None:
+        key = two_factor.otp_key(self.user)
+        lockout = two_factor.lockout_for(key)
+        if lockout is not None:
+            raise forms.ValidationError(lockout_message(lockout), code="locked")
+        if two_factor.match_code(self.user, code) is None:
+            lockout = two_factor.record_failure(key, user=self.user)
+            if lockout is not None:
+                raise forms.ValidationError(lockout_message(lockout), code="locked")
+            raise forms.ValidationError(_("That code is not right. Check the time on your phone and try the "
+                                          "newest code."), code="wrong_code")
+        two_factor.clear_failures(key)
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+
+
+class _PasswordCheckMixin:
+    """A form that asks for the account's current password before a sensitive change."""
+
+    user: User
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("That is not your current password. Check it and try again."),
+                                        code="wrong_password")
+        return password
+
+
+def _current_password_field() -> forms.CharField:
+    return forms.CharField(label=_("Your current password"), strip=False, widget=forms.PasswordInput(
+        attrs={"class": "usa-input", "autocomplete": "current-password"}))
+
+
+class EmailChangeForm(_PasswordCheckMixin, forms.Form):
+    """A new sign-in address; it takes effect once the link sent to it is followed."""
+
+    email = forms.EmailField(label=_("New email address"), max_length=254, widget=forms.EmailInput(
+        attrs={"class": "usa-input", "autocomplete": "email"}))
+    password = _current_password_field()
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email:
+            raise forms.ValidationError(_("This is already your email address."), code="same")
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("Another account already uses this email address."), code="taken")
+        return email
+
+
+class DeleteAccountForm(_PasswordCheckMixin, forms.Form):
+    password = _current_password_field()
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user

@@ -11,4 +11,13 @@ urlpatterns = [
     path("two-factor/", views.two_factor_step, name="two_factor"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("requests/", views.my_requests, name="my_requests"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password-reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("settings/", views.account_settings, name="settings"),
+    path("settings/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("settings/email/", views.email_change, name="email_change"),
+    path("email/<str:token>/", views.email_change_confirm, name="email_change_confirm"),
+    path("settings/delete/", views.delete_account, name="delete_account"),
 ]

@@ -1,9 +1,10 @@
-"""Accounts: sign up, verify email, sign in (with staff two-factor) and out, my requests."""
+"""Accounts: sign up, verify email, sign in (with staff two-factor) and out, my requests, password reset and
+change, email change, closing an account."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login, views as auth_views
+from django.contrib.auth import login, logout, views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -16,9 +17,20 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services, two_factor
-from .forms import LockoutAuthenticationForm, SignUpForm, TwoFactorCodeForm, lockout_message
+from .forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EmailChangeForm,
+    LockoutAuthenticationForm,
+    PasswordResetRequestForm,
+    ResetPasswordForm,
+    SignUpForm,
+    TwoFactorCodeForm,
+    lockout_message,
+)
 
 
 def signup(request):
@@ -154,3 +166,137 @@ def _record_wrong_code(request, form) -> bool:
 
 class LogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("core:home")
+
+
+# --- password reset (Django's views, our forms, templates and sending) ----------------------------
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+
+    template_name = "accounts/password_reset_form.html"
+    form_class = PasswordResetRequestForm
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                services.request_password_reset(form.cleaned_data["email"], client=client_ip(self.request))
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return redirect(self.success_url)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Choose a new password from the emailed link. Staff with an authenticator app give a code too;
+    afterwards everyone signs in again, staff through the two-factor step as always."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = ResetPasswordForm
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A new password ends a lockout earned with the old one; the two-factor lockout stays.
+        two_factor.clear_failures(two_factor.password_key(form.user.email))
+        services.log_account(form.user, "user.password_reset",
+                             data={"second_factor_checked": getattr(form, "needs_code", False)})
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password while signed in (keeps this session signed in, ends the others)."""
+
+    template_name = "accounts/password_change_form.html"
+    form_class = ChangePasswordForm
+    success_url = reverse_lazy("accounts:settings")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.log_account(self.request.user, "user.password_changed")
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+# --- account settings: email change, closing the account ----------------------------------------
+
+@login_required
+def account_settings(request):
+    """What a signed-in person can change about their account."""
+    return render(request, "accounts/settings.html", {"can_close": services.can_close_own_account(request.user)})
+
+
+@login_required
+def email_change(request):
+    """Ask to change the sign-in address: confirmed from the new address, announced to the old one."""
+    form = EmailChangeForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    services.start_email_change(request.user, form.cleaned_data["email"],
+                                                client=client_ip(request))
+            except RateLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            else:
+                return render(request, "accounts/email_change_sent.html", {"new_email": form.cleaned_data["email"]})
+        else:
+            status = 400
+    return render(request, "accounts/email_change_form.html", {"form": form}, status=status)
+
+
+def email_change_confirm(request, token: str):
+    """The link from the new address: a button (so a mail scanner opening the link changes nothing)."""
+    try:
+        user, new_email = services.email_change_target(token)
+        if request.method == "POST":
+            user = services.confirm_email_change(token)
+            messages.success(request, _("Your email address is now %(email)s.") % {"email": user.email})
+            return redirect("accounts:settings" if request.user.is_authenticated else "accounts:login")
+    except services.EmailChangeFailed as exc:
+        return render(request, "accounts/email_change_failed.html", {"reason": str(exc)}, status=400)
+    return render(request, "accounts/email_change_confirm.html", {"new_email": new_email})
+
+
+@login_required
+def delete_account(request):
+    """Close a resident's own account after re-entering the password; staff are sent to an administrator."""
+    if not services.can_close_own_account(request.user):
+        return render(request, "accounts/delete_account_staff.html", status=403)
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.close_account(request.user)
+        logout(request)
+        messages.success(request, _("Your account is closed. Your reports stay, without your name or contact "
+                                    "details."))
+        return redirect("core:home")
+    return render(request, "accounts/delete_account.html", {"form": form}, status=400 if form.errors else 200)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
+from civicdesk.accounts.signals import account_closing
 from civicdesk.servicerequests import signals
 from civicdesk.servicerequests.models import ServiceRequest
 
@@ -28,3 +29,13 @@ def alert_merged_request(sender, request, **kwargs):
     # A duplicate merged into another report is closed too: digests and feeds count it, so alerts do.
     if request.is_publicly_visible():
         tasks.fan_out_area_alert.enqueue(request.pk, "closed")
+
+
+@receiver(account_closing)
+def end_closed_accounts_area_alerts(sender, user, email: str, **kwargs):
+    """A resident closed their account: their area subscriptions go."""
+    from django.db.models import Q
+
+    from .models import AreaSubscription
+
+    AreaSubscription.objects.filter(Q(user=user) | Q(email__iexact=email)).delete()

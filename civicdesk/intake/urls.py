@@ -5,6 +5,7 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("kept-photo/<str:ref>/", views.pending_thumbnail, name="pending_thumbnail"),
     path("<str:code>/", views.where, name="where"),
     path("<str:code>/details/", views.details, name="details"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.db.models import F, Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -16,8 +16,10 @@ from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
+from civicdesk.throttle.services import client_ip
 from civicdesk.triage.services import duplicate_candidates
 
+from . import services as uploads
 from .forms import LocationForm, ReportForm
 
 
@@ -89,18 +91,30 @@ def where(request, code: str):
 
 
 def details(request, code: str):
-    """Step 3: description, questions, photos and contact details; submits the request."""
+    """Step 3: description, questions, photos and contact details; submits the request.
+
+    Photos survive a failed attempt (a form error or the 911 stop): they are kept as pending uploads
+    and come back as signed references, so the resident never has to attach them again.
+    """
     service_type = _get_service_type(code)
     initial = {key: request.GET.get(key, "") for key in ("lat", "long", "address", "address_id")}
     if request.user.is_authenticated:
         initial.update(name=request.user.get_full_name(), email=request.user.email, phone=request.user.phone)
     form = ReportForm(request.POST or None, request.FILES or None, service_type=service_type, initial=initial)
-    emergency = None
+    emergency = service_request = None
     contact_warning = False
+    kept = []
+    if request.method == "POST":
+        owner = uploads.owner_key(request.session)
+        kept = uploads.resolve(request.POST.getlist("kept_upload"), owner)
+        removed = {p.pk for p in uploads.resolve(request.POST.getlist("remove_upload"), owner)}
+        uploads.discard([p for p in kept if p.pk in removed])
+        kept = [p for p in kept if p.pk is not None and p.pk not in removed]
     if request.method == "POST" and form.is_valid() and form.contact_details_in_description():
         contact_warning = True
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        kept_files = uploads.as_uploads(kept)
         try:
             service_request = services.submit_request(
                 service_type=service_type, channel=Channel.WEB, lat=data.get("lat"), long=data.get("long"),
@@ -108,23 +122,41 @@ def details(request, code: str):
                 description=data.get("description", ""), attributes=form.attribute_answers(),
                 reporter=request.user, contact_name=data.get("name", ""), contact_email=data.get("email", ""),
                 contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
-                uploads=data.get("media") or [], not_emergency=data.get("not_emergency", False),
-                actor=request.user,
+                uploads=kept_files + list(data.get("media") or []),
+                not_emergency=data.get("not_emergency", False), actor=request.user,
             )
         except services.EmergencyReported as exc:
             emergency = exc
         except services.RequestRejected as exc:
             form.add_service_errors(exc.errors)
         else:
+            uploads.discard(kept)
+        finally:
+            for kept_file in kept_files:
+                kept_file.close()
+        if service_request is not None:
             request.session["just_submitted"] = service_request.public_id
             return redirect(service_request.get_absolute_url())
+    if request.method == "POST":
+        kept += uploads.keep(request.FILES.getlist("media"), owner, client=client_ip(request), already=len(kept))
     location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
     status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
     return render(request, "intake/details.html", {
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
-        "had_files": bool(request.FILES), "known_notices": _known_notices(request, service_type),
+        "kept_uploads": uploads.for_display(kept), "known_notices": _known_notices(request, service_type),
         "contact_warning": contact_warning,
     }, status=status)
+
+
+def pending_thumbnail(request, ref: str):
+    """The thumbnail of a photo kept between attempts; only for the session that uploaded it."""
+    owner = request.session.get(uploads.SESSION_KEY, "")
+    found = uploads.resolve([ref], owner)
+    if not found or not found[0].thumbnail:
+        raise Http404(_("This photo is no longer kept."))
+    response = FileResponse(found[0].thumbnail.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def _known_notices(request, service_type: ServiceType) -> list[ServiceNotice]:

@@ -23,6 +23,8 @@ from civicdesk.notifications.services import Recipient, notify
 from civicdesk.subscriptions.models import Follow
 from civicdesk.subscriptions.services import recipients_for_users, reporter_recipient
 
+from civicdesk.accounts.signals import account_closing
+
 from . import signals, tasks
 from .models import ServiceRequest
 
@@ -133,3 +135,12 @@ def sla_marked(sender, request, entry, state, **kwargs):
     tell_staff(request, people, event=f"staff.{state}", key=f"timeline:{entry.pk}:sla", template=f"staff_{state}",
                entry=entry, extra=[] if people else _department_inbox(department),
                context={"state": state})
+
+
+@receiver(account_closing)
+def anonymise_closed_accounts_requests(sender, user, email: str, **kwargs):
+    """A resident closed their account: keep their reports, without anything that names them."""
+    from django.db.models import Q
+
+    ServiceRequest.objects.filter(Q(reporter=user) | Q(contact_email__iexact=email)).update(
+        reporter=None, contact_name="", contact_email="", contact_phone="")

@@ -30,7 +30,8 @@ def _get_public_request(public_id: str) -> ServiceRequest:
 def _not_found(request, raw: str):
     """The look-up form again, saying the tracking number matched nothing the public may see (404)."""
     error = _("We could not find a request with the tracking number “%s”. Check it and try again.") % raw
-    return render(request, "servicerequests/lookup.html", {"query": raw, "error": error}, status=404)
+    return render(request, "servicerequests/lookup.html", {
+        "query": raw, "error": error, "lookup_errors": [{"id": "id_id", "message": error}]}, status=404)
 
 
 def lookup(request):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from civicdesk.accounts.signals import account_closing
 from civicdesk.notifications.models import Suppression
 
 from .models import Follow
@@ -20,3 +21,15 @@ def end_unsubscribed_follow(sender, instance: Suppression, created: bool, **kwar
         follow.log_action("follow.unsubscribed", data={"request": follow.request.public_id,
                                                        "channel": instance.channel})
         follow.delete()
+
+
+@receiver(account_closing)
+def forget_closed_accounts_choices(sender, user, email: str, **kwargs):
+    """A resident closed their account: their follows, preferences and phone codes go."""
+    from django.db.models import Q
+
+    from .models import NotificationPreference, PhoneVerification
+
+    Follow.objects.filter(Q(user=user) | Q(email__iexact=email)).delete()
+    NotificationPreference.objects.filter(user=user).delete()
+    PhoneVerification.objects.filter(user=user).delete()

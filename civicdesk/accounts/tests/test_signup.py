@@ -120,5 +120,7 @@ def test_it_requires_an_email_and_a_password(client, world):
     response = client.post(URL, form(email="", password=""))
     html = response.content.decode()
     assert response.status_code == 400
-    assert html.count("This field is required.") == 2
-    assert "Please correct the problems marked below." in html
+    assert html.count('role="alert">This field is required.') == 2  # beside each field...
+    assert '<a class="usa-link" href="#id_email">This field is required.</a>' in html  # ...and in the summary
+    assert '<a class="usa-link" href="#id_password">This field is required.</a>' in html
+    assert "There is a problem" in html

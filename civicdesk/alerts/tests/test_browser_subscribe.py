@@ -42,7 +42,7 @@ def test_it_subscribes_with_a_pin_on_the_map(live_server, tworld, page):
 def test_it_shows_errors_accessibly(live_server, tworld, page):
     page.goto(f"{live_server.url}/alerts/")
     page.get_by_role("button", name="Subscribe").click()
-    expect(page.get_by_role("heading", name="Please check the form")).to_be_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     expect(page.locator("#id_email-error")).to_have_text("This field is required.")
     assert_accessible(page, context="subscribe form with errors")
     assert AreaSubscription.objects.count() == 0

@@ -93,7 +93,7 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         assert headers.get("Content-Encoding") == "gzip"  # compressed at collectstatic time
         assert "immutable" in headers["Cache-Control"]  # hashed names may be cached for ever
 
-        gunicorn, worker, sweeper, digests = children_of(server.pid)
+        gunicorn, worker, sweeper, digests, purger = children_of(server.pid)
         gunicorn_workers = children_of(gunicorn)
         assert len(gunicorn_workers) == 1
 
@@ -105,7 +105,8 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         output = log_path.read_text()
         assert "gunicorn stopped (exit code 0)." in output and "db_worker stopped (exit code 0)." in output
         assert "sla_sweep stopped (exit code 0)." in output and "area_digests stopped (exit code 0)." in output
-        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, digests, *gunicorn_workers])
+        assert "pending_uploads stopped (exit code 0)." in output
+        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, digests, purger, *gunicorn_workers])
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)

@@ -176,9 +176,10 @@ def test_it_tells_the_resident_to_call_911_and_saves_nothing(client, world, medi
     assert response.status_code == 400
     assert 'data-testid="emergency"' in html and "Call 911 now." in html
     assert 'name="not_emergency"' in html
-    assert "Please attach your photos again." in html
+    assert "Your photos are kept: you do not need to attach them again." in html
     assert ServiceRequest.objects.count() == 0 and Attachment.objects.count() == 0
-    assert stored_files(media_root) == []
+    # Only the kept photo (and its thumbnail) waits, outside every request's folder.
+    assert [name.split("/")[0] for name in stored_files(media_root)] == ["pending", "pending"]
 
 
 def test_it_saves_the_report_once_the_resident_confirms_it_is_not_an_emergency(client, world):
@@ -249,10 +250,13 @@ def test_it_refuses_a_bad_upload_with_a_clear_message_and_saves_nothing(client, 
     html = response.content.decode()
     assert response.status_code == 400
     assert f'id="id_media-error" role="alert">{upload.name}: {message}' in html
-    assert "Please attach your photos again." in html
+    assert 'data-testid="kept-uploads"' in html and "Remove ok.jpg" in html
+    assert f"Remove {upload.name}" not in html
     assert ServiceRequest.objects.count() == 0
     assert Attachment.objects.count() == 0
-    assert stored_files(media_root) == []  # not even the good photo sent alongside
+    # Nothing of the refused file is stored; the good photo sent alongside waits as a pending upload.
+    assert all(name.startswith("pending/") for name in stored_files(media_root))
+    assert len(stored_files(media_root)) == 2
 
 
 def test_it_refuses_more_than_five_photos(client, world, media_root):
@@ -261,7 +265,7 @@ def test_it_refuses_more_than_five_photos(client, world, media_root):
     assert response.status_code == 400
     assert "Attach at most 5 photos." in response.content.decode()
     assert ServiceRequest.objects.count() == 0 and Attachment.objects.count() == 0
-    assert stored_files(media_root) == []
+    assert all(name.startswith("pending/") for name in stored_files(media_root))  # kept, to choose from
 
 
 def test_it_accepts_exactly_five_photos(client, world, media_root):

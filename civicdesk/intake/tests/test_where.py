@@ -83,7 +83,7 @@ def test_it_refuses_coordinates_that_are_not_on_the_map(client, world):
     # lat and long are hidden inputs the map fills in, so the message must show at the top.
     for lat, long in [("95", "3"), ("north", "3"), ("3", "200")]:
         html = client.get(POTHOLE_WHERE, {"lat": lat, "long": long}).content.decode()
-        alert = html.split('class="usa-alert usa-alert--error" role="alert"')[1].split("</div>")[0]
+        alert = html.split('data-testid="error-summary"')[1].split("</ul>")[0]
         assert "The location is not a valid map position." in alert
 
 

@@ -33,7 +33,7 @@ def test_it_emails_a_follower_the_public_message_of_a_status_change(live_server,
     assert_accessible(page, context="request page with the follow form")
     page.get_by_label("Your email address").fill("not-an-address")
     page.get_by_role("button", name="Follow this request").click()
-    expect(page.get_by_text("Enter a valid email address, like name@example.com.")).to_be_visible()
+    expect(page.locator("#follow_email-error")).to_have_text("Enter a valid email address, like name@example.com.")
     assert_accessible(page, context="follow form with an error")
 
     page.get_by_label("Your email address").fill("fred@example.org")
@@ -73,7 +73,8 @@ def test_it_shows_an_accessible_preferences_page(live_server, tworld, page):
     # USWDS draws its own radio buttons: people click the label.
     page.locator("label", has_text="Text message (SMS)").click()
     page.get_by_role("button", name="Save preferences").click()
-    expect(page.get_by_text("first add and confirm your mobile number")).to_be_visible()
+    expect(page.locator("#channels-error")).to_contain_text("first add and confirm your mobile number")
+    expect(page.get_by_test_id("error-summary")).to_be_focused()
     assert_accessible(page, context="preferences with an error")
 
     page.locator("label", has_text="Nothing: do not send me updates").click()

@@ -132,6 +132,9 @@ class Command(BaseCommand):
         if digest_at and digest_at.lower() != "off":
             children["area_digests"] = Child("area_digests", [
                 python, "-m", "django", "send_area_digests", "--daily-at", digest_at, "--settings", settings_module])
+        # Photos kept between attempts of the report form and never sent are deleted after a day.
+        children["pending_uploads"] = Child("pending_uploads", [
+            python, "-m", "django", "purge_pending_uploads", "--every", "3600", "--settings", settings_module])
         status_path = status_file_for(port)
         # The web workers' /healthz reads the file this supervisor writes.
         env = {**os.environ, "SERVE_STATUS_FILE": str(status_path)}
