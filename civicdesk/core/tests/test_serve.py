@@ -155,7 +155,8 @@ def test_it_restarts_a_killed_child_and_healthz_shows_the_restart(transactional_
                                  and s["processes"]["sla_sweep"]["pid"])
         assert status["status"] == "ok" and status["supervisor"]["alive"] and status["supervisor"]["pid"] == server.pid
         assert {name: p["state"] for name, p in status["processes"].items()} == {
-            "gunicorn": "running", "db_worker": "running", "sla_sweep": "running"}
+            "gunicorn": "running", "db_worker": "running", "sla_sweep": "running",
+            "pending_uploads": "running"}
         killed = status["processes"]["db_worker"]["pid"]
         os.kill(killed, signal.SIGKILL)
 

@@ -1,6 +1,7 @@
 """manage.py purge_pending_uploads: delete photos kept between report attempts that were never sent.
 
-Run from cron (hourly is plenty), or with --every SECONDS as a long-running loop.
+Run from cron (hourly is plenty), or with --every SECONDS as a long-running loop (`manage.py serve` does);
+a purge that meets a busy or briefly unreachable database is tried again later (civicdesk/core/periodic.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import threading
 
 from django.core.management.base import BaseCommand
 
+from civicdesk.core.periodic import run_periodically
 from civicdesk.intake import services
 
 
@@ -27,9 +29,8 @@ class Command(BaseCommand):
         stop = threading.Event()
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
-        while not stop.is_set():
-            self._purge()
-            stop.wait(every)
+        run_periodically(self._purge, name="purge_pending_uploads", wait=lambda: every, stop=stop,
+                         retry_first=min(every, 60), retry_longest=every)
 
     def _purge(self) -> None:
         self.stdout.write(f"pending uploads deleted: {services.purge_expired()}")
