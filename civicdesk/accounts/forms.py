@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
 
+from civicdesk.lib import phones
+
 from . import two_factor
 from .models import User
 
@@ -28,6 +30,13 @@ class SignUpForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"class": "usa-input", "autocomplete": "tel", "type": "tel"}),
             "language": forms.Select(attrs={"class": "usa-select"}),
         }
+
+    def clean_phone(self) -> str:
+        """The number as it is stored (E.164), or a message saying why it cannot be a phone number."""
+        try:
+            return phones.normalise(self.cleaned_data.get("phone", ""))
+        except phones.PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, ValidationResult
 
 #: Longest text we try to read as a phone number; anything longer is refused before parsing.
-MAX_TYPED_LENGTH = 40
+MAX_TYPED_LENGTH = 32
 
 #: Kinds of number a text message may go to. US and Canadian numbers are all "fixed line or mobile".
 SMS_NUMBER_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE, PhoneNumberType.VOIP})

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.catalog.services import initial_status, jurisdiction_ids, questions, route
 from civicdesk.jurisdictions import services as places
-from civicdesk.lib import geo
+from civicdesk.lib import geo, phones
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.triage.services import duplicate_candidates, emergency_phrases_in
 
@@ -128,8 +128,11 @@ def _check_contact(service_type: ServiceType, *, reporter, name: str, email: str
             validate_email(email)
         except ValidationError:
             errors["email"] = [gettext("Enter a valid email address, like name@example.com.")]
-    if phone and sum(ch.isdigit() for ch in phone) < 7:
-        errors["phone"] = [gettext("Enter a phone number with at least 7 digits.")]
+    if phone:
+        try:
+            phones.normalise(phone)
+        except phones.PhoneError as exc:
+            errors["phone"] = [str(exc)]
     has_account = reporter is not None and reporter.is_authenticated
     if service_type.requires_name and not (name or (has_account and reporter.get_full_name())):
         errors.setdefault("name", []).append(gettext("Please give your name for this kind of request."))
@@ -239,6 +242,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     phone = (sub.contact_phone or "").strip()
     name = (sub.contact_name or "").strip()
     _check_contact(service_type, reporter=sub.reporter, name=name, email=email, phone=phone)
+    phone = phones.normalise(phone)
     media = process_uploads(sub.uploads)
 
     now = sub.requested_at or timezone.now()
@@ -262,7 +266,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 is_open=initial.is_open, priority=service_type.default_priority, description=description,
                 attributes=attributes, lat=where.lat, long=where.long, address=where.address,
                 address_id=where.address_id, district=where.district, channel=sub.channel, reporter=reporter,
-                contact_name=name[:120], contact_email=email, contact_phone=phone[:32],
+                contact_name=name[:120], contact_email=email, contact_phone=phone,
                 language=sub.language or "en", device_id=(sub.device_id or "")[:120],
                 client_name=(sub.client_name or "")[:120], department_id=decision.department_id,
                 team_id=decision.team_id, assignee_id=decision.assignee_id, routing_rule=decision.rule,
