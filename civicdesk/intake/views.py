@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -16,6 +17,7 @@ from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
+from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from civicdesk.triage.services import duplicate_candidates
 
 from .forms import LocationForm, ReportForm
@@ -99,6 +101,15 @@ def details(request, code: str):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
+            check(*report_limits(request), message=_(
+                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
+                "connection just now. Please try again later, or call us. What you typed is still below."))
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            response = _details_page(request, service_type, form, None, initial, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        try:
             service_request = services.submit_request(
                 service_type=service_type, channel=Channel.WEB, lat=data.get("lat"), long=data.get("long"),
                 address=data.get("address", ""), address_id=data.get("address_id", ""),
@@ -115,8 +126,19 @@ def details(request, code: str):
         else:
             request.session["just_submitted"] = service_request.public_id
             return redirect(service_request.get_absolute_url())
-    location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
     status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
+    return _details_page(request, service_type, form, emergency, initial, status=status)
+
+
+def report_limits(request) -> list[Limit]:
+    """The limits one web report counts against: reports from this client address (signed in or not) per
+    hour, and from everyone together per hour (docs/abuse-limits.md)."""
+    return [Limit(f"report:client:{client_ip(request)}", settings.REPORTS_PER_CLIENT_PER_HOUR, 3600),
+            Limit("report:all", settings.REPORTS_PER_HOUR, 3600)]
+
+
+def _details_page(request, service_type, form, emergency, initial, *, status: int):
+    location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
     return render(request, "intake/details.html", {
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
         "had_files": bool(request.FILES), "known_notices": _known_notices(request, service_type),

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -20,6 +21,7 @@ from civicdesk.catalog.services import initial_status, jurisdiction_ids, questio
 from civicdesk.jurisdictions import services as places
 from civicdesk.lib import geo, phones
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
+from civicdesk.throttle.services import Limit, check
 from civicdesk.triage.services import duplicate_candidates, emergency_phrases_in
 
 from . import signals
@@ -406,8 +408,13 @@ def assign(request: ServiceRequest, *, user=None, assignee=None, team=None) -> T
     return entry
 
 
-def support(request: ServiceRequest, *, user=None, session_key: str = "") -> bool:
-    """Count one more resident affected by an open request; False when they already had."""
+def support(request: ServiceRequest, *, user=None, session_key: str = "", client: str = "") -> bool:
+    """Count one more resident affected by an open request; False when they already had.
+
+    With `client` (the web visitor's address from throttle.client_ip()), a new supporter counts against
+    SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY and SUPPORTS_PER_CLIENT_PER_HOUR, so fresh sessions cannot
+    inflate a request; over either, RateLimited is raised and nothing is counted.
+    """
     if not request.is_open:
         raise RequestRejected({"request": [gettext("This request is already closed.")]})
     user = user if getattr(user, "is_authenticated", False) else None
@@ -418,6 +425,12 @@ def support(request: ServiceRequest, *, user=None, session_key: str = "") -> boo
         _, created = Support.objects.get_or_create(request=request, **lookup)
         if not created:
             return False
+        if client:
+            check(Limit(f"support:client:{client}:request:{request.pk}",
+                        settings.SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY, 24 * 3600),
+                  Limit(f"support:client:{client}", settings.SUPPORTS_PER_CLIENT_PER_HOUR, 3600),
+                  message=gettext("Many people on this connection have already said this affects them. "
+                                  "Thank you: the crew knows it matters."))
         ServiceRequest.objects.filter(pk=request.pk).update(supporters_count=F("supporters_count") + 1)
         TimelineEntry.objects.create(request=request, kind=TimelineEntry.Kind.SUPPORTED, is_public=True,
                                      message=gettext("Another resident reported this problem too."))
