@@ -286,10 +286,6 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
 TWILIO_TIMEOUT = env_int("TWILIO_TIMEOUT", 15)
 
-# --- subscriptions ---
-# Country calling code assumed for a mobile number typed without "+" (preferences, SMS reports).
-SMS_DEFAULT_COUNTRY_CODE = env("SMS_DEFAULT_COUNTRY_CODE", "1").lstrip("+")
-
 # --- abuse limits (docs/abuse-limits.md) ---
 # Phone numbers (civicdesk/lib/phones.py): the country a number typed without "+" is read in; stored as E.164.
 PHONE_REGION = env("PHONE_REGION", "US").upper()
