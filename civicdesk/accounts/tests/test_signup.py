@@ -145,3 +145,12 @@ def test_it_requires_an_email_and_a_password(client, world):
     assert response.status_code == 400
     assert html.count("This field is required.") == 2
     assert "Please correct the problems marked below." in html
+
+
+def test_it_stores_the_phone_in_e164_and_refuses_one_that_cannot_be(client, world):
+    assert client.post(URL, form(phone="1-217-555-0142")).status_code == 302
+    assert User.objects.get(email="zoe@example.org").phone == "+12175550142"
+    refused = client.post(URL, form(email="yan@example.org", phone="217 555 0142 (mobile)"))
+    assert refused.status_code == 400
+    assert "Enter a phone number using digits only, like 217-555-0142." in refused.content.decode()
+    assert not User.objects.filter(email="yan@example.org").exists()
