@@ -93,3 +93,9 @@ def test_it_texts_a_code_that_was_allowed(tworld):
     services.start_phone_verification(tworld.alice, "1-217-555-0142", client="203.0.113.9")
     run_worker()
     assert SmsMessage.objects.get().to == "+12175550142"
+
+
+def test_it_lets_staff_add_a_number_without_the_email_step(client, world):
+    client.force_login(world.bob)  # made by the city, never self-registered
+    assert client.post(ADD, {"phone": "217-555-0142"}).status_code == 302
+    assert PhoneVerification.objects.get().phone == "+12175550142"
