@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.shortcuts import redirect
 
 from civicdesk.catalog.admin import AuditedAdmin
 
@@ -76,13 +75,13 @@ class SmsPolicyAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
-        # One row: the list page goes straight to it (or to the form for the first one, with the defaults).
-        found = SmsPolicy.objects.order_by("pk").first()
-        if found is not None:
-            return redirect("admin:notifications_smspolicy_change", found.pk)
-        if self.has_add_permission(request):
-            return redirect("admin:notifications_smspolicy_add")
-        return super().changelist_view(request, extra_context)
+        # The budget in force (saved or, before staff save one, the environment's) and this hour's use, on top.
+        policy = SmsPolicy.current()
+        subtitle = _("Texts sent this hour: %(used)d of %(budget)d. At most %(per_number)d an hour to one number. "
+                     "Countries: %(countries)s.") % {
+            "used": sms_limits.sent_this_hour(), "budget": policy.hourly_budget,
+            "per_number": policy.per_number_per_hour, "countries": ", ".join(sorted(policy.country_set()))}
+        return super().changelist_view(request, {**(extra_context or {}), "subtitle": subtitle})
 
     def save_model(self, request, obj, form, change):
         before = {name: form.initial.get(name) for name in form.changed_data}

@@ -75,8 +75,8 @@ def admin_client(client):
 def test_staff_see_the_texts_sent_this_hour_and_set_the_budget_with_an_audit_entry(admin_client):
     for n in range(7):
         sms_limits.admit(f"+1217555{n:04d}")
-    first = admin_client.get("/admin/notifications/smspolicy/")
-    assert first.status_code == 302 and first["Location"].endswith("/admin/notifications/smspolicy/add/")
+    listing = admin_client.get("/admin/notifications/smspolicy/").content.decode()
+    assert "Texts sent this hour: 7 of 500. At most 10 an hour to one number. Countries: US." in listing
     page = admin_client.get("/admin/notifications/smspolicy/add/").content.decode()
     assert "Texts sent this hour" in page and ">7<" in page.replace("\n", "").replace(" ", "")
     response = admin_client.post("/admin/notifications/smspolicy/add/",
@@ -84,7 +84,8 @@ def test_staff_see_the_texts_sent_this_hour_and_set_the_budget_with_an_audit_ent
     assert response.status_code == 302
     policy = SmsPolicy.objects.get()
     assert (policy.hourly_budget, policy.countries) == (50, "CA,US")
-    assert admin_client.get("/admin/notifications/smspolicy/")["Location"].endswith(f"/{policy.pk}/change/")
+    assert "Texts sent this hour: 7 of 50." in admin_client.get("/admin/notifications/smspolicy/").content.decode()
+    assert admin_client.get("/admin/notifications/smspolicy/add/").status_code == 403  # one row only
     admin_client.post(f"/admin/notifications/smspolicy/{policy.pk}/change/",
                       {"hourly_budget": "20", "per_number_per_hour": "5", "countries": "US,CA"})
     entry = policy.audit_entries().filter(action="smspolicy.changed").get()
