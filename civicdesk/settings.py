@@ -327,9 +327,30 @@ TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
 TWILIO_TIMEOUT = env_int("TWILIO_TIMEOUT", 15)
 
-# --- subscriptions ---
-# Country calling code assumed for a mobile number typed without "+" (preferences, SMS reports).
-SMS_DEFAULT_COUNTRY_CODE = env("SMS_DEFAULT_COUNTRY_CODE", "1").lstrip("+")
+# --- abuse limits (docs/abuse-limits.md) ---
+# Phone numbers (civicdesk/lib/phones.py): the country a number typed without "+" is read in; stored as E.164.
+PHONE_REGION = env("PHONE_REGION", "US").upper()
+# Text messages: countries they may go to, and the defaults of the staff-editable SMS budget (Admin → SMS budget).
+SMS_ALLOWED_COUNTRIES = [c.upper() for c in env_list("SMS_ALLOWED_COUNTRIES", [PHONE_REGION])]
+SMS_HOURLY_BUDGET = env_int("SMS_HOURLY_BUDGET", 500)
+SMS_PER_NUMBER_PER_HOUR = env_int("SMS_PER_NUMBER_PER_HOUR", 10)
+# Verification codes per hour: to one number, and asked for from one client address (per account: 5).
+SMS_CODES_PER_NUMBER_PER_HOUR = env_int("SMS_CODES_PER_NUMBER_PER_HOUR", 3)
+SMS_CODES_PER_CLIENT_PER_HOUR = env_int("SMS_CODES_PER_CLIENT_PER_HOUR", 10)
+# Web reports per client address per hour, and from everyone together per hour (0: no limit).
+REPORTS_PER_CLIENT_PER_HOUR = env_int("REPORTS_PER_CLIENT_PER_HOUR", 20)
+REPORTS_PER_HOUR = env_int("REPORTS_PER_HOUR", 5000)
+# Acknowledgements ("we received your report") to one email address or phone number per hour.
+ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR = env_int("ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR", 5)
+# Accounts: sign-ups per client per hour; confirmation emails per address and per client per hour.
+SIGNUPS_PER_CLIENT_PER_HOUR = env_int("SIGNUPS_PER_CLIENT_PER_HOUR", 5)
+VERIFICATION_EMAILS_PER_ADDRESS_PER_HOUR = env_int("VERIFICATION_EMAILS_PER_ADDRESS_PER_HOUR", 3)
+VERIFICATION_EMAILS_PER_CLIENT_PER_HOUR = env_int("VERIFICATION_EMAILS_PER_CLIENT_PER_HOUR", 10)
+# Failed sign-ins from one client address per hour, whatever accounts they name.
+SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int("SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR", 30)
+# "This affects me too": per client address on one request per day, and per client per hour overall.
+SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY = env_int("SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY", 3)
+SUPPORTS_PER_CLIENT_PER_HOUR = env_int("SUPPORTS_PER_CLIENT_PER_HOUR", 30)
 
 # --- inbound ---
 # Residents' replies by email and SMS (civicdesk/inbound, docs/inbound.md). INBOUND_EMAIL_DOMAIN (Email

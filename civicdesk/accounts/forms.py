@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
+
+from civicdesk.lib import phones
+from civicdesk.throttle.services import Limit, RateLimited, check, client_ip, usage
 
 from . import two_factor
 from .models import User
@@ -29,12 +33,27 @@ class SignUpForm(forms.ModelForm):
             "language": forms.Select(attrs={"class": "usa-select"}),
         }
 
+    def clean_phone(self) -> str:
+        """The number as it is stored (E.164), or a message saying why it cannot be a phone number."""
+        try:
+            return phones.normalise(self.cleaned_data.get("phone", ""))
+        except phones.PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
+
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this email already exists. Sign in instead, or reset "
-                                          "your password."))
-        return email
+        # Whether the address already has an account is never said here (that would tell anyone who has an
+        # account): the sign-up view answers "check your email" either way and tells the holder by email.
+        return self.cleaned_data["email"].strip().lower()
+
+    def _post_clean(self):
+        # The model's unique check would say "User with this email already exists": see clean_email().
+        email = self.cleaned_data.get("email")
+        if email and User.objects.filter(email__iexact=email).exists():
+            self.existing_account = True
+            self.instance.email = email
+            return
+        self.existing_account = False
+        super()._post_clean()
 
     def clean(self):
         data = super().clean()
@@ -79,19 +98,31 @@ def lockout_message(lockout: two_factor.Lockout) -> str:
 
 
 class LockoutAuthenticationForm(EmailAuthenticationForm):
-    """The sign-in form, refusing an email after SIGN_IN_MAX_FAILURES wrong passwords in the lockout window."""
+    """The sign-in form, refusing an email from one client address after SIGN_IN_MAX_FAILURES wrong passwords
+    from there in the lockout window, and any sign-in from a client address that got
+    SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR passwords wrong this hour, whatever accounts it named."""
 
     def clean(self):
         email = self.cleaned_data.get("username")
         if not email or not self.cleaned_data.get("password"):
             return super().clean()
-        key = two_factor.password_key(email)
+        client = client_ip(self.request) if self.request is not None else "unknown"
+        per_client = Limit(f"signin-fail:client:{client}", settings.SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR, 3600)
+        if settings.RATE_LIMITS_ENABLED and per_client.limit and usage(per_client) >= per_client.limit:
+            self.retry_after = 3600
+            raise forms.ValidationError(gettext(
+                "Too many failed sign-ins from this connection. Please wait an hour and try again."), code="limited")
+        key = two_factor.password_key(email, client)
         lockout = two_factor.lockout_for(key)
         if lockout is not None:
             raise forms.ValidationError(lockout_message(lockout), code="locked")
         try:
             data = super().clean()
         except forms.ValidationError:
+            try:
+                check(per_client)
+            except RateLimited:
+                pass
             lockout = two_factor.record_failure(key)
             if lockout is not None:
                 raise forms.ValidationError(lockout_message(lockout), code="locked") from None

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.lib import phones
+
 
 class UserManager(BaseUserManager):
     """Creates users keyed by a normalised email address."""
@@ -62,6 +64,8 @@ class User(AbstractUser):
     def save(self, *args, **kwargs) -> None:
         # Sign-in lower-cases what is typed, so every way of creating a user must store lower case.
         self.email = (self.email or "").strip().lower()
+        # Phones are stored in E.164 so look-ups match however the number was typed (civicdesk/lib/phones.py).
+        self.phone = phones.normalise_or_keep(self.phone)[:32]
         super().save(*args, **kwargs)
 
     @property

@@ -40,6 +40,27 @@ def send_verification_email(user: User) -> None:
     send_mail(subject, body, None, [user.email])
 
 
+def send_account_exists_email(email: str) -> None:
+    """Tell the holder of `email` that someone tried to sign up with it: it already has an account, so here is
+    how to sign in (sent instead of a verification link, so the sign-up page answers the same either way)."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return
+    url = settings.SITE_URL + reverse("accounts:login")
+    reset_url = settings.SITE_URL + reverse("accounts:password_reset")
+    with translation.override(user.language):
+        subject = render_to_string("accounts/email/account_exists_subject.txt", {"user": user}).strip()
+        body = render_to_string("accounts/email/account_exists.txt",
+                                {"user": user, "url": url, "reset_url": reset_url})
+    send_mail(subject, body, None, [user.email])
+
+
+def email_limits(email: str, client: str) -> list[Limit]:
+    """The limits every account email to an address someone typed counts against (docs/abuse-limits.md)."""
+    return [Limit(f"account-email:to:{email.lower()}", settings.VERIFICATION_EMAILS_PER_ADDRESS_PER_HOUR, 3600),
+            Limit(f"account-email:client:{client}", settings.VERIFICATION_EMAILS_PER_CLIENT_PER_HOUR, 3600)]
+
+
 def verify_email(token: str) -> User | None:
     """Mark the address verified and link earlier anonymous reports made with it; None if the link is bad."""
     try:

@@ -152,8 +152,13 @@ class Lockout:
     until: dt.datetime
 
 
-def password_key(email: str) -> str:
-    return "password:" + (email or "").strip().lower()
+def password_key(email: str, client: str = "") -> str:
+    """The lockout key of wrong passwords for `email` typed from `client` (an address from client_ip()).
+
+    Locking the pair, not the account, means a stranger who types a staff member's address wrongly five
+    times locks only themselves out, never the staff member (docs/abuse-limits.md explains the choice).
+    """
+    return "password:" + (email or "").strip().lower() + (f"|{client}" if client else "")
 
 
 def otp_key(user) -> str:
@@ -186,6 +191,8 @@ def record_failure(key: str, *, user=None) -> Lockout | None:
     lockout = lockout_for(key)
     if lockout is not None:
         kind, _sep, subject = key.partition(":")
+        if kind == "password" and "|" in subject:
+            subject = subject.rpartition("|")[0]
         if user is None and kind == "password":
             user = User.objects.filter(email=subject).first()
         AuditEntry.objects.create(

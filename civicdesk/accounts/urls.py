@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/sent/", views.signup_sent, name="signup_sent"),
     path("verify/<str:token>/", views.verify, name="verify"),
     path("verify-again/", views.resend_verification, name="resend_verification"),
     path("login/", views.LoginView.as_view(), name="login"),

@@ -3,6 +3,7 @@ change, email change, closing an account."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -17,7 +18,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from civicdesk.servicerequests.models import ServiceRequest
-from civicdesk.throttle.services import RateLimited, client_ip
+from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 
 from . import services, two_factor
 from .forms import (
@@ -33,16 +34,49 @@ from .forms import (
 )
 
 
+def _limited(response, exc: RateLimited):
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def signup(request):
+    """Create an account and email a confirmation link; the answer is "check your email" whether or not the
+    address already had an account (its holder gets an email saying so instead), so the page never tells
+    anyone who has an account here."""
     form = SignUpForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            transaction.on_commit(lambda: services.send_verification_email(user))
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! We have sent you an email: follow its link to confirm your address."))
-        return redirect("accounts:my_requests")
+        client = client_ip(request)
+        email = form.cleaned_data["email"]
+        try:
+            check(Limit(f"signup:client:{client}", settings.SIGNUPS_PER_CLIENT_PER_HOUR, 3600),
+                  message=_("Too many accounts have been created from this connection in the last hour. "
+                            "Please try again later."))
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            return _limited(render(request, "accounts/signup.html", {"form": form}, status=429), exc)
+        try:
+            # Counted, but never refused here: a refusal would only come for an address with an account.
+            check(*services.email_limits(email, client))
+        except RateLimited:
+            send = None
+        else:
+            send = services.send_account_exists_email if form.existing_account else services.send_verification_email
+        if form.existing_account:
+            if send is not None:
+                transaction.on_commit(lambda: send(email))
+        else:
+            with transaction.atomic():
+                user = form.save()
+                if send is not None:
+                    transaction.on_commit(lambda: send(user))
+        request.session["signup_email"] = email
+        return redirect("accounts:signup_sent")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def signup_sent(request):
+    """"Check your email": the same page after every sign-up, new address or not."""
+    return render(request, "accounts/signup_sent.html", {"email": request.session.get("signup_email", "")})
 
 
 def verify(request, token: str):
@@ -56,6 +90,14 @@ def verify(request, token: str):
 @login_required
 def resend_verification(request):
     if request.method == "POST" and not request.user.is_email_verified:
+        try:
+            check(*services.email_limits(request.user.email, client_ip(request)), message=_(
+                "We have sent several confirmation emails already. Check your spam folder, or wait an hour "
+                "and ask again."))
+        except RateLimited as exc:
+            return _limited(render(request, "limited.html", {
+                "message": exc.message, "back_url": reverse("accounts:my_requests"),
+                "back_label": _("Back to my requests")}, status=429), exc)
         services.send_verification_email(request.user)
         messages.success(request, _("We have sent the confirmation link again."))
     return redirect("accounts:my_requests")
@@ -80,6 +122,15 @@ class LoginView(auth_views.LoginView):
         if two_factor.awaiting_verification(request.user):
             return redirect(self._two_factor_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        codes = {error.code for error in form.errors.as_data().get("__all__", [])}
+        if codes & {"locked", "limited"}:
+            # Too many attempts: 429, so scripts and proxies see a refusal rather than a wrong password.
+            response.status_code = 429
+            response["Retry-After"] = str(getattr(form, "retry_after", settings.SIGN_IN_LOCKOUT_MINUTES * 60))
+        return response
 
     def form_valid(self, form):
         response = super().form_valid(form)

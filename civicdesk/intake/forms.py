@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceAttribute, ServiceType
 from civicdesk.lib.contact_details import find_contact_details
+from civicdesk.lib import phones
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -94,6 +95,8 @@ class ReportForm(LocationForm):
                              widget=forms.EmailInput(attrs={"class": "usa-input", "autocomplete": "email"}),
                              help_text=_("We send your tracking number and updates here."))
     phone = forms.CharField(label=_("Phone"), required=False, max_length=32,
+                            error_messages={"max_length": _("That phone number is too long. Enter one number, "
+                                                            "like 217-555-0142.")},
                             widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "tel",
                                                           "type": "tel"}))
     not_emergency = forms.BooleanField(
@@ -129,6 +132,13 @@ class ReportForm(LocationForm):
         if self.cleaned_data.get("contact_details_ok"):
             return False
         return bool(find_contact_details(self.cleaned_data.get("description", "")))
+
+    def clean_phone(self) -> str:
+        """The number as it is stored (E.164), or a message saying why it cannot be a phone number."""
+        try:
+            return phones.normalise(self.cleaned_data.get("phone", ""))
+        except phones.PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
     def attribute_fields(self):
         return [self[name] for name in self.attribute_names]

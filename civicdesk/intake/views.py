@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
-from civicdesk.throttle.services import client_ip
+from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from civicdesk.triage.services import duplicate_candidates
 
 from . import services as uploads
@@ -110,37 +111,70 @@ def details(request, code: str):
         removed = {p.pk for p in uploads.resolve(request.POST.getlist("remove_upload"), owner)}
         uploads.discard([p for p in kept if p.pk in removed])
         kept = [p for p in kept if p.pk is not None and p.pk not in removed]
+    limited = None
     if request.method == "POST" and form.is_valid() and form.contact_details_in_description():
         contact_warning = True
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        kept_files = uploads.as_uploads(kept)
         try:
-            service_request = services.submit_request(
-                service_type=service_type, channel=Channel.WEB, lat=data.get("lat"), long=data.get("long"),
-                address=data.get("address", ""), address_id=data.get("address_id", ""),
-                description=data.get("description", ""), attributes=form.attribute_answers(),
-                reporter=request.user, contact_name=data.get("name", ""), contact_email=data.get("email", ""),
-                contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
-                uploads=kept_files + list(data.get("media") or []),
-                not_emergency=data.get("not_emergency", False), actor=request.user,
-            )
-        except services.EmergencyReported as exc:
-            emergency = exc
-        except services.RequestRejected as exc:
-            form.add_service_errors(exc.errors)
+            check(*report_limits(request), message=_(
+                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
+                "connection just now. Please try again later, or call us. What you typed is still below."))
+        except RateLimited as exc:
+            form.add_error(None, exc.message)
+            limited = exc
         else:
-            uploads.discard(kept)
-        finally:
-            for kept_file in kept_files:
-                kept_file.close()
+            service_request, emergency = _submit(request, service_type, form, kept)
         if service_request is not None:
             request.session["just_submitted"] = service_request.public_id
             return redirect(service_request.get_absolute_url())
     if request.method == "POST":
         kept += uploads.keep(request.FILES.getlist("media"), owner, client=client_ip(request), already=len(kept))
-    location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
+    if limited is not None:
+        response = _details_page(request, service_type, form, None, initial, kept, contact_warning, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     status = 200 if request.method == "GET" else 400 if (form.errors or emergency) else 200
+    return _details_page(request, service_type, form, emergency, initial, kept, contact_warning, status=status)
+
+
+def _submit(request, service_type: ServiceType, form: ReportForm, kept: list):
+    """Submit the valid report with its new and kept photos; returns (request or None, emergency or None).
+
+    Kept photos are deleted once the report has them; on a refusal they stay kept for the next attempt.
+    """
+    data = form.cleaned_data
+    kept_files = uploads.as_uploads(kept)
+    try:
+        service_request = services.submit_request(
+            service_type=service_type, channel=Channel.WEB, lat=data.get("lat"), long=data.get("long"),
+            address=data.get("address", ""), address_id=data.get("address_id", ""),
+            description=data.get("description", ""), attributes=form.attribute_answers(),
+            reporter=request.user, contact_name=data.get("name", ""), contact_email=data.get("email", ""),
+            contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
+            uploads=kept_files + list(data.get("media") or []),
+            not_emergency=data.get("not_emergency", False), actor=request.user,
+        )
+    except services.EmergencyReported as exc:
+        return None, exc
+    except services.RequestRejected as exc:
+        form.add_service_errors(exc.errors)
+        return None, None
+    finally:
+        for kept_file in kept_files:
+            kept_file.close()
+    uploads.discard(kept)
+    return service_request, None
+
+
+def report_limits(request) -> list[Limit]:
+    """The limits one web report counts against: reports from this client address (signed in or not) per
+    hour, and from everyone together per hour (docs/abuse-limits.md)."""
+    return [Limit(f"report:client:{client_ip(request)}", settings.REPORTS_PER_CLIENT_PER_HOUR, 3600),
+            Limit("report:all", settings.REPORTS_PER_HOUR, 3600)]
+
+
+def _details_page(request, service_type, form, emergency, initial, kept, contact_warning, *, status: int):
+    location_known = bool(initial["lat"] or initial["address"] or request.POST.get("lat") or request.POST.get("address"))
     return render(request, "intake/details.html", {
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
         "kept_uploads": uploads.for_display(kept), "known_notices": _known_notices(request, service_type),

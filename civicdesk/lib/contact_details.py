@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import phonenumbers
-from django.conf import settings
 from django.utils.translation import gettext
+
+from civicdesk.lib.phones import default_region
 
 #: An address as people type it: "maria.j+311@example.org", also with spaces around the @ or written
 #: "maria [at] example [dot] org" to dodge spam bots.
@@ -24,16 +25,6 @@ class ContactDetail:
     end: int
     text: str   # as typed
     key: str    # comparable form: lower-cased email, E.164 phone number
-
-
-def default_region() -> str:
-    """The country whose numbering plan a number typed without "+" is read in (from SMS_DEFAULT_COUNTRY_CODE)."""
-    code = str(getattr(settings, "SMS_DEFAULT_COUNTRY_CODE", "1") or "1").lstrip("+")
-    try:
-        region = phonenumbers.region_code_for_country_code(int(code))
-    except ValueError:
-        region = "US"
-    return region if region != "ZZ" else "US"
 
 
 def find_contact_details(text: str, region: str | None = None) -> list[ContactDetail]:

@@ -219,3 +219,70 @@ class LinkToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} {self.channel}"
+
+
+def _default_sms_countries() -> str:
+    return ",".join(getattr(settings, "SMS_ALLOWED_COUNTRIES", None) or [getattr(settings, "PHONE_REGION", "US")])
+
+
+def _default_sms_budget() -> int:
+    return getattr(settings, "SMS_HOURLY_BUDGET", 500)
+
+
+def _default_sms_per_number() -> int:
+    return getattr(settings, "SMS_PER_NUMBER_PER_HOUR", 10)
+
+
+class SmsPolicy(LoggedModel):
+    """What the city lets text messages cost: one row, edited by staff in the admin (every change audited).
+
+    Every text to any number counts against `hourly_budget` (all numbers together) and `per_number_per_hour`
+    (one number); texts over either wait in the queue for the next hour rather than being sent. Numbers
+    outside `countries`, and premium-rate, shared-cost, satellite and other non-mobile numbers, are never
+    texted (civicdesk/lib/phones.py). Until staff save this row the environment's defaults apply
+    (SMS_HOURLY_BUDGET, SMS_PER_NUMBER_PER_HOUR, SMS_ALLOWED_COUNTRIES; see docs/abuse-limits.md).
+    """
+
+    hourly_budget = models.PositiveIntegerField(
+        _("texts per hour, all numbers together"), default=_default_sms_budget,
+        help_text=_("Texts over this wait for the next hour. 0 sends no texts at all."))
+    per_number_per_hour = models.PositiveIntegerField(
+        _("texts per hour to one number"), default=_default_sms_per_number,
+        help_text=_("Counts every kind of text (codes, acknowledgements, updates, alerts). 0 means no limit."))
+    countries = models.CharField(
+        _("countries texts may go to"), max_length=200, default=_default_sms_countries,
+        help_text=_('Two-letter country codes separated by commas, e.g. "US" or "US,CA". Caribbean +1 numbers '
+                    'count as their own countries.'))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SMS budget and countries")
+        verbose_name_plural = _("SMS budget and countries")
+
+    def __str__(self) -> str:
+        return str(_("SMS budget and countries"))
+
+    def audit_jurisdiction_id(self) -> int | None:
+        return None
+
+    def country_set(self) -> frozenset[str]:
+        """The allowed countries as upper-case ISO codes (empty entries ignored)."""
+        return frozenset(code.strip().upper() for code in self.countries.split(",") if code.strip())
+
+    def clean(self) -> None:
+        import phonenumbers
+        from django.core.exceptions import ValidationError
+
+        unknown = sorted(code for code in self.country_set()
+                         if code not in phonenumbers.SUPPORTED_REGIONS)
+        if unknown:
+            raise ValidationError({"countries": _("Not a country code: %(codes)s.") % {"codes": ", ".join(unknown)}})
+        self.countries = ",".join(sorted(self.country_set()))
+
+    @classmethod
+    def current(cls) -> SmsPolicy:
+        """The saved policy, or an unsaved one holding the environment's defaults when staff never saved one."""
+        found = cls.objects.order_by("pk").first()
+        if found is not None:
+            return found
+        return cls()

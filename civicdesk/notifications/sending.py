@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from . import sms_limits
 from .models import ChannelKind, Delivery, Suppression
 from .transports import Transport, TransportError, transport_for
 
@@ -79,6 +80,16 @@ def send_claimed(token: str, rows: list[Delivery]) -> int:
                 continue  # the lease ran out during a hung send and the claim was recovered: no longer ours
             started = time.monotonic()
             provider_id, error = "", None
+            if delivery.channel == ChannelKind.SMS:
+                try:
+                    refusal = sms_limits.admit(delivery.address)
+                except sms_limits.SmsHeld as wait:
+                    hold(delivery, token, until=wait.until, reason=wait.reason)
+                    continue
+                if refusal is not None:
+                    record(delivery, token, error=TransportError(
+                        f"Not sent ({refusal.code}): {refusal.message}", permanent=True, suppress=False))
+                    continue
             try:
                 if delivery.channel not in transports:
                     transports[delivery.channel] = transport_for(delivery.channel)
@@ -139,7 +150,7 @@ def record(delivery: Delivery, token: str, *, provider_id: str = "", error: Tran
             # Our lease ran out and another worker recovered the claim; it decides what happens next.
             log.warning("delivery %s: claim %s was lost before its outcome was recorded", delivery.pk, token)
             return delivery.status
-        if error is not None and error.permanent and delivery.channel != ChannelKind.WEBHOOK:
+        if error is not None and error.permanent and error.suppress and delivery.channel != ChannelKind.WEBHOOK:
             opt_out(delivery.channel, delivery.address, "", reason=Suppression.Reason.BOUNCED, detail=error.message)
         if changes["status"] == Delivery.Status.QUEUED:
             send_deliveries.using(run_after=changes["next_attempt_at"]).enqueue([delivery.pk])
@@ -147,6 +158,21 @@ def record(delivery: Delivery, token: str, *, provider_id: str = "", error: Tran
     if error is not None:
         log.info("delivery %s (%s) attempt %s: %s", delivery.pk, delivery.channel, attempts, error.message)
     return delivery.status
+
+
+def hold(delivery: Delivery, token: str, *, until: datetime, reason: str) -> None:
+    """Put a claimed delivery back in the queue until `until` without counting an attempt (the SMS budget or a
+    number's hourly limit is used up: nothing went wrong, it just has to wait)."""
+    from .tasks import send_deliveries
+
+    with transaction.atomic():
+        updated = Delivery.objects.filter(pk=delivery.pk, claim_token=token, status=Delivery.Status.SENDING).update(
+            status=Delivery.Status.QUEUED, claim_token="", claimed_until=None, next_attempt_at=until,
+            error=reason[:2000])
+        if updated:
+            send_deliveries.using(run_after=until).enqueue([delivery.pk])
+    delivery.status = Delivery.Status.QUEUED
+    log.info("delivery %s held until %s: %s", delivery.pk, until, reason)
 
 
 def send(ids: Iterable[int] | None = None) -> int:

@@ -23,6 +23,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from civicdesk.lib import phones
+
 from .models import ChannelKind, Delivery, LinkToken, Suppression, WebhookEndpoint
 
 if TYPE_CHECKING:
@@ -61,12 +63,13 @@ class Recipient:
 
 
 def normalise_address(channel: str, address: str) -> str:
-    """Email addresses lower-cased, phone numbers without spaces; the form every table stores."""
+    """Email addresses lower-cased, phone numbers in E.164 (without spaces when unreadable); the form every
+    table stores."""
     address = (address or "").strip()
     if channel == ChannelKind.EMAIL:
         return address.lower()
     if channel == ChannelKind.SMS:
-        return "".join(address.split())
+        return phones.sms_number(address) or "".join(address.split())
     return address
 
 

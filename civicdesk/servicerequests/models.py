@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.audit.models import LoggedModel
 from civicdesk.catalog.models import Priority
+from civicdesk.lib import phones
 from civicdesk.lib.contact_details import mask_contact_details
 from civicdesk.lib.ids import new_public_id
 
@@ -129,6 +130,12 @@ class ServiceRequest(LoggedModel):
 
     def __str__(self) -> str:
         return self.public_id
+
+    def save(self, *args, **kwargs) -> None:
+        # Stored in E.164 so the caller look-up and searches match however the number was typed; text that
+        # cannot be read is kept as typed (civicdesk/lib/phones.py).
+        self.contact_phone = phones.normalise_or_keep(self.contact_phone)[:32]
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse

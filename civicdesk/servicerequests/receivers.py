@@ -15,13 +15,16 @@ message has a stable `key` naming this occurrence of the event, so calling a rec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.dispatch import receiver
 
 from civicdesk.notifications.services import Recipient, notify
 from civicdesk.subscriptions.models import Follow
 from civicdesk.subscriptions.services import recipients_for_users, reporter_recipient
+from civicdesk.throttle.services import Limit, RateLimited, check
 
 from civicdesk.accounts.signals import account_closing
 
@@ -77,10 +80,31 @@ def _department_inbox(department) -> list[Recipient]:
     return [Recipient(email=department.email.lower(), name=department.name)]
 
 
+def within_acknowledgement_limit(recipient: Recipient | None) -> Recipient | None:
+    """The reporter with only the channels whose address has had fewer than ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR
+    acknowledgements this hour; None when none is left. Anyone can type anyone's address into a report, so
+    this is what stops the form being used to flood a stranger's inbox or phone."""
+    if recipient is None:
+        return None
+    kept = set()
+    for channel in recipient.channels:
+        address = recipient.address(channel)
+        if not address:
+            continue
+        try:
+            check(Limit(f"ack:{channel}:{address}", settings.ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR, 3600))
+        except RateLimited:
+            continue
+        kept.add(channel)
+    return dataclasses.replace(recipient, channels=frozenset(kept)) if kept else None
+
+
 @receiver(signals.request_submitted, sender=ServiceRequest)
 def request_received(sender, request, **kwargs):
-    tell_residents(request, event="request.received", key=f"request:{request.pk}:received",
-                   template="received", followers=False)
+    reporter = within_acknowledgement_limit(reporter_recipient(request))
+    notify(event="request.received", key=f"request:{request.pk}:received", recipients=[r for r in [reporter] if r],
+           template=EMAIL + "received", request=request, scope=f"request:{request.public_id}",
+           context={"role": "reporter", "entry": None})
 
 
 @receiver(signals.status_changed, sender=ServiceRequest)

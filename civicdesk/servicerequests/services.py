@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
@@ -18,8 +19,9 @@ from django.utils.translation import gettext
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.catalog.services import initial_status, jurisdiction_ids, questions, route
 from civicdesk.jurisdictions import services as places
-from civicdesk.lib import geo
+from civicdesk.lib import geo, phones
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
+from civicdesk.throttle.services import Limit, check
 from civicdesk.triage.services import duplicate_candidates, emergency_phrases_in
 
 from . import signals
@@ -128,8 +130,11 @@ def _check_contact(service_type: ServiceType, *, reporter, name: str, email: str
             validate_email(email)
         except ValidationError:
             errors["email"] = [gettext("Enter a valid email address, like name@example.com.")]
-    if phone and sum(ch.isdigit() for ch in phone) < 7:
-        errors["phone"] = [gettext("Enter a phone number with at least 7 digits.")]
+    if phone:
+        try:
+            phones.normalise(phone)
+        except phones.PhoneError as exc:
+            errors["phone"] = [str(exc)]
     has_account = reporter is not None and reporter.is_authenticated
     if service_type.requires_name and not (name or (has_account and reporter.get_full_name())):
         errors.setdefault("name", []).append(gettext("Please give your name for this kind of request."))
@@ -239,6 +244,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     phone = (sub.contact_phone or "").strip()
     name = (sub.contact_name or "").strip()
     _check_contact(service_type, reporter=sub.reporter, name=name, email=email, phone=phone)
+    phone = phones.normalise(phone)
     media = process_uploads(sub.uploads)
 
     now = sub.requested_at or timezone.now()
@@ -262,7 +268,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 is_open=initial.is_open, priority=service_type.default_priority, description=description,
                 attributes=attributes, lat=where.lat, long=where.long, address=where.address,
                 address_id=where.address_id, district=where.district, channel=sub.channel, reporter=reporter,
-                contact_name=name[:120], contact_email=email, contact_phone=phone[:32],
+                contact_name=name[:120], contact_email=email, contact_phone=phone,
                 language=sub.language or "en", device_id=(sub.device_id or "")[:120],
                 client_name=(sub.client_name or "")[:120], department_id=decision.department_id,
                 team_id=decision.team_id, assignee_id=decision.assignee_id, routing_rule=decision.rule,
@@ -402,8 +408,13 @@ def assign(request: ServiceRequest, *, user=None, assignee=None, team=None) -> T
     return entry
 
 
-def support(request: ServiceRequest, *, user=None, session_key: str = "") -> bool:
-    """Count one more resident affected by an open request; False when they already had."""
+def support(request: ServiceRequest, *, user=None, session_key: str = "", client: str = "") -> bool:
+    """Count one more resident affected by an open request; False when they already had.
+
+    With `client` (the web visitor's address from throttle.client_ip()), a new supporter counts against
+    SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY and SUPPORTS_PER_CLIENT_PER_HOUR, so fresh sessions cannot
+    inflate a request; over either, RateLimited is raised and nothing is counted.
+    """
     if not request.is_open:
         raise RequestRejected({"request": [gettext("This request is already closed.")]})
     user = user if getattr(user, "is_authenticated", False) else None
@@ -414,6 +425,12 @@ def support(request: ServiceRequest, *, user=None, session_key: str = "") -> boo
         _, created = Support.objects.get_or_create(request=request, **lookup)
         if not created:
             return False
+        if client:
+            check(Limit(f"support:client:{client}:request:{request.pk}",
+                        settings.SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY, 24 * 3600),
+                  Limit(f"support:client:{client}", settings.SUPPORTS_PER_CLIENT_PER_HOUR, 3600),
+                  message=gettext("Many people on this connection have already said this affects them. "
+                                  "Thank you: the crew knows it matters."))
         ServiceRequest.objects.filter(pk=request.pk).update(supporters_count=F("supporters_count") + 1)
         TimelineEntry.objects.create(request=request, kind=TimelineEntry.Kind.SUPPORTED, is_public=True,
                                      message=gettext("Another resident reported this problem too."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib.ids import normalize_public_id
+from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services
 from .models import Attachment, ServiceRequest
@@ -86,7 +87,14 @@ def support(request, public_id: str):
     if not request.session.session_key:
         request.session.save()
     try:
-        added = services.support(service_request, user=request.user, session_key=request.session.session_key)
+        added = services.support(service_request, user=request.user, session_key=request.session.session_key,
+                                 client=client_ip(request))
+    except RateLimited as exc:
+        response = render(request, "limited.html", {
+            "message": exc.message, "back_url": service_request.get_absolute_url(),
+            "back_label": _("Back to request %s") % service_request.public_id}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     except services.RequestRejected as exc:
         messages.error(request, str(exc))
     else:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from civicdesk.accounts.models import User
 from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.lib import phones
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
@@ -134,7 +135,8 @@ def search_filter(user, text: str) -> Q | None:
     condition = Q(address__icontains=text) | Q(description__icontains=text)
     if public_id:
         condition |= Q(public_id=public_id)
-    contact = Q(contact_name__icontains=text) | Q(contact_email__iexact=text) | Q(contact_phone__icontains=text)
+    contact = (Q(contact_name__icontains=text) | Q(contact_email__iexact=text) | Q(contact_phone__icontains=text)
+               | Q(contact_phone__in=phones.search_forms(text)))
     contact_seats = access.visibility_q(user, roles=access.RULES["see_contact"])
     condition |= contact if contact_seats is None else (contact & contact_seats)
     return condition
@@ -252,7 +254,7 @@ def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -
         return []
     match = Q(pk__in=[])
     if phone:
-        match |= Q(contact_phone=phone)
+        match |= Q(contact_phone__in=phones.search_forms(phone))
     if email:
         match |= Q(contact_email=email)
     seats = access.visibility_q(user, roles=access.RULES["see_contact"])

@@ -18,7 +18,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext
 
 from civicdesk.lib.address_digest import address_digest, digest_matches
+from civicdesk.lib import phones
+from civicdesk.notifications import sms_limits
+from civicdesk.notifications.models import SmsPolicy
 from civicdesk.notifications.services import Recipient, notify
+from civicdesk.throttle.services import Limit, RateLimited, check
 
 from .models import Follow, NotificationPreference, PhoneVerification
 
@@ -37,6 +41,14 @@ class PreferenceError(Exception):
     def __init__(self, field: str, message: str):
         super().__init__(message)
         self.field = field
+
+
+class PreferenceLimited(PreferenceError):
+    """Refused by a rate limit: the person may try again after `retry_after` seconds (HTTP 429)."""
+
+    def __init__(self, field: str, message: str, *, retry_after: int):
+        super().__init__(field, message)
+        self.retry_after = retry_after
 
 
 # --- Preferences -----------------------------------------------------------------------------------
@@ -72,28 +84,12 @@ def save_preferences(user, *, channels: str, language: str) -> NotificationPrefe
 
 
 def normalize_phone(raw: str) -> str:
-    """The number in E.164 form (+15551234567), or "" when it cannot be a mobile number.
+    """The number in E.164 form (+12175550142) to text, or "" when it cannot be a full number.
 
-    A number without a leading + is read in the country of SMS_DEFAULT_COUNTRY_CODE (a leading
-    trunk "1" or "0" is dropped as people write it at home).
+    Read in PHONE_REGION when typed without "+" (civicdesk/lib/phones.py); whether the city may text it is
+    `sms_limits.refusal_for()`'s question.
     """
-    text = (raw or "").strip()
-    if re.search(r"[^\d\s()+.\-/]", text):
-        return ""
-    digits = re.sub(r"\D", "", text)
-    if text.startswith("+"):
-        number = "+" + digits
-    elif text.startswith("00"):  # the international prefix in most of the world
-        number = "+" + digits[2:]
-    else:
-        country = settings.SMS_DEFAULT_COUNTRY_CODE
-        trunk = "1" if country == "1" else "0"
-        if digits.startswith(trunk) and (country != "1" or len(digits) == 11):
-            digits = digits[1:]
-        number = f"+{country}{digits}"
-    if number.startswith("+1") and len(number) != 12:  # North America: always ten digits after the 1
-        return ""
-    return number if re.fullmatch(r"\+[1-9]\d{7,14}", number) else ""
+    return phones.sms_number(raw)
 
 
 def _code_hash(verification_phone: str, code: str) -> str:
@@ -101,21 +97,41 @@ def _code_hash(verification_phone: str, code: str) -> str:
                        algorithm="sha256").hexdigest()
 
 
-def start_phone_verification(user, raw_phone: str, *, now: dt.datetime | None = None) -> PhoneVerification:
+def start_phone_verification(user, raw_phone: str, *, now: dt.datetime | None = None,
+                             client: str = "unknown") -> PhoneVerification:
     """Text a fresh 6-digit code to the number the person typed; return the pending verification.
 
-    The SMS goes through notify() in this transaction (sent by the worker). Raises PreferenceError
-    for a number we cannot read or after CODES_PER_HOUR codes in the last hour.
+    The SMS goes through notify() in this transaction (sent by the worker). Raises PreferenceError when the
+    person (unless staff) has not confirmed their email address yet, for a number we cannot read or may not text (another
+    country, premium-rate, satellite…), after CODES_PER_HOUR codes to this person in the last hour, and when
+    the city's SMS budget for this hour is spent; raises PreferenceLimited (a PreferenceError with
+    `retry_after`) after SMS_CODES_PER_NUMBER_PER_HOUR codes to this number or SMS_CODES_PER_CLIENT_PER_HOUR
+    asked for from `client` (the address from throttle.client_ip()) in the current hour.
     """
     now = now or timezone.now()
-    phone = normalize_phone(raw_phone)
-    if not phone:
+    if not (user.is_email_verified or user.is_staff):  # staff accounts are made by the city, not by strangers
         raise PreferenceError("phone", gettext(
-            "Enter a mobile number we can text, like 555 123 4567 or +1 555 123 4567."))
+            "First confirm your email address with the link we emailed you, then add a mobile number."))
+    policy = SmsPolicy.current()
+    refusal = sms_limits.refusal_for(raw_phone, policy)
+    if refusal is not None:
+        raise PreferenceError("phone", gettext("%(reason)s Enter a mobile number we can text, like 217-555-0142.")
+                              % {"reason": refusal.message})
+    phone = phones.sms_number(raw_phone)
     recent = PhoneVerification.objects.filter(user=user, created_at__gt=now - dt.timedelta(hours=1)).count()
     if recent >= CODES_PER_HOUR:
         raise PreferenceError("phone", gettext(
             "We have sent you several codes already. Wait an hour, then ask for a new one."))
+    if sms_limits.budget_left(now=now, policy=policy) <= 0:
+        raise PreferenceError("phone", gettext(
+            "We cannot send text messages right now. Please try again in an hour."))
+    try:
+        check(Limit(f"sms-code:number:{phone}", settings.SMS_CODES_PER_NUMBER_PER_HOUR, 3600),
+              Limit(f"sms-code:client:{client}", settings.SMS_CODES_PER_CLIENT_PER_HOUR, 3600),
+              message=gettext("Too many codes have been sent to this number or from this connection. "
+                              "Wait an hour, then ask for a new one."), now=now)
+    except RateLimited as exc:
+        raise PreferenceLimited("phone", exc.message, retry_after=exc.retry_after) from None
     code = f"{secrets.randbelow(1_000_000):06d}"
     language = preference_for(user).language
     with transaction.atomic():

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.throttle.services import client_ip
 
 from . import services
 from .forms import CodeForm, FollowForm, PhoneForm, PreferencesForm
@@ -112,7 +113,13 @@ def add_phone(request):
     phone_form = PhoneForm(request.POST)
     if phone_form.is_valid():
         try:
-            services.start_phone_verification(request.user, phone_form.cleaned_data["phone"])
+            services.start_phone_verification(request.user, phone_form.cleaned_data["phone"],
+                                              client=client_ip(request))
+        except services.PreferenceLimited as exc:
+            phone_form.add_error("phone", str(exc))
+            response = _preferences_page(request, phone_form=phone_form, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
         except services.PreferenceError as exc:
             phone_form.add_error("phone", str(exc))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.test import Client
 from django.urls import reverse
 
 LOGIN = reverse("accounts:login")
@@ -72,3 +73,31 @@ def test_it_offers_sign_out_as_a_form_in_the_header(client, world):
     client.force_login(world.alice)
     html = client.get(reverse("core:home")).content.decode()
     assert f'<form method="post" action="{LOGOUT}"' in html
+
+
+LOCKED_TEXT = "Too many failed attempts."
+
+
+def test_a_stranger_cannot_lock_a_staff_member_out(world, settings):
+    settings.SIGN_IN_MAX_FAILURES = 3
+    stranger = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(4):
+        stranger.post(LOGIN, {"username": world.bob.email, "password": "guessing wrong"})
+    locked = stranger.post(LOGIN, {"username": world.bob.email, "password": "correct horse battery"})
+    assert locked.status_code == 429 and LOCKED_TEXT in locked.content.decode()
+    # Bob, at his own desk, signs in as usual.
+    own_desk = Client(REMOTE_ADDR="198.51.100.20")
+    response = own_desk.post(LOGIN, {"username": world.bob.email, "password": "correct horse battery"})
+    assert response.status_code == 302
+
+
+def test_it_slows_one_address_trying_many_accounts(world, settings):
+    settings.SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = 6
+    sprayer = Client(REMOTE_ADDR="203.0.113.67")
+    for n in range(6):
+        assert sprayer.post(LOGIN, {"username": f"person{n}@example.org", "password": "Winter2026!"}).status_code == 200
+    refused = sprayer.post(LOGIN, {"username": world.alice.email, "password": "correct horse battery"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "3600"
+    assert "Too many failed sign-ins from this connection." in refused.content.decode()
+    assert Client(REMOTE_ADDR="198.51.100.21").post(
+        LOGIN, {"username": world.alice.email, "password": "correct horse battery"}).status_code == 302

@@ -138,7 +138,7 @@ def test_it_locks_an_email_after_repeated_wrong_passwords(client, world, setting
     assert LOCKED in sign_in(client, world.alice, password="wrong horse battery").content.decode()
     # The right password is refused too while the lockout lasts.
     refused = sign_in(client, world.alice)
-    assert refused.status_code == 200 and LOCKED in refused.content.decode()
+    assert refused.status_code == 429 and LOCKED in refused.content.decode()
     assert AuditEntry.objects.filter(action="user.sign_in_locked", object_id=str(world.alice.pk)).exists()
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES, seconds=1)):
         assert sign_in(client, world.alice, next_url=reverse("accounts:my_requests")).status_code == 302

@@ -92,6 +92,7 @@ def sweep(page, base: str, world) -> list[tuple[str, Callable[[], object], str]]
         ("lookup-not-found", visit("/requests/?id=ZZZZ-ZZZZ"), ".usa-alert--error"),
         ("sign-in", visit("/account/login/"), "#id_username"),
         ("sign-up", visit("/account/signup/"), "#id_password"),
+        ("sign-up-sent", visit("/account/signup/sent/"), "main h1"),
         ("my-requests", sign_in_as_alice, "table.usa-table"),
     ]
 

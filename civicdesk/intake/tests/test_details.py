@@ -356,3 +356,21 @@ def test_it_stores_english_by_default(client, world):
 def test_it_asks_the_question_in_spanish_for_spanish_readers(client, world):
     html = client.get(details_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "¿Qué profundidad tiene?" in html
+
+
+def test_it_stores_the_phone_in_e164(client, world):
+    response = client.post(details_url(), report(phone="(217) 555-0142"))
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get().contact_phone == "+12175550142"
+
+
+@pytest.mark.parametrize("typed, message", [
+    ("2" * 100_000, "That phone number is too long. Enter one number, like 217-555-0142."),
+    ("217 555 0142 (mobile)", "Enter a phone number using digits only, like 217-555-0142."),
+    ("21755501", "That phone number is too short. Include the area code, like 217-555-0142."),
+])
+def test_it_refuses_a_phone_that_cannot_be_one_and_keeps_what_was_typed(client, world, typed, message):
+    response = client.post(details_url(), report(phone=typed))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert "Deep hole by the bus stop" in response.content.decode()
+    assert not ServiceRequest.objects.exists()

@@ -48,7 +48,7 @@ def test_it_keeps_the_citys_own_published_number_and_address():
         "Call 311 at (217) 555-0100 or write to help@riverbend.example.gov, not me at [phone removed]"
 
 
-def test_it_reads_local_numbers_in_the_sms_country(settings):
-    settings.SMS_DEFAULT_COUNTRY_CODE = "44"
+def test_it_reads_local_numbers_in_the_phone_region(settings):
+    settings.PHONE_REGION = "GB"
     assert default_region() == "GB"
     assert [d.key for d in find_contact_details("ring 07700 900123")] == ["+447700900123"]

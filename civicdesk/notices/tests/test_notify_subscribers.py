@@ -65,12 +65,12 @@ def test_it_texts_a_subscriber_who_chose_text_messages(tworld, settings):
     from civicdesk.subscriptions.models import NotificationPreference
 
     world = tworld
-    NotificationPreference.objects.create(user=world.alice, channels="sms", phone="+15551230001",
+    NotificationPreference.objects.create(user=world.alice, channels="sms", phone="+12175550101",
                                           phone_verified_at=timezone.now())
     subscription = alerts.subscribe(email=world.alice.email, area=alerts.Area(lat=IN_WEST_ELM[0],
                                     long=IN_WEST_ELM[1], radius_m=300), language="en", user=world.alice)
     alerts.confirm(subscription)
     make_notice(world, user=world.bob)
     run_worker()
-    [text] = SmsMessage.objects.filter(to="+15551230001")
+    [text] = SmsMessage.objects.filter(to="+12175550101")
     assert "Water main repair on Oak Street" in text.body

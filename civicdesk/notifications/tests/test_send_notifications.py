@@ -12,7 +12,7 @@ from civicdesk.notifications.models import Delivery, SmsMessage
 
 
 def delivery(n: int, *, channel: str = "email", status: str = "queued", token: str = "", expires=None) -> Delivery:
-    address = f"person{n}@example.org" if channel == "email" else f"+1555000{n:04d}"
+    address = f"person{n}@example.org" if channel == "email" else f"+1217555{n:04d}"
     return Delivery.objects.create(channel=channel, address=address, event="notice.published", key="notice:1",
                                    subject="Water off", body_text=f"Message {n}", status=status,
                                    claim_token=token, claimed_until=expires)

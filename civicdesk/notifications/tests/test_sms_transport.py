@@ -42,13 +42,13 @@ def text(world, *phones: str, key: str = "timeline:1") -> None:
 
 
 def test_the_development_backend_keeps_each_text_in_the_outbox(tworld):
-    text(tworld, "+1 555 123 4567")
+    text(tworld, "+1 217 555 4567")
 
     run_worker()
 
     [message] = SmsMessage.objects.all()
     delivery = Delivery.objects.get()
-    assert message.to == "+15551234567" and message.delivery == delivery
+    assert message.to == "+12175554567" and message.delivery == delivery
     assert message.body == f"{delivery.request.public_id}: Fixed. Reply STOP to stop."
     assert delivery.status == Delivery.Status.SENT and delivery.provider_id == f"dev-{message.pk}"
 
@@ -60,13 +60,13 @@ def twilio(settings, http_server):
                                         "sms": "civicdesk.notifications.transports.sms.TwilioSms"}
     settings.TWILIO_API_BASE = http_server.url
     settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC0123", "secret-token"
-    settings.TWILIO_FROM_NUMBER = "+15550009999"
-    errors = {"+15550000001": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
+    settings.TWILIO_FROM_NUMBER = "+12175559999"
+    errors = {"+12175550001": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
                                      "status": 400}),
-              "+15550000002": (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
+              "+12175550002": (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
                                      "status": 400}),
-              "+15550000003": (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
-              "+15550000004": (503, {"message": "Service Unavailable"})}
+              "+12175550003": (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
+              "+12175550004": (503, {"message": "Service Unavailable"})}
 
     def answer(received):
         expected_auth = "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
@@ -85,14 +85,14 @@ def twilio(settings, http_server):
 
 
 def test_it_posts_the_text_to_twilio_and_keeps_the_message_sid(tworld, twilio, settings):
-    text(tworld, "+15551234567")
+    text(tworld, "+12175554567")
 
     run_worker()
 
     [received] = twilio.received
     form = {name: values[0] for name, values in parse_qs(received.body.decode()).items()}
     delivery = Delivery.objects.get()
-    assert form == {"To": "+15551234567", "From": "+15550009999",
+    assert form == {"To": "+12175554567", "From": "+12175559999",
                     "Body": f"{delivery.request.public_id}: Fixed. Reply STOP to stop.",
                     "StatusCallback": f"{settings.SITE_URL}/notifications/sms/status/"}
     assert received.headers["Content-Type"] == "application/x-www-form-urlencoded"
@@ -100,33 +100,33 @@ def test_it_posts_the_text_to_twilio_and_keeps_the_message_sid(tworld, twilio, s
 
 
 def test_it_stops_and_suppresses_a_number_twilio_says_can_never_receive(tworld, twilio):
-    text(tworld, "+15550000001", "+15550000002")
+    text(tworld, "+12175550001", "+12175550002")
 
     run_worker()
 
     for delivery in Delivery.objects.all():
         assert delivery.status == Delivery.Status.FAILED
-    assert "error 21211" in Delivery.objects.get(address="+15550000001").error
-    assert "error 21610" in Delivery.objects.get(address="+15550000002").error
+    assert "error 21211" in Delivery.objects.get(address="+12175550001").error
+    assert "error 21610" in Delivery.objects.get(address="+12175550002").error
     assert sorted(Suppression.objects.values_list("address", "reason")) == [
-        ("+15550000001", "bounced"), ("+15550000002", "bounced")]
+        ("+12175550001", "bounced"), ("+12175550002", "bounced")]
 
 
 def test_it_retries_when_twilio_is_busy_or_down(tworld, twilio):
-    text(tworld, "+15550000003", "+15550000004")
+    text(tworld, "+12175550003", "+12175550004")
 
     run_worker()
 
     for delivery in Delivery.objects.all():
         assert delivery.status == Delivery.Status.QUEUED and delivery.attempts == 1
-    assert "HTTP 429" in Delivery.objects.get(address="+15550000003").error
-    assert "HTTP 503" in Delivery.objects.get(address="+15550000004").error
+    assert "HTTP 429" in Delivery.objects.get(address="+12175550003").error
+    assert "HTTP 503" in Delivery.objects.get(address="+12175550004").error
     assert not Suppression.objects.exists()
 
 
 def test_it_retries_without_blaming_the_number_when_our_credentials_are_wrong(tworld, twilio, settings):
     settings.TWILIO_AUTH_TOKEN = "wrong"
-    text(tworld, "+15551234567")
+    text(tworld, "+12175554567")
 
     run_worker()
 

@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
 
 class TransportError(Exception):
-    """A send that did not happen. `permanent` means trying again cannot help (bad address, refused)."""
+    """A send that did not happen. `permanent` means trying again cannot help (bad address, refused).
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    A permanent error suppresses the address on its channel (a bounce) unless `suppress` is False: a number
+    our own policy refuses (a premium-rate number, a country not allowed) is not the receiver's fault.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, suppress: bool = True) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        self.suppress = suppress
 
 
 class Transport(abc.ABC):

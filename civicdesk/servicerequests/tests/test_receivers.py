@@ -217,24 +217,24 @@ def test_it_respects_an_account_that_wants_nothing(tworld, smtp_server):
 
 
 def test_it_texts_an_account_holder_with_a_verified_phone_who_chose_sms(tworld, smtp_server):
-    NotificationPreference.objects.create(user=tworld.alice, channels="sms", phone="+15551230000",
+    NotificationPreference.objects.create(user=tworld.alice, channels="sms", phone="+12175550100",
                                           phone_verified_at=timezone.now(), language="es")
     request = pothole(tworld, reporter=tworld.alice, contact_email="")
     services.transition(request, tworld.statuses["in_progress"], user=tworld.bob, message="Cuadrilla el martes.")
     run_worker()
 
-    texts = list(SmsMessage.objects.filter(to="+15551230000").order_by("pk").values_list("body", flat=True))
+    texts = list(SmsMessage.objects.filter(to="+12175550100").order_by("pk").values_list("body", flat=True))
     assert len(texts) == 2 and request.public_id in texts[0]
     assert "Cuadrilla el martes." in texts[1] and "En curso" in texts[1]
     assert smtp_server.messages == []
 
 
 def test_it_answers_a_report_made_by_sms_by_sms(tworld, smtp_server):
-    request = pothole(tworld, contact_email="", contact_phone="(555) 123-4444", channel="sms")
+    request = pothole(tworld, contact_email="", contact_phone="(217) 555-4444", channel="sms")
     run_worker()
 
     [sms] = SmsMessage.objects.all()
-    assert sms.to == "+15551234444" and f"We received your request {request.public_id}" in sms.body
+    assert sms.to == "+12175554444" and f"We received your request {request.public_id}" in sms.body
 
 
 def test_it_tells_the_assignee_but_not_someone_assigning_themselves(tworld, smtp_server):

@@ -84,3 +84,23 @@ def test_it_needs_the_csrf_token(request_):
     browser = Client(enforce_csrf_checks=True)
     assert browser.post(support_url(request_)).status_code == 403
     assert supporters(request_) == 0
+
+
+def test_it_stops_fresh_sessions_from_one_address_inflating_a_request(request_, settings):
+    answers = [Client(REMOTE_ADDR="203.0.113.77").post(support_url(request_)) for _ in range(10)]
+    assert [a.status_code for a in answers].count(302) == settings.SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY
+    refused = answers[-1]
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Many people on this connection have already said this affects them." in refused.content.decode()
+    assert supporters(request_) == settings.SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY
+    assert Client(REMOTE_ADDR="198.51.100.3").post(support_url(request_)).status_code == 302
+    assert supporters(request_) == settings.SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY + 1
+
+
+def test_it_limits_how_many_requests_one_address_supports_in_an_hour(world, settings):
+    settings.SUPPORTS_PER_CLIENT_PER_HOUR = 4
+    requests = [services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                        description=f"Tag number {n}") for n in range(6)]
+    statuses = [Client(REMOTE_ADDR="203.0.113.78").post(support_url(r)).status_code for r in requests]
+    assert statuses == [302, 302, 302, 302, 429, 429]
+    assert sum(supporters(r) for r in requests) == 4

@@ -79,5 +79,5 @@ def test_it_has_nobody_to_tell_about_an_anonymous_report(world):
     ("", ""),
 ])
 def test_it_reads_mobile_numbers_as_people_type_them(settings, typed, stored):
-    settings.SMS_DEFAULT_COUNTRY_CODE = "1"
+    settings.PHONE_REGION = "US"
     assert normalize_phone(typed) == stored
