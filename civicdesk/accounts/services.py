@@ -18,7 +18,8 @@ from civicdesk.audit.models import AuditEntry
 from civicdesk.lib.address_digest import address_digest, digest_matches
 from civicdesk.throttle.services import Limit, RateLimited, check
 
-from .models import SignInFailure, User
+from . import two_factor
+from .models import User
 from .signals import account_closing
 
 VERIFY_SALT = "civicdesk.accounts.verify-email"
@@ -204,8 +205,6 @@ class CannotCloseAccount(ValueError):
 
 def can_close_own_account(user: User) -> bool:
     """True for residents; staff (and anyone with a staff seat or two-factor duty) ask an administrator."""
-    from . import two_factor
-
     return not (user.is_staff or user.is_superuser or two_factor.needs_two_factor(user))
 
 
@@ -221,7 +220,7 @@ def close_account(user: User) -> None:
     with transaction.atomic():
         email = user.email
         account_closing.send(sender=User, user=user, email=email)
-        SignInFailure.objects.filter(key=f"password:{email}").delete()
+        two_factor.clear_password_failures(email)
         user.email = f"closed-{user.pk}@accounts.invalid"
         user.first_name = user.last_name = user.phone = ""
         user.email_verified_at = None

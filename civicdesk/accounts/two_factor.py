@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -205,3 +206,9 @@ def record_failure(key: str, *, user=None) -> Lockout | None:
 def clear_failures(key: str) -> None:
     """Forget the failures for `key` after a successful step."""
     SignInFailure.objects.filter(key=key).delete()
+
+
+def clear_password_failures(email: str) -> None:
+    """Forget wrong passwords for `email` from every client (after a password reset or closing the account)."""
+    key = password_key(email)
+    SignInFailure.objects.filter(Q(key=key) | Q(key__startswith=key + "|")).delete()

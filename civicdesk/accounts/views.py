@@ -262,7 +262,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         # A new password ends a lockout earned with the old one; the two-factor lockout stays.
-        two_factor.clear_failures(two_factor.password_key(form.user.email))
+        two_factor.clear_password_failures(form.user.email)
         services.log_account(form.user, "user.password_reset",
                              data={"second_factor_checked": getattr(form, "needs_code", False)})
         return response

@@ -113,7 +113,7 @@ def test_it_refuses_a_weak_or_mismatched_new_password(client, tworld, smtp_serve
 def test_a_reset_ends_a_password_lockout(client, tworld, smtp_server):
     for _ in range(6):
         client.post(LOGIN, {"username": "alice@example.org", "password": "not my password at all"})
-    assert SignInFailure.objects.filter(key="password:alice@example.org").exists()
+    assert SignInFailure.objects.filter(key__startswith="password:alice@example.org|").exists()
     client.post(RESET, {"email": "alice@example.org"})
     run_worker()
     form_url = follow_link(client, smtp_server.wait_for(1)[0])
