@@ -5,6 +5,8 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("nearby.json", views.reports_near_json, name="reports_near"),
+    path("nearest-address.json", views.nearest_address_json, name="nearest_address"),
     path("<str:code>/", views.where, name="where"),
     path("<str:code>/details/", views.details, name="details"),
 ]

@@ -308,6 +308,15 @@ def street_score(parsed: ParsedAddress, street: Street) -> float:
     return score
 
 
+def building_label(point: AddressPoint) -> str:
+    """The point's address without its unit ("120 S Main St, Riverbend, IL 61899" for "… Apt 1 …")."""
+    from civicdesk.cities import city
+
+    if not point.unit:
+        return point.full_address
+    return city().format_address(point.number, point.street, "", point.city, point.postcode)
+
+
 # --- the look-up --------------------------------------------------------------------------------------
 
 class Reason:
@@ -333,12 +342,7 @@ class Candidate:
     @property
     def label(self) -> str:
         """The address as shown and saved: the building's address, with the unit only when it was typed."""
-        from civicdesk.cities import city
-
-        point = self.address
-        if not point.unit or self.unit_matched:
-            return point.full_address
-        return city().format_address(point.number, point.street, "", point.city, point.postcode)
+        return self.address.full_address if self.unit_matched else building_label(self.address)
 
 
 @dataclass

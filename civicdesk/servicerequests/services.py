@@ -99,7 +99,12 @@ def resolve_location(*, lat=None, long=None, address: str = "", address_id: str 
         else:
             raise RequestRejected({"location": [gettext("Tell us where the problem is: drop a pin or type an address.")]})
         lat, long = point.lat, point.long
-        address, address_id = (address if not address_id else point.full_address), point.address_id
+        if address_id:
+            # The building's address may stand for a point listed by its units (the "Is this right?" step).
+            from civicdesk.jurisdictions.addresses import building_label
+
+            address = address if address in (point.full_address, building_label(point)) else point.full_address
+        address_id = point.address_id
     else:
         try:
             lat, long = float(lat), float(long)
