@@ -219,22 +219,61 @@ def mentioned_colleagues(text: str) -> list[User]:
     return list(User.objects.filter(condition).filter(Q(pk__in=staff) | Q(is_superuser=True)).distinct())
 
 
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def same_phone(a: str, b: str) -> bool:
+    """Whether two phone numbers are the same line, however written: "+1 (555) 010-0199" is "5550100199".
+
+    Compares the digits, allowing one side to carry a country code the other leaves out; at least 7
+    digits must agree.
+    """
+    da, db = _digits(a), _digits(b)
+    if len(da) < 7 or len(db) < 7:
+        return bool(da) and da == db
+    return da.endswith(db) or db.endswith(da)
+
+
 def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -> list:
-    """A caller's earlier requests by phone or email, newest first, among those whose contact details
-    the user may see (so a search by phone never reveals requests through a contractor seat)."""
+    """A caller's earlier requests by phone (matched on its digits, so "+15550100199" finds "555-010-0199")
+    or email, newest first, among those whose contact details the user may see (so a search by phone
+    never reveals requests through a contractor seat)."""
     phone, email = (phone or "").strip(), (email or "").strip().lower()
-    if not phone and not email:
+    digits = _digits(phone)
+    if not digits and not email:
         return []
     match = Q(pk__in=[])
-    if phone:
-        match |= Q(contact_phone=phone)
+    if digits:
+        # The last four digits narrow the search in the database; same_phone() decides.
+        match |= Q(contact_phone__contains=digits[-4:]) if len(digits) >= 4 else Q(contact_phone=phone)
     if email:
         match |= Q(contact_email=email)
     seats = access.visibility_q(user, roles=access.RULES["see_contact"])
     queryset = ServiceRequest.objects.filter(match)
     if seats is not None:
         queryset = queryset.filter(seats)
-    return list(queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit])
+    found = []
+    for sr in queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit * 10]:
+        if (email and sr.contact_email == email) or (digits and same_phone(sr.contact_phone, phone)):
+            found.append(sr)
+        if len(found) == limit:
+            break
+    return found
+
+
+def known_caller(earlier: list) -> dict[str, str]:
+    """What the caller told us last time, from their earlier requests (newest first): name, email, phone
+    and language, each from the newest request that has it; {} when there are none."""
+    known: dict[str, str] = {}
+    for sr in earlier:
+        for key, value in (("name", sr.contact_name), ("email", sr.contact_email), ("phone", sr.contact_phone),
+                           ("language", sr.language)):
+            if value and key not in known:
+                known[key] = value
+    if known:
+        known["from_request"] = earlier[0].public_id
+    return known
 
 
 def save_view(user, *, name: str, query: str):
