@@ -29,6 +29,8 @@ class QueueFilterForm(forms.Form):
                         help_text=_("Tracking number, address, description, or the reporter's name, email or "
                                     "phone."),
                         widget=forms.TextInput(attrs={**INPUT, "type": "search"}))
+    everywhere = forms.BooleanField(label=_("Search all requests I can see, not only this queue"), required=False,
+                                    widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}))
     status = forms.ModelChoiceField(label=_("Status"), required=False, queryset=Status.objects.all(),
                                     empty_label=_("Any status"), widget=forms.Select(attrs=SELECT))
     service_type = forms.ModelChoiceField(label=_("Kind of request"), required=False,

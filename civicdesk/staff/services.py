@@ -116,6 +116,15 @@ def queue_counts(user, now: dt.datetime | None = None) -> list[dict]:
     return rows
 
 
+def find_tracking_number(user, text: str):
+    """The request whose tracking number `text` is ("7kq4 m2xd", "7KQ4M2XD", "7KQ4-M2XD"), if the user may
+    see it; None otherwise (no such number, or one the user may not open)."""
+    public_id = normalize_public_id(text or "")
+    if not public_id:
+        return None
+    return access.requests_visible_to(user).filter(public_id=public_id).first()
+
+
 def search_filter(user, text: str) -> Q | None:
     """Match a tracking number exactly, or words in address and description; reporter name, email
     and phone only through seats that may see contact details. None for an empty search."""

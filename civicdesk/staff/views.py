@@ -36,6 +36,13 @@ def queues(request):
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET and valid else {}
     key = data.get("queue") or ("mine" if _has_assignments(request.user) else "department")
+    text = data.get("q", "")
+    found = services.find_tracking_number(request.user, text)
+    if found is not None:
+        # A tracking number, however it was typed, opens its request whichever queue it is in.
+        return redirect("staff:detail", public_id=found.public_id)
+    if text and data.get("everywhere"):
+        key = "all"
     now = timezone.now()
     queryset = services.queue(request.user, key, now).filter(**(form.filter_q() if data else {}))
     search = services.search_filter(request.user, data.get("q", ""))
@@ -57,8 +64,15 @@ def queues(request):
         "bulk_form": forms.BulkForm(auto_id="bulk_%s"), "back_query": request.GET.urlencode(),
         "saved_views": SavedView.objects.filter(owner=request.user),
         "saved_view_form": forms.SavedViewForm(auto_id="saved_view_%s"),
-        "view_query": _view_query(params, key),
+        "view_query": _view_query(params, key), "search_text": text,
+        "search_everywhere_query": _everywhere_query(params) if text and key != "all" else "",
     })
+
+
+def _everywhere_query(params) -> str:
+    copy = params.copy()
+    copy["queue"], copy["everywhere"] = "all", "on"
+    return copy.urlencode()
 
 
 def _view_query(params, key: str) -> str:
