@@ -98,7 +98,8 @@ def test_it_offers_did_you_mean_choices_with_the_other_jurisdiction_named(live_s
     expect(group).to_contain_text("7 S Birch St (looked after by Maple County)")
     assert_accessible(page, context="did you mean")
 
-    group.get_by_label(re.compile("^7 S Birch St")).check()
+    group.locator("label", has_text="7 S Birch St").click()  # USWDS draws the radio on the label
+    expect(group.get_by_label(re.compile("^7 S Birch St"))).to_be_checked()
     page.get_by_role("button", name="Use this address").click()
     expect(page.get_by_test_id("resolved-address")).to_have_text("7 S Birch St")
     expect(page.get_by_text("Looked after by Maple County.")).to_be_visible()

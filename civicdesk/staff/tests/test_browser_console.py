@@ -99,7 +99,7 @@ def test_it_lets_an_agent_take_a_phone_report_for_a_returning_caller(live_server
     expect(page.get_by_label("Caller's name")).to_have_value("Rita Reporter")
     page.get_by_role("button", name="File the request").click()
     # A typed address is read back to the caller and chosen before anything is filed.
-    page.get_by_label("14 Oak Street").check()
+    page.get_by_test_id("address-choices").locator("label", has_text="14 Oak Street").click()
     page.get_by_role("button", name="File the request").click()
     expect(page.get_by_text("Read the tracking number back to the caller")).to_be_visible()
     filed = tworld.pothole.requests.exclude(pk=earlier.pk).get()

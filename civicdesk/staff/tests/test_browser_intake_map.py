@@ -57,25 +57,20 @@ def test_it_confirms_the_callers_address_on_the_map_before_filing(live_server, t
     assert filed.contact_name == "Rosa Díaz"
 
 
-def test_it_shows_the_intake_confirmation_in_spanish(live_server, tworld, browser):
-    user = agent(tworld)
-    user.language = "es"
-    user.save()
+def test_it_shows_the_intake_confirmation_in_spanish(live_server, tworld, browser, page):
+    agent(tworld)
+    sign_in(page, live_server.url, "ann@elm.example.gov")
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="es-ES",
                                   extra_http_headers={"Accept-Language": "es"})
-    page = context.new_page()
+    context.add_cookies(page.context.cookies())  # the same signed-in session, read in Spanish
+    spanish = context.new_page()
     try:
-        from civicdesk.testing.auth import current_code, totp_device
-
-        device = totp_device(user)
-        page.goto(f"{live_server.url}/account/login/?next=/staff/intake/")
-        page.fill("#id_username", user.email)
-        page.fill("#id_password", PASSWORD)
-        page.locator("button[type=submit]").first.click()
-        page.fill("#id_token", current_code(device))
-        page.locator("button[type=submit]").first.click()
-        page.goto(f"{live_server.url}/staff/intake/?service_type={tworld.pothole.pk}&address=14+Oak+Street")
-        expect(page.get_by_role("heading", name="¿Es este el lugar correcto?")).to_be_visible()
-        assert_accessible(page, context="agent confirmation in Spanish")
+        spanish.goto(f"{live_server.url}/staff/intake/?service_type={tworld.pothole.pk}&address=14+Oak+Street")
+        expect(spanish.get_by_role("heading", name="¿Es este el lugar correcto?")).to_be_visible()
+        expect(spanish.get_by_role("application", name="Mapa que muestra 14 Oak Street")).to_be_visible()
+        assert_accessible(spanish, context="agent confirmation in Spanish")
+        spanish.get_by_role("button", name="Sí, este es el lugar").click()
+        expect(spanish.get_by_role("application", name="Mapa: dónde está el problema")).to_be_visible()
+        assert_accessible(spanish, context="agent report form in Spanish")
     finally:
         context.close()
