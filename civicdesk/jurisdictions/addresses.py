@@ -217,7 +217,7 @@ def parse_address(text: str, *, known_cities: set[str] | None = None) -> ParsedA
     if len(chunks) == 1:
         first = _strip_place(first, parsed, known_cities)
     words = first + rest
-    if words and (match := _NUMBER.match(words[0])):
+    if words and _NUMBER.match(words[0]):
         parsed.number = words.pop(0)
     elif len(words) > 1 and _NUMBER.match(words[-1]) and not any(w in t.units for w in words):
         # "Main St 161", as written in some countries.
