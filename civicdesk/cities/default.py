@@ -21,6 +21,9 @@ class DefaultCity:
     #: (lat, long, zoom) for maps before a location is known.
     map_center: tuple[float, float, int] = (39.0, -95.0, 4)
     open_data_licence = "ODC-By-1.0"
+    #: Folders of extra address tables (street_suffixes.csv, directions.csv, unit_designators.csv,
+    #: us_states.csv) read after civicdesk/jurisdictions/data/; see docs/address-matching.md.
+    address_tables: tuple[str, ...] = ()
 
     def outside_area_message(self) -> str:
         """What a resident reads when their pin is outside every jurisdiction we serve."""

@@ -6,14 +6,16 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import F, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from civicdesk.catalog.models import ServiceGroup, ServiceType
+from civicdesk.jurisdictions import services as places
 from civicdesk.jurisdictions.models import District, Jurisdiction
+from civicdesk.lib import geo
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
@@ -21,7 +23,9 @@ from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from civicdesk.triage.services import duplicate_candidates
 
 from . import services as uploads
+from .addresscheck import check_address
 from .forms import LocationForm, ReportForm
+from .nearby import open_reports_near
 
 
 def _get_service_type(code: str) -> ServiceType:
@@ -67,12 +71,26 @@ def _map_areas() -> list[dict]:
 
 
 def where(request, code: str):
-    """Step 2: where is it? A pin or an address; offers open reports of the same problem nearby."""
+    """Step 2: where is it? A pin, or a typed address confirmed on the map ("Is this right?") or chosen
+    among "Did you mean…?" candidates; then offers open reports of the same problem nearby."""
     service_type = _get_service_type(code)
-    form = LocationForm(request.GET if request.GET else None)
-    context = {"service_type": service_type, "form": form, "areas": _map_areas()}
+    changing = bool(request.GET.get("change"))
+    form = LocationForm(request.GET if request.GET and not changing else None,
+                        initial={"address": request.GET.get("address", "")[:255]} if changing else None)
+    context = {"service_type": service_type, "form": form, "areas": _map_areas(),
+               "reports_near": _public_reports_near(request)}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
+        pinned = data.get("lat") is not None and data.get("long") is not None
+        if not pinned and not request.GET.get("confirmed"):
+            check = check_address(typed=data.get("address", ""), address_id=data.get("address_id", ""))
+            if check.confirm is not None or check.choices:
+                context["check"] = check
+                context["change_url"] = reverse("intake:where", args=[service_type.code]) + "?" + urlencode(
+                    {"change": "1", "address": check.typed})
+                return render(request, "intake/where.html", context)
+            form.add_error(None, check.message)
+            return render(request, "intake/where.html", context)
         try:
             location = services.resolve_location(lat=data.get("lat"), long=data.get("long"),
                                                  address=data.get("address", ""),
@@ -89,6 +107,47 @@ def where(request, code: str):
                 return redirect(details_url)
             context.update({"nearby": nearby, "details_url": details_url, "location": location})
     return render(request, "intake/where.html", context)
+
+
+def _public_reports_near(request) -> list:
+    """Open public reports near the pin (or the map's starting view), for the list beside the map."""
+    try:
+        lat, long = float(request.GET.get("lat", "")), float(request.GET.get("long", ""))
+    except ValueError:
+        from civicdesk.cities import city
+
+        lat, long = city().map_center[0], city().map_center[1]
+    return open_reports_near(lat=lat, long=long)
+
+
+def reports_near_json(request):
+    """Open public reports near a point, for the markers on the location map (public fields only)."""
+    try:
+        check(Limit(f"reports-near:{client_ip(request)}", 120, 60))
+    except RateLimited as exc:
+        return JsonResponse({"error": str(exc)}, status=429, headers={"Retry-After": str(exc.retry_after)})
+    try:
+        lat, long = float(request.GET.get("lat", "")), float(request.GET.get("long", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Give lat and long as numbers.")}, status=400)
+    if not geo.valid_point(lat, long):
+        return JsonResponse({"error": _("The location is not a valid map position.")}, status=400)
+    reports = open_reports_near(lat=lat, long=long)
+    return JsonResponse({"reports": [report.as_public_json() for report in reports]})
+
+
+def nearest_address_json(request):
+    """The address nearest a dropped pin, so the map can say where the pin is in words."""
+    try:
+        check(Limit(f"nearest-address:{client_ip(request)}", 120, 60))
+    except RateLimited as exc:
+        return JsonResponse({"error": str(exc)}, status=429, headers={"Retry-After": str(exc.retry_after)})
+    try:
+        lat, long = float(request.GET.get("lat", "")), float(request.GET.get("long", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Give lat and long as numbers.")}, status=400)
+    point = places.nearest_address(lat, long) if geo.valid_point(lat, long) else None
+    return JsonResponse({"address": point.full_address if point else ""})
 
 
 def details(request, code: str):

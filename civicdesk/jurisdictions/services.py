@@ -6,11 +6,8 @@ from dataclasses import dataclass
 from threading import Lock
 
 from django.db.models import Count, Max
-from rapidfuzz import fuzz, process
-
 from civicdesk.lib import config_cache, geo
-from civicdesk.lib.text import house_number, normalize_address
-
+from . import addresses
 from .models import AddressPoint, District, Holiday, Jurisdiction
 
 config_cache.clear_on_change(Jurisdiction, District, Holiday)
@@ -78,35 +75,9 @@ def business_calendar(jurisdiction: Jurisdiction):
     return config_cache.cached(("calendar", jurisdiction.pk), jurisdiction.calendar)
 
 
-@dataclass
-class AddressMatch:
-    address: AddressPoint
-    score: float
-
-
-def match_address(text: str, *, limit: int = 5, min_score: float = 70) -> list[AddressMatch]:
-    """Address points that best match what a resident typed, best first.
-
-    Candidates share the typed house number when one is given (a wrong number
-    is a different place); the street part is matched fuzzily (typos,
-    "Street" vs "St"). Returns [] when nothing scores at least `min_score`.
-    """
-    wanted = normalize_address(text)
-    if not wanted:
-        return []
-    number = house_number(wanted)
-    candidates = AddressPoint.objects.all()
-    if number:
-        candidates = candidates.filter(number__iexact=number)
-    else:
-        first = wanted.split()[0]
-        candidates = candidates.filter(normalized__contains=first)
-    choices = {pk: norm for pk, norm in candidates.values_list("id", "normalized")[:20000]}
-    if not choices:
-        return []
-    results = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=limit, score_cutoff=min_score)
-    by_id = AddressPoint.objects.in_bulk([pk for _, _, pk in results])
-    return [AddressMatch(by_id[pk], score) for _, score, pk in results if pk in by_id]
+def lookup_address(text: str):
+    """A typed address matched without guessing: see civicdesk/jurisdictions/addresses.py."""
+    return addresses.lookup_address(text)
 
 
 def nearest_address(lat: float, long: float, *, within_m: float = 75) -> AddressPoint | None:

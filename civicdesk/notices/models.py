@@ -192,6 +192,40 @@ class ServiceNotice(LoggedModel):
     def get_absolute_url(self) -> str:
         return reverse("notices:detail", args=[self.pk])
 
+    def area_in_words(self) -> str:
+        """The drawn area described without the map: "within about 600 feet of 120 S Main St, Riverbend, IL
+        61899 (North Ward)", measured from the area's centre to its farthest corner. "" without a drawn area."""
+        from django.utils.translation import gettext
+
+        from civicdesk.jurisdictions.models import District
+        from civicdesk.jurisdictions.services import nearest_address
+
+        if not self.area:
+            return ""
+        try:
+            drawn = area_shape(self.area)
+        except ValidationError:
+            return ""
+        centre = drawn.centroid
+        corners = shapely.get_coordinates(drawn)
+        reach_m = max(geo.distance_m(centre.y, centre.x, lat, long) for long, lat in corners)
+        feet = reach_m * 3.28084
+        if feet < 1000:
+            size = gettext("about %(n)s feet") % {"n": max(50, int(round(feet / 50.0)) * 50)}
+        elif feet < 5280 * 0.75:
+            size = gettext("about %(n)s feet") % {"n": int(round(feet / 100.0)) * 100}
+        else:
+            size = gettext("about %(n)s miles") % {"n": f"{feet / 5280:.1f}".rstrip("0").rstrip(".")}
+        point = nearest_address(centre.y, centre.x, within_m=max(reach_m, 150))
+        place = point.full_address if point else gettext("the point %(lat).5f, %(long).5f") % {
+            "lat": centre.y, "long": centre.x}
+        districts = [d.name for d in District.objects.filter(jurisdiction_id=self.jurisdiction_id).order_by("name")
+                     if geojson_shape(d.boundary).intersects(drawn)]
+        words = gettext("within %(size)s of %(place)s") % {"size": size, "place": place}
+        if districts:
+            words += " (" + ", ".join(districts) + ")"
+        return words
+
     @property
     def notification_key(self) -> str:
         """The notify() key for telling subscribers about this notice: one message per address, ever."""

@@ -49,6 +49,19 @@ class EmergencyReported(RequestRejected):
         ]})
 
 
+class AddressNotResolved(RequestRejected):
+    """A typed address matched no single address with confidence. `lookup` holds the "did you mean" choices."""
+
+    def __init__(self, lookup):
+        from civicdesk.jurisdictions.addresses import lookup_message
+
+        self.lookup = lookup
+        message = lookup_message(lookup)
+        if lookup.candidates:
+            message += " " + "; ".join(c.label for c in lookup.candidates)
+        super().__init__({"location": [message]})
+
+
 class TransitionNotAllowed(Exception):
     """The configured statuses do not allow this move."""
 
@@ -67,7 +80,9 @@ def resolve_location(*, lat=None, long=None, address: str = "", address_id: str 
     """Turn a pin, an address id or a typed address into a point inside a jurisdiction.
 
     A pin wins over an address; a pin near a known address takes that address
-    when none was given. Raises RequestRejected with a "location" message.
+    when none was given. A typed address must resolve to one clear address
+    (jurisdictions/addresses.py): otherwise AddressNotResolved (a RequestRejected
+    with a "location" message) carries the "did you mean" candidates.
     """
     address = (address or "").strip()
     address_id = (address_id or "").strip()
@@ -78,16 +93,20 @@ def resolve_location(*, lat=None, long=None, address: str = "", address_id: str 
             if point is None:
                 raise RequestRejected({"location": [gettext("We do not know the address id %s.") % address_id]})
         elif address:
-            matches = places.match_address(address, limit=1, min_score=80)
-            point = matches[0].address if matches else None
-            if point is None:
-                raise RequestRejected({"location": [gettext(
-                    "We could not find “%s” in the city's address list. Check the spelling, or drop a pin "
-                    "on the map instead.") % address]})
+            lookup = places.lookup_address(address)
+            if lookup.resolved is None:
+                raise AddressNotResolved(lookup)
+            point = lookup.resolved
+            address = lookup.candidates[0].label
         else:
             raise RequestRejected({"location": [gettext("Tell us where the problem is: drop a pin or type an address.")]})
         lat, long = point.lat, point.long
-        address, address_id = point.full_address, point.address_id
+        if address_id:
+            # The building's address may stand for a point listed by its units (the "Is this right?" step).
+            from civicdesk.jurisdictions.addresses import building_label
+
+            address = address if address in (point.full_address, building_label(point)) else point.full_address
+        address_id = point.address_id
     else:
         try:
             lat, long = float(lat), float(long)

@@ -29,6 +29,8 @@ class QueueFilterForm(forms.Form):
                         help_text=_("Tracking number, address, description, or the reporter's name, email or "
                                     "phone."),
                         widget=forms.TextInput(attrs={**INPUT, "type": "search"}))
+    everywhere = forms.BooleanField(label=_("Search all requests I can see, not only this queue"), required=False,
+                                    widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}))
     status = forms.ModelChoiceField(label=_("Status"), required=False, queryset=Status.objects.all(),
                                     empty_label=_("Any status"), widget=forms.Select(attrs=SELECT))
     service_type = forms.ModelChoiceField(label=_("Kind of request"), required=False,
@@ -194,12 +196,35 @@ class CallerLookupForm(forms.Form):
                             widget=forms.TextInput(attrs={**INPUT, "type": "tel"}))
     email = forms.EmailField(label=_("Caller's email"), required=False, max_length=254,
                              widget=forms.EmailInput(attrs=INPUT))
-    service_type = forms.ModelChoiceField(label=_("Kind of request"), required=False,
-                                          queryset=ServiceType.objects.filter(is_active=True),
-                                          empty_label=_("Choose a kind"), widget=forms.Select(attrs=SELECT))
+    service_type = forms.ChoiceField(label=_("Kind of request"), required=False, widget=forms.Select(attrs=SELECT))
     address = forms.CharField(label=_("Where is the problem?"), required=False, max_length=255,
-                              help_text=_("With a kind, shows open requests of that kind nearby first."),
-                              widget=forms.TextInput(attrs=INPUT))
+                              help_text=_("You confirm the address with the caller on the map next. With a kind, "
+                                          "open requests of that kind nearby show first."),
+                              widget=forms.TextInput(attrs={**INPUT, "autocomplete": "off"}))
+    address_id = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service_type"].choices = service_type_choices()
+
+    def clean_service_type(self):
+        """The chosen ServiceType, or None."""
+        value = self.cleaned_data.get("service_type")
+        return ServiceType.objects.filter(is_active=True, pk=value).first() if value else None
+
+
+def service_type_choices() -> list:
+    """Active kinds of request by group, in the city's words (no codes), for a <select> with optgroups."""
+    from django.db.models import F
+
+    groups: dict[str, list] = {}
+    types = ServiceType.objects.filter(is_active=True).select_related("group").order_by(
+        F("group__order").asc(nulls_last=True), "group__name", "order", "name")
+    for service_type in types:
+        group = service_type.group.name if service_type.group_id else str(_("Other"))
+        groups.setdefault(group, []).append((str(service_type.pk), service_type.name))
+    return [("", _("Choose a kind"))] + list(groups.items())
 
 
 class CallerSupportForm(forms.Form):
@@ -214,10 +239,17 @@ class CallerReportForm(ReportForm):
 
     channel = forms.ChoiceField(label=_("Channel"), widget=forms.Select(attrs=SELECT),
                                 choices=[(Channel.PHONE, Channel.PHONE.label), (Channel.COUNTER, Channel.COUNTER.label)])
+    language = forms.ChoiceField(label=_("Caller's language"), required=False, widget=forms.Select(attrs=SELECT),
+                                 help_text=_("We write to the caller in this language."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("Caller's name")
+        from django.conf import settings
+        from django.utils import translation
+
+        self.fields["language"].choices = list(settings.LANGUAGES)
+        self.fields["language"].initial = translation.get_language() or "en"
         self.fields["not_emergency"].label = _("The caller confirms no one is in danger.")
         # Staff do not attach photos on a caller's behalf here.
         del self.fields["media"]

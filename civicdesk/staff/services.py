@@ -125,6 +125,15 @@ def queue_counts(user, now: dt.datetime | None = None) -> list[dict]:
     return rows
 
 
+def find_tracking_number(user, text: str):
+    """The request whose tracking number `text` is ("7kq4 m2xd", "7KQ4M2XD", "7KQ4-M2XD"), if the user may
+    see it; None otherwise (no such number, or one the user may not open)."""
+    public_id = normalize_public_id(text or "")
+    if not public_id:
+        return None
+    return access.requests_visible_to(user).filter(public_id=public_id).first()
+
+
 def search_filter(user, text: str) -> Q | None:
     """Match a tracking number exactly, or words in address and description; reporter name, email
     and phone only through seats that may see contact details. None for an empty search."""
@@ -262,6 +271,20 @@ def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -
     if seats is not None:
         queryset = queryset.filter(seats)
     return list(queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit])
+
+
+def known_caller(earlier: list) -> dict[str, str]:
+    """What the caller told us last time, from their earlier requests (newest first): name, email, phone
+    and language, each from the newest request that has it; {} when there are none."""
+    known: dict[str, str] = {}
+    for sr in earlier:
+        for key, value in (("name", sr.contact_name), ("email", sr.contact_email), ("phone", sr.contact_phone),
+                           ("language", sr.language)):
+            if value and key not in known:
+                known[key] = value
+    if known:
+        known["from_request"] = earlier[0].public_id
+    return known
 
 
 def save_view(user, *, name: str, query: str):

@@ -8,11 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.http import require_POST
 
+from urllib.parse import urlencode
+
 from civicdesk.catalog.models import ServiceType
+from civicdesk.intake.addresscheck import Choice, check_address
 from civicdesk.lib.geo import distance_m
 from civicdesk.servicerequests import services as sr_services
 from civicdesk.servicerequests.models import Attachment, TimelineEntry
@@ -32,6 +36,13 @@ def queues(request):
     valid = form.is_valid() if request.GET else True
     data = form.cleaned_data if request.GET and valid else {}
     key = data.get("queue") or ("mine" if _has_assignments(request.user) else "department")
+    text = data.get("q", "")
+    found = services.find_tracking_number(request.user, text)
+    if found is not None:
+        # A tracking number, however it was typed, opens its request whichever queue it is in.
+        return redirect("staff:detail", public_id=found.public_id)
+    if text and data.get("everywhere"):
+        key = "all"
     now = timezone.now()
     queryset = services.queue(request.user, key, now).filter(**(form.filter_q() if data else {}))
     search = services.search_filter(request.user, data.get("q", ""))
@@ -53,8 +64,15 @@ def queues(request):
         "bulk_form": forms.BulkForm(auto_id="bulk_%s"), "back_query": request.GET.urlencode(),
         "saved_views": SavedView.objects.filter(owner=request.user),
         "saved_view_form": forms.SavedViewForm(auto_id="saved_view_%s"),
-        "view_query": _view_query(params, key),
+        "view_query": _view_query(params, key), "search_text": text,
+        "search_everywhere_query": _everywhere_query(params) if text and key != "all" else "",
     })
+
+
+def _everywhere_query(params) -> str:
+    copy = params.copy()
+    copy["queue"], copy["everywhere"] = "all", "on"
+    return copy.urlencode()
 
 
 def _view_query(params, key: str) -> str:
@@ -387,36 +405,47 @@ def _require_intake(user) -> None:
 
 @login_required
 def intake(request):
-    """Phone and counter reports, step one: find the caller's earlier requests, pick the kind of problem."""
+    """Phone and counter reports, step one: find the caller's earlier requests, pick the kind of problem,
+    and confirm the address with the caller on the map before anything is filed."""
     _require_intake(request.user)
     lookup = forms.CallerLookupForm(request.GET or None)
     earlier, report_form, service_type, nearby, where_error = [], None, None, [], ""
-    caller = {}
+    caller, check, confirmed, known = {}, None, None, None
     if request.GET and lookup.is_valid():
         data = lookup.cleaned_data
         caller = {"phone": data["phone"], "email": data["email"]}
         earlier = services.caller_history(request.user, phone=data["phone"], email=data["email"])
+        known = services.known_caller(earlier)
         service_type = data["service_type"]
-        if service_type is not None and data["address"]:
-            try:
-                nearby = _open_nearby(request.user, service_type, data["address"])
-            except sr_services.RequestRejected as exc:
-                where_error = str(exc)
-        if service_type is not None:
-            report_form = forms.CallerReportForm(service_type=service_type, auto_id="report_%s",
-                                                 initial={**caller, "address": data["address"]})
+        if data["address"] or data["address_id"]:
+            check = check_address(typed=data["address"], address_id=data["address_id"])
+            if check.confirm is not None and data["confirmed"]:
+                confirmed, check = check, None
+            elif check.confirm is None and not check.choices:
+                where_error, check = check.message, None
+        if service_type is not None and confirmed is not None:
+            nearby = _open_nearby(request.user, service_type, confirmed.confirm)
+        if service_type is not None and check is None:
+            initial = {**caller, "address": confirmed.confirm_label if confirmed else "",
+                       "address_id": confirmed.confirm.address_id if confirmed else ""}
+            if known:
+                initial.update({key: value for key, value in known.items() if value and not initial.get(key)})
+            report_form = forms.CallerReportForm(service_type=service_type, auto_id="report_%s", initial=initial)
+    keep = [(name, request.GET.get(name, "")) for name in ("phone", "email", "service_type")]
+    change = {**dict(keep), "address": check.typed if check else ""}
     return render(request, "staff/intake.html", {
         "lookup": lookup, "earlier": earlier, "searched": bool(request.GET), "report_form": report_form,
-        "service_type": service_type, "nearby": nearby, "where_error": where_error,
+        "service_type": service_type, "nearby": nearby, "where_error": where_error, "check": check,
+        "confirmed": confirmed, "known_caller": known, "keep": keep,
+        "change_url": reverse("staff:intake") + "?" + urlencode(change),
         "support_form": forms.CallerSupportForm(initial=caller, auto_id="support_%s"),
     })
 
 
-def _open_nearby(user, service_type, address: str) -> list:
-    """Open requests of this kind near the address (the type's duplicate radius) that the user can open,
-    as (request, metres) pairs, nearest first. Raises RequestRejected for an unknown address."""
-    where = sr_services.resolve_location(address=address)
-    pairs = duplicate_candidates(service_type=service_type, lat=where.lat, long=where.long, limit=10)
+def _open_nearby(user, service_type, point) -> list:
+    """Open requests of this kind near the address point (the type's duplicate radius) that the user can
+    open, as (request, metres) pairs, nearest first."""
+    pairs = duplicate_candidates(service_type=service_type, lat=point.lat, long=point.long, limit=10)
     visible = set(access.requests_visible_to(user).filter(pk__in=[r.pk for r, _d in pairs])
                   .values_list("pk", flat=True))
     return [(r, round(d)) for r, d in pairs if r.pk in visible]
@@ -452,6 +481,17 @@ def intake_submit(request, code: str):
     _require_intake(request.user)
     service_type = get_object_or_404(ServiceType, code=code, is_active=True)
     form = forms.CallerReportForm(request.POST, service_type=service_type, auto_id="report_%s")
+    choices = []
+    if form.is_valid():
+        data = form.cleaned_data
+        pinned = data.get("lat") is not None and data.get("long") is not None
+        if not pinned and not data.get("address_id") and data.get("address"):
+            # A typed address is never filed as matched: the agent reads it back to the caller first.
+            check = check_address(typed=data["address"])
+            choices = [Choice(check.confirm.address_id, check.confirm_label, check.jurisdiction_name)] \
+                if check.confirm is not None else check.choices
+            form.add_error("address", _("Read the address back to the caller and choose it below.") if choices
+                           else check.message)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -460,7 +500,7 @@ def intake_submit(request, code: str):
                 address=data.get("address", ""), address_id=data.get("address_id", ""),
                 description=data.get("description", ""), attributes=form.attribute_answers(), reporter=None,
                 contact_name=data.get("name", ""), contact_email=data.get("email", ""),
-                contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
+                contact_phone=data.get("phone", ""), language=data.get("language") or translation.get_language() or "en",
                 not_emergency=data.get("not_emergency", False), actor=request.user,
             )
         except sr_services.EmergencyReported as exc:
@@ -474,8 +514,8 @@ def intake_submit(request, code: str):
                 return redirect("staff:detail", public_id=sr.public_id)
             return redirect("staff:intake")
     return render(request, "staff/intake.html", {
-        "lookup": forms.CallerLookupForm(initial={"service_type": service_type}), "earlier": [], "searched": False,
-        "report_form": form, "service_type": service_type,
+        "lookup": forms.CallerLookupForm(initial={"service_type": service_type.pk}), "earlier": [],
+        "searched": False, "report_form": form, "service_type": service_type, "address_choices": choices,
     }, status=400)
 
 

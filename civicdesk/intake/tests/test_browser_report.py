@@ -81,6 +81,8 @@ def test_it_files_a_report_by_typed_address_without_javascript(live_server, twor
         expect(page.locator("#map")).to_be_hidden()
         page.get_by_label("Street address").fill("12 Oak Street")
         page.get_by_role("button", name="Continue").click()
+        expect(page.get_by_test_id("resolved-address")).to_have_text("12 Oak Street")
+        page.get_by_role("button", name="Yes, this is the place").click()
 
         expect(page.get_by_text("12 Oak Street")).to_be_visible()
         page.get_by_label("How deep is it?").select_option("shallow")

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.urls import reverse
 
+from civicdesk.jurisdictions.models import AddressPoint
 from civicdesk.servicerequests import services
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM, OUTSIDE_EVERYTHING
 
@@ -51,10 +52,62 @@ def test_it_continues_with_a_pin_far_from_any_known_address(client, world):
     assert query["address"] == "" and query["address_id"] == ""
 
 
-def test_it_matches_a_typed_address_despite_a_typo(client, world):
-    query = details_query(client.get(POTHOLE_WHERE, {"address": "12 Oak Stret"}))
+def test_it_matches_a_typed_address_despite_a_typo_and_asks_is_this_right(client, world):
+    response = client.get(POTHOLE_WHERE, {"address": "12 Oak Stret"})
+    html = response.content.decode()
+    assert response.status_code == 200  # not straight on to the next step
+    assert "Is this the right place?" in html
+    assert '<p class="cd-confirm__address" data-testid="resolved-address"><strong>12 Oak Street</strong></p>' in html
+    assert 'data-pin-lat="3.000100"' in html and 'data-readonly="1"' in html
+    assert "Looked after by Town of Elm." in html
+    assert 'href="/report/pothole/?change=1&amp;address=12+Oak+Stret"' in html
+    query = details_query(client.get(POTHOLE_WHERE, {"address": "12 Oak Street", "address_id": "A1",
+                                                     "confirmed": "1"}))
     assert query["address"] == "12 Oak Street" and query["address_id"] == "A1"
     assert (float(query["lat"]), float(query["long"])) == (3.0001, 2.5001)
+
+
+def test_it_shows_the_typed_address_again_to_change_it(client, world):
+    html = client.get(POTHOLE_WHERE, {"change": "1", "address": "12 Oak Stret"}).content.decode()
+    assert 'value="12 Oak Stret"' in html and "Is this the right place?" not in html
+    assert 'role="alert"' not in html
+
+
+def test_it_offers_did_you_mean_choices_naming_another_jurisdiction(client, world):
+    AddressPoint.objects.create(address_id="N7", number="7", street="N Birch St", full_address="7 N Birch St",
+                                jurisdiction=world.elm, lat=3.0003, long=2.5003)
+    AddressPoint.objects.create(address_id="S7", number="7", street="S Birch St", full_address="7 S Birch St",
+                                jurisdiction=world.county, lat=IN_COUNTY_ONLY[0], long=IN_COUNTY_ONLY[1])
+    response = client.get(POTHOLE_WHERE, {"address": "7 Brich St"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Did you mean…?" in html and "Is this the right place?" not in html
+    assert 'value="N7"' in html and 'value="S7"' in html
+    assert "7 S Birch St <span class=\"cd-other-jurisdiction\">(looked after by Maple County)</span>" in html
+    # Choosing one shows it on the map to confirm; it is not filed or continued yet.
+    chosen = client.get(POTHOLE_WHERE, {"address": "7 Brich St", "address_id": "S7"}).content.decode()
+    assert "Is this the right place?" in chosen and "Looked after by Maple County." in chosen
+
+
+def test_it_never_continues_with_a_guess(client, world):
+    # The only Oak Street address numbers are 12 and 14: "13 Oak Street" is not silently one of them.
+    response = client.get(POTHOLE_WHERE, {"address": "13 Oak Street"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "There is no number 13 on Oak Street" in html and "Did you mean…?" in html
+
+
+def test_it_lists_open_public_reports_near_the_pin_without_personal_data(client, world):
+    existing = report_pothole(world, contact_name="Zed Quimby", contact_email="zed@example.org")
+    hidden = report_pothole(world, description="private one")
+    hidden.is_private = True
+    hidden.save(update_fields=["is_private"])
+    html = client.get(reverse("intake:where", args=["graffiti"]),
+                      {"change": "1", "lat": IN_WEST_ELM[0], "long": IN_WEST_ELM[1]}).content.decode()
+    assert "Open reports near here" in html
+    listed = html.split('id="reports-near-list"')[1].split("</ul>")[0]
+    assert f'href="/requests/{existing.public_id}/"' in listed and hidden.public_id not in listed
+    assert "Zed" not in listed
 
 
 def test_it_explains_when_a_typed_address_is_unknown(client, world):

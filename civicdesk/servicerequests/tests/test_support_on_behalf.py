@@ -54,9 +54,10 @@ def test_it_needs_a_phone_or_email_and_an_open_request(world, pothole):
 def test_it_shows_nearby_open_requests_of_the_same_kind_before_filing(client, world, pothole):
     services.submit_request(service_type=world.pothole, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
                             attributes={"depth": "deep"}, contact_email="far@example.org")
+    # Once the agent has confirmed the address with the caller (the "Is this the right place?" step).
     login_verified(client, seat_people(world).agent)
     response = client.get(reverse("staff:intake"), {"phone": "555-0100", "service_type": world.pothole.pk,
-                                                    "address": "12 Oak Street"})
+                                                    "address": "12 Oak Street", "address_id": "A1", "confirmed": "1"})
     assert response.status_code == 200, response.get("Location")
     assert [sr.public_id for sr, _metres in response.context["nearby"]] == [pothole.public_id]
     assert f"Add the caller to {pothole.public_id}" in response.content.decode()

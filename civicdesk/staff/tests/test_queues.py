@@ -104,7 +104,8 @@ def test_it_searches_tracking_number_address_and_description(client, world, cast
     _, reqs = cast
     login_verified(client, world.bob)
     base = {"queue": "all"}
-    assert ids_on(client.get(URL, {**base, "q": reqs.pothole.public_id.lower()})) == [reqs.pothole.public_id]
+    assert client.get(URL, {**base, "q": reqs.pothole.public_id.lower()})["Location"] == \
+        reverse("staff:detail", args=[reqs.pothole.public_id])
     assert ids_on(client.get(URL, {**base, "q": "by the school"})) == [reqs.pothole.public_id]
     assert ids_on(client.get(URL, {**base, "q": "Oak Street"})) == [reqs.pothole.public_id]
 
@@ -208,3 +209,32 @@ def test_it_filters_by_age_and_by_having_a_photo(client, world, cast, settings, 
     login_verified(client, world.bob)
     assert ids_on(client.get(URL, {"queue": "all", "older_than": 7})) == [reqs.pothole.public_id]
     assert ids_on(client.get(URL, {"queue": "all", "has_photo": "on"})) == [with_photo.public_id]
+
+
+def test_it_opens_a_tracking_number_typed_any_way_from_any_queue(client, world, cast):
+    _, reqs = cast
+    login_verified(client, world.bob)
+    number = reqs.pothole.public_id
+    detail = reverse("staff:detail", args=[number])
+    # bob's "Assigned to me" queue is empty: the number is found anyway.
+    for typed in [number, number.lower(), number.replace("-", ""), f" {number[:4]} {number[5:]} ".lower()]:
+        response = client.get(URL, {"queue": "mine", "q": typed})
+        assert response.status_code == 302 and response["Location"] == detail, typed
+
+
+def test_it_never_opens_a_tracking_number_the_user_may_not_see(client, world, cast):
+    _, reqs = cast
+    login_verified(client, world.bob)  # Elm Public Works: not Maple County's roads
+    response = client.get(URL, {"queue": "all", "q": reqs.county.public_id})
+    assert response.status_code == 200 and ids_on(response) == []
+
+
+def test_it_searches_text_in_every_queue_when_asked(client, world, cast):
+    _, reqs = cast
+    login_verified(client, world.bob)
+    in_queue = client.get(URL, {"queue": "mine", "q": "by the school"})
+    html = in_queue.content.decode()
+    assert ids_on(in_queue) == [] and "Nothing matches “by the school” here." in html
+    assert "everywhere=on" in html and ">Search all requests</a>" in html
+    everywhere = client.get(URL, {"queue": "mine", "q": "by the school", "everywhere": "on"})
+    assert ids_on(everywhere) == [reqs.pothole.public_id]

@@ -41,9 +41,23 @@
   var marker = null;
   var status = document.getElementById("pin-status");
   function input(name) { return name ? document.getElementById(name) : null; }
+  // Say where the pin is in words: the nearest known address when there is one.
+  function announce(latlng) {
+    if (!status) { return; }
+    var where = latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
+    status.textContent = (data.msgPinned || "") + " " + where;
+    if (!data.nearestUrl || !window.fetch) { return; }
+    fetch(data.nearestUrl + "?lat=" + latlng.lat.toFixed(6) + "&long=" + latlng.lng.toFixed(6))
+      .then(function (response) { return response.ok ? response.json() : {}; })
+      .then(function (body) {
+        if (body.address) { status.textContent = (data.msgPinnedNear || "") + " " + body.address + " (" + where + ")"; }
+      }).catch(function () { /* the coordinates already said it */ });
+  }
   function setPin(latlng, message) {
     if (marker) { marker.setLatLng(latlng); } else {
-      marker = L.marker(latlng, { title: data.labelPin || "", alt: data.labelPin || "" }).addTo(map);
+      // The pin is shown, not operated: keep it out of the tab order, with a name for screen readers.
+      marker = L.marker(latlng, { title: data.labelPin || "", alt: data.labelPin || "", keyboard: false,
+                                  interactive: false }).addTo(map);
     }
     if (data.readonly) { return; }
     input(data.inputLat).value = latlng.lat.toFixed(6);
@@ -51,9 +65,7 @@
     var address = input(data.inputAddress), addressId = input(data.inputAddressId);
     if (address && message !== "initial") { address.value = ""; }
     if (addressId && message !== "initial") { addressId.value = ""; }
-    if (status && message !== "initial") {
-      status.textContent = (data.msgPinned || "") + " " + latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
-    }
+    if (message !== "initial") { announce(latlng); }
     // Other scripts on the page (notices at this spot) listen for the pin.
     el.dispatchEvent(new CustomEvent("cd:pinned", { detail: { lat: latlng.lat, lng: latlng.lng } }));
   }
@@ -63,10 +75,57 @@
     return;
   }
   map.on("click", function (event) { setPin(event.latlng); });
-  // Keyboard users: Enter on the focused map drops the pin at the map's centre.
+  // Keyboard users: Enter on the focused map drops the pin at the cross in the middle (said on the page).
+  var instructions = document.getElementById("map-instructions");
+  if (instructions) { instructions.hidden = false; }
+  var cross = document.createElement("div");
+  cross.className = "cd-crosshair";
+  cross.setAttribute("aria-hidden", "true");
+  el.appendChild(cross);
   el.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && event.target === el) { event.preventDefault(); setPin(map.getCenter()); }
   });
+  // Open public reports near the view, as markers (the list under the map says the same in words).
+  if (data.reportsUrl && window.fetch) {
+    var reportLayer = L.layerGroup().addTo(map);
+    var list = document.getElementById("reports-near-list");
+    var pending = null;
+    var showReports = function () {
+      var c = map.getCenter();
+      fetch(data.reportsUrl + "?lat=" + c.lat.toFixed(6) + "&long=" + c.lng.toFixed(6))
+        .then(function (response) { return response.ok ? response.json() : { reports: null }; })
+        .then(function (body) {
+          if (!body.reports) { return; }
+          reportLayer.clearLayers();
+          body.reports.forEach(function (report) {
+            var link = document.createElement("a");
+            link.href = report.url;
+            link.textContent = report.category + " · " + report.status;
+            L.circleMarker([report.lat, report.long], { radius: 7, color: "#8b0a03", weight: 2, fillOpacity: 0.6 })
+              .bindPopup(link).addTo(reportLayer);
+          });
+          if (list) {
+            list.textContent = "";
+            if (!body.reports.length) {
+              var none = document.createElement("li");
+              none.textContent = list.dataset.empty || "";
+              list.appendChild(none);
+            }
+            body.reports.forEach(function (report) {
+              var item = document.createElement("li"), link = document.createElement("a");
+              link.className = "usa-link";
+              link.href = report.url;
+              link.textContent = report.category;
+              item.appendChild(link);
+              item.appendChild(document.createTextNode(" · " + report.status + " · " + report.distance_m + " m"));
+              list.appendChild(item);
+            });
+          }
+        }).catch(function () { /* the list from the server stays */ });
+    };
+    map.on("moveend", function () { clearTimeout(pending); pending = setTimeout(showReports, 300); });
+    showReports();
+  }
   var locate = document.getElementById("use-my-location");
   if (locate && navigator.geolocation) {
     locate.hidden = false;
