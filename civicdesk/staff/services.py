@@ -255,22 +255,52 @@ def mentions_who_may_read(text: str, request: ServiceRequest) -> tuple[list[User
     return allowed, refused
 
 
+def _digits(phone: str) -> str:
+    return "".join(ch for ch in phone or "" if ch.isdigit())
+
+
+def same_phone(a: str, b: str) -> bool:
+    """Whether two phone numbers are the same line, however written: "+1 (217) 555-0199" is "555-0199"
+    when one side leaves out the country or area code; at least 7 digits must agree."""
+    da, db = _digits(a), _digits(b)
+    if len(da) < 7 or len(db) < 7:
+        return bool(da) and da == db
+    return da.endswith(db) or db.endswith(da)
+
+
 def caller_history(user, *, phone: str = "", email: str = "", limit: int = 20) -> list:
     """A caller's earlier requests by phone or email, newest first, among those whose contact details
-    the user may see (so a search by phone never reveals requests through a contractor seat)."""
+    the user may see (so a search by phone never reveals requests through a contractor seat).
+
+    Phones are stored in E.164, so a full number typed any way is matched exactly (phones.search_forms);
+    a local number without its area code ("555-0199", kept as typed) is matched on its digits.
+    """
     phone, email = (phone or "").strip(), (email or "").strip().lower()
-    if not phone and not email:
+    digits = _digits(phone)
+    if not digits and not email:
         return []
     match = Q(pk__in=[])
-    if phone:
+    local_only = 0 < len(digits) < 10
+    if digits:
         match |= Q(contact_phone__in=phones.search_forms(phone))
+        if local_only and len(digits) >= 7:
+            match |= Q(contact_phone__contains=digits[-4:])
     if email:
         match |= Q(contact_email=email)
     seats = access.visibility_q(user, roles=access.RULES["see_contact"])
     queryset = ServiceRequest.objects.filter(match)
     if seats is not None:
         queryset = queryset.filter(seats)
-    return list(queryset.select_related("service_type", "status").order_by("-requested_at", "-id")[:limit])
+    queryset = queryset.select_related("service_type", "status").order_by("-requested_at", "-id")
+    if not local_only:
+        return list(queryset[:limit])
+    found = []
+    for sr in queryset[:limit * 10]:
+        if (email and sr.contact_email == email) or same_phone(sr.contact_phone, phone):
+            found.append(sr)
+        if len(found) == limit:
+            break
+    return found
 
 
 def known_caller(earlier: list) -> dict[str, str]:
