@@ -5,6 +5,7 @@ from . import views
 app_name = "intake"
 urlpatterns = [
     path("", views.start, name="start"),
+    path("search.json", views.search_json, name="search"),
     path("<str:code>/", views.where, name="where"),
     path("<str:code>/details/", views.details, name="details"),
 ]
