@@ -231,7 +231,7 @@ def test_it_shows_the_home_page_in_spanish(client, world):
 
 def test_it_shows_the_category_page_in_spanish(client, world):
     page = in_spanish(client, reverse("intake:start"))
-    for spanish in ["¿Qué desea reportar?", "Llame al 911 ahora. No use este formulario.", "Buscar en la lista",
+    for spanish in ["¿Qué desea reportar?", 'Llame al <a class="usa-link cd-tel" href="tel:911">911</a> ahora. No use este formulario.', "Buscar en la lista",
                     "Calles", "Basura y reciclaje", "Recogida no realizada"]:
         assert spanish in page, spanish
     for english in ["What would you like to report?", "Call 911 now", "Search the list", "Streets",
