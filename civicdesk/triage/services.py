@@ -21,7 +21,9 @@ DEFAULT_PHRASES_FILE = Path(__file__).resolve().parent / "data" / "emergency_phr
 
 
 def _matcher() -> Matcher:
-    phrases = list(EmergencyPhrase.objects.filter(is_active=True).values("phrase", "action", "window", "except_near"))
+    # Oldest first: phrases that read the same are reported by the first one entered (see Matcher).
+    phrases = list(EmergencyPhrase.objects.filter(is_active=True).order_by("pk")
+                   .values("phrase", "action", "window", "except_near"))
     variants = {v.word: split_list(v.variants) for v in EmergencyWordVariant.objects.all()}
     return Matcher(phrases, variants)
 

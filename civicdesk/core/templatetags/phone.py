@@ -28,7 +28,9 @@ def tel_uri(number: str) -> str:
             parsed = phonenumbers.parse(text, getattr(settings, "PHONE_REGION", "US"))
         except phonenumbers.NumberParseException:
             parsed = None
-        if parsed is not None and phonenumbers.is_possible_number(parsed):
+        # A local-only number (7 digits in the US) cannot be dialled in E.164 form: keep its digits.
+        if parsed is not None and (phonenumbers.is_possible_number_with_reason(parsed)
+                                   == phonenumbers.ValidationResult.IS_POSSIBLE):
             return "tel:" + phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
     return "tel:" + digits
 
