@@ -219,8 +219,9 @@ def test_it_shows_the_home_page_in_spanish(client, world):
     page = in_spanish(client, reverse("core:home"))
     assert '<html lang="es">' in page
     for spanish in ["Reportar un problema", "Consultar una solicitud", "Número de seguimiento", "Buscar mi solicitud",
-                    "En caso de emergencia, llame al 911.", "Saltar al contenido principal",
-                    "Emergencias: llame al 911. Este sitio es para solicitudes que no son de emergencia.",
+                    'En caso de emergencia, llame al <a class="usa-link cd-tel" href="tel:911">911</a>.', "Saltar al contenido principal",
+                    'Emergencias: llame al <a class="usa-link cd-tel" href="tel:911">911</a>. Este sitio es para solicitudes que no son de emergencia.',
+                    "¿Cuál es el problema?",
                     "Todavía no hay solicitudes.", "Bache"]:
         assert spanish in page, spanish
     for english in ["Report a problem", "Track a request", "Tracking number", "Find my request", "In an emergency",
