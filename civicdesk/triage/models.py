@@ -28,8 +28,8 @@ class EmergencyPhrase(models.Model):
     window = models.PositiveSmallIntegerField(
         _("extra words allowed"), default=3,
         help_text=_("How many other words may stand between the words of the phrase, in any order."))
-    except_near = models.CharField(
-        _("not when next to"), max_length=255, blank=True,
+    except_near = models.TextField(
+        _("not when next to"), blank=True,
         help_text=_("Words, separated by commas, that make it an ordinary report when they are within two "
                     "words of the phrase (for “fire”: hydrant, station, department)."))
 

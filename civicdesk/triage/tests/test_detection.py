@@ -60,7 +60,8 @@ def test_it_only_flags_a_fuzzy_spelling_or_a_flag_phrase():
 
 
 def test_it_merges_phrases_that_read_the_same():
-    m = matcher({"phrase": "fire", "except_near": "hydrant"}, "on fire", {"phrase": "fuego", "except_near": "artificiales"},
+    m = matcher({"phrase": "fire", "except_near": "hydrant"}, "on fire",
+                {"phrase": "fuego", "except_near": "artificiales"},
                 variants={"fire": ["fuego"]})
     assert m.check("fuegos artificiales").stop == []
     assert m.check("fire hydrant").stop == []
