@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, gettext_lazy as _
@@ -62,8 +62,10 @@ class ServiceType(LoggedModel):
     code = models.CharField(_("service code"), max_length=64, unique=True, validators=[service_code_validator])
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    keywords = models.CharField(_("keywords"), max_length=255, blank=True,
-                                help_text=_("Words residents might search for, separated by commas."))
+    keywords = models.TextField(
+        _("keywords and synonyms"), blank=True,
+        help_text=_("Words and phrases residents might search for, separated by commas: other names, "
+                    "synonyms, common misspellings (“rubbish, garbage, not picked up”)."))
     group = models.ForeignKey(ServiceGroup, null=True, blank=True, on_delete=models.SET_NULL,
                               related_name="service_types", verbose_name=_("group"))
     jurisdictions = models.ManyToManyField(

@@ -191,7 +191,10 @@ def read_geojson(name: str) -> dict:
 
 
 def read_catalogue() -> dict:
-    """catalogue.json: service groups and types (English and Spanish), routing, emergency phrases, demo hints."""
+    """catalogue.json: service groups and types (English and Spanish), routing, demo hints.
+
+    The emergency phrases are CivicDesk's starting set (civicdesk/triage/data/emergency_phrases.json).
+    """
     return json.loads((DATA_DIR / "catalogue.json").read_text(encoding="utf-8"))
 
 
@@ -225,7 +228,7 @@ class Riverbend(DefaultCity):
         """Load the demo into an empty database, all or nothing.
 
         Builds the two jurisdictions with their districts, departments, teams,
-        holidays, catalogue, routing rules and emergency phrases; loads the
+        holidays, catalogue, routing rules and emergency phrases (the starting set); loads the
         address list through the import_addresses code path; creates the demo
         staff; and makes `requests` historical requests spread over the last
         twelve months, ending now. The same seed gives the same city every time.
@@ -327,7 +330,7 @@ class Riverbend(DefaultCity):
 
     def _seed_catalogue(self, world: _DemoWorld) -> None:
         from civicdesk.catalog.models import Priority, RoutingRule, ServiceGroup
-        from civicdesk.triage.models import EmergencyPhrase
+        from civicdesk.triage.services import load_emergency_phrases
 
         catalogue = read_catalogue()
         groups = {}
@@ -349,9 +352,7 @@ class Riverbend(DefaultCity):
             )
             rule.service_types.set([world.types[code] for code in spec["types"]])
             world.rule_count += 1
-        EmergencyPhrase.objects.bulk_create(
-            EmergencyPhrase(phrase=phrase, language=language)
-            for language, phrases in catalogue["emergency_phrases"].items() for phrase in phrases)
+        load_emergency_phrases()
 
     def _seed_addresses(self) -> int:
         from civicdesk.jurisdictions.management.commands.import_addresses import import_addresses

@@ -5,13 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, ngettext
 
+from civicdesk.catalog import search
 from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.jurisdictions import services as places
 from civicdesk.jurisdictions.models import District, Jurisdiction
@@ -20,7 +21,7 @@ from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
-from civicdesk.triage.services import duplicate_candidates
+from civicdesk.triage.services import detect_emergency, duplicate_candidates
 
 from . import services as uploads
 from .addresscheck import check_address
@@ -35,30 +36,55 @@ def _get_service_type(code: str) -> ServiceType:
     return service_type
 
 
-def _search(queryset, query: str):
-    words = query.split()
-    for word in words:
-        condition = Q()
-        for field in ("name", "description", "keywords"):
-            for lang in ("en", "es"):
-                condition |= Q(**{f"{field}_{lang}__icontains": word})
-        queryset = queryset.filter(condition)
-    return queryset
+def _emergency_number() -> str:
+    """The number the category search tells residents to call: the jurisdictions' own when they share one."""
+    numbers = set(Jurisdiction.objects.filter(is_active=True).values_list("emergency_number", flat=True))
+    return numbers.pop() if len(numbers) == 1 else "911"
+
+
+def _category_search(query: str) -> tuple[list[ServiceType], bool]:
+    """The public types `query` is about, best first, and whether it reads like an emergency."""
+    types = ServiceType.objects.public().select_related("group").order_by(
+        F("group__order").asc(nulls_last=True), "group__name", "order", "name")
+    return search.rank(query, types), bool(detect_emergency(query))
+
+
+def _match_status(query: str, count: int) -> str:
+    # The same words as the page's {% blocktranslate count %}, so one translation serves both.
+    return ngettext("%(counter)s match for “%(query)s”.", "%(counter)s matches for “%(query)s”.", count) % {
+        "counter": count, "query": query}
 
 
 def start(request):
-    """Step 1: pick a category, grouped, searchable (server-side, so it works without JavaScript)."""
+    """Step 1: pick a category, grouped; a search ranks the types forgivingly (server-side, so it works
+    without JavaScript) and says "call 911" when the words read like an emergency."""
     query = request.GET.get("q", "").strip()[:100]
-    # Types with no group go under "Other", at the end (SQLite and PostgreSQL disagree on NULL order).
-    types = ServiceType.objects.public().select_related("group").order_by(
-        F("group__order").asc(nulls_last=True), "group__name", "order", "name")
+    context = {"query": query, "emergency_number": None}
     if query:
-        types = _search(types, query)
-    groups: dict[ServiceGroup | None, list[ServiceType]] = {}
-    for service_type in types:
-        groups.setdefault(service_type.group, []).append(service_type)
-    return render(request, "intake/start.html", {"groups": list(groups.items()), "query": query,
-                                                 "count": sum(len(v) for v in groups.values())})
+        results, emergency = _category_search(query)
+        context.update(results=results, count=len(results), status=_match_status(query, len(results)))
+        if emergency:
+            context["emergency_number"] = _emergency_number()
+    else:
+        # Types with no group go under "Other", at the end (SQLite and PostgreSQL disagree on NULL order).
+        types = ServiceType.objects.public().select_related("group").order_by(
+            F("group__order").asc(nulls_last=True), "group__name", "order", "name")
+        groups: dict[ServiceGroup | None, list[ServiceType]] = {}
+        for service_type in types:
+            groups.setdefault(service_type.group, []).append(service_type)
+        context.update(groups=list(groups.items()), count=sum(len(v) for v in groups.values()))
+    return render(request, "intake/start.html", context)
+
+
+def search_json(request):
+    """The category search for the page's live filter: the same ranking and emergency check as start()."""
+    query = request.GET.get("q", "").strip()[:100]
+    if not query:
+        return JsonResponse({"query": "", "codes": [], "count": 0, "status": "", "emergency": False})
+    results, emergency = _category_search(query)
+    return JsonResponse({"query": query, "codes": [t.code for t in results], "count": len(results),
+                         "status": _match_status(query, len(results)), "emergency": emergency,
+                         "emergency_number": _emergency_number() if emergency else None})
 
 
 def _map_areas() -> list[dict]:

@@ -96,6 +96,9 @@ class ServiceRequest(LoggedModel):
                                      related_name="duplicates", verbose_name=_("duplicate of"))
     supporters_count = models.PositiveIntegerField(_("supporters"), default=0)
     is_private = models.BooleanField(_("private"), default=False)
+    #: The text matched an emergency phrase only loosely, or the resident confirmed "not an emergency"
+    #: although it matched: staff should look at it first (triage.detect_emergency, submit_request).
+    possible_emergency = models.BooleanField(_("possible emergency"), default=False)
     media_url = models.URLField(_("media URL"), max_length=500, blank=True)
 
     objects = ServiceRequestQuerySet.as_manager()

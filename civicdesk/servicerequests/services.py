@@ -22,7 +22,7 @@ from civicdesk.jurisdictions import services as places
 from civicdesk.lib import geo, phones
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.throttle.services import Limit, check
-from civicdesk.triage.services import duplicate_candidates, emergency_phrases_in
+from civicdesk.triage.services import detect_emergency, duplicate_candidates
 
 from . import signals
 from .models import Attachment, Channel, ServiceRequest, Support, TimelineEntry
@@ -254,11 +254,12 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                                                         "kind of problem.") % {"service": service_type.name,
                                                                                "place": where.jurisdiction.name}]})
     attributes = clean_attributes(service_type, sub.attributes or {})
-    if not sub.not_emergency:
-        texts = [description, service_type.name] + [v for v in attributes.values() if isinstance(v, str)]
-        phrases = emergency_phrases_in(*texts)
-        if phrases:
-            raise EmergencyReported(phrases, where.jurisdiction.emergency_number)
+    texts = [description, service_type.name] + [v for v in attributes.values() if isinstance(v, str)]
+    emergency = detect_emergency(*texts)
+    if emergency.stop and not sub.not_emergency:
+        raise EmergencyReported(emergency.stop, where.jurisdiction.emergency_number)
+    # Accepted although it reads like one (confirmed "not an emergency", or matched only loosely): triage flag.
+    possible_emergency = emergency.stop + emergency.flag
     email = (sub.contact_email or "").strip().lower()
     phone = (sub.contact_phone or "").strip()
     name = (sub.contact_name or "").strip()
@@ -293,6 +294,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 team_id=decision.team_id, assignee_id=decision.assignee_id, routing_rule=decision.rule,
                 routing_note=decision.note[:255], requested_at=now, updated_at=now, expected_at=expected,
                 media_url=(sub.media_url or "")[:500], is_private=service_type.is_private,
+                possible_emergency=bool(possible_emergency),
             )
             TimelineEntry.objects.bulk_create([
                 TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True,
@@ -305,6 +307,11 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                                   "possible_duplicates": [d.public_id for d, _ in duplicates],
                               }),
             ])
+            if possible_emergency:
+                TimelineEntry.objects.create(
+                    request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+                    message=_possible_emergency_note(possible_emergency, confirmed=sub.not_emergency),
+                    data={"possible_emergency": possible_emergency, "confirmed_not_emergency": sub.not_emergency})
             _save_attachments(request, media, saved_files)
             request.log_action("servicerequest.submitted", user=sub.actor, data={
                 "channel": sub.channel, "service_code": service_type.code, "routing": decision.note,
@@ -314,6 +321,15 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
         _delete_files(saved_files)
         raise
     return request
+
+
+def _possible_emergency_note(phrases: list[str], *, confirmed: bool) -> str:
+    """The internal timeline text of the triage flag, in the staff's words."""
+    quoted = ", ".join(f"“{phrase}”" for phrase in phrases)
+    if confirmed:
+        return gettext("Possible emergency: the reporter confirmed it is not an emergency, but the report matches "
+                       "%(phrases)s. Check it first.") % {"phrases": quoted}
+    return gettext("Possible emergency: the report loosely matches %(phrases)s. Check it first.") % {"phrases": quoted}
 
 
 def _unused_public_id() -> str:

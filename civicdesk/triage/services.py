@@ -2,35 +2,69 @@
 
 from __future__ import annotations
 
-import re
+import json
+from pathlib import Path
+
+from django.db import transaction
 
 from civicdesk.lib import config_cache
 from civicdesk.lib.geo import distance_m
-from civicdesk.lib.text import fold
+from civicdesk.lib.wording import split_list
 
-from .models import EmergencyPhrase
+from .detection import Detection, Matcher
+from .models import EmergencyPhrase, EmergencyWordVariant
 
-config_cache.clear_on_change(EmergencyPhrase)
+config_cache.clear_on_change(EmergencyPhrase, EmergencyWordVariant)
+
+#: The starting set of phrases and variants (English and Spanish) that `load_emergency_phrases` installs.
+DEFAULT_PHRASES_FILE = Path(__file__).resolve().parent / "data" / "emergency_phrases.json"
 
 
-def _phrase_patterns() -> list[tuple[str, re.Pattern]]:
-    """Each active phrase with its whole-word pattern over folded text (empty phrases left out)."""
-    patterns = []
-    for phrase in EmergencyPhrase.objects.filter(is_active=True).values_list("phrase", flat=True):
-        needle = fold(phrase)
-        if needle:
-            patterns.append((phrase, re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")))
-    return patterns
+def _matcher() -> Matcher:
+    # Oldest first: phrases that read the same are reported by the first one entered (see Matcher).
+    phrases = list(EmergencyPhrase.objects.filter(is_active=True).order_by("pk")
+                   .values("phrase", "action", "window", "except_near"))
+    variants = {v.word: split_list(v.variants) for v in EmergencyWordVariant.objects.all()}
+    return Matcher(phrases, variants)
+
+
+def detect_emergency(*texts: str) -> Detection:
+    """Which active phrases the texts match: `stop` ones refuse the report, `flag` ones mark it for triage.
+
+    Forgiving: word variants, run-together words, any order within the phrase's window, fuzzy spelling
+    (loose matches only flag). See triage/detection.py. The phrases are cached per process
+    (civicdesk/lib/config_cache.py).
+    """
+    return config_cache.cached("emergency_matcher", _matcher).check(*texts)
 
 
 def emergency_phrases_in(*texts: str) -> list[str]:
-    """The active emergency phrases found in the texts, as whole words, ignoring case and accents.
+    """The active phrases that stop these texts with "call 911" (see detect_emergency); [] when none."""
+    return detect_emergency(*texts).stop
 
-    The phrases are cached per process (civicdesk/lib/config_cache.py).
+
+def load_emergency_phrases(path: Path | str = DEFAULT_PHRASES_FILE, *, replace: bool = False) -> tuple[int, int]:
+    """Install the phrases and word variants of a JSON file like triage/data/emergency_phrases.json.
+
+    Adds what is missing and updates what is there (by phrase, by word); with `replace`, also deletes
+    phrases and variants not in the file. All or nothing. Returns (phrases, variants) in the file.
     """
-    haystack = " " + " ".join(fold(t) for t in texts if t) + " "
-    return [phrase for phrase, pattern in config_cache.cached("emergency_phrases", _phrase_patterns)
-            if pattern.search(haystack)]
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    with transaction.atomic():
+        for spec in data.get("variants", []):
+            EmergencyWordVariant.objects.update_or_create(
+                word=spec["word"], defaults={"variants": ", ".join(spec["variants"]),
+                                             "language": spec.get("language", "")})
+        for spec in data.get("phrases", []):
+            EmergencyPhrase.objects.update_or_create(
+                phrase=spec["phrase"], defaults={
+                    "language": spec.get("language", ""), "action": spec.get("action", EmergencyPhrase.Action.STOP),
+                    "window": spec.get("window", 3), "except_near": spec.get("except_near", ""), "is_active": True})
+        if replace:
+            EmergencyPhrase.objects.exclude(phrase__in=[p["phrase"] for p in data.get("phrases", [])]).delete()
+            EmergencyWordVariant.objects.exclude(word__in=[v["word"] for v in data.get("variants", [])]).delete()
+    config_cache.clear()
+    return len(data.get("phrases", [])), len(data.get("variants", []))
 
 
 def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None):

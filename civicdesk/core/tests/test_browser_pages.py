@@ -78,7 +78,7 @@ def sweep(page, base: str, world) -> list[tuple[str, Callable[[], object], str]]
         ("home", visit("/"), "#track-id"),
         ("categories", visit("/report/"), ".cd-category"),
         ("category-search", visit("/report/?q=hole"), "main p[role=status]"),
-        ("category-search-empty", visit("/report/?q=zebra"), ".cd-category-columns > p"),
+        ("category-search-empty", visit("/report/?q=zebra"), "#search-results > p"),
         ("location", visit("/report/pothole/"), "#map"),
         ("location-not-found", visit("/report/pothole/?address=9+Nowhere+Ln"), ".usa-alert--error"),
         ("location-confirm", visit("/report/pothole/?address=12+Oak+Stret"), "[data-testid=resolved-address]"),

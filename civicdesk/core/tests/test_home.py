@@ -30,7 +30,7 @@ def test_it_offers_reporting_tracking_and_the_emergency_number(client, world):
     html = client.get(URL).content.decode()
     assert 'href="/report/"' in html
     assert 'action="/requests/"' in html
-    assert "In an emergency, call 911." in html
+    assert 'In an emergency, call <a class="usa-link cd-tel" href="tel:911">911</a>.' in html  # a link that dials it
 
 
 def test_it_lists_common_public_types_only(client, world):

@@ -219,11 +219,12 @@ def test_it_refuses_to_load_over_existing_jurisdictions(world, settings):
 
 def test_it_saves_nothing_when_loading_fails_part_way(db, settings):
     settings.CITY_PACK = RIVERBEND
-    EmergencyPhrase.objects.create(phrase="fire")  # the demo adds "fire" too: a clash after the boundaries are in
+    ServiceType.objects.create(code="graffiti", name="Graffiti")  # the demo adds it too: a clash after the places
     with pytest.raises(IntegrityError):
         load("--requests", "0")
-    assert not Jurisdiction.objects.exists() and not ServiceType.objects.exists() and not Department.objects.exists()
-    assert list(EmergencyPhrase.objects.values_list("phrase", flat=True)) == ["fire"]
+    assert not Jurisdiction.objects.exists() and not Department.objects.exists()
+    assert list(ServiceType.objects.values_list("code", flat=True)) == ["graffiti"]
+    assert not ServiceGroup.objects.exists() and not EmergencyPhrase.objects.exists()
 
 
 def test_it_refuses_a_city_pack_without_a_demo(db, settings):

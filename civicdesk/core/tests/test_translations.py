@@ -20,6 +20,9 @@ from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_WEST_ELM
 
+#: How the emergency number shows on every page: a link that dials it.
+TEL_911 = '<a class="usa-link cd-tel" href="tel:911">911</a>'
+
 CATALOGUE = Path(settings.BASE_DIR) / "civicdesk" / "locale" / "es" / "LC_MESSAGES" / "django.po"
 COMPILED = CATALOGUE.with_suffix(".mo")
 EMAIL_TEMPLATES = sorted((Path(settings.BASE_DIR) / "civicdesk" / "servicerequests" / "templates" / "servicerequests"
@@ -43,6 +46,7 @@ class Entry:
 
     def translations(self) -> list[str]:
         return [self.msgstr[key] for key in sorted(self.msgstr, key=lambda k: -1 if k is None else k)]
+
 
 
 def _unquote(text: str) -> str:
@@ -219,8 +223,9 @@ def test_it_shows_the_home_page_in_spanish(client, world):
     page = in_spanish(client, reverse("core:home"))
     assert '<html lang="es">' in page
     for spanish in ["Reportar un problema", "Consultar una solicitud", "Número de seguimiento", "Buscar mi solicitud",
-                    "En caso de emergencia, llame al 911.", "Saltar al contenido principal",
-                    "Emergencias: llame al 911. Este sitio es para solicitudes que no son de emergencia.",
+                    f"En caso de emergencia, llame al {TEL_911}.", "Saltar al contenido principal",
+                    f"Emergencias: llame al {TEL_911}. Este sitio es para solicitudes que no son de emergencia.",
+                    "¿Cuál es el problema?",
                     "Todavía no hay solicitudes.", "Bache"]:
         assert spanish in page, spanish
     for english in ["Report a problem", "Track a request", "Tracking number", "Find my request", "In an emergency",
@@ -231,7 +236,7 @@ def test_it_shows_the_home_page_in_spanish(client, world):
 
 def test_it_shows_the_category_page_in_spanish(client, world):
     page = in_spanish(client, reverse("intake:start"))
-    for spanish in ["¿Qué desea reportar?", "Llame al 911 ahora. No use este formulario.", "Buscar en la lista",
+    for spanish in ["¿Qué desea reportar?", f"Llame al {TEL_911} ahora. No use este formulario.", "Buscar en la lista",
                     "Calles", "Basura y reciclaje", "Recogida no realizada"]:
         assert spanish in page, spanish
     for english in ["What would you like to report?", "Call 911 now", "Search the list", "Streets",

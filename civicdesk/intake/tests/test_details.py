@@ -174,7 +174,7 @@ def test_it_tells_the_resident_to_call_911_and_saves_nothing(client, world, medi
                                            "media": [photo()]})
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'data-testid="emergency"' in html and "Call 911 now." in html
+    assert 'data-testid="emergency"' in html and 'Call <a class="usa-link cd-tel" href="tel:911">911</a> now.' in html
     assert 'name="not_emergency"' in html
     assert "Your photos are kept: you do not need to attach them again." in html
     assert ServiceRequest.objects.count() == 0 and Attachment.objects.count() == 0
@@ -193,7 +193,7 @@ def test_it_uses_the_jurisdictions_own_emergency_number(client, world):
     world.elm.emergency_number = "112"
     world.elm.save()
     html = client.post(details_url(), report(description="live wire down")).content.decode()
-    assert "Call 112 now." in html
+    assert 'Call <a class="usa-link cd-tel" href="tel:112">112</a> now.' in html
 
 
 # --- photos and videos ---------------------------------------------------------------------------

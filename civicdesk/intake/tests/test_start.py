@@ -102,3 +102,41 @@ def test_it_uses_the_same_few_queries_however_long_the_catalogue(client, world, 
         html = client.get(URL).content.decode()
     assert len(category_links(html)) == 23
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- emergencies typed into the search --------------------------------------------------------------
+
+@pytest.mark.parametrize("query", ["gas leak", "smell gas", "gasleak", "huele a gas", "downed power line"])
+def test_it_says_call_911_when_the_search_reads_like_an_emergency(client, world, query):
+    from civicdesk.triage.services import load_emergency_phrases
+
+    load_emergency_phrases()
+    html = client.get(URL, {"q": query}).content.decode()
+    alert = html.split('id="search-emergency"', 1)[1].split("</div>\n</div>", 1)[0]
+    assert 'role="alert"' in html.split('id="search-emergency"', 1)[0][-200:] + alert[:200]
+    assert " hidden>" not in alert[:120]
+    assert 'Call <a class="usa-link cd-tel" href="tel:911">911</a> now.' in alert
+    assert "0 matches for" in html or "match" in html
+
+
+def test_it_keeps_the_911_alert_hidden_for_ordinary_searches(client, world):
+    from civicdesk.triage.services import load_emergency_phrases
+
+    load_emergency_phrases()
+    for query in ["fire hydrant leaking", "pothole", ""]:
+        html = client.get(URL, {"q": query}).content.decode()
+        assert re.search(r'id="search-emergency"[^>]*\shidden>', html), query
+
+
+def test_it_uses_the_jurisdictions_shared_emergency_number(client, world):
+    from civicdesk.jurisdictions.models import Jurisdiction
+
+    Jurisdiction.objects.update(emergency_number="112")
+    html = client.get(URL, {"q": "there is a fire in the bin"}).content.decode()
+    assert 'href="tel:112">112</a>' in html
+
+
+def test_it_ranks_a_forgiving_search_first(client, world):
+    html = client.get(URL, {"q": "potholes on my street"}).content.decode()
+    assert category_links(html)[0] == "pothole"
+    assert client.get(URL, {"q": "grafitti"}).context["results"][0] == world.graffiti

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from civicdesk.servicerequests import services
-from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 from civicdesk.testing.world import IN_EAST_ELM
-from civicdesk.triage.models import EmergencyPhrase
-from civicdesk.triage.services import emergency_phrases_in
+from civicdesk.triage.models import EmergencyPhrase, EmergencyWordVariant
+from civicdesk.triage.services import emergency_phrases_in, load_emergency_phrases
 
 
 def test_it_finds_phrases_as_whole_words_ignoring_case_and_accents(world):
@@ -53,3 +53,52 @@ def test_it_accepts_the_report_once_the_resident_confirms_it_is_not_an_emergency
     request = services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
                                       description="Graffiti says fire", not_emergency=True)
     assert request.pk
+
+
+# --- forgiving matching with the starting set, and the triage flag --------------------------------------
+
+def _submit(world, description, **extra):
+    return services.submit_request(service_type=world.graffiti, lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1],
+                                   description=description, **extra)
+
+
+@pytest.mark.parametrize("description", ["smells like gas near the meter", "natural gas odor by the school",
+                                         "the power line is down and sparking", "gasleak", "huele a gas"])
+def test_it_stops_the_forms_residents_really_write(world, description):
+    load_emergency_phrases()
+    with pytest.raises(services.EmergencyReported):
+        _submit(world, description)
+    assert ServiceRequest.objects.count() == 0
+
+
+def test_it_flags_a_confirmed_report_that_still_matches_and_notes_it_for_staff(world):
+    load_emergency_phrases()
+    request = _submit(world, "smells like gas near the meter", not_emergency=True)
+    assert request.possible_emergency is True
+    note = request.timeline.get(kind=TimelineEntry.Kind.INTERNAL_NOTE)
+    assert note.is_public is False
+    assert "confirmed it is not an emergency" in note.message and "“gas odor”" in note.message
+    assert note.data == {"possible_emergency": ["gas odor"], "confirmed_not_emergency": True}
+
+
+def test_it_accepts_a_loose_match_but_flags_it(world):
+    load_emergency_phrases()
+    request = _submit(world, "man lying there unconcious next to the wall")
+    assert request.possible_emergency is True
+    note = request.timeline.get(kind=TimelineEntry.Kind.INTERNAL_NOTE)
+    assert "loosely matches “unconscious”" in note.message
+
+
+def test_it_leaves_ordinary_reports_unflagged(world):
+    load_emergency_phrases()
+    request = _submit(world, "graffiti says FIRE on the bridge next to the fire hydrant")
+    assert request.possible_emergency is False
+    assert not request.timeline.filter(kind=TimelineEntry.Kind.INTERNAL_NOTE).exists()
+
+
+def test_it_matches_the_variants_the_city_adds_in_the_admin(world):
+    assert emergency_phrases_in("a car is on its roof and the driver is hurt") == []
+    EmergencyPhrase.objects.create(phrase="car flipped", window=3)
+    EmergencyWordVariant.objects.create(word="flipped", variants="on its roof, overturned, volcado")
+    assert emergency_phrases_in("a car is on its roof and the driver is hurt") == ["car flipped"]
+    assert emergency_phrases_in("overturned car") == ["car flipped"]
