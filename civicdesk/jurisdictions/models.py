@@ -63,6 +63,9 @@ class Jurisdiction(LoggedModel):
     phone = models.CharField(_("311 phone number"), max_length=40, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    address = models.TextField(
+        _("office address"), blank=True,
+        help_text=_("Where residents can visit or write, shown on the contact page; one line per line of the address."))
     emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)

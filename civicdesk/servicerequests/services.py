@@ -273,6 +273,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True,
                               status_to=initial, created_at=now,
                               message=gettext("Request received via %s.") % request.get_channel_display(),
+                              message_code="received_via", message_params={"channel": request.channel},
                               author=sub.actor if getattr(sub.actor, "is_authenticated", False) else None),
                 TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now,
                               message=decision.note, data={
@@ -416,7 +417,8 @@ def support(request: ServiceRequest, *, user=None, session_key: str = "") -> boo
             return False
         ServiceRequest.objects.filter(pk=request.pk).update(supporters_count=F("supporters_count") + 1)
         TimelineEntry.objects.create(request=request, kind=TimelineEntry.Kind.SUPPORTED, is_public=True,
-                                     message=gettext("Another resident reported this problem too."))
+                                     message=gettext("Another resident reported this problem too."),
+                                     message_code="supported")
         request.log_action("servicerequest.supported", user=user)
     request.refresh_from_db(fields=["supporters_count"])
     return True
@@ -612,6 +614,7 @@ def merge(duplicate: ServiceRequest, *, into: ServiceRequest, user=None, message
         TimelineEntry.objects.create(
             request=into, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, author=_actor(user),
             created_at=now, message=gettext("Duplicate %s merged into this request.") % locked.public_id,
+            message_code="merged_in", message_params={"public_id": locked.public_id},
             data={"merged": locked.public_id, "supporters_moved": moved},
         )
         locked.log_action("servicerequest.merged", user=user, data={"into": into.public_id, "from": before.code})

@@ -4,6 +4,9 @@
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") { return; }
   el.hidden = false;
+  // The help text first speaks to a page without a map (no JavaScript); now there is one, say how to use it.
+  var help = document.getElementById("map-help");
+  if (help && help.dataset.withMap) { help.textContent = help.dataset.withMap; }
   var data = el.dataset;
   var pinLat = parseFloat(data.pinLat), pinLong = parseFloat(data.pinLong);
   var hasPin = !isNaN(pinLat) && !isNaN(pinLong);
