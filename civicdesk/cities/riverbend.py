@@ -216,6 +216,7 @@ class Riverbend(DefaultCity):
     tagline = _("Report a problem, get a tracking number, and follow it until it is fixed.")
     map_center = (40.1010, -88.9520, 13)
     state = "IL"
+    email_domain = "riverbend.example.gov"
     has_demo = True
 
     def format_address(self, number: str, street: str, unit: str = "", city: str = "", postcode: str = "") -> str:

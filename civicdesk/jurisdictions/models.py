@@ -87,6 +87,29 @@ class Jurisdiction(LoggedModel):
     def audit_jurisdiction_id(self) -> int | None:
         return self.pk
 
+    def phone_link(self) -> str:
+        """A `tel:` URL for the 311 phone number (E.164 when it parses as a US number), "" when there is none."""
+        if not self.phone.strip():
+            return ""
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(self.phone, "US")
+        except phonenumbers.NumberParseException:
+            return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def opening_hours(self) -> list[tuple[int, str, str]]:
+        """Weekly opening hours as (weekday 0=Monday, opens "HH:MM", closes "HH:MM"), Monday first;
+        days without hours are closed and left out."""
+        keys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        rows = []
+        for index, key in enumerate(keys):
+            span = (self.business_hours or {}).get(key)
+            if span and len(span) == 2:
+                rows.append((index, str(span[0]), str(span[1])))
+        return rows
+
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)

@@ -52,6 +52,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, no_worker, sweep_every, digest_at, **options):
         python = sys.executable
+        if not os.environ.get("SITE_URL"):
+            # Links in emails and feeds must point where this server listens, not at the default port.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
         children = {"gunicorn": subprocess.Popen(gunicorn_command(host=host, port=port, workers=workers))}
         if not no_worker:
             worker_id = os.environ.get("TASK_WORKER_ID") or f"{socket.gethostname()}:{port}"
