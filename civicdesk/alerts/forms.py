@@ -47,6 +47,8 @@ class AreaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service_types"].queryset = ServiceType.objects.public().order_by("name")
+        # Residents read the name alone ("Pothole"), not the model's "Pothole (pothole)" with its internal code.
+        self.fields["service_types"].label_from_instance = lambda service_type: service_type.name
 
     def clean(self):
         data = super().clean()

@@ -82,7 +82,7 @@ class DemoStaff:
 DEMO_STAFF = [
     DemoStaff("admin@riverbend.example.gov", "Rosa", "Delgado", _("administrator of the city and the county"),
               ((CITY, None, None, "admin"), (COUNTY, None, None, "admin")), superuser=True),
-    DemoStaff("agent@riverbend.example.gov", "Marcus", "Webb", _("311 call-centre agent (city and county)"),
+    DemoStaff("agent@riverbend.example.gov", "Marcus", "Webb", _("311 call center agent (city and county)"),
               ((CITY, None, None, "agent"), (COUNTY, None, None, "agent"))),
     DemoStaff("publicworks@riverbend.example.gov", "Priya", "Natarajan", _("Public Works staff, Streets crew"),
               ((CITY, "public-works", "Streets crew", "staff"),)),

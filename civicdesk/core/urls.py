@@ -6,6 +6,7 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("places/nearest.json", views.nearest_address, name="nearest_address"),
     path("help/", pages.help_page, name="help"),
     path("contact/", pages.contact, name="contact"),
     path("privacy/", pages.privacy, name="privacy"),

@@ -199,7 +199,7 @@ class StaffMembership(models.Model):
     """A person's seat: which jurisdiction and department they work in, and their role."""
 
     class Role(models.TextChoices):
-        AGENT = "agent", _("Call-centre agent")
+        AGENT = "agent", _("Call center agent")
         STAFF = "staff", _("Staff")
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Jurisdiction admin")

@@ -64,5 +64,10 @@ class Migration(migrations.Migration):
             name='name_es',
             field=models.CharField(max_length=120, null=True, verbose_name='name'),
         ),
+        migrations.AlterField(
+            model_name='staffmembership',
+            name='role',
+            field=models.CharField(choices=[('agent', 'Call center agent'), ('staff', 'Staff'), ('supervisor', 'Supervisor'), ('admin', 'Jurisdiction admin'), ('contractor', 'Contractor')], default='staff', max_length=16, verbose_name='role'),
+        ),
         migrations.RunPython(copy_names_to_english, migrations.RunPython.noop),
     ]

@@ -16,7 +16,17 @@
     L.Icon.Default.imagePath = "";
     L.Icon.Default.mergeOptions({ iconUrl: data.icon, iconRetinaUrl: data.iconRetina, shadowUrl: data.iconShadow });
   }
-  var map = L.map(el, { keyboard: true }).setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  // Leaflet's own words (zoom buttons, its link in the attribution) in the page's language (base.html).
+  var wordsEl = document.getElementById("map-strings");
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  var map = L.map(el, { keyboard: true, zoomControl: false })
+    .setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
+  var leaflet = document.createElement("a");
+  leaflet.href = "https://leafletjs.com";
+  leaflet.textContent = "Leaflet";
+  if (words.leafletTitle) { leaflet.title = words.leafletTitle; }
+  map.attributionControl.setPrefix(leaflet.outerHTML);
   // Reachable from the element for city add-ons and browser tests (one map per page).
   el.leafletMap = map;
   if (data.tiles) {
@@ -54,11 +64,25 @@
     var address = input(data.inputAddress), addressId = input(data.inputAddressId);
     if (address && message !== "initial") { address.value = ""; }
     if (addressId && message !== "initial") { addressId.value = ""; }
-    if (status && message !== "initial") {
-      status.textContent = (data.msgPinned || "") + " " + latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
-    }
+    if (status && message !== "initial") { describe(latlng); }
     // Other scripts on the page (notices at this spot) listen for the pin.
     el.dispatchEvent(new CustomEvent("cd:pinned", { detail: { lat: latlng.lat, lng: latlng.lng } }));
+  }
+  // Say where the pin is in words: the nearest address from the city's list, never bare coordinates.
+  var asked = 0;
+  function describe(latlng) {
+    var ticket = ++asked;
+    status.textContent = data.msgPinned || "";
+    if (!data.nearestUrl || !window.fetch) { return; }
+    fetch(data.nearestUrl + "?lat=" + latlng.lat.toFixed(6) + "&long=" + latlng.lng.toFixed(6),
+          { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (ticket === asked && found && found.address && data.msgPinnedNear) {
+          status.textContent = data.msgPinnedNear.replace("{address}", found.address);
+        }
+      })
+      .catch(function () { /* the plain message stays */ });
   }
   if (hasPin) { setPin(L.latLng(pinLat, pinLong), "initial"); }
   if (data.readonly) {
