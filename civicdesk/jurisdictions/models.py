@@ -93,10 +93,14 @@ class Jurisdiction(LoggedModel):
             return ""
         import phonenumbers
 
+        digits = "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
         try:
             number = phonenumbers.parse(self.phone, "US")
         except phonenumbers.NumberParseException:
-            return "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+            return digits
+        # A local-only number ("555-0100", no area code) is dialled as written, not as a bogus +1 number.
+        if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
+            return digits
         return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def opening_hours(self) -> list[tuple[int, str, str]]:

@@ -671,7 +671,8 @@ def redact_text(request: ServiceRequest, *, redacted: str, user=None, entry: Tim
             ServiceRequest.objects.filter(pk=request.pk).update(description=redacted, updated_at=now)
             request.description = redacted
         else:
-            TimelineEntry.objects.filter(pk=entry.pk).update(message=redacted)
+            # The redacted text wins over a system message's code.
+            TimelineEntry.objects.filter(pk=entry.pk).update(message=redacted, message_code="", message_params={})
             entry.message = redacted
             ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
         request.updated_at = now
