@@ -25,7 +25,7 @@ def ago(value: dt.datetime | None, now: dt.datetime | None = None) -> str:
     now = now or timezone.now()
     if now - value < JUST_NOW:
         return gettext("just now")
-    return gettext("%(time)s ago") % {"time": timesince(value, now)}
+    return gettext("%(time)s ago") % {"time": timesince(value, now, depth=1)}
 
 
 @register.filter
