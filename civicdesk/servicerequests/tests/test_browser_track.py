@@ -35,7 +35,7 @@ def pin_near_the_pothole(page, base: str) -> None:
       return {x: point.x, y: point.y};
     }""", list(NEAR_THE_POTHOLE))
     page.locator("#map").click(position=pixel)
-    expect(page.locator("#pin-status")).to_contain_text("Pin placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Pin placed")
     page.get_by_role("button", name="Continue").click()
 
 
