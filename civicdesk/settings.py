@@ -32,7 +32,9 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_secret("SECRET_KEY") or _default_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in emails, feeds and the API are built from SITE_URL; unset, it follows PORT (as `make run` and
+# `manage.py serve` listen on it).
+SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
 # How many reverse proxies stand in front of the app servers: rate limits count the client address that the
 # outermost trusted proxy saw (X-Forwarded-For), never one the client typed itself. 0 = use REMOTE_ADDR.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
@@ -227,8 +229,10 @@ if EMAIL_HOST:
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "CivicDesk <no-reply@localhost>")
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Unset: "<city name> 311 <no-reply@<SITE_URL's host, or the city pack's email_domain>>", filled in at
+# start-up by civicdesk.core.apps (the city pack is not importable from here).
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "")
+SERVER_EMAIL = env("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Replies to notifications go to reply+<token>@INBOUND_EMAIL_DOMAIN; empty leaves Reply-To out.
 INBOUND_EMAIL_DOMAIN = env("INBOUND_EMAIL_DOMAIN", "")
 

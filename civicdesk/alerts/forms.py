@@ -25,7 +25,7 @@ class AreaForm(forms.Form):
     long = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     address = forms.CharField(
         label=_("Street address"), required=False, max_length=255,
-        help_text=_("For example 120 Main Street. Or drop a pin on the map, or pick a district below."),
+        help_text=_("For example 120 Main Street. Or pick a district below."),
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "street-address"}))
     radius_m = forms.TypedChoiceField(label=_("How far around that place"), choices=RADIUS_CHOICES, coerce=int,
                                       initial=500, widget=forms.Select(attrs={"class": "usa-select"}))
@@ -36,7 +36,7 @@ class AreaForm(forms.Form):
         widget=forms.Select(attrs={"class": "usa-select"}))
     service_types = forms.ModelMultipleChoiceField(
         label=_("Kinds of problem"), required=False, queryset=ServiceType.objects.none(),
-        help_text=_("Leave them all unticked to hear about every kind."), widget=forms.CheckboxSelectMultiple)
+        help_text=_("Leave them all unchecked to hear about every kind."), widget=forms.CheckboxSelectMultiple)
     events = forms.MultipleChoiceField(
         label=_("Tell me about"), choices=EVENT_CHOICES, initial=["new", "closed"],
         widget=forms.CheckboxSelectMultiple,
@@ -47,6 +47,8 @@ class AreaForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["service_types"].queryset = ServiceType.objects.public().order_by("name")
+        # Residents read the name alone ("Pothole"), not the model's "Pothole (pothole)" with its internal code.
+        self.fields["service_types"].label_from_instance = lambda service_type: service_type.name
 
     def clean(self):
         data = super().clean()
@@ -116,5 +118,5 @@ class FeedQuery(forms.Form):
             data["district_obj"] = district
         elif not all(value is not None for value in circle) and not any(
                 name in self.errors for name in ("lat", "long", "radius")):
-            raise forms.ValidationError(_("Give lat, long and radius (in metres), or a district id."))
+            raise forms.ValidationError(_("Give lat, long and radius (in meters), or a district id."))
         return data

@@ -15,12 +15,12 @@ from civicdesk.lib import geo
 MIN_RADIUS_M = 100
 MAX_RADIUS_M = 5000
 RADIUS_CHOICES = [
-    (100, _("100 metres")),
-    (250, _("250 metres")),
-    (500, _("500 metres")),
-    (1000, _("1 kilometre")),
-    (2000, _("2 kilometres")),
-    (5000, _("5 kilometres")),
+    (100, _("100 meters (330 feet)")),
+    (250, _("250 meters (820 feet)")),
+    (500, _("500 meters (about 1/3 mile)")),
+    (1000, _("1 kilometer (0.6 mile)")),
+    (2000, _("2 kilometers (1.2 miles)")),
+    (5000, _("5 kilometers (3.1 miles)")),
 ]
 
 

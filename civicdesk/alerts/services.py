@@ -113,7 +113,7 @@ def _check_area(area: Area) -> None:
         raise SubscriptionRefused({"location": [gettext("Choose a place on the map, type an address, or pick a "
                                                         "district.")]})
     if area.radius_m is None or not MIN_RADIUS_M <= area.radius_m <= MAX_RADIUS_M:
-        raise SubscriptionRefused({"radius_m": [gettext("Choose a distance between %(min)s and %(max)s metres.")
+        raise SubscriptionRefused({"radius_m": [gettext("Choose a distance between %(min)s and %(max)s meters.")
                                                 % {"min": MIN_RADIUS_M, "max": MAX_RADIUS_M}]})
 
 

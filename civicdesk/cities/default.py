@@ -24,6 +24,48 @@ class DefaultCity:
     #: Folders of extra address tables (street_suffixes.csv, directions.csv, unit_designators.csv,
     #: us_states.csv) read after civicdesk/jurisdictions/data/; see docs/address-matching.md.
     address_tables: tuple[str, ...] = ()
+    #: Mail domain for the default sender (no-reply@<domain>) when SITE_URL names no real host, e.g. in a demo.
+    email_domain = ""
+
+    def home_jurisdiction(self):
+        """The jurisdiction the public site speaks for: the active one whose slug is this pack's slug, else
+        the first active one made; None before any is set up. Its (translated) name, phone, email, address
+        and hours fill the header, the contact page and the notices. Cached with the other configuration."""
+        from civicdesk.jurisdictions.models import Jurisdiction
+        from civicdesk.lib import config_cache
+
+        def load():
+            from django.db.models import Case, IntegerField, Value, When
+
+            mine = Case(When(slug=self.slug, then=Value(0)), default=Value(1), output_field=IntegerField())
+            return Jurisdiction.objects.filter(is_active=True).order_by(mine, "id").first()
+
+        return config_cache.cached(("home_jurisdiction", self.slug), load)
+
+    def default_from_email(self, site_url: str) -> str:
+        """The sender of the site's email when DEFAULT_FROM_EMAIL is not set: "City of X 311
+        <no-reply@host>", the host being SITE_URL's when it is a real domain name, else `email_domain`,
+        else "localhost" (a bare IP address or localhost cannot receive mail)."""
+        import ipaddress
+        from email.utils import formataddr
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(site_url).hostname or "").lower()
+        try:
+            ipaddress.ip_address(host)
+            host = ""
+        except ValueError:
+            pass
+        if "." not in host or host.endswith((".localhost", ".local")):
+            host = ""
+        domain = host or self.email_domain or "localhost"
+        return formataddr((f"{self.name} {self.short_name}".strip(), f"no-reply@{domain}"))
+
+    def site_name(self, home=None) -> str:
+        """The site's name in the active language: the home jurisdiction's name (pass it when you have it),
+        else the pack's `name`."""
+        home = home if home is not None else self.home_jurisdiction()
+        return home.name if home is not None and home.name else str(self.name)
 
     def outside_area_message(self) -> str:
         """What a resident reads when their pin is outside every jurisdiction we serve."""

@@ -34,12 +34,24 @@ RANDOM_SEED = 311
 
 CITY, COUNTY = "riverbend", "harlan-county"
 JURISDICTIONS = [
-    {"slug": CITY, "name": "City of Riverbend", "open311_id": "riverbend.example.gov", "boundary": "city.geojson",
-     "phone": "(217) 555-0311", "email": "311@riverbend.example.gov", "website": "https://riverbend.example.gov"},
-    {"slug": COUNTY, "name": "Harlan County", "open311_id": "harlancounty.example.gov",
+    {"slug": CITY, "name": "City of Riverbend", "name_es": "Ciudad de Riverbend", "open311_id": "riverbend.example.gov",
+     "boundary": "city.geojson", "phone": "(217) 555-0311", "email": "311@riverbend.example.gov",
+     "website": "https://riverbend.example.gov",
+     "address": "Riverbend City Hall, 311 Service Center\n200 N Main St\nRiverbend, IL 61899",
+     "address_es": "Ayuntamiento de Riverbend (City Hall), Centro de Servicio 311\n200 N Main St\nRiverbend, IL 61899"},
+    {"slug": COUNTY, "name": "Harlan County", "name_es": "Condado de Harlan", "open311_id": "harlancounty.example.gov",
      "boundary": "county.geojson", "phone": "(217) 555-0180", "email": "roads@harlancounty.example.gov",
-     "website": "https://harlancounty.example.gov"},
+     "website": "https://harlancounty.example.gov",
+     "address": "Harlan County Courthouse\n100 Courthouse Sq\nHarlan, IL 61880",
+     "address_es": "Palacio de Justicia del Condado de Harlan (Courthouse)\n100 Courthouse Sq\nHarlan, IL 61880"},
 ]
+# What Spanish-speaking residents read for the departments and districts (names are translatable content).
+DEPARTMENT_NAMES_ES = {
+    "public-works": "Obras Públicas", "sanitation": "Saneamiento", "transportation": "Transporte",
+    "parks-forestry": "Parques y Silvicultura", "code-enforcement": "Cumplimiento de Códigos",
+    "highway": "Departamento de Carreteras",
+}
+DISTRICT_NAMES_ES = {"north": "Norte", "central": "Centro", "south": "Sur"}
 # (jurisdiction, slug, name, email, phone, teams)
 DEPARTMENTS = [
     (CITY, "public-works", "Public Works", "publicworks@riverbend.example.gov", "(217) 555-0140",
@@ -70,7 +82,7 @@ class DemoStaff:
 DEMO_STAFF = [
     DemoStaff("admin@riverbend.example.gov", "Rosa", "Delgado", _("administrator of the city and the county"),
               ((CITY, None, None, "admin"), (COUNTY, None, None, "admin")), superuser=True),
-    DemoStaff("agent@riverbend.example.gov", "Marcus", "Webb", _("311 call-centre agent (city and county)"),
+    DemoStaff("agent@riverbend.example.gov", "Marcus", "Webb", _("311 call center agent (city and county)"),
               ((CITY, None, None, "agent"), (COUNTY, None, None, "agent"))),
     DemoStaff("publicworks@riverbend.example.gov", "Priya", "Natarajan", _("Public Works staff, Streets crew"),
               ((CITY, "public-works", "Streets crew", "staff"),)),
@@ -207,6 +219,7 @@ class Riverbend(DefaultCity):
     tagline = _("Report a problem, get a tracking number, and follow it until it is fixed.")
     map_center = (40.1010, -88.9520, 13)
     state = "IL"
+    email_domain = "riverbend.example.gov"
     has_demo = True
 
     def format_address(self, number: str, street: str, unit: str = "", city: str = "", postcode: str = "") -> str:
@@ -308,7 +321,8 @@ class Riverbend(DefaultCity):
         for spec in JURISDICTIONS:
             boundary = read_geojson(spec["boundary"])["features"][0]["geometry"]
             jurisdiction = Jurisdiction.objects.create(
-                name=spec["name"], slug=spec["slug"], open311_id=spec["open311_id"], boundary=boundary,
+                name_en=spec["name"], name_es=spec["name_es"], address_en=spec["address"],
+                address_es=spec["address_es"], slug=spec["slug"], open311_id=spec["open311_id"], boundary=boundary,
                 time_zone="America/Chicago", languages=["en", "es"], phone=spec["phone"], email=spec["email"],
                 website=spec["website"],
             )
@@ -319,11 +333,12 @@ class Riverbend(DefaultCity):
         for feature in read_geojson("districts.geojson")["features"]:
             props = feature["properties"]
             world.districts[props["slug"]] = District.objects.create(
-                jurisdiction=world.jurisdictions[CITY], name=props["name"], slug=props["slug"],
+                jurisdiction=world.jurisdictions[CITY], name_en=props["name"],
+                name_es=DISTRICT_NAMES_ES.get(props["slug"]), slug=props["slug"],
                 boundary=feature["geometry"])
         for juris, slug, name, email, phone, teams in DEPARTMENTS:
-            department = Department.objects.create(jurisdiction=world.jurisdictions[juris], slug=slug, name=name,
-                                                   email=email, phone=phone)
+            department = Department.objects.create(jurisdiction=world.jurisdictions[juris], slug=slug, name_en=name,
+                                                   name_es=DEPARTMENT_NAMES_ES.get(slug), email=email, phone=phone)
             world.departments[slug] = department
             for team in teams:
                 world.teams[team] = Team.objects.create(department=department, name=team)
@@ -596,7 +611,8 @@ class _History:
         entries = [
             TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True, created_at=moment,
                           status_to_id=self.statuses["submitted"].pk, author_id=agent.pk if agent else None,
-                          message=f"Request received via {Channel(channel).label}."),
+                          message=f"Request received via {Channel(channel).label}.", message_code="received_via",
+                          message_params={"channel": str(channel)}),
             TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=moment,
                           message=decision.note, data={
                               "rule": decision.rule.pk if decision.rule else None,

@@ -5,3 +5,14 @@ class CoreConfig(AppConfig):
     name = "civicdesk.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from civicdesk.cities import city
+
+        # DEFAULT_FROM_EMAIL left unset: derive a sender from the city pack and SITE_URL (see settings.py).
+        if not settings.DEFAULT_FROM_EMAIL:
+            settings.DEFAULT_FROM_EMAIL = city().default_from_email(settings.SITE_URL)
+            if not settings.SERVER_EMAIL:
+                settings.SERVER_EMAIL = settings.DEFAULT_FROM_EMAIL

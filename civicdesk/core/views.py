@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.jurisdictions.services import nearest_address as nearest_address_point
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 
 #: Active notices listed on the home page; the rest are one click away on /notices/.
 HOME_NOTICES = 5
@@ -52,6 +57,32 @@ def _supervised_processes() -> tuple[dict | None, dict | None]:
         supervisor["alive"] = True
     supervisor["updated_at"] = status.get("updated_at")
     return supervisor, status.get("processes")
+
+
+#: Map pins placed per client per hour before the nearest-address look-up says "wait" (a person places a few).
+NEAREST_ADDRESS_PER_HOUR = 600
+
+
+@require_safe
+def nearest_address(request):
+    """The address nearest a map pin, so the page can say "Pin placed near 12 Oak Street" instead of
+    coordinates: {"address": "..."} or {"address": null} when none is within reach. The address list is
+    public; the per-client limit only stops one client from walking the whole list."""
+    try:
+        lat, long = float(request.GET["lat"]), float(request.GET["long"])
+    except (KeyError, ValueError):
+        return JsonResponse({"error": gettext("Give lat and long as numbers.")}, status=400)
+    if not (math.isfinite(lat) and math.isfinite(long) and -90 <= lat <= 90 and -180 <= long <= 180):
+        return JsonResponse({"error": gettext("The location is not a valid map position.")}, status=400)
+    try:
+        check(Limit(f"nearest-address:client:{client_ip(request)}", NEAREST_ADDRESS_PER_HOUR, 3600),
+              message=_("Too many look-ups from your connection. Try again in an hour."))
+    except RateLimited as exc:
+        response = JsonResponse({"error": str(exc.message)}, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    point = nearest_address_point(lat, long)
+    return JsonResponse({"address": point.full_address if point else None})
 
 
 def healthz(request):

@@ -38,7 +38,7 @@ class LocationForm(forms.Form):
     long = forms.FloatField(required=False, widget=forms.HiddenInput, min_value=-180, max_value=180)
     address = forms.CharField(
         label=_("Street address"), required=False, max_length=255,
-        help_text=_("For example 120 Main Street. Or drop a pin on the map."),
+        help_text=_("For example 120 Main Street."),
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "street-address"}),
     )
     address_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
@@ -50,7 +50,7 @@ class LocationForm(forms.Form):
             raise forms.ValidationError(_("The location is not a valid map position."))
         has_pin = data.get("lat") is not None and data.get("long") is not None
         if not has_pin and not data.get("address") and not data.get("address_id"):
-            raise forms.ValidationError(_("Tell us where the problem is: type an address or drop a pin on the map."))
+            raise forms.ValidationError(_("Tell us where the problem is: type an address, or choose the place on the map."))
         return data
 
 

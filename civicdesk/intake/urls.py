@@ -7,7 +7,6 @@ urlpatterns = [
     path("", views.start, name="start"),
     path("kept-photo/<str:ref>/", views.pending_thumbnail, name="pending_thumbnail"),
     path("nearby.json", views.reports_near_json, name="reports_near"),
-    path("nearest-address.json", views.nearest_address_json, name="nearest_address"),
     path("search.json", views.search_json, name="search"),
     path("<str:code>/", views.where, name="where"),
     path("<str:code>/details/", views.details, name="details"),

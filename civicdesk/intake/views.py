@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _, ngettext
 
 from civicdesk.catalog import search
 from civicdesk.catalog.models import ServiceGroup, ServiceType
-from civicdesk.jurisdictions import services as places
 from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.notices.models import ServiceNotice
@@ -160,20 +159,6 @@ def reports_near_json(request):
         return JsonResponse({"error": _("The location is not a valid map position.")}, status=400)
     reports = open_reports_near(lat=lat, long=long)
     return JsonResponse({"reports": [report.as_public_json() for report in reports]})
-
-
-def nearest_address_json(request):
-    """The address nearest a dropped pin, so the map can say where the pin is in words."""
-    try:
-        check(Limit(f"nearest-address:{client_ip(request)}", 120, 60))
-    except RateLimited as exc:
-        return JsonResponse({"error": str(exc)}, status=429, headers={"Retry-After": str(exc.retry_after)})
-    try:
-        lat, long = float(request.GET.get("lat", "")), float(request.GET.get("long", ""))
-    except ValueError:
-        return JsonResponse({"error": _("Give lat and long as numbers.")}, status=400)
-    point = places.nearest_address(lat, long) if geo.valid_point(lat, long) else None
-    return JsonResponse({"address": point.full_address if point else ""})
 
 
 def details(request, code: str):

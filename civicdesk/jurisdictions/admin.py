@@ -1,4 +1,5 @@
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from .models import AddressPoint, Department, District, Holiday, Jurisdiction, StaffMembership, Team
 from .scoping import JurisdictionScopedAdmin
@@ -9,7 +10,7 @@ class HolidayInline(admin.TabularInline):
     extra = 0
 
 
-class DistrictInline(admin.TabularInline):
+class DistrictInline(TranslationTabularInline):
     model = District
     extra = 0
     fields = ["name", "slug"]
@@ -17,7 +18,7 @@ class DistrictInline(admin.TabularInline):
 
 
 @admin.register(Jurisdiction)
-class JurisdictionAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
+class JurisdictionAdmin(JurisdictionScopedAdmin, TranslationAdmin):
     jurisdiction_path = "id"
     list_display = ["name", "slug", "open311_id", "time_zone", "is_active"]
     list_filter = ["is_active", "time_zone"]
@@ -27,7 +28,7 @@ class JurisdictionAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(District)
-class DistrictAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
+class DistrictAdmin(JurisdictionScopedAdmin, TranslationAdmin):
     list_display = ["name", "jurisdiction"]
     list_filter = ["jurisdiction"]
     search_fields = ["name"]
@@ -40,7 +41,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(JurisdictionScopedAdmin, admin.ModelAdmin):
+class DepartmentAdmin(JurisdictionScopedAdmin, TranslationAdmin):
     list_display = ["name", "jurisdiction", "email", "phone"]
     list_filter = ["jurisdiction"]
     search_fields = ["name", "email"]

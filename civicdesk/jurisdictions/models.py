@@ -63,6 +63,9 @@ class Jurisdiction(LoggedModel):
     phone = models.CharField(_("311 phone number"), max_length=40, blank=True)
     email = models.EmailField(_("contact email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    address = models.TextField(
+        _("office address"), blank=True,
+        help_text=_("Where residents can visit or write, shown on the contact page; one line per line of the address."))
     emergency_number = models.CharField(_("emergency number"), max_length=16, default="911")
     is_active = models.BooleanField(_("active"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,6 +86,33 @@ class Jurisdiction(LoggedModel):
 
     def audit_jurisdiction_id(self) -> int | None:
         return self.pk
+
+    def phone_link(self) -> str:
+        """A `tel:` URL for the 311 phone number (E.164 when it parses as a US number), "" when there is none."""
+        if not self.phone.strip():
+            return ""
+        import phonenumbers
+
+        digits = "tel:" + "".join(ch for ch in self.phone if ch.isdigit() or ch == "+")
+        try:
+            number = phonenumbers.parse(self.phone, "US")
+        except phonenumbers.NumberParseException:
+            return digits
+        # A local-only number ("555-0100", no area code) is dialled as written, not as a bogus +1 number.
+        if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
+            return digits
+        return "tel:" + phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def opening_hours(self) -> list[tuple[int, str, str]]:
+        """Weekly opening hours as (weekday 0=Monday, opens "HH:MM", closes "HH:MM"), Monday first;
+        days without hours are closed and left out."""
+        keys = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        rows = []
+        for index, key in enumerate(keys):
+            span = (self.business_hours or {}).get(key)
+            if span and len(span) == 2:
+                rows.append((index, str(span[0]), str(span[1])))
+        return rows
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -173,7 +203,7 @@ class StaffMembership(models.Model):
     """A person's seat: which jurisdiction and department they work in, and their role."""
 
     class Role(models.TextChoices):
-        AGENT = "agent", _("Call-centre agent")
+        AGENT = "agent", _("Call center agent")
         STAFF = "staff", _("Staff")
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Jurisdiction admin")

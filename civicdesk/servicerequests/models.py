@@ -250,6 +250,9 @@ class TimelineEntry(models.Model):
     status_to = models.ForeignKey("catalog.Status", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     data = models.JSONField(default=dict, blank=True)
+    #: System messages (servicerequests.timeline): worded in the reader's language when shown.
+    message_code = models.CharField(max_length=40, blank=True, default="")
+    message_params = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -261,12 +264,27 @@ class TimelineEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind}"
 
+    def display_message(self) -> str:
+        """The message in the active language: a system message (message_code) is worded now, from its
+        code and params; anything else (what staff wrote, rows older than message codes) as stored.
+        An "received via" entry without params names the request's own channel."""
+        from .timeline import render
+
+        if not self.message_code:
+            return self.message
+        params = dict(self.message_params)
+        if self.message_code == "received_via" and "channel" not in params:
+            params["channel"] = self.request.channel
+        worded = render(self.message_code, params)
+        return self.message if worded is None else worded
+
     def public_message(self) -> str:
         """The message as the public and other residents may read it (see ServiceRequest.public_text)."""
-        if not self.message:
+        message = self.display_message()
+        if not message:
             return ""
         # The request (and its published contacts) is only loaded when the message holds contact details.
-        return mask_contact_details(self.message, keep=lambda: self.request.published_contacts())
+        return mask_contact_details(message, keep=lambda: self.request.published_contacts())
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

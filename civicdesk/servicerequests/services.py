@@ -300,6 +300,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True,
                               status_to=initial, created_at=now,
                               message=gettext("Request received via %s.") % request.get_channel_display(),
+                              message_code="received_via", message_params={"channel": request.channel},
                               author=sub.actor if getattr(sub.actor, "is_authenticated", False) else None),
                 TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now,
                               message=decision.note, data={
@@ -468,7 +469,8 @@ def support(request: ServiceRequest, *, user=None, session_key: str = "", client
                                   "Thank you: the crew knows it matters."))
         ServiceRequest.objects.filter(pk=request.pk).update(supporters_count=F("supporters_count") + 1)
         TimelineEntry.objects.create(request=request, kind=TimelineEntry.Kind.SUPPORTED, is_public=True,
-                                     message=gettext("Another resident reported this problem too."))
+                                     message=gettext("Another resident reported this problem too."),
+                                     message_code="supported")
         request.log_action("servicerequest.supported", user=user)
     request.refresh_from_db(fields=["supporters_count"])
     return True
@@ -664,6 +666,7 @@ def merge(duplicate: ServiceRequest, *, into: ServiceRequest, user=None, message
         TimelineEntry.objects.create(
             request=into, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, author=_actor(user),
             created_at=now, message=gettext("Duplicate %s merged into this request.") % locked.public_id,
+            message_code="merged_in", message_params={"public_id": locked.public_id},
             data={"merged": locked.public_id, "supporters_moved": moved},
         )
         locked.log_action("servicerequest.merged", user=user, data={"into": into.public_id, "from": before.code})
@@ -720,7 +723,8 @@ def redact_text(request: ServiceRequest, *, redacted: str, user=None, entry: Tim
             ServiceRequest.objects.filter(pk=request.pk).update(description=redacted, updated_at=now)
             request.description = redacted
         else:
-            TimelineEntry.objects.filter(pk=entry.pk).update(message=redacted)
+            # The redacted text wins over a system message's code.
+            TimelineEntry.objects.filter(pk=entry.pk).update(message=redacted, message_code="", message_params={})
             entry.message = redacted
             ServiceRequest.objects.filter(pk=request.pk).update(updated_at=now)
         request.updated_at = now

@@ -24,7 +24,7 @@ def test_it_subscribes_with_a_pin_on_the_map(live_server, tworld, page):
       return {x: point.x, y: point.y};
     }""", list(IN_WEST_ELM))
     page.locator("#map").click(position=pixel)
-    expect(page.locator("#pin-status")).to_contain_text("Centre placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Center of your area placed")
     page.get_by_label("Your email address").fill("zoe@example.org")
     page.get_by_label("How far around that place").select_option("1000")
     # USWDS draws its own boxes over visually hidden inputs: a person clicks the label.

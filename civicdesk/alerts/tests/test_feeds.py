@@ -75,8 +75,8 @@ def test_it_answers_bad_parameters_with_a_clear_400(client, world):
         assert response.status_code == 400
         return response.content.decode()
 
-    assert "Give lat, long and radius (in metres), or a district id." in error()
-    assert "Give lat, long and radius (in metres), or a district id." in error(lat=3, long=2.5)
+    assert "Give lat, long and radius (in meters), or a district id." in error()
+    assert "Give lat, long and radius (in meters), or a district id." in error(lat=3, long=2.5)
     assert "lat: Enter a number." in error(lat="north", long=2.5, radius=500)
     assert "radius: Ensure this value is less than or equal to 5000." in error(lat=3, long=2.5, radius=9000)
     assert "district: There is no district with this id." in error(district=999999)

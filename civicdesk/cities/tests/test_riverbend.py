@@ -137,3 +137,27 @@ def test_it_builds_the_same_city_from_the_same_seed(settings):
         first, second = load_and_describe(), load_and_describe()
     assert len(first) == 60
     assert first == second
+
+
+@pytest.mark.django_db
+def test_it_names_its_places_and_departments_in_spanish_too(settings):
+    from django.utils import translation
+
+    from civicdesk.jurisdictions.models import Department, District, Jurisdiction
+    from civicdesk.jurisdictions.services import clear_caches
+
+    settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
+    Riverbend().seed_demo(requests=5)
+    clear_caches()
+    with translation.override("es"):
+        assert Jurisdiction.objects.get(slug="riverbend").name == "Ciudad de Riverbend"
+        assert Jurisdiction.objects.get(slug="harlan-county").name == "Condado de Harlan"
+        assert Department.objects.get(slug="public-works").name == "Obras Públicas"
+        assert sorted(District.objects.values_list("name", flat=True)) == ["Centro", "Norte", "Sur"]
+        assert Riverbend().site_name() == "Ciudad de Riverbend"
+        assert "Ayuntamiento de Riverbend" in Jurisdiction.objects.get(slug="riverbend").address
+    with translation.override("en"):
+        assert Jurisdiction.objects.get(slug="riverbend").name == "City of Riverbend"
+        assert Riverbend().site_name() == "City of Riverbend"
+    assert Riverbend().default_from_email("http://127.0.0.1:8000") == (
+        "City of Riverbend 311 <no-reply@riverbend.example.gov>")

@@ -119,6 +119,7 @@ def test_it_finds_no_serious_accessibility_problem_on_any_page(live_server, twor
 
 def test_it_switches_the_site_to_spanish_with_the_header_form(live_server, tworld, page):
     page.goto(f"{live_server.url}/report/")
+    page.get_by_text("Menu", exact=True).click()  # on a phone the language form is in the header menu
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change language").click()
 

@@ -41,7 +41,7 @@ def test_it_files_a_report_with_a_map_pin_a_photo_and_an_answer(live_server, two
     expect(the_map).to_be_visible()
     pixel = page.evaluate(PIN_PIXEL, list(IN_EAST_ELM))
     the_map.click(position=pixel)
-    expect(page.locator("#pin-status")).to_contain_text("Pin placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Pin placed")
     lat = float(page.locator("#id_lat").input_value())
     long = float(page.locator("#id_long").input_value())
     assert abs(lat - IN_EAST_ELM[0]) < 0.05 and abs(long - IN_EAST_ELM[1]) < 0.05
@@ -111,7 +111,7 @@ def test_it_lets_a_keyboard_user_focus_the_map_and_drop_the_pin_with_enter(live_
     centre = page.evaluate("() => document.getElementById('map').leafletMap.getCenter()")
     expect(page.locator("#id_lat")).to_have_value(f"{centre['lat']:.6f}")
     expect(page.locator("#id_long")).to_have_value(f"{centre['lng']:.6f}")
-    expect(page.locator("#pin-status")).to_contain_text("Pin placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Pin placed")
 
 
 def test_it_refuses_an_emergency_until_the_resident_confirms_it_is_not_one(live_server, tworld,

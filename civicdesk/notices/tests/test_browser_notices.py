@@ -39,7 +39,7 @@ def test_it_tells_a_resident_whose_pin_is_inside_an_active_notice(live_server, t
 
     page.goto(f"{base}/report/pothole/")
     drop_pin(page, *OUTSIDE_PATCH)
-    expect(page.locator("#pin-status")).to_contain_text("Pin placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Pin placed")
     expect(page.get_by_test_id("known-issues")).to_have_count(0)
 
     drop_pin(page, *INSIDE_PATCH)

@@ -55,6 +55,7 @@ def test_it_lets_staff_transfer_a_request_and_the_other_department_resolve_it(li
     page.keyboard.press("Enter")
     expect(page.get_by_text("Transferred to Sanitation.")).to_be_visible()
 
+    page.get_by_text("Menu", exact=True).click()  # on a phone, signing out is in the header menu
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, "carol@elm.example.gov")
     page.get_by_role("link", name="Transferred in").click()
@@ -125,6 +126,7 @@ def test_it_lets_a_supervisor_merge_and_hides_contact_details_from_a_contractor(
     page.get_by_role("button", name="Merge").click()
     expect(page.get_by_text(f"Merged into {original.public_id}.")).to_be_visible()
     expect(page.get_by_test_id("status")).to_have_text("Duplicate")
+    page.get_by_text("Menu", exact=True).click()  # on a phone, signing out is in the header menu
     page.get_by_role("button", name="Sign out").click()
 
     sign_in(page, live_server.url, "cody@paving.example.com")

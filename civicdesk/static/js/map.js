@@ -4,6 +4,9 @@
   var el = document.getElementById("map");
   if (!el || typeof L === "undefined") { return; }
   el.hidden = false;
+  // The help text first speaks to a page without a map (no JavaScript); now there is one, say how to use it.
+  var help = document.getElementById("map-help");
+  if (help && help.dataset.withMap) { help.textContent = help.dataset.withMap; }
   var data = el.dataset;
   var pinLat = parseFloat(data.pinLat), pinLong = parseFloat(data.pinLong);
   var hasPin = !isNaN(pinLat) && !isNaN(pinLong);
@@ -13,7 +16,17 @@
     L.Icon.Default.imagePath = "";
     L.Icon.Default.mergeOptions({ iconUrl: data.icon, iconRetinaUrl: data.iconRetina, shadowUrl: data.iconShadow });
   }
-  var map = L.map(el, { keyboard: true }).setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  // Leaflet's own words (zoom buttons, its link in the attribution) in the page's language (base.html).
+  var wordsEl = document.getElementById("map-strings");
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  var map = L.map(el, { keyboard: true, zoomControl: false })
+    .setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
+  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
+  var leaflet = document.createElement("a");
+  leaflet.href = "https://leafletjs.com";
+  leaflet.textContent = "Leaflet";
+  if (words.leafletTitle) { leaflet.title = words.leafletTitle; }
+  map.attributionControl.setPrefix(leaflet.outerHTML);
   // Reachable from the element for city add-ons and browser tests (one map per page).
   el.leafletMap = map;
   if (data.tiles) {
@@ -42,17 +55,6 @@
   var status = document.getElementById("pin-status");
   function input(name) { return name ? document.getElementById(name) : null; }
   // Say where the pin is in words: the nearest known address when there is one.
-  function announce(latlng) {
-    if (!status) { return; }
-    var where = latlng.lat.toFixed(5) + ", " + latlng.lng.toFixed(5);
-    status.textContent = (data.msgPinned || "") + " " + where;
-    if (!data.nearestUrl || !window.fetch) { return; }
-    fetch(data.nearestUrl + "?lat=" + latlng.lat.toFixed(6) + "&long=" + latlng.lng.toFixed(6))
-      .then(function (response) { return response.ok ? response.json() : {}; })
-      .then(function (body) {
-        if (body.address) { status.textContent = (data.msgPinnedNear || "") + " " + body.address + " (" + where + ")"; }
-      }).catch(function () { /* the coordinates already said it */ });
-  }
   function setPin(latlng, message) {
     if (marker) { marker.setLatLng(latlng); } else {
       // The pin is shown, not operated: keep it out of the tab order, with a name for screen readers.
@@ -65,9 +67,25 @@
     var address = input(data.inputAddress), addressId = input(data.inputAddressId);
     if (address && message !== "initial") { address.value = ""; }
     if (addressId && message !== "initial") { addressId.value = ""; }
-    if (message !== "initial") { announce(latlng); }
+    if (status && message !== "initial") { describe(latlng); }
     // Other scripts on the page (notices at this spot) listen for the pin.
     el.dispatchEvent(new CustomEvent("cd:pinned", { detail: { lat: latlng.lat, lng: latlng.lng } }));
+  }
+  // Say where the pin is in words: the nearest address from the city's list, never bare coordinates.
+  var asked = 0;
+  function describe(latlng) {
+    var ticket = ++asked;
+    status.textContent = data.msgPinned || "";
+    if (!data.nearestUrl || !window.fetch) { return; }
+    fetch(data.nearestUrl + "?lat=" + latlng.lat.toFixed(6) + "&long=" + latlng.lng.toFixed(6),
+          { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (ticket === asked && found && found.address && data.msgPinnedNear) {
+          status.textContent = data.msgPinnedNear.replace("{address}", found.address);
+        }
+      })
+      .catch(function () { /* the plain message stays */ });
   }
   if (hasPin) { setPin(L.latLng(pinLat, pinLong), "initial"); }
   if (data.readonly) {

@@ -121,6 +121,10 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, no_worker, sweep_every, digest_at, restart_delay, max_crashes,
                crash_window, **options):
         python = sys.executable
+        if not os.environ.get("SITE_URL"):
+            # Links in emails and feeds must point where this server listens, not at the default port.
+            shown = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
+            os.environ["SITE_URL"] = settings.SITE_URL = f"http://{shown}:{port}"
         settings_module = os.environ.get("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
         children = {"gunicorn": Child("gunicorn", gunicorn_command(host=host, port=port, workers=workers))}
         if not no_worker:
