@@ -38,6 +38,7 @@ class Attempt:
     status: int | None = None
     public_id: str = ""
     error: str = ""
+    retry_after: str = ""
 
     @property
     def acknowledged(self) -> bool:
@@ -62,8 +63,9 @@ class Load:
     """Client threads submitting reports until stopped; each attempt is recorded, whatever happened to it."""
 
     def __init__(self, base: str, api_key: str, *, open311_clients: int = 3, web_clients: int = 1,
-                 timeout: float = 30):
-        self.base, self.api_key, self.timeout = base, api_key, timeout
+                 timeout: float = 30, think: float = 0.0):
+        """`think`: seconds each client waits between submissions (0: the next one at once)."""
+        self.base, self.api_key, self.timeout, self.think = base, api_key, timeout, think
         self.attempts: list[Attempt] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -98,7 +100,8 @@ class Load:
                     "description": f"Tag on the underpass, report {number}-{sent}"}
             request = urllib.request.Request(f"{self.base}/open311/v2/requests.json", data=urlencode(form).encode())
             try:
-                attempt.status, _, body = _call(opener, request, self.timeout)
+                attempt.status, headers, body = _call(opener, request, self.timeout)
+                attempt.retry_after = headers.get("Retry-After", "")
                 if attempt.status == 200:
                     attempt.public_id = json.loads(body)[0]["service_request_id"]
             except (OSError, ValueError) as exc:  # reset, refused, timed out, cut short
@@ -115,10 +118,11 @@ class Load:
             where = urlencode({"lat": f"{IN_WEST_ELM[0]:.6f}", "long": f"{IN_WEST_ELM[1]:.6f}"})
             url = f"{self.base}/report/graffiti/details/?{where}"
             try:
-                status, _, page = _call(opener, urllib.request.Request(url), self.timeout)
+                status, headers, page = _call(opener, urllib.request.Request(url), self.timeout)
                 token = _CSRF.search(page)
                 if status != 200 or token is None:
                     attempt.status = status
+                    attempt.retry_after = headers.get("Retry-After", "")
                     attempt.error = "the form did not load"
                     self._pause_if_refused(attempt)
                     continue
@@ -127,6 +131,7 @@ class Load:
                         "name": "Crash Tester", "email": attempt.email}
                 request = urllib.request.Request(url, data=urlencode(form).encode(), headers={"Referer": url})
                 attempt.status, headers, _ = _call(opener, request, self.timeout)
+                attempt.retry_after = headers.get("Retry-After", "")
                 tracked = _TRACK.search(headers.get("Location", "")) if attempt.status == 302 else None
                 if tracked:
                     attempt.public_id = tracked.group(1)
@@ -138,6 +143,8 @@ class Load:
         # A refused client waits a moment, as a real one would, rather than spinning on a dead socket.
         if not attempt.acknowledged:
             self._stop.wait(0.2)
+        elif self.think:
+            self._stop.wait(self.think)
 
 
 @dataclass
