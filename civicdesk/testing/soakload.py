@@ -439,7 +439,8 @@ class SoakReport:
         a = self.audit
         lines.append(f"reports: {a.attempted} attempted, {a.acknowledged} acknowledged, {a.found} found exactly once, "
                      f"{a.duplicates} duplicates, {len(a.lost)} lost, {len(a.half_written)} half-written; "
-                     f"{a.stored} stored in all, {a.ack_emails} acknowledgement emails, {len(a.ack_missing)} missing")
+                     f"{a.stored} stored in all, {a.ack_emails} emails to their reporters (acknowledgements and updates), "
+                     f"{len(a.ack_missing)} without an acknowledgement")
         lines.append(f"kills: {self.web_kills} gunicorn workers, {self.worker_kills} task workers "
                      f"(task worker started {self.worker_starts} times); inbound replies recorded: {self.replies}; "
                      f"SLA sweeps: {self.sweeps}")
