@@ -8,22 +8,17 @@ backup started, with every timeline entry committed before then.
 
 from __future__ import annotations
 
-import sqlite3
-import subprocess
-import sys
 import tarfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from civicdesk.servicerequests import services
-from civicdesk.testing.live_stack import ROOT, database_url_of, server_env
+from civicdesk.testing.databases import fresh_database, manage, rows
 from civicdesk.testing.world import IN_WEST_ELM
 
 DESCRIPTIONS = Path(__file__).parent / "data" / "backup_reports.txt"
@@ -67,37 +62,6 @@ class Writer(threading.Thread):
             time.sleep(0.05)
 
 
-def restored_rows(url: str, sql: str) -> list[tuple]:
-    """Rows of `sql` read straight from the database at `url` (not through Django's connection)."""
-    if url.startswith("sqlite:///"):
-        with sqlite3.connect(url.removeprefix("sqlite:///")) as db:
-            return db.execute(sql).fetchall()
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
-        return db.execute(sql).fetchall()
-
-
-def fresh_database(tmp_path: Path):
-    """A URL of a new, empty database of the kind under test, and a function that removes it."""
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.sqlite3'}", lambda: None
-    name = f"restore_{uuid.uuid4().hex[:12]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with connection.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    url = database_url_of(connection).rsplit("/", 1)[0] + "/" + name
-    return url, drop
-
-
-def manage(*arguments: str, database_url: str, var_dir: Path) -> subprocess.CompletedProcess:
-    """`manage.py <arguments>` in a new process configured for `database_url`, as an operator runs it."""
-    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True,
-                          env=server_env(database_url=database_url, var_dir=var_dir), timeout=300, check=False)
-
-
 def test_it_restores_into_a_fresh_database_every_report_acknowledged_before_a_backup_taken_under_load(
         tworld, tmp_path):
     writer = Writer(tworld)
@@ -121,9 +85,9 @@ def test_it_restores_into_a_fresh_database_every_report_acknowledged_before_a_ba
         result = manage("restore", str(tmp_path / "drill.backup"), database_url=url, var_dir=tmp_path / "var")
         assert result.returncode == 0, result.stdout + result.stderr
         assert "Restored" in result.stdout
-        stored = restored_rows(url, "SELECT public_id, id FROM servicerequests_servicerequest "
+        stored = rows(url, "SELECT public_id, id FROM servicerequests_servicerequest "
                                     "WHERE contact_email LIKE '%@backup.example.org'")
-        entries = restored_rows(url, "SELECT id, request_id, kind FROM servicerequests_timelineentry")
+        entries = rows(url, "SELECT id, request_id, kind FROM servicerequests_timelineentry")
         # The restored database is a working CivicDesk: migrate finds nothing to do.
         check = manage("migrate", "--check", database_url=url, var_dir=tmp_path / "var")
         assert check.returncode == 0, check.stdout + check.stderr
