@@ -72,3 +72,39 @@ def test_it_runs_from_the_command_line(world, garbage):
     out = io.StringIO()
     call_command("sla_sweep", stdout=out)
     assert out.getvalue().strip() == "overdue: 1, due soon: 0"
+
+
+def test_it_keeps_sweeping_every_few_seconds_after_a_sweep_fails_on_a_busy_database(world, garbage, monkeypatch):
+    # Found by the soak test: on SQLite under heavy writes a sweep waited out its busy timeout, the
+    # scheduler died with "database is locked", and `serve` stopped everything with it.
+    import os
+    import signal
+
+    from django.db import OperationalError
+
+    from civicdesk.staff.management.commands import sla_sweep
+
+    due_in(garbage, -2)
+    calls = []
+    real_sweep = sla.sweep
+
+    def sweep_on_a_busy_database():
+        calls.append(len(calls))
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        marked = real_sweep()
+        os.kill(os.getpid(), signal.SIGTERM)  # as serve stops it
+        return marked
+
+    monkeypatch.setattr(sla_sweep.sla, "sweep", sweep_on_a_busy_database)
+    previous = signal.getsignal(signal.SIGTERM)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("sla_sweep", every=1, stdout=out, stderr=err)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    assert calls == [0, 1]
+    assert "SLA sweep failed (OperationalError: database is locked); trying again in 1 s." in err.getvalue()
+    assert "overdue: 1, due soon: 0" in out.getvalue()
+    assert garbage.timeline.filter(data__sla="overdue").count() == 1

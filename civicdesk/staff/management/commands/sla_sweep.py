@@ -10,6 +10,7 @@ import signal
 import threading
 
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError, connection
 
 from civicdesk.staff import sla
 
@@ -29,7 +30,15 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, lambda *_: stop.set())
         while not stop.is_set():
-            self._sweep()
+            try:
+                self._sweep()
+            except DatabaseError as exc:
+                # A database busy for longer than its timeout (SQLite under heavy writes) or briefly gone must
+                # not end the scheduler, and with it `serve`: the next round tries again (each mark is its own
+                # transaction, so what was marked stays marked).
+                self.stderr.write(f"SLA sweep failed ({type(exc).__name__}: {exc}); trying again in {every} s.")
+                if not connection.in_atomic_block:
+                    connection.close()  # a fresh connection for the next round
             stop.wait(every)  # wakes at once on SIGTERM, so shutdown is never delayed by the interval
 
     def _sweep(self) -> None:
