@@ -289,6 +289,7 @@ class Traffic:
     def _staff(self) -> None:
         from django.db import DatabaseError
 
+        from civicdesk.core.overload import is_busy_database_error
         from civicdesk.servicerequests.models import ServiceRequest
         from civicdesk.servicerequests.services import TransitionNotAllowed, add_note, transition
 
@@ -310,7 +311,10 @@ class Traffic:
             except TransitionNotAllowed:
                 self.tally.add("staff: status change", 200)  # another move won the race: a normal answer
             except DatabaseError as exc:
-                self.tally.add("staff: service call", 500, detail=f"{type(exc).__name__}: {exc}")
+                # The console answers a busy database as every page does (core/overload.py): 503, try again.
+                busy = is_busy_database_error(exc)
+                self.tally.add("staff: service call", 503 if busy else 500, {"Retry-After": "2"} if busy else {},
+                               detail=f"{type(exc).__name__}: {exc}")
 
 
 @dataclass
