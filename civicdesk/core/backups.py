@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 PGDUMP_HEADER = b"PGDMP"
@@ -57,7 +58,7 @@ class Database:
             return cls("postgresql", str(params["NAME"]), str(params.get("USER") or ""),
                        str(params.get("PASSWORD") or ""), str(params.get("HOST") or ""),
                        str(params.get("PORT") or ""), dict(params.get("OPTIONS") or {}))
-        raise BackupError(f"Backups are made for SQLite and PostgreSQL only, not for {engine}.")
+        raise BackupError(_("Backups are made for SQLite and PostgreSQL only, not for %(engine)s.") % {"engine": engine})
 
     def tool_env(self) -> dict[str, str]:
         """The environment for pg_dump/pg_restore: libpq's PG* variables, the password among them."""
@@ -107,7 +108,7 @@ def backup(output: Path | None = None, *, alias: str = "default") -> Path:
     if output.is_dir():
         output = output / default_output(database).name
     if output.exists():
-        raise BackupError(f"{output} already exists: choose another file name, or move the old backup away.")
+        raise BackupError(_("%(path)s already exists: choose another file name, or move the old backup away.") % {"path": output})
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = _partial(output)
     partial.unlink(missing_ok=True)
@@ -126,7 +127,7 @@ def backup(output: Path | None = None, *, alias: str = "default") -> Path:
 
 def _backup_sqlite(source: Path, target: Path) -> None:
     if not source.exists():
-        raise BackupError(f"The database file {source} does not exist.")
+        raise BackupError(_("The database file %(path)s does not exist.") % {"path": source})
     # The URI's mode=ro opens the live database without ever creating or changing it.
     live = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True, timeout=60)
     copy = sqlite3.connect(target)
@@ -136,10 +137,10 @@ def _backup_sqlite(source: Path, target: Path) -> None:
         live.backup(copy, pages=-1)
         check = copy.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
-            raise BackupError(f"The copy failed its integrity check: {check}")
+            raise BackupError(_("The copy failed its integrity check: %(result)s") % {"result": check})
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
     except sqlite3.Error as exc:
-        raise BackupError(f"SQLite could not copy {source}: {exc}") from exc
+        raise BackupError(_("SQLite could not copy %(path)s: %(error)s") % {"path": source, "error": exc}) from exc
     finally:
         copy.close()
         live.close()
@@ -158,23 +159,24 @@ def pg_tool(name: str) -> str:
     candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"), key=_version)
     if candidates:
         return candidates[-1]
-    raise BackupError(f"{name} was not found on PATH or in /usr/lib/postgresql/*/bin: install the PostgreSQL client "
-                      "tools (Debian: postgresql-client) of the server's major version or newer.")
+    raise BackupError(_("%(tool)s was not found on PATH or in /usr/lib/postgresql/*/bin: install the PostgreSQL client tools "
+                        "(Debian: postgresql-client) of the server's major version or newer.") % {"tool": name})
 
 
 def _run_tool(command: list[str], database: Database, what: str) -> None:
     try:
         result = subprocess.run(command, env=database.tool_env(), capture_output=True, text=True, check=False)
     except OSError as exc:
-        raise BackupError(f"{command[0]} could not be started: {exc}") from exc
+        raise BackupError(_("%(tool)s could not be started: %(error)s") % {"tool": command[0], "error": exc}) from exc
     if result.returncode != 0:
         detail = (result.stderr or result.stdout).strip()[-2000:]
-        raise BackupError(f"{what} failed ({Path(command[0]).name} exited with {result.returncode}): {detail}")
+        raise BackupError(_("%(what)s failed (%(tool)s exited with %(code)s): %(detail)s") % {
+            "what": what, "tool": Path(command[0]).name, "code": result.returncode, "detail": detail})
 
 
 def _backup_postgres(database: Database, target: Path) -> None:
     _run_tool([pg_tool("pg_dump"), "--format=custom", "--file", str(target), "--dbname", database.name],
-              database, f"Dumping the database {database.name}")
+              database, _("Dumping the database %(name)s") % {"name": database.name})
 
 
 def backup_media(output: Path) -> Path | None:
@@ -184,14 +186,14 @@ def backup_media(output: Path) -> Path | None:
     """
     backend = settings.STORAGES["default"]["BACKEND"]
     if not backend.endswith("FileSystemStorage"):
-        raise BackupError(f"Uploads are kept in {backend}, not on local disk: back up that storage (for S3, "
-                          "bucket versioning or replication) with its own tools. See docs/backups.md.")
+        raise BackupError(_("Uploads are kept in %(backend)s, not on local disk: back up that storage (for S3, bucket "
+                            "versioning or replication) with its own tools. See docs/backups.md.") % {"backend": backend})
     media = Path(settings.MEDIA_ROOT)
     if not media.is_dir():
         return None
     target = output.with_name(output.name + ".media.tar.gz")
     if target.exists():
-        raise BackupError(f"{target} already exists.")
+        raise BackupError(_("%(path)s already exists.") % {"path": target})
     partial = _partial(target)
     try:
         with tarfile.open(partial, "w:gz") as archive:
@@ -208,14 +210,14 @@ def backup_media(output: Path) -> Path | None:
 def kind_of(path: Path) -> str:
     """"sqlite" or "postgresql" by the file's first bytes; BackupError for anything else."""
     if not path.is_file():
-        raise BackupError(f"There is no backup file at {path}.")
+        raise BackupError(_("There is no backup file at %(path)s.") % {"path": path})
     with path.open("rb") as handle:
         head = handle.read(16)
     if head.startswith(SQLITE_HEADER):
         return "sqlite"
     if head.startswith(PGDUMP_HEADER):
         return "postgresql"
-    raise BackupError(f"{path} is neither a SQLite database nor a pg_dump custom-format file.")
+    raise BackupError(_("%(path)s is neither a SQLite database nor a pg_dump custom-format file.") % {"path": path})
 
 
 def processes_using(path: Path) -> list[int]:
@@ -246,8 +248,8 @@ def restore(path: Path, *, force: bool = False, alias: str = "default") -> str:
     database = Database.configured(alias)
     kind = kind_of(path)
     if kind != database.vendor:
-        raise BackupError(f"{path} is a {kind} backup, but the configured database is {database.vendor}: "
-                          "set DATABASE_URL to a database of the same kind.")
+        raise BackupError(_("%(path)s is a %(kind)s backup, but the configured database is %(vendor)s: set DATABASE_URL to "
+                            "a database of the same kind.") % {"path": path, "kind": kind, "vendor": database.vendor})
     if kind == "sqlite":
         return _restore_sqlite(path, Path(database.name), force=force)
     return _restore_postgres(path, database, force=force, alias=alias)
@@ -260,17 +262,18 @@ def _restore_sqlite(source: Path, target: Path, *, force: bool) -> str:
         has_migrations = check.execute(
             "SELECT 1 FROM sqlite_master WHERE type='table' AND name='django_migrations'").fetchone()
     except sqlite3.Error as exc:
-        raise BackupError(f"{source} cannot be read as a SQLite database: {exc}") from exc
+        raise BackupError(_("%(path)s cannot be read as a SQLite database: %(error)s") % {"path": source, "error": exc}) from exc
     finally:
         check.close()
     if verdict != "ok":
-        raise BackupError(f"{source} failed its integrity check ({verdict}); it was not restored.")
+        raise BackupError(_("%(path)s failed its integrity check (%(result)s); it was not restored.") % {"path": source, "result": verdict})
     if not has_migrations:
-        raise BackupError(f"{source} is a SQLite database but not a CivicDesk one (no django_migrations table).")
+        raise BackupError(_("%(path)s is a SQLite database but not a CivicDesk one (no django_migrations table).") % {"path": source})
     users = processes_using(target)
     if users and not force:
-        raise BackupError(f"The database {target} is in use by process(es) {', '.join(map(str, users))}. Stop the app "
-                          "(web server and task workers) first, or pass --force and restart them afterwards.")
+        raise BackupError(_("The database %(path)s is in use by process(es) %(pids)s. Stop the app (web server and task "
+                            "workers) first, or pass --force and restart them afterwards.") % {
+                              "path": target, "pids": ", ".join(map(str, users))})
     target.parent.mkdir(parents=True, exist_ok=True)
     staged = _partial(target)
     staged.unlink(missing_ok=True)
@@ -284,13 +287,13 @@ def _restore_sqlite(source: Path, target: Path, *, force: bool) -> str:
         old.close()
         kept_path = target.with_name(f"{target.name}.before-restore-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}")
         target.rename(kept_path)
-        kept = f" The database it replaced is kept as {kept_path}."
+        kept = " " + _("The database it replaced is kept as %(path)s.") % {"path": kept_path}
     for suffix in ("-wal", "-shm"):  # a leftover WAL of the old database must never be replayed into the new one
         Path(f"{target}{suffix}").unlink(missing_ok=True)
     staged.rename(target)
     _fsync_dir(target.parent)
-    note = " Restart every process that had it open." if force and users else ""
-    return f"Restored {source} into {target}.{kept}{note}"
+    note = " " + _("Restart every process that had it open.") if force and users else ""
+    return _("Restored %(backup)s into %(path)s.") % {"backup": source, "path": target} + kept + note
 
 
 def _restore_postgres(source: Path, database: Database, *, force: bool, alias: str) -> str:
@@ -302,28 +305,29 @@ def _restore_postgres(source: Path, database: Database, *, force: bool, alias: s
         others = cursor.fetchone()[0]
     connections[alias].close()
     if others and not force:
-        raise BackupError(f"{others} other session(s) are connected to the database {database.name}. Stop the app "
-                          "(web servers and task workers) first, or pass --force.")
+        raise BackupError(_("%(count)s other session(s) are connected to the database %(name)s. Stop the app (web servers "
+                            "and task workers) first, or pass --force.") % {"count": others, "name": database.name})
     _run_tool([pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
                "--exit-on-error", "--dbname", database.name, str(source)], database,
-              f"Restoring into the database {database.name}")
-    return f"Restored {source} into the PostgreSQL database {database.name}."
+              _("Restoring into the database %(name)s") % {"name": database.name})
+    return _("Restored %(backup)s into the PostgreSQL database %(name)s.") % {"backup": source, "name": database.name}
 
 
 def restore_media(archive: Path) -> str:
     """Unpack a media .tar.gz made by backup_media() into MEDIA_ROOT (files already there are overwritten)."""
     if not archive.is_file():
-        raise BackupError(f"There is no media archive at {archive}.")
+        raise BackupError(_("There is no media archive at %(path)s.") % {"path": archive})
     media = Path(settings.MEDIA_ROOT)
     try:
         with tarfile.open(archive, "r:gz") as tar:
             members = [m for m in tar.getmembers() if m.name == "media" or m.name.startswith("media/")]
             if not members:
-                raise BackupError(f"{archive} holds no media folder.")
+                raise BackupError(_("%(path)s holds no media folder.") % {"path": archive})
             for member in members:
                 member.name = member.name[len("media"):].lstrip("/") or "."
             media.mkdir(parents=True, exist_ok=True)
             tar.extractall(media, members=members, filter="data")
     except (tarfile.TarError, OSError) as exc:
-        raise BackupError(f"{archive} could not be unpacked: {exc}") from exc
-    return f"Unpacked {len(members)} entries of {archive} into {media}."
+        raise BackupError(_("%(path)s could not be unpacked: %(error)s") % {"path": archive, "error": exc}) from exc
+    return _("Unpacked %(count)s entries of %(path)s into %(folder)s.") % {"count": len(members), "path": archive,
+                                                                           "folder": media}

@@ -104,3 +104,10 @@ def test_it_unpacks_the_media_archive_into_media_root(backup_file, tmp_path):
         drop()
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "new-media" / "requests" / "graffiti.jpg").read_bytes() == b"\xff\xd8 tag on the wall"
+
+
+def test_it_explains_a_refusal_in_spanish(db, tmp_path):
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(CommandError, match="No hay ningún archivo de copia de seguridad"):
+        call_command("restore", tmp_path / "copia-de-ayer.sqlite3")

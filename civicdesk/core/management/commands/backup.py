@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from civicdesk.core import backups
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             archive = backups.backup_media(written) if media else None
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"Database backed up to {written} ({written.stat().st_size:,} bytes).")
+        self.stdout.write(_("Database backed up to %(path)s (%(size)s bytes).") % {
+            "path": written, "size": f"{written.stat().st_size:,}"})
         if media:
-            self.stdout.write(f"Media archived to {archive}." if archive else "No media folder: nothing to archive.")
+            self.stdout.write(_("Media archived to %(path)s.") % {"path": archive} if archive
+                              else _("No media folder: nothing to archive."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from civicdesk.core import backups
 
@@ -28,4 +29,4 @@ class Command(BaseCommand):
                 self.stdout.write(backups.restore_media(media))
         except backups.BackupError as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write("Run `manage.py migrate` if the backup is older than this version of CivicDesk.")
+        self.stdout.write(_("Run “manage.py migrate” if the backup is older than this version of CivicDesk."))
