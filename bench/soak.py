@@ -39,6 +39,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--bulk-rows", type=int, default=20000,
                         help="rows of the generate_requests run and of the import_311 run")
+    parser.add_argument("--drain-minutes", type=float, default=8.0,
+                        help="how long the task worker may take to empty the queue after the traffic (default 8)")
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
         options = ["--minutes", str(args.minutes), "--kills", str(args.kills), "--workers", str(args.workers),
-                   "--bulk-rows", str(args.bulk_rows), "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
+                   "--bulk-rows", str(args.bulk_rows), "--drain-minutes", str(args.drain_minutes), "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
         try:
             with common.database_url(db, "soak", args.out_dir, pg_settings={"max_connections": "60"}) as url:
                 results.append(common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, options,
@@ -119,7 +121,7 @@ def worker(args: argparse.Namespace) -> int:
         soak = Soak(stack, key, world.bob, minutes=args.minutes, workers=args.workers, kills=args.kills,
                     bulk_rows=args.bulk_rows, work_dir=args.out_dir, seed=args.seed,
                     sample_every=max(2.0, min(15.0, args.minutes * 60 / 100)),
-                    say=lambda message: common.say(f"[{db}] {message}"))
+                    say=lambda message: common.say(f"[{db}] {message}"), drain_seconds=args.drain_minutes * 60)
         report = soak.run(lambda: list(received))
     problems = report.problems()
     summary = report.table()
