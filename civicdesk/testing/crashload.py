@@ -9,6 +9,7 @@ way a supervisor would, under the same worker id). `audit()` then checks the dat
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -104,7 +105,7 @@ class Load:
                 attempt.retry_after = headers.get("Retry-After", "")
                 if attempt.status == 200:
                     attempt.public_id = json.loads(body)[0]["service_request_id"]
-            except (OSError, ValueError) as exc:  # reset, refused, timed out, cut short
+            except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, refused, timed out, cut short
                 attempt.error = f"{type(exc).__name__}: {exc}"
             self._pause_if_refused(attempt)
 
@@ -135,7 +136,7 @@ class Load:
                 tracked = _TRACK.search(headers.get("Location", "")) if attempt.status == 302 else None
                 if tracked:
                     attempt.public_id = tracked.group(1)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:  # IncompleteRead: the worker died mid-answer
                 attempt.error = f"{type(exc).__name__}: {exc}"
             self._pause_if_refused(attempt)
 

@@ -22,6 +22,7 @@ of the stack is still up; `SoakReport` holds what to assert and `table()` prints
 from __future__ import annotations
 
 import email.utils
+import http.client
 import http.cookiejar
 import random
 import re
@@ -205,9 +206,9 @@ class Traffic:
         opener = opener or urllib.request.build_opener(_NoRedirects)
         try:
             status, headers, body = _call(opener, urllib.request.Request(self.base + path), 30)
-        except OSError as exc:
+        except (OSError, http.client.HTTPException):  # cut short by a killed worker
             self.tally.add(kind, None)
-            return None, {}, str(exc)
+            return None, {}, ""
         self.tally.add(kind, status, headers, path)
         return status, headers, body
 
@@ -249,7 +250,7 @@ class Traffic:
                                              headers={"Referer": f"{self.base}/alerts/"})
             try:
                 status, headers, body = _call(opener, request, 30)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 self.tally.add("alerts: subscribe", None)
                 continue
             self.tally.add("alerts: subscribe", status, headers, body[:200] if status != 302 else "")
@@ -279,7 +280,7 @@ class Traffic:
                 webhook.SIGNATURE_HEADER: webhook.sign(body, stamp, WEBHOOK_SECRET)})
             try:
                 status, headers, answer = _call(urllib.request.build_opener(_NoRedirects), request, 30)
-            except OSError:
+            except (OSError, http.client.HTTPException):
                 self.tally.add("inbound: email reply", None)
                 continue
             self.tally.add("inbound: email reply", status, headers, answer[:200])
@@ -552,6 +553,9 @@ class Soak:
             killer.run(seconds=seconds, kills=self.kills)
             down = components_down(self.stack, self.workers)
         finally:
+            # A resident thread that died early (an exception the client did not expect) is a finding too.
+            traffic.crashed += [f"report client {thread.name} stopped early" for thread in load._threads
+                                if not thread.is_alive()]
             traffic.stop()
             attempts = load.stop()
             runner.join()
