@@ -58,6 +58,7 @@ bench: $(VENV)/.test-installed assets
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/suite.py --size $(SIZE) --pg-size $(PG_SIZE) $(if $(QUICK),--quick) $(BENCH_ARGS)
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/crash.py $(if $(QUICK),--minutes 0.5 --kills 6,--minutes 3 --kills 40)
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/alerts.py $(if $(QUICK),--subscribers 5000,--subscribers 100000)
+	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/soak.py $(if $(QUICK),--minutes 3 --bulk-rows 2000,--minutes 30)
 
 ## Re-resolve the pinned dependency locks after editing pyproject.toml.
 lock:

@@ -9,6 +9,7 @@ way a supervisor would, under the same worker id). `audit()` then checks the dat
 
 from __future__ import annotations
 
+import http.client
 import http.cookiejar
 import json
 import os
@@ -38,6 +39,7 @@ class Attempt:
     status: int | None = None
     public_id: str = ""
     error: str = ""
+    retry_after: str = ""
 
     @property
     def acknowledged(self) -> bool:
@@ -62,8 +64,9 @@ class Load:
     """Client threads submitting reports until stopped; each attempt is recorded, whatever happened to it."""
 
     def __init__(self, base: str, api_key: str, *, open311_clients: int = 3, web_clients: int = 1,
-                 timeout: float = 30):
-        self.base, self.api_key, self.timeout = base, api_key, timeout
+                 timeout: float = 30, think: float = 0.0):
+        """`think`: seconds each client waits between submissions (0: the next one at once)."""
+        self.base, self.api_key, self.timeout, self.think = base, api_key, timeout, think
         self.attempts: list[Attempt] = []
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -98,10 +101,11 @@ class Load:
                     "description": f"Tag on the underpass, report {number}-{sent}"}
             request = urllib.request.Request(f"{self.base}/open311/v2/requests.json", data=urlencode(form).encode())
             try:
-                attempt.status, _, body = _call(opener, request, self.timeout)
+                attempt.status, headers, body = _call(opener, request, self.timeout)
+                attempt.retry_after = headers.get("Retry-After", "")
                 if attempt.status == 200:
                     attempt.public_id = json.loads(body)[0]["service_request_id"]
-            except (OSError, ValueError) as exc:  # reset, refused, timed out, cut short
+            except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, refused, timed out, cut short
                 attempt.error = f"{type(exc).__name__}: {exc}"
             self._pause_if_refused(attempt)
 
@@ -115,10 +119,11 @@ class Load:
             where = urlencode({"lat": f"{IN_WEST_ELM[0]:.6f}", "long": f"{IN_WEST_ELM[1]:.6f}"})
             url = f"{self.base}/report/graffiti/details/?{where}"
             try:
-                status, _, page = _call(opener, urllib.request.Request(url), self.timeout)
+                status, headers, page = _call(opener, urllib.request.Request(url), self.timeout)
                 token = _CSRF.search(page)
                 if status != 200 or token is None:
                     attempt.status = status
+                    attempt.retry_after = headers.get("Retry-After", "")
                     attempt.error = "the form did not load"
                     self._pause_if_refused(attempt)
                     continue
@@ -127,10 +132,11 @@ class Load:
                         "name": "Crash Tester", "email": attempt.email}
                 request = urllib.request.Request(url, data=urlencode(form).encode(), headers={"Referer": url})
                 attempt.status, headers, _ = _call(opener, request, self.timeout)
+                attempt.retry_after = headers.get("Retry-After", "")
                 tracked = _TRACK.search(headers.get("Location", "")) if attempt.status == 302 else None
                 if tracked:
                     attempt.public_id = tracked.group(1)
-            except OSError as exc:
+            except (OSError, http.client.HTTPException) as exc:  # IncompleteRead: the worker died mid-answer
                 attempt.error = f"{type(exc).__name__}: {exc}"
             self._pause_if_refused(attempt)
 
@@ -138,6 +144,8 @@ class Load:
         # A refused client waits a moment, as a real one would, rather than spinning on a dead socket.
         if not attempt.acknowledged:
             self._stop.wait(0.2)
+        elif self.think:
+            self._stop.wait(self.think)
 
 
 @dataclass

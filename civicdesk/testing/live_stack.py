@@ -14,6 +14,7 @@ import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -54,10 +55,10 @@ def server_env(*, database_url: str, var_dir: Path, **extra: str) -> dict[str, s
     env.update(DATABASE_URL=database_url, CIVICDESK_VAR_DIR=str(var_dir), SECRET_KEY="live-stack-" + "x" * 50,
                DJANGO_SETTINGS_MODULE="civicdesk.settings", PYTHONUNBUFFERED="1", LOG_LEVEL="WARNING",
                ALLOWED_HOSTS="127.0.0.1", SITE_URL="http://127.0.0.1", TESTING="true",
-               CITY_PACK="civicdesk.cities.default.DefaultCity", SLA_SWEEP_SECONDS="0")
+               CITY_PACK="civicdesk.cities.default.DefaultCity", SLA_SWEEP_SECONDS="0",
+               RATE_LIMITS_ENABLED="false")
     # TESTING=true: static files without collectstatic's manifest, and the fast test password hasher.
-    # Load and crash tests send hundreds of reports from 127.0.0.1: the per-client abuse limits are off there.
-    env.setdefault("RATE_LIMITS_ENABLED", "false")
+    # RATE_LIMITS_ENABLED=false: every client here shares 127.0.0.1, so per-address limits would refuse the load.
     env.update(extra)
     return env
 
@@ -68,6 +69,24 @@ def children_of(pid: int) -> list[int]:
         return [int(child) for child in path.read_text().split()]
     except OSError:
         return []
+
+
+def command_line(pid: int) -> bytes:
+    """The NUL-separated command line of process `pid` (b"" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
+class _Adopted:
+    """A process this one did not start (gunicorn under `serve`), with the little of Popen that Stack uses."""
+
+    def __init__(self, pid: int):
+        self.pid = pid
+
+    def poll(self) -> int | None:
+        return None if Path(f"/proc/{self.pid}").exists() and b"gunicorn" in command_line(self.pid) else 1
 
 
 def get(url: str, timeout: float = 5) -> tuple[int, dict[str, str], bytes]:
@@ -89,6 +108,7 @@ class Stack:
     gunicorn: subprocess.Popen | None = None
     worker: subprocess.Popen | None = None
     worker_starts: int = 0
+    serve: subprocess.Popen | None = None
 
     @property
     def base(self) -> str:
@@ -107,13 +127,45 @@ class Stack:
         """Wait until /healthz answers and `workers` worker processes run; AssertionError otherwise."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            assert self.gunicorn.poll() is None, self.log("gunicorn.log")
+            assert self.gunicorn.poll() is None, self.log("serve.log" if self.serve else "gunicorn.log")
             if len(self.web_workers()) == workers:
                 with contextlib.suppress(OSError):
                     if get(f"{self.base}/healthz")[0] == 200:
                         return
             time.sleep(0.1)
         raise AssertionError("gunicorn did not start:\n" + self.log("gunicorn.log"))
+
+    def start_serve(self, *, workers: int, threads: int, sweep_every: int = 0, timeout: float = 60) -> None:
+        """`manage.py serve --no-worker` itself: gunicorn, the SLA sweep (every `sweep_every` s) and the digests.
+
+        The task worker is left out on purpose: `serve` stops everything when a child dies, so a fault test
+        runs the worker beside it (start_worker) and restarts it as a supervisor would.
+        """
+        command = [sys.executable, "-m", "django", "serve", "--no-worker", "--host", "127.0.0.1",
+                   "--port", str(self.port), "--workers", str(workers), "--sweep-every", str(sweep_every)]
+        with (self.log_dir / "serve.log").open("a") as log:
+            self.serve = subprocess.Popen(command, cwd=ROOT, env={**self.env, "WEB_THREADS": str(threads)},
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + timeout
+        while self.gunicorn is None and time.monotonic() < deadline:
+            assert self.serve.poll() is None, self.log("serve.log")
+            for pid in children_of(self.serve.pid):
+                if b"gunicorn" in command_line(pid):
+                    self.gunicorn = _Adopted(pid)
+            time.sleep(0.1)
+        if self.gunicorn is None:
+            raise AssertionError("serve did not start gunicorn:\n" + self.log("serve.log"))
+        self.wait_until_serving(workers, timeout=max(1.0, deadline - time.monotonic()))
+
+    def serve_children(self) -> dict[str, int]:
+        """The running children of `serve` by role (gunicorn, sla_sweep, send_area_digests): name -> pid."""
+        roles = {}
+        for pid in children_of(self.serve.pid) if self.serve else []:
+            line = command_line(pid)
+            for role in (b"gunicorn", b"sla_sweep", b"send_area_digests", b"task_worker"):
+                if role in line:
+                    roles[role.decode()] = pid
+        return roles
 
     def web_workers(self) -> list[int]:
         return children_of(self.gunicorn.pid) if self.gunicorn else []
@@ -150,6 +202,14 @@ class Stack:
     def stop(self) -> None:
         """Stop everything this stack started; kill what does not stop within 20 s."""
         self.stop_worker()
+        if self.serve is not None and self.serve.poll() is None:
+            self.serve.send_signal(signal.SIGTERM)  # serve stops its own children
+            try:
+                self.serve.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.serve.pid, signal.SIGKILL)
+                self.serve.wait()
+            return
         if self.gunicorn is not None and self.gunicorn.poll() is None:
             self.gunicorn.send_signal(signal.SIGTERM)
             try:

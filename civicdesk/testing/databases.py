@@ -1,0 +1,53 @@
+"""Helpers for tests that need a second, fresh database and `manage.py` run as an operator runs it."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+
+from .live_stack import ROOT, database_url_of, server_env
+
+
+def fresh_database(tmp_path: Path) -> tuple[str, Callable[[], None]]:
+    """A URL of a new, empty database of the kind under test, and a function that removes it.
+
+    SQLite: a file in `tmp_path` that does not exist yet. PostgreSQL: a new database on the test server.
+    """
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / f'fresh-{uuid.uuid4().hex[:8]}.sqlite3'}", lambda: None
+    name = f"fresh_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return database_url_of(connection).rsplit("/", 1)[0] + "/" + name, drop
+
+
+def rows(url: str, sql: str) -> list[tuple]:
+    """Rows of `sql` read straight from the database at `url` (not through Django's connection)."""
+    if url.startswith("sqlite:///"):
+        db = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            return db.execute(sql).fetchall()
+        finally:
+            db.close()
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
+        return db.execute(sql).fetchall()
+
+
+def manage(*arguments: str, database_url: str, var_dir: Path, **env: str) -> subprocess.CompletedProcess:
+    """`manage.py <arguments>` in a new process configured for `database_url`, as an operator runs it."""
+    return subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True,
+                          env=server_env(database_url=database_url, var_dir=var_dir, **env), timeout=300,
+                          check=False)
