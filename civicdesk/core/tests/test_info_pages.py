@@ -52,4 +52,5 @@ def test_it_uses_the_jurisdiction_emergency_number(client, world):
     world.county.emergency_number = "112"
     world.county.save()
     html = client.get(reverse("core:help")).content.decode()
-    assert "call 112 now" in html and "Emergencies: call 112." in html
+    link = '<a class="usa-link cd-tel" href="tel:112">112</a>'
+    assert f"call {link} now" in html and f"Emergencies: call {link}." in html
