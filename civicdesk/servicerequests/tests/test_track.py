@@ -11,7 +11,7 @@ from PIL import Image
 
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Attachment, TimelineEntry
-from civicdesk.testing.world import IN_EAST_ELM
+from civicdesk.testing.world import IN_EAST_ELM, IN_WEST_ELM
 
 
 @pytest.fixture(autouse=True)
@@ -171,3 +171,12 @@ def test_it_uses_the_same_queries_for_a_long_history_with_many_photos(client, wo
         html = client.get(track_url(large)).content.decode()
     assert "Update 19" in html and html.count('alt="Photo ') == 20
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_it_names_the_place_in_words_and_shows_coordinates_only_without_an_address(client, world):
+    near_oak = report(world, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1])
+    html = client.get(track_url(near_oak)).content.decode()
+    assert "12 Oak Street" in html and "Position:" not in html
+    map_only = report(world)  # nowhere near an address point
+    html = client.get(track_url(map_only)).content.decode()
+    assert "Map location only" in html and "Position: 3.00000, 3.50000" in html
