@@ -342,7 +342,8 @@ def _with_related(queryset: QuerySet[ServiceRequest], jurisdiction: Jurisdiction
                 .prefetch_related(Prefetch("attachments", queryset=photos, to_attr="public_photos")))
     if extensions:
         timeline = (TimelineEntry.objects.filter(is_public=True)
-                    .only("id", "request_id", "kind", "message", "status_to_id", "created_at")
+                    .only("id", "request_id", "kind", "message", "message_code", "message_params", "status_to_id",
+                          "created_at")
                     .order_by("created_at", "id"))
         queryset = queryset.prefetch_related(Prefetch("timeline", queryset=timeline, to_attr="public_entries"))
     found = list(queryset)
@@ -643,8 +644,8 @@ def find_updates(jurisdiction: Jurisdiction, data: Mapping, *, exclude_key: ApiK
                        kind__in=[TimelineEntry.Kind.STATUS, TimelineEntry.Kind.PUBLIC_NOTE],
                        created_at__gte=start, created_at__lte=end)
                .select_related("request", "open311_update")
-               .only("id", "request_id", "kind", "message", "status_to_id", "created_at", "request__public_id",
-                     "request__status_id", "open311_update__id", "open311_update__media_urls")
+               .only("id", "request_id", "kind", "message", "message_code", "message_params", "status_to_id",
+                     "created_at", "request__public_id", "request__status_id", "open311_update__id", "open311_update__media_urls")
                .annotate(status_then_id=Subquery(status_then)))
     if exclude_key is not None:
         entries = entries.exclude(open311_update__api_key=exclude_key)

@@ -114,6 +114,7 @@ def test_a_resident_deletes_their_account_without_javascript(live_server, tworld
         page.get_by_label("Your current password").fill("correct horse battery")
         page.get_by_role("button", name="Delete my account").click()
         expect(page.get_by_role("status")).to_contain_text("Your account is closed.")
+        page.get_by_text("Menu", exact=True).click()  # on a phone the header's links are in its menu
         expect(page.get_by_role("link", name="Sign in")).to_be_visible()
     finally:
         page.context.close()

@@ -14,6 +14,8 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 
+from civicdesk.lib import phones
+
 register = template.Library()
 
 
@@ -41,4 +43,5 @@ def tel(number) -> str:
     uri = tel_uri(number)
     if not uri:
         return format_html("{}", number or "")
-    return format_html('<a class="usa-link cd-tel" href="{}">{}</a>', uri, number)
+    # Numbers are stored in E.164 ("+12175550142"); people read them as "(217) 555-0142".
+    return format_html('<a class="usa-link cd-tel" href="{}">{}</a>', uri, phones.for_display(str(number)))

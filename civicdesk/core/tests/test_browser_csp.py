@@ -107,7 +107,7 @@ def test_it_runs_the_report_flow_under_the_policy_with_a_working_map(live_server
 
     # A tap on the map, then "Use my location" (geolocation allowed for this site by Permissions-Policy).
     page.locator("#map").click(position=page.evaluate(PIN_PIXEL, list(IN_EAST_ELM)))
-    expect(page.locator("#pin-status")).to_contain_text("Pin placed at")
+    expect(page.locator("#pin-status")).to_contain_text("Pin placed")
     assert abs(float(page.locator("#id_long").input_value()) - IN_EAST_ELM[1]) < 0.05
     page.get_by_role("button", name="Use my location").click()
     expect(page.locator("#id_long")).to_have_value(re.compile(r"^2\.5"))

@@ -69,7 +69,8 @@ def test_it_says_just_now_for_a_request_made_seconds_ago(client, world):
     with time_machine.travel(dt.datetime(2026, 12, 4, 15, 0, tzinfo=dt.timezone.utc), tick=False):
         pothole(world)
         home = visible_text(client.get("/").content.decode())
-        nearby = visible_text(client.get("/report/pothole/?address=12+Oak+Street").content.decode())
+        # A typed address is confirmed first ("Is this the right place?"); the confirmed one lists reports nearby.
+        nearby = visible_text(client.get("/report/pothole/?address=12+Oak+Street&confirmed=1").content.decode())
     assert "just now" in home and "0 minutes" not in home
     assert "reported just now" in nearby
 

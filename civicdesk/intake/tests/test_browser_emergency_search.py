@@ -100,6 +100,7 @@ def test_it_finds_categories_forgivingly_as_the_resident_types(live_server, twor
 
 def test_it_finds_categories_by_spanish_words_on_the_spanish_page(live_server, tworld, page):
     page.goto(f"{live_server.url}/report/")
+    page.get_by_text("Menu", exact=True).click()  # on a phone the language choice is in the header's menu
     page.get_by_label("Language").select_option("es")
     page.get_by_role("button", name="Change language").click()
     search = page.get_by_label("Buscar en la lista")

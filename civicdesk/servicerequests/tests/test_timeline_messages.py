@@ -63,7 +63,7 @@ def test_it_gives_old_rows_their_code_so_they_follow_the_reader_too(world):
     TimelineEntry.objects.filter(request=request).update(message_code="", message_params={})
     TimelineEntry.objects.create(request=request, kind=TimelineEntry.Kind.SUPPORTED, is_public=True,
                                  message="Another resident reported this problem too.")
-    migration = importlib.import_module("civicdesk.servicerequests.migrations.0006_timeline_message_codes")
+    migration = importlib.import_module("civicdesk.servicerequests.migrations.0008_timeline_message_codes")
     migration.code_old_system_entries(apps, None)
     submitted = request.timeline.get(kind=TimelineEntry.Kind.SUBMITTED)
     supported = request.timeline.get(kind=TimelineEntry.Kind.SUPPORTED)
