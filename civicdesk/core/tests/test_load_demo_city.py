@@ -117,7 +117,9 @@ class TestTheFullDemo:
         routed = ServiceRequest.objects.filter(routing_rule__isnull=False)
         assert routed.count() > 0.9 * DEMO_REQUESTS
         assert not routed.exclude(department=F("routing_rule__department")).exists()
-        north_trash = ServiceRequest.objects.filter(service_type__code="missed-trash", district__slug="north")
+        # A few open requests are then transferred (routing rule and team cleared); which ones depends on the
+        # hour the demo is built at, so only the requests still on their rule are checked here.
+        north_trash = routed.filter(service_type__code="missed-trash", district__slug="north")
         assert north_trash.exists() and not north_trash.exclude(team__name="North crew").exists()
         assert not ServiceRequest.objects.filter(jurisdiction__slug="harlan-county", district__isnull=False).exists()
 
