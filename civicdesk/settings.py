@@ -57,9 +57,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "civicdesk.core",
+    # Rate limits: below every app that counts something against them.
+    "civicdesk.throttle",
     "civicdesk.accounts",
     "civicdesk.audit",
-    "civicdesk.throttle",
     "civicdesk.jurisdictions",
     "civicdesk.catalog",
     "civicdesk.servicerequests",
