@@ -111,6 +111,15 @@ def my_requests(request):
     return render(request, "accounts/my_requests.html", {"page": page})
 
 
+class BadRequestWhenInvalid:
+    """For Django's form views: a form sent back with errors answers 400, as every form of ours does."""
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
 class LoginView(auth_views.LoginView):
     """Password sign-in; staff then continue to the two-factor step before `next`."""
 
@@ -221,7 +230,7 @@ class LogoutView(auth_views.LogoutView):
 
 # --- password reset (Django's views, our forms, templates and sending) ----------------------------
 
-class PasswordResetView(auth_views.PasswordResetView):
+class PasswordResetView(BadRequestWhenInvalid, auth_views.PasswordResetView):
     """Ask for a reset link; the answer is the same whether or not the address has an account."""
 
     template_name = "accounts/password_reset_form.html"
@@ -240,17 +249,12 @@ class PasswordResetView(auth_views.PasswordResetView):
             return response
         return redirect(self.success_url)
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
-
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_done.html"
 
 
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+class PasswordResetConfirmView(BadRequestWhenInvalid, auth_views.PasswordResetConfirmView):
     """Choose a new password from the emailed link. Staff with an authenticator app give a code too;
     afterwards everyone signs in again, staff through the two-factor step as always."""
 
@@ -267,17 +271,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
                              data={"second_factor_checked": getattr(form, "needs_code", False)})
         return response
 
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
-        return response
-
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(BadRequestWhenInvalid, auth_views.PasswordChangeView):
     """Change the password while signed in (keeps this session signed in, ends the others)."""
 
     template_name = "accounts/password_change_form.html"
@@ -288,11 +287,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         services.log_account(self.request.user, "user.password_changed")
         messages.success(self.request, _("Your password is changed."))
-        return response
-
-    def form_invalid(self, form):
-        response = super().form_invalid(form)
-        response.status_code = 400
         return response
 
 
