@@ -77,6 +77,12 @@ class ServiceType(LoggedModel):
         _("private"), default=False,
         help_text=_("Private types are not listed publicly and their requests never appear in public."),
     )
+    is_sensitive = models.BooleanField(
+        _("sensitive location"), default=False,
+        help_text=_("For problems where an exact public location could expose someone (an encampment, rodents "
+                    "inside a home): the location of its requests is shown publicly only snapped to a coarse "
+                    "grid (on the map, lists, Open311, feeds and open data). Staff still see the exact place."),
+    )
     allow_anonymous = models.BooleanField(_("anonymous reports allowed"), default=True)
     requires_name = models.BooleanField(_("name required"), default=False)
     requires_email = models.BooleanField(_("email required"), default=False)

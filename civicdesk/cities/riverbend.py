@@ -420,7 +420,8 @@ def _create_service_type(spec: dict, *, group, order: int, priority: int):
         name_en=spec["name"]["en"], name_es=spec["name"]["es"],
         description_en=spec["description"]["en"], description_es=spec["description"]["es"],
         keywords_en=spec["keywords"]["en"], keywords_es=spec["keywords"]["es"],
-        is_private=spec.get("private", False), allow_anonymous=spec.get("allow_anonymous", True),
+        is_private=spec.get("private", False), is_sensitive=spec.get("sensitive", False),
+        allow_anonymous=spec.get("allow_anonymous", True),
         requires_name=spec.get("requires_name", False), requires_email=spec.get("requires_email", False),
         requires_phone=spec.get("requires_phone", False), duplicate_radius_m=spec.get("duplicate_radius_m", 50),
     )

@@ -128,3 +128,24 @@ def centroid(geojson: dict) -> tuple[float, float]:
     """(lat, long) of a point inside the area, for centring maps."""
     point = shape(geojson).representative_point()
     return point.y, point.x
+
+
+#: Cell size of the coarse grid that sensitive locations are snapped to in public (about 500 m north-south;
+#: east-west it narrows with latitude, to about 390 m at 40°). A setting would let a city change it, but every
+#: public surface must agree, so it is one constant here.
+SENSITIVE_GRID_DEGREES = 0.0045
+
+
+def snap_to_grid(lat: float, long: float, cell: float = SENSITIVE_GRID_DEGREES) -> tuple[float, float]:
+    """The centre of the grid cell (`cell` degrees square) that holds the point.
+
+    Used to publish the location of sensitive requests: every point in a cell gets the same public
+    coordinates, so the published point says only "somewhere in this ~500 m square". Deterministic (the
+    same point always snaps to the same centre, so repeated publication leaks nothing more) and rounded to
+    6 decimals so the output carries no trace of the original.
+    """
+    import math
+
+    snapped_lat = (math.floor(lat / cell) + 0.5) * cell
+    snapped_long = (math.floor(long / cell) + 0.5) * cell
+    return round(snapped_lat, 6), round(snapped_long, 6)

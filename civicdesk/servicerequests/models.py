@@ -155,6 +155,21 @@ class ServiceRequest(LoggedModel):
         """True when the request may appear on public pages."""
         return not self.is_private and not self.service_type.is_private
 
+    def public_point(self) -> tuple[float, float]:
+        """(lat, long) as the public may see it: exact, or snapped to a coarse grid when the service type is
+        marked sensitive (catalog.ServiceType.is_sensitive; lib.geo.snap_to_grid). Every public surface (map,
+        lists, Open311 reads, feeds, exports) shows this, never `lat`/`long`."""
+        from civicdesk.lib.geo import snap_to_grid
+
+        if self.service_type.is_sensitive:
+            return snap_to_grid(self.lat, self.long)
+        return self.lat, self.long
+
+    def public_address(self) -> str:
+        """The address as the public may see it: empty for a sensitive service type (a street number would
+        undo the snapping of `public_point`); public pages then name the district instead."""
+        return "" if self.service_type.is_sensitive else self.address
+
     def public_description(self) -> str:
         """The description as the public may read it: email addresses and phone numbers typed into it are
         replaced by "[email removed]" / "[phone removed]". Staff read `description`, the original."""
