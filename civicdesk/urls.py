@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.opendata import views as opendata_views
+
 admin.site.site_header = _("CivicDesk administration")
 admin.site.site_title = _("CivicDesk admin")
 
@@ -20,6 +22,8 @@ urlpatterns = [
     path("alerts/", include("civicdesk.alerts.urls")),
     path("notices/", include("civicdesk.notices.urls")),
     path("inbound/", include("civicdesk.inbound.urls")),
+    path("open-data/", include("civicdesk.opendata.urls")),
+    path("data.json", opendata_views.data_json, name="data_json"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

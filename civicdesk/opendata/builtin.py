@@ -124,10 +124,17 @@ def public_requests():
             .select_related("service_type", "status", "jurisdiction", "department", "district")
             .only("public_id", "is_open", "description", "lat", "long", "address", "channel", "requested_at",
                   "updated_at", "expected_at", "closed_at", "is_private",
-                  "service_type__code", "service_type__name", "service_type__is_sensitive",
+                  "service_type__code", "service_type__is_sensitive",
                   "service_type__is_private", "status__code", "status__kind",
-                  "jurisdiction__name", "jurisdiction__open311_id", "jurisdiction__phone", "jurisdiction__email",
-                  "department__name", "department__phone", "department__email", "district__name"))
+                  "jurisdiction__open311_id", "jurisdiction__phone", "jurisdiction__email",
+                  "department__phone", "department__email",
+                  *_translated("service_type__name", "jurisdiction__name", "department__name", "district__name")))
+
+
+def _translated(*names: str) -> list[str]:
+    """Each translatable field with its per-language columns (django-modeltranslation: name_en, name_es)."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    return [name for base in names for name in (base, *(f"{base}_{code}" for code in codes))]
 
 
 def first_photo_urls(requests: list[ServiceRequest]) -> dict[int, str]:
