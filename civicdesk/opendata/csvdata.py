@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import decimal
@@ -54,6 +55,9 @@ def read_table(data: bytes) -> ParsedTable:
     if len(data) > MAX_BYTES:
         raise CsvProblem(_("The file is %(size)s MB; the limit is %(limit)s MB. Split it or remove columns "
                            "nobody needs.") % {"size": f"{len(data) / 1048576:.1f}", "limit": MAX_BYTES // 1048576})
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise CsvProblem(_("The file is saved as UTF-16 (“Unicode text”). In your spreadsheet, save it as "
+                           "“CSV UTF-8” and upload it again."))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -53,10 +53,10 @@ class ColumnType(models.TextChoices):
 class Frequency(models.TextChoices):
     """How often a dataset is updated, with its ISO 8601 repeating duration (DCAT-US accrualPeriodicity)."""
 
-    DAILY = "R/P1D", _("Daily")
-    WEEKLY = "R/P1W", _("Weekly")
-    MONTHLY = "R/P1M", _("Monthly")
-    QUARTERLY = "R/P3M", _("Quarterly")
+    DAILY = "R/P1D", _("Every day")
+    WEEKLY = "R/P1W", _("Every week")
+    MONTHLY = "R/P1M", _("Every month")
+    QUARTERLY = "R/P3M", _("Every quarter")
     ANNUAL = "R/P1Y", _("Every year")
     IRREGULAR = "irregular", _("When it changes")
 

@@ -196,7 +196,7 @@ class Chart:
 
 def chart_for(dataset: PublishedDataset, columns: list[DatasetColumn]) -> Chart | None:
     """The sum of the first numeric column per value of the first text column with 2..MAX_CATEGORIES distinct
-    values, largest first; None when the columns allow no such chart."""
+    values that repeat (not a name per row), largest first; None when the columns allow no such chart."""
     numeric = [c for c in columns if c.type in ("integer", "decimal")]
     text = [c for c in columns if c.type == "text"]
     if not numeric or not text:
@@ -205,7 +205,7 @@ def chart_for(dataset: PublishedDataset, columns: list[DatasetColumn]) -> Chart 
     rows = list(DatasetRow.objects.filter(dataset=dataset).values_list("values", flat=True))
     for category_column in text:
         categories = {values.get(category_column.key, "") for values in rows}
-        if 2 <= len(categories) <= MAX_CATEGORIES:
+        if 2 <= len(categories) <= MAX_CATEGORIES and len(categories) < len(rows):  # a label per row is no category
             totals: dict[str, decimal.Decimal] = defaultdict(decimal.Decimal)
             for values in rows:
                 amount = csvdata.number(values.get(value_column.key, ""))
