@@ -23,6 +23,8 @@ PREVIEW_LIMIT = 25
 #: Chart a numeric column by a text column only when the text column has 2..this many distinct values.
 MAX_CATEGORIES = 20
 OPERATORS = ("equals", "contains")
+#: Largest id or row number a cursor may carry (a 64-bit signed integer, what both databases store).
+MAX_ID = 2**63 - 1
 
 
 class ParameterError(ValueError):
@@ -77,7 +79,7 @@ def decode_cursor(raw: str | None) -> tuple[dt.datetime, int] | None:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         moment, pk = text.split("|")
         when = dt.datetime.fromisoformat(moment)
-        if when.tzinfo is None:
+        if when.tzinfo is None or not 0 <= int(pk) <= MAX_ID:
             raise ValueError(moment)
         return when, int(pk)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -165,7 +167,7 @@ def parse_after_position(raw: str | None) -> int:
         return 0
     try:
         value = int(raw)
-        if value < 0:
+        if not 0 <= value <= MAX_ID:
             raise ValueError(raw)
         return value
     except ValueError:
