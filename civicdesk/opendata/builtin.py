@@ -119,25 +119,79 @@ def _utc(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def public_requests():
-    """Requests open data may show: public requests of public service types (see module docstring)."""
-    return (ServiceRequest.objects.public()
-            .select_related("service_type", "status", "jurisdiction", "department", "district")
-            .only("public_id", "is_open", "description", "lat", "long", "address", "channel", "requested_at",
-                  "updated_at", "expected_at", "closed_at", "is_private",
-                  "service_type__code", "service_type__is_sensitive",
-                  "service_type__is_private", "status__code", "status__kind",
-                  "jurisdiction__open311_id", "jurisdiction__phone", "jurisdiction__email",
-                  "department__phone", "department__email",
-                  *_translated("service_type__name", "jurisdiction__name", "department__name", "district__name")))
+    """Requests open data may show: public requests of public service types (`ServiceRequest.objects.public()`)."""
+    return ServiceRequest.objects.public()
 
 
-def _translated(*names: str) -> list[str]:
-    """Each translatable field with its per-language columns (django-modeltranslation: name_en, name_es)."""
-    codes = [code for code, _name in settings.LANGUAGES]
-    return [name for base in names for name in (base, *(f"{base}_{code}" for code in codes))]
+#: The request fields a row is made from (read with values_list: building model instances would cost most of
+#: the export's time).
+REQUEST_FIELDS = ("pk", "public_id", "is_open", "status_id", "service_type_id", "description", "jurisdiction_id",
+                  "department_id", "district_id", "requested_at", "updated_at", "expected_at", "closed_at", "address",
+                  "lat", "long", "channel")
 
 
-def first_photo_urls(requests: list[ServiceRequest]) -> dict[int, str]:
+class PublicRequest:
+    """A request as read for open data: its fields plus its (cached) related objects, and the model's own
+    `public_point`, `public_address` and `public_description` (borrowed from ServiceRequest, so the privacy
+    rules stay in one place: snapping, no address for sensitive types, contact details masked)."""
+
+    __slots__ = (*REQUEST_FIELDS, "status", "service_type", "jurisdiction", "department", "district", "service_name",
+                 "agency", "district_name")
+
+    public_point = ServiceRequest.public_point
+    public_address = ServiceRequest.public_address
+    public_description = ServiceRequest.public_description
+    public_text = ServiceRequest.public_text
+    published_contacts = ServiceRequest.published_contacts
+
+
+class Related:
+    """The few statuses, service types, jurisdictions, departments and districts, read once per export (a
+    row added while the export runs is read when first met)."""
+
+    def __init__(self):
+        from civicdesk.catalog.models import Status
+        from civicdesk.jurisdictions.models import Department, District, Jurisdiction
+
+        self.models = {"status": Status, "service_type": ServiceType, "jurisdiction": Jurisdiction,
+                       "department": Department, "district": District}
+        self.objects = {name: {item.pk: item for item in model.objects.all()} for name, model in self.models.items()}
+        self.names: dict[tuple[str, int], str] = {}
+
+    def get(self, name: str, pk: int | None):
+        if pk is None:
+            return None
+        known = self.objects[name]
+        if pk not in known:
+            known[pk] = self.models[name].objects.get(pk=pk)
+        return known[pk]
+
+    def name(self, kind: str, item) -> str | None:
+        """The object's name in the site's default language, read once (translated names cost a look-up)."""
+        if item is None:
+            return None
+        key = (kind, item.pk)
+        if key not in self.names:
+            with translation.override(settings.LANGUAGE_CODE):
+                self.names[key] = str(item.name)
+        return self.names[key]
+
+    def request(self, values: tuple) -> PublicRequest:
+        item = PublicRequest()
+        for field, value in zip(REQUEST_FIELDS, values):
+            setattr(item, field, value)
+        item.status = self.get("status", item.status_id)
+        item.service_type = self.get("service_type", item.service_type_id)
+        item.jurisdiction = self.get("jurisdiction", item.jurisdiction_id)
+        item.department = self.get("department", item.department_id)
+        item.district = self.get("district", item.district_id)
+        item.service_name = self.name("service_type", item.service_type)
+        item.agency = self.name("department", item.department) or self.name("jurisdiction", item.jurisdiction)
+        item.district_name = self.name("district", item.district)
+        return item
+
+
+def first_photo_urls(requests: list[PublicRequest]) -> dict[int, str]:
     """{request pk: URL of its first photo shown publicly} for a batch, in one query; hidden photos never."""
     public_ids = {request.pk: request.public_id for request in requests}
     urls: dict[int, str] = {}
@@ -150,30 +204,37 @@ def first_photo_urls(requests: list[ServiceRequest]) -> dict[int, str]:
     return urls
 
 
-def request_row(item: ServiceRequest, photo_url: str | None) -> tuple:
+def request_row(item: PublicRequest, photo_url: str | None) -> tuple:
     """One request as a REQUEST_COLUMNS row, as the public may see it."""
     lat, long = item.public_point()
     return (
-        item.public_id, "open" if item.is_open else "closed", item.status.code, item.service_type.name,
-        item.service_type.code, item.public_description() or None,
-        item.department.name if item.department_id else item.jurisdiction.name, item.jurisdiction.open311_id,
-        item.district.name if item.district_id else None, _utc(item.requested_at), _utc(item.updated_at),
+        item.public_id, "open" if item.is_open else "closed", item.status.code, item.service_name,
+        item.service_type.code, item.public_description() or None, item.agency, item.jurisdiction.open311_id,
+        item.district_name, _utc(item.requested_at), _utc(item.updated_at),
         _utc(item.expected_at), _utc(item.closed_at), item.public_address() or None, lat, long,
         item.service_type.is_sensitive, item.channel, photo_url,
     )
 
 
+def request_rows(queryset, related: Related | None = None) -> tuple[list[tuple], list[PublicRequest]]:
+    """The rows of a (sliced, ordered) queryset of public requests, and the requests they were made from."""
+    related = related or Related()
+    items = [related.request(values) for values in queryset.values_list(*REQUEST_FIELDS)]
+    urls = first_photo_urls(items)
+    return [request_row(item, urls.get(item.pk)) for item in items], items
+
+
 def request_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[list[tuple]]:
     """Every public request as rows, a batch at a time, in id order (keyset paging on the primary key)."""
     queryset = public_requests() if queryset is None else queryset
+    related = Related()
     last = 0
     while True:
-        batch = list(queryset.filter(pk__gt=last).order_by("pk")[:batch_size])
-        if not batch:
+        rows, items = request_rows(queryset.filter(pk__gt=last).order_by("pk")[:batch_size], related)
+        if not rows:
             return
-        urls = first_photo_urls(batch)
-        yield [request_row(item, urls.get(item.pk)) for item in batch]
-        last = batch[-1].pk
+        yield rows
+        last = items[-1].pk
 
 
 def service_type_batches(**_options) -> Iterator[list[tuple]]:

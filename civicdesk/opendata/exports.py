@@ -53,14 +53,19 @@ def json_value(value):
     return value
 
 
+def _csv_datetime(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+#: How each type of cell is written in CSV (looked up by exact type: the export's hot loop).
+_CSV = {str: str, float: repr, int: str, bool: lambda value: "true" if value else "false",
+        dt.datetime: _csv_datetime, dt.date: dt.date.isoformat, decimal.Decimal: lambda value: str(json_value(value))}
+
+
 def csv_value(value) -> str:
     if value is None:
         return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (dt.date, dt.datetime, decimal.Decimal)):
-        return str(json_value(value))
-    return str(value)
+    return _CSV.get(type(value), str)(value)
 
 
 def write_csv(batches: Iterable[list[tuple]], columns: tuple[Column, ...], out: IO[bytes]) -> int:

@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from . import csvdata
-from .builtin import public_requests, first_photo_urls, request_row
+from .builtin import public_requests, request_rows
 from .models import DatasetColumn, DatasetRow, PublishedDataset
 
 DEFAULT_LIMIT = 100
@@ -102,11 +102,9 @@ def request_page(*, updated_since: dt.datetime | None, after: tuple[dt.datetime,
     if after is not None:
         moment, pk = after
         queryset = queryset.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, pk__gt=pk))
-    items = list(queryset.order_by("updated_at", "pk")[:limit + 1])
-    more = len(items) > limit
-    items = items[:limit]
-    urls = first_photo_urls(items)
-    rows = [request_row(item, urls.get(item.pk)) for item in items]
+    rows, items = request_rows(queryset.order_by("updated_at", "pk")[:limit + 1])
+    more = len(rows) > limit
+    rows, items = rows[:limit], items[:limit]
     cursor = encode_cursor(items[-1].updated_at, items[-1].pk) if more else None
     return Page(rows, cursor)
 
