@@ -79,9 +79,9 @@ REQUEST_COLUMNS = (
            "2026-03-04T09:12:44Z"),
     Column(_open311("address"), "text", _("Street address; empty for sensitive kinds of problem."),
            "120 N Main St"),
-    Column(_open311("lat"), "number", _("Latitude (WGS84). For sensitive kinds of problem, the centre of a "
+    Column(_open311("lat"), "number", _("Latitude (WGS84). For sensitive kinds of problem, the center of a "
                                         "~500 m grid cell."), "40.101004", nullable=False),
-    Column(_open311("long"), "number", _("Longitude (WGS84). For sensitive kinds of problem, the centre of a "
+    Column(_open311("long"), "number", _("Longitude (WGS84). For sensitive kinds of problem, the center of a "
                                          "~500 m grid cell."), "-88.952011", nullable=False),
     Column("location_snapped", "boolean", _("true when lat/long were snapped to the grid (sensitive kinds of "
                                             "problem)."), "false", nullable=False),
@@ -298,7 +298,7 @@ BUILTIN = {dataset.slug: dataset for dataset in (
     BuiltinDataset(
         "service-types", _("Kinds of problem (service types)"),
         _("The kinds of problem residents can report, with their codes and target times."),
-        ("311", "service types", "catalogue"), SERVICE_TYPE_COLUMNS, service_type_batches,
+        ("311", "service types", "catalog"), SERVICE_TYPE_COLUMNS, service_type_batches,
         formats=("csv", "json", "parquet")),
     BuiltinDataset(
         "daily-counts", _("Requests received and closed per day"),

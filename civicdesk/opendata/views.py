@@ -330,7 +330,7 @@ def staff_replace(request, pk: int):
 def staff_publish(request, pk: int):
     dataset = access.get_dataset_for_staff(request.user, pk, "publish_dataset")
     services.publish(dataset, user=request.user)
-    messages.success(request, _("Published: the dataset is in the public catalogue."))
+    messages.success(request, _("Published: the dataset is in the public catalog."))
     return redirect("opendata:staff_edit", pk=dataset.pk)
 
 
