@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import http_date, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from civicdesk.cities import city
 from civicdesk.lib import svgcharts
@@ -33,7 +33,7 @@ private_page = cache_control(private=True, no_store=True)
 
 # --- public ------------------------------------------------------------------------------------------------
 
-@require_GET
+@require_safe
 def catalogue(request):
     """Every dataset: the built-in ones, then those staff published."""
     return render(request, "opendata/catalogue.html", {"entries": catalogue_entries()})
@@ -46,7 +46,7 @@ def _published(slug: str) -> PublishedDataset:
     return dataset
 
 
-@require_GET
+@require_safe
 def dataset_page(request, slug: str):
     """A dataset's description, data dictionary, downloads and API link; a preview, filters and a chart for a
     dataset staff published."""
@@ -106,7 +106,7 @@ def dataset_page(request, slug: str):
     return render(request, "opendata/dataset.html", context, status=400 if has_errors else 200)
 
 
-@require_GET
+@require_safe
 def download(request, slug: str, fmt: str):
     """The dataset as a file: a built-in dataset's last export, or a published dataset streamed now."""
     if slug in BUILTIN:
@@ -157,7 +157,7 @@ def _json_stream(columns, rows):
     yield "\n]\n"
 
 
-@require_GET
+@require_safe
 def chart_csv(request, slug: str):
     """The numbers behind a published dataset's chart, as CSV."""
     dataset = _published(slug)
@@ -175,7 +175,7 @@ def _error(error: queries.ParameterError) -> JsonResponse:
     return JsonResponse({"error": {"parameter": error.parameter, "message": str(error)}}, status=400)
 
 
-@require_GET
+@require_safe
 def api(request, slug: str):
     """JSON pages of a dataset: {"dataset", "data": [rows], "next": URL of the next page or null}.
 
@@ -225,7 +225,7 @@ def api(request, slug: str):
     return JsonResponse({"dataset": slug, "data": data, "next": next_url}, json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def data_json(request):
     """The catalogue in the Project Open Data metadata schema (DCAT-US 1.1) for CKAN and Socrata harvesters."""
     response = JsonResponse(data_json_document(), json_dumps_params={"ensure_ascii": False, "indent": 1})

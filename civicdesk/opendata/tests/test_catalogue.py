@@ -54,3 +54,18 @@ def test_it_answers_404_for_formats_and_datasets_that_do_not_exist(world, client
     assert client.get("/open-data/files/service-types.geojson").status_code == 404
     assert client.get("/open-data/nothing-here/").status_code == 404
     assert client.get("/open-data/api/service-types.json").status_code == 404
+
+
+def test_it_speaks_spanish(world, client):
+    client.cookies["django_language"] = "es"
+    html = client.get("/open-data/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "<h1>Datos abiertos</h1>" in html and "Solicitudes de servicio 311" in html
+    html = client.get("/open-data/requests/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Diccionario de datos" in html and "Número de seguimiento de la solicitud (único)." in html
+
+
+def test_it_answers_head_requests_for_files(world, client):
+    make_request(world)
+    export_all(datasets=["requests"], formats=["csv"])
+    answer = client.head("/open-data/files/requests.csv")
+    assert answer.status_code == 200 and answer["Content-Type"] == "text/csv; charset=utf-8"
