@@ -56,14 +56,16 @@ def test_it_shows_the_catalogue_and_datasets_accessibly(live_server, tworld, pag
     assert_no_violations(page, "a published dataset")
 
 
-def test_it_filters_a_dataset_with_javascript_off(live_server, tworld, no_js_page):
+def test_it_filters_a_dataset_with_javascript_off(live_server, tworld, no_js_page, page):
     dataset = make_published(tworld)
-    page = no_js_page
-    page.goto(f"{live_server.url}{dataset.get_absolute_url()}")
-    page.get_by_label("Column", exact=True).select_option("ward")
-    page.get_by_label("Value", exact=True).fill("South")
-    page.get_by_role("button", name="Filter").click()
-    rows = page.get_by_test_id("preview").locator("tbody tr")
+    no_js_page.goto(f"{live_server.url}{dataset.get_absolute_url()}")
+    no_js_page.get_by_label("Column", exact=True).select_option("ward")
+    no_js_page.get_by_label("Value", exact=True).fill("South")
+    no_js_page.get_by_role("button", name="Filter").click()
+    rows = no_js_page.get_by_test_id("preview").locator("tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("Elm bridge deck repair")
-    assert_no_violations(page, "a filtered dataset without JavaScript")
+    # axe-core is itself a script: check the same filtered page in a browser with JavaScript on.
+    page.goto(no_js_page.url)
+    expect(page.get_by_test_id("preview").locator("tbody tr")).to_have_count(1)
+    assert_no_violations(page, "a filtered dataset")
