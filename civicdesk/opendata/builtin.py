@@ -191,14 +191,23 @@ class Related:
         return item
 
 
-def first_photo_urls(requests: list[PublicRequest]) -> dict[int, str]:
-    """{request pk: URL of its first photo shown publicly} for a batch, in one query; hidden photos never."""
+def first_photo_urls(requests: list[PublicRequest], *, by_range: bool = False) -> dict[int, str]:
+    """{request pk: URL of its first photo shown publicly} for a batch, in one query; hidden photos never.
+
+    With `by_range` (a batch in primary-key order) the query reads the photos of the batch's id range, a range
+    scan of the request index that is much cheaper than a list of 2,000 ids; photos of requests in the range
+    but not in the batch (private ones) are skipped here."""
     public_ids = {request.pk: request.public_id for request in requests}
     urls: dict[int, str] = {}
-    photos = (Attachment.objects.filter(request_id__in=list(public_ids), hidden=False, kind=Attachment.Kind.PHOTO)
-              .order_by("request_id", "id").values_list("request_id", "pk"))
-    for request_id, photo_id in photos:
-        if request_id not in urls:
+    if not public_ids:
+        return urls
+    photos = Attachment.objects.filter(hidden=False, kind=Attachment.Kind.PHOTO)
+    if by_range:
+        photos = photos.filter(request_id__gte=requests[0].pk, request_id__lte=requests[-1].pk)
+    else:
+        photos = photos.filter(request_id__in=list(public_ids))
+    for request_id, photo_id in photos.order_by("request_id", "id").values_list("request_id", "pk"):
+        if request_id in public_ids and request_id not in urls:
             urls[request_id] = settings.SITE_URL + reverse(
                 "servicerequests:attachment", args=[public_ids[request_id], photo_id])
     return urls
@@ -216,11 +225,13 @@ def request_row(item: PublicRequest, photo_url: str | None) -> tuple:
     )
 
 
-def request_rows(queryset, related: Related | None = None) -> tuple[list[tuple], list[PublicRequest]]:
-    """The rows of a (sliced, ordered) queryset of public requests, and the requests they were made from."""
+def request_rows(queryset, related: Related | None = None, *, by_range: bool = False
+                 ) -> tuple[list[tuple], list[PublicRequest]]:
+    """The rows of a (sliced, ordered) queryset of public requests, and the requests they were made from
+    (`by_range`: the queryset is in primary-key order, see first_photo_urls)."""
     related = related or Related()
     items = [related.request(values) for values in queryset.values_list(*REQUEST_FIELDS)]
-    urls = first_photo_urls(items)
+    urls = first_photo_urls(items, by_range=by_range)
     return [request_row(item, urls.get(item.pk)) for item in items], items
 
 
@@ -230,7 +241,7 @@ def request_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[
     related = Related()
     last = 0
     while True:
-        rows, items = request_rows(queryset.filter(pk__gt=last).order_by("pk")[:batch_size], related)
+        rows, items = request_rows(queryset.filter(pk__gt=last).order_by("pk")[:batch_size], related, by_range=True)
         if not rows:
             return
         yield rows

@@ -47,6 +47,7 @@ def make_leaky(world) -> Leaky:
     hidden = Attachment.objects.create(request=contact, kind="photo", file="requests/hidden.jpg",
                                        content_type="image/jpeg", hidden=True)
     private = make_request(world, is_private=True, description="CANARYPRIVATEREQUEST")
+    Attachment.objects.create(request=private, kind="photo", file="requests/private.jpg", content_type="image/jpeg")
     private_type = make_request(world, service_type=world.records, description="CANARYPRIVATETYPE")
     rodents = ServiceType.objects.create(code="rodents", name="Rats", is_sensitive=True)
     ServiceType.objects.create(code="tax", name="CANARYPRIVATESERVICE", is_private=True)
