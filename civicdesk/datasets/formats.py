@@ -41,7 +41,7 @@ CHICAGO_COLUMNS = [
     "CREATED_DAY_OF_WEEK", "CREATED_MONTH", "X_COORDINATE", "Y_COORDINATE", "LATITUDE", "LONGITUDE", "LOCATION",
 ]
 # Open311 GeoReport v2 `request` fields, in the spec's order: what `--format open311` reads and writes, and the
-# column names of the open-data requests dataset (civicdesk.opendata.columns).
+# column names of the open-data requests dataset (civicdesk.opendata.builtin).
 OPEN311_REQUEST_FIELDS = (
     "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
     "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address",
