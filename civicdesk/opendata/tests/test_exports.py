@@ -115,3 +115,19 @@ def test_it_lists_only_public_service_types(world):
     codes = {row["service_code"] for row in json.loads(read(item))}
     assert "records" not in codes and "tax" not in codes
     assert {"pothole", "rodents"} <= codes
+
+
+def test_it_writes_json_that_the_open311_importer_reads_back(world, tmp_path):
+    """The JSON file is Open311-shaped: `import_311 --format open311` (another CivicDesk, a city's CRM) loads it."""
+    from django.core.management import call_command
+
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    make_leaky(world)
+    item = export(BUILTIN["requests"], "json")
+    path = tmp_path / "requests.json"
+    path.write_bytes(read(item))
+    before = ServiceRequest.objects.count()
+    call_command("import_311", str(path), "--format", "open311", "--source", "elsewhere", "--create-types",
+                 "--rejects", str(tmp_path / "rejects.csv"), "--no-progress", stdout=io.StringIO())
+    assert ServiceRequest.objects.count() - before == item.row_count
