@@ -131,3 +131,23 @@ def test_it_writes_json_that_the_open311_importer_reads_back(world, tmp_path):
     call_command("import_311", str(path), "--format", "open311", "--source", "elsewhere", "--create-types",
                  "--rejects", str(tmp_path / "rejects.csv"), "--no-progress", stdout=io.StringIO())
     assert ServiceRequest.objects.count() - before == item.row_count
+
+
+def test_it_keeps_serving_the_last_whole_file_when_an_export_fails_half_way(world, monkeypatch, client):
+    from civicdesk.opendata import exports
+
+    make_request(world)
+    good = export(BUILTIN["requests"], "csv")
+    files_before = set(default_storage.listdir("opendata/requests")[1])
+
+    def broken(batches, columns, out):
+        out.write(b"service_request_id,status\nHALF-WRITTEN")
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setitem(exports.WRITERS, "csv", broken)
+    with pytest.raises(RuntimeError):
+        export(BUILTIN["requests"], "csv")
+    assert ExportFile.objects.get(dataset="requests", format="csv").path == good.path
+    assert set(default_storage.listdir("opendata/requests")[1]) == files_before  # nothing half-written saved
+    body = b"".join(client.get("/open-data/files/requests.csv").streaming_content)
+    assert body == read(good) and b"HALF-WRITTEN" not in body
