@@ -88,13 +88,26 @@ def write_csv(batches: Iterable[list[tuple]], columns: tuple[Column, ...], out: 
     return count
 
 
+def _identity(value):
+    return value
+
+
+def _json_converters(columns: tuple[Column, ...]) -> list:
+    """Per column, how a (non-null) cell becomes JSON: times as UTC ISO 8601 with "Z", dates ISO, the rest as is."""
+    return [_csv_datetime if column.type == "datetime" else dt.date.isoformat if column.type == "date" else _identity
+            for column in columns]
+
+
 def write_json(batches: Iterable[list[tuple]], columns: tuple[Column, ...], out: IO[bytes]) -> int:
     """A JSON array of objects keyed by column name: the Open311 GeoReport shape for requests."""
     names = [column.name for column in columns]
+    convert = _json_converters(columns)
     out.write(b"[")
     count = 0
     for batch in batches:
-        chunk = ",\n".join(json.dumps(dict(zip(names, map(json_value, row))), ensure_ascii=False) for row in batch)
+        chunk = ",\n".join(json.dumps({name: None if value is None else to_json(value)
+                                        for name, to_json, value in zip(names, convert, row)}, ensure_ascii=False)
+                           for row in batch)
         out.write((",\n" if count else "\n").encode() + chunk.encode("utf-8"))
         count += len(batch)
     out.write(b"\n]\n")
@@ -105,12 +118,14 @@ def write_geojson(batches: Iterable[list[tuple]], columns: tuple[Column, ...], o
     """A GeoJSON FeatureCollection: a Point (long, lat) per row, the other columns as properties."""
     names = [column.name for column in columns]
     lat_index, long_index = names.index("lat"), names.index("long")
+    convert = _json_converters(columns)
+    keep = [index for index, name in enumerate(names) if name not in ("lat", "long")]
     out.write(b'{"type": "FeatureCollection", "features": [')
     count = 0
     for batch in batches:
         features = []
         for row in batch:
-            properties = {name: json_value(value) for name, value in zip(names, row) if name not in ("lat", "long")}
+            properties = {names[i]: None if row[i] is None else convert[i](row[i]) for i in keep}
             features.append(json.dumps({
                 "type": "Feature", "geometry": {"type": "Point", "coordinates": [row[long_index], row[lat_index]]},
                 "properties": properties}, ensure_ascii=False))
