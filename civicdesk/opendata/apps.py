@@ -1,3 +1,4 @@
+"""The open-data app: registers the nightly export with the scheduler."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +8,8 @@ EXPORT_AT = "02:30"
 
 
 class OpendataConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "civicdesk.opendata"
+    label = "opendata"
     verbose_name = _("Open data")
 
     def ready(self) -> None:
