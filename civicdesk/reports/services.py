@@ -80,7 +80,7 @@ def month_window(month: dt.date, tz: zoneinfo.ZoneInfo) -> MonthWindow:
 
 def last_complete_month(jurisdiction: Jurisdiction, now: dt.datetime | None = None) -> dt.date:
     """The first day of the month before the current one in the jurisdiction's own time zone."""
-    today = timezone.localtime(now or timezone.now(), jurisdiction.tz()).date()
+    today = timezone.localtime(now or timezone.now(), jurisdiction.tz).date()
     return add_months(first_of_month(today), -1)
 
 
@@ -117,10 +117,10 @@ def close_time_percentiles(requests, window: MonthWindow, by: str | None) -> dic
     wanted = Q()
     for percentile in PERCENTILES:
         wanted |= Q(position=(F("size") * percentile + 99) / 100)
-    rows = ranked.filter(wanted).values_list(by or "size", "position", "size", "took")
+    fields = ["position", "size", "took"] + ([by] if by else [])
     result: dict = {}
-    for key, position, size, took in rows:
-        group = result.setdefault(key if by else None, {"closed": size})
+    for position, size, took, *key in ranked.filter(wanted).values_list(*fields):
+        group = result.setdefault(key[0] if by else None, {"closed": size})
         for percentile in PERCENTILES:
             if position == nearest_rank(size, percentile):
                 group[f"p{percentile}"] = took.total_seconds()
@@ -198,7 +198,7 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
     place). Times to close are in seconds. The definitions are in docs/reports.md. About a dozen
     queries whatever the number of requests, departments or kinds.
     """
-    tz = jurisdiction.tz()
+    tz = jurisdiction.tz
     this = month_window(month, tz)
     previous = month_window(add_months(this.month, -1), tz)
     last_year = month_window(add_months(this.month, -12), tz)
@@ -312,7 +312,7 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
 
     month = first_of_month(month)
     now = now or timezone.now()
-    if month_window(month, jurisdiction.tz()).end > now:
+    if month_window(month, jurisdiction.tz).end > now:
         raise ValueError(f"{month:%Y-%m} has not ended yet in {jurisdiction.time_zone}")
     if only_missing and MonthlyReport.objects.filter(jurisdiction=jurisdiction, month=month).exists():
         return None
