@@ -16,10 +16,6 @@ from .models import MonthlyReport
 STYLESHEET = "reports/report-print.css"
 
 
-def _refuse_fetch(url: str, *args, **kwargs):
-    raise ValueError(f"the report PDF fetches nothing ({url})")
-
-
 def render_report_pdf(report: MonthlyReport) -> bytes:
     """The PDF of `report` in the active language, as bytes.
 
@@ -27,7 +23,13 @@ def render_report_pdf(report: MonthlyReport) -> bytes:
     document language from `<html lang>` and the title from `<title>` in its metadata, and set to
     show that title in a reader's window.
     """
+    return render_report_document(report).write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+
+
+def render_report_document(report: MonthlyReport):
+    """The laid-out WeasyPrint document of `report` (pages of boxes) before it is written as PDF."""
     import weasyprint
+    from weasyprint.urls import URLFetcher
 
     from civicdesk.cities import city
 
@@ -38,5 +40,4 @@ def render_report_pdf(report: MonthlyReport) -> bytes:
     html = render_to_string("reports/pdf.html", context)
     with open(finders.find(STYLESHEET), encoding="utf-8") as handle:
         css = weasyprint.CSS(string=handle.read())
-    document = weasyprint.HTML(string=html, url_fetcher=_refuse_fetch).render(stylesheets=[css])
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return weasyprint.HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).render(stylesheets=[css])
