@@ -102,7 +102,7 @@ def busiest_table(data: dict) -> Table:
     chart = bar_chart([localized(row["name"]) for row in data["busiest"]],
                       [row["received"] for row in data["busiest"]],
                       title=_("Busiest kinds of problem")) if data["busiest"] else None
-    return Table("busiest", _("Busiest kinds of problem"),
+    return Table("busiest", _("Requests received by kind of problem"),
                  [_("Kind of problem"), _("Received"), _("Previous month (%(month)s)") % {
                      "month": _month(data["previous_month"])},
                   _("Same month last year (%(month)s)") % {"month": _month(data["last_year_month"])}], rows, chart)

@@ -64,7 +64,7 @@ def test_it_shows_every_number_as_computed_directly_from_the_rows(client, world,
             str(sum(1 for r in mine if r.requested_at < END and (r.closed_at is None or r.closed_at >= END)))]
     assert [line[0] for line in table[1:]] == ["Public Works", "Sanitation", "No department", "All departments"]
 
-    busiest = tables["Busiest kinds of problem"]
+    busiest = tables["Requests received by kind of problem"]
     counts = {}
     for r in received:
         counts[r.service_type.name] = counts.get(r.service_type.name, 0) + 1
@@ -98,7 +98,7 @@ def test_it_shows_an_empty_month_plainly(client, world):
     figures, tables = read_page(client.get(url(report)).content.decode())
     assert figures == {"received": "0", "closed": "0", "median": "none closed", "p90": "none closed",
                        "sla": "no SLA", "open": "0"}
-    assert tables["Busiest kinds of problem"][1] == ["No requests in this month."]
+    assert tables["Requests received by kind of problem"][1] == ["No requests in this month."]
 
 
 def test_it_answers_404_for_a_month_without_report_or_a_bad_month(client, world):
