@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.apps import AppConfig
 
 
@@ -9,10 +7,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "Monthly performance reports"
 
     def ready(self) -> None:
-        try:  # DEV-ONLY guard until main's scheduler is merged in; removed after `git merge main`
-            from civicdesk.core import schedule
-        except ImportError:
-            return
+        from civicdesk.core import schedule
+
         # 03:00 local on the 1st: each jurisdiction's month has ended everywhere in the country by then
         # (the task works out "last month" in each jurisdiction's own time zone).
         schedule.register("reports.monthly", "civicdesk.reports.tasks.generate_monthly_reports",

@@ -50,3 +50,11 @@ def test_it_fails_loudly_on_a_bug(world):
     with mock.patch("civicdesk.reports.services.generate_due_reports", side_effect=KeyError("bug")):
         with pytest.raises(KeyError):
             tasks.generate_monthly_reports.call()
+
+
+def test_it_is_scheduled_on_the_first_of_each_month():
+    from civicdesk.core import schedule
+
+    job = next(job for job in schedule.jobs() if job.name == "reports.monthly")
+    assert job.task_path == "civicdesk.reports.tasks.generate_monthly_reports"
+    assert job.monthly_on_day == 1 and job.daily_at.isoformat() == "03:00:00"
