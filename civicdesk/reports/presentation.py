@@ -173,4 +173,5 @@ def page_context(report: MonthlyReport) -> dict:
         "busiest": busiest_table(data),
         "changes": change_groups(data),
         "thresholds": data["thresholds"],
+        "change_columns": [_("Change"), _("Change (%)")],
     }
