@@ -7,6 +7,8 @@ inline SVG, so a PDF renders the same on a machine with no network.
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
@@ -14,6 +16,9 @@ from django.template.loader import render_to_string
 from .models import MonthlyReport
 
 STYLESHEET = "reports/report-print.css"
+
+# WeasyPrint logs every layout step at INFO ("Step 5 - Creating layout - Page 3"): noise in the worker's log.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def render_report_pdf(report: MonthlyReport) -> bytes:

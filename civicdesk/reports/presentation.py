@@ -129,8 +129,12 @@ def change_groups(data: dict) -> list[dict]:
                     cells = [name, number(row["now"]), number(row["then"]), signed(row["change"])]
                 cells.append("" if row["percent"] is None else f"{row['percent']:+.0f}%")
                 rows.append(cells)
+            other = "previous" if key.endswith("previous") else "last_year"
+            empty = (_("Not enough requests to compare.") if data["comparable"][other] else
+                     _("No requests were recorded in %(month)s, so there is nothing to compare with.") % {
+                         "month": then})
             lists.append({"key": key, "heading": heading % {"month": then}, "then": then, "rows": rows,
-                          "is_time": is_time})
+                          "is_time": is_time, "empty": empty})
         groups.append({"key": group, "label": label, "lists": lists})
     return groups
 

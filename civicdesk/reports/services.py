@@ -252,14 +252,18 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
     type_rows = comparison_rows(by_type, type_times, lambda key: type_names.get(key, {}))
     department_changes = comparison_rows(by_department, times, lambda key: departments.get(key, ""))
 
+    # A month without a single public request (before the city started using CivicDesk) is no baseline:
+    # every kind would show as "+N against 0". Its comparisons stay empty and the page says why.
+    comparable = {name: any(row[name] for row in by_type.values()) for name in ("previous", "last_year")}
+
     def change_lists(rows: list[dict]) -> dict:
-        return {
-            "volume_previous": _changes(rows, "received_this", "received_previous", minimum=MIN_VOLUME, both=False),
-            "volume_last_year": _changes(rows, "received_this", "received_last_year", minimum=MIN_VOLUME,
-                                         both=False),
-            "time_previous": _changes(rows, "median_this", "median_previous", minimum=MIN_CLOSED, both=True),
-            "time_last_year": _changes(rows, "median_this", "median_last_year", minimum=MIN_CLOSED, both=True),
-        }
+        lists = {}
+        for other in ("previous", "last_year"):
+            lists[f"volume_{other}"] = _changes(rows, "received_this", f"received_{other}", minimum=MIN_VOLUME,
+                                                both=False) if comparable[other] else []
+            lists[f"time_{other}"] = _changes(rows, "median_this", f"median_{other}", minimum=MIN_CLOSED,
+                                              both=True) if comparable[other] else []
+        return lists
 
     received_daily = _per_day(requests, "requested_at", this, tz)
     closed_daily = _per_day(requests, "closed_at", this, tz)
@@ -290,6 +294,7 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
         "busiest": [{"id": key, "name": type_names.get(key, {}), "received": row["this"],
                      "previous": row["previous"], "last_year": row["last_year"]} for key, row in busiest],
         "changes": {"types": change_lists(type_rows), "departments": change_lists(department_changes)},
+        "comparable": comparable,
         "daily": daily,
         "satisfaction": None,  # no surveys exist yet: the page says so, and no number is invented
         "thresholds": {"min_volume": MIN_VOLUME, "min_closed": MIN_CLOSED},

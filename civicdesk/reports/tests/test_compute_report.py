@@ -162,3 +162,15 @@ def test_it_reports_only_its_own_jurisdiction(world):
     data = compute_report(world.elm, MONTH)
     assert data["received"] == 0
     assert compute_report(world.county, MONTH)["received"] == 1
+
+
+def test_it_compares_nothing_with_a_month_that_has_no_requests_at_all(world):
+    for day in range(1, 8):
+        make_request(world, requested_at=local(2026, 10, day))
+    data = compute_report(world.elm, MONTH)
+    assert data["comparable"] == {"previous": False, "last_year": False}
+    assert all(not rows for group in data["changes"].values() for rows in group.values())
+    make_request(world, requested_at=local(2026, 9, 3))
+    data = compute_report(world.elm, MONTH)
+    assert data["comparable"] == {"previous": True, "last_year": False}
+    assert [(r["now"], r["then"], r["change"]) for r in data["changes"]["types"]["volume_previous"]] == [(7, 1, 6)]
