@@ -63,7 +63,8 @@ def daily_table(data: dict) -> Table:
 
 
 def department_name(row: dict) -> str:
-    return row["name"] or _("No department")
+    """The department's name as stored with the report, in the reader's language ("No department" for none)."""
+    return localized(row["name"]) or _("No department")
 
 
 def departments_table(data: dict) -> Table:
@@ -122,7 +123,7 @@ def change_groups(data: dict) -> list[dict]:
             is_time = key.startswith("time")
             rows = []
             for row in data["changes"][group][key]:
-                name = localized(row["name"]) if group == "types" else (row["name"] or _("No department"))
+                name = localized(row["name"]) if group == "types" else department_name(row)
                 if is_time:
                     cells = [name, days(row["now"]), days(row["then"]), signed(row["change"], decimals=1)]
                 else:

@@ -158,10 +158,14 @@ def _per_day(requests, field: str, window: MonthWindow, tz) -> dict[dt.date, int
     return dict(rows)
 
 
-def _names(model, ids) -> dict[int, dict[str, str]]:
-    """{id: {language: name}} for translated names (django-modeltranslation columns name_en, name_es...)."""
+def _names(model, which) -> dict[int, dict[str, str]]:
+    """{id: {language: name}} for translated names (django-modeltranslation columns name_en, name_es...).
+
+    `which` is a collection of ids or a Q object.
+    """
     languages = [code for code, _ in settings.LANGUAGES]
-    rows = model.objects.filter(pk__in=ids).values("pk", *[f"name_{code}" for code in languages])
+    found = model.objects.filter(which if isinstance(which, Q) else Q(pk__in=which))
+    rows = found.values("pk", *[f"name_{code}" for code in languages])
     return {row["pk"]: {code: row[f"name_{code}"] for code in languages if row[f"name_{code}"]} for row in rows}
 
 
@@ -185,8 +189,7 @@ def _changes(rows: list[dict], current: str, other: str, *, minimum: int, both: 
             continue
         found.append({"key": row["key"], "name": row["name"], "now": now, "then": then, "change": now - then,
                       "percent": None if not then else (now - then) / then * 100})
-    found.sort(key=lambda r: (-abs(r["change"]), str(r["name"].get("en") if isinstance(r["name"], dict)
-                                                      else r["name"])))
+    found.sort(key=lambda r: (-abs(r["change"]), r["name"].get("en", ""), r["key"] or 0))
     return found[:CHANGES]
 
 
@@ -213,20 +216,20 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
     windows = {"this": this, "previous": previous, "last_year": last_year}
     by_type = _received_by(requests, "service_type_id", windows)
     by_department = _received_by(requests, "department_id", windows)
-    departments = dict(Department.objects.filter(jurisdiction=jurisdiction).values_list("pk", "name"))
-    elsewhere = {k for group in (counts, by_department, *times.values()) for k in group if k and k not in departments}
-    if elsewhere:  # requests still filed under a department of another jurisdiction (moved by a transfer)
-        departments.update(Department.objects.filter(pk__in=elsewhere).values_list("pk", "name"))
+    # The jurisdiction's departments (all of them, so one without requests still shows), and any department
+    # of another jurisdiction that requests are still filed under after a transfer: one query.
+    department_ids = {k for group in (counts, by_department, *times.values()) for k in group if k}
+    departments = _names(Department, Q(jurisdiction=jurisdiction) | Q(pk__in=department_ids))
     type_ids = set(by_type) | {k for window in type_times.values() for k in window}
     type_names = _names(ServiceType, type_ids)
 
     department_rows = []
     for key in sorted(set(departments) | {k for k in counts if k is not None} | ({None} & set(counts)),
-                      key=lambda k: (k is None, departments.get(k, "").lower())):
+                      key=lambda k: (k is None, departments.get(k, {}).get("en", "").lower(), k or 0)):
         row = counts.get(key, {"received": 0, "closed": 0, "with_sla": 0, "within_sla": 0, "open_at_end": 0})
         took = times["this"].get(key, {})
         department_rows.append({
-            "id": key, "name": departments.get(key, ""), **row,
+            "id": key, "name": departments.get(key, {}), **row,
             "sla_share": _share(row["within_sla"], row["with_sla"]),
             "median_days": _days(took.get("p50")), "p90_days": _days(took.get("p90"))})
     totals = {name: sum(row[name] for row in department_rows)
@@ -250,7 +253,7 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
         return rows
 
     type_rows = comparison_rows(by_type, type_times, lambda key: type_names.get(key, {}))
-    department_changes = comparison_rows(by_department, times, lambda key: departments.get(key, ""))
+    department_changes = comparison_rows(by_department, times, lambda key: departments.get(key, {}))
 
     # A month without a single public request (before the city started using CivicDesk) is no baseline:
     # every kind would show as "+N against 0". Its comparisons stay empty and the page says why.

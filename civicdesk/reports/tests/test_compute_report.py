@@ -117,13 +117,13 @@ def test_it_reports_an_empty_month_without_failing(world):
     assert data["sla"]["share"] is None
     assert data["busiest"] == []
     assert all(day["received"] == day["closed"] == 0 for day in data["daily"])
-    assert [row["name"] for row in data["departments"]] == ["Public Works", "Sanitation"]
+    assert [row["name"]["en"] for row in data["departments"]] == ["Public Works", "Sanitation"]
 
 
 def test_it_keeps_a_department_without_closures_with_no_time_to_close(world):
     make_request(world, requested_at=local(2026, 10, 5), department="sanitation")
     make_request(world, requested_at=local(2026, 10, 5), closed_at=local(2026, 10, 6, 12))
-    rows = {row["name"]: row for row in compute_report(world.elm, MONTH)["departments"]}
+    rows = {row["name"]["en"]: row for row in compute_report(world.elm, MONTH)["departments"]}
     assert rows["Sanitation"]["received"] == 1 and rows["Sanitation"]["closed"] == 0
     assert rows["Sanitation"]["median_days"] is None and rows["Sanitation"]["sla_share"] is None
     assert rows["Public Works"]["median_days"] == pytest.approx(1.0)

@@ -118,8 +118,15 @@ def test_it_offers_regenerating_only_to_supervisors_of_the_jurisdiction(client, 
     assert "Regenerate this report" in client.get(url(report)).content.decode()
 
 
-def test_it_shows_the_page_in_spanish(client, world):
-    make_request(world, requested_at=local(2026, 10, 2))
+def test_it_shows_the_page_in_spanish_with_names_as_they_were(client, world):
+    world.public_works.name_es = "Obras Públicas"
+    world.public_works.save()
+    make_request(world, requested_at=local(2026, 10, 2), closed_at=local(2026, 10, 3))
     report = generate_report(world.elm, MONTH)
+    world.public_works.name_en = "Streets and Parks"  # renamed later: the archived report keeps the old name
+    world.public_works.save()
     body = client.get(url(report), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "octubre de 2026" in body and "Bache" in body and "Solicitudes recibidas" in body
+    assert "Obras Públicas" in body
+    body = client.get(url(report), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Public Works" in body and "Streets and Parks" not in body
