@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone, translation
@@ -349,6 +349,12 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
                 announce_report(report, now=now)
             if old_name and old_name != new_name:
                 transaction.on_commit(lambda: storage_field.storage.delete(old_name))
+    except IntegrityError:
+        # Another process stored the same month between our look-up and our insert (the unique constraint).
+        storage_field.storage.delete(new_name)
+        if only_missing:
+            return None
+        raise
     except BaseException:
         storage_field.storage.delete(new_name)
         raise

@@ -112,3 +112,25 @@ def test_it_makes_last_months_report_for_each_jurisdiction_once(world):
     MonthlyReport.objects.all().delete()
     made = generate_due_reports(now=dt.datetime(2026, 11, 1, 3, 0, tzinfo=dt.timezone.utc))
     assert [r.month_slug for r in made] == ["2026-09", "2026-09"]
+
+
+def test_it_leaves_a_month_stored_meanwhile_by_another_process_alone(world, monkeypatch):
+    """Two workers racing on the same missing month: the loser stores nothing and leaves no file behind."""
+    from civicdesk.reports import services
+    from civicdesk.reports.models import MonthlyReport as Model
+
+    real_compute = services.compute_report
+
+    def compute_while_another_process_stores_it(jurisdiction, month):
+        data = real_compute(jurisdiction, month)
+        Model.objects.create(jurisdiction=jurisdiction, month=month, data=data, generated_at=timezone.now())
+        return data
+
+    monkeypatch.setattr(services, "compute_report", compute_while_another_process_stores_it)
+    monkeypatch.setattr(Model.objects, "select_for_update", lambda: Model.objects.none())
+    from django.db import transaction
+    with transaction.atomic():
+        assert generate_report(world.elm, MONTH, only_missing=True) is None
+    assert MonthlyReport.objects.count() == 1
+    storage = MonthlyReport._meta.get_field("pdf").storage
+    assert not storage.exists("reports/elm/2026-10.pdf")

@@ -32,3 +32,15 @@ def test_it_lists_reports_newest_first_with_their_headline(client, world, django
         "Town of Elm performance report, October 2026", "Town of Elm performance report, September 2026"]
     assert "1 request received" in entries[0].find(f"{ATOM}summary").text
     assert entries[0].find(f"{ATOM}link").get("href").endswith("/reports/elm/2026-10/")
+
+
+def test_it_carries_no_personal_data(client, world):
+    from .helpers import CANARY
+
+    make_request(world, requested_at=local(2026, 10, 2), **CANARY)
+    make_request(world, requested_at=local(2026, 10, 2), private=True, **CANARY)
+    generate_report(world.elm, MONTH)
+    body = client.get(reverse("reports:feed")).content.decode()
+    assert "1 request received" in body
+    for value in CANARY.values():
+        assert value not in body
