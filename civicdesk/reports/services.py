@@ -392,12 +392,14 @@ def announce_report(report: MonthlyReport, *, now: dt.datetime | None = None):
 
 def notice_body(report: MonthlyReport, url: str) -> str:
     """The announcement's text in the active language: the headline numbers and where to read the rest."""
+    from django.utils.formats import number_format
     from django.utils.translation import gettext, ngettext
 
     data = report.data
     received = ngettext("%(count)s request received", "%(count)s requests received", data["received"]) % {
-        "count": f"{data['received']:,}"}
-    closed = ngettext("%(count)s closed", "%(count)s closed", data["closed"]) % {"count": f"{data['closed']:,}"}
+        "count": number_format(data["received"], force_grouping=True)}
+    closed = ngettext("%(count)s closed", "%(count)s closed", data["closed"]) % {
+        "count": number_format(data["closed"], force_grouping=True)}
     return gettext("How %(jurisdiction)s answered requests in %(month)s: %(received)s, %(closed)s. Times to "
                    "close per department, the share closed on time and the biggest changes are in the "
                    "report: %(url)s") % {
