@@ -313,7 +313,8 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
     With `only_missing`, an existing report is left exactly as it is and None is returned (what the
     scheduled task does, so running it twice changes nothing). Otherwise an existing report is
     replaced in place (same row, new figures, new PDF) and "report.regenerated" is audited with the
-    user who asked; a new one is audited as "report.generated". A month that has not ended yet in the
+    user who asked; a new one is audited as "report.generated". With `announce`, the report of the last
+    complete month is announced as a news notice (`announce_report`); older months are not. A month that has not ended yet in the
     jurisdiction's time zone is refused with ValueError: its figures would still move.
     """
     from .pdf import render_report_pdf
@@ -345,7 +346,9 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
             report.save()
             report.log_action("report.generated" if created else "report.regenerated", user=user, data={
                 "month": report.month_slug, "received": data["received"], "closed": data["closed"]})
-            if announce:
+            # Only the newest month is news: back-filling older months (`--recent 3`, the demo) announces
+            # nothing, so the home page does not fill up with old reports. A notice already out is updated.
+            if announce and (report.notice_id or month == last_complete_month(jurisdiction, now)):
                 announce_report(report, now=now)
             if old_name and old_name != new_name:
                 transaction.on_commit(lambda: storage_field.storage.delete(old_name))

@@ -54,3 +54,4 @@ def test_it_makes_three_months_for_every_demo_jurisdiction_with_real_figures(cli
     riverbend = MonthlyReport.objects.get(jurisdiction__slug="riverbend", month__month=11)
     assert riverbend.data["received"] > 20 and riverbend.data["busiest"]
     assert riverbend.notice.is_active(local(2026, 12, 4, 13))
+    assert MonthlyReport.objects.filter(notice__isnull=False).count() == len(jurisdictions)  # newest month only

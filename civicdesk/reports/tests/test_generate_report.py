@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from civicdesk.audit.models import AuditEntry
@@ -34,7 +35,7 @@ def test_it_stores_the_figures_and_a_tagged_pdf_with_language_and_title(world):
     make_request(world, requested_at=local(2026, 10, 2), service_type=sensitive_type(world), **CANARY)
     make_request(world, requested_at=local(2026, 10, 2), private=True, **CANARY)
     report = generate_report(world.elm, MONTH)
-    assert report.data == compute_report(world.elm, MONTH) | {}
+    assert report.data == compute_report(world.elm, MONTH)
     assert report.data["received"] == 2
     with report.pdf.open("rb") as handle:
         pdf = handle.read()
@@ -82,15 +83,16 @@ def test_it_never_changes_an_archived_report_when_data_changes_later(world):
 
 def test_it_announces_the_report_as_a_news_notice_without_messaging_anyone(world):
     make_request(world, requested_at=local(2026, 10, 2))
-    report = generate_report(world.elm, MONTH)
+    with time_machine.travel(local(2026, 11, 1, 3), tick=False):
+        report = generate_report(world.elm, MONTH)
     notice = report.notice
     assert notice.kind == ServiceNotice.Kind.NEWS and notice.severity == ServiceNotice.Severity.INFO
-    assert notice.published_at is not None and notice.is_active() and not notice.area
+    assert notice.published_at is not None and notice.is_active(local(2026, 11, 2)) and not notice.area
     assert notice.title_en == "Town of Elm performance report, October 2026"
     assert notice.title_es == "Informe de resultados de Town of Elm, octubre de 2026"
     assert "1 request received" in notice.body_en and report.get_absolute_url() in notice.body_en
     generate_report(world.elm, MONTH)
-    assert ServiceNotice.objects.count() == 1  # regenerating updates the same announcement
+    assert ServiceNotice.objects.count() == 1  # regenerating (even months later) updates the same announcement
     from django_tasks_db.models import DBTaskResult
     assert not DBTaskResult.objects.filter(task_path__contains="notify_subscribers").exists()
 
@@ -134,3 +136,12 @@ def test_it_leaves_a_month_stored_meanwhile_by_another_process_alone(world, monk
     assert MonthlyReport.objects.count() == 1
     storage = MonthlyReport._meta.get_field("pdf").storage
     assert not storage.exists("reports/elm/2026-10.pdf")
+
+
+def test_it_announces_only_the_newest_month_when_back_filling(world):
+    with time_machine.travel(local(2026, 11, 15), tick=False):
+        for month in (MONTH.replace(month=8), MONTH.replace(month=9), MONTH):
+            generate_report(world.elm, month)
+    assert list(ServiceNotice.objects.values_list("title_en", flat=True)) == [
+        "Town of Elm performance report, October 2026"]
+    assert MonthlyReport.objects.filter(notice__isnull=False).get().month == MONTH
