@@ -16,7 +16,3 @@ def inflated(pdf: bytes) -> bytes:
             continue
     return b"\n".join(parts)
 
-
-def pdf_string(text: str) -> bytes:
-    """How WeasyPrint writes a metadata string: UTF-16BE with a byte-order mark, in hex or literal form."""
-    return ("\ufeff" + text).encode("utf-16-be")
