@@ -371,9 +371,10 @@ class Totals:
     def histogram(self) -> list[int]:
         return [self.values[f"h{i:02d}"] for i in range(BUCKETS)]
 
-    def percentile_hours(self, pct: float) -> int | None:
+    def percentile_hours(self, pct: float) -> float | None:
         """The upper bound (hours) of the histogram bucket holding the nearest-rank `pct` percentile of the
-        times to close, i.e. "closed within N hours"; None with nothing closed or in the open-ended bucket."""
+        times to close, i.e. "closed within N hours"; math.inf when it is in the open-ended last bucket (a
+        year or more), None with nothing closed."""
         total = self.values["closed"]
         if total <= 0:
             return None
@@ -382,7 +383,7 @@ class Totals:
         for index, count in enumerate(self.histogram):
             running += count
             if running >= rank:
-                return HOUR_EDGES[index] if index < len(HOUR_EDGES) else None
+                return HOUR_EDGES[index] if index < len(HOUR_EDGES) else math.inf
         return None
 
     def percentile_days(self, pct: float) -> float | None:
