@@ -61,12 +61,12 @@ def _csv_rows(board: Dashboard, table: str) -> tuple[list[str], list[list]]:
                 [list(row) for row in summary_rows(board)] + [["open_backlog", _("Open requests now"),
                                                                board.backlog_total, ""]])
     if table == "weekly":
-        return ([_("week start"), _("week end"), _("received"), _("received the same week last year")],
+        return ([_("week start"), _("week end"), _("requests received"), _("received the same week last year")],
                 [[w.start.isoformat(), w.end.isoformat(), w.received, w.received_last_year] for w in board.weeks])
     if table == "backlog":
         labels = age_labels()
         return [_("age"), _("open requests")], [[labels[key], count] for key, count in board.backlog.items()]
-    return ([_("kind of problem"), _("received"), _("received the same period last year"), _("change"),
+    return ([_("kind of problem"), _("requests received"), _("received the same period last year"), _("change"),
              _("change (%)")],
             [[k.name, k.received, k.received_last_year, k.change,
               "" if k.change_percent is None else round(k.change_percent, 1)] for k in board.kinds])

@@ -170,3 +170,11 @@ def test_it_answers_from_the_rollups_in_a_few_queries(client, world, city, djang
 
 def test_it_refuses_an_unknown_table(client, world, city):
     assert get(client, "/dashboard/secrets.csv").status_code == 404
+
+
+def test_it_speaks_spanish(client, world, city):
+    with time_machine.travel(NOW, tick=False):
+        page = client.get("/dashboard/?period=30", HTTP_ACCEPT_LANGUAGE="es")
+        rows = client.get("/dashboard/backlog.csv", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Cómo le va a la ciudad" in page.content.decode() and "Últimos 30 días" in page.content.decode()
+    assert rows.startswith("antigüedad,solicitudes abiertas") and "Menos de 1 día" in rows
