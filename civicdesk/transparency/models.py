@@ -1,7 +1,7 @@
 """Roll-up tables for the public dashboards: daily counts per place, department and kind of problem.
 
 `DailyCount` holds one row per day × jurisdiction × department × service type × district with what the
-dashboards read (received, closed, time-to-close histogram, SLA, reopened, still open). `CountedRequest`
+dashboards read (and `DailyTypeCount` the same summed per day × jurisdiction × service type) (received, closed, time-to-close histogram, SLA, reopened, still open). `CountedRequest`
 is the "last counted state" of every request: what it currently contributes to `DailyCount`, so a change is
 applied as old contribution minus, new contribution plus (see rollups.py). `RollupState` is the single row
 holding the sync job's watermarks. See docs/dashboards.md for the definitions.
@@ -23,9 +23,26 @@ MEASURES: tuple[str, ...] = ("received", "closed", "closed_with_sla", "closed_wi
 #: The key columns of DailyCount (0 stands for "none" in department and district, so the key has no NULL
 #: and "INSERT … ON CONFLICT" finds the row on both databases).
 KEYS: tuple[str, ...] = ("day", "jurisdiction_key", "department_key", "service_type_key", "district_key")
+#: The key columns of DailyTypeCount, and where they sit in a KEYS tuple.
+TYPE_KEYS: tuple[str, ...] = ("day", "jurisdiction_key", "service_type_key")
+TYPE_KEY_POSITIONS: tuple[int, ...] = (0, 1, 3)
 
 
-class DailyCount(models.Model):
+class Counts(models.Model):
+    """The summable measures both roll-up tables hold (see DailyCount for their meaning)."""
+
+    received = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_with_sla = models.IntegerField(default=0)
+    closed_within_sla = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    open_now = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class DailyCount(Counts):
     """Counts of public requests for one day and one combination of the dimensions.
 
     `received` counts requests by the day they were received (`requested_at`), `open_now` counts the ones
@@ -40,12 +57,6 @@ class DailyCount(models.Model):
     department_key = models.BigIntegerField(default=0)
     service_type_key = models.BigIntegerField()
     district_key = models.BigIntegerField(default=0)
-    received = models.IntegerField(default=0)
-    closed = models.IntegerField(default=0)
-    closed_with_sla = models.IntegerField(default=0)
-    closed_within_sla = models.IntegerField(default=0)
-    reopened = models.IntegerField(default=0)
-    open_now = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=list(KEYS), name="rollup_daily_key")]
@@ -61,8 +72,33 @@ class DailyCount(models.Model):
         return f"{self.day} j{self.jurisdiction_key} d{self.department_key} t{self.service_type_key}"
 
 
-for _column in BUCKET_COLUMNS:
-    DailyCount.add_to_class(_column, models.IntegerField(default=0))
+class DailyTypeCount(Counts):
+    """DailyCount summed over departments and districts: day × jurisdiction × service type.
+
+    A city with hundreds of kinds of problem and dozens of districts has thousands of DailyCount rows a
+    day; this coarser table answers the dashboards filtered by neither department nor district (city-wide,
+    a jurisdiction, a kind of problem) from a few hundred rows a day. Kept in the same transactions.
+    """
+
+    day = models.DateField()
+    jurisdiction_key = models.BigIntegerField()
+    service_type_key = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=list(TYPE_KEYS), name="rollup_type_key")]
+        indexes = [
+            models.Index(fields=["jurisdiction_key", "day"], name="rollup_t_juris_day"),
+            models.Index(fields=["service_type_key", "day"], name="rollup_t_type_day"),
+            models.Index(fields=["day"], condition=models.Q(open_now__gt=0), name="rollup_t_open_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} j{self.jurisdiction_key} t{self.service_type_key}"
+
+
+for _model in (DailyCount, DailyTypeCount):
+    for _column in BUCKET_COLUMNS:
+        _model.add_to_class(_column, models.IntegerField(default=0))
 
 
 class CountedRequest(models.Model):

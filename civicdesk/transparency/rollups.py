@@ -34,7 +34,8 @@ from django.utils import timezone
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
-from .models import BUCKETS, HOUR_EDGES, KEYS, MEASURES, CountedRequest, DailyCount, RollupState
+from .models import (BUCKETS, HOUR_EDGES, KEYS, MEASURES, TYPE_KEY_POSITIONS, TYPE_KEYS, CountedRequest, DailyCount,
+                     DailyTypeCount, RollupState)
 
 #: How far back each sync looks again (by `updated_at`, and by id through the id marks). A transaction
 #: open longer than this that changes a request without bumping `updated_at` later is the one case
@@ -125,21 +126,41 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
+def by_type(totals: dict) -> dict:
+    """{DailyCount key: measures} summed into {DailyTypeCount key: measures}."""
+    coarse: dict = {}
+    for key, values in totals.items():
+        short = tuple(key[i] for i in TYPE_KEY_POSITIONS)
+        found = coarse.get(short)
+        if found is None:
+            coarse[short] = list(values)
+        else:
+            for index, value in enumerate(values):
+                found[index] += value
+    return coarse
+
+
 def _apply(totals: dict) -> None:
-    """Add the measure deltas into DailyCount (INSERT … ON CONFLICT DO UPDATE: SQLite ≥ 3.24 and PostgreSQL),
-    then drop the rows of the touched days left with nothing in them."""
+    """Add the measure deltas into DailyCount and DailyTypeCount, then drop the rows of the touched days
+    left with nothing in them."""
+    _apply_to(DailyCount, KEYS, totals)
+    _apply_to(DailyTypeCount, TYPE_KEYS, by_type(totals))
+
+
+def _apply_to(model, keys: tuple[str, ...], totals: dict) -> None:
+    """INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n (SQLite ≥ 3.24 and PostgreSQL alike)."""
     rows = [key + tuple(values) for key, values in totals.items() if any(values)]
     if not rows:
         return
-    table = _table(DailyCount)
-    columns = ", ".join(KEYS + MEASURES)
+    table = _table(model)
+    columns = ", ".join(keys + MEASURES)
     updates = ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
-    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(KEYS) + len(MEASURES)))}) "
-           f"ON CONFLICT ({', '.join(KEYS)}) DO UPDATE SET {updates}")
+    sql = (f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * (len(keys) + len(MEASURES)))}) "
+           f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}")
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
     days = sorted({row[0] for row in rows})
-    DailyCount.objects.filter(day__in=days, received=0, closed=0, reopened=0, open_now=0).delete()
+    model.objects.filter(day__in=days, received=0, closed=0, reopened=0, open_now=0).delete()
 
 
 def _lock_state() -> RollupState:
@@ -282,7 +303,7 @@ def rebuild_rollups(*, batch: int = 20_000, on_batch: Callable[[int], None] | No
         top = ServiceRequest.objects.aggregate(top=Max("pk"))["top"] or 0
         private_now = sorted(ServiceType.objects.filter(is_private=True).values_list("pk", flat=True))
         with connection.cursor() as cursor:
-            for model in (CountedRequest, DailyCount):
+            for model in (CountedRequest, DailyCount, DailyTypeCount):
                 if connection.vendor == "postgresql":
                     cursor.execute(f"TRUNCATE {_table(model)}")
                 else:
@@ -305,6 +326,8 @@ def rebuild_rollups(*, batch: int = 20_000, on_batch: Callable[[int], None] | No
         result.requests += len(buffer)
         rows_out = [key + tuple(values) for key, values in totals.items() if any(values)]
         _write(DailyCount, KEYS + MEASURES, rows_out)
+        _write(DailyTypeCount, TYPE_KEYS + MEASURES,
+               [key + tuple(values) for key, values in by_type(totals).items() if any(values)])
         result.rows = len(rows_out)
         state.changed_since = started
         # Usable as the id floor at once (dated OVERLAP back): otherwise every sync of the next quarter hour
@@ -348,6 +371,14 @@ class Scope:
     department_id: int | None = None
     service_type_id: int | None = None
     district_id: int | None = None
+
+    def table(self):
+        """The smallest roll-up table that can answer this scope."""
+        return DailyCount if self.department_id is not None or self.district_id is not None else DailyTypeCount
+
+    def rows(self):
+        """The roll-up rows of this scope (of `table()`)."""
+        return self.table().objects.filter(self.q())
 
     def q(self) -> Q:
         where = Q()
@@ -414,20 +445,20 @@ def _totals(row: dict) -> Totals:
 
 def totals(scope: Scope, start: dt.date, end: dt.date) -> Totals:
     """Everything summed over the days start..end (inclusive)."""
-    return _totals(DailyCount.objects.filter(scope.q(), day__gte=start, day__lte=end).aggregate(**_sums()))
+    return _totals(scope.rows().filter(day__gte=start, day__lte=end).aggregate(**_sums()))
 
 
 def totals_by_day(scope: Scope, start: dt.date, end: dt.date, measures: Sequence[str] = ("received",)
                   ) -> dict[dt.date, dict[str, int]]:
     """{day: {measure: sum}} for the days start..end that have any row."""
-    rows = (DailyCount.objects.filter(scope.q(), day__gte=start, day__lte=end).values("day")
+    rows = (scope.rows().filter(day__gte=start, day__lte=end).values("day")
             .annotate(**{name: Sum(name) for name in measures}).order_by("day"))
     return {row["day"]: {name: int(row[name] or 0) for name in measures} for row in rows}
 
 
 def totals_by_service_type(scope: Scope, start: dt.date, end: dt.date) -> dict[int, Totals]:
     """{service type id: Totals} over the days start..end."""
-    rows = (DailyCount.objects.filter(scope.q(), day__gte=start, day__lte=end).values("service_type_key")
+    rows = (scope.rows().filter(day__gte=start, day__lte=end).values("service_type_key")
             .annotate(**_sums()).order_by())
     return {row["service_type_key"]: _totals(row) for row in rows}
 
@@ -439,7 +470,7 @@ AGE_BUCKETS = (("under_1", 0, 0), ("1_to_7", 1, 6), ("7_to_30", 7, 29), ("over_3
 def backlog(scope: Scope, today: dt.date) -> dict[str, int]:
     """Public requests open now, by age in whole local days since they were received (AGE_BUCKETS keys)."""
     found = dict.fromkeys((key for key, _, _ in AGE_BUCKETS), 0)
-    rows = DailyCount.objects.filter(scope.q(), open_now__gt=0).values("day").annotate(n=Sum("open_now")).order_by()
+    rows = scope.rows().filter(open_now__gt=0).values("day").annotate(n=Sum("open_now")).order_by()
     for row in rows:
         age = (today - row["day"]).days
         for key, low, high in AGE_BUCKETS:

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from django.conf import settings
 
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
-from civicdesk.transparency.models import HOUR_EDGES, KEYS, MEASURES, DailyCount
+from civicdesk.transparency.models import HOUR_EDGES, KEYS, MEASURES, TYPE_KEYS, DailyCount, DailyTypeCount
 
 
 def local_day(when: dt.datetime) -> dt.date:
@@ -57,12 +57,24 @@ def expected_counts() -> dict[tuple, Counter]:
 
 
 def stored_counts() -> dict[tuple, Counter]:
-    """The DailyCount table in the same shape (rows with nothing in them left out)."""
+    """The DailyCount table in the same shape (rows with nothing in them left out).
+
+    Also checks that DailyTypeCount holds exactly DailyCount summed per day, jurisdiction and type.
+    """
+    found = _read(DailyCount, KEYS)
+    coarse: dict[tuple, Counter] = defaultdict(Counter)
+    for (day, jurisdiction, _department, service_type, _district), counter in found.items():
+        coarse[(day, jurisdiction, service_type)].update(counter)
+    assert _read(DailyTypeCount, TYPE_KEYS) == dict(coarse), "DailyTypeCount is not DailyCount summed"
+    return found
+
+
+def _read(model, keys) -> dict[tuple, Counter]:
     found = {}
-    for row in DailyCount.objects.values(*KEYS, *MEASURES):
+    for row in model.objects.values(*keys, *MEASURES):
         counter = +Counter({name: row[name] for name in MEASURES})
         if counter:
-            found[tuple(row[key] for key in KEYS)] = counter
+            found[tuple(row[key] for key in keys)] = counter
     return found
 
 

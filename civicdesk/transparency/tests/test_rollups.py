@@ -15,7 +15,7 @@ from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM
 from civicdesk.transparency import rollups
-from civicdesk.transparency.models import CountedRequest, DailyCount, RollupState
+from civicdesk.transparency.models import CountedRequest, DailyCount, DailyTypeCount, RollupState
 
 from .helpers import expected_counts, stored_counts
 
@@ -162,6 +162,7 @@ def test_it_takes_a_deleted_request_out_in_the_deleting_transaction(world):
         assert DailyCount.objects.filter(received=1).exists()
         request.delete()
     assert not DailyCount.objects.exists() and not CountedRequest.objects.exists()
+    assert not DailyTypeCount.objects.exists()
 
 
 def test_it_moves_the_counts_of_a_deleted_departments_requests_to_no_department(world):
