@@ -239,6 +239,23 @@ def _keyset(queryset, handle: Callable[[list[int]], None]) -> int:
         last = ids[-1]
 
 
+def _keyset_by_time(since: dt.datetime, handle: Callable[[list[int]], None]) -> int:
+    """Call `handle` with the ids of the requests updated at or after `since`, CHUNK at a time, walking the
+    `updated_at` index in (updated_at, id) order (ordering by id alone makes SQLite scan the whole table)."""
+    requests = ServiceRequest.objects.order_by()
+    at, last, seen = since, -1, 0
+    while True:
+        rows = list(requests.filter(updated_at=at, pk__gt=last).order_by("pk").values_list("updated_at", "pk")[:CHUNK])
+        if len(rows) < CHUNK:
+            rows += list(requests.filter(updated_at__gt=at).order_by("updated_at", "pk")
+                         .values_list("updated_at", "pk")[:CHUNK - len(rows)])
+        if not rows:
+            return seen
+        handle([pk for _, pk in rows])
+        seen += len(rows)
+        at, last = rows[-1]
+
+
 def sync_rollups(*, now: dt.datetime | None = None) -> SyncResult:
     """Bring the roll-ups up to date with every request change since the previous sync (see the module doc).
 
@@ -261,8 +278,7 @@ def sync_rollups(*, now: dt.datetime | None = None) -> SyncResult:
     floor = _id_floor(state.id_marks, started)
     not_counted = ~Exists(CountedRequest.objects.filter(request_id=OuterRef("pk")))
     result.looked_at += _keyset(ServiceRequest.objects.filter(not_counted, pk__gt=floor), handle)
-    result.looked_at += _keyset(ServiceRequest.objects.filter(updated_at__gte=state.changed_since - OVERLAP),
-                                handle)
+    result.looked_at += _keyset_by_time(state.changed_since - OVERLAP, handle)
     if flipped:
         result.looked_at += _keyset(ServiceRequest.objects.filter(service_type_id__in=flipped), handle)
     with transaction.atomic():

@@ -180,3 +180,17 @@ def test_it_moves_the_counts_of_a_deleted_departments_requests_to_no_department(
 @pytest.mark.parametrize("hours, bucket", [(-1, 0), (0.5, 0), (1, 1), (23.9, 5), (24, 6), (8760, 20), (9000, 20)])
 def test_it_puts_times_to_close_in_the_documented_buckets(hours, bucket):
     assert rollups.close_bucket(hours) == bucket
+
+
+def test_it_walks_many_changes_stamped_with_the_same_time_in_small_chunks(world, monkeypatch):
+    monkeypatch.setattr(rollups, "CHUNK", 2)
+    with time_machine.travel(START, tick=False) as clock:
+        made = [services.submit_request(service_type=world.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1])
+                for _ in range(5)]
+        rollups.sync_rollups()
+        clock.move_to(START + dt.timedelta(hours=2))
+        same = START + dt.timedelta(hours=1)
+        ServiceRequest.objects.filter(pk__in=[r.pk for r in made]).update(is_private=True, updated_at=same)
+        result = rollups.sync_rollups()
+    assert result.changed == 5
+    assert stored_counts() == expected_counts() == {}
