@@ -54,7 +54,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     command = f"python bench/dashboard.py --size {args.size} --calls {args.calls} --db {args.db}"
-    title = f"## {common.now_utc()} · commit {common.git_commit()} · dashboard" + (" (smoke run)" if args.smoke else "")
+    smoke = " (smoke run)" if args.smoke else ""
+    title = f"## {common.now_utc()} · commit {common.git_commit()} · dashboard{smoke}"
     lines = [title, "", f"`{command}` on {machine}.", ""]
     for r in results:
         lines.append(f"- {r['db']}: {r['server']}; rebuild_rollups: {r['rebuild']['requests']:,} requests into "

@@ -1,4 +1,4 @@
-"""`manage.py sync_rollups`: apply request changes to the dashboard roll-ups now (the scheduler does it every minute)."""
+"""`manage.py sync_rollups`: apply request changes to the roll-ups now (the scheduler does it every minute)."""
 
 from __future__ import annotations
 
