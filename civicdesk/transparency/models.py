@@ -2,8 +2,9 @@
 
 `DailyCount` holds one row per day × jurisdiction × department × service type × district with what the
 dashboards read (received, closed, time-to-close histogram, SLA, reopened, still open), and
-`DailyTypeCount` the same summed per day × jurisdiction × service type. `CountedRequest` is the "last counted state" of every request: what it currently contributes to `DailyCount`, so a change is
-applied as old contribution minus, new contribution plus (see rollups.py). `RollupState` is the single row
+`DailyTypeCount` the same summed per day × jurisdiction × service type. `CountedRequest` is the "last
+counted state" of every request: what it currently contributes to `DailyCount`, so a change is applied
+as old contribution minus, new contribution plus (see rollups.py). `RollupState` is the single row
 holding the sync job's watermarks. See docs/dashboards.md for the definitions.
 """
 
