@@ -123,10 +123,14 @@ def timed(call, calls: int) -> dict[str, float]:
 
 
 def worker(args: argparse.Namespace) -> int:
+    import datetime as dt
+
     import django
 
     django.setup()
     from django.core.management import call_command
+    from django.db.models import Count, Q
+    from django.utils import timezone
     from django.db import connection
     from django.http import QueryDict
     from django.test import Client
@@ -178,11 +182,29 @@ def worker(args: argparse.Namespace) -> int:
         response = client.get("/dashboard/?" + queries[index % len(queries)], HTTP_HOST="127.0.0.1")
         assert response.status_code == 200, response.status_code
 
+    def direct_backlog(index: int) -> None:
+        """The alternative not taken: the backlog counted from the open requests (partial indexes)."""
+        _form, scope, _period, _chosen = _read_filters(Fake(queries[index % len(queries)]))
+        filters = {name: value for name, value in (
+            ("jurisdiction_id", scope.jurisdiction_id), ("department_id", scope.department_id),
+            ("service_type_id", scope.service_type_id), ("district_id", scope.district_id)) if value is not None}
+        midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        edges = {"under_1": midnight, "under_7": midnight - dt.timedelta(days=6),
+                 "under_30": midnight - dt.timedelta(days=29)}
+        ServiceRequest.objects.public().filter(is_open=True, **filters).aggregate(
+            total=Count("pk"), **{name: Count("pk", filter=Q(requested_at__gte=edge)) for name, edge in edges.items()})
+
+    def rollup_backlog(index: int) -> None:
+        _form, scope, _period, _chosen = _read_filters(Fake(queries[index % len(queries)]))
+        rollups.backlog(scope, timezone.localdate())
+
     measurements = []
     static = {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
               "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
     with override_settings(STORAGES=static, ALLOWED_HOSTS=["127.0.0.1"]):
-        for name, call in (("dashboard numbers (build_dashboard)", numbers), ("dashboard page (view, HTML)", page)):
+        for name, call in (("dashboard numbers (build_dashboard)", numbers), ("dashboard page (view, HTML)", page),
+                           ("backlog by age from the roll-ups (as shipped)", rollup_backlog),
+                           ("backlog by age from open requests (alternative)", direct_backlog)):
             for index in range(WARMUP):
                 call(index)
             with CaptureQueriesContext(connection) as captured:

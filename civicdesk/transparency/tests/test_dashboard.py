@@ -161,6 +161,7 @@ def test_it_ignores_an_unknown_filter_and_says_so(client, world, city):
     assert page.status_code == 200
     assert page.context["board"].scope == rollups.Scope() and page.context["board"].period_days == 90
     assert b"This filter was ignored." in page.content
+    assert b'aria-describedby="id_type-error"' in page.content and b'id="id_type-error"' in page.content
 
 
 def test_it_answers_from_the_rollups_in_a_few_queries(client, world, city, django_assert_max_num_queries):
