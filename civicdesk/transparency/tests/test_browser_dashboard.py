@@ -44,6 +44,9 @@ def test_it_passes_axe_and_filters_through_the_form(live_server, counted, page):
     no_violations(page, "dashboard filtered, phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     no_violations(page, "dashboard filtered, desktop")
+    page.goto(f"{live_server.url}/dashboard/?type=no-such-kind")
+    expect(page.get_by_text("This filter was ignored.")).to_be_visible()
+    no_violations(page, "dashboard with an ignored filter")
 
 
 def test_it_passes_axe_in_spanish(live_server, counted, browser):
