@@ -81,7 +81,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     labels = [str(label) for label in labels]
     values = [float(value or 0) for value in values]
     row, top = 26, 8
-    label_width = min(260, max([60] + [7 * len(label) for label in labels]))
+    label_width = min(260, max([60] + [8 * len(label) + 8 for label in labels]))  # ~7.5 px a letter
     plot_width = width - label_width - 70
     height = top * 2 + row * max(1, len(values))
     maximum = nice_ceiling(max(values, default=0))
@@ -98,7 +98,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     for index, (label, value) in enumerate(zip(labels, values)):
         y = top + index * row
         bar = 0 if maximum == 0 else plot_width * value / maximum
-        shown = label if len(label) <= label_width // 7 else label[:label_width // 7 - 1] + "…"
+        shown = label if len(label) <= label_width // 8 else label[:label_width // 8 - 1] + "…"
         body.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'

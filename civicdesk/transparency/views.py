@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from civicdesk.lib import svgcharts
 
-from .dashboard import Dashboard, age_labels, build_dashboard, summary_rows
+from .dashboard import Dashboard, age_chart_labels, age_labels, build_dashboard, summary_rows
 from .forms import DEFAULT_PERIOD, DashboardFilters
 from .rollups import Scope
 
@@ -50,7 +50,7 @@ def dashboard(request):
             svgcharts.Series(_("Last %(days)d days") % {"days": period}, [w.received for w in board.weeks]),
             svgcharts.Series(_("Same weeks last year"), [w.received_last_year for w in board.weeks]),
         ], title=_("Requests received per week")),
-        "backlog_chart": svgcharts.bar_chart(list(labels.values()), list(board.backlog.values()),
+        "backlog_chart": svgcharts.bar_chart(age_chart_labels(), list(board.backlog.values()), width=420,
                                              title=_("Open requests by age")),
         "kinds_chart": svgcharts.bar_chart([k.name for k in board.kinds], [k.received for k in board.kinds],
                                            title=_("Busiest kinds of problem")),

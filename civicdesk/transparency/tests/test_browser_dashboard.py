@@ -35,6 +35,7 @@ def test_it_passes_axe_and_filters_through_the_form(live_server, counted, page):
     expect(page.get_by_role("heading", level=1)).to_have_text("How the city is doing")
     expect(page.get_by_test_id("summary-received")).to_have_text("3")
     no_violations(page, "dashboard, phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll inside their region
     page.get_by_label("Kind of problem").select_option(label="Graffiti")
     page.get_by_label("Period").select_option(label="Last 30 days")
     page.get_by_role("button", name="Show").click()
