@@ -36,8 +36,8 @@ def test_it_passes_axe_and_filters_through_the_form(live_server, counted, page):
     expect(page.get_by_test_id("summary-received")).to_have_text("3")
     no_violations(page, "dashboard, phone")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll inside their region
-    page.get_by_label("Kind of problem").select_option(label="Graffiti")
-    page.get_by_label("Period").select_option(label="Last 30 days")
+    page.get_by_label("Kind of problem", exact=True).select_option(label="Graffiti")
+    page.get_by_label("Period", exact=True).select_option(label="Last 30 days")
     page.get_by_role("button", name="Show").click()
     assert "type=graffiti" in page.url and "period=30" in page.url
     expect(page.get_by_test_id("summary-received")).to_have_text("2")
@@ -70,7 +70,7 @@ def test_it_shows_every_table_with_javascript_off(live_server, counted, browser)
         for table in ("weekly-table", "backlog-table", "kinds-table"):
             expect(page.get_by_test_id(table)).to_be_visible()
         expect(page.get_by_test_id("kinds-table")).to_contain_text("Graffiti")
-        page.get_by_label("Jurisdiction").select_option(label="Town of Elm")
+        page.get_by_label("Jurisdiction", exact=True).select_option(label="Town of Elm")
         page.get_by_role("button", name="Show").click()
         assert "jurisdiction=elm" in page.url
         expect(page.get_by_test_id("summary-received")).to_have_text("3")
