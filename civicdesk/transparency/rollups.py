@@ -319,8 +319,11 @@ def rebuild_rollups(*, batch: int = 20_000, on_batch: Callable[[int], None] | No
         top = ServiceRequest.objects.aggregate(top=Max("pk"))["top"] or 0
         private_now = sorted(ServiceType.objects.filter(is_private=True).values_list("pk", flat=True))
         with connection.cursor() as cursor:
+            # The dashboard tables are emptied with DELETE so that PostgreSQL readers keep seeing the old
+            # counts until this commits (TRUNCATE would block them); CountedRequest, read only by the sync
+            # and the delete receiver (which wait for the RollupState lock anyway), is truncated for speed.
             for model in (CountedRequest, DailyCount, DailyTypeCount):
-                if connection.vendor == "postgresql":
+                if connection.vendor == "postgresql" and model is CountedRequest:
                     cursor.execute(f"TRUNCATE {_table(model)}")
                 else:
                     cursor.execute(f"DELETE FROM {_table(model)}")
