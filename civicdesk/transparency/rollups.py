@@ -110,6 +110,35 @@ def add_contribution(totals: dict, state: tuple, sign: int) -> None:
         row(dt.date.fromisoformat(text))[_M["reopened"]] += sign
 
 
+_UTC_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+_TIMES = ("requested_at", "closed_at", "expected_at")
+
+
+def _request_rows(requests) -> Iterable[tuple]:
+    """The REQUEST_FIELDS rows of a ServiceRequest queryset, streamed.
+
+    On PostgreSQL the three timestamps are read as whole microseconds since the epoch (bigint, parsed in C)
+    and turned back into the same aware datetimes here: Django's timestamp loader is pure Python and was
+    most of the rebuild's time.
+    """
+    if connection.vendor != "postgresql":
+        yield from requests.values_list(*REQUEST_FIELDS).order_by().iterator(chunk_size=20_000)
+        return
+    from django.db.models import BigIntegerField, F, Func
+
+    micro = {f"{name}_us": Func(F(name), template="(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint",
+                                output_field=BigIntegerField()) for name in _TIMES}
+    names = [f"{name}_us" if name in _TIMES else name for name in REQUEST_FIELDS]
+    positions = [index for index, name in enumerate(REQUEST_FIELDS) if name in _TIMES]
+    epoch, delta = _UTC_EPOCH, dt.timedelta
+    for row in requests.annotate(**micro).values_list(*names).order_by().iterator(chunk_size=20_000):
+        row = list(row)
+        for index in positions:
+            if row[index] is not None:
+                row[index] = epoch + delta(microseconds=row[index])
+        yield tuple(row)
+
+
 def _reopenings(ids: Sequence[int] | None = None) -> dict[int, list[dt.datetime]]:
     """{request id: times it was reopened}: STATUS entries from a closed status kind to an open one."""
     entries = TimelineEntry.objects.filter(kind=TimelineEntry.Kind.STATUS, status_from__kind=Status.Kind.CLOSED,
@@ -177,7 +206,7 @@ def recount(ids: Sequence[int]) -> int:
     tz = local_tz()
     with transaction.atomic():
         _lock_state()
-        rows = list(ServiceRequest.objects.filter(pk__in=ids).values_list(*REQUEST_FIELDS).order_by())
+        rows = list(_request_rows(ServiceRequest.objects.filter(pk__in=ids)))
         reopens = _reopenings(ids)
         old = {row[0]: tuple(row[1:]) for row in
                CountedRequest.objects.filter(request_id__in=ids).values_list("request_id", *STATE_FIELDS)}
@@ -330,8 +359,7 @@ def rebuild_rollups(*, batch: int = 20_000, on_batch: Callable[[int], None] | No
         reopens = _reopenings()
         totals: dict = {}
         buffer: list[tuple] = []
-        rows = ServiceRequest.objects.filter(pk__lte=top).values_list(*REQUEST_FIELDS).order_by()
-        for row in rows.iterator(chunk_size=batch):
+        for row in _request_rows(ServiceRequest.objects.filter(pk__lte=top)):
             state_row = request_state(row, reopens.get(row[0], ()), tz)
             add_contribution(totals, state_row, 1)
             buffer.append((row[0], *state_row))
