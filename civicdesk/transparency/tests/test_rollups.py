@@ -194,3 +194,16 @@ def test_it_walks_many_changes_stamped_with_the_same_time_in_small_chunks(world,
         result = rollups.sync_rollups()
     assert result.changed == 5
     assert stored_counts() == expected_counts() == {}
+
+
+def test_it_keeps_microseconds_at_the_bucket_and_sla_edges(world):
+    request = services.submit_request(service_type=world.graffiti, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1])
+    opened = dt.datetime(2026, 3, 2, 15, 0, 0, 123457, tzinfo=dt.timezone.utc)
+    closed = opened + dt.timedelta(hours=24)
+    ServiceRequest.objects.filter(pk=request.pk).update(
+        requested_at=opened, closed_at=closed, expected_at=closed, is_open=False,
+        status=world.statuses["fixed"])
+    rollups.rebuild_rollups()
+    counted = CountedRequest.objects.get(request_id=request.pk)
+    assert counted.close_bucket == 6 and counted.sla == 1  # exactly one day: the "1 to 2 days" bucket; on time
+    assert stored_counts() == expected_counts()
