@@ -21,14 +21,15 @@ TABLES = ("summary", "weekly", "backlog", "kinds")
 
 def _read_filters(request) -> tuple[DashboardFilters, Scope, int, list[str]]:
     """The form, the scope and period it asks for (invalid values are ignored), and the chosen filters' names."""
-    form = DashboardFilters(request.GET or None)
-    data = {}
-    if form.is_bound:
-        form.is_valid()  # the valid filters stay in cleaned_data; the others show their error and are ignored
-        data = form.cleaned_data
-        for name in form.errors:
-            if name in form.fields:
-                form.fields[name].widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-error"
+    query = request.GET.copy()
+    if not query.get("period"):
+        query["period"] = str(DEFAULT_PERIOD)  # so the period list shows the period the page shows
+    form = DashboardFilters(query)
+    form.is_valid()  # the valid filters stay in cleaned_data; the others show their error and are ignored
+    data = form.cleaned_data
+    for name in form.errors:
+        if name in form.fields:
+            form.fields[name].widget.attrs["aria-describedby"] = f"{form[name].id_for_label}-error"
     chosen = [str(data[name].name) for name in ("jurisdiction", "department", "type", "district") if data.get(name)]
     scope = Scope(jurisdiction_id=getattr(data.get("jurisdiction"), "pk", None),
                   department_id=getattr(data.get("department"), "pk", None),

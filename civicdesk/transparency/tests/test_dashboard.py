@@ -179,3 +179,10 @@ def test_it_speaks_spanish(client, world, city):
         rows = client.get("/dashboard/backlog.csv", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Cómo le va a la ciudad" in page.content.decode() and "Últimos 30 días" in page.content.decode()
     assert rows.startswith("antigüedad,solicitudes abiertas") and "Menos de 1 día" in rows
+
+
+def test_it_shows_the_period_it_counts_as_chosen(client, world, city):
+    html = get(client, "/dashboard/").content.decode()
+    assert '<option value="90" selected>' in html
+    html = get(client, "/dashboard/?type=pothole").content.decode()
+    assert '<option value="90" selected>' in html and '<option value="pothole" selected>' in html
