@@ -142,7 +142,7 @@ def worker(args: argparse.Namespace) -> int:
     from civicdesk.testing.world import build_world
     from civicdesk.transparency import rollups
     from civicdesk.transparency.dashboard import build_dashboard
-    from civicdesk.transparency.views import _read_filters
+    from civicdesk.transparency.views import read_filters
 
     db = args.worker
     call_command("migrate", verbosity=0, interactive=False)
@@ -173,7 +173,7 @@ def worker(args: argparse.Namespace) -> int:
             self.GET = QueryDict(query)
 
     def numbers(index: int) -> None:
-        _form, scope, period, _chosen = _read_filters(Fake(queries[index % len(queries)]))
+        _form, scope, period, _chosen = read_filters(Fake(queries[index % len(queries)]))
         build_dashboard(scope, period_days=period)
 
     client = Client()
@@ -184,7 +184,7 @@ def worker(args: argparse.Namespace) -> int:
 
     def direct_backlog(index: int) -> None:
         """The alternative not taken: the backlog counted from the open requests (partial indexes)."""
-        _form, scope, _period, _chosen = _read_filters(Fake(queries[index % len(queries)]))
+        _form, scope, _period, _chosen = read_filters(Fake(queries[index % len(queries)]))
         filters = {name: value for name, value in (
             ("jurisdiction_id", scope.jurisdiction_id), ("department_id", scope.department_id),
             ("service_type_id", scope.service_type_id), ("district_id", scope.district_id)) if value is not None}
@@ -195,7 +195,7 @@ def worker(args: argparse.Namespace) -> int:
             total=Count("pk"), **{name: Count("pk", filter=Q(requested_at__gte=edge)) for name, edge in edges.items()})
 
     def rollup_backlog(index: int) -> None:
-        _form, scope, _period, _chosen = _read_filters(Fake(queries[index % len(queries)]))
+        _form, scope, _period, _chosen = read_filters(Fake(queries[index % len(queries)]))
         rollups.backlog(scope, timezone.localdate())
 
     measurements = []

@@ -19,7 +19,7 @@ from .rollups import Scope
 TABLES = ("summary", "weekly", "backlog", "kinds")
 
 
-def _read_filters(request) -> tuple[DashboardFilters, Scope, int, list[str]]:
+def read_filters(request) -> tuple[DashboardFilters, Scope, int, list[str]]:
     """The form, the scope and period it asks for (invalid values are ignored), and the chosen filters' names."""
     query = request.GET.copy()
     if not query.get("period"):
@@ -39,7 +39,7 @@ def _read_filters(request) -> tuple[DashboardFilters, Scope, int, list[str]]:
 
 
 def dashboard(request):
-    form, scope, period, chosen = _read_filters(request)
+    form, scope, period, chosen = read_filters(request)
     board = build_dashboard(scope, period_days=period)
     labels = age_labels()
     week_labels = [formats.date_format(week.start, "M j") for week in board.weeks]
@@ -87,7 +87,7 @@ def _csv_value(value):
 def dashboard_csv(request, table: str):
     if table not in TABLES:
         raise Http404
-    _form, scope, period, _chosen = _read_filters(request)
+    _form, scope, period, _chosen = read_filters(request)
     board = build_dashboard(scope, period_days=period)
     header, rows = _csv_rows(board, table)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
