@@ -21,6 +21,7 @@ urlpatterns = [
     path("notices/", include("civicdesk.notices.urls")),
     path("inbound/", include("civicdesk.inbound.urls")),
     path("reports/", include("civicdesk.reports.urls")),
+    path("dashboard/", include("civicdesk.transparency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
