@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "civicdesk.notices",
     "civicdesk.inbound",
     "civicdesk.datasets",
+    "civicdesk.transparency",
+    "civicdesk.reports",
     "civicdesk.opendata",
 ]
 

@@ -22,6 +22,8 @@ urlpatterns = [
     path("alerts/", include("civicdesk.alerts.urls")),
     path("notices/", include("civicdesk.notices.urls")),
     path("inbound/", include("civicdesk.inbound.urls")),
+    path("reports/", include("civicdesk.reports.urls")),
+    path("dashboard/", include("civicdesk.transparency.urls")),
     path("open-data/", include("civicdesk.opendata.urls")),
     path("data.json", opendata_views.data_json, name="data_json"),
     path("i18n/", include("django.conf.urls.i18n")),
