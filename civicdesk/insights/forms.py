@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceType
@@ -29,17 +30,24 @@ class InsightFilterForm(forms.Form):
 
     def __init__(self, *args, visible, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            pk__in=visible.exclude(department=None).values("department_id")).select_related("jurisdiction")
+        jurisdictions = visible.values("jurisdiction_id")
+        self.fields["department"].queryset = Department.objects.filter(jurisdiction__in=jurisdictions)\
+            .select_related("jurisdiction")
         self.fields["department"].label_from_instance = lambda d: f"{d.name} ({d.jurisdiction.name})"
+        # Every public kind, and the private kinds only where the viewer sees a hotspot of them.
         self.fields["service_type"].queryset = ServiceType.objects.filter(
-            pk__in=visible.values("service_type_id")).order_by("name")
-        self.fields["district"].queryset = District.objects.filter(
-            pk__in=visible.exclude(district=None).values("district_id")).select_related("jurisdiction")
+            Q(is_private=False) | Q(pk__in=visible.values("service_type_id"))).order_by("name")
+        self.fields["district"].queryset = District.objects.filter(jurisdiction__in=jurisdictions)\
+            .select_related("jurisdiction")
 
     def apply(self, queryset):
-        """`queryset` narrowed by the valid filters (status: new and ongoing unless asked otherwise)."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        """`queryset` narrowed by the filters (status: new and ongoing unless asked otherwise); nothing when a
+        filter is not one of the choices (the page shows the field's error)."""
+        if not self.is_bound:
+            return queryset.filter(status__in=["new", "ongoing"])
+        if not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data
         for name in ("department", "service_type", "district"):
             if data.get(name):
                 queryset = queryset.filter(**{name: data[name]})
