@@ -37,6 +37,7 @@ class InsightFilterForm(forms.Form):
         # Every public kind, and the private kinds only where the viewer sees a hotspot of them.
         self.fields["service_type"].queryset = ServiceType.objects.filter(
             Q(is_private=False) | Q(pk__in=visible.values("service_type_id"))).order_by("name")
+        self.fields["service_type"].label_from_instance = lambda t: t.name
         self.fields["district"].queryset = District.objects.filter(jurisdiction__in=jurisdictions)\
             .select_related("jurisdiction")
 
@@ -79,6 +80,7 @@ class SubscriptionForm(forms.Form):
         self.fields["department"].label_from_instance = lambda d: f"{d.name} ({d.jurisdiction.name})"
         self.fields["service_type"].queryset = ServiceType.objects.filter(is_active=True, is_private=False)\
             .order_by("name")
+        self.fields["service_type"].label_from_instance = lambda t: t.name
 
     def clean(self):
         data = super().clean()
