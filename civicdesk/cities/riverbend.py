@@ -548,7 +548,8 @@ class _History:
 
         requests, entries, duplicates = [], [], []
         recent: dict[str, list] = defaultdict(list)
-        for moment, service_type in self._moments(count):
+        surges = self._surges(count)  # part of `count`: the demo still holds exactly that many requests
+        for moment, service_type in self._moments(count - len(surges)):
             demo = self.world.demo[service_type.code]
             original = self._original_for(recent[service_type.code], moment, demo)
             request, request_entries = self._request(moment, service_type, demo, original)
@@ -557,7 +558,7 @@ class _History:
             if original is not None:
                 duplicates.append((request, original))
             recent[service_type.code].append(request)
-        for request, request_entries in self._surges(count):
+        for request, request_entries in surges:
             requests.append(request)
             entries += request_entries
         ServiceRequest.objects.bulk_create(requests, batch_size=500)
