@@ -121,8 +121,9 @@ def detect(now: dt.datetime | None = None, thresholds: Thresholds = DEFAULT_THRE
     scope = ServiceRequest.objects.filter(requested_at__gte=baseline_start, requested_at__lt=now)
     if jurisdiction_ids is not None:
         scope = scope.filter(jurisdiction_id__in=jurisdiction_ids)
-    recent = Count("pk", filter=Q(requested_at__gte=window_start))
-    before = Count("pk", filter=Q(requested_at__lt=window_start))
+    # Counting a column of the detection index (not the primary key) lets the database answer from the index alone.
+    recent = Count("requested_at", filter=Q(requested_at__gte=window_start))
+    before = Count("requested_at", filter=Q(requested_at__lt=window_start))
     result.tested += _cells(result, scope, recent, before, thresholds)
     result.tested += _areas(result, scope, recent, before, thresholds)
     _repeats(result, scope.filter(requested_at__gte=repeat_start), thresholds)
