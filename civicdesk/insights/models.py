@@ -132,14 +132,15 @@ class Hotspot(LoggedModel):
     def window_days(self) -> int:
         return max(1, round((self.window_end - self.window_start) / dt.timedelta(days=1)))
 
-    def requests(self):
+    def requests(self, since: dt.datetime | None = None):
         """The requests this insight counted in its window (a ServiceRequest queryset, not yet scoped to a
-        viewer: callers intersect it with `access.requests_visible_to`)."""
+        viewer: callers intersect it with `access.requests_visible_to`); from `since` instead of the window's
+        start when given (the baseline too)."""
         from civicdesk.servicerequests.models import ServiceRequest
 
         found = ServiceRequest.objects.filter(
             jurisdiction_id=self.jurisdiction_id, service_type_id=self.service_type_id,
-            requested_at__gte=self.window_start, requested_at__lt=self.window_end)
+            requested_at__gte=since or self.window_start, requested_at__lt=self.window_end)
         found = found.filter(department_id=self.department_id) if self.department_id else found.filter(
             department__isnull=True)
         if self.kind == self.Kind.DISTRICT:
@@ -149,6 +150,18 @@ class Hotspot(LoggedModel):
         elif self.south is not None:
             found = found.filter(lat__gte=self.south, lat__lt=self.north, long__gte=self.west, long__lt=self.east)
         return found
+
+    def weekly_counts(self) -> list[tuple[dt.datetime, int]]:
+        """(week start, reports) for each 7-day week of the baseline and the window, oldest first, the last week
+        ending at `window_end`: the series the test compares (one query). Empty for repeat locations."""
+        if self.baseline_start is None:
+            return []
+        weeks = max(1, round((self.window_end - self.baseline_start) / dt.timedelta(days=7)))
+        first = self.window_end - dt.timedelta(days=7 * weeks)
+        counts = [0] * weeks
+        for moment in self.requests(since=first).values_list("requested_at", flat=True).iterator():
+            counts[min(weeks - 1, int((moment - first) / dt.timedelta(days=7)))] += 1
+        return [(first + dt.timedelta(days=7 * n), count) for n, count in enumerate(counts)]
 
     def as_row(self) -> dict:
         """The insight as plain values: one line of the CSV and JSON downloads (no personal data)."""

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>.<slug:fmt>", views.detail_download, name="detail_download"),
     path("<slug:section>.<slug:fmt>", views.download, name="download"),
     path("<int:pk>/work/", views.create_work, name="create_work"),
+    path("<int:pk>/weekly.csv", views.weekly_download, name="weekly_download"),
 ]

@@ -131,7 +131,37 @@ def detail(request, pk: int):
                                  initial={"description": services.suggested_description(hotspot)})
     return render(request, "insights/detail.html", {
         "hotspot": hotspot, "counted": counted[:200], "counted_total": len(counted), "work": work, "form": form,
+        **_weekly(hotspot),
     })
+
+
+def _weekly(hotspot: Hotspot) -> dict:
+    """The weekly series of the hotspot's group as an accessible SVG chart and its table (empty for repeats)."""
+    from django.utils import formats
+
+    from civicdesk.lib.svgcharts import Series, line_chart
+
+    weeks = hotspot.weekly_counts()
+    if not weeks:
+        return {}
+    usual = round(hotspot.expected * 7 / hotspot.window_days(), 2) if hotspot.expected is not None else None
+    labels = [formats.date_format(start, "SHORT_DATE_FORMAT") for start, _count in weeks]
+    chart = line_chart(labels, [Series(_("Reports"), [count for _start, count in weeks]),
+                                Series(_("Usual week"), [usual] * len(weeks))],
+                       title=_("Reports per week: %(service)s, %(place)s")
+                       % {"service": hotspot.service_type.name, "place": hotspot.place_name()})
+    return {"weekly": [{"start": start, "label": label, "count": count}
+                       for (start, count), label in zip(weeks, labels)],
+            "weekly_chart": chart, "usual_week": usual}
+
+
+@login_required
+def weekly_download(request, pk: int):
+    """The weekly series of one hotspot's group as CSV (the chart's data)."""
+    _require_insights(request.user)
+    hotspot = services.get_hotspot_for(request.user, pk)
+    rows = [{"week_start": start.isoformat(), "reports": count} for start, count in hotspot.weekly_counts()]
+    return _rows_response(rows, f"hotspot-{hotspot.pk}-weekly", "csv", ["week_start", "reports"])
 
 
 def _counted(user, hotspot: Hotspot) -> list:

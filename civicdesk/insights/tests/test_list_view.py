@@ -122,3 +122,17 @@ def test_it_downloads_one_hotspot_with_its_requests(client, world, found):
     assert len(rows) == 8 and rows[0]["service_code"] == "pothole"
     page = client.get(f"{URL}{pothole.pk}/")
     assert page.status_code == 200 and json.dumps(pothole.observed) in page.content.decode()
+
+
+def test_it_charts_the_weekly_series_with_its_table_and_csv(client, world, found):
+    login_verified(client, world.bob)
+    pothole = Hotspot.objects.get(kind="cell", service_type=world.pothole)
+    weeks = pothole.weekly_counts()
+    assert len(weeks) == 14 and sum(count for _start, count in weeks) == 10  # 2 in the baseline, 8 in the window
+    assert [count for _start, count in weeks][-1] == 8
+    html = client.get(f"{URL}{pothole.pk}/").content.decode()
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img"' in html and 'data-testid="weekly"' in html
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{URL}{pothole.pk}/weekly.csv").content.decode())))
+    assert [int(row["reports"]) for row in rows] == [count for _start, count in weeks]
+    repeat = Hotspot.objects.filter(kind="repeat").first()
+    assert repeat.weekly_counts() == []
