@@ -20,7 +20,8 @@ def file_many(world, service_type, count: int, *, days_ago: float, lat: float = 
     status = Status.objects.get(code="submitted")
     rows = [ServiceRequest(jurisdiction=world.elm, service_type=service_type, status=status, lat=lat, long=long,
                            address=address, department=department, district=district or world.west,
-                           requested_at=now - dt.timedelta(days=days_ago, minutes=n), is_private=service_type.is_private,
+                           requested_at=now - dt.timedelta(days=days_ago, minutes=n),
+                           is_private=service_type.is_private,
                            contact_email="rita@example.org")
             for n in range(count)]
     return ServiceRequest.objects.bulk_create(rows)
