@@ -139,34 +139,52 @@ def _cells(result: Detection, scope, recent, before, thresholds: Thresholds) -> 
             .values(*GROUP, "cell_row", "cell_col").annotate(recent=recent, before=before).order_by())
     groups = [((r["jurisdiction_id"], r["department_id"], r["service_type_id"], int(r["cell_row"]),
                 int(r["cell_col"])), r["recent"], r["before"]) for r in rows]
+    flagged = []
     for key, observed, baseline, lam, p, q in _test(groups, thresholds):
         jurisdiction_id, department_id, type_id, row, col = key
         south, west = row * size, col * size
-        finding = Finding("cell", jurisdiction_id, department_id, type_id, f"{row}:{col}", observed, baseline, lam,
-                          p, q, lat=round(south + size / 2, 6), long=round(west + size / 2, 6),
-                          bounds=(south, west, south + size, west + size))
-        _describe_cell(finding, scope.filter(requested_at__gte=result.window_start))
-        result.findings.append(finding)
+        flagged.append(Finding("cell", jurisdiction_id, department_id, type_id, f"{row}:{col}", observed, baseline,
+                               lam, p, q, lat=round(south + size / 2, 6), long=round(west + size / 2, 6),
+                               bounds=(south, west, south + size, west + size)))
+    _describe_cells(flagged, scope.filter(requested_at__gte=result.window_start), size)
+    result.findings.extend(flagged)
     return len(groups)
 
 
-def _describe_cell(finding: Finding, window) -> None:
-    """The cell's most reported address (its label, "around …") and most common district."""
-    south, west, north, east = finding.bounds
-    rows = list(window.filter(jurisdiction_id=finding.jurisdiction_id, service_type_id=finding.service_type_id,
-                              lat__gte=south, lat__lt=north, long__gte=west, long__lt=east)
-                .filter(Q(department_id=finding.department_id) if finding.department_id else Q(department__isnull=True))
-                .values("district_id", "address").annotate(n=Count("pk")).order_by())
-    by_address: dict[str, int] = defaultdict(int)
-    by_district: dict[int | None, int] = defaultdict(int)
-    for row in rows:
-        if row["address"]:
-            by_address[row["address"]] += row["n"]
-        by_district[row["district_id"]] += row["n"]
-    if by_address:
-        finding.label = min(by_address, key=lambda a: (-by_address[a], a))[:255]
-    if by_district:
-        finding.district_id = min(by_district, key=lambda d: (-by_district[d], d or 0))
+#: Flagged cells described per query (each adds one OR'd box to its WHERE clause).
+DESCRIBE_CHUNK = 100
+
+
+def _describe_cells(findings: list[Finding], window, size: float) -> None:
+    """Each flagged cell's most reported address (its label, "around …") and most common district, in one query
+    per DESCRIBE_CHUNK cells: the window's requests of the flagged kinds in the flagged rows and columns of the
+    grid, grouped by cell, district and address (one range scan over the window, not one per cell); groups of
+    cells that were not flagged are read and dropped."""
+    for start in range(0, len(findings), DESCRIBE_CHUNK):
+        chunk = findings[start:start + DESCRIBE_CHUNK]
+        # Conditions on computed cells, not on columns: the database then reads the window through its
+        # requested_at range (the detection index) instead of an OR of per-cell look-ups (SQLite without
+        # statistics picks one index per OR term, and a per-cell range costs as much as the whole window).
+        rows = (window.annotate(cell_row=Floor(F("lat") / size), cell_col=Floor(F("long") / size),
+                                type_key=F("service_type_id") + 0)
+                .filter(type_key__in={f.service_type_id for f in chunk},
+                        cell_row__in={int(f.key.split(":")[0]) for f in chunk},
+                        cell_col__in={int(f.key.split(":")[1]) for f in chunk})
+                .values(*GROUP, "cell_row", "cell_col", "district_id", "address").annotate(n=Count("pk")).order_by())
+        by_address: dict[tuple, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        by_district: dict[tuple, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+        for row in rows:
+            identity = ("cell", row["jurisdiction_id"], row["department_id"], row["service_type_id"],
+                        f"{int(row['cell_row'])}:{int(row['cell_col'])}")
+            if row["address"]:
+                by_address[identity][row["address"]] += row["n"]
+            by_district[identity][row["district_id"]] += row["n"]
+        for f in chunk:
+            addresses, districts = by_address.get(f.identity()), by_district.get(f.identity())
+            if addresses:
+                f.label = min(addresses, key=lambda a: (-addresses[a], a))[:255]
+            if districts:
+                f.district_id = min(districts, key=lambda d: (-districts[d], d or 0))
 
 
 def _areas(result: Detection, scope, recent, before, thresholds: Thresholds) -> int:
