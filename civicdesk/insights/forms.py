@@ -75,6 +75,8 @@ class SubscriptionForm(forms.Form):
         kwargs.setdefault("auto_id", "subscribe_%s")
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
+        if len(jurisdictions) == 1:
+            self.fields["jurisdiction"].empty_label = None
         self.fields["department"].queryset = Department.objects.filter(jurisdiction__in=jurisdictions)\
             .select_related("jurisdiction")
         self.fields["department"].label_from_instance = lambda d: f"{d.name} ({d.jurisdiction.name})"

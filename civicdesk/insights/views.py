@@ -78,11 +78,11 @@ def hotspot_list(request):
     return render(request, "insights/list.html", context)
 
 
-def _map_cells(cells: list[Hotspot]) -> str:
-    """The flagged cells as GeoJSON-like data for the optional map (read by static/insights/map.js)."""
-    return json.dumps([{"id": h.pk, "bounds": [h.south, h.west, h.north, h.east], "label": h.place_name(),
-                        "service": str(h.service_type.name), "observed": h.observed,
-                        "url": h.get_absolute_url()} for h in cells if h.south is not None])
+def _map_cells(cells: list[Hotspot]) -> list[dict]:
+    """The flagged cells for the optional map (json_script'ed into the page, read by static/insights/map.js)."""
+    return [{"id": h.pk, "bounds": [h.south, h.west, h.north, h.east], "label": h.place_name(),
+             "service": str(h.service_type.name), "observed": h.observed, "url": h.get_absolute_url()}
+            for h in cells if h.south is not None]
 
 
 def _supervised_jurisdictions(user):

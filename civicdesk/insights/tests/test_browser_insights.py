@@ -46,6 +46,7 @@ def test_it_lets_a_supervisor_find_a_hotspot_and_file_proactive_work(live_server
         cells = page.get_by_test_id("table-cells")
         expect(cells.get_by_text("around 12 Oak Street")).to_be_visible()
         expect(page.locator("#insights-map")).to_be_visible()  # the optional map, with JavaScript
+        expect(page.locator("#insights-map path.leaflet-interactive")).to_have_count(1)  # the flagged cell
         assert_no_axe_violations(page, context="insights page")
 
         cells.get_by_role("link", name="Pothole").click()
