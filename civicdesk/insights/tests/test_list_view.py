@@ -47,6 +47,13 @@ def test_it_shows_each_seat_the_hotspots_it_may_see(client, world, found):
     assert cells_seen(client, seats.supervisor) == {"pothole"}
     assert cells_seen(client, seats.admin) == {"pothole", "missed-collection", "records"}
     assert cells_seen(client, seats.root) == {"pothole", "missed-collection", "records"}
+    # A jurisdiction-wide supervisor (no department) reaches the triage queue, private kinds included.
+    from civicdesk.accounts.models import User
+    from civicdesk.jurisdictions.models import StaffMembership
+
+    wide = User.objects.create_user(email="vic@elm.example.gov", password="x" * 12, is_staff=True)
+    StaffMembership.objects.create(user=wide, jurisdiction=world.elm, role=StaffMembership.Role.SUPERVISOR)
+    assert cells_seen(client, wide) == {"records"}
 
 
 def test_it_is_only_for_staff_seats(client, world, found):
