@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "civicdesk.datasets",
     "civicdesk.transparency",
     "civicdesk.reports",
+    "civicdesk.insights",
     "civicdesk.opendata",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("requests/", include("civicdesk.servicerequests.urls")),
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("account/", include("civicdesk.accounts.urls")),
+    path("staff/insights/", include("civicdesk.insights.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
