@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "civicdesk.notices",
     "civicdesk.inbound",
     "civicdesk.datasets",
+    "civicdesk.publicmap",
 ]
 
 MIDDLEWARE = [

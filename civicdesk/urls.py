@@ -20,6 +20,7 @@ urlpatterns = [
     path("alerts/", include("civicdesk.alerts.urls")),
     path("notices/", include("civicdesk.notices.urls")),
     path("inbound/", include("civicdesk.inbound.urls")),
+    path("map/", include("civicdesk.publicmap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
