@@ -138,7 +138,7 @@ def _type_ids(filters: MapFilters) -> tuple[list[int], list[int]]:
     types = ServiceType.objects.filter(is_private=False)
     if filters.service_codes:
         types = types.filter(code__in=filters.service_codes)
-    rows = list(types.values_list("id", "is_sensitive"))
+    rows = list(types.order_by().values_list("id", "is_sensitive"))
     return [pk for pk, _ in rows], [pk for pk, sensitive in rows if sensitive]
 
 
@@ -216,8 +216,9 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters) -> MapView:
     located = _in_view(filtered_requests(filters, type_ids), bbox, sensitive_ids).annotate(
         cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
     rows = list(located.order_by().values("cy", "cx").annotate(n=Count("id"), mlat=Avg("plat"), mlong=Avg("plong")))
-    small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL}
-    if zoom >= POINTS_MIN_ZOOM and small:
+    small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL} if zoom >= POINTS_MIN_ZOOM \
+        else set()
+    if small:
         view.points = _points(located, sensitive_ids=sensitive_ids, type_ids=type_ids)
         if view.points is None:
             view.points, view.points_truncated, small = [], True, set()
