@@ -286,10 +286,11 @@ def decode_cursor(text: str) -> tuple[dt.datetime, int]:
     return when, int(pk)
 
 
-def list_page(filters: MapFilters, *, after: str = "", size: int = PAGE_SIZE) -> ListPage:
-    """Public requests matching the filters, newest first, `size` per page, keyset-paged on (requested_at, id):
+def list_page(filters: MapFilters, *, after: str = "", size: int | None = None) -> ListPage:
+    """Public requests matching the filters, newest first, `size` (PAGE_SIZE) per page, keyset-paged on (requested_at, id):
     `after` is the `next_cursor` of the page before (ValueError when it cannot be read). Sensitive types
     show no address (their district instead). Two queries: the types, then the page (type, status and district joined)."""
+    size = size or PAGE_SIZE
     type_ids, _sensitive = _type_ids(filters)
     if not type_ids:
         return ListPage([], "")
