@@ -144,6 +144,8 @@ class ServiceRequest(LoggedModel):
                          name="sr_open_juris_status"),
             models.Index(fields=["jurisdiction", "closed_at", "requested_at"],
                          condition=models.Q(closed_at__isnull=False), name="sr_juris_closed"),
+            # The public map: the requests inside a map view (publicmap.services.map_cells).
+            models.Index(fields=["lat", "long"], name="sr_position"),
         ]
 
     def __str__(self) -> str:
