@@ -133,22 +133,53 @@ def cell_degrees(zoom: int) -> float:
     return 360.0 / (2 ** zoom) / CELLS_PER_TILE
 
 
-def _type_ids(filters: MapFilters) -> tuple[list[int], list[int]]:
-    """(public type ids the filters allow, those of them that are sensitive): one small query."""
-    types = ServiceType.objects.filter(is_private=False)
+@dataclass
+class TypeChoice:
+    """The service types a call may show, resolved to ids with one small query.
+
+    `allowed` is None when every public type is (no kind filter); `private` are the types never shown;
+    `sensitive` the shown types whose requests are snapped."""
+
+    allowed: list[int] | None
+    private: list[int]
+    sensitive: list[int]
+
+    @property
+    def nothing(self) -> bool:
+        return self.allowed == []
+
+
+def _types(filters: MapFilters) -> TypeChoice:
+    rows = list(ServiceType.objects.order_by().values_list("id", "code", "is_private", "is_sensitive"))
+    private = [pk for pk, _code, is_private, _s in rows if is_private]
+    allowed = None
     if filters.service_codes:
-        types = types.filter(code__in=filters.service_codes)
-    rows = list(types.order_by().values_list("id", "is_sensitive"))
-    return [pk for pk, _ in rows], [pk for pk, sensitive in rows if sensitive]
+        allowed = [pk for pk, code, is_private, _s in rows if code in filters.service_codes and not is_private]
+    sensitive = [pk for pk, _code, is_private, is_sensitive in rows
+                 if is_sensitive and not is_private and (allowed is None or pk in allowed)]
+    return TypeChoice(allowed, private, sensitive)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-def filtered_requests(filters: MapFilters, type_ids: list[int]):
-    """Public requests matching the filters, as a queryset with no join (types resolved to ids first)."""
-    requests = ServiceRequest.objects.filter(is_private=False, service_type_id__in=type_ids)
+def filtered_requests(filters: MapFilters, types: TypeChoice, *, newest_first: bool = False):
+    """Public requests matching the filters, as a queryset with no join (types resolved to ids first).
+
+    Without a kind filter the private types are excluded (NOT IN), which leaves the database free to use the
+    position or date index; with one, the chosen ids are required (IN). `newest_first` (the list) keeps
+    SQLite from reading every request of the chosen kinds through the service-type index and sorting them:
+    the type test is written `service_type_id + 0`, so it walks the date index newest first and stops after a
+    page."""
+    requests = ServiceRequest.objects.filter(is_private=False)
+    if types.allowed is None:
+        if types.private:
+            requests = requests.exclude(service_type_id__in=types.private)
+    elif newest_first:
+        requests = requests.alias(type_id=F("service_type_id") + Value(0)).filter(type_id__in=types.allowed)
+    else:
+        requests = requests.filter(service_type_id__in=types.allowed)
     if filters.status == "open":
         requests = requests.filter(is_open=True)
     elif filters.status == "closed":
@@ -210,16 +241,17 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters) -> MapView:
     zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(zoom)))
     size = _grid_for(bbox, zoom)
     view = MapView(zoom=zoom, cell_degrees=size)
-    type_ids, sensitive_ids = _type_ids(filters)
-    if not type_ids:
+    types = _types(filters)
+    if types.nothing:
         return view
-    located = _in_view(filtered_requests(filters, type_ids), bbox, sensitive_ids).annotate(
+    sensitive_ids = types.sensitive
+    located = _in_view(filtered_requests(filters, types), bbox, sensitive_ids).annotate(
         cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
     rows = list(located.order_by().values("cy", "cx").annotate(n=Count("id"), mlat=Avg("plat"), mlong=Avg("plong")))
     small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL} if zoom >= POINTS_MIN_ZOOM \
         else set()
     if small:
-        view.points = _points(located, sensitive_ids=sensitive_ids, type_ids=type_ids)
+        view.points = _points(located)
         if view.points is None:
             view.points, view.points_truncated, small = [], True, set()
     for row in rows:
@@ -232,7 +264,7 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters) -> MapView:
     return view
 
 
-def _points(located, *, sensitive_ids: list[int], type_ids: list[int]) -> list[MapPoint] | None:
+def _points(located) -> list[MapPoint] | None:
     """The requests of the cells holding at most POINTS_PER_CELL, or None when there are more than
     MAX_POINTS of them."""
     rows = list(
@@ -291,10 +323,10 @@ def list_page(filters: MapFilters, *, after: str = "", size: int | None = None) 
     `after` is the `next_cursor` of the page before (ValueError when it cannot be read). Sensitive types
     show no address (their district instead). Two queries: the types, then the page (type, status and district joined)."""
     size = size or PAGE_SIZE
-    type_ids, _sensitive = _type_ids(filters)
-    if not type_ids:
+    types = _types(filters)
+    if types.nothing:
         return ListPage([], "")
-    requests = filtered_requests(filters, type_ids)
+    requests = filtered_requests(filters, types, newest_first=True)
     if after:
         when, pk = decode_cursor(after)
         requests = requests.filter(Q(requested_at__lt=when) | Q(requested_at=when, pk__lt=pk))
