@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Avg, Case, Count, F, FloatField, Q, Value, When, Window
 from django.db.models.functions import Floor
+from django.urls import reverse
 
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.lib.geo import SENSITIVE_GRID_DEGREES
@@ -276,8 +277,6 @@ def _points(located) -> list[MapPoint] | None:
         return None
     kinds = {t.pk: t.name for t in ServiceType.objects.filter(pk__in={row["service_type_id"] for row in rows})}
     statuses = {s.pk: s.name for s in Status.objects.filter(pk__in={row["status_id"] for row in rows})}
-    from django.urls import reverse
-
     return [MapPoint(public_id=row["public_id"], kind=kinds.get(row["service_type_id"], ""),
                      status=statuses.get(row["status_id"], ""), is_open=row["is_open"],
                      lat=row["plat"], long=row["plong"],

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from django.utils import timezone
+
 from civicdesk.publicmap import services
 
 from .helpers import make_request, sensitive_type

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import pytest
 from django.utils import timezone
@@ -15,11 +14,6 @@ from civicdesk.publicmap.services import BBox, MapFilters, map_cells
 from .helpers import make_request, sensitive_type
 
 ELM = BBox(south=2.0, west=2.0, north=4.0, east=4.0)
-
-
-def cell_of(lat: float, long: float, zoom: int) -> tuple[int, int]:
-    size = services.cell_degrees(zoom)
-    return math.floor(lat / size), math.floor(long / size)
 
 
 def test_it_counts_requests_per_cell_at_a_low_zoom(world):

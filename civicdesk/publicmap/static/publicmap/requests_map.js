@@ -55,7 +55,7 @@
     link.textContent = point.id + ": " + point.kind + " · " + point.status;
     return L.circleMarker([point.lat, point.long], {
       radius: 8, weight: 2, color: point.open ? "#8b0a03" : "#1a4480", fillOpacity: 0.6
-    }).bindPopup(link).bindTooltip(point.kind + " · " + point.status);
+    }).bindPopup(link);
   }
 
   var asked = 0, pending = null;
