@@ -35,11 +35,13 @@ setup: $(VENV)/.installed assets
 ## Serve the portal and the task worker on http://127.0.0.1:$(PORT) with the demo city loaded.
 run: setup
 	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} $(BIN)/python manage.py load_demo_city --if-empty
+	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} $(BIN)/python manage.py monthly_report --recent 3 --missing
 	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} exec $(BIN)/python manage.py serve --port $(PORT)
 
 ## Django's development server with auto-reload (no task worker: run `manage.py db_worker` beside it).
 dev: setup
 	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} $(BIN)/python manage.py load_demo_city --if-empty
+	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} $(BIN)/python manage.py monthly_report --recent 3 --missing
 	CITY_PACK=$${CITY_PACK:-$(DEMO_CITY_PACK)} DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 ## The whole test suite (SQLite unless DATABASE_URL says otherwise).

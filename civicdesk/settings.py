@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "civicdesk.notices",
     "civicdesk.inbound",
     "civicdesk.datasets",
+    "civicdesk.transparency",
+    "civicdesk.reports",
+    "civicdesk.insights",
     "civicdesk.publicmap",
 ]
 

@@ -122,6 +122,11 @@ HOTSPOTS = [
     (40.0760, -88.9440, 350, {"rodents", "illegal-dumping", "overgrown-lot", "vacant-building",
                               "property-maintenance"}, 0.3),  # the old south side
 ]
+# Recent flare-ups on top of the usual pattern, so the staff hotspot page (civicdesk/insights) has a real one to
+# show: (lat, long, radius in metres, service code, reports per 5,000 demo requests, within the last N days).
+SURGES = [
+    (40.0762, -88.9446, 110, "rodents", 14, 10),  # rats in the alleys of the old south side, this fortnight
+]
 # Seasonal factor per month (January first) for a type's "season" in catalogue.json.
 SEASONS = {
     "thaw": [1.3, 2.0, 2.2, 1.8, 1.1, 0.8, 0.7, 0.7, 0.7, 0.8, 0.9, 1.1],
@@ -543,7 +548,8 @@ class _History:
 
         requests, entries, duplicates = [], [], []
         recent: dict[str, list] = defaultdict(list)
-        for moment, service_type in self._moments(count):
+        surges = self._surges(count)  # part of `count`: the demo still holds exactly that many requests
+        for moment, service_type in self._moments(count - len(surges)):
             demo = self.world.demo[service_type.code]
             original = self._original_for(recent[service_type.code], moment, demo)
             request, request_entries = self._request(moment, service_type, demo, original)
@@ -552,6 +558,9 @@ class _History:
             if original is not None:
                 duplicates.append((request, original))
             recent[service_type.code].append(request)
+        for request, request_entries in surges:
+            requests.append(request)
+            entries += request_entries
         ServiceRequest.objects.bulk_create(requests, batch_size=500)
         for request, original in duplicates:
             request.duplicate_of_id = original.pk
@@ -559,6 +568,29 @@ class _History:
         # Entries were built with their request objects, which now have primary keys.
         TimelineEntry.objects.bulk_create(entries, batch_size=1000)
         return len(requests)
+
+    def _surges(self, count: int) -> list[tuple]:
+        """The SURGES' requests (scaled to `count`; none below 5 reports), drawn from their own random stream so
+        the rest of the demo stays as it was."""
+        from civicdesk.lib import geo
+
+        made = []
+        saved, self.rng = self.rng, random.Random(f"{RANDOM_SEED}:surges")
+        try:
+            for lat, long, radius, code, per_demo, days in SURGES:
+                reports = round(per_demo * count / DEMO_REQUESTS)
+                service_type = self.world.types.get(code)
+                spots = [a for a in self.addresses[self.world.jurisdictions[CITY].pk]
+                         if geo.distance_m(lat, long, a.lat, a.long) <= radius]
+                if reports < 5 or service_type is None or not spots:
+                    continue
+                demo = self.world.demo[code]
+                for _ in range(reports):
+                    moment = self.now - dt.timedelta(minutes=self.rng.randint(30, days * 24 * 60))
+                    made.append(self._request(moment, service_type, demo, None, place=self.rng.choice(spots)))
+        finally:
+            self.rng = saved
+        return made
 
     def _original_for(self, recent: list, moment: dt.datetime, demo: dict):
         """An open request of the same type from the last few days that this one repeats, or None."""
@@ -569,14 +601,14 @@ class _History:
                       and (r.closed_at is None or r.closed_at > moment)]
         return self.rng.choice(candidates) if candidates else None
 
-    def _request(self, moment: dt.datetime, service_type, demo: dict, original):
+    def _request(self, moment: dt.datetime, service_type, demo: dict, original, place=None):
         from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 
         rng = self.rng
         if original is not None:
             place = _Address(original.address_id, original.address, original.lat, original.long,
                              original.jurisdiction_id)
-        else:
+        elif place is None:
             place = self._place(service_type)
         lat, long = self._pin(place)
         jurisdiction_id = place.jurisdiction_id

@@ -16,6 +16,11 @@ same database writes the same requests. What makes them realistic:
   never closes; closing outcomes per category;
 - the timeline staff and the system would have written (submitted, routed,
   status changes), consistent with the request's status and dates.
+
+With `clusters=N` it also injects N known clusters: extra requests of one
+kind of problem within `CLUSTER_RADIUS_M` of one place, all in the last
+`cluster_days` days, and lists them (`injected_clusters`) so hotspot
+detection can be scored against them (civicdesk/insights, bench/hotspots.py).
 """
 
 from __future__ import annotations
@@ -65,6 +70,9 @@ LAST_NAMES = ["Johnson", "Garcia", "Miller", "Nguyen", "Brown", "Hernandez", "Wi
               "Martinez", "Thompson", "Patel", "Schmidt", "Rivera", "Jackson", "Novak", "Ramirez", "Clark", "Lee"]
 #: Contact emails come from a pool this size, so some residents report more than once.
 RESIDENTS = 200_000
+#: An injected cluster: this many extra requests (at least, at most) within this many metres of one place.
+CLUSTER_SIZE = (10, 18)
+CLUSTER_RADIUS_M = 80
 
 
 @dataclass(frozen=True)
@@ -192,6 +200,8 @@ class GenerateResult:
     by_jurisdiction: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    #: The known clusters injected (`clusters=N`), as RequestGenerator.injected_clusters lists them.
+    clusters: list[dict] = field(default_factory=list)
 
 
 class GeneratorError(Exception):
@@ -207,8 +217,15 @@ class RequestGenerator:
     """
 
     def __init__(self, *, seed: int = 0, jurisdiction: Jurisdiction | None = None, since_days: int = 365,
-                 now: dt.datetime | None = None):
+                 now: dt.datetime | None = None, clusters: int = 0, cluster_days: int = 10):
         self.rng = random.Random(seed)
+        # Clusters draw from their own stream, so adding them leaves the ordinary requests as they were.
+        self.cluster_rng = random.Random(f"clusters:{seed}")
+        self.clusters = max(0, clusters)
+        self.cluster_days = max(1, min(cluster_days, since_days))
+        #: The clusters injected so far: {"service_code", "jurisdiction", "lat", "long", "radius_m", "count",
+        #: "start", "end"} (instants as ISO 8601 UTC).
+        self.injected_clusters: list[dict] = []
         self.seed = seed
         self.now = (now or timezone.now()).astimezone(UTC)
         self.since_days = max(1, since_days)
@@ -319,13 +336,46 @@ class RequestGenerator:
     # --- drawing -------------------------------------------------------------------------------------
 
     def draws(self, count: int, batch: int) -> Iterator[list[dict]]:
-        """Batches of drawn requests (plain dicts), oldest first across the whole run."""
+        """Batches of drawn requests (plain dicts), oldest first across the whole run; then one batch of the
+        injected clusters' requests, when there are any."""
         batches = max(1, math.ceil(count / batch))
         total = self.slot_cumulative[-1]
         for index in range(batches):
             size = min(batch, count - index * batch)
             low, high = total * index / batches, total * (index + 1) / batches
             yield self._draw_batch(size, low, high)
+        if self.clusters:
+            yield self._cluster_batch()
+
+    def _cluster_batch(self) -> list[dict]:
+        """The injected clusters' requests (see the module docstring), newest last."""
+        rng = self.cluster_rng
+        start, end = self.window[1] - self.cluster_days * 86400, self.window[1] - 60
+        drafts = []
+        for _ in range(self.clusters):
+            area = self.areas[bisect.bisect_right(self.area_pick, rng.random() * self.area_pick[-1])]
+            public = [kind for kind in area.kinds if not kind.private] or area.kinds
+            kind = rng.choice(public)
+            centre = rng.choice(area.places)
+            count = rng.randint(CLUSTER_SIZE[0], CLUSTER_SIZE[1])
+            for _n in range(count):
+                metres = rng.uniform(0, CLUSTER_RADIUS_M)
+                lat, long = _offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
+                requested = int(rng.uniform(start, end))
+                local = dt.datetime.fromtimestamp(requested, UTC).astimezone(self.tz)
+                drafts.append({"requested": requested, "area": area, "kind": kind, "place": centre, "lat": lat,
+                               "long": long, "hour": local.hour})
+            self.injected_clusters.append({
+                "service_code": kind.service_type.code, "jurisdiction": area.jurisdiction.slug,
+                "lat": centre.lat, "long": centre.long, "radius_m": CLUSTER_RADIUS_M, "count": count,
+                "start": dt.datetime.fromtimestamp(start, UTC).isoformat(),
+                "end": dt.datetime.fromtimestamp(end, UTC).isoformat()})
+        drafts.sort(key=lambda d: d["requested"])
+        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
+        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
+            if jurisdiction_id != draft["area"].jid or district_id != draft["place"].district_id:
+                draft["lat"], draft["long"] = draft["place"].lat, draft["place"].long
+        return drafts
 
     def _draw_batch(self, size: int, low: float, high: float) -> list[dict]:
         rng = self.rng
@@ -546,20 +596,24 @@ def _answers(service_type: ServiceType, rng: random.Random) -> dict:
 
 def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction | None = None, since_days: int = 365,
                       batch: int = 50_000, now: dt.datetime | None = None, rebuild_indexes: bool = False,
-                      on_batch: Callable[[int], None] | None = None) -> GenerateResult:
+                      on_batch: Callable[[int], None] | None = None, clusters: int = 0,
+                      cluster_days: int = 10) -> GenerateResult:
     """Store `count` generated requests with their timelines, one transaction per `batch`.
 
     With `rebuild_indexes` the two tables' secondary indexes are dropped for
     the load and built again after it, and the foreign keys are not checked
     (SQLite; PostgreSQL as a superuser): only for a database nobody else uses
     meanwhile. `on_batch(rows_so_far)` is called after each commit. Each
-    jurisdiction that received requests gets an audit entry. Raises
+    jurisdiction that received requests gets an audit entry. `clusters`
+    injects that many known clusters in the last `cluster_days` days on top
+    of the `count` requests (listed in the result's `clusters`). Raises
     GeneratorError when the database holds no city to generate for.
     """
     import time
 
     started = time.perf_counter()
-    generator = RequestGenerator(seed=seed, jurisdiction=jurisdiction, since_days=since_days, now=now)
+    generator = RequestGenerator(seed=seed, jurisdiction=jurisdiction, since_days=since_days, now=now,
+                                 clusters=clusters, cluster_days=cluster_days)
     # An exclusive load (indexes dropped) also skips PostgreSQL's foreign-key triggers: every key written
     # was read from the database just before (see BulkWriter.begin_batch).
     writer = BulkWriter(skip_fk_checks=rebuild_indexes)
@@ -588,7 +642,10 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
         if by_jurisdiction.get(area.jurisdiction.pk):
             result.by_jurisdiction[area.jurisdiction.slug] = by_jurisdiction[area.jurisdiction.pk]
             area.jurisdiction.log_action("datasets.requests_generated", data={
-                "count": by_jurisdiction[area.jurisdiction.pk], "seed": seed, "since_days": since_days})
+                "count": by_jurisdiction[area.jurisdiction.pk], "seed": seed, "since_days": since_days,
+                "clusters": len([c for c in generator.injected_clusters
+                                 if c["jurisdiction"] == area.jurisdiction.slug])})
+    result.clusters = generator.injected_clusters
     result.seconds = time.perf_counter() - started
     return result
 

@@ -29,6 +29,8 @@ DASHES = ("", "6 4", "2 3", "10 3 2 3", "1 5", "8 8")
 AXIS = "#565c65"
 GRID = "#dfe1e2"
 TEXT = "#1b1b1b"
+#: A generous width of one character at font-size 13, so labels are sized and cut before they overflow.
+CHAR_WIDTH = 8
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 
 
@@ -81,7 +83,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     labels = [str(label) for label in labels]
     values = [float(value or 0) for value in values]
     row, top = 26, 8
-    label_width = min(260, max([60] + [7 * len(label) for label in labels]))
+    label_width = min(280, max([60] + [CHAR_WIDTH * len(label) + 8 for label in labels]))
     plot_width = width - label_width - 70
     height = top * 2 + row * max(1, len(values))
     maximum = nice_ceiling(max(values, default=0))
@@ -98,7 +100,8 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     for index, (label, value) in enumerate(zip(labels, values)):
         y = top + index * row
         bar = 0 if maximum == 0 else plot_width * value / maximum
-        shown = label if len(label) <= label_width // 7 else label[:label_width // 7 - 1] + "…"
+        fits = (label_width - 8) // CHAR_WIDTH
+        shown = label if len(label) <= fits else label[:fits - 1] + "…"
         body.append(format_html(
             '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'

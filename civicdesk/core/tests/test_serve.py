@@ -93,7 +93,7 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         assert headers.get("Content-Encoding") == "gzip"  # compressed at collectstatic time
         assert "immutable" in headers["Cache-Control"]  # hashed names may be cached for ever
 
-        gunicorn, worker, sweeper, digests, purger = children_of(server.pid)
+        gunicorn, worker, sweeper, digests, scheduler, purger = children_of(server.pid)
         gunicorn_workers = children_of(gunicorn)
         assert len(gunicorn_workers) == 1
 
@@ -105,8 +105,9 @@ def test_it_serves_pages_and_static_files_then_stops_both_processes_on_sigterm(t
         output = log_path.read_text()
         assert "gunicorn stopped (exit code 0)." in output and "db_worker stopped (exit code 0)." in output
         assert "sla_sweep stopped (exit code 0)." in output and "area_digests stopped (exit code 0)." in output
-        assert "pending_uploads stopped (exit code 0)." in output
-        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, digests, purger, *gunicorn_workers])
+        assert "pending_uploads stopped (exit code 0)." in output and "scheduler stopped (exit code 0)." in output
+        assert not any(is_running(pid) for pid in [gunicorn, worker, sweeper, digests, scheduler, purger,
+                                                   *gunicorn_workers])
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)
@@ -155,7 +156,7 @@ def test_it_restarts_a_killed_child_and_healthz_shows_the_restart(transactional_
                                  and s["processes"]["sla_sweep"]["pid"])
         assert status["status"] == "ok" and status["supervisor"]["alive"] and status["supervisor"]["pid"] == server.pid
         assert {name: p["state"] for name, p in status["processes"].items()} == {
-            "gunicorn": "running", "db_worker": "running", "sla_sweep": "running",
+            "gunicorn": "running", "db_worker": "running", "sla_sweep": "running", "scheduler": "running",
             "pending_uploads": "running"}
         killed = status["processes"]["db_worker"]["pid"]
         os.kill(killed, signal.SIGKILL)

@@ -1,5 +1,6 @@
 """`manage.py serve`: gunicorn (one worker per core, whitenoise static files) plus the task worker, the SLA
-sweeper and the daily area digests, under a small supervisor.
+sweeper, the daily area digests and the scheduler of periodic jobs (civicdesk/core/schedule.py), under a small
+supervisor.
 
 Every part runs as a child process. Ctrl-C or SIGTERM stops them all cleanly.
 A child that dies is started again after a pause that doubles with each crash
@@ -136,6 +137,9 @@ class Command(BaseCommand):
         if digest_at and digest_at.lower() != "off":
             children["area_digests"] = Child("area_digests", [
                 python, "-m", "django", "send_area_digests", "--daily-at", digest_at, "--settings", settings_module])
+        # Periodic jobs the apps register (civicdesk/core/schedule.py), enqueued for the task worker.
+        children["scheduler"] = Child("scheduler", [
+            python, "-m", "django", "run_schedule", "--settings", settings_module])
         # Photos kept between attempts of the report form and never sent are deleted after a day.
         children["pending_uploads"] = Child("pending_uploads", [
             python, "-m", "django", "purge_pending_uploads", "--every", "3600", "--settings", settings_module])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
@@ -54,12 +55,20 @@ class Command(BaseCommand):
         parser.add_argument("--output", metavar="FILE", help="write a file instead of the database")
         parser.add_argument("--format", choices=formats.FORMATS, default="nyc",
                             help="the file's shape with --output (default nyc)")
+        parser.add_argument("--clusters", type=int, default=0, metavar="N",
+                            help="also inject N known clusters: 10-18 extra requests of one kind within 80 m of one "
+                                 "place in the last --cluster-days days (for scoring hotspot detection)")
+        parser.add_argument("--cluster-days", type=int, default=10, metavar="DAYS",
+                            help="the injected clusters fall in the last DAYS days (default 10)")
+        parser.add_argument("--clusters-file", metavar="FILE",
+                            help="write the injected clusters to FILE as JSON (default: print them)")
         parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="show a progress line on stderr (default: when stderr is a terminal)")
 
     def handle(self, *args, count: int, jurisdiction: str | None, seed: int, since: int, batch: int,
-               rebuild_indexes: bool, output: str | None, format: str, progress: bool | None, **options) -> None:
-        if count < 0:
+               rebuild_indexes: bool, output: str | None, format: str, progress: bool | None, clusters: int = 0,
+               cluster_days: int = 10, clusters_file: str | None = None, **options) -> None:
+        if count < 0 or clusters < 0:
             raise CommandError(gettext("The number of requests cannot be negative."))
         if batch < 1 or since < 1:
             raise CommandError(gettext("--batch and --since must be at least 1."))
@@ -75,7 +84,8 @@ class Command(BaseCommand):
                                   % {"count": written, "file": output, "format": format})
                 return
             result = generate_requests(count, seed=seed, jurisdiction=target, since_days=since, batch=batch,
-                                       rebuild_indexes=rebuild_indexes, on_batch=lambda done: bar.update(done, done))
+                                       rebuild_indexes=rebuild_indexes, on_batch=lambda done: bar.update(done, done),
+                                       clusters=clusters, cluster_days=cluster_days)
         except GeneratorError as exc:
             raise CommandError(str(exc)) from exc
         bar.finish(result.requests, result.requests)
@@ -89,6 +99,15 @@ class Command(BaseCommand):
         opened = sum(n for code, n in result.by_status.items() if Status.objects.get(code=code).is_open)
         self.stdout.write(gettext("Open: %(open)d, closed: %(closed)d.")
                           % {"open": opened, "closed": result.requests - opened})
+        if result.clusters:
+            text = json.dumps(result.clusters, indent=1)
+            if clusters_file:
+                with open(clusters_file, "w", encoding="utf-8") as stream:
+                    stream.write(text + "\n")
+                self.stdout.write(gettext("Injected %(n)d clusters, listed in %(file)s.")
+                                  % {"n": len(result.clusters), "file": clusters_file})
+            else:
+                self.stdout.write(gettext("Injected clusters:") + "\n" + text)
 
     def _to_file(self, count: int, output: str, fmt: str, *, seed: int, jurisdiction, since: int, batch: int,
                  bar: Progress) -> int:

@@ -1,0 +1,160 @@
+"""Monthly report benchmark: compute_report() and the PDF for the last complete month, at 1,000,000 requests.
+
+    python bench/reports.py [--size 1000000] [--calls 5] [--db sqlite|postgres|both]
+
+Each database is set up and measured in its own subprocess, as in bench/staff_queue.py (same loader:
+bench/workload.py, a year of requests spread evenly, so one month holds about a twelfth of them). Measured
+for each jurisdiction of the test world: `compute_report()` (all figures: "rows" is the month's received
+requests, "SQL queries" what one call issued) and `render_report_pdf()` of the stored figures (no SQL).
+The scheduled task does both once a month per jurisdiction; nothing here is on a page's request path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+
+WARMUP = 1
+HEADER = ["database", "stored rows", "measurement", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored before measuring")
+    parser.add_argument("--calls", type=int, default=5, help="timed calls per measurement")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=311, help="seed for the stored requests")
+    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
+    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
+    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
+    parser.add_argument("--label", default="", help="a note in the recorded heading, e.g. \"smoke run\"")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.size < 1 or args.calls < 1:
+        parser.error("--size and --calls must be positive")
+    args.out_dir = args.out_dir.resolve()
+    return args
+
+
+say = common.say
+
+
+def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
+        "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed), "--out-dir", str(args.out_dir)])
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
+    """The markdown section printed at the end and appended to RESULTS.md."""
+    command = f"python bench/reports.py --size {args.size} --calls {args.calls} --db {args.db}"
+    label = f" · {args.label}" if args.label else ""
+    lines = [f"## {common.now_utc()} · commit {common.git_commit()}{label}", "", f"`{command}` on {machine}.", ""]
+    lines += [f"- {r['db']}: {r['server']}" for r in results]
+    lines += ["", f"Stored before measuring: {args.size:,} requests over a year (bench/workload.py). Monthly "
+              f"report of the last complete month per jurisdiction; {WARMUP} untimed warm-up call first.", ""]
+    rows = [[r["db"], r["stored"], m["name"], m["calls"], m["rows"], m["queries"], m["p50_ms"], m["p99_ms"],
+             m["max_ms"]] for r in results for m in r["measurements"]]
+    lines += [common.markdown_table(HEADER, rows), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker(args)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
+    results = []
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+        try:
+            with common.database_url(db, f"reports-{args.size}", args.out_dir, keep=args.keep) as url:
+                results.append(run_in_subprocess(db, url, args))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"reports benchmark on {db} failed: {exc}")
+            return 1
+    report = render(results, args, machine)
+    say("\n" + report)
+    if not args.no_record:
+        with args.results.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        say(f"appended to {args.results}")
+    return 0
+
+
+# --- The worker: set up, load, measure ---------------------------------------------------------------------------
+
+def timed(call, calls: int) -> tuple[list[float], Any]:
+    for _ in range(WARMUP):
+        value = call()
+    latencies = []
+    for _ in range(calls):
+        began = time.perf_counter()
+        value = call()
+        latencies.append(time.perf_counter() - began)
+    return sorted(latencies), value
+
+
+def worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from civicdesk.reports import services
+    from civicdesk.reports.models import MonthlyReport
+    from civicdesk.reports.pdf import render_report_pdf
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.testing.world import build_world
+
+    import workload
+
+    db = args.worker
+    call_command("migrate", verbosity=0, interactive=False)
+    world = build_world()
+    city = workload.bench_city(world)
+    say(f"[{db}] loading {args.size:,} requests ...")
+    load = workload.load_history(city, args.size, args.seed)
+    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    common.settle()
+    results = []
+    for jurisdiction in (world.elm, world.county):
+        month = services.last_complete_month(jurisdiction, timezone.now())
+        with CaptureQueriesContext(connection) as captured:
+            data = services.compute_report(jurisdiction, month)
+        queries = len(captured.captured_queries)
+        ordered, data = timed(lambda: services.compute_report(jurisdiction, month), args.calls)
+        results.append({"name": f"compute_report, {jurisdiction.name} {month:%Y-%m}", "calls": len(ordered),
+                        "rows": data["received"], "queries": queries,
+                        "p50_ms": common.percentile(ordered, 50) * 1000,
+                        "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
+        say(f"[{db}] {results[-1]['name']}: {data['received']} received, {queries} queries, "
+            f"p50 {results[-1]['p50_ms']:.1f} ms")
+        report = MonthlyReport(jurisdiction=jurisdiction, month=month, data=data, generated_at=timezone.now())
+        ordered, pdf = timed(lambda: render_report_pdf(report), args.calls)
+        results.append({"name": f"PDF, {jurisdiction.name} ({len(pdf) // 1024} KB)", "calls": len(ordered),
+                        "rows": 0, "queries": 0, "p50_ms": common.percentile(ordered, 50) * 1000,
+                        "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
+        say(f"[{db}] {results[-1]['name']}: p50 {results[-1]['p50_ms']:.1f} ms")
+    result = {"db": db, "server": common.describe_server(connection), "stored": ServiceRequest.objects.count(),
+              "measurements": results}
+    args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
