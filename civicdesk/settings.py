@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "civicdesk.transparency",
     "civicdesk.reports",
     "civicdesk.insights",
+    "civicdesk.opendata",
     "civicdesk.publicmap",
 ]
 

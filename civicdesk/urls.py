@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.opendata import views as opendata_views
+
 admin.site.site_header = _("CivicDesk administration")
 admin.site.site_title = _("CivicDesk admin")
 
@@ -23,6 +25,8 @@ urlpatterns = [
     path("inbound/", include("civicdesk.inbound.urls")),
     path("reports/", include("civicdesk.reports.urls")),
     path("dashboard/", include("civicdesk.transparency.urls")),
+    path("open-data/", include("civicdesk.opendata.urls")),
+    path("data.json", opendata_views.data_json, name="data_json"),
     path("map/", include("civicdesk.publicmap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -114,6 +114,27 @@ DEMO_NOTICES = [
                     "hasta que llegue el nuevo y luego déjelo en la acera el siguiente día de recogida."}},
 ]
 
+# The demo's published dataset (civicdesk.opendata): what the city is building, and what each column means.
+CAPITAL_PROJECTS = {
+    "title": "Capital projects",
+    "description": "Roads, pipes, parks, buildings and equipment the City of Riverbend is planning, designing or "
+                   "building, with their budgets and what has been spent so far. Updated every quarter by the "
+                   "Finance Department.",
+    "keywords": "capital projects, budget, construction, infrastructure",
+    "frequency": "R/P3M",
+    "columns": {
+        "project": "What is being built or bought.",
+        "department": "The department in charge of the project.",
+        "district": "The district the work is in (Central for citywide purchases).",
+        "category": "The kind of project.",
+        "status": "Planned, Design, Under construction or Complete.",
+        "budget_usd": "Money set aside for the project, in US dollars.",
+        "spent_to_date_usd": "Money spent so far, in US dollars.",
+        "start_date": "When work started or is due to start.",
+        "expected_completion": "When the work is due to finish.",
+    },
+}
+
 # Where reports bunch up: (lat, long, radius in metres, service codes, share of those codes' reports placed here).
 HOTSPOTS = [
     (40.1010, -88.9520, 350, {"graffiti", "noise", "street-sweeping", "blocked-driveway"}, 0.35),  # downtown
@@ -271,6 +292,7 @@ class Riverbend(DefaultCity):
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
+            say(f"Open data: {self._seed_open_data(world)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -316,6 +338,27 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_open_data(self, world: _DemoWorld) -> str:
+        """Publish the capital projects list through the open-data services (as a supervisor would), then
+        produce the built-in datasets' files, so /open-data/ has downloads before the first nightly export.
+        Idempotent: a dataset already there (same title) is left alone."""
+        from civicdesk.accounts.models import User
+        from civicdesk.opendata import exports, services as opendata
+        from civicdesk.opendata.models import PublishedDataset
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        if not PublishedDataset.objects.filter(title=CAPITAL_PROJECTS["title"]).exists():
+            dataset = opendata.create_dataset(
+                jurisdiction=world.jurisdictions[CITY], data=(DATA_DIR / "capital_projects.csv").read_bytes(),
+                file_name="capital_projects.csv", user=author,
+                **{key: CAPITAL_PROJECTS[key] for key in ("title", "description", "keywords", "frequency")})
+            for column in dataset.columns.all():
+                column.description = CAPITAL_PROJECTS["columns"].get(column.key, "")
+                column.save(update_fields=["description"])
+            opendata.publish(dataset, user=author)
+        files = exports.export_all()
+        return f"1 published dataset, {len(files)} files"
 
     # --- places and people --------------------------------------------------------------------------------
 

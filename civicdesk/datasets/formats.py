@@ -40,6 +40,13 @@ CHICAGO_COLUMNS = [
     "POLICE_SECTOR", "POLICE_DISTRICT", "POLICE_BEAT", "PRECINCT", "SANITATION_DIVISION_DAYS", "CREATED_HOUR",
     "CREATED_DAY_OF_WEEK", "CREATED_MONTH", "X_COORDINATE", "Y_COORDINATE", "LATITUDE", "LONGITUDE", "LOCATION",
 ]
+# Open311 GeoReport v2 `request` fields, in the spec's order: what `--format open311` reads and writes, and the
+# column names of the open-data requests dataset (civicdesk.opendata.builtin).
+OPEN311_REQUEST_FIELDS = (
+    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime", "address",
+    "address_id", "zipcode", "lat", "long", "media_url",
+)
 # Other names the same columns go by: the SODA API's field names (normalised the same way) need none;
 # NYC renamed two columns in its 2025 extracts.
 ALIASES = {
@@ -395,15 +402,11 @@ class RecordWriter:
         def iso(value: dt.datetime | None) -> str | None:
             return value.isoformat(timespec="seconds") if value else None
 
-        return {
-            "service_request_id": r["source_id"], "status": "closed" if r["status"] == "closed" else "open",
-            "status_notes": r["status_notes"] or None, "service_name": r["category"],
-            "service_code": r["category_code"], "description": r["descriptor"] or None,
-            "agency_responsible": r["department"] or None, "service_notice": None,
-            "requested_datetime": iso(r["requested"]), "updated_datetime": iso(r["updated"]),
-            "expected_datetime": iso(r["expected"]), "address": r["address"] or None, "address_id": None,
-            "zipcode": r["zipcode"] or None, "lat": r["lat"], "long": r["long"], "media_url": None,
-        }
+        values = (r["source_id"], "closed" if r["status"] == "closed" else "open", r["status_notes"] or None,
+                  r["category"], r["category_code"], r["descriptor"] or None, r["department"] or None, None,
+                  iso(r["requested"]), iso(r["updated"]), iso(r["expected"]), r["address"] or None, None,
+                  r["zipcode"] or None, r["lat"], r["long"], None)
+        return dict(zip(OPEN311_REQUEST_FIELDS, values, strict=True))
 
 
 def text_stream(path) -> io.TextIOWrapper:

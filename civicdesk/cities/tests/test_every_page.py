@@ -231,6 +231,9 @@ PARAMETER_PAGES = [
     ("/alerts/", ["lat", "long", "radius", "district", "address"]),
     ("/notices/at.json", ["lat", "long", "service_code"]),
     ("/requests/", ["id", "public_id"]),
+    ("/open-data/api/requests.json", ["updated_since", "after", "limit"]),
+    ("/open-data/capital-projects/", ["column", "op", "value", "after"]),
+    ("/open-data/api/capital-projects.json", ["after", "limit", "project", "budget_usd__contains"]),
     ("/report/{code}/", ["lat", "long", "address"]),
     ("/report/{code}/details/", ["lat", "long", "address", "address_id"]),
 ]

@@ -1,0 +1,25 @@
+"""bench/export.py: the export benchmark still runs end to end (at a tiny size; its numbers are not judged)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_it_prints_one_row_per_format_and_records_it(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "export.py"), "--size", "300", "--db", "sqlite", "--out-dir",
+         str(tmp_path), "--results", str(results), "--label", "test run"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = [line for line in run.stdout.splitlines() if line.startswith("| sqlite |")]
+    assert [line.split("|")[3].strip() for line in lines] == ["csv", "json", "geojson", "parquet"]
+    for line in lines:
+        cells = [cell.strip().replace(",", "") for cell in line.strip("|").split("|")]
+        assert 0 < int(cells[3]) <= 300 and float(cells[5]) > 0  # public rows exported, a rate
+    assert "test run" in results.read_text(encoding="utf-8")
+    assert (tmp_path / "media" / "opendata" / "requests").is_dir()
