@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "civicdesk.reports",
     "civicdesk.insights",
     "civicdesk.opendata",
+    "civicdesk.publicmap",
 ]
 
 MIDDLEWARE = [

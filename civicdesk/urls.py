@@ -27,6 +27,7 @@ urlpatterns = [
     path("dashboard/", include("civicdesk.transparency.urls")),
     path("open-data/", include("civicdesk.opendata.urls")),
     path("data.json", opendata_views.data_json, name="data_json"),
+    path("map/", include("civicdesk.publicmap.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

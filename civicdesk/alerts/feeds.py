@@ -32,19 +32,22 @@ class FeedItem:
 
 
 def feed_items(query: dict) -> list[FeedItem]:
-    """The newest FEED_ITEMS events for a validated FeedQuery's cleaned data, newest first (two queries at most)."""
+    """The newest FEED_ITEMS events for a validated FeedQuery's cleaned data, newest first (two queries at most).
+
+    A request is in a circle when its public point (snapped for sensitive types) is."""
     requests = ServiceRequest.objects.public().select_related("service_type", "status")
     district = query.get("district_obj")
     if district is not None:
         requests = requests.filter(district=district)
     else:
-        requests = requests.near(query["lat"], query["long"], query["radius"])
+        requests = requests.near_public(query["lat"], query["long"], query["radius"])
     if query.get("service_code"):
         requests = requests.filter(service_type__code__in=query["service_code"])
 
     def inside(request: ServiceRequest) -> bool:
-        return district is not None or geo.distance_m(query["lat"], query["long"], request.lat,
-                                                      request.long) <= query["radius"]
+        # The public point: a sensitive request is in the circle when its snapped point is.
+        return district is not None or geo.distance_m(query["lat"], query["long"],
+                                                      *request.public_point()) <= query["radius"]
 
     items: list[FeedItem] = []
     if query.get("events") in ("", "new", None):
@@ -80,7 +83,7 @@ class AreaFeed(Feed):
         return feed_items(query)
 
     def item_title(self, item: FeedItem):
-        place = item.request.address or _("map location")
+        place = item.request.public_address() or _("map location")
         if item.event == "new":
             return _("New: %(service)s at %(place)s") % {"service": item.request.service_type.name, "place": place}
         return _("Closed: %(service)s at %(place)s") % {"service": item.request.service_type.name, "place": place}

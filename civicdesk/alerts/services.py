@@ -284,14 +284,17 @@ def subscriptions_for_request(request: ServiceRequest, event: str, *, frequency:
         raise ValueError(f"unknown area event {event!r}")
     if not request.is_publicly_visible():
         return
-    candidates = AreaSubscription.objects.holding_point(request.lat, request.long).filter(
+    # The public point: a sensitive request reaches the subscriptions around its snapped point, so the alerts
+    # someone receives say no more about where it is than the map does.
+    lat, long = request.public_point()
+    candidates = AreaSubscription.objects.holding_point(lat, long).filter(
         **{"notify_new" if event == "new" else "notify_closed": True})
     if frequency:
         candidates = candidates.filter(frequency=frequency)
     candidates = candidates.for_service_types([request.service_type_id])
     for rows in _chunks(candidates):
         chosen = _service_type_ids(rows)
-        matched = [s for s in rows if s.covers(request.lat, request.long, request.district_id)
+        matched = [s for s in rows if s.covers(lat, long, request.district_id)
                    and s.wants_type(request.service_type_id, chosen.get(s.pk))]
         if matched:
             yield matched
@@ -384,7 +387,7 @@ def public_summary(request: ServiceRequest) -> dict:
         "public_id": request.public_id,
         "service_type": request.service_type,
         "status": request.status,
-        "address": request.address,
+        "address": request.public_address(),
         "description": request.public_description()[:500],
         "requested_at": request.requested_at,
         "closed_at": request.closed_at,
@@ -451,7 +454,8 @@ def send_digests(day: dt.date | None = None) -> int:
     events = _day_events(day)
     if not events:
         return 0
-    tree = STRtree([Point(r.long, r.lat) for _, r in events])
+    points = [r.public_point() for _, r in events]  # snapped for sensitive types, as everywhere public
+    tree = STRtree([Point(long, lat) for lat, long in points])
     subscribers = AreaSubscription.objects.live().filter(frequency=AreaSubscription.Frequency.DAILY).select_related(
         "district")
     queued = 0
@@ -465,7 +469,7 @@ def send_digests(day: dt.date | None = None) -> int:
                     event, request = events[index]
                     if not (subscription.notify_new if event == "new" else subscription.notify_closed):
                         continue
-                    if subscription.covers(request.lat, request.long, request.district_id) and \
+                    if subscription.covers(*points[index], request.district_id) and \
                             subscription.wants_type(request.service_type_id, chosen.get(subscription.pk)):
                         found[event].append(public_summary(request))
                 if not (found["new"] or found["closed"]):

@@ -34,8 +34,8 @@ class ServiceAttributeInline(TranslationTabularInline):
 
 @admin.register(ServiceType)
 class ServiceTypeAdmin(AuditedAdmin, TranslationAdmin):
-    list_display = ["code", "name", "group", "is_active", "is_private", "sla_hours", "default_priority"]
-    list_filter = ["is_active", "is_private", "group", "jurisdictions", "allow_anonymous"]
+    list_display = ["code", "name", "group", "is_active", "is_private", "is_sensitive", "sla_hours", "default_priority"]
+    list_filter = ["is_active", "is_private", "is_sensitive", "group", "jurisdictions", "allow_anonymous"]
     search_fields = ["code", "name", "keywords"]
     filter_horizontal = ["jurisdictions"]
     inlines = [ServiceAttributeInline]

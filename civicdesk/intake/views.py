@@ -18,7 +18,7 @@ from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests import services
-from civicdesk.servicerequests.models import Channel
+from civicdesk.servicerequests.models import Channel, ServiceRequest
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from civicdesk.triage.services import detect_emergency, duplicate_candidates
 
@@ -127,11 +127,26 @@ def where(request, code: str):
             params = urlencode({"lat": f"{location.lat:.6f}", "long": f"{location.long:.6f}",
                                 "address": location.address, "address_id": location.address_id})
             details_url = reverse("intake:details", args=[service_type.code]) + "?" + params
-            nearby = duplicate_candidates(service_type=service_type, lat=location.lat, long=location.long)
+            nearby = _already_reported(service_type, location.lat, location.long)
             if not nearby or request.GET.get("skip_nearby"):
                 return redirect(details_url)
             context.update({"nearby": nearby, "details_url": details_url, "location": location})
     return render(request, "intake/where.html", context)
+
+
+def _already_reported(service_type: ServiceType, lat: float, long: float) -> list[tuple[ServiceRequest, float | None]]:
+    """"Already reported?": open public reports of the same type near the resident's spot, as (request, metres).
+
+    For a sensitive service type a list of "within 50 m of your pin" would show the exact place of other
+    residents' reports to anyone moving a pin about, so it holds only reports whose snapped public point is the
+    snapped cell of this spot, newest first, with no distance (None)."""
+    if not service_type.is_sensitive:
+        return duplicate_candidates(service_type=service_type, lat=lat, long=long)
+    cell = geo.snap_to_grid(lat, long)
+    candidates = (ServiceRequest.objects.public().open().filter(service_type=service_type, duplicate_of__isnull=True)
+                  .near_public(cell[0], cell[1], 1).select_related("status", "service_type")
+                  .order_by("-requested_at")[:200])
+    return [(sr, None) for sr in candidates if sr.public_point() == cell][:5]
 
 
 def _public_reports_near(request) -> list:

@@ -327,16 +327,18 @@ def _render(delivery: Delivery, recipient: Recipient, templates: _Templates, con
 
 
 def public_request_fields(request) -> dict:
-    """The fields of a request anyone may see: what webhooks carry. Never contact details."""
+    """The fields of a request anyone may see: what webhooks carry. Never contact details; the public point and
+    no address for a sensitive service type (ServiceRequest.public_point(), public_address())."""
+    lat, long = request.public_point()
     return {
         "service_request_id": request.public_id,
         "service_code": request.service_type.code,
         "service_name": request.service_type.name,
         "status": request.status.code,
         "status_name": request.status.name,
-        "address": request.address,
-        "lat": request.lat,
-        "long": request.long,
+        "address": request.public_address(),
+        "lat": lat,
+        "long": long,
         "requested_at": request.requested_at,
         "updated_at": request.updated_at,
         "url": settings.SITE_URL + request.get_absolute_url(),

@@ -92,6 +92,9 @@ def request(item: ServiceRequest, *, extensions: bool = False, labels: dict[str,
     """
     tz = item.jurisdiction.tz
     is_open = item.status.kind == Status.Kind.OPEN
+    # Snapped and without an address for a sensitive service type (ServiceRequest.public_point()).
+    lat, long = item.public_point()
+    sensitive = item.service_type.is_sensitive
     document = {
         "service_request_id": item.public_id,
         "status": item.status.kind,
@@ -104,11 +107,11 @@ def request(item: ServiceRequest, *, extensions: bool = False, labels: dict[str,
         "requested_datetime": format_datetime(item.requested_at, tz),
         "updated_datetime": format_datetime(item.updated_at if is_open or not item.closed_at else item.closed_at, tz),
         "expected_datetime": format_datetime(item.expected_at, tz),
-        "address": _blank_to_none(item.address),
-        "address_id": _blank_to_none(item.address_id),
+        "address": _blank_to_none(item.public_address()),
+        "address_id": None if sensitive else _blank_to_none(item.address_id),
         "zipcode": item.zipcode,
-        "lat": item.lat,
-        "long": item.long,
+        "lat": lat,
+        "long": long,
         "media_url": media_url(item),
     }
     if extensions:

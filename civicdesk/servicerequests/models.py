@@ -38,6 +38,21 @@ class ServiceRequestQuerySet(models.QuerySet):
         min_lat, max_lat, min_long, max_long = bbox(lat, long, radius_m)
         return self.filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
 
+    def near_public(self, lat: float, long: float, radius_m: float):
+        """Requests whose public point (`ServiceRequest.public_point()`) may be within `radius_m` of the point:
+        the box of `near()`, widened for sensitive service types by the most snapping moves a point (half a
+        grid cell each way). Callers then check the distance to `public_point()`, so a public search around a
+        spot never tells more about a sensitive request than its snapped point does."""
+        from civicdesk.lib.geo import SENSITIVE_GRID_DEGREES, bbox
+
+        min_lat, max_lat, min_long, max_long = bbox(lat, long, radius_m)
+        pad = SENSITIVE_GRID_DEGREES / 2
+        return self.filter(
+            models.Q(service_type__is_sensitive=False, lat__gte=min_lat, lat__lte=max_lat,
+                     long__gte=min_long, long__lte=max_long)
+            | models.Q(service_type__is_sensitive=True, lat__gte=min_lat - pad, lat__lte=max_lat + pad,
+                       long__gte=min_long - pad, long__lte=max_long + pad))
+
 
 class ServiceRequest(LoggedModel):
     """One report or request from a resident, from submission to closure.
@@ -129,6 +144,8 @@ class ServiceRequest(LoggedModel):
                          name="sr_open_juris_status"),
             models.Index(fields=["jurisdiction", "closed_at", "requested_at"],
                          condition=models.Q(closed_at__isnull=False), name="sr_juris_closed"),
+            # The public map: the requests inside a map view (publicmap.services.map_cells).
+            models.Index(fields=["lat", "long"], name="sr_position"),
         ]
 
     def __str__(self) -> str:

@@ -58,8 +58,12 @@ def track(request, public_id: str):
     if service_request.public_id != public_id:
         return redirect("servicerequests:track", public_id=service_request.public_id)
     just_submitted = request.session.pop("just_submitted", None) == service_request.public_id
+    # Where the public may see it: snapped, without the address, for a sensitive service type.
+    public_lat, public_long = service_request.public_point()
     return render(request, "servicerequests/track.html", {
         "sr": service_request,
+        "public_lat": public_lat, "public_long": public_long, "public_address": service_request.public_address(),
+        "approximate": service_request.service_type.is_sensitive,
         "timeline": service_request.public_timeline(),
         "photos": service_request.visible_photos(),
         "just_submitted": just_submitted,

@@ -202,3 +202,19 @@ def test_it_404s_for_private_inactive_and_unknown_types(client, world):
     world.graffiti.save()
     for code in ["records", "graffiti", "no-such-thing"]:
         assert client.get(reverse("intake:where", args=[code])).status_code == 404
+
+
+def test_it_offers_sensitive_reports_only_from_the_same_snapped_square_and_without_a_distance(client, world):
+    from civicdesk.catalog.models import ServiceType
+    from civicdesk.lib.geo import snap_to_grid
+
+    rodents = ServiceType.objects.create(code="rodents", name="Rodents", is_sensitive=True, duplicate_radius_m=50)
+    # Two reports 20 m apart on either side of a grid line: a "within 50 m" list would show the other one.
+    same_square = services.submit_request(service_type=rodents, lat=3.0014, long=2.5065, address="12 Oak Street")
+    next_square = services.submit_request(service_type=rodents, lat=3.0017, long=2.5065)
+    assert snap_to_grid(3.0014, 2.5065) != snap_to_grid(3.0017, 2.5065)
+    html = client.get(reverse("intake:where", args=["rodents"]), {"lat": 3.0012, "long": 2.5066}).content.decode()
+    already = html.split('id="nearby-heading"')[1].split('id="reports-near-heading"')[0]
+    assert same_square.public_id in already and next_square.public_id not in already
+    assert "in the same area (about 500 meters across)" in already
+    assert " m away" not in already and "12 Oak Street" not in html

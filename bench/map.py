@@ -1,0 +1,195 @@
+"""Public map benchmark: the cells JSON (map tiles) at several zooms and filters and the list's pages, p50/p99.
+
+    python bench/map.py [--size 1000000] [--calls 300] [--db sqlite|postgres|both]
+
+Each database is set up and measured in its own subprocess, as in bench/intake.py (same loader:
+bench/workload.py); graffiti is then marked sensitive so a share of the rows goes through the snapping
+expression. Each call is the view itself (query string parsed by the filter form, SQL, JSON or HTML rendered)
+through Django's RequestFactory, without the middleware. "answer" is the JSON size in bytes or the rows on
+the list page; "SQL queries" is what one call issued.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
+
+import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+
+WARMUP = 5
+HEADER = ["database", "stored rows", "measurement", "calls", "answer", "SQL queries", "p50 ms", "p99 ms", "max ms"]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored before measuring")
+    parser.add_argument("--calls", type=int, default=300, help="timed calls per measurement")
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=311, help="seed for the stored requests")
+    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
+    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
+    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
+    parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.size < 1 or args.calls < 1:
+        parser.error("--size and --calls must be positive")
+    args.out_dir = args.out_dir.resolve()
+    return args
+
+
+say = common.say
+
+
+def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
+    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
+        "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed), "--out-dir", str(args.out_dir)])
+
+
+def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
+    """The markdown section printed at the end and appended to RESULTS.md."""
+    command = f"python bench/map.py --size {args.size} --calls {args.calls} --db {args.db}"
+    lines = [f"## {common.now_utc()} · commit {common.git_commit()}", "", f"`{command}` on {machine}.", ""]
+    lines += [f"- {r['db']}: {r['server']}" for r in results]
+    lines += ["", f"Stored before measuring: {args.size:,} requests (bench/workload.py, graffiti marked sensitive). "
+              "Each call runs the view (GET /map/cells.json or /map/list/) through RequestFactory, no "
+              f"middleware; {WARMUP} untimed warm-up calls first. Views: the whole 0.2° downtown at zoom 10, "
+              "a phone-sized view at zoom 13 and 16 (points), with filters as named.", ""]
+    rows = [[r["db"], r["stored"], m["name"], m["calls"], m["rows"], m["queries"], m["p50_ms"], m["p99_ms"],
+             m["max_ms"]] for r in results for m in r["measurements"]]
+    lines += [common.markdown_table(HEADER, rows), ""]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        return worker(args)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
+    results = []
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+        try:
+            with common.database_url(db, f"map-{args.size}", args.out_dir, keep=args.keep) as url:
+                results.append(run_in_subprocess(db, url, args))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"map benchmark on {db} failed: {exc}")
+            return 1
+    report = render(results, args, machine)
+    say("\n" + report)
+    if not args.no_record:
+        with args.results.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        say(f"appended to {args.results}")
+    return 0
+
+
+# --- The worker: set up, load, measure ---------------------------------------------------------------------------
+
+def measurements(world) -> list[tuple[str, Any]]:
+    """(name, callable returning the answer's size) for each thing the map and list pages ask."""
+    import datetime as dt
+
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from civicdesk.publicmap import views
+
+    factory = RequestFactory()
+    month_ago = (timezone.localdate() - dt.timedelta(days=30)).isoformat()
+
+    def cells(bbox: str, zoom: int, query: str = ""):
+        def call() -> int:
+            response = views.cells_json(factory.get(f"/map/cells.json?bbox={bbox}&zoom={zoom}&{query}"))
+            assert response.status_code == 200, response.content
+            return len(response.content)
+        return call
+
+    def listing(query: str = ""):
+        def call() -> int:
+            response = views.request_list(factory.get(f"/map/list/?{query}"))
+            assert response.status_code == 200
+            return response.content.count(b'class="usa-link cd-tracking-number"')
+        return call
+
+    first = views.request_list(factory.get("/map/list/")).content.decode()
+    after = first.split("after=", 1)[1].split('"', 1)[0] if "after=" in first else ""
+    return [
+        ("tile: downtown, zoom 10", cells("2.9,2.9,3.1,3.1", 10)),
+        ("tile: phone view, zoom 13", cells("2.97,2.97,3.01,3.03", 13)),
+        ("tile: phone view, zoom 16 (points)", cells("2.995,2.995,3.0,3.003", 16)),
+        ("tile: zoom 13, pothole + open", cells("2.97,2.97,3.01,3.03", 13, "type=pothole&status=open")),
+        ("tile: zoom 13, graffiti (sensitive)", cells("2.97,2.97,3.01,3.03", 13, "type=graffiti")),
+        ("tile: zoom 10, district + last 30 days",
+         cells("2.9,2.9,3.1,3.1", 10, f"district={world.east.pk}&from={month_ago}")),
+        ("tile: zoom 10, department", cells("2.9,2.9,3.1,3.1", 10, f"department={world.sanitation.pk}")),
+        ("list: first page", listing()),
+        ("list: second page (keyset)", listing(f"after={after}")),
+        ("list: pothole + closed", listing("type=pothole&status=closed")),
+        ("list: district + last 30 days", listing(f"district={world.west.pk}&from={month_ago}")),
+    ]
+
+
+def worker(args: argparse.Namespace) -> int:
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    # Pages render {% static %} links: plain names, no collectstatic manifest needed for the bench.
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.testing.world import build_world
+
+    import workload
+
+    db = args.worker
+    call_command("migrate", verbosity=0, interactive=False)
+    world = build_world()
+    city = workload.bench_city(world)
+    say(f"[{db}] loading {args.size:,} requests ...")
+    load = workload.load_history(city, args.size, args.seed)
+    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    world.graffiti.is_sensitive = True
+    world.graffiti.save(update_fields=["is_sensitive"])
+    common.settle()
+    results = []
+    for name, call in measurements(world):
+        for _ in range(WARMUP):
+            call()
+        with CaptureQueriesContext(connection) as captured:
+            rows = call()
+        queries = len(captured.captured_queries)
+        latencies = []
+        for _ in range(args.calls):
+            began = time.perf_counter()
+            call()
+            latencies.append(time.perf_counter() - began)
+        ordered = sorted(latencies)
+        results.append({"name": name, "calls": len(ordered), "rows": rows, "queries": queries,
+                        "p50_ms": common.percentile(ordered, 50) * 1000,
+                        "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
+        say(f"[{db}] {name}: answer {rows}, {queries} queries, p50 {results[-1]['p50_ms']:.2f} ms, "
+            f"p99 {results[-1]['p99_ms']:.2f} ms")
+    result = {"db": db, "server": common.describe_server(connection), "stored": ServiceRequest.objects.count(),
+              "measurements": results}
+    args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,87 @@
+/* The public map of requests: counts per area from /map/cells.json, individual requests when zoomed in.
+   The page works without this script: the list (/map/list/) shows the same requests in words. */
+(function () {
+  "use strict";
+  var el = document.getElementById("requests-map");
+  if (!el || typeof L === "undefined" || !window.fetch) { return; }
+  var data = el.dataset;
+  el.hidden = false;
+  var help = document.getElementById("requests-map-help");
+  if (help) { help.hidden = false; }
+  var status = document.getElementById("requests-map-status");
+  var wordsEl = document.getElementById("map-strings");
+  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+
+  var map = L.map(el, { keyboard: true, zoomControl: false })
+    .setView([parseFloat(data.lat), parseFloat(data.long)], parseInt(data.zoom || "13", 10));
+  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
+  var leaflet = document.createElement("a");
+  leaflet.href = "https://leafletjs.com";
+  leaflet.textContent = "Leaflet";
+  if (words.leafletTitle) { leaflet.title = words.leafletTitle; }
+  map.attributionControl.setPrefix(leaflet.outerHTML);
+  el.leafletMap = map;  // for city add-ons and browser tests (one map per page)
+  if (data.tiles) { L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map); }
+
+  var layer = L.layerGroup().addTo(map);
+  function format(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+  function cellMarker(cell) {
+    var size = cell.count < 10 ? "s" : (cell.count < 100 ? "m" : "l");
+    var px = size === "s" ? 32 : (size === "m" ? 40 : 48);
+    var label = format(data.msgCell || "%(count)s", { count: cell.count });
+    var marker = L.marker([cell.lat, cell.long], {
+      title: label, alt: label, keyboard: true, riseOnHover: true,
+      icon: L.divIcon({ className: "cd-cell cd-cell--" + size, html: "", iconSize: [px, px] })
+    });
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.textContent = String(cell.count); icon.setAttribute("aria-label", label); }
+    });
+    marker.on("click", function () {
+      var b = cell.bounds;
+      map.fitBounds([[b[0], b[1]], [b[2], b[3]]], { maxZoom: Math.min(map.getZoom() + 3, 19) });
+    });
+    marker.on("keydown", function (event) {
+      var key = event.originalEvent.key;
+      if (key === "Enter" || key === " ") { event.originalEvent.preventDefault(); marker.fire("click"); }
+    });
+    return marker;
+  }
+  function pointMarker(point) {
+    var link = document.createElement("a");
+    link.href = point.url;
+    link.textContent = point.id + ": " + point.kind + " · " + point.status;
+    return L.circleMarker([point.lat, point.long], {
+      radius: 8, weight: 2, color: point.open ? "#8b0a03" : "#1a4480", fillOpacity: 0.6
+    }).bindPopup(link);
+  }
+
+  var asked = 0, pending = null;
+  function load() {
+    var ticket = ++asked;
+    var url = data.cellsUrl + "?bbox=" + map.getBounds().toBBoxString() + "&zoom=" + map.getZoom() +
+      (data.query ? "&" + data.query : "");
+    fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
+      .then(function (body) {
+        if (ticket !== asked) { return; }
+        layer.clearLayers();
+        body.cells.forEach(function (cell) { cellMarker(cell).addTo(layer); });
+        body.points.forEach(function (point) { pointMarker(point).addTo(layer); });
+        el.dataset.cells = String(body.cells.length);
+        el.dataset.points = String(body.points.length);
+        if (status) {
+          status.textContent = format(data.msgStatus || "%(total)s", { total: body.total }) +
+            (body.points_truncated && data.msgMore ? " " + data.msgMore : "");
+        }
+        el.dispatchEvent(new CustomEvent("cd:loaded", { detail: body }));
+      })
+      .catch(function () {
+        if (ticket === asked && status) { status.textContent = data.msgError || ""; }
+      });
+  }
+  map.on("moveend", function () { clearTimeout(pending); pending = setTimeout(load, 250); });
+  load();
+})();

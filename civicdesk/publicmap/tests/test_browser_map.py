@@ -1,0 +1,93 @@
+"""The public map in Chromium: counts per area, zooming into a count down to the requests themselves, the list
+with JavaScript off, and axe-core on both pages (axe runs as a script, so on the pages with JavaScript on)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .helpers import make_request
+
+pytestmark = pytest.mark.browser
+
+def assert_accessible(page, *, context: str) -> None:
+    """axe-core finds nothing at all on the page: no violation of any impact (stricter than
+    civicdesk.testing.fixtures.assert_accessible, which lets minor and moderate ones pass)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(page).response["violations"]
+    assert violations == [], f"{context}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations)
+
+
+def requests_around(world, count: int = 24) -> list:
+    """A cluster of potholes and graffiti a few tens of meters apart in West Elm."""
+    return [make_request(world, lat=3.0 + (i % 6) * 0.0002, long=2.5 + (i // 6) * 0.0002,
+                         service_type=world.graffiti if i % 3 == 0 else world.pothole) for i in range(count)]
+
+
+def test_it_shows_counts_then_the_requests_as_the_reader_zooms_in(live_server, tworld, page):
+    made = requests_around(tworld)
+    refused = []  # the Content-Security-Policy allows no inline script or style: nothing may be refused
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
+    page.goto(f"{live_server.url}/map/")
+    the_map = page.get_by_role("region", name="Map of requests")
+    expect(the_map).to_be_visible()
+    expect(page.get_by_test_id("list-link")).to_be_visible()
+    page.evaluate("document.getElementById('requests-map').leafletMap.setView([3.0005, 2.5005], 12)")
+    expect(the_map).to_have_attribute("data-points", "0")
+    cell = page.locator(".cd-cell").first
+    expect(cell).to_have_text(str(len(made)))
+    expect(page.get_by_test_id("map-status")).to_contain_text(f"Showing {len(made)} requests")
+    assert_accessible(page, context="map with counts")
+
+    # A count is a button: Enter (or a click) zooms into its area, until the requests show one by one.
+    for _ in range(4):
+        if page.locator("#requests-map").get_attribute("data-points") not in (None, "0"):
+            break
+        page.locator(".cd-cell").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.getElementById('requests-map').leafletMap.getZoom() > 12")
+        page.wait_for_timeout(600)  # the map's own debounce before it asks again
+    expect(the_map).not_to_have_attribute("data-points", "0")
+    assert page.evaluate("document.getElementById('requests-map').leafletMap.getZoom()") >= 15
+    page.locator("#requests-map path.leaflet-interactive").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content a")
+    expect(popup).to_contain_text("·")
+    href = popup.get_attribute("href")
+    assert href in {sr.get_absolute_url() for sr in made}
+    # The popup fades in: axe measures contrast once it is fully shown.
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    assert_accessible(page, context="map with requests")
+    assert refused == []
+
+    # The list (axe needs a script, so it is checked here; the list without one is the next test).
+    page.get_by_test_id("list-link").click()
+    expect(page.get_by_test_id("request-list").locator("tbody tr")).to_have_count(len(made))
+    assert_accessible(page, context="list")
+
+
+def test_it_filters_and_pages_the_list_without_javascript(live_server, tworld, browser, settings):
+    settings.MAP_TILE_URL = ""
+    made = requests_around(tworld, count=3)
+    closed = make_request(tworld, status=tworld.statuses["fixed"], service_type=tworld.graffiti)
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}/map/")
+        expect(page.locator("#requests-map")).to_be_hidden()  # no script, no empty map
+        page.get_by_role("link", name="See these requests as a list").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("List of requests")
+        rows = page.get_by_test_id("request-list").locator("tbody tr")
+        expect(rows).to_have_count(len(made) + 1)
+
+        page.get_by_label("Status").select_option("closed")
+        page.get_by_role("button", name="Show requests").click()
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text(closed.public_id)
+        assert "status=closed" in page.url
+        page.get_by_role("link", name=closed.public_id).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Graffiti")
+    finally:
+        context.close()
