@@ -73,7 +73,7 @@
         el.dataset.cells = String(body.cells.length);
         el.dataset.points = String(body.points.length);
         if (status) {
-          status.textContent = format(data.msgStatus || "%(total)s", { total: body.total }) +
+          status.textContent = format(data.msgStatus || "%(total)s", { total: body.total.toLocaleString(document.documentElement.lang || undefined) }) +
             (body.points_truncated && data.msgMore ? " " + data.msgMore : "");
         }
         el.dispatchEvent(new CustomEvent("cd:loaded", { detail: body }));
