@@ -60,8 +60,14 @@ class MonthlyReport(LoggedModel):
         ordering = ["-month", "jurisdiction_id"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "month"], name="reports_one_per_month"),
-            models.CheckConstraint(condition=models.Q(month__day=1), name="reports_month_first_day"),
         ]
+        # No check constraint for "month is a first day": on SQLite it would compile to Django's own
+        # django_date_extract(), which no other SQLite client has, so the backup's integrity check (and the
+        # sqlite3 shell) could no longer read the table. save() keeps `month` on the first day instead.
+
+    def save(self, *args, **kwargs) -> None:
+        self.month = self.month.replace(day=1)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.jurisdiction} {self.month_slug}"

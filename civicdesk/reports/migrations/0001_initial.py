@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'monthly performance report',
                 'verbose_name_plural': 'monthly performance reports',
                 'ordering': ['-month', 'jurisdiction_id'],
-                'constraints': [models.UniqueConstraint(fields=('jurisdiction', 'month'), name='reports_one_per_month'), models.CheckConstraint(condition=models.Q(('month__day', 1)), name='reports_month_first_day')],
+                'constraints': [models.UniqueConstraint(fields=('jurisdiction', 'month'), name='reports_one_per_month')],
             },
         ),
     ]
