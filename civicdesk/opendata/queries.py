@@ -118,9 +118,24 @@ class RowFilter:
     value: str
 
 
+#: Longest filter value accepted (a cell of a published dataset is rarely longer; a longer value is a mistake).
+MAX_FILTER_LENGTH = 200
+
+
+def _filter_value(parameter: str, value: str) -> str:
+    """`value` checked as text to search for: no control characters (PostgreSQL cannot even compare a NUL
+    byte) and not absurdly long; raises ParameterError with words a person understands."""
+    if any(ord(character) < 32 for character in value):
+        raise ParameterError(parameter, _("The text to filter on contains characters that cannot be searched for."))
+    if len(value) > MAX_FILTER_LENGTH:
+        raise ParameterError(parameter, _("The text to filter on is too long: at most %(limit)s characters.")
+                             % {"limit": MAX_FILTER_LENGTH})
+    return value
+
+
 def parse_filter(columns: list[DatasetColumn], params) -> RowFilter | None:
     """The preview's filter from ?column=&op=&value= (no filter when `value` is empty)."""
-    value = (params.get("value") or "").strip()
+    value = _filter_value("value", (params.get("value") or "").strip())
     if not value:
         return None
     by_key = {column.key: column for column in columns}
@@ -145,7 +160,7 @@ def api_filters(columns: list[DatasetColumn], params) -> list[RowFilter]:
             raise ParameterError(name, _("%(name)s is not a field of this dataset; filter with one of: "
                                          "%(fields)s (add __contains for a part of the text).")
                                  % {"name": name, "fields": ", ".join(by_key)})
-        found.append(RowFilter(by_key[key], "contains" if suffix else "equals", value))
+        found.append(RowFilter(by_key[key], "contains" if suffix else "equals", _filter_value(name, value)))
     return found
 
 

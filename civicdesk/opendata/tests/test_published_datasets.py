@@ -102,3 +102,14 @@ def test_it_hides_drafts_and_withdrawn_datasets_from_the_public(world, client):
     assert client.get(f"/open-data/{draft.slug}/").status_code == 404
     actions = list(draft.audit_entries().order_by("created_at", "id").values_list("action", flat=True))
     assert actions == ["opendata.dataset_created", "opendata.dataset_published", "opendata.dataset_unpublished"]
+
+
+def test_it_refuses_filter_text_that_cannot_be_searched_for(world, client):
+    dataset = make_published(world)
+    # A NUL byte cannot even be sent to PostgreSQL (it was a 500); absurdly long text is a mistake.
+    for value in ("oak\x00street", "x" * 201):
+        page = client.get(f"/open-data/{dataset.slug}/", {"column": "project", "op": "contains", "value": value})
+        assert page.status_code == 400
+        assert "The text to filter on" in page.content.decode()
+        body = client.get(f"/open-data/api/{dataset.slug}.json", {"project__contains": value})
+        assert body.status_code == 400 and body.json()["error"]["parameter"] == "project__contains"
