@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceType
-from civicdesk.intake.forms import _attribute_field
+from civicdesk.intake.forms import ServiceQuestionsMixin
 from civicdesk.jurisdictions.models import Department, District, Jurisdiction
 
 SELECT = {"class": "usa-select"}
@@ -92,7 +92,7 @@ class SubscriptionForm(forms.Form):
         return data
 
 
-class ProactiveWorkForm(forms.Form):
+class ProactiveWorkForm(ServiceQuestionsMixin, forms.Form):
     """The staff-originated request filed from a hotspot: a description (prefilled) and the kind of problem's
     questions, as residents answer them."""
 
@@ -102,19 +102,4 @@ class ProactiveWorkForm(forms.Form):
     def __init__(self, *args, service_type: ServiceType, **kwargs):
         kwargs.setdefault("auto_id", "work_%s")
         super().__init__(*args, **kwargs)
-        self.attribute_names = []
-        for attribute in service_type.attributes.filter(variable=True).prefetch_related("values"):
-            name = f"attribute_{attribute.code}"
-            self.fields[name] = _attribute_field(attribute)
-            self.attribute_names.append(name)
-
-    def attribute_answers(self) -> dict:
-        answers = {}
-        for name in self.attribute_names:
-            value = self.cleaned_data.get(name)
-            if value in (None, "", []):
-                continue
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()
-            answers[name.removeprefix("attribute_")] = value if isinstance(value, list) else str(value)
-        return answers
+        self.add_question_fields(service_type)

@@ -77,7 +77,37 @@ def _attribute_field(attribute: ServiceAttribute) -> forms.Field:
     return forms.CharField(max_length=255, widget=forms.TextInput(attrs={"class": "usa-input"}), **common)
 
 
-class ReportForm(LocationForm):
+class ServiceQuestionsMixin:
+    """A form that asks a kind of problem's questions (its variable attributes) as `attribute_<code>` fields.
+
+    Call `add_question_fields(service_type)` in `__init__`; `attribute_answers()` gives what submit_request
+    takes. Used by the resident's report form and by staff forms that file a request (insights).
+    """
+
+    def add_question_fields(self, service_type: ServiceType) -> None:
+        self.attribute_names = []
+        for attribute in service_type.attributes.filter(variable=True).prefetch_related("values"):
+            name = f"attribute_{attribute.code}"
+            self.fields[name] = _attribute_field(attribute)
+            self.attribute_names.append(name)
+
+    def attribute_fields(self):
+        return [self[name] for name in self.attribute_names]
+
+    def attribute_answers(self) -> dict:
+        """Answers keyed by attribute code, as strings (lists for multi-choice), for submit_request."""
+        answers = {}
+        for name in self.attribute_names:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", []):
+                continue
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            answers[name.removeprefix("attribute_")] = value if isinstance(value, list) else str(value)
+        return answers
+
+
+class ReportForm(ServiceQuestionsMixin, LocationForm):
     """The details of a report: description, the category's questions, photos and contact details."""
 
     description = forms.CharField(
@@ -113,11 +143,7 @@ class ReportForm(LocationForm):
     def __init__(self, *args, service_type: ServiceType, **kwargs):
         super().__init__(*args, **kwargs)
         self.service_type = service_type
-        self.attribute_names = []
-        for attribute in service_type.attributes.filter(variable=True).prefetch_related("values"):
-            name = f"attribute_{attribute.code}"
-            self.fields[name] = _attribute_field(attribute)
-            self.attribute_names.append(name)
+        self.add_question_fields(service_type)
         for name, required, message in [
             ("name", service_type.requires_name, _("Please give your name for this kind of request.")),
             ("email", service_type.requires_email, _("Please give your email address for this kind of request.")),
@@ -139,21 +165,6 @@ class ReportForm(LocationForm):
             return phones.normalise(self.cleaned_data.get("phone", ""))
         except phones.PhoneError as exc:
             raise forms.ValidationError(str(exc)) from None
-
-    def attribute_fields(self):
-        return [self[name] for name in self.attribute_names]
-
-    def attribute_answers(self) -> dict:
-        """Answers keyed by attribute code, as strings (lists for multi-choice), for submit_request."""
-        answers = {}
-        for name in self.attribute_names:
-            value = self.cleaned_data.get(name)
-            if value in (None, "", []):
-                continue
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()
-            answers[name.removeprefix("attribute_")] = value if isinstance(value, list) else str(value)
-        return answers
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
         """Show errors from submit_request() next to the field they are about."""
