@@ -213,6 +213,32 @@ def run_worker(script: Path, db: str, url: str, out_dir: Path, options: list[str
     return json.loads(result_file.read_text(encoding="utf-8"))
 
 
+def run_benchmark(args, *, label: str, script: Path, worker_options: list[str], render, keep: bool = False,
+                  env_extra: dict[str, str] | None = None) -> int:
+    """The parent side shared by the benchmarks that measure in a worker subprocess (map, dashboard, export,
+    hotspots, reports, staff_queue): for each database of `args.db`, a new database named `<label>-<size>`
+    and the script's worker run against it with `worker_options`; then `render(results, args, machine)` is
+    printed and appended to `args.results` unless `args.no_record`. Returns the exit code (1 after a failure).
+    """
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    facts = machine(os.getloadavg(), fsync_ms(args.out_dir))
+    results = []
+    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
+        try:
+            with database_url(db, f"{label}-{args.size}", args.out_dir, keep=keep) as url:
+                results.append(run_worker(script, db, url, args.out_dir, worker_options, env_extra=env_extra))
+        except (RuntimeError, subprocess.CalledProcessError) as exc:
+            say(f"{label} benchmark on {db} failed: {exc}")
+            return 1
+    report = render(results, args, facts)
+    say("\n" + report)
+    if not args.no_record:
+        with args.results.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + report)
+        say(f"appended to {args.results}")
+    return 0
+
+
 def settle() -> None:
     """Bring a freshly loaded database to where a live one would be, before anything is timed.
 

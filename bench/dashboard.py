@@ -16,9 +16,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -75,25 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker(args)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
-    results = []
-    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
-        try:
-            with common.database_url(db, f"dashboard-{args.size}", args.out_dir) as url:
-                results.append(common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
-                    "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed),
-                    "--out-dir", str(args.out_dir)]))
-        except (RuntimeError, subprocess.CalledProcessError) as exc:
-            say(f"dashboard benchmark on {db} failed: {exc}")
-            return 1
-    report = render(results, args, machine)
-    say("\n" + report)
-    if not args.no_record:
-        with args.results.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + report)
-        say(f"appended to {args.results}")
-    return 0
+    options = ["--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed),
+               "--out-dir", str(args.out_dir)]
+    return common.run_benchmark(args, label="dashboard", script=Path(__file__).resolve(), render=render,
+                                worker_options=options)
 
 
 # --- The worker: set up, load, measure ---------------------------------------------------------------------------

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -76,25 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker(args)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
-    results = []
-    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
-        try:
-            with common.database_url(db, f"export-{args.size}", args.out_dir, keep=args.keep) as url:
-                results.append(common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
-                    "--size", str(args.size), "--seed", str(args.seed), "--out-dir", str(args.out_dir),
-                    "--formats", ",".join(args.formats)], env_extra={"MEDIA_ROOT": str(args.out_dir / "media")}))
-        except (RuntimeError, subprocess.CalledProcessError) as exc:
-            say(f"export benchmark on {db} failed: {exc}")
-            return 1
-    report = render(results, args, machine)
-    say("\n" + report)
-    if not args.no_record:
-        with args.results.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + report)
-        say(f"appended to {args.results}")
-    return 0
+    options = ["--size", str(args.size), "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--formats",
+               ",".join(args.formats)]
+    return common.run_benchmark(args, label="export", script=Path(__file__).resolve(), render=render,
+                                worker_options=options, keep=args.keep,
+                                env_extra={"MEDIA_ROOT": str(args.out_dir / "media")})
 
 
 def worker(args: argparse.Namespace) -> int:

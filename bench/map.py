@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -50,11 +48,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 say = common.say
 
 
-def run_in_subprocess(db: str, url: str, args: argparse.Namespace) -> dict[str, Any]:
-    return common.run_worker(Path(__file__).resolve(), db, url, args.out_dir, [
-        "--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed), "--out-dir", str(args.out_dir)])
-
-
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     """The markdown section printed at the end and appended to RESULTS.md."""
     command = f"python bench/map.py --size {args.size} --calls {args.calls} --db {args.db}"
@@ -74,23 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
         return worker(args)
-    args.out_dir.mkdir(parents=True, exist_ok=True)
-    machine = common.machine(os.getloadavg(), common.fsync_ms(args.out_dir))
-    results = []
-    for db in ["sqlite", "postgres"] if args.db == "both" else [args.db]:
-        try:
-            with common.database_url(db, f"map-{args.size}", args.out_dir, keep=args.keep) as url:
-                results.append(run_in_subprocess(db, url, args))
-        except (RuntimeError, subprocess.CalledProcessError) as exc:
-            say(f"map benchmark on {db} failed: {exc}")
-            return 1
-    report = render(results, args, machine)
-    say("\n" + report)
-    if not args.no_record:
-        with args.results.open("a", encoding="utf-8") as handle:
-            handle.write("\n" + report)
-        say(f"appended to {args.results}")
-    return 0
+    options = ["--size", str(args.size), "--calls", str(args.calls), "--seed", str(args.seed),
+               "--out-dir", str(args.out_dir)]
+    return common.run_benchmark(args, label="map", script=Path(__file__).resolve(), render=render,
+                                worker_options=options, keep=args.keep)
 
 
 # --- The worker: set up, load, measure ---------------------------------------------------------------------------
