@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime as dt
 import os
@@ -211,6 +212,38 @@ def run_worker(script: Path, db: str, url: str, out_dir: Path, options: list[str
     command = [sys.executable, str(script), "--worker", db, "--result-file", str(result_file), *options]
     subprocess.run(command, env=django_env(url, out_dir, **(env_extra or {})), cwd=REPO, check=True)
     return json.loads(result_file.read_text(encoding="utf-8"))
+
+
+def bench_parser(doc: str, *, size: int = 1_000_000, size_help: str = "requests stored before measuring",
+                 seed: int = 311, calls: int | None = None, calls_help: str = "timed calls per measurement",
+                 keep: bool = False, label: bool = False) -> argparse.ArgumentParser:
+    """The options every worker-based benchmark takes (--size, --calls when given, --db, --seed, --out-dir,
+    --results, --no-record, --keep and --label when asked, and the hidden worker options); the script adds
+    its own, parses, then calls `checked(parser, args)`."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--size", type=int, default=size, help=size_help)
+    if calls is not None:
+        parser.add_argument("--calls", type=int, default=calls, help=calls_help)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seed", type=int, default=seed, help="seed for the stored requests")
+    parser.add_argument("--out-dir", type=Path, default=OUT_DIR, help="databases and logs go here")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="markdown file results are appended to")
+    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
+    if keep:
+        parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
+    if label:
+        parser.add_argument("--label", default="", help="words added to the RESULTS.md heading (e.g. 'smoke run')")
+    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
+    return parser
+
+
+def checked(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """`args` with --size and --calls checked positive (a parser error otherwise) and --out-dir made absolute."""
+    if args.size < 1 or getattr(args, "calls", 1) < 1:
+        parser.error("--size and --calls must be positive")
+    args.out_dir = args.out_dir.resolve()
+    return args
 
 
 def run_benchmark(args, *, label: str, script: Path, worker_options: list[str], render, keep: bool = False,

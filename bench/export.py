@@ -32,24 +32,13 @@ HEADER = ["database", "stored rows", "format", "rows exported", "seconds", "rows
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored before measuring")
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser = common.bench_parser(__doc__, keep=True, label=True)
     parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated formats to export")
-    parser.add_argument("--seed", type=int, default=311, help="seed for the stored requests")
-    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases, files and logs go here")
-    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
-    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
-    parser.add_argument("--label", default="", help="words added to the RESULTS.md heading (e.g. 'smoke run')")
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
-    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
-    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
-    if args.size < 1 or not args.formats or set(args.formats) - set(FORMATS):
-        parser.error(f"--size must be positive and --formats a list of {', '.join(FORMATS)}")
-    args.out_dir = args.out_dir.resolve()
-    return args
+    if not args.formats or set(args.formats) - set(FORMATS):
+        parser.error(f"--formats must be a list of {', '.join(FORMATS)}")
+    return common.checked(parser, args)
 
 
 say = common.say

@@ -39,23 +39,13 @@ HEADER = ["database", "stored rows", "index", "clusters", "found", "recall", "fl
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=10_000_000, help="ordinary requests stored before detecting")
+    parser = common.bench_parser(__doc__, size=10_000_000, size_help="ordinary requests stored before detecting",
+                                 calls=3, calls_help="timed detection runs per configuration", label=True)
     parser.add_argument("--clusters", type=int, default=25, help="known clusters injected in the last 10 days")
-    parser.add_argument("--calls", type=int, default=3, help="timed detection runs per configuration")
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--seed", type=int, default=311, help="seed of the generated requests and clusters")
-    parser.add_argument("--label", default="", help="a note for the results heading, e.g. 'smoke run'")
-    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
-    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
-    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
-    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
-    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.size < 1 or args.calls < 1 or args.clusters < 0:
-        parser.error("--size and --calls must be positive, --clusters not negative")
-    args.out_dir = args.out_dir.resolve()
-    return args
+    if args.clusters < 0:
+        parser.error("--clusters must not be negative")
+    return common.checked(parser, args)
 
 
 say = common.say

@@ -27,22 +27,8 @@ HEADER = ["database", "stored rows", "measurement", "calls", "answer", "SQL quer
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=1_000_000, help="requests stored before measuring")
-    parser.add_argument("--calls", type=int, default=300, help="timed calls per measurement")
-    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--seed", type=int, default=311, help="seed for the stored requests")
-    parser.add_argument("--out-dir", type=Path, default=common.OUT_DIR, help="databases and logs go here")
-    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
-    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database in --out-dir afterwards")
-    parser.add_argument("--worker", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
-    parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.size < 1 or args.calls < 1:
-        parser.error("--size and --calls must be positive")
-    args.out_dir = args.out_dir.resolve()
-    return args
+    parser = common.bench_parser(__doc__, calls=300, keep=True)
+    return common.checked(parser, parser.parse_args(argv))
 
 
 say = common.say
