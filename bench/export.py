@@ -74,23 +74,16 @@ def worker(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from civicdesk.opendata.builtin import BUILTIN
     from civicdesk.opendata.exports import export
     from civicdesk.servicerequests.models import ServiceRequest
-    from civicdesk.testing.world import build_world
 
     import workload
 
     db = args.worker
-    call_command("migrate", verbosity=0, interactive=False)
-    world = build_world()
-    city = workload.bench_city(world)
-    say(f"[{db}] loading {args.size:,} requests ...")
-    load = workload.load_history(city, args.size, args.seed)
-    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    world, city, load = workload.loaded_world(db, args.size, args.seed, say)
     common.settle()
     results = []
     for fmt in args.formats:

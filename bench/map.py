@@ -114,22 +114,15 @@ def worker(args: argparse.Namespace) -> int:
     # Pages render {% static %} links: plain names, no collectstatic manifest needed for the bench.
     settings.STORAGES = {**settings.STORAGES,
                          "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-    from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from civicdesk.servicerequests.models import ServiceRequest
-    from civicdesk.testing.world import build_world
 
     import workload
 
     db = args.worker
-    call_command("migrate", verbosity=0, interactive=False)
-    world = build_world()
-    city = workload.bench_city(world)
-    say(f"[{db}] loading {args.size:,} requests ...")
-    load = workload.load_history(city, args.size, args.seed)
-    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    world, city, load = workload.loaded_world(db, args.size, args.seed, say)
     world.graffiti.is_sensitive = True
     world.graffiti.save(update_fields=["is_sensitive"])
     common.settle()

@@ -255,6 +255,22 @@ class LoadReport:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
+def loaded_world(db: str, size: int, seed: int, say: Callable[[str], None]) -> tuple[World, BenchCity, LoadReport]:
+    """The start of most benchmark workers: migrate the new database, build the test world and its bench city,
+    and store `size` historical requests (`load_history`), saying how long the load took."""
+    from django.core.management import call_command
+
+    from civicdesk.testing.world import build_world
+
+    call_command("migrate", verbosity=0, interactive=False)
+    world = build_world()
+    city = bench_city(world)
+    say(f"[{db}] loading {size:,} requests ...")
+    load = load_history(city, size, seed)
+    say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
+    return world, city, load
+
+
 def load_history(city: BenchCity, size: int, seed: int) -> LoadReport:
     """Store `size` historical requests (and one timeline entry each) as fast as the database allows.
 
