@@ -106,6 +106,8 @@ def test_it_runs_the_report_flow_under_the_policy_with_a_working_map(live_server
     expect(page.get_by_role("heading", level=1)).to_have_text("Where is the problem? (Pothole)")
 
     # A tap on the map, then "Use my location" (geolocation allowed for this site by Permissions-Policy).
+    # The heading can show before the deferred map script has run on a busy machine: wait for the map.
+    page.wait_for_function("() => document.getElementById('map') && document.getElementById('map').leafletMap")
     page.locator("#map").click(position=page.evaluate(PIN_PIXEL, list(IN_EAST_ELM)))
     expect(page.locator("#pin-status")).to_contain_text("Pin placed")
     assert abs(float(page.locator("#id_long").input_value()) - IN_EAST_ELM[1]) < 0.05
