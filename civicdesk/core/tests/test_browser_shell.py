@@ -171,6 +171,7 @@ def test_it_names_the_nearest_address_where_the_pin_lands(open_page, tworld, lan
     page = open_page("/report/pothole/", language=language)
     the_map = page.locator("#map")
     expect(the_map).to_be_visible()
+    page.wait_for_function("() => document.getElementById('map') && document.getElementById('map').leafletMap")
     page.evaluate("([lat, lng]) => document.getElementById('map').leafletMap.setView([lat, lng], 18)",
                   list(IN_WEST_ELM))
     the_map.click(position=page.evaluate(PIN_PIXEL, [3.00012, 2.50008]))

@@ -39,6 +39,7 @@ def test_it_files_a_report_with_a_map_pin_a_photo_and_an_answer(live_server, two
 
     the_map = page.locator("#map")
     expect(the_map).to_be_visible()
+    page.wait_for_function("() => document.getElementById('map') && document.getElementById('map').leafletMap")
     pixel = page.evaluate(PIN_PIXEL, list(IN_EAST_ELM))
     the_map.click(position=pixel)
     expect(page.locator("#pin-status")).to_contain_text("Pin placed")
