@@ -4,10 +4,10 @@ dataset page, each with no axe-core violation at all, on a phone and with JavaSc
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from civicdesk.opendata.exports import export_all
+from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 
 from .helpers import make_request
 from .test_published_datasets import make_published
@@ -15,22 +15,14 @@ from .test_published_datasets import make_published
 pytestmark = pytest.mark.browser
 
 
-def assert_no_violations(page, context: str) -> None:
-    violations = Axe().run(page).response["violations"]
-    assert not violations, f"axe on {context}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations)
-
-
 @pytest.fixture
 def no_js_page(browser, settings):
     settings.MAP_TILE_URL = ""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = new_phone_page(browser, javascript=False)
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_it_shows_the_catalogue_and_datasets_accessibly(live_server, tworld, page, settings, tmp_path):
@@ -43,17 +35,17 @@ def test_it_shows_the_catalogue_and_datasets_accessibly(live_server, tworld, pag
     page.get_by_role("link", name="Open data").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Open data")
     expect(page.get_by_test_id("datasets")).to_contain_text("Capital projects")
-    assert_no_violations(page, "the catalogue")
+    assert_no_axe_violations(page, context="the catalogue")
 
     page.get_by_role("link", name="311 service requests").click()
     expect(page.get_by_test_id("dictionary")).to_contain_text("service_request_id")
     expect(page.get_by_test_id("downloads")).to_contain_text("Parquet")
-    assert_no_violations(page, "the requests dataset")
+    assert_no_axe_violations(page, context="the requests dataset")
 
     page.goto(f"{live_server.url}{dataset.get_absolute_url()}")
     expect(page.get_by_test_id("chart")).to_be_visible()
     expect(page.get_by_test_id("preview")).to_contain_text("Oak Street resurfacing")
-    assert_no_violations(page, "a published dataset")
+    assert_no_axe_violations(page, context="a published dataset")
 
 
 def test_it_filters_a_dataset_with_javascript_off(live_server, tworld, no_js_page, page):
@@ -68,4 +60,4 @@ def test_it_filters_a_dataset_with_javascript_off(live_server, tworld, no_js_pag
     # axe-core is itself a script: check the same filtered page in a browser with JavaScript on.
     page.goto(no_js_page.url)
     expect(page.get_by_test_id("preview").locator("tbody tr")).to_have_count(1)
-    assert_no_violations(page, "a filtered dataset")
+    assert_no_axe_violations(page, context="a filtered dataset")
