@@ -79,6 +79,10 @@ INSTALLED_APPS = [
     "civicdesk.insights",
     "civicdesk.opendata",
     "civicdesk.publicmap",
+    # Engagement (issue 13): moderation of residents' posts, then what uses it.
+    "civicdesk.moderation",
+    "civicdesk.forums",
+    "civicdesk.comments",
 ]
 
 MIDDLEWARE = [

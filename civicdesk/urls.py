@@ -28,6 +28,9 @@ urlpatterns = [
     path("open-data/", include("civicdesk.opendata.urls")),
     path("data.json", opendata_views.data_json, name="data_json"),
     path("map/", include("civicdesk.publicmap.urls")),
+    path("forums/", include("civicdesk.forums.urls")),
+    path("moderation/", include("civicdesk.moderation.urls")),
+    path("comments/", include("civicdesk.comments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

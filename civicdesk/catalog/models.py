@@ -84,6 +84,11 @@ class ServiceType(LoggedModel):
                     "grid (on the map, lists, Open311, feeds and open data). Staff still see the exact place."),
     )
     allow_anonymous = models.BooleanField(_("anonymous reports allowed"), default=True)
+    allows_public_comments = models.BooleanField(
+        _("public comments"), default=False,
+        help_text=_("Signed-in residents may comment publicly on this type's public requests (moderated like the "
+                    "forums; staff replies are marked official)."),
+    )
     requires_name = models.BooleanField(_("name required"), default=False)
     requires_email = models.BooleanField(_("email required"), default=False)
     requires_phone = models.BooleanField(_("phone required"), default=False)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.throttle.services import RateLimited, client_ip
 
-from . import services
+from . import extensions, services
 from .models import Attachment, ServiceRequest
 
 
@@ -67,6 +67,7 @@ def track(request, public_id: str):
         "timeline": service_request.public_timeline(),
         "photos": service_request.visible_photos(),
         "just_submitted": just_submitted,
+        "extra_sections": extensions.tracking_page_sections(request, service_request),
     })
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class CommentsConfig(AppConfig):
+    name = "civicdesk.comments"
+    label = "comments"
+    verbose_name = "Public comments"
+
+    def ready(self) -> None:
+        from civicdesk.moderation import registry
+        from civicdesk.servicerequests.extensions import add_tracking_page_section
+
+        from . import targets
+        from .models import Comment
+        from .section import tracking_page_section
+
+        registry.register(Comment)
+        targets.register_service_requests()
+        add_tracking_page_section(tracking_page_section)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ForumsConfig(AppConfig):
+    name = "civicdesk.forums"
+    label = "forums"
+    verbose_name = "Discussion forums"
+
+    def ready(self) -> None:
+        from civicdesk.moderation import registry
+
+        from .models import Reply, Thread
+
+        registry.register(Thread)
+        registry.register(Reply)
