@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.audit.models import LoggedModel
@@ -80,6 +81,11 @@ class Moderated(LoggedModel):
 
     def on_published(self) -> None:
         """Called once, in the transaction that first makes the content public."""
+
+    def safe_body(self):
+        """The subclass's `body_html`, for templates: sanitised by civicdesk/lib/markdown.py when it was saved
+        (nothing else ever writes that field), so it is marked safe here, in one place."""
+        return mark_safe(self.body_html)
 
 
 class Review(models.Model):
