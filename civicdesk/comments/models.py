@@ -39,6 +39,10 @@ class Comment(Moderated):
         indexes = [models.Index(fields=["target_type", "target_id", "moderation_state", "created_at"],
                                 name="comments_on_target")]
 
+    @classmethod
+    def for_moderation_queue(cls):
+        return cls.objects.select_related("author").prefetch_related("target")
+
     def get_absolute_url(self) -> str:
         target = self.target
         base = target.get_absolute_url() if target is not None else "/"

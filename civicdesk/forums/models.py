@@ -96,6 +96,10 @@ class Thread(Moderated):
     def get_absolute_url(self) -> str:
         return reverse("forums:thread", args=[self.pk])
 
+    @classmethod
+    def for_moderation_queue(cls):
+        return cls.objects.select_related("author", "board")
+
     def moderation_jurisdiction_id(self) -> int | None:
         return self.board.jurisdiction_id
 
@@ -137,6 +141,10 @@ class Reply(Moderated):
 
     def get_absolute_url(self) -> str:
         return reverse("forums:thread", args=[self.thread_id]) + f"#reply-{self.pk}"
+
+    @classmethod
+    def for_moderation_queue(cls):
+        return cls.objects.select_related("author", "thread__board")
 
     def moderation_jurisdiction_id(self) -> int | None:
         return self.thread.board.jurisdiction_id

@@ -67,6 +67,11 @@ class Moderated(LoggedModel):
     def audit_jurisdiction_id(self) -> int | None:
         return self.moderation_jurisdiction_id()
 
+    @classmethod
+    def for_moderation_queue(cls):
+        """What the queue loads for this model: enough joined that titles and authors cost no extra query."""
+        return cls.objects.select_related("author")
+
     def moderation_label(self) -> str:
         """The name flag and moderation links use for this model ("forums.reply")."""
         return self._meta.label_lower

@@ -21,3 +21,11 @@ def model_for(label: str) -> type | None:
 
 def labels() -> list[str]:
     return sorted(_MODELS)
+
+
+def queue_prefetch(lookup: str = "content"):
+    """A GenericPrefetch of `lookup` (a GenericForeignKey) loading every registered model through its
+    `for_moderation_queue()` queryset: one query per model, whatever the number of items."""
+    from django.contrib.contenttypes.prefetch import GenericPrefetch
+
+    return GenericPrefetch(lookup, [model.for_moderation_queue() for model in _MODELS.values()])

@@ -66,7 +66,7 @@ def flag(request, label: str, pk: int):
 @login_required
 def my_decisions(request):
     """What moderators decided about the signed-in person's posts and account, with the reasons."""
-    acts = (ModerationAct.objects.filter(target_user=request.user).prefetch_related("content")
+    acts = (ModerationAct.objects.filter(target_user=request.user).prefetch_related(registry.queue_prefetch())
             .order_by("-created_at", "-id"))
     page = Paginator(acts, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "moderation/my_decisions.html", {
@@ -79,7 +79,7 @@ def queue(request):
     """Posts waiting for a decision (held, or flagged by readers), oldest first."""
     access.require(request.user, "moderate")
     reviews = (Review.objects.filter(access.reviews_q(request.user), closed_at__isnull=True)
-               .select_related("content_type").prefetch_related("content").order_by("opened_at", "id"))
+               .select_related("content_type").prefetch_related(registry.queue_prefetch()).order_by("opened_at", "id"))
     page = Paginator(reviews, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     items = list(page.object_list)
     flags = defaultdict(list)

@@ -1,0 +1,79 @@
+"""Supporting a thread (limited) and following it (new replies by notify(), once each)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from civicdesk.forums import services
+from civicdesk.forums.models import ThreadFollow, ThreadVote
+from civicdesk.moderation import services as moderation
+from civicdesk.moderation.services import PostRefused
+from civicdesk.notifications.models import Delivery
+from civicdesk.throttle.services import RateLimited
+
+from .helpers import forum_world, reply
+
+
+@pytest.fixture
+def forum(world):
+    return forum_world(world)
+
+
+def test_it_toggles_support(client, forum):
+    client.force_login(forum.newcomer)
+    url = reverse("forums:support", args=[forum.thread.pk])
+    client.post(url)
+    client.post(url)  # taken back
+    client.post(url)
+    assert ThreadVote.objects.filter(thread=forum.thread).count() == 1
+    page = client.get(reverse("forums:thread", args=[forum.thread.pk])).content.decode()
+    assert "1 person supports this thread." in page and "Remove my support" in page
+
+
+def test_it_limits_support_per_account_and_client(forum, settings):
+    settings.FORUM_VOTES_PER_CLIENT_PER_HOUR = 1
+    services.toggle_support(forum.thread, forum.newcomer, client="10.5.5.5")
+    with pytest.raises(RateLimited):
+        services.toggle_support(forum.thread, forum.resident, client="10.5.5.5")
+    settings.FORUM_VOTES_PER_CLIENT_PER_HOUR = 100
+    settings.FORUM_VOTES_PER_ACCOUNT_PER_HOUR = 1
+    other = services.start_thread(forum.board, forum.resident, title="Second", body="b", client="10.5.5.6")
+    services.toggle_support(other, forum.moderator, client="10.5.5.7")
+    with pytest.raises(RateLimited):
+        services.toggle_support(forum.thread, forum.moderator, client="10.5.5.8")
+
+
+def test_it_needs_a_confirmed_account_to_support(forum):
+    forum.newcomer.email_verified_at = None
+    with pytest.raises(PostRefused):
+        services.toggle_support(forum.thread, forum.newcomer, client="10.5.5.5")
+
+
+def test_it_tells_followers_about_published_replies_once(forum):
+    # The thread's author follows it on publishing; the newcomer follows by choice.
+    services.set_following(forum.thread, forum.newcomer, True)
+    assert ThreadFollow.objects.filter(thread=forum.thread).count() == 2
+    posted = reply(forum, "New benches arrived", author=forum.moderator)
+    told = set(Delivery.objects.filter(key=f"forums-reply:{posted.pk}").values_list("address", flat=True))
+    assert told == {forum.resident.email, forum.newcomer.email}
+    delivery = Delivery.objects.filter(key=f"forums-reply:{posted.pk}").first()
+    assert "Benches in Elm Park" in delivery.subject and delivery.scope == f"forum-thread:{forum.thread.pk}"
+
+
+def test_it_tells_followers_when_a_held_reply_is_approved_not_before(forum):
+    forum.board.premoderated = True
+    forum.board.save()
+    held = reply(forum, "Held reply", author=forum.newcomer)
+    assert not Delivery.objects.filter(key=f"forums-reply:{held.pk}").exists()
+    moderation.moderate(held, forum.moderator, "approve")
+    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=forum.resident.email).count() == 1
+    moderation.moderate(held, forum.moderator, "hide", reason="Second thoughts")
+    moderation.moderate(held, forum.moderator, "restore")
+    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=forum.resident.email).count() == 1
+
+
+def test_it_stops_following(client, forum):
+    client.force_login(forum.resident)
+    client.post(reverse("forums:follow", args=[forum.thread.pk]), {"follow": "0"})
+    assert not ThreadFollow.objects.filter(thread=forum.thread, user=forum.resident).exists()
