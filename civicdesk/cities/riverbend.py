@@ -293,6 +293,7 @@ class Riverbend(DefaultCity):
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Open data: {self._seed_open_data(world)}")
+            say(f"Forums and comments: {self._seed_forums(world)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -338,6 +339,19 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_forums(self, world: _DemoWorld) -> str:
+        """Boards (topics and one per city district), threads, an official answer, comments on requests."""
+        from civicdesk.accounts.models import User
+        from civicdesk.forums import demo
+
+        city_hall = world.jurisdictions[CITY]
+        return demo.seed(jurisdiction=city_hall,
+                         districts=[d for d in world.districts.values() if d.jurisdiction_id == city_hall.pk],
+                         staff=User.objects.get(email=DEMO_STAFF[0].email),
+                         service_types=[world.types[code] for code in ("pothole", "streetlight-out", "graffiti")
+                                        if code in world.types],
+                         password=DEMO_PASSWORD)
 
     def _seed_open_data(self, world: _DemoWorld) -> str:
         """Publish the capital projects list through the open-data services (as a supervisor would), then
