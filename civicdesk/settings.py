@@ -365,6 +365,16 @@ SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int("SIGN_IN_FAILURES_PER_CLIENT_PER_
 # "This affects me too": per client address on one request per day, and per client per hour overall.
 SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY = env_int("SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY", 3)
 SUPPORTS_PER_CLIENT_PER_HOUR = env_int("SUPPORTS_PER_CLIENT_PER_HOUR", 30)
+# Forums and public comments (docs/forums.md): posts, supports and flags per account and per client address.
+FORUM_POSTS_PER_ACCOUNT_PER_HOUR = env_int("FORUM_POSTS_PER_ACCOUNT_PER_HOUR", 10)
+FORUM_POSTS_PER_ACCOUNT_PER_DAY = env_int("FORUM_POSTS_PER_ACCOUNT_PER_DAY", 50)
+FORUM_POSTS_PER_CLIENT_PER_HOUR = env_int("FORUM_POSTS_PER_CLIENT_PER_HOUR", 30)
+FORUM_VOTES_PER_ACCOUNT_PER_HOUR = env_int("FORUM_VOTES_PER_ACCOUNT_PER_HOUR", 30)
+FORUM_VOTES_PER_CLIENT_PER_HOUR = env_int("FORUM_VOTES_PER_CLIENT_PER_HOUR", 60)
+FORUM_FLAGS_PER_ACCOUNT_PER_DAY = env_int("FORUM_FLAGS_PER_ACCOUNT_PER_DAY", 20)
+FORUM_FLAGS_PER_CLIENT_PER_DAY = env_int("FORUM_FLAGS_PER_CLIENT_PER_DAY", 40)
+# Accounts younger than this post links and images as plain text.
+FORUM_NEW_ACCOUNT_DAYS = env_int("FORUM_NEW_ACCOUNT_DAYS", 7)
 
 # --- inbound ---
 # Residents' replies by email and SMS (civicdesk/inbound, docs/inbound.md). INBOUND_EMAIL_DOMAIN (Email
