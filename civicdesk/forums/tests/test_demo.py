@@ -40,4 +40,4 @@ def test_it_seeds_boards_posts_and_comments(client, demo):
     commented = Comment.objects.visible().first().target
     assert "public comment" in client.get(commented.get_absolute_url()).content.decode()
     with_es = client.get(reverse("forums:index"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "Parques y árboles" in with_es
+    assert "Parques y árboles" in with_es and "Último mensaje" in with_es
