@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from civicdesk.catalog.admin import AuditedAdmin
+from civicdesk.notifications.admin import ReadOnlyAdmin
 
 from .models import BlockedWord, ModerationAct, Suspension
 
@@ -11,18 +12,8 @@ class BlockedWordAdmin(AuditedAdmin):
 
 
 @admin.register(ModerationAct)
-class ModerationActAdmin(admin.ModelAdmin):
+class ModerationActAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "action", "actor", "content_type", "object_id"]
-    readonly_fields = [f.name for f in ModerationAct._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Suspension)
