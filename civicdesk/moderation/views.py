@@ -19,7 +19,7 @@ from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import access, registry, services
 from .forms import BlockedWordForm, DecisionForm, FlagForm, SuspendForm
-from .models import BlockedWord, Flag, ModerationAct, Review
+from .models import BlockedWord, Flag, ModerationAct, Review, Suspension
 
 QUEUE_PAGE_SIZE = 25
 
@@ -151,6 +151,19 @@ def suspend(request, label: str, pk: int):
         return redirect(back)
     messages.success(request, _("The author may no longer post."))
     return redirect(back)
+
+
+def suspensions(request):
+    """Accounts barred from posting now, with who decided, why and until when; moderators may lift them."""
+    access.require(request.user, "moderate")
+    if request.method == "POST":
+        suspension = get_object_or_404(Suspension.objects.in_force(), pk=request.POST.get("lift"))
+        services.lift_suspension(suspension.user, request.user)
+        messages.success(request, _("The suspension is lifted; the author may post again."))
+        return redirect("moderation:suspensions")
+    in_force = (Suspension.objects.in_force().select_related("user", "created_by").order_by("-created_at", "-id"))
+    page = Paginator(in_force, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/suspensions.html", {"page": page})
 
 
 def word_filter(request):

@@ -69,6 +69,18 @@ def test_it_lets_a_resident_reply_and_flag_by_keyboard(live_server, forum, brows
         page.get_by_label("Anything to add (optional)").fill("Looks like an advert")
         page.get_by_role("button", name="Send to the moderators").press("Enter")
         expect(page.get_by_text("A moderator will look at it.")).to_be_visible()
+
+        page.goto(f"{live_server.url}/forums/parks/new/")
+        assert_no_axe_violations(page, context="new thread form")
+        page.get_by_role("button", name="Publish").click()  # empty: the error summary is announced
+        expect(page.get_by_test_id("error-summary")).to_be_visible()
+        assert_no_axe_violations(page, context="new thread form with errors")
+        page.get_by_label("Title").fill("Picnic tables")
+        page.get_by_label("Message").fill("Could the park get two more?")
+        page.get_by_role("button", name="Publish").click()
+        expect(page.get_by_role("heading", name="Picnic tables")).to_be_visible()
+        page.goto(f"{live_server.url}/moderation/decisions/")
+        assert_no_axe_violations(page, context="my moderation decisions")
     finally:
         page.context.close()
 
@@ -96,5 +108,10 @@ def test_it_lets_a_moderator_hide_a_flagged_post_by_keyboard(live_server, forum,
         expect(page.get_by_text("broken")).to_have_count(0)
         page.goto(f"{live_server.url}/moderation/staff/words/")
         assert_no_axe_violations(page, context="word filter")
+        services.suspend(forum.newcomer, forum.moderator, reason="Adverts", days=7)
+        page.goto(f"{live_server.url}/moderation/staff/suspensions/")
+        assert_no_axe_violations(page, context="suspensions")
+        page.get_by_role("button", name="Lift").press("Enter")
+        expect(page.get_by_text("No account is suspended.")).to_be_visible()
     finally:
         page.context.close()

@@ -111,3 +111,28 @@ def test_it_shows_authors_the_reasons(client, forum):
     client.force_login(forum.resident)
     html = client.get(reverse("moderation:my_decisions")).content.decode()
     assert "Reasoncanary given" in html and "Hidden" in html
+
+
+def test_it_lists_and_lifts_suspensions(client, forum, django_assert_max_num_queries):
+    services.suspend(forum.resident, forum.moderator, reason="<script>reasoncanary</script>", days=None)
+    login_verified(client, forum.moderator)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("moderation:suspensions")).content.decode()
+    assert "&lt;script&gt;reasoncanary&lt;/script&gt;" in html and "<script>reasoncanary" not in html
+    suspension = Suspension.objects.get()
+    client.post(reverse("moderation:suspensions"), {"lift": suspension.pk})
+    assert services.suspension_of(forum.resident) is None
+    client.force_login(forum.resident)
+    assert client.get(reverse("moderation:suspensions")).status_code == 403
+
+
+def test_it_shows_reasons_and_phrases_as_text(client, forum):
+    post = reply(forum, "hidden soon")
+    services.moderate(post, forum.moderator, "hide", reason='<img src=x onerror="alert(1)">hidereasoncanary')
+    BlockedWord.objects.create(phrase="<b>phrasecanary</b>")
+    client.force_login(forum.resident)
+    html = client.get(reverse("moderation:my_decisions")).content.decode()
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;hidereasoncanary" in html and "<img src=x" not in html
+    login_verified(client, forum.moderator)
+    html = client.get(reverse("moderation:word_filter")).content.decode()
+    assert "&lt;b&gt;phrasecanary&lt;/b&gt;" in html and "<b>phrasecanary" not in html
