@@ -9,6 +9,7 @@ class ForumsConfig(AppConfig):
     def ready(self) -> None:
         from civicdesk.moderation import registry
 
+        from . import receivers  # noqa: F401  (connects the signal receivers)
         from .models import Reply, Thread
 
         registry.register(Thread)

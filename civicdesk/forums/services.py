@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from civicdesk.moderation import access as moderation_access
 from civicdesk.moderation import services as moderation
 from civicdesk.moderation.services import PostRefused, limit
-from civicdesk.notifications.services import notify
-from civicdesk.subscriptions.services import recipients_for_users
 from civicdesk.throttle.services import Limit, check
 
 from .models import Board, Reply, Thread, ThreadFollow, ThreadVote
@@ -66,16 +64,14 @@ def post_reply(thread: Thread, author, *, body: str, client: str, official: bool
 
 def reply_published(reply: Reply) -> None:
     """A reply became public (now, or on a moderator's approval): move the thread up its board, let the author
-    follow it, and tell the other followers once (notify() is idempotent on the reply's key)."""
+    follow it, and have the worker tell the other followers (once: notify() is idempotent on the reply's key)."""
+    from .tasks import tell_followers
+
     Thread.objects.filter(pk=reply.thread_id).update(last_activity_at=reply.created_at)
     if reply.author_id:
         ThreadFollow.objects.get_or_create(thread_id=reply.thread_id, user_id=reply.author_id)
-    followers = [f.user for f in ThreadFollow.objects.filter(thread_id=reply.thread_id, user__is_active=True)
-                 .exclude(user_id=reply.author_id).select_related("user")]
-    if followers:
-        notify(event="forums.reply", key=f"forums-reply:{reply.pk}", recipients=recipients_for_users(followers),
-               template="forums/email/new_reply", scope=f"forum-thread:{reply.thread_id}",
-               context={"reply": reply, "thread": reply.thread})
+    if ThreadFollow.objects.filter(thread_id=reply.thread_id).exclude(user_id=reply.author_id).exists():
+        tell_followers.enqueue(reply_pk=reply.pk)
 
 
 def toggle_support(thread: Thread, user, *, client: str) -> bool:

@@ -83,3 +83,15 @@ def test_it_lists_the_authors_replies_waiting_for_a_moderator(client, forum):
     client.force_login(forum.resident)
     html = client.get(reverse("forums:thread", args=[forum.thread.pk])).content.decode()
     assert "Your replies waiting for a moderator" in html and "heldreplycanary" in html
+
+
+def test_it_signs_a_closed_accounts_posts_as_a_former_resident(client, forum):
+    from civicdesk.accounts.services import close_account
+    from civicdesk.forums.models import ThreadFollow
+    from civicdesk.moderation.templatetags.moderation import author_label
+
+    label = author_label(forum.resident)
+    close_account(forum.resident)
+    html = client.get(reverse("forums:thread", args=[forum.thread.pk])).content.decode()
+    assert "Former resident" in html and label not in html and "We need more benches." in html
+    assert not ThreadFollow.objects.filter(user=forum.resident).exists()

@@ -10,6 +10,7 @@ from civicdesk.forums.models import ThreadFollow, ThreadVote
 from civicdesk.moderation import services as moderation
 from civicdesk.moderation.services import PostRefused
 from civicdesk.notifications.models import Delivery
+from civicdesk.testing.fixtures import run_worker
 from civicdesk.throttle.services import RateLimited
 
 from .helpers import forum_world, reply
@@ -18,6 +19,12 @@ from .helpers import forum_world, reply
 @pytest.fixture
 def forum(world):
     return forum_world(world)
+
+
+@pytest.fixture
+def tforum(tworld):
+    """With committed data, for the tests that run the real task worker."""
+    return forum_world(tworld)
 
 
 def test_it_toggles_support(client, forum):
@@ -50,27 +57,40 @@ def test_it_needs_a_confirmed_account_to_support(forum):
         services.toggle_support(forum.thread, forum.newcomer, client="10.5.5.5")
 
 
-def test_it_tells_followers_about_published_replies_once(forum):
+def test_it_tells_followers_about_published_replies_once(tforum):
     # The thread's author follows it on publishing; the newcomer follows by choice.
-    services.set_following(forum.thread, forum.newcomer, True)
-    assert ThreadFollow.objects.filter(thread=forum.thread).count() == 2
-    posted = reply(forum, "New benches arrived", author=forum.moderator)
+    services.set_following(tforum.thread, tforum.newcomer, True)
+    assert ThreadFollow.objects.filter(thread=tforum.thread).count() == 2
+    posted = reply(tforum, "New benches arrived", author=tforum.moderator)
+    run_worker()
+    run_worker()  # a second run sends nothing twice
     told = set(Delivery.objects.filter(key=f"forums-reply:{posted.pk}").values_list("address", flat=True))
-    assert told == {forum.resident.email, forum.newcomer.email}
+    assert told == {tforum.resident.email, tforum.newcomer.email}
     delivery = Delivery.objects.filter(key=f"forums-reply:{posted.pk}").first()
-    assert "Benches in Elm Park" in delivery.subject and delivery.scope == f"forum-thread:{forum.thread.pk}"
+    assert "Benches in Elm Park" in delivery.subject and delivery.scope == f"forum-thread:{tforum.thread.pk}"
 
 
-def test_it_tells_followers_when_a_held_reply_is_approved_not_before(forum):
-    forum.board.premoderated = True
-    forum.board.save()
-    held = reply(forum, "Held reply", author=forum.newcomer)
+def test_it_tells_followers_when_a_held_reply_is_approved_not_before(tforum):
+    tforum.board.premoderated = True
+    tforum.board.save()
+    held = reply(tforum, "Held reply", author=tforum.newcomer)
     assert not Delivery.objects.filter(key=f"forums-reply:{held.pk}").exists()
-    moderation.moderate(held, forum.moderator, "approve")
-    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=forum.resident.email).count() == 1
-    moderation.moderate(held, forum.moderator, "hide", reason="Second thoughts")
-    moderation.moderate(held, forum.moderator, "restore")
-    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=forum.resident.email).count() == 1
+    run_worker()
+    assert not Delivery.objects.filter(key=f"forums-reply:{held.pk}").exists()
+    moderation.moderate(held, tforum.moderator, "approve")
+    run_worker()
+    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=tforum.resident.email).count() == 1
+    moderation.moderate(held, tforum.moderator, "hide", reason="Second thoughts")
+    moderation.moderate(held, tforum.moderator, "restore")
+    run_worker()
+    assert Delivery.objects.filter(key=f"forums-reply:{held.pk}", address=tforum.resident.email).count() == 1
+
+
+def test_it_tells_nobody_about_a_reply_hidden_before_the_worker_ran(tforum):
+    posted = reply(tforum, "Hidden at once", author=tforum.newcomer)
+    moderation.moderate(posted, tforum.moderator, "hide", reason="Spam")
+    run_worker()
+    assert not Delivery.objects.filter(key=f"forums-reply:{posted.pk}").exists()
 
 
 def test_it_stops_following(client, forum):

@@ -12,8 +12,8 @@ register = template.Library()
 def author_label(user) -> str:
     """"City staff" for staff; "Resident 3f9a2c" for residents: a stable pseudonym (a keyed hash of the
     account, so it reveals nothing and cannot be guessed from the email); "Former resident" when the account
-    was closed. Residents' names are never shown (docs/privacy.md)."""
-    if user is None:
+    was closed or deleted. Residents' names are never shown (docs/privacy.md)."""
+    if user is None or (not user.is_active and not user.is_staff):
         return _("Former resident")
     if user.is_staff:
         return _("City staff")
