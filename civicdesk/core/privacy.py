@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 #: Whole URL namespaces with contact details or account data on them: the staff console, resident accounts,
-#: notification preferences and follows, unsubscribe links, the admin, staff insights.
-PRIVATE_NAMESPACES = frozenset({"staff", "insights", "accounts", "subscriptions", "notifications", "admin"})
+#: notification preferences and follows, unsubscribe links, the admin, staff insights, moderation (the queue, and
+#: a resident's own moderation decisions).
+PRIVATE_NAMESPACES = frozenset({"staff", "insights", "accounts", "subscriptions", "notifications", "admin",
+                                "moderation"})
 #: Single pages of otherwise public areas that show someone's email address or a staff draft.
 PRIVATE_PAGES = frozenset({
     ("alerts", "manage"), ("alerts", "mine"), ("alerts", "confirm"),

@@ -111,6 +111,7 @@ def test_it_shows_authors_the_reasons(client, forum):
     client.force_login(forum.resident)
     html = client.get(reverse("moderation:my_decisions")).content.decode()
     assert "Reasoncanary given" in html and "Hidden" in html
+    assert client.get(reverse("moderation:my_decisions"))["Cache-Control"] == "private, no-store"
 
 
 def test_it_lists_and_lifts_suspensions(client, forum, django_assert_max_num_queries):
