@@ -15,8 +15,10 @@ class FlagForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}))
 
 
-DECISIONS = [(a, label) for a, label in ModerationAct.Action.choices
-             if a in {"approve", "hide", "restore", "dismiss", "warn"}]
+#: The queue's buttons, as verbs (ModerationAct's labels say what was done, for the record).
+DECISIONS = [(ModerationAct.Action.APPROVE, _("Approve")), (ModerationAct.Action.HIDE, _("Hide")),
+             (ModerationAct.Action.RESTORE, _("Restore")), (ModerationAct.Action.DISMISS, _("Dismiss the flags")),
+             (ModerationAct.Action.WARN, _("Warn the author"))]
 
 
 class DecisionForm(forms.Form):

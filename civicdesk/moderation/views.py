@@ -18,10 +18,16 @@ from django.views.decorators.http import require_POST
 from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import access, registry, services
-from .forms import BlockedWordForm, DecisionForm, FlagForm, SuspendForm
-from .models import BlockedWord, Flag, ModerationAct, Review, Suspension
+from .forms import DECISIONS, BlockedWordForm, DecisionForm, FlagForm, SuspendForm
+from .models import BlockedWord, Flag, ModerationAct, ModerationState, Review, Suspension
 
 QUEUE_PAGE_SIZE = 25
+#: The decisions that make sense for a post in each state, in the order the queue offers them.
+DECISIONS_FOR_STATE = {
+    ModerationState.PENDING: ["approve", "hide", "warn"],
+    ModerationState.PUBLISHED: ["hide", "dismiss", "warn"],
+    ModerationState.HIDDEN: ["restore", "dismiss"],
+}
 
 
 def _content(label: str, pk: int, *, visible_only: bool):
@@ -88,11 +94,14 @@ def queue(request):
         for f in Flag.objects.filter(resolved_at__isnull=True, object_id__in={r.object_id for r in items}):
             if (f.content_type_id, f.object_id) in wanted:
                 flags[(f.content_type_id, f.object_id)].append(f)
+    labels = dict(DECISIONS)
     for review in items:
+        state = review.content.moderation_state if review.content is not None else None
+        review.decisions = [(value, labels[value]) for value in DECISIONS_FOR_STATE.get(state, [])]
         review.open_flags = flags[(review.content_type_id, review.object_id)]
         review.label = review.content_type.app_label + "." + review.content_type.model
     return render(request, "moderation/queue.html", {
-        "page": page, "items": items, "decisions": DecisionForm().fields["action"].choices,
+        "page": page, "items": items,
         "suspend_form": SuspendForm(), "may_edit_words": access.jurisdiction_ids(request.user, "edit_word_filter")
         != set()})
 

@@ -98,7 +98,7 @@ def test_it_lets_a_moderator_hide_a_flagged_post_by_keyboard(live_server, forum,
         assert_no_axe_violations(page, context="moderation queue")
         page.get_by_label("Reason shown to the author").focus()
         page.keyboard.type("Advertising is not allowed")
-        page.get_by_role("button", name="Hidden").press("Enter")
+        page.get_by_role("button", name="Hide", exact=True).press("Enter")
         expect(page.get_by_test_id("queue-empty")).to_be_visible()
         assert_no_axe_violations(page, context="empty queue")
         post.refresh_from_db()

@@ -54,6 +54,8 @@ def test_it_lists_flagged_and_held_posts_with_few_queries(client, forum, world, 
         page = client.get(reverse("moderation:queue"))
     html = page.content.decode()
     assert len(page.context["items"]) == 6 and "held one" in html
+    offered = {review.content.body: [value for value, _label in review.decisions] for review in page.context["items"]}
+    assert offered["held one"] == ["approve", "hide", "warn"] and offered["flagged 0"] == ["hide", "dismiss", "warn"]
     assert "&lt;b&gt;notecanary&lt;/b&gt;" in html and "<b>notecanary" not in html
 
 
