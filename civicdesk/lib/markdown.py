@@ -27,13 +27,11 @@ _SCHEMES = {"https", "http", "mailto"}
 def _parser(*, allow_links: bool, allow_images: bool) -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("table")
     md.enable("strikethrough")
-    off = []
     if not allow_links:
-        off += ["link", "autolink", "reference"]
-    if not allow_images:
-        off += ["image"]
-    if off:
-        md.disable(off)
+        md.disable(["link", "autolink", "reference", "image"])
+    elif not allow_images:
+        # An image someone may not show becomes a link to it, named by its alt text.
+        md.renderer.rules["image"] = _image_as_link
     # Headings in a post sit under the page's own h1/h2: shift them down so the outline stays sound.
     md.renderer.rules["heading_open"] = _shifted_heading
     md.renderer.rules["heading_close"] = _shifted_heading
@@ -44,6 +42,14 @@ def _shifted_heading(tokens, idx, options, env):
     token = tokens[idx]
     level = min(6, int(token.tag[1]) + 2)
     return f"<h{level}>" if token.nesting == 1 else f"</h{level}>\n"
+
+
+def _image_as_link(tokens, idx, options, env):
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[idx]
+    label = "".join(child.content for child in token.children or []) or token.attrGet("src") or ""
+    return f'<a href="{escapeHtml(str(token.attrGet("src") or ""))}">{escapeHtml(label)}</a>'
 
 
 _PARSERS: dict[tuple[bool, bool], MarkdownIt] = {}

@@ -47,3 +47,10 @@ def test_it_moves_headings_under_the_page_outline():
 def test_it_gives_plain_words_for_previews():
     assert plain_text("**bold** <i>x</i> [l](https://x.example)", 100) == "bold <i>x</i> [l](https://x.example)"
     assert plain_text("word " * 100, 20).endswith("…")
+
+
+def test_it_turns_images_into_links_when_only_links_are_allowed():
+    html = render('![the "pond"](https://x.example/pond.png) ![](javascript:alert(1))', allow_images=False)
+    assert '<a href="https://x.example/pond.png" rel="nofollow ugc noopener">the "pond"</a>' in html
+    assert "<img" not in html and 'href="javascript' not in html
+    assert "![](javascript:alert(1))" in html  # refused by the parser: left as the words typed
