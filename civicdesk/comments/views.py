@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.moderation.services import PostRefused
+from civicdesk.moderation.views import limited
 from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services, targets
@@ -42,9 +43,8 @@ def post(request, label: str, pk: int):
                                             official=form.cleaned_data["official"], client=client_ip(request))
         except RateLimited as exc:
             form.add_error(None, exc.message)
-            response = render(request, "comments/form_page.html", section_context(request, target, form), status=429)
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+            return limited(render(request, "comments/form_page.html", section_context(request, target, form),
+                                  status=429), exc)
         except PostRefused as exc:
             form.add_error(None, exc.message)
         else:

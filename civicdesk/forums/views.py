@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from civicdesk.moderation import access as moderation_access
 from civicdesk.moderation.models import ModerationState
 from civicdesk.moderation.services import PostRefused, suspension_of
+from civicdesk.moderation.views import limited
 from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services
@@ -23,11 +24,6 @@ from .models import Board, Reply, Thread, ThreadFollow, ThreadVote, last_post_at
 
 THREADS_PER_PAGE = 30
 REPLIES_PER_PAGE = 50
-
-
-def _limited(response, exc: RateLimited):
-    response["Retry-After"] = str(exc.retry_after)
-    return response
 
 
 def index(request):
@@ -101,7 +97,7 @@ def new_thread(request, slug: str):
                                             body=form.cleaned_data["body"], client=client_ip(request))
         except RateLimited as exc:
             form.add_error(None, exc.message)
-            return _limited(render(request, "forums/new_thread.html", {"board": board, "form": form}, status=429),
+            return limited(render(request, "forums/new_thread.html", {"board": board, "form": form}, status=429),
                             exc)
         except PostRefused as exc:
             form.add_error(None, exc.message)
@@ -126,7 +122,7 @@ def reply(request, pk: int):
                                          official=form.cleaned_data["official"], client=client_ip(request))
         except RateLimited as exc:
             form.add_error(None, exc.message)
-            return _limited(thread(request, pk, form=form, status=429), exc)
+            return limited(thread(request, pk, form=form, status=429), exc)
         except PostRefused as exc:
             form.add_error(None, exc.message)
         else:
@@ -146,7 +142,7 @@ def support(request, pk: int):
         now = services.toggle_support(thread_obj, request.user, client=client_ip(request))
     except RateLimited as exc:
         messages.error(request, exc.message)
-        return _limited(redirect(thread_obj.get_absolute_url()), exc)
+        return limited(thread(request, pk, status=429), exc)
     except PostRefused as exc:
         messages.error(request, exc.message)
     else:

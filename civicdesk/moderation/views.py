@@ -41,7 +41,8 @@ def _content(label: str, pk: int, *, visible_only: bool):
     return obj
 
 
-def _limited(response, exc: RateLimited):
+def limited(response, exc: RateLimited):
+    """`response` (the form again, status 429) with the Retry-After a refused poster must wait."""
     response["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -62,7 +63,7 @@ def flag(request, label: str, pk: int):
                               note=form.cleaned_data["note"], client=client_ip(request))
             except RateLimited as exc:
                 form.add_error(None, exc.message)
-                return _limited(render(request, "moderation/flag.html", {"form": form, "content": obj},
+                return limited(render(request, "moderation/flag.html", {"form": form, "content": obj},
                                        status=429), exc)
             messages.success(request, _("Thank you. A moderator will look at it."))
             return redirect(obj.get_absolute_url())

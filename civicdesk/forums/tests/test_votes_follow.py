@@ -51,6 +51,17 @@ def test_it_limits_support_per_account_and_client(forum, settings):
         services.toggle_support(forum.thread, forum.moderator, client="10.5.5.8")
 
 
+def test_it_answers_429_with_the_reason_when_support_is_limited(client, forum, settings):
+    settings.FORUM_VOTES_PER_ACCOUNT_PER_HOUR = 1
+    other = services.start_thread(forum.board, forum.resident, title="Second", body="b", client="10.5.5.6")
+    client.force_login(forum.newcomer)
+    client.post(reverse("forums:support", args=[other.pk]))
+    refused = client.post(reverse("forums:support", args=[forum.thread.pk]))
+    assert refused.status_code == 429 and refused["Retry-After"]
+    assert "supported many threads" in refused.content.decode()
+    assert not ThreadVote.objects.filter(thread=forum.thread).exists()
+
+
 def test_it_needs_a_confirmed_account_to_support(forum):
     forum.newcomer.email_verified_at = None
     with pytest.raises(PostRefused):
