@@ -50,12 +50,51 @@
     return marker;
   }
   function pointMarker(point) {
+    // A focusable marker (not an SVG circle): Tab reaches every request, Enter or Space opens its link.
     var link = document.createElement("a");
     link.href = point.url;
     link.textContent = point.id + ": " + point.kind + " · " + point.status;
-    return L.circleMarker([point.lat, point.long], {
-      radius: 8, weight: 2, color: point.open ? "#8b0a03" : "#1a4480", fillOpacity: 0.6
+    var label = link.textContent;
+    var marker = L.marker([point.lat, point.long], {
+      title: label, alt: label, keyboard: true, riseOnHover: true,
+      icon: L.divIcon({ className: "cd-point cd-point--" + (point.open ? "open" : "closed"), html: "", iconSize: [20, 20] })
     }).bindPopup(link);
+    marker.on("add", function () {
+      var icon = marker.getElement();
+      if (icon) { icon.setAttribute("aria-label", label); icon.setAttribute("role", "button"); }
+    });
+    marker.on("keydown", function (event) {
+      var key = event.originalEvent.key;
+      if (key === "Enter" || key === " ") { event.originalEvent.preventDefault(); marker.openPopup(); link.focus(); }
+    });
+    return marker;
+  }
+
+  // The view goes into the address (?lat=&long=&zoom=, beside the filters) so a copied link opens the same
+  // place, and into the filter form so choosing filters keeps it.
+  var filterForm = document.querySelector("form.cd-map-filters");
+  function positionField(name) {
+    if (!filterForm) { return null; }
+    var field = filterForm.querySelector("input[type=hidden][name=" + name + "]");
+    if (!field) {
+      field = document.createElement("input");
+      field.type = "hidden";
+      field.name = name;
+      filterForm.appendChild(field);
+    }
+    return field;
+  }
+  function rememberPosition(inAddress) {
+    var centre = map.getCenter();
+    var values = { lat: centre.lat.toFixed(5), long: centre.lng.toFixed(5), zoom: String(map.getZoom()) };
+    Object.keys(values).forEach(function (name) {
+      var field = positionField(name);
+      if (field) { field.value = values[name]; }
+    });
+    if (inAddress && window.history && window.history.replaceState) {
+      var position = "lat=" + values.lat + "&long=" + values.long + "&zoom=" + values.zoom;
+      window.history.replaceState(null, "", window.location.pathname + "?" + (data.query ? data.query + "&" : "") + position);
+    }
   }
 
   var asked = 0, pending = null;
@@ -82,6 +121,7 @@
         if (ticket === asked && status) { status.textContent = data.msgError || ""; }
       });
   }
-  map.on("moveend", function () { clearTimeout(pending); pending = setTimeout(load, 250); });
+  map.on("moveend", function () { clearTimeout(pending); pending = setTimeout(load, 250); rememberPosition(true); });
+  rememberPosition(false);
   load();
 })();
