@@ -3,25 +3,13 @@
 (function () {
   "use strict";
   var el = document.getElementById("requests-map");
-  if (!el || typeof L === "undefined" || !window.fetch) { return; }
+  if (!el || typeof L === "undefined" || !window.civicdeskMap || !window.fetch) { return; }
   var data = el.dataset;
   el.hidden = false;
   var help = document.getElementById("requests-map-help");
   if (help) { help.hidden = false; }
   var status = document.getElementById("requests-map-status");
-  var wordsEl = document.getElementById("map-strings");
-  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
-
-  var map = L.map(el, { keyboard: true, zoomControl: false })
-    .setView([parseFloat(data.lat), parseFloat(data.long)], parseInt(data.zoom || "13", 10));
-  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
-  var leaflet = document.createElement("a");
-  leaflet.href = "https://leafletjs.com";
-  leaflet.textContent = "Leaflet";
-  if (words.leafletTitle) { leaflet.title = words.leafletTitle; }
-  map.attributionControl.setPrefix(leaflet.outerHTML);
-  el.leafletMap = map;  // for city add-ons and browser tests (one map per page)
-  if (data.tiles) { L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map); }
+  var map = window.civicdeskMap(el, [parseFloat(data.lat), parseFloat(data.long)], parseInt(data.zoom || "13", 10));
 
   var layer = L.layerGroup().addTo(map);
   function format(template, values) {
