@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "civicdesk.accounts",
     "civicdesk.audit",
     "civicdesk.jurisdictions",
+    "civicdesk.search",
     "civicdesk.catalog",
     "civicdesk.servicerequests",
     "civicdesk.triage",
