@@ -97,7 +97,10 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
     last_word = min(best_start + size, len(positions)) - 1
     marked = {positions[n] for n in hits}
     parts = ["… " if best_start > 0 else ""]
-    for i in range(positions[best_start], positions[last_word] + 1):
+    end = positions[last_word] + 1
+    if end < len(tokens) and tokens[end].strip() in {".", "!", "?", ".)", ")", "»", "”"}:
+        end += 1  # the sentence's own full stop, not an ellipsis, when the extract ends where it does
+    for i in range(positions[best_start], end):
         token = html.escape(tokens[i])
         parts.append(f"<mark>{token}</mark>" if i in marked else token)
     if last_word < len(positions) - 1:
