@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.conf import settings
@@ -49,6 +49,9 @@ class Source:
     model: str
     documents: Callable[[Iterable | None], Iterator[Document]]
     order: int = 100
+    #: Other models whose saves and deletes change this source's pages: {"app.Model": instance -> pk of the
+    #: page}, e.g. {"forums.Reply": lambda reply: reply.thread_id} (a thread's page holds its replies).
+    also_watch: dict[str, Callable] = field(default_factory=dict)
 
     def model_class(self):
         return apps.get_model(self.model)

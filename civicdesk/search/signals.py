@@ -12,16 +12,23 @@ log = logging.getLogger(__name__)
 
 
 def watch(source) -> None:
-    model = source.model_class()
+    """Re-index on commit: the object itself when a `source.model` row changes, the page holding it when a row
+    of one of `source.also_watch`'s models does."""
+    from django.apps import apps
 
-    def changed(sender, instance, **kwargs):
-        if kwargs.get("raw"):
-            return  # loaddata: the next sync indexes fixtures
-        name, pk = source.name, instance.pk
-        transaction.on_commit(lambda: _reindex(name, pk))
+    watched = [(source.model_class(), lambda instance: instance.pk)]
+    watched += [(apps.get_model(label), page_of) for label, page_of in source.also_watch.items()]
+    for model, page_of in watched:
+        def changed(sender, instance, page_of=page_of, **kwargs):
+            if kwargs.get("raw"):
+                return  # loaddata: the next sync indexes fixtures
+            name, pk = source.name, page_of(instance)
+            if pk is not None:
+                transaction.on_commit(lambda: _reindex(name, pk))
 
-    post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"search:{source.name}:save")
-    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"search:{source.name}:delete")
+        uid = f"search:{source.name}:{model._meta.label}"
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=f"{uid}:delete")
 
 
 def _reindex(name: str, pk) -> None:
