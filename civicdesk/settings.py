@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "civicdesk.insights",
     "civicdesk.opendata",
     "civicdesk.publicmap",
+    "civicdesk.meetings",
+    "civicdesk.newsletter",
 ]
 
 MIDDLEWARE = [

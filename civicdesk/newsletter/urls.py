@@ -1,0 +1,4 @@
+"""URL routes of the newsletter app."""
+
+app_name = "newsletter"
+urlpatterns: list = []
