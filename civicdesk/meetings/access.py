@@ -27,10 +27,15 @@ def can(user, action: str, jurisdiction_id: int) -> bool:
 
 def jurisdictions_for(user, action: str):
     """Active jurisdictions where `user` may do `action`."""
+    return jurisdictions_with_roles(user, RULES[action])
+
+
+def jurisdictions_with_roles(user, roles: set[str]):
+    """Active jurisdictions where `user` holds a seat of one of `roles` (all of them for a superuser)."""
     queryset = Jurisdiction.objects.filter(is_active=True).order_by("name", "id")
     if getattr(user, "is_superuser", False):
         return queryset
-    ids = {seat.jurisdiction_id for seat in access.seats(user) if seat.role in RULES[action]}
+    ids = {seat.jurisdiction_id for seat in access.seats(user) if seat.role in roles}
     return queryset.filter(pk__in=ids)
 
 
