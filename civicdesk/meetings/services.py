@@ -191,7 +191,7 @@ def request_email_rsvp(meeting: Meeting, *, name: str, email: str, language: str
             rsvp.name = name.strip()[:120] or rsvp.name
             rsvp.language = language or rsvp.language
             rsvp.save(update_fields=["status", "name", "language"])
-        stamp = int(now.timestamp())
+        stamp = f"{now.timestamp():.6f}"
         notify(event="meeting.rsvp_link", key=f"meeting-rsvp:{rsvp.pk}:link:{stamp}",
                recipients=[recipient_for(rsvp)], template="meetings/notify/rsvp_link",
                context={"meeting": meeting, "rsvp": rsvp, "manage_url": rsvp_url(rsvp),
@@ -224,7 +224,7 @@ def _activate(rsvp: Rsvp, *, now: dt.datetime) -> Rsvp:
 
 def _tell(rsvp: Rsvp, meeting: Meeting, what: str) -> None:
     """One message about this RSVP: "confirmed", "waiting" or "promoted"; keyed by the moment it changed."""
-    stamp = int(rsvp.queued_at.timestamp()) if rsvp.queued_at else 0
+    stamp = f"{rsvp.queued_at.timestamp():.6f}" if rsvp.queued_at else "0"
     notify(event=f"meeting.rsvp_{what}", key=f"meeting-rsvp:{rsvp.pk}:{what}:{stamp}",
            recipients=[recipient_for(rsvp)], template=f"meetings/notify/rsvp_{what}",
            context={"meeting": meeting, "rsvp": rsvp, "manage_url": rsvp_url(rsvp),

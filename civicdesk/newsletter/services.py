@@ -69,7 +69,7 @@ def subscribe(*, email: str, language: str, client: str, now: dt.datetime | None
         if not created and language and subscriber.language != language:
             subscriber.language = language
             subscriber.save(update_fields=["language"])
-        notify(event="newsletter.confirm", key=f"newsletter-confirm:{subscriber.pk}:{int(now.timestamp())}",
+        notify(event="newsletter.confirm", key=f"newsletter-confirm:{subscriber.pk}:{now.timestamp():.6f}",
                recipients=[Recipient(email=email, language=subscriber.language)],
                template="newsletter/notify/confirm", context={"confirm_url": confirm_url(subscriber)})
     return subscriber
