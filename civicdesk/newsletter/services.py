@@ -173,7 +173,8 @@ def preview(issue: Issue) -> list[dict]:
     for code, name in settings.LANGUAGES:
         with translation.override(code):
             values = {**context, "recipient": Recipient(email="", language=code), "site_url": settings.SITE_URL,
-                      "unsubscribe_url": settings.SITE_URL + reverse("newsletter:archive")}
+                      "unsubscribe_url": settings.SITE_URL + reverse("newsletter:archive"),
+                      "h_top": "h4", "h_section": "h5"}
             shown.append({
                 "code": code, "name": name,
                 "subject": " ".join(render_to_string("newsletter/notify/issue_subject.txt", values).split()),
