@@ -123,3 +123,12 @@ def test_it_shows_description_html_as_text(world, client):
     meeting = make_meeting(world, body_en="<img src=x onerror=alert('koalacanary')>")
     body = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "<img src=x" not in body and "&lt;img src=x onerror=alert(&#x27;koalacanary&#x27;)&gt;" in body
+
+
+def test_it_speaks_spanish(world, client):
+    meeting = make_meeting(world, capacity=5)
+    body = client.get(f"/meetings/{meeting.pk}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Asamblea sobre el presupuesto" in body and "Quedan 5 plazas." in body
+    assert "Confirmar asistencia por correo" in body and "Añadir a mi calendario (.ics)" in body
+    archive = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Reuniones y asambleas vecinales" in archive and "Asamblea vecinal" in archive

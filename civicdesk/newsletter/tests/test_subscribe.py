@@ -74,3 +74,10 @@ def test_it_limits_confirmation_emails_per_address_and_per_client(client, settin
 def test_it_shows_an_expired_page_for_an_unknown_link(client):
     response = client.get("/newsletter/confirm/nonsense-token/")
     assert response.status_code == 404 and "This link has expired" in response.content.decode()
+
+
+def test_it_speaks_spanish(client):
+    body = client.get("/newsletter/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Boletín" in body and "Números anteriores" in body
+    client.post("/newsletter/subscribe/", {"email": "ana@example.org"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert Delivery.objects.get(address="ana@example.org").subject == "Confirme su suscripción al boletín"
