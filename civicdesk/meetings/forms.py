@@ -17,6 +17,21 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 TEXT_FIELDS = [f"{name}_{code}" for code in LANGUAGE_CODES for name in ("title", "body", "minutes")]
 
 
+def label_per_language(form: forms.BaseForm, labels: dict, *, rows: int = 5) -> None:
+    """Label the modeltranslation fields `<name>_<code>` of `form` ("Title (Spanish)"), mark them with their
+    language, and require only the first field named in `labels`, in the first language (the fallback).
+    The first name is a one-line input, the others text areas of `rows` lines."""
+    names = dict(settings.LANGUAGES)
+    first = next(iter(labels))
+    for index, code in enumerate(LANGUAGE_CODES):
+        for name, label in labels.items():
+            field = form.fields[f"{name}_{code}"]
+            field.label = label % {"language": names[code]}
+            field.required = name == first and index == 0
+            attrs = INPUT if name == first else {"class": "usa-textarea", "rows": rows}
+            field.widget.attrs.update({**attrs, "lang": code})
+
+
 def _local_datetime(label) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label, input_formats=[LOCAL_FORMAT, "%Y-%m-%d %H:%M"],
@@ -46,18 +61,8 @@ class MeetingForm(forms.ModelForm):
 
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
-        names = dict(settings.LANGUAGES)
-        labels = {"title": _("Title (%(language)s)"), "body": _("Description (%(language)s)"),
-                  "minutes": _("Minutes (%(language)s)")}
-        for index, code in enumerate(LANGUAGE_CODES):
-            for name, label in labels.items():
-                field = self.fields[f"{name}_{code}"]
-                field.label = label % {"language": names[code]}
-                field.required = name == "title" and index == 0
-                if name == "title":
-                    field.widget.attrs.update({**INPUT, "lang": code})
-                else:
-                    field.widget.attrs.update({"class": "usa-textarea", "rows": 5, "lang": code})
+        label_per_language(self, {"title": _("Title (%(language)s)"), "body": _("Description (%(language)s)"),
+                                  "minutes": _("Minutes (%(language)s)")})
         self.fields["minutes_en"].help_text = _("After the meeting: what was decided. Plain text.")
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
         self.fields["jurisdiction"].empty_label = None

@@ -16,7 +16,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.notifications.services import Recipient, link_token, normalise_address, notify, read_link_token
+from civicdesk.notifications.services import (
+    Recipient,
+    link_token,
+    normalise_address,
+    notify,
+    read_link_token,
+)
 from civicdesk.throttle.services import Limit, check
 
 from .documents import check_document

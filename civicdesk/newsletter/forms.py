@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.jurisdictions.models import Jurisdiction
+from civicdesk.meetings.forms import label_per_language
 from civicdesk.meetings.models import Meeting
 from civicdesk.notices.models import ServiceNotice
 
@@ -39,16 +40,9 @@ class IssueForm(forms.ModelForm):
 
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
-        names = dict(settings.LANGUAGES)
-        labels = {"subject": _("Subject (%(language)s)"), "intro": _("Introduction (%(language)s)"),
-                  "links": _("Links (%(language)s)")}
-        for index, code in enumerate(LANGUAGE_CODES):
-            for name, label in labels.items():
-                field = self.fields[f"{name}_{code}"]
-                field.label = label % {"language": names[code]}
-                field.required = name == "subject" and index == 0
-                attrs = INPUT if name == "subject" else {"class": "usa-textarea", "rows": 4}
-                field.widget.attrs.update({**attrs, "lang": code})
+        label_per_language(self, {"subject": _("Subject (%(language)s)"),
+                                  "intro": _("Introduction (%(language)s)"), "links": _("Links (%(language)s)")},
+                           rows=4)
         for code in LANGUAGE_CODES:
             self.fields[f"links_{code}"].help_text = _('One link per line: "Text | https://…", for example a '
                                                        "survey.")

@@ -18,7 +18,7 @@ CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 
 def test_it_writes_the_meeting_in_the_jurisdictions_time_zone_with_a_vtimezone(world, client):
     starts = dt.datetime(2027, 7, 1, 18, 30, tzinfo=CHICAGO)  # summer time: UTC-5
-    meeting = make_meeting(world, starts_at=starts.astimezone(dt.timezone.utc))
+    meeting = make_meeting(world, starts_at=starts.astimezone(dt.UTC))
     response = client.get(f"/meetings/{meeting.pk}.ics")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -29,7 +29,7 @@ def test_it_writes_the_meeting_in_the_jurisdictions_time_zone_with_a_vtimezone(w
     assert str(event["summary"]) == "Budget town hall"
     assert event["dtstart"].params["TZID"] == "America/Chicago"
     assert event.decoded("dtstart") == starts
-    assert event.decoded("dtstart").astimezone(dt.timezone.utc).hour == 23
+    assert event.decoded("dtstart").astimezone(dt.UTC).hour == 23
     assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(hours=2)
     assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["America/Chicago"]
     assert event.decoded("dtstamp").utcoffset() == dt.timedelta(0)
@@ -45,7 +45,7 @@ def test_it_uses_another_jurisdictions_time_zone(world, client):
     meeting = make_meeting(world, jurisdiction=world.county, starts_at=starts)
     event = icalendar.Calendar.from_ical(client.get(f"/meetings/{meeting.pk}.ics").content).walk("VEVENT")[0]
     assert event["dtstart"].params["TZID"] == "America/Los_Angeles"
-    assert event.decoded("dtstart").astimezone(dt.timezone.utc) == starts.astimezone(dt.timezone.utc)
+    assert event.decoded("dtstart").astimezone(dt.UTC) == starts.astimezone(dt.UTC)
 
 
 def test_it_lists_a_jurisdictions_published_meetings_in_its_feed_and_marks_cancelled_ones(world, client):
