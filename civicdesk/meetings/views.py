@@ -293,8 +293,17 @@ def _editor(request, form: MeetingForm, meeting: Meeting | None, status: int = 2
         "document_form": document_form or DocumentForm(), "now": timezone.now(),
         "documents": list(meeting.documents.all()) if meeting else [],
         "time_zone": jurisdiction.time_zone if jurisdiction else timezone.get_current_timezone_name(),
-        "history": list(meeting.audit_entries().select_related("actor")[:20]) if meeting else [],
+        "history": [(entry, history_label(entry.action))
+                    for entry in meeting.audit_entries().select_related("actor")[:20]] if meeting else [],
     }, status=status)
+
+
+def history_label(action: str) -> str:
+    """An audit action in staff's words (the meeting editor's and the newsletter preview's history)."""
+    return {"meeting.created": _("Written"), "meeting.changed": _("Changed"), "meeting.published": _("Published"),
+            "meeting.cancelled": _("Cancelled"), "meeting.document_added": _("Document added."),
+            "meeting.document_removed": _("Document removed."), "meeting.rsvp_cancelled": _("RSVP cancelled"),
+            "issue.created": _("Written"), "issue.changed": _("Changed"), "issue.sent": _("Sent")}.get(action, action)
 
 
 @login_required

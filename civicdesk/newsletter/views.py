@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from civicdesk.meetings.views import private_page
+from civicdesk.meetings.views import history_label, private_page
 from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import access, services
@@ -117,7 +117,8 @@ def staff_preview(request, pk: int):
     return render(request, "newsletter/staff/preview.html", {
         "issue": found, "previews": services.preview(found), "subscribers": Subscriber.objects.confirmed().count(),
         "may_send": access.can(request.user, "send_issue", found.jurisdiction_id),
-        "history": list(found.audit_entries().select_related("actor")[:20])})
+        "history": [(entry, history_label(entry.action))
+                    for entry in found.audit_entries().select_related("actor")[:20]]})
 
 
 @login_required

@@ -41,6 +41,8 @@ def test_it_lets_staff_write_a_draft_read_in_the_jurisdictions_time_zone_and_aud
     meeting.refresh_from_db()
     assert meeting.capacity == 50 and meeting.published_at is None  # staff cannot publish
     assert meeting.audit_entries().filter(action="meeting.changed").exists()
+    history = client.get(f"/meetings/staff/{meeting.pk}/").content.decode()
+    assert "Written" in history and "Changed" in history and "meeting.created" not in history
 
 
 def test_it_lets_a_supervisor_publish_and_cancel(world, client):

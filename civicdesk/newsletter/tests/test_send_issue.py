@@ -105,3 +105,23 @@ def test_it_sends_through_the_real_worker_exactly_once(tworld, smtp_server):
     assert sorted(m["To"] for m in messages) == [f"reader{n}@example.org" for n in range(4)]
     assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in messages)
     assert Issue.objects.get(pk=issue.pk).status == "sent"
+
+
+@pytest.mark.django_db
+def test_it_stops_the_next_issue_after_a_one_click_unsubscribe_from_the_header(world):
+    from django.test import Client
+
+    subscribers(2)
+    first = make_issue(world)
+    services.send_issue(first, user=world.bob)
+    services.deliver_issue(first.pk)
+    header = issue_deliveries(first).get(address="reader1@example.org").headers["List-Unsubscribe"]
+    path = header.strip("<>").split("://", 1)[1].split("/", 1)[1]
+    response = Client(enforce_csrf_checks=True).post("/" + path, "List-Unsubscribe=One-Click",
+                                                     content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 200
+    second = make_issue(world, subject_en="January news")
+    services.send_issue(second, user=world.bob)
+    services.deliver_issue(second.pk)
+    assert dict(issue_deliveries(second).values_list("address", "status")) == {
+        "reader0@example.org": "queued", "reader1@example.org": "skipped"}
