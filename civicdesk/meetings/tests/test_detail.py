@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from civicdesk.meetings import services
-from civicdesk.meetings.models import Rsvp
+from civicdesk.meetings.models import Meeting, Rsvp
 from civicdesk.notifications.models import Delivery
 
 from .helpers import make_meeting, verified
@@ -132,3 +132,12 @@ def test_it_speaks_spanish(world, client):
     assert "Confirmar asistencia por correo" in body and "Añadir a mi calendario (.ics)" in body
     archive = client.get("/meetings/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Reuniones y asambleas vecinales" in archive and "Asamblea vecinal" in archive
+
+
+@pytest.mark.parametrize("kind", Meeting.Kind.values)
+def test_it_shows_every_kind_of_meeting_on_every_surface(world, client, kind):
+    meeting = make_meeting(world, kind=kind)
+    label = meeting.get_kind_display()
+    assert label in client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert label in client.get(f"/meetings/?kind={kind}").content.decode()
+    assert label in client.get(f"/meetings/{meeting.pk}.ics").content.decode()

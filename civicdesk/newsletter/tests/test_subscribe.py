@@ -81,3 +81,12 @@ def test_it_speaks_spanish(client):
     assert "Boletín" in body and "Números anteriores" in body
     client.post("/newsletter/subscribe/", {"email": "ana@example.org"}, HTTP_ACCEPT_LANGUAGE="es")
     assert Delivery.objects.get(address="ana@example.org").subject == "Confirme su suscripción al boletín"
+
+
+def test_it_names_the_newsletter_on_the_unsubscribe_page(client):
+    from civicdesk.notifications.services import unsubscribe_url
+
+    from urllib.parse import urlsplit
+
+    path = urlsplit(unsubscribe_url("email", "reader@example.org", "newsletter")).path
+    assert "the newsletter" in client.get(path).content.decode()
