@@ -306,31 +306,29 @@ def history_label(action: str) -> str:
             "issue.created": _("Written"), "issue.changed": _("Changed"), "issue.sent": _("Sent")}.get(action, action)
 
 
-@login_required
-@require_POST
-def staff_publish(request, pk: int):
+def _change_state(request, pk: int, change, done):
+    """Publish or cancel (supervisors and admins): run `change(meeting, user=...)`, say `done(result)`."""
     meeting = access.get_meeting_for_staff(request.user, pk, "publish_meeting")
     try:
-        services.publish(meeting, user=request.user)
+        result = change(meeting, user=request.user)
     except services.MeetingRejected as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Meeting published."))
+        messages.success(request, done(result))
     return redirect("meetings:staff_edit", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def staff_publish(request, pk: int):
+    return _change_state(request, pk, services.publish, lambda _result: _("Meeting published."))
 
 
 @login_required
 @require_POST
 def staff_cancel(request, pk: int):
-    meeting = access.get_meeting_for_staff(request.user, pk, "publish_meeting")
-    try:
-        told = services.cancel_meeting(meeting, user=request.user)
-    except services.MeetingRejected as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Meeting cancelled. People who RSVPed are being told (%(count)s).")
-                         % {"count": told})
-    return redirect("meetings:staff_edit", pk=meeting.pk)
+    return _change_state(request, pk, services.cancel_meeting, lambda told: _(
+        "Meeting cancelled. People who RSVPed are being told (%(count)s).") % {"count": told})
 
 
 @login_required
