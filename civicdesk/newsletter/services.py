@@ -167,7 +167,8 @@ def issue_context(issue: Issue) -> dict:
 def preview(issue: Issue) -> list[dict]:
     """The issue as each language's subscribers will get it: {"code", "name", "subject", "text", "html"}.
 
-    Rendered from the same templates notify() uses, with a placeholder unsubscribe link."""
+    Rendered from the same templates notify() uses, with a placeholder unsubscribe link. "subject" and "text"
+    come from templates with autoescape off (they are plain text): a page must escape them (force_escape)."""
     context = issue_context(issue)
     shown = []
     for code, name in settings.LANGUAGES:

@@ -137,3 +137,19 @@ def test_it_publishes_a_pdf_agenda_and_refuses_a_disguised_file(world, client):
     client.post(remove)
     assert not MeetingDocument.objects.exists()
     assert meeting.audit_entries().filter(action="meeting.document_removed").exists()
+
+
+def test_it_shows_script_in_every_free_text_field_as_text(world, client):
+    script = "<script>alert('tapircanary')</script>"
+    meeting = make_meeting(world, title_en=script, body_en=script, minutes_en=script, address=script)
+    rsvp = services.request_email_rsvp(meeting, name=script, email="tapir@example.org", language="en",
+                                       client="6.6.6.6")
+    services.confirm_rsvp(rsvp)
+    login_verified(client, seat_people(world).supervisor)
+    client.post(f"/meetings/staff/{meeting.pk}/documents/", {
+        "kind": "minutes", "title": script, "file": SimpleUploadedFile("m.pdf", PDF, "application/pdf")})
+    for url in (f"/meetings/{meeting.pk}/", "/meetings/", f"/meetings/staff/{meeting.pk}/",
+                f"/meetings/staff/{meeting.pk}/rsvps/", "/meetings/staff/"):
+        body = client.get(url).content.decode()
+        assert "tapircanary" in body, url
+        assert "<script>alert('tapircanary')" not in body, url

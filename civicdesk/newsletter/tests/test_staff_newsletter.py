@@ -90,3 +90,14 @@ def test_it_publishes_sent_issues_only_with_script_as_text(world, client, django
     page = client.get(f"/newsletter/issues/{sent.pk}/").content.decode()
     assert "New library hours" in page and "<script>alert('ocelotcanary')" not in page
     assert client.get(f"/newsletter/issues/{draft.pk}/").status_code == 404
+
+
+def test_it_shows_script_in_the_intro_and_links_as_text(world, client):
+    script = "<script>alert('okapicanary')</script>"
+    issue = make_issue(world, intro_en=script, links_en=f"{script} | https://survey.example.org/x")
+    login_verified(client, world.bob)
+    preview = client.get(f"/newsletter/staff/{issue.pk}/preview/").content.decode()
+    assert "okapicanary" in preview and "<script>alert('okapicanary')" not in preview
+    services.send_issue(issue, user=world.bob)
+    page = client.get(f"/newsletter/issues/{issue.pk}/").content.decode()
+    assert "okapicanary" in page and "<script>alert('okapicanary')" not in page
