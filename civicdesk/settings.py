@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "civicdesk.insights",
     "civicdesk.opendata",
     "civicdesk.publicmap",
+    "civicdesk.meetings",
+    "civicdesk.newsletter",
 ]
 
 MIDDLEWARE = [

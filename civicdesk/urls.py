@@ -29,6 +29,8 @@ urlpatterns = [
     path("data.json", opendata_views.data_json, name="data_json"),
     path("map/", include("civicdesk.publicmap.urls")),
     path("search/", include("civicdesk.search.urls")),
+    path("meetings/", include("civicdesk.meetings.urls")),
+    path("newsletter/", include("civicdesk.newsletter.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -293,6 +293,8 @@ class Riverbend(DefaultCity):
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Open data: {self._seed_open_data(world)}")
+            say(f"Meetings: {self._seed_meetings(world, now)}")
+            say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -338,6 +340,23 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_meetings(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """Upcoming and past meetings with agendas, minutes, a recording link and RSVPs (civicdesk/meetings/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.meetings import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now,
+                         centre=(self.map_center[0], self.map_center[1]))
+
+    def _seed_newsletter(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """A few subscribers and one sent newsletter issue (civicdesk/newsletter/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.newsletter import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now)
 
     def _seed_open_data(self, world: _DemoWorld) -> str:
         """Publish the capital projects list through the open-data services (as a supervisor would), then
