@@ -14,3 +14,7 @@ class MeetingsConfig(AppConfig):
         # Reminders go out the day before; every 15 minutes so a meeting is never reminded late by much.
         schedule.register("meetings.reminders", "civicdesk.meetings.tasks.send_reminders_task",
                           every=dt.timedelta(minutes=15))
+
+        from .search_index import register_sources
+
+        register_sources()
