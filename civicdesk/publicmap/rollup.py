@@ -32,8 +32,16 @@ from civicdesk.lib.geo import SENSITIVE_GRID_DEGREES
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.transparency.rollups import local_tz
 
-from .models import (ALL_TIME, CELL_KEYS, MAPPED_FIELDS, ROLLUP_MAX_LEVEL, Grain, MapCellCount, MappedRequest,
-                     MapRollupState)
+from .models import (
+    ALL_TIME,
+    CELL_KEYS,
+    MAPPED_FIELDS,
+    ROLLUP_MAX_LEVEL,
+    Grain,
+    MapCellCount,
+    MappedRequest,
+    MapRollupState,
+)
 
 LEVELS = range(ROLLUP_MAX_LEVEL + 1)
 REQUEST_FIELDS = ("id", "service_type_id", "is_open", "district_id", "department_id", "requested_at", "lat", "long",
@@ -60,7 +68,7 @@ def on_line(plat: float, plong: float) -> bool:
 
 def mapped_state(row: Sequence, sensitive: set[int], tz: dt.tzinfo) -> tuple | None:
     """The MAPPED_FIELDS state of a REQUEST_FIELDS row, or None when the map does not count it (private)."""
-    pk, type_id, is_open, district, department, requested_at, lat, long, is_private, type_private = row
+    _pk, type_id, is_open, district, department, requested_at, lat, long, is_private, type_private = row
     if is_private or type_private or lat is None or long is None:
         return None
     plat, plong = (snap(lat), snap(long)) if type_id in sensitive else (lat, long)

@@ -22,7 +22,7 @@ from civicdesk.transparency.tests.test_rollups import random_change
 
 from .helpers import make_request, sensitive_type
 
-START = dt.datetime(2026, 3, 30, 14, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 3, 30, 14, 0, tzinfo=dt.UTC)
 
 
 def random_point(rng: random.Random) -> tuple[float, float]:
