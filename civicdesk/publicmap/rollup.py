@@ -30,7 +30,7 @@ from django.utils import timezone
 from civicdesk.catalog.models import ServiceType
 from civicdesk.lib.geo import SENSITIVE_GRID_DEGREES
 from civicdesk.servicerequests.models import ServiceRequest
-from civicdesk.transparency.rollups import local_tz
+from civicdesk.transparency.rollups import _table, local_tz
 
 from .models import (
     ALL_TIME,
@@ -95,10 +95,6 @@ def add_contribution(totals: dict, state: tuple, sign: int) -> None:
             found[0] += sign
             found[1] += sign * plat
             found[2] += sign * plong
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def _apply(totals: dict) -> None:
