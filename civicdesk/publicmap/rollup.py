@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
@@ -250,11 +250,13 @@ def _summed(rows, *, level, grain, period, cy, cx):
 
 # --- Reading -----------------------------------------------------------------------------------------------------
 
-def is_current() -> bool:
-    """True when the roll-up may answer: built, and counted with the service types sensitive now (right after
-    a type is made sensitive the map counts on the fly until the next sync has moved its points)."""
+def is_current(sensitive_now: Iterable[int] | None = None) -> bool:
+    """True when the roll-up may answer: built, and counted with the service types sensitive now
+    (`sensitive_now`, read when not given); right after a type is made sensitive the map counts on the fly
+    until the next sync has moved its points."""
     state = MapRollupState.objects.filter(pk=1).values_list("rebuilt_at", "sensitive_types").first()
-    return state is not None and state[0] is not None and set(state[1]) == _sensitive_now()
+    sensitive = _sensitive_now() if sensitive_now is None else set(sensitive_now)
+    return state is not None and state[0] is not None and set(state[1]) == sensitive
 
 
 def period_filter(date_from: dt.date | None, date_to: dt.date | None) -> Q | None:

@@ -139,11 +139,12 @@ class TypeChoice:
     """The service types a call may show, resolved to ids with one small query.
 
     `allowed` is None when every public type is (no kind filter); `private` are the types never shown;
-    `sensitive` the shown types whose requests are snapped."""
+    `sensitive` the shown types whose requests are snapped; `all_sensitive` every type marked sensitive."""
 
     allowed: list[int] | None
     private: list[int]
     sensitive: list[int]
+    all_sensitive: frozenset[int] = frozenset()
 
     @property
     def nothing(self) -> bool:
@@ -158,7 +159,8 @@ def _types(filters: MapFilters) -> TypeChoice:
         allowed = [pk for pk, code, is_private, _s in rows if code in filters.service_codes and not is_private]
     sensitive = [pk for pk, _code, is_private, is_sensitive in rows
                  if is_sensitive and not is_private and (allowed is None or pk in allowed)]
-    return TypeChoice(allowed, private, sensitive)
+    return TypeChoice(allowed, private, sensitive,
+                      frozenset(pk for pk, _code, _private, is_sensitive in rows if is_sensitive))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -258,7 +260,7 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters, *, use_rollup: bool = 
     if types.nothing:
         return view
     if (use_rollup and zoom < POINTS_MIN_ZOOM and level <= rollup.ROLLUP_MAX_LEVEL and rollup.aligned(bbox, size)
-            and rollup.is_current()):
+            and rollup.is_current(types.all_sensitive)):
         rows = rollup.cells_from_rollup(bbox, size, level, filters, types) or []
         small: set = set()
     else:
