@@ -219,3 +219,19 @@ def test_it_counts_every_day_of_a_date_range_exactly_once(db, first, last):
     got = MapCellCount.objects.filter(rollup.period_filter(first, last)).aggregate(n=Sum("requests"))["n"]
     assert got == expected
     assert rollup.period_filter(dt.date(2026, 3, 2), dt.date(2026, 3, 1)) is None
+
+
+def test_it_is_repaired_by_the_rebuild_rollups_command(world):
+    import io
+
+    from django.core.management import call_command
+
+    make_request(world)
+    make_request(world, service_type=world.records)  # a private type: never counted
+    rollups.sync_rollups()
+    MapCellCount.objects.update(requests=99)
+    MappedRequest.objects.all().delete()
+    call_command("rebuild_rollups", stdout=io.StringIO())
+    everything = MapCellCount.objects.get(level=0, grain=rollup.Grain.ALL)
+    assert everything.requests == 1 and MappedRequest.objects.count() == 1
+    assert rollup.is_current()
