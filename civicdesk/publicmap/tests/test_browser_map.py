@@ -99,3 +99,27 @@ def test_it_filters_and_pages_the_list_without_javascript(live_server, tworld, b
         expect(page.get_by_role("heading", level=1)).to_have_text("Graffiti")
     finally:
         context.close()
+
+
+def test_it_asks_for_whole_tiles_which_the_rollup_answers(live_server, tworld, page):
+    from urllib.parse import parse_qs, urlparse
+
+    from civicdesk.publicmap import rollup, services
+    from civicdesk.transparency import rollups
+
+    made = requests_around(tworld, count=12)
+    rollups.sync_rollups()
+    make_request(tworld, lat=3.0003, long=2.5003)  # after the sync: the roll-up does not hold it yet
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/map/cells.json" in request.url else None)
+    page.goto(f"{live_server.url}/map/")
+    page.evaluate("document.getElementById('requests-map').leafletMap.setView([3.0005, 2.5005], 12)")
+    expect(page.locator(".cd-cell").first).to_have_text(str(len(made)))
+    expect(page.get_by_test_id("map-status")).to_contain_text(f"Showing {len(made)} requests")
+    query = parse_qs(urlparse(asked[-1]).query)
+    zoom, box = int(query["zoom"][0]), services.BBox.parse(query["bbox"][0])
+    assert zoom == 12 and rollup.aligned(box, 360 / 2 ** zoom)
+
+    rollups.sync_rollups()  # the next sync brings it in (a new view: the same one may come from the browser's cache)
+    page.evaluate("document.getElementById('requests-map').leafletMap.setView([3.0005, 2.5005], 11)")
+    expect(page.locator(".cd-cell").first).to_have_text(str(len(made) + 1))

@@ -85,10 +85,32 @@
     }
   }
 
+  // The view asked for is the visible one widened to whole map tiles (360 / 2^zoom degrees, four cells):
+  // such a view is counted from the server's roll-up and is the same for every reader looking at the same
+  // tiles (so caches share it). Zoomed in far enough for dots, the visible view is asked for as it is.
+  var POINTS_ZOOM = 15;
+  function askedBox() {
+    var b = map.getBounds(), zoom = map.getZoom();
+    if (zoom >= POINTS_ZOOM) { return b.toBBoxString(); }
+    var tile = 360 / Math.pow(2, zoom);
+    var west = Math.max(-180, Math.floor(b.getWest() / tile) * tile);
+    var south = Math.max(-90, Math.floor(b.getSouth() / tile) * tile);
+    var east = Math.min(180, Math.ceil(b.getEast() / tile) * tile);
+    var north = Math.min(90, Math.ceil(b.getNorth() / tile) * tile);
+    return [west, south, east, north].map(String).join(",");
+  }
+  function shownTotal(body) {
+    // The status line counts what is drawn inside the visible map, not the tiles around it.
+    var visible = map.getBounds(), total = 0;
+    body.cells.forEach(function (cell) { if (visible.contains([cell.lat, cell.long])) { total += cell.count; } });
+    body.points.forEach(function (point) { if (visible.contains([point.lat, point.long])) { total += 1; } });
+    return total;
+  }
+
   var asked = 0, pending = null;
   function load() {
     var ticket = ++asked;
-    var url = data.cellsUrl + "?bbox=" + map.getBounds().toBBoxString() + "&zoom=" + map.getZoom() +
+    var url = data.cellsUrl + "?bbox=" + askedBox() + "&zoom=" + map.getZoom() +
       (data.query ? "&" + data.query : "");
     fetch(url, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
@@ -100,7 +122,7 @@
         el.dataset.cells = String(body.cells.length);
         el.dataset.points = String(body.points.length);
         if (status) {
-          status.textContent = format(data.msgStatus || "%(total)s", { total: body.total.toLocaleString(document.documentElement.lang || undefined) }) +
+          status.textContent = format(data.msgStatus || "%(total)s", { total: shownTotal(body).toLocaleString(document.documentElement.lang || undefined) }) +
             (body.points_truncated && data.msgMore ? " " + data.msgMore : "");
         }
         el.dispatchEvent(new CustomEvent("cd:loaded", { detail: body }));
