@@ -69,7 +69,7 @@ class PeriodForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    reply = forms.CharField(label=_("Public reply (\u201cyou said, we did\u201d)"), max_length=MAX_COMMENT,
+    reply = forms.CharField(label=_("Public reply (“you said, we did”)"), max_length=MAX_COMMENT,
                             widget=forms.Textarea(attrs={"rows": 3, "class": "usa-textarea"}),
                             help_text=_("Shown on the public replies page and on the request's page. The resident's "
                                         "comment is shown with it only if they agreed; their name never is."))

@@ -32,12 +32,12 @@ class FeedbackPolicy(LoggedModel):
     delay_days = models.PositiveSmallIntegerField(
         _("days after closing to ask"), default=DEFAULT_DELAY_DAYS, validators=[MaxValueValidator(ASK_WITHIN_DAYS - 1)])
     reopen_window_days = models.PositiveSmallIntegerField(
-        _("days after closing a \u201cnot fixed\u201d answer reopens the request"), default=DEFAULT_REOPEN_WINDOW_DAYS,
-        help_text=_("0: a \u201cnot fixed\u201d answer never reopens the request; staff still see it."))
+        _("days after closing a “not fixed” answer reopens the request"), default=DEFAULT_REOPEN_WINDOW_DAYS,
+        help_text=_("0: a “not fixed” answer never reopens the request; staff still see it."))
 
     class Meta:
-        verbose_name = _("\u201cwas it fixed?\u201d policy")
-        verbose_name_plural = _("\u201cwas it fixed?\u201d policies")
+        verbose_name = _("“was it fixed?” policy")
+        verbose_name_plural = _("“was it fixed?” policies")
 
     def __str__(self) -> str:
         return str(self.service_type)
@@ -101,8 +101,8 @@ class Invitation(models.Model):
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
 
     class Meta:
-        verbose_name = _("\u201cwas it fixed?\u201d question")
-        verbose_name_plural = _("\u201cwas it fixed?\u201d questions")
+        verbose_name = _("“was it fixed?” question")
+        verbose_name_plural = _("“was it fixed?” questions")
         constraints = [models.UniqueConstraint(fields=["request", "respondent"], name="feedback_one_question")]
         indexes = [models.Index(fields=["channel", "address", "asked_at"], name="feedback_inv_address")]
 
@@ -144,8 +144,8 @@ class Answer(LoggedModel):
     reply_at = models.DateTimeField(_("reply published"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("\u201cwas it fixed?\u201d answer")
-        verbose_name_plural = _("\u201cwas it fixed?\u201d answers")
+        verbose_name = _("“was it fixed?” answer")
+        verbose_name_plural = _("“was it fixed?” answers")
         ordering = ["-created_at", "-id"]
         constraints = [models.CheckConstraint(condition=models.Q(satisfaction__isnull=True)
                                               | models.Q(satisfaction__gte=1, satisfaction__lte=5),

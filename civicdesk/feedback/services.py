@@ -263,7 +263,7 @@ def _not_fixed(answer: Answer, now: dt.datetime) -> None:
 
 def _words_for_staff(answer: Answer) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        text = gettext("\u201cWas it fixed?\u201d: the resident says it is NOT fixed.")
+        text = gettext("“Was it fixed?”: the resident says it is NOT fixed.")
         if answer.satisfaction:
             text += " " + gettext("Satisfaction %(n)s of 5.") % {"n": answer.satisfaction}
         if answer.comment:
@@ -277,15 +277,25 @@ def _inbox(department) -> list[Recipient]:
         else []
 
 
+def _department_staff(department) -> list:
+    from civicdesk.accounts.models import User
+
+    if department is None:
+        return []
+    return list(User.objects.filter(is_active=True, memberships__department=department).distinct().order_by("pk"))
+
+
 def _tell_team(request: ServiceRequest, answer: Answer, entry: TimelineEntry) -> None:
-    """The assignee, else the team lead, else the department's supervisors, else its shared mailbox."""
+    """The assignee, else the team lead, else the department's supervisors, else its shared mailbox, else
+    everyone with a seat in the department: someone always hears that the work did not hold."""
     from civicdesk.servicerequests.receivers import department_supervisors
 
     people = [request.assignee] if request.assignee_id and request.assignee.is_active else []
     if not people and request.team_id and request.team.lead_id and request.team.lead.is_active:
         people = [request.team.lead]
     people = people or department_supervisors(request.department)
-    recipients = recipients_for_users(people) or _inbox(request.department)
+    recipients = (recipients_for_users(people) or _inbox(request.department)
+                  or recipients_for_users(_department_staff(request.department)))
     notify(event="feedback.not_fixed", key=f"feedback:{answer.pk}:team", recipients=recipients,
            template=EMAIL + "staff_not_fixed", request=request, scope="staff",
            context={"answer": answer, "entry": entry, "public_message": ""})
@@ -394,7 +404,7 @@ def publish_reply(answer: Answer, *, text: str, user) -> TimelineEntry:
         Answer.objects.filter(pk=answer.pk).update(reply=text, reply_by=user, reply_at=now)
         with translation.override(settings.LANGUAGE_CODE):
             said = answer.public_comment()
-            note = (gettext("You said: \u201c%(said)s\u201d. We did: %(did)s") % {"said": said, "did": text}
+            note = (gettext("You said: “%(said)s”. We did: %(did)s") % {"said": said, "did": text}
                     if said else gettext("In answer to a resident's feedback: %(did)s") % {"did": text})
         entry = requests.add_note(request, message=note, user=user, public=True)
         answer.log_action("feedback.reply_published", user=user, data={"entry": entry.pk, "reply": text,
