@@ -50,7 +50,12 @@ def day_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 
 def in_period(answers, start: dt.date, end: dt.date):
-    since, until = day_range(start, end)
+    """The answers given from the day `start` to the day `end`, both included (site time zone)."""
+    return between(answers, *day_range(start, end))
+
+
+def between(answers, since: dt.datetime, until: dt.datetime):
+    """The answers given at or after `since` and before `until`."""
     return answers.filter(created_at__gte=since, created_at__lt=until)
 
 
@@ -69,6 +74,18 @@ def scoped(answers, *, jurisdiction_id=None, department_id=None, service_type_id
         if value is not None:
             where &= Q(**{field: value})
     return answers.filter(where)
+
+
+def public_summary(start: dt.date, end: dt.date, **scope) -> Row:
+    """The public dashboard's numbers: answers about public requests in `scope` (see `scoped`) given from
+    `start` to `end`; never comments."""
+    return total(in_period(scoped(public_answers(), **scope), start, end))
+
+
+def as_data(row: Row) -> dict:
+    """A total as JSON-ready data (the monthly report stores it)."""
+    return {"answers": row.answers, "fixed": row.fixed, "fixed_share": row.fixed_share, "rated": row.rated,
+            "mean_satisfaction": row.mean_satisfaction}
 
 
 def total(answers) -> Row:
