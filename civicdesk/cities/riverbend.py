@@ -293,6 +293,7 @@ class Riverbend(DefaultCity):
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Open data: {self._seed_open_data(world)}")
+            say(f"\"Was it fixed?\" answers: {self._seed_feedback(world, rng, now)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -313,6 +314,12 @@ class Riverbend(DefaultCity):
                 transfer(request, department=world.departments[target], user=actor, reason=reason)
                 moved += 1
         return moved
+
+    def _seed_feedback(self, world: _DemoWorld, rng: random.Random, now: dt.datetime) -> int:
+        """Residents' "was it fixed?" answers on some closed requests, a few replied to (civicdesk/feedback)."""
+        from civicdesk.feedback.demo import seed_demo_answers
+
+        return seed_demo_answers(rng=rng, now=now, staff_by_department=world.staff_by_department)
 
     def _seed_notices(self, world: _DemoWorld, now: dt.datetime) -> int:
         """One active disruption downtown and one news item, published through the notices services.
