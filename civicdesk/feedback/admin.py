@@ -3,6 +3,7 @@
 from django.contrib import admin
 
 from civicdesk.catalog.admin import AuditedAdmin
+from civicdesk.notifications.admin import ReadOnlyAdmin
 
 from .models import Answer, FeedbackPolicy, Invitation
 
@@ -11,17 +12,6 @@ from .models import Answer, FeedbackPolicy, Invitation
 class FeedbackPolicyAdmin(AuditedAdmin):
     list_display = ["service_type", "ask", "delay_days", "reopen_window_days"]
     autocomplete_fields = ["service_type"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Invitation)

@@ -106,7 +106,7 @@ def results(request):
         "total": stats.total(answers), "by_department": by_department, "by_type": by_type,
         "department_chart": _chart(by_department, _("Share fixed by department (%)")),
         "type_chart": _chart(by_type, _("Share fixed by kind of problem (%)")),
-        "comments": comments, "may_reply": may_reply, "reply_form": ReplyForm(), "comments_shown": COMMENTS_SHOWN,
+        "comments": comments, "may_reply": may_reply, "comments_shown": COMMENTS_SHOWN,
     })
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from civicdesk.accounts.models import User
 from civicdesk.feedback.models import Answer
 from civicdesk.feedback.services import record_answer
-from civicdesk.staff.tests.people import PASSWORD, seat_people
-from civicdesk.testing.auth import current_code, totp_device
+from civicdesk.staff.tests.people import seat_people
+from civicdesk.staff.tests.test_browser_console import sign_in
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 
 from .helpers import ask_after, closed_request, question
@@ -58,17 +57,6 @@ def test_it_takes_a_not_fixed_answer_by_keyboard_alone(live_server, tworld, brow
     assert not answer.fixed and answer.satisfaction == 2 and answer.comment == "The paint is back on the shelter"
     request.refresh_from_db()
     assert request.is_open
-
-
-def sign_in(page, base: str, email: str) -> None:
-    device = totp_device(User.objects.get(email=email))
-    page.goto(f"{base}/account/login/?next=/staff/")
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.fill("#id_token", current_code(device))
-    page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Staff console")).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [True, False])
