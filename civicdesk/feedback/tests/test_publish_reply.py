@@ -6,7 +6,7 @@ import pytest
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.feedback.models import Answer
-from civicdesk.feedback.services import record_answer
+from civicdesk.feedback.services import publish_reply, record_answer
 from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.testing.auth import login_verified
 
@@ -77,10 +77,22 @@ def test_it_refuses_an_empty_reply(client, world, commented):
     assert commented.reply_at is None
 
 
-def test_it_lists_replies_of_public_requests_only(client, world, commented, django_assert_max_num_queries):
+def test_it_lists_replies_of_public_requests_only(client, world, commented):
     login_verified(client, world.bob)
     reply(client, commented)
     commented.request.is_private = True
     commented.request.save(update_fields=["is_private"])
     client.logout()
     assert "No replies published yet." in client.get("/feedback/replies/").content.decode()
+
+
+def test_it_reads_the_replies_page_in_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    for n in range(6):
+        request = closed_request(world, contact_email=f"r{n}@example.org")
+        ask_after()
+        answer, _created = record_answer(question(request, f"email:r{n}@example.org"), fixed=True,
+                                         comment=f"Comment {n}", comment_public=True)
+        publish_reply(answer, text=f"Reply number {n}", user=world.bob)
+    with django_assert_max_num_queries(6):
+        page = client.get("/feedback/replies/").content.decode()
+    assert all(f"Reply number {n}" in page for n in range(6))
