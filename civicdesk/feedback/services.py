@@ -89,12 +89,14 @@ def answer_url(token: str) -> str:
     return settings.SITE_URL + reverse("feedback:answer", args=[token])
 
 
-def due_requests(now: dt.datetime | None = None):
-    """Closed requests whose question may be due: closed within ASK_WITHIN_DAYS, not duplicates, not closed
-    with a status meaning nothing was to be fixed, and never asked about before (the per-type delay is applied
-    by `ask_due`)."""
+def due_requests(jurisdiction_id: int, now: dt.datetime | None = None):
+    """The jurisdiction's closed requests whose question may be due: closed within ASK_WITHIN_DAYS, not
+    duplicates, not closed with a status meaning nothing was to be fixed, and never asked about before (the
+    per-type delay is applied by `ask_due`). Per jurisdiction so the closed-requests index (jurisdiction,
+    closed_at) serves the look-up."""
     now = now or timezone.now()
-    return (ServiceRequest.objects.filter(is_open=False, closed_at__gte=now - dt.timedelta(days=ASK_WITHIN_DAYS),
+    return (ServiceRequest.objects.filter(jurisdiction_id=jurisdiction_id, is_open=False,
+                                          closed_at__gte=now - dt.timedelta(days=ASK_WITHIN_DAYS),
                                           closed_at__lte=now, duplicate_of__isnull=True)
             .exclude(status__code__in=SKIPPED_STATUSES)
             .exclude(feedback_asked__isnull=False)
@@ -113,7 +115,11 @@ def ask_due(now: dt.datetime | None = None) -> int:
     now = now or timezone.now()
     policies = {p.service_type_id: p for p in FeedbackPolicy.objects.all()}
     asked = 0
-    for request in due_requests(now).iterator(chunk_size=200):
+    from civicdesk.jurisdictions.models import Jurisdiction
+
+    due = (request for jurisdiction_id in Jurisdiction.objects.order_by("pk").values_list("pk", flat=True)
+           for request in due_requests(jurisdiction_id, now).iterator(chunk_size=200))
+    for request in due:
         policy = policies.get(request.service_type_id) or FeedbackPolicy(service_type_id=request.service_type_id)
         if request.closed_at > now - dt.timedelta(days=policy.delay_days):
             continue
