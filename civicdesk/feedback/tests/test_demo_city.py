@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from civicdesk.accounts.models import User
-from civicdesk.catalog.models import ServiceType
+from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.cities.riverbend import Riverbend
 from civicdesk.feedback import stats
 from civicdesk.feedback.models import Answer, Invitation
+from civicdesk.feedback.services import reopen_status
 from civicdesk.jurisdictions.models import Department
 from civicdesk.jurisdictions.services import clear_caches
 from civicdesk.servicerequests.models import TimelineEntry
@@ -22,6 +23,12 @@ def demo(db, settings):
     settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
     Riverbend().seed_demo(requests=800)
     clear_caches()
+
+
+def test_it_can_reopen_from_every_closed_status_of_the_demo_city(demo):
+    for status in Status.objects.filter(kind=Status.Kind.CLOSED):
+        target = reopen_status(status)
+        assert target is not None and target.is_open and status.can_move_to(target), status.code
 
 
 def test_it_answers_some_closed_requests_consistently(demo):
