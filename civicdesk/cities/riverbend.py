@@ -288,12 +288,12 @@ class Riverbend(DefaultCity):
             say(f"Demo staff: {len(DEMO_STAFF)}")
             made = _History(world, rng, now).build(requests)
             say(f"Requests: {made} over the last twelve months")
+            say(f"\"Was it fixed?\" answers: {self._seed_feedback(world, rng, now)}")
             moved = self._seed_transfers(world, rng)
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Open data: {self._seed_open_data(world)}")
-            say(f"\"Was it fixed?\" answers: {self._seed_feedback(world, rng, now)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
