@@ -288,6 +288,7 @@ class Riverbend(DefaultCity):
             say(f"Demo staff: {len(DEMO_STAFF)}")
             made = _History(world, rng, now).build(requests)
             say(f"Requests: {made} over the last twelve months")
+            say(f"\"Was it fixed?\" answers: {self._seed_feedback(world, rng, now)}")
             moved = self._seed_transfers(world, rng)
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
@@ -315,6 +316,12 @@ class Riverbend(DefaultCity):
                 transfer(request, department=world.departments[target], user=actor, reason=reason)
                 moved += 1
         return moved
+
+    def _seed_feedback(self, world: _DemoWorld, rng: random.Random, now: dt.datetime) -> int:
+        """Residents' "was it fixed?" answers on some closed requests, a few replied to (civicdesk/feedback)."""
+        from civicdesk.feedback.demo import seed_demo_answers
+
+        return seed_demo_answers(rng=rng, now=now, staff_by_department=world.staff_by_department)
 
     def _seed_notices(self, world: _DemoWorld, now: dt.datetime) -> int:
         """One active disruption downtown and one news item, published through the notices services.

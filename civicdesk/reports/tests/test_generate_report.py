@@ -47,7 +47,7 @@ def test_it_stores_the_figures_and_a_tagged_pdf_with_language_and_title(world):
     text = box_text(render_report_document(report).pages[0]._page_box)
     assert "Town of Elm performance report, October 2026" in text
     whole = " ".join(box_text(page._page_box) for page in render_report_document(report).pages)
-    assert "Satisfaction will appear here once" in whole
+    assert "No resident answered “was it fixed?” this month" in whole
     for value in CANARY.values():
         assert value not in whole and value.encode() not in inside
     entry = AuditEntry.objects.get(object_type="reports.monthlyreport", object_id=str(report.pk))
