@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from civicdesk.lib import svgcharts
@@ -126,7 +127,8 @@ def results_csv(request, by: str):
     response["Content-Disposition"] = f'attachment; filename="feedback-{by}-{start}-{end}.csv"'
     writer = csv.writer(response)
     writer.writerow([_("department") if by == "department" else _("kind of problem"), _("answers"), _("fixed"),
-                     _("share fixed"), _("ratings"), _("mean satisfaction"), _("from"), _("to")])
+                     _("share fixed"), _("ratings"), _("mean satisfaction"), pgettext("start of a period", "from"),
+                     pgettext("end of a period", "to")])
     for row in stats.breakdown(answers, by):
         writer.writerow([row.name or _("Not routed"), row.answers, row.fixed,
                          "" if row.fixed_share is None else round(row.fixed_share, 4), row.rated,
