@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "civicdesk.accounts",
     "civicdesk.audit",
     "civicdesk.jurisdictions",
+    "civicdesk.search",
     "civicdesk.catalog",
     "civicdesk.servicerequests",
     "civicdesk.triage",
@@ -74,11 +75,15 @@ INSTALLED_APPS = [
     "civicdesk.notices",
     "civicdesk.inbound",
     "civicdesk.datasets",
+    # "Was it fixed?": below transparency and reports, which show its aggregates.
+    "civicdesk.feedback",
     "civicdesk.transparency",
     "civicdesk.reports",
     "civicdesk.insights",
     "civicdesk.opendata",
     "civicdesk.publicmap",
+    "civicdesk.meetings",
+    "civicdesk.newsletter",
     # Engagement (issue 13): moderation of residents' posts, then what uses it.
     "civicdesk.moderation",
     "civicdesk.forums",
@@ -365,6 +370,12 @@ SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int("SIGN_IN_FAILURES_PER_CLIENT_PER_
 # "This affects me too": per client address on one request per day, and per client per hour overall.
 SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY = env_int("SUPPORTS_PER_CLIENT_PER_REQUEST_PER_DAY", 3)
 SUPPORTS_PER_CLIENT_PER_HOUR = env_int("SUPPORTS_PER_CLIENT_PER_HOUR", 30)
+# "Was it fixed?" (civicdesk/feedback, docs/feedback.md): answers and changes from one client address per hour,
+# on one request per hour (everyone together), and by one phone number per hour; questions to one address a day.
+FEEDBACK_ANSWERS_PER_CLIENT_PER_HOUR = env_int("FEEDBACK_ANSWERS_PER_CLIENT_PER_HOUR", 20)
+FEEDBACK_ANSWERS_PER_REQUEST_PER_HOUR = env_int("FEEDBACK_ANSWERS_PER_REQUEST_PER_HOUR", 30)
+FEEDBACK_SMS_ANSWERS_PER_NUMBER_PER_HOUR = env_int("FEEDBACK_SMS_ANSWERS_PER_NUMBER_PER_HOUR", 10)
+FEEDBACK_QUESTIONS_PER_ADDRESS_PER_DAY = env_int("FEEDBACK_QUESTIONS_PER_ADDRESS_PER_DAY", 5)
 # Forums and public comments (docs/forums.md): posts, supports and flags per account and per client address.
 FORUM_POSTS_PER_ACCOUNT_PER_HOUR = env_int("FORUM_POSTS_PER_ACCOUNT_PER_HOUR", 10)
 FORUM_POSTS_PER_ACCOUNT_PER_DAY = env_int("FORUM_POSTS_PER_ACCOUNT_PER_DAY", 50)

@@ -288,11 +288,14 @@ class Riverbend(DefaultCity):
             say(f"Demo staff: {len(DEMO_STAFF)}")
             made = _History(world, rng, now).build(requests)
             say(f"Requests: {made} over the last twelve months")
+            say(f"\"Was it fixed?\" answers: {self._seed_feedback(world, rng, now)}")
             moved = self._seed_transfers(world, rng)
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Open data: {self._seed_open_data(world)}")
+            say(f"Meetings: {self._seed_meetings(world, now)}")
+            say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
@@ -314,6 +317,12 @@ class Riverbend(DefaultCity):
                 transfer(request, department=world.departments[target], user=actor, reason=reason)
                 moved += 1
         return moved
+
+    def _seed_feedback(self, world: _DemoWorld, rng: random.Random, now: dt.datetime) -> int:
+        """Residents' "was it fixed?" answers on some closed requests, a few replied to (civicdesk/feedback)."""
+        from civicdesk.feedback.demo import seed_demo_answers
+
+        return seed_demo_answers(rng=rng, now=now, staff_by_department=world.staff_by_department)
 
     def _seed_notices(self, world: _DemoWorld, now: dt.datetime) -> int:
         """One active disruption downtown and one news item, published through the notices services.
@@ -340,6 +349,22 @@ class Riverbend(DefaultCity):
             posted += 1
         return posted
 
+    def _seed_meetings(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """Upcoming and past meetings with agendas, minutes, a recording link and RSVPs (civicdesk/meetings/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.meetings import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now,
+                         centre=(self.map_center[0], self.map_center[1]))
+
+    def _seed_newsletter(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """A few subscribers and one sent newsletter issue (civicdesk/newsletter/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.newsletter import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now)
     def _seed_forums(self, world: _DemoWorld) -> str:
         """Boards (topics and one per city district), threads, an official answer, comments on requests."""
         from civicdesk.accounts.models import User

@@ -39,6 +39,7 @@ class InboundMessage(models.Model):
         MALFORMED = "malformed", _("Not a readable message")
         COMMAND = "command", _("SMS keyword (STOP, START, HELP, STATUS)")
         NO_OPEN_REQUEST = "no_open_request", _("No open request from this phone number")
+        HANDLED = "handled", _("Answer to a question we asked (e.g. “was it fixed?”)")
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     key = models.CharField(_("message key"), max_length=128)

@@ -26,6 +26,7 @@ from civicdesk.lib.ids import normalize_public_id
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.servicerequests.models import Attachment, ServiceRequest, TimelineEntry
 
+from .handlers import SmsText, handle_sms
 from .mail import MailAttachment, ParsedMail, UnreadableMail, parse_mail
 from .models import InboundMessage
 from .tokens import ReplyTarget, is_reply_address, parse_reply_address
@@ -329,6 +330,7 @@ def receive_sms(*, sid: str, sender: str, body: str, to: str = "", media_urls: S
     START/UNSTOP/YES opt it back in, HELP/INFO/AYUDA explain; `STATUS <tracking number>` (or ESTADO)
     answers with the request's status and last public update when the request is public or was reported
     from this phone (anything else gets the same "not found" answer, so private ids cannot be probed).
+    Then the handlers other apps registered (handlers.py; e.g. a "was it fixed?" answer) may take the text.
     Any other text is threaded as a reply to the newest open request reported from this number (the
     request's contact phone, or an account whose verified mobile it is). Answers are in the sender's
     language (their account's, else their latest request's). The same `sid` twice returns the first
@@ -370,6 +372,10 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
         if keyword in STATUS_WORDS:
             answer, request = _status_answer("".join(words[1:]), person)
             return done(Outcome.ANSWERED, Reason.COMMAND, answer, request=request)
+        handled = handle_sms(SmsText(phone=phone, text=text, language=language))
+        if handled is not None:
+            return done(Outcome.ANSWERED, Reason.HANDLED, handled.answer, request=handled.request,
+                        entry=handled.entry)
         request = person.latest_open_request()
         if request is None:
             return done(Outcome.REJECTED, Reason.NO_OPEN_REQUEST, gettext(

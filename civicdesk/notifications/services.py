@@ -146,6 +146,10 @@ def describe_scope(scope: str) -> str:
         return _("alerts for an area you subscribed to")
     if kind == "staff":
         return _("staff notifications")
+    if kind == "meeting":  # civicdesk/meetings: RSVPs and reminders
+        return _("messages about a meeting you RSVPed to")
+    if kind == "newsletter":  # civicdesk/newsletter
+        return _("the newsletter")
     return _("messages of this kind")
 
 

@@ -15,4 +15,8 @@ class OpendataConfig(AppConfig):
     def ready(self) -> None:
         from civicdesk.core import schedule
 
+        from .search_index import register_sources
+
+        register_sources()
+
         schedule.register("opendata.export", "civicdesk.opendata.tasks.export_open_data", daily_at=EXPORT_AT)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.catalog.models import ServiceType
 from civicdesk.jurisdictions.models import Department, District
 
-from .services import MapFilters
+from .services import MAX_ZOOM, MIN_ZOOM, MapFilters
 
 
 class MapFilterForm(forms.Form):
@@ -81,3 +81,16 @@ class MapFilterForm(forms.Form):
         if filters.date_to:
             pairs.append(("to", filters.date_to.isoformat()))
         return urlencode(pairs)
+
+
+def map_position(params, *, default: tuple[float, float, int]) -> tuple[float, float, int]:
+    """The map's centre and zoom from a shared link's ?lat=&long=&zoom= (all three, in range: latitude −85…85,
+    longitude −180…180, zoom 0…19), else `default`. A link whose position was mangled still opens the map, on
+    the city, rather than refusing: the filters, which decide what is shown, are checked by MapFilterForm."""
+    try:
+        lat, long, zoom = float(params.get("lat", "")), float(params.get("long", "")), int(params.get("zoom", ""))
+    except ValueError:
+        return default
+    if not (-85 <= lat <= 85 and -180 <= long <= 180 and MIN_ZOOM <= zoom <= MAX_ZOOM):
+        return default
+    return round(lat, 6), round(long, 6), zoom

@@ -139,11 +139,12 @@ class TypeChoice:
     """The service types a call may show, resolved to ids with one small query.
 
     `allowed` is None when every public type is (no kind filter); `private` are the types never shown;
-    `sensitive` the shown types whose requests are snapped."""
+    `sensitive` the shown types whose requests are snapped; `all_sensitive` every type marked sensitive."""
 
     allowed: list[int] | None
     private: list[int]
     sensitive: list[int]
+    all_sensitive: frozenset[int] = frozenset()
 
     @property
     def nothing(self) -> bool:
@@ -158,7 +159,8 @@ def _types(filters: MapFilters) -> TypeChoice:
         allowed = [pk for pk, code, is_private, _s in rows if code in filters.service_codes and not is_private]
     sensitive = [pk for pk, _code, is_private, is_sensitive in rows
                  if is_sensitive and not is_private and (allowed is None or pk in allowed)]
-    return TypeChoice(allowed, private, sensitive)
+    return TypeChoice(allowed, private, sensitive,
+                      frozenset(pk for pk, _code, _private, is_sensitive in rows if is_sensitive))
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -172,12 +174,13 @@ def filtered_requests(filters: MapFilters, types: TypeChoice, *, newest_first: b
     position or date index; with one, the chosen ids are required (IN). `newest_first` (the list) keeps
     SQLite from reading every request of the chosen kinds through the service-type index and sorting them:
     the type test is written `service_type_id + 0`, so it walks the date index newest first and stops after a
-    page."""
+    page, unless one kind is chosen: that one walks the (service_type, requested_at, id) index. A district or
+    department filter walks its own (…, requested_at, id) index likewise."""
     requests = ServiceRequest.objects.filter(is_private=False)
     if types.allowed is None:
         if types.private:
             requests = requests.exclude(service_type_id__in=types.private)
-    elif newest_first:
+    elif newest_first and len(types.allowed) > 1:
         requests = requests.alias(type_id=F("service_type_id") + Value(0)).filter(type_id__in=types.allowed)
     else:
         requests = requests.filter(service_type_id__in=types.allowed)
@@ -219,15 +222,17 @@ def _in_view(requests, bbox: BBox, sensitive_ids: list[int]):
     return requests
 
 
-def _grid_for(bbox: BBox, zoom: int) -> float:
-    """The cell size for the view: the zoom's, doubled until the view holds at most MAX_CELLS cells."""
-    size = cell_degrees(zoom)
+def _grid_for(bbox: BBox, zoom: int) -> tuple[float, int]:
+    """The cell size for the view and its grid level: the zoom's, doubled (one level coarser) until the view
+    holds at most MAX_CELLS cells."""
+    size, level = cell_degrees(zoom), zoom
     while ((bbox.north - bbox.south) / size + 1) * ((bbox.east - bbox.west) / size + 1) > MAX_CELLS:
         size *= 2
-    return size
+        level -= 1
+    return size, level
 
 
-def map_cells(bbox: BBox, zoom: int, filters: MapFilters) -> MapView:
+def map_cells(bbox: BBox, zoom: int, filters: MapFilters, *, use_rollup: bool = True) -> MapView:
     """Public requests in the map view `bbox` at `zoom` (clamped to MIN_ZOOM..MAX_ZOOM), counted per grid cell.
 
     The grid is square in degrees, `cell_degrees(zoom)` wide (coarser when the view would hold more than
@@ -236,25 +241,39 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters) -> MapView:
     at most POINTS_PER_CELL requests come back as their requests (MapPoint) instead, unless that would be
     more than MAX_POINTS points, in which case everything stays counted (`points_truncated`).
 
-    Queries: one for the service types, one GROUP BY for the cells and, zoomed in, one for the points
+    Below POINTS_MIN_ZOOM, a view whose edges lie on its grid (the map page asks for whole tiles) is
+    answered from the roll-up (rollup.py: a few thousand rows whatever the number of requests, as of the
+    last sync, at most a minute or so old) when it is current; any other view is counted on the fly from
+    the requests table. Both give the same cells (tests/test_rollup_exact.py); `use_rollup=False` forces
+    the on-the-fly count.
+
+    Queries: one for the service types; from the roll-up, one for its state and two for the cells (inside,
+    and on the north and east edges); on the fly, one GROUP BY for the cells and, zoomed in, one for the points
     (a window count per cell) plus one for the status names.
     """
+    from . import rollup
+
     zoom = max(MIN_ZOOM, min(MAX_ZOOM, int(zoom)))
-    size = _grid_for(bbox, zoom)
+    size, level = _grid_for(bbox, zoom)
     view = MapView(zoom=zoom, cell_degrees=size)
     types = _types(filters)
     if types.nothing:
         return view
-    sensitive_ids = types.sensitive
-    located = _in_view(filtered_requests(filters, types), bbox, sensitive_ids).annotate(
-        cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
-    rows = list(located.order_by().values("cy", "cx").annotate(n=Count("id"), mlat=Avg("plat"), mlong=Avg("plong")))
-    small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL} if zoom >= POINTS_MIN_ZOOM \
-        else set()
-    if small:
-        view.points = _points(located)
-        if view.points is None:
-            view.points, view.points_truncated, small = [], True, set()
+    if (use_rollup and zoom < POINTS_MIN_ZOOM and level <= rollup.ROLLUP_MAX_LEVEL and rollup.aligned(bbox, size)
+            and rollup.is_current(types.all_sensitive)):
+        rows = rollup.cells_from_rollup(bbox, size, level, filters, types) or []
+        small: set = set()
+    else:
+        located = _in_view(filtered_requests(filters, types), bbox, types.sensitive).annotate(
+            cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
+        rows = list(located.order_by().values("cy", "cx").annotate(n=Count("id"), mlat=Avg("plat"),
+                                                                    mlong=Avg("plong")))
+        small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL} \
+            if zoom >= POINTS_MIN_ZOOM else set()
+        if small:
+            view.points = _points(located)
+            if view.points is None:
+                view.points, view.points_truncated, small = [], True, set()
     for row in rows:
         if (row["cy"], row["cx"]) in small:
             continue

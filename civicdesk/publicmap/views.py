@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 from civicdesk.cities import city
 
 from . import services
-from .forms import MapFilterForm
+from .forms import MapFilterForm, map_position
 
 #: How long browsers and shared caches may keep a map answer: the map lags new requests by at most this.
 JSON_MAX_AGE = 60
@@ -19,10 +19,11 @@ JSON_MAX_AGE = 60
 @require_GET
 def map_page(request):
     """The map (drawn by publicmap/requests_map.js from cells.json) with its filters and a link to the list,
-    which says the same in words and is what readers without JavaScript use."""
+    which says the same in words and is what readers without JavaScript use. ?lat=&long=&zoom= (kept up to date
+    by the script as the reader moves) open the map where a shared link was made."""
     form = MapFilterForm(request.GET)
     valid = form.is_valid()
-    lat, long, zoom = city().map_center
+    lat, long, zoom = map_position(request.GET, default=city().map_center)
     return render(request, "publicmap/map.html", {
         "form": form, "query": form.query_string(),
         "center_lat": lat, "center_long": long, "center_zoom": zoom}, status=200 if valid else 400)

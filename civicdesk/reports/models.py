@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import formats
@@ -39,8 +40,10 @@ class MonthlyReport(LoggedModel):
     (counts, percentiles, SLA share, backlog, busiest kinds, biggest changes, daily counts), with the
     names of departments and kinds of problem as they were then: an archived report never changes when
     requests are edited later. Regenerating (the management command, or a supervisor's button) replaces
-    `data` and `pdf` in place, so there is exactly one report per (jurisdiction, month). `notice` is the
-    news item that announced it, if any.
+    `data` and `pdf` in place, so there is exactly one report per (jurisdiction, month). `pdf` is the PDF in
+    the site's default language (settings.LANGUAGE_CODE); `translated_pdfs` names the stored PDF of every other
+    language the site offers ({"es": "reports/elm/2026-10.es.pdf"}). `notice` is the news item that announced
+    it, if any.
     """
 
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
@@ -48,6 +51,7 @@ class MonthlyReport(LoggedModel):
     month = models.DateField(_("month"), help_text=_("The first day of the month the report covers."))
     data = models.JSONField(_("figures"), default=dict)
     pdf = models.FileField(_("PDF"), upload_to="reports/", max_length=255, blank=True)
+    translated_pdfs = models.JSONField(_("PDFs in other languages"), default=dict, blank=True)
     generated_at = models.DateTimeField(_("generated"))
     notice = models.ForeignKey("notices.ServiceNotice", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("announcement"))
@@ -94,6 +98,18 @@ class MonthlyReport(LoggedModel):
     def pdf_url(self) -> str:
         return reverse("reports:pdf", args=[self.jurisdiction.slug, self.month_slug])
 
-    def pdf_filename(self) -> str:
-        """The name a downloaded PDF is saved under: "elm-performance-2026-11.pdf"."""
-        return f"{self.jurisdiction.slug}-performance-{self.month_slug}.pdf"
+    def pdf_filename(self, language: str | None = None) -> str:
+        """The name a downloaded PDF is saved under: "elm-performance-2026-11.pdf" in the default language,
+        "elm-performance-2026-11-es.pdf" in another."""
+        suffix = f"-{language}" if language and language != settings.LANGUAGE_CODE else ""
+        return f"{self.jurisdiction.slug}-performance-{self.month_slug}{suffix}.pdf"
+
+    def pdf_name_for(self, language: str) -> tuple[str, str]:
+        """(storage name, language) of the stored PDF for `language` ("es-mx" counts as "es"): the translated
+        one when it was generated, else the default-language PDF; ("", ...) when there is none at all.
+        Reports generated before translated PDFs existed have only the default one."""
+        base = (language or "").split("-")[0]
+        name = (self.translated_pdfs or {}).get(base, "")
+        if name:
+            return name, base
+        return self.pdf.name or "", settings.LANGUAGE_CODE

@@ -157,6 +157,15 @@ def tables(data: dict) -> dict[str, Table]:
                                             changes_table(data))}
 
 
+def _satisfaction(stored: dict | None) -> dict | None:
+    """The "was it fixed?" figures as shown; None for a report made before residents were asked."""
+    if stored is None:
+        return None
+    mean = stored["mean_satisfaction"]
+    return {"answers": stored["answers"], "fixed_share": percent(stored["fixed_share"]), "rated": stored["rated"],
+            "mean": None if mean is None else f"{mean:.2f}"}
+
+
 def page_context(report: MonthlyReport) -> dict:
     """What templates/reports/includes/report_body.html needs, from the stored figures."""
     data = report.data
@@ -172,6 +181,7 @@ def page_context(report: MonthlyReport) -> dict:
             "median": days(data["time_to_close"]["median_days"]), "p90": days(data["time_to_close"]["p90_days"]),
             "sla_share": percent(data["sla"]["share"]),
         },
+        "satisfaction": _satisfaction(data.get("satisfaction")),
         "daily": daily_table(data),
         "departments": departments_table(data),
         "sla_chart": sla_chart(data),

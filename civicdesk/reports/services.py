@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone, translation
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.feedback import stats as feedback_stats
 from civicdesk.jurisdictions.models import Department, Jurisdiction
 from civicdesk.servicerequests.models import ServiceRequest
 
@@ -299,7 +300,11 @@ def compute_report(jurisdiction: Jurisdiction, month: dt.date) -> dict:
         "changes": {"types": change_lists(type_rows), "departments": change_lists(department_changes)},
         "comparable": comparable,
         "daily": daily,
-        "satisfaction": None,  # no surveys exist yet: the page says so, and no number is invented
+        # "Was it fixed?" answers given in the month about the jurisdiction's public requests (civicdesk.feedback);
+        # reports generated before the feature stored None and keep saying that no figure exists.
+        "satisfaction": feedback_stats.as_data(feedback_stats.total(feedback_stats.between(
+            feedback_stats.scoped(feedback_stats.public_answers(), jurisdiction_id=jurisdiction.pk),
+            this.start, this.end))),
         "thresholds": {"min_volume": MIN_VOLUME, "min_closed": MIN_CLOSED},
     }
 
@@ -327,11 +332,16 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
         return None
     data = compute_report(jurisdiction, month)
     draft = MonthlyReport(jurisdiction=jurisdiction, month=month, data=data, generated_at=now)
-    with translation.override(settings.LANGUAGE_CODE):
-        pdf_bytes = render_report_pdf(draft)
     storage_field = MonthlyReport._meta.get_field("pdf")
-    new_name = storage_field.storage.save(f"reports/{jurisdiction.slug}/{month:%Y-%m}.pdf", ContentFile(pdf_bytes))
+    storage = storage_field.storage
+    new_names: dict[str, str] = {}  # language -> stored name, the default language's included
     try:
+        for language, _label in settings.LANGUAGES:
+            with translation.override(language):
+                pdf_bytes = render_report_pdf(draft)
+            suffix = "" if language == settings.LANGUAGE_CODE else f".{language}"
+            new_names[language] = storage.save(f"reports/{jurisdiction.slug}/{month:%Y-%m}{suffix}.pdf",
+                                               ContentFile(pdf_bytes))
         with transaction.atomic():
             report = (MonthlyReport.objects.select_for_update()
                       .filter(jurisdiction=jurisdiction, month=month).first())
@@ -339,10 +349,13 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
             if created:
                 report = draft
             elif only_missing:
-                storage_field.storage.delete(new_name)  # someone else generated it meanwhile
+                _delete_files(storage, new_names.values())  # someone else generated it meanwhile
                 return None
-            old_name = "" if created else report.pdf.name
-            report.data, report.generated_at, report.pdf.name = data, now, new_name
+            old_names = [] if created else [report.pdf.name, *(report.translated_pdfs or {}).values()]
+            report.data, report.generated_at = data, now
+            report.pdf.name = new_names.pop(settings.LANGUAGE_CODE)
+            report.translated_pdfs = dict(new_names)
+            new_names[settings.LANGUAGE_CODE] = report.pdf.name
             report.save()
             report.log_action("report.generated" if created else "report.regenerated", user=user, data={
                 "month": report.month_slug, "received": data["received"], "closed": data["closed"]})
@@ -350,20 +363,28 @@ def generate_report(jurisdiction: Jurisdiction, month: dt.date, *, user=None, on
             # nothing, so the home page does not fill up with old reports. A notice already out is updated.
             if announce and (report.notice_id or month == last_complete_month(jurisdiction, now)):
                 announce_report(report, now=now)
-            if old_name and old_name != new_name:
-                transaction.on_commit(lambda: storage_field.storage.delete(old_name))
+            replaced = [name for name in old_names if name and name not in new_names.values()]
+            if replaced:
+                transaction.on_commit(lambda: _delete_files(storage, replaced))
     except IntegrityError:
         # Another process stored the same month between our look-up and our insert (the unique constraint).
-        storage_field.storage.delete(new_name)
+        _delete_files(storage, new_names.values())
         if only_missing:
             return None
         raise
     except BaseException:
-        storage_field.storage.delete(new_name)
+        _delete_files(storage, new_names.values())
         raise
     log.info("monthly report %s %s: %s received, %s closed", jurisdiction.slug, report.month_slug,
              data["received"], data["closed"])
     return report
+
+
+def _delete_files(storage, names) -> None:
+    """Delete stored files by name (a PDF this run wrote and no report keeps, or one a regeneration replaced)."""
+    for name in list(names):
+        if name:
+            storage.delete(name)
 
 
 def announce_report(report: MonthlyReport, *, now: dt.datetime | None = None):

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,15 +56,21 @@ def detail(request, slug: str, month: str):
 
 
 def pdf(request, slug: str, month: str):
-    """The stored PDF, downloaded under a readable name (Content-Disposition: attachment)."""
+    """The stored PDF in the reader's language (else the default language's), downloaded under a readable name
+    (Content-Disposition: attachment)."""
     report = _get_report(slug, month, with_data=False)
-    if not report.pdf:
+    name, language = report.pdf_name_for(get_language())
+    if not name:
         raise Http404(_("This report has no PDF."))
     try:
-        handle = report.pdf.open("rb")
+        handle = report.pdf.storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404(_("This report has no PDF.")) from None
-    return FileResponse(handle, as_attachment=True, filename=report.pdf_filename(), content_type="application/pdf")
+    response = FileResponse(handle, as_attachment=True, filename=report.pdf_filename(language),
+                            content_type="application/pdf")
+    response["Content-Language"] = language
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
 
 
 def table_csv(request, slug: str, month: str, table: str):

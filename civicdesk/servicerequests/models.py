@@ -146,6 +146,11 @@ class ServiceRequest(LoggedModel):
                          condition=models.Q(closed_at__isnull=False), name="sr_juris_closed"),
             # The public map: the requests inside a map view (publicmap.services.map_cells).
             models.Index(fields=["lat", "long"], name="sr_position"),
+            # The map's list, newest first within a district, a department or one kind of problem
+            # (publicmap.services.list_page walks one of these and stops after a page).
+            models.Index(fields=["district", "requested_at", "id"], name="sr_district_time"),
+            models.Index(fields=["department", "requested_at", "id"], name="sr_dept_time"),
+            models.Index(fields=["service_type", "requested_at", "id"], name="sr_type_time"),
         ]
 
     def __str__(self) -> str:

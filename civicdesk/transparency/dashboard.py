@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.feedback import stats as feedback_stats
 
 from . import rollups
 from .rollups import AGE_BUCKETS, Scope, Totals
@@ -59,6 +60,8 @@ class Dashboard:
     backlog: dict[str, int] = field(default_factory=dict)
     kinds: list[KindRow] = field(default_factory=list)
     synced_at: dt.datetime | None = None
+    #: Residents' "was it fixed?" answers in the period (civicdesk.feedback.stats.Row); read live, not rolled up.
+    satisfaction: object = None
 
     @property
     def backlog_total(self) -> int:
@@ -94,6 +97,9 @@ def build_dashboard(scope: Scope, *, period_days: int, today: dt.date | None = N
     board.kinds = [KindRow(pk, names.get(pk, str(pk)), now[pk].received,
                            before[pk].received if pk in before else 0) for pk in top]
     board.synced_at = rollups.synced_at()
+    board.satisfaction = feedback_stats.public_summary(
+        start, today, jurisdiction_id=scope.jurisdiction_id, department_id=scope.department_id,
+        service_type_id=scope.service_type_id, district_id=scope.district_id)
     return board
 
 
@@ -124,6 +130,17 @@ def summary_rows(board: Dashboard) -> list[tuple[str, str, float | int | None, f
         ("closed_within_sla_share", _("Share closed within the SLA"), now.sla_share(), before.sla_share()),
         ("reopen_rate", _("Reopen rate (reopenings per closure)"), now.reopen_rate(), before.reopen_rate()),
     ]
+
+
+def satisfaction_rows(board: Dashboard) -> list[tuple[str, str, float | int | None]]:
+    """(key, label, value) of the "Was it fixed?" table and its CSV (defined in docs/feedback.md)."""
+    from django.utils.translation import gettext as _
+
+    row = board.satisfaction
+    return [("answers", _("Answers"), row.answers),
+            ("fixed_share", _("Share saying it was fixed"), row.fixed_share),
+            ("mean_satisfaction", _("Mean satisfaction (1–5)"),
+             None if row.mean_satisfaction is None else round(row.mean_satisfaction, 2))]
 
 
 def age_labels() -> dict[str, str]:

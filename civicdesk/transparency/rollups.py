@@ -44,6 +44,19 @@ OVERLAP = dt.timedelta(minutes=15)
 #: Requests handled per transaction by the sync job.
 CHUNK = 2000
 
+#: Other roll-ups kept current by this same job and its change tracking (registered from a later app's
+#: AppConfig.ready(), e.g. the public map's per-cell counts). Each follower has `recount(ids)` (called inside
+#: recount()'s transaction with the same ids, including ids of deleted requests), `forget(ids)`, `rebuild()`
+#: (inside rebuild_rollups()'s transaction), `stale_type_ids()` (service types whose requests must all be
+#: looked at again this sync), `needs_rebuild()` and `synced()` (inside the sync's closing transaction).
+FOLLOWERS: list = []
+
+
+def follow(follower) -> None:
+    """Have the sync job, the delete receiver and the rebuild keep `follower` current too (idempotent)."""
+    if all(type(known) is not type(follower) for known in FOLLOWERS):
+        FOLLOWERS.append(follower)
+
 _M = {name: index for index, name in enumerate(MEASURES)}
 _H0 = _M["h00"]
 REQUEST_FIELDS = ("id", "jurisdiction_id", "department_id", "service_type_id", "district_id", "requested_at",
@@ -229,6 +242,8 @@ def recount(ids: Sequence[int]) -> int:
             CountedRequest.objects.bulk_create(changed, update_conflicts=True, unique_fields=["request_id"],
                                                update_fields=list(STATE_FIELDS))
         _apply(totals)
+        for follower in FOLLOWERS:
+            follower.recount(ids)
     return len(changed) + len(old)
 
 
@@ -241,6 +256,8 @@ def forget(request_ids: Sequence[int]) -> None:
             add_contribution(totals, tuple(row), -1)
         CountedRequest.objects.filter(request_id__in=request_ids).delete()
         _apply(totals)
+        for follower in FOLLOWERS:
+            follower.forget(request_ids)
 
 
 def _id_floor(marks: list, now: dt.datetime) -> int:
@@ -299,6 +316,12 @@ def sync_rollups(*, now: dt.datetime | None = None) -> SyncResult:
     top = ServiceRequest.objects.aggregate(top=Max("pk"))["top"] or 0
     private_now = set(ServiceType.objects.filter(is_private=True).values_list("pk", flat=True))
     flipped = private_now ^ set(state.private_types)
+    for follower in FOLLOWERS:
+        if follower.needs_rebuild():
+            with transaction.atomic():
+                _lock_state()
+                follower.rebuild()
+        flipped |= follower.stale_type_ids()
     result = SyncResult()
 
     def handle(ids: list[int]) -> None:
@@ -321,6 +344,8 @@ def sync_rollups(*, now: dt.datetime | None = None) -> SyncResult:
         state.private_types = sorted(private_now)
         state.synced_at = timezone.now()
         state.save()
+        for follower in FOLLOWERS:
+            follower.synced()
     return result
 
 
@@ -384,6 +409,8 @@ def rebuild_rollups(*, batch: int = 20_000, on_batch: Callable[[int], None] | No
         state.private_types = private_now
         state.synced_at = state.rebuilt_at = timezone.now()
         state.save()
+        for follower in FOLLOWERS:
+            follower.rebuild()
     result.seconds = time.monotonic() - clock
     return result
 

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from civicdesk.lib import svgcharts
 
-from .dashboard import Dashboard, age_chart_labels, age_labels, build_dashboard, summary_rows
+from .dashboard import (Dashboard, age_chart_labels, age_labels, build_dashboard, satisfaction_rows,
+                        summary_rows)
 from .forms import DEFAULT_PERIOD, DashboardFilters
 from .rollups import Scope
 
-TABLES = ("summary", "weekly", "backlog", "kinds")
+TABLES = ("summary", "weekly", "backlog", "kinds", "satisfaction")
 
 
 def read_filters(request) -> tuple[DashboardFilters, Scope, int, list[str]]:
@@ -46,6 +47,7 @@ def dashboard(request):
     context = {
         "form": form, "board": board, "chosen": chosen, "query": request.GET.urlencode(),
         "summary": summary_rows(board),
+        "satisfaction": satisfaction_rows(board),
         "backlog_rows": [(labels[key], count) for key, count in board.backlog.items()],
         "weekly_chart": svgcharts.line_chart(week_labels, [
             svgcharts.Series(_("Last %(days)d days") % {"days": period}, [w.received for w in board.weeks]),
@@ -67,6 +69,8 @@ def _csv_rows(board: Dashboard, table: str) -> tuple[list[str], list[list]]:
     if table == "weekly":
         return ([_("week start"), _("week end"), _("requests received"), _("received the same week last year")],
                 [[w.start.isoformat(), w.end.isoformat(), w.received, w.received_last_year] for w in board.weeks])
+    if table == "satisfaction":
+        return [_("measure"), _("label"), _("this period")], [list(row) for row in satisfaction_rows(board)]
     if table == "backlog":
         labels = age_labels()
         return [_("age"), _("open requests")], [[labels[key], count] for key, count in board.backlog.items()]

@@ -6,19 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
+from civicdesk.testing.axe import assert_no_axe_violations as assert_accessible
+
 from .helpers import make_request
 
 pytestmark = pytest.mark.browser
-
-def assert_accessible(page, *, context: str) -> None:
-    """axe-core finds nothing at all on the page: no violation of any impact (stricter than
-    civicdesk.testing.fixtures.assert_accessible, which lets minor and moderate ones pass)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = Axe().run(page).response["violations"]
-    assert violations == [], f"{context}: " + "; ".join(
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations)
-
 
 def requests_around(world, count: int = 24) -> list:
     """A cluster of potholes and graffiti a few tens of meters apart in West Elm."""
@@ -52,15 +44,31 @@ def test_it_shows_counts_then_the_requests_as_the_reader_zooms_in(live_server, t
         page.wait_for_timeout(600)  # the map's own debounce before it asks again
     expect(the_map).not_to_have_attribute("data-points", "0")
     assert page.evaluate("document.getElementById('requests-map').leafletMap.getZoom()") >= 15
-    page.locator("#requests-map path.leaflet-interactive").first.click(force=True)
+    # Each request is a focusable marker named by its number, kind and status: Enter opens its link, focused.
+    point = page.locator("#requests-map .cd-point").first
+    expect(point).to_have_attribute("tabindex", "0")
+    assert "·" in point.get_attribute("aria-label")
+    point.focus()
+    page.keyboard.press("Enter")
     popup = page.locator(".leaflet-popup-content a")
     expect(popup).to_contain_text("·")
+    expect(popup).to_be_focused()
     href = popup.get_attribute("href")
     assert href in {sr.get_absolute_url() for sr in made}
     # The popup fades in: axe measures contrast once it is fully shown.
     page.wait_for_function("() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     assert_accessible(page, context="map with requests")
     assert refused == []
+
+    # The address follows the view, so a copied link opens the same place; the filter form keeps it too.
+    page.wait_for_function("() => Number(new URL(location.href).searchParams.get('zoom')) >= 15")
+    shared = page.url
+    zoom = page.evaluate("document.getElementById('requests-map').leafletMap.getZoom()")
+    page.goto("about:blank")
+    page.goto(shared)
+    page.wait_for_function("() => document.getElementById('requests-map').leafletMap !== undefined")
+    assert page.evaluate("document.getElementById('requests-map').leafletMap.getZoom()") == zoom
+    assert page.locator("form.cd-map-filters input[type=hidden][name=zoom]").get_attribute("value") == str(zoom)
 
     # The list (axe needs a script, so it is checked here; the list without one is the next test).
     page.get_by_test_id("list-link").click()
@@ -91,3 +99,27 @@ def test_it_filters_and_pages_the_list_without_javascript(live_server, tworld, b
         expect(page.get_by_role("heading", level=1)).to_have_text("Graffiti")
     finally:
         context.close()
+
+
+def test_it_asks_for_whole_tiles_which_the_rollup_answers(live_server, tworld, page):
+    from urllib.parse import parse_qs, urlparse
+
+    from civicdesk.publicmap import rollup, services
+    from civicdesk.transparency import rollups
+
+    made = requests_around(tworld, count=12)
+    rollups.sync_rollups()
+    make_request(tworld, lat=3.0003, long=2.5003)  # after the sync: the roll-up does not hold it yet
+    asked = []
+    page.on("request", lambda request: asked.append(request.url) if "/map/cells.json" in request.url else None)
+    page.goto(f"{live_server.url}/map/")
+    page.evaluate("document.getElementById('requests-map').leafletMap.setView([3.0005, 2.5005], 12)")
+    expect(page.locator(".cd-cell").first).to_have_text(str(len(made)))
+    expect(page.get_by_test_id("map-status")).to_contain_text(f"Showing {len(made)} requests")
+    query = parse_qs(urlparse(asked[-1]).query)
+    zoom, box = int(query["zoom"][0]), services.BBox.parse(query["bbox"][0])
+    assert zoom == 12 and rollup.aligned(box, 360 / 2 ** zoom)
+
+    rollups.sync_rollups()  # the next sync brings it in (a new view: the same one may come from the browser's cache)
+    page.evaluate("document.getElementById('requests-map').leafletMap.setView([3.0005, 2.5005], 11)")
+    expect(page.locator(".cd-cell").first).to_have_text(str(len(made) + 1))

@@ -51,6 +51,34 @@ class TestTheDemoCity:
         for department in Department.objects.all():
             assert self.total(client, department=department.pk) == public.filter(department=department).count()
 
+    def test_it_answers_every_filter_and_tile_the_same_from_the_rollup(self, client):
+        import datetime as dt
+        import math
+
+        from django.utils import timezone
+
+        from civicdesk.publicmap import rollup
+        from civicdesk.publicmap.services import BBox, MapFilters, map_cells
+        from civicdesk.transparency import rollups
+
+        from .test_rollup_exact import assert_same_view
+
+        rollups.sync_rollups()
+        assert rollup.is_current()
+        self.test_it_counts_every_public_request_once_by_every_filter(client)  # the world view, now from the roll-up
+        lat, long, _zoom = Riverbend.map_center
+        month_ago = timezone.localdate() - dt.timedelta(days=30)
+        choices = [MapFilters(), MapFilters(status="open"), MapFilters(date_from=month_ago),
+                   *(MapFilters(service_codes=(t.code,)) for t in ServiceType.objects.public()),
+                   *(MapFilters(district_id=d.pk, date_from=month_ago) for d in District.objects.all())]
+        for zoom in range(9, 15):
+            tile = 360 / 2 ** zoom
+            box = BBox(math.floor((lat - 0.04) / tile) * tile, math.floor((long - 0.06) / tile) * tile,
+                       math.ceil((lat + 0.04) / tile) * tile, math.ceil((long + 0.06) / tile) * tile)
+            for filters in choices:
+                assert_same_view(map_cells(box, zoom, filters), map_cells(box, zoom, filters, use_rollup=False),
+                                 (zoom, filters))
+
     def test_it_opens_on_the_city_with_counts_where_the_requests_are(self, client):
         lat, long, zoom = Riverbend.map_center
         assert client.get("/map/").status_code == 200

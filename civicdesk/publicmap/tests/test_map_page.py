@@ -41,3 +41,19 @@ def test_it_says_what_is_wrong_with_a_filter(client, world):
 
 def test_it_is_linked_from_every_page(client, world):
     assert 'href="/map/"' in client.get("/").content.decode()
+
+
+def test_it_opens_where_a_shared_link_points(client, world):
+    html = client.get("/map/", {"lat": "40.01234", "long": "-75.5", "zoom": "16", "status": "open"}).content.decode()
+    assert 'data-lat="40.012340"' in html and 'data-long="-75.500000"' in html and 'data-zoom="16"' in html
+    # The position is not a filter: the list link and the cells' query carry the filters only.
+    assert 'data-query="status=open"' in html
+
+
+def test_it_opens_on_the_city_when_a_shared_position_is_mangled(client, world):
+    lat, long, zoom = city().map_center
+    for position in ({"lat": "91", "long": "0", "zoom": "12"}, {"lat": "40", "long": "-75", "zoom": "25"},
+                     {"lat": "nan-ish", "long": "-75", "zoom": "12"}, {"lat": "40", "long": "-75"}):
+        response = client.get("/map/", position)
+        assert response.status_code == 200
+        assert f'data-zoom="{zoom}"' in response.content.decode()

@@ -47,17 +47,24 @@ def test_it_stores_the_figures_and_a_tagged_pdf_with_language_and_title(world):
     text = box_text(render_report_document(report).pages[0]._page_box)
     assert "Town of Elm performance report, October 2026" in text
     whole = " ".join(box_text(page._page_box) for page in render_report_document(report).pages)
-    assert "Satisfaction will appear here once" in whole
+    assert "No resident answered “was it fixed?” this month" in whole
     for value in CANARY.values():
         assert value not in whole and value.encode() not in inside
     entry = AuditEntry.objects.get(object_type="reports.monthlyreport", object_id=str(report.pk))
     assert entry.action == "report.generated" and entry.actor is None and entry.data["received"] == 2
+    # Every other language the site offers has its own PDF, stored beside it, free of the same canaries.
+    assert set(report.translated_pdfs) == {"es"}
+    with report.pdf.storage.open(report.translated_pdfs["es"], "rb") as handle:
+        spanish = inflated(handle.read())
+    assert b"/Lang (es)" in spanish and b"Informe de resultados de" in spanish
+    for value in CANARY.values():
+        assert value.encode() not in spanish
 
 
 def test_it_replaces_a_regenerated_month_in_place_and_keeps_one_row(world, django_capture_on_commit_callbacks):
     make_request(world, requested_at=local(2026, 10, 2))
     first = generate_report(world.elm, MONTH)
-    old_pdf = first.pdf.name
+    old_pdf, old_translated = first.pdf.name, dict(first.translated_pdfs)
     make_request(world, requested_at=local(2026, 10, 3))
     with django_capture_on_commit_callbacks(execute=True):
         second = generate_report(world.elm, MONTH, user=world.bob)
@@ -68,6 +75,9 @@ def test_it_replaces_a_regenerated_month_in_place_and_keeps_one_row(world, djang
     assert actions == [("report.generated", None), ("report.regenerated", "bob@elm.example.gov")]
     assert second.pdf.name != old_pdf and second.pdf.storage.exists(second.pdf.name)
     assert not second.pdf.storage.exists(old_pdf)  # the replaced PDF is gone, not left behind
+    assert second.translated_pdfs["es"] != old_translated["es"]
+    assert second.pdf.storage.exists(second.translated_pdfs["es"])
+    assert not second.pdf.storage.exists(old_translated["es"])
 
 
 def test_it_never_changes_an_archived_report_when_data_changes_later(world):
@@ -135,7 +145,7 @@ def test_it_leaves_a_month_stored_meanwhile_by_another_process_alone(world, monk
         assert generate_report(world.elm, MONTH, only_missing=True) is None
     assert MonthlyReport.objects.count() == 1
     storage = MonthlyReport._meta.get_field("pdf").storage
-    assert not storage.exists("reports/elm/2026-10.pdf")
+    assert not storage.exists("reports/elm/2026-10.pdf") and not storage.exists("reports/elm/2026-10.es.pdf")
 
 
 def test_it_announces_only_the_newest_month_when_back_filling(world):

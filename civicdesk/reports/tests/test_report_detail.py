@@ -75,7 +75,7 @@ def test_it_shows_every_number_as_computed_directly_from_the_rows(client, world,
     assert sum(int(line[1]) for line in daily[1:]) == len(received)
     assert sum(int(line[2]) for line in daily[1:]) == len(closed)
     body = response.content.decode()
-    assert "Satisfaction will appear here once" in body
+    assert "No resident answered “was it fixed?” this month" in body
     assert 'role="img"' in body  # the charts, each beside its table
     without = sum(1 for r in closed if r.expected_at is None)
     assert without and f"{without} requests closed this month had none and are left out of it" in body

@@ -31,6 +31,26 @@ def test_it_serves_the_stored_pdf_as_a_named_attachment(client, world, django_as
     assert b"/Title (Town of Elm performance report, October 2026)" in inflated(pdf)
 
 
+def test_it_serves_the_pdf_in_the_readers_language(client, world):
+    make_request(world, requested_at=local(2026, 10, 2))
+    report = generate_report(world.elm, MONTH)
+    url = reverse("reports:pdf", args=["elm", "2026-10"])
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="elm-performance-2026-10-es.pdf"'
+    assert response["Content-Language"] == "es" and "Accept-Language" in response["Vary"]
+    inside = inflated(b"".join(response.streaming_content))
+    assert b"/Lang (es)" in inside and b"Informe de resultados de" in inside
+    # A language the site does not offer falls back to the default language's PDF.
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="fr")
+    assert english["Content-Language"] == "en" and b"/Lang (en)" in inflated(b"".join(english.streaming_content))
+    # A report generated before translated PDFs existed serves its one PDF to every reader.
+    report.translated_pdfs = {}
+    report.save()
+    older = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert older["Content-Disposition"] == 'attachment; filename="elm-performance-2026-10.pdf"'
+
+
 def test_it_answers_404_when_the_file_is_missing(client, world):
     report = generate_report(world.elm, MONTH)
     report.pdf.storage.delete(report.pdf.name)

@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   var el = document.getElementById("map");
-  if (!el || typeof L === "undefined") { return; }
+  if (!el || typeof L === "undefined" || !window.civicdeskMap) { return; }
   el.hidden = false;
   // The help text first speaks to a page without a map (no JavaScript); now there is one, say how to use it.
   var help = document.getElementById("map-help");
@@ -16,22 +16,7 @@
     L.Icon.Default.imagePath = "";
     L.Icon.Default.mergeOptions({ iconUrl: data.icon, iconRetinaUrl: data.iconRetina, shadowUrl: data.iconShadow });
   }
-  // Leaflet's own words (zoom buttons, its link in the attribution) in the page's language (base.html).
-  var wordsEl = document.getElementById("map-strings");
-  var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
-  var map = L.map(el, { keyboard: true, zoomControl: false })
-    .setView(center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
-  L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
-  var leaflet = document.createElement("a");
-  leaflet.href = "https://leafletjs.com";
-  leaflet.textContent = "Leaflet";
-  if (words.leafletTitle) { leaflet.title = words.leafletTitle; }
-  map.attributionControl.setPrefix(leaflet.outerHTML);
-  // Reachable from the element for city add-ons and browser tests (one map per page).
-  el.leafletMap = map;
-  if (data.tiles) {
-    L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
-  }
+  var map = window.civicdeskMap(el, center, hasPin ? 17 : parseInt(data.zoom || "13", 10));
   var areasScript = document.getElementById("map-areas");
   if (areasScript) {
     var areas = JSON.parse(areasScript.textContent);

@@ -3,19 +3,14 @@
   "use strict";
   var el = document.getElementById("insights-map");
   var source = document.getElementById("insights-cells");
-  if (!el || !source || typeof L === "undefined") { return; }
+  if (!el || !source || typeof L === "undefined" || !window.civicdeskMap) { return; }
   var cells;
   try { cells = JSON.parse(source.textContent); } catch (e) { return; }
   if (!cells.length) { return; }
   el.hidden = false;
   var help = document.getElementById("insights-map-help");
   if (help) { help.hidden = false; }
-  var data = el.dataset;
-  var map = L.map(el, { keyboard: true });
-  el.leafletMap = map;
-  if (data.tiles && data.tiles !== "none") {
-    L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
-  }
+  var map = window.civicdeskMap(el);
   var group = L.featureGroup().addTo(map);
   cells.forEach(function (cell) {
     var b = cell.bounds;

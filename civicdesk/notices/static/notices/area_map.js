@@ -3,16 +3,14 @@
 (function () {
   "use strict";
   var el = document.getElementById("notice-map");
-  if (!el || typeof L === "undefined") { return; }
+  if (!el || typeof L === "undefined" || !window.civicdeskMap) { return; }
   var data = el.dataset;
   function readJson(id) {
     var node = document.getElementById(id);
     if (!node) { return null; }
     try { return JSON.parse(node.textContent); } catch (e) { return null; }
   }
-  var map = L.map(el, { keyboard: true });
-  el.leafletMap = map;  // for city add-ons and browser tests (one map per page)
-  if (data.tiles) { L.tileLayer(data.tiles, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map); }
+  var map = window.civicdeskMap(el);
   var fallback = [parseFloat(data.lat), parseFloat(data.long)];
   var zoom = parseInt(data.zoom || "13", 10);
   var areaStyle = { color: "#b50909", weight: 3, fillOpacity: 0.15 };

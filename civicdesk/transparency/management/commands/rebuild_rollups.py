@@ -9,8 +9,8 @@ from civicdesk.transparency.rollups import rebuild_rollups
 
 
 class Command(BaseCommand):
-    help = ("Recompute the dashboard roll-ups (per-request counted state and daily counts) from the requests "
-            "table in one transaction. Run it after a bulk load, after changing which statuses are open or "
+    help = ("Recompute the dashboard roll-ups (per-request counted state and daily counts), and the roll-ups "
+            "that follow them (the public map's counts per grid cell), from the requests table in one transaction. Run it after a bulk load, after changing which statuses are open or "
             "closed, or to repair anything the every-minute sync could not see.")
 
     def add_arguments(self, parser):

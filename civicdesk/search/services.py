@@ -1,0 +1,303 @@
+"""Writing the search index from the registered sources, and asking it (search()).
+
+Both databases index the same terms (civicdesk.search.text), so both answer alike: SQLite through the FTS5
+table `search_fts` (ranked by bm25, titles weighing 8 times the body), PostgreSQL through the GIN-indexed
+tsvector column `vector` (ranked by ts_rank_cd, titles weight A, body weight B). A query first asks for
+every meaningful word (the last one may be unfinished: it matches as a prefix); when nothing has them all,
+it asks for any of them, pages with more of the words first, and the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.db.models import Count, Max
+from rapidfuzz import fuzz, process
+from django.utils.safestring import SafeString, mark_safe
+
+from . import registry, text
+from .models import SearchEntry
+
+#: The body kept per entry (characters): enough for any page's extract and terms, bounded for the index.
+MAX_BODY = 20_000
+PAGE_SIZE = 20
+MAX_PAGE = 50
+#: Objects re-indexed per batch by a sync.
+BATCH = 500
+
+
+def _fingerprint(document: registry.Document, kind: str) -> str:
+    payload = [document.title, document.body[:MAX_BODY], document.keywords, document.url, document.jurisdiction_id,
+               document.dated.isoformat() if document.dated else None, kind]
+    return hashlib.sha1(json.dumps(payload).encode()).hexdigest()
+
+
+def _entry(source: registry.Source, document: registry.Document) -> SearchEntry:
+    body = document.body[:MAX_BODY]
+    return SearchEntry(
+        source=source.name, object_id=str(document.object_id), language=document.language, kind=source.kind,
+        jurisdiction_id=document.jurisdiction_id, title=document.title[:300], body=body,
+        keywords=document.keywords[:MAX_BODY], url=document.url,
+        dated=document.dated, title_terms=text.terms_text(document.title, document.language),
+        body_terms=text.terms_text(f"{body}\n{document.keywords[:MAX_BODY]}", document.language), fingerprint=_fingerprint(document, source.kind))
+
+
+@dataclass
+class Written:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+
+    def __iadd__(self, other: Written) -> Written:
+        self.added += other.added
+        self.changed += other.changed
+        self.removed += other.removed
+        return self
+
+
+def index_objects(source: registry.Source, ids: Iterable) -> Written:
+    """Make the entries of the objects `ids` of `source` match what the source says is public now: new pages
+    added, changed ones rewritten, pages no longer public (or gone) removed. One transaction."""
+    ids = [str(pk) for pk in ids]
+    documents = [doc for doc in source.documents(ids) if str(doc.object_id) in ids]
+    with transaction.atomic():
+        existing = SearchEntry.objects.filter(source=source.name, object_id__in=ids)
+        return _apply(source, documents, {(e.object_id, e.language): e for e in existing.only(
+            "id", "object_id", "language", "fingerprint")})
+
+
+def sync_source(source: registry.Source) -> Written:
+    """Re-read every public page of `source` and make its entries match (what the periodic job does)."""
+    documents = list(source.documents(None))
+    with transaction.atomic():
+        existing = SearchEntry.objects.filter(source=source.name).only("id", "object_id", "language", "fingerprint")
+        return _apply(source, documents, {(e.object_id, e.language): e for e in existing})
+
+
+def _apply(source, documents, existing: dict) -> Written:
+    written = Written()
+    keep: set[tuple[str, str]] = set()
+    for document in documents:
+        key = (str(document.object_id), document.language)
+        if key in keep:
+            continue
+        keep.add(key)
+        entry = _entry(source, document)
+        old = existing.get(key)
+        if old is None:
+            entry.save()
+            written.added += 1
+        elif old.fingerprint != entry.fingerprint:
+            entry.pk = old.pk
+            entry.save()
+            written.changed += 1
+    gone = [entry.pk for key, entry in existing.items() if key not in keep]
+    if gone:
+        SearchEntry.objects.filter(pk__in=gone).delete()
+        written.removed = len(gone)
+    return written
+
+
+def sync_all() -> Written:
+    """sync_source() for every registered source, and the entries of sources no longer registered removed."""
+    written = Written()
+    names = []
+    for source in registry.sources():
+        written += sync_source(source)
+        names.append(source.name)
+    removed, _ = SearchEntry.objects.exclude(source__in=names).delete()
+    written.removed += removed
+    return written
+
+
+# --- asking ------------------------------------------------------------------------------------------
+
+@dataclass
+class Result:
+    title: str
+    url: str
+    kind: str
+    label: str
+    extract: SafeString
+    dated: dt.datetime | None
+    jurisdiction_id: int | None
+
+
+@dataclass
+class Results:
+    query: str
+    terms: list[str]
+    results: list[Result]
+    total: int
+    page: int
+    pages: int
+    #: True when no page has every word, so these have some of them.
+    partial: bool = False
+    #: kind -> how many pages of that kind match (for the filters), whatever kind was chosen.
+    by_kind: dict[str, int] | None = None
+    #: The query as corrected when nothing matched what was typed ("potholle" -> "pothole"), else "".
+    corrected: str = ""
+
+
+def _match_sqlite(terms: list[str], every: bool) -> str:
+    quoted = [f'"{term}"' for term in terms]
+    quoted[-1] += " *"
+    return (" AND " if every else " OR ").join(quoted)
+
+
+def _match_postgres(terms: list[str], every: bool) -> str:
+    parts = list(terms)
+    parts[-1] += ":*"
+    return (" & " if every else " | ").join(parts)
+
+
+def _where(language: str, kinds: list[str] | None, jurisdiction_id: int | None) -> tuple[str, list]:
+    sql, params = ["e.language = %s"], [language]
+    if kinds:
+        sql.append("e.kind IN (%s)" % ", ".join(["%s"] * len(kinds)))
+        params += kinds
+    if jurisdiction_id is not None:
+        sql.append("(e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)")
+        params.append(jurisdiction_id)
+    return " AND ".join(sql), params
+
+
+def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int):
+    """(ids in rank order for the page, total, {kind: count}) for one way of matching. Matching any word, pages
+    with more of the words come first (then by rank), as a reader expects of "big hole in the road"."""
+    where, params = _where(language, None, jurisdiction_id)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        source = "search_searchentry e, to_tsquery('simple', %s) q"
+        match, rank = "e.vector @@ q", "ts_rank_cd(e.vector, q) DESC"
+        query = _match_postgres(terms, every)
+    else:
+        source = "search_fts JOIN search_searchentry e ON e.id = search_fts.rowid"
+        match, rank = "search_fts MATCH %s", "bm25(search_fts, 8.0, 1.0)"
+        query = _match_sqlite(terms, every)
+    coverage, coverage_params = "", []
+    if not every:
+        parts = []
+        for index, term in enumerate(terms):
+            last = index == len(terms) - 1
+            if postgres:
+                parts.append("(e.vector @@ to_tsquery('simple', %s))::int")
+                coverage_params.append(term + (":*" if last else ""))
+            else:
+                parts.append("(e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))")
+                coverage_params.append(f'"{term}"' + (" *" if last else ""))
+        coverage = "(" + " + ".join(parts) + ") DESC, "
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT e.kind, COUNT(*) FROM {source} WHERE {match} AND {where} GROUP BY e.kind",
+                       [query, *params])
+        by_kind = dict(cursor.fetchall())
+        kind_sql, kind_params = "", []
+        if kinds:
+            kind_sql = " AND e.kind IN (%s)" % ", ".join(["%s"] * len(kinds))
+            kind_params = list(kinds)
+        cursor.execute(f"SELECT e.id FROM {source} WHERE {match} AND {where}{kind_sql} "
+                       f"ORDER BY {coverage}{rank}, e.dated DESC, e.id LIMIT %s OFFSET %s",
+                       [query, *params, *kind_params, *coverage_params, limit, offset])
+        ids = [row[0] for row in cursor.fetchall()]
+    total = sum(count for kind, count in by_kind.items() if not kinds or kind in kinds)
+    return ids, total, by_kind
+
+
+#: A typed word is replaced by the closest word of the index when they are at least this similar (rapidfuzz
+#: ratio, 0–100) and the typed word has at least MIN_CORRECTED letters.
+CORRECTION_SCORE = 80
+MIN_CORRECTED = 4
+
+
+def vocabulary(language: str) -> list[str]:
+    """Every distinct word (folded, not stemmed) of the entries in `language`: titles, text and keywords.
+    Cached until an entry changes (the cache key carries the entries' count and latest change)."""
+    state = SearchEntry.objects.filter(language=language).aggregate(n=Count("id"), latest=Max("updated_at"))
+    key = f"search:vocabulary:{language}:{state['n']}:{state['latest'].timestamp() if state['latest'] else 0}"
+    found = cache.get(key)
+    if found is None:
+        words: set[str] = set()
+        for title, body, keywords in SearchEntry.objects.filter(language=language).values_list(
+                "title", "body", "keywords").iterator(chunk_size=1000):
+            words.update(text.fold(word) for word in text.words(f"{title} {body} {keywords}"))
+        found = sorted(words)
+        cache.set(key, found, 600)
+    return found
+
+
+def correct(query: str, language: str) -> str:
+    """`query` with each word the index does not know replaced by the most similar word it does know
+    (CORRECTION_SCORE); "" when nothing could be corrected."""
+    known = vocabulary(language)
+    if not known:
+        return ""
+    known_set = set(known)
+    changed, out = False, []
+    for word in text.words(query):
+        folded = text.fold(word)
+        if folded in known_set or len(folded) < MIN_CORRECTED or folded.isdigit():
+            out.append(word)
+            continue
+        best = process.extractOne(folded, known, scorer=fuzz.ratio, score_cutoff=CORRECTION_SCORE)
+        if best is None:
+            out.append(word)
+        else:
+            out.append(best[0])
+            changed = True
+    return " ".join(out) if changed else ""
+
+
+def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdiction_id: int | None = None,
+           page: int = 1, page_size: int = PAGE_SIZE) -> Results:
+    """Public pages matching `query` in `language` (the reader's), best first, `page_size` per page.
+
+    Pages of a jurisdiction other than `jurisdiction_id` are left out when one is given (city-wide pages
+    stay). Two queries per way of matching (counts per kind, then the page) and one for the entries.
+    """
+    language = (language or "en").split("-")[0]
+    terms = text.query_terms(query, language)
+    page = max(1, min(int(page), MAX_PAGE))
+    empty = Results(query=query, terms=terms, results=[], total=0, page=page, pages=0, by_kind={})
+    if not terms:
+        return empty
+    options = dict(language=language, kinds=kinds, jurisdiction_id=jurisdiction_id, limit=page_size,
+                   offset=(page - 1) * page_size)
+    ids, total, by_kind, partial = _ask_every_then_any(terms, options)
+    corrected = ""
+    if not by_kind:
+        corrected = correct(query, language)
+        corrected_terms = text.query_terms(corrected, language) if corrected else []
+        if corrected_terms:
+            ids, total, by_kind, partial = _ask_every_then_any(corrected_terms, options)
+            terms = corrected_terms if by_kind else terms
+            corrected = corrected if by_kind else ""
+    entries = SearchEntry.objects.in_bulk(ids)
+    labels = dict(registry.kinds())
+    results = []
+    for pk in ids:
+        entry = entries.get(pk)
+        if entry is None:
+            continue
+        results.append(Result(
+            title=entry.title, url=entry.url, kind=entry.kind, label=str(labels.get(entry.kind, entry.kind)),
+            extract=mark_safe(text.snippet(entry.body, terms, language)),  # escaped by snippet(); <mark> only
+            dated=entry.dated, jurisdiction_id=entry.jurisdiction_id))
+    return Results(query=query, terms=terms, results=results, total=total, page=page,
+                   pages=min(MAX_PAGE, math.ceil(total / page_size)), partial=partial, by_kind=by_kind,
+                   corrected=corrected)
+
+
+def _ask_every_then_any(terms: list[str], options: dict):
+    """Pages with every term; when none has them all, pages with any (partial=True)."""
+    ids, total, by_kind = _ask(terms, True, **options)
+    if not by_kind and len(terms) > 1:
+        ids, total, by_kind = _ask(terms, False, **options)
+        return ids, total, by_kind, bool(by_kind)
+    return ids, total, by_kind, False

@@ -1,0 +1,27 @@
+"""Meetings and sent newsletter issues in the site search: published ones found, drafts never."""
+
+from __future__ import annotations
+
+from civicdesk.meetings.models import Meeting
+from civicdesk.search.services import search, sync_all
+
+
+def titles(query: str, language: str = "en") -> list[str]:
+    return [result.title for result in search(query, language=language).results]
+
+
+def test_it_finds_published_meetings_by_agenda_and_minutes_but_not_drafts(world):
+    from django.utils import timezone
+    import datetime as dt
+
+    start = timezone.now() + dt.timedelta(days=3)
+    common = {"jurisdiction": world.elm, "starts_at": start, "ends_at": start + dt.timedelta(hours=2),
+              "address": "City Hall, 1 Main St"}
+    Meeting.objects.create(title_en="Budget town hall", body_en="The zqbudget for next year.",
+                           minutes_en="Residents asked about sidewalk repairs.", published_at=timezone.now(),
+                           **common)
+    Meeting.objects.create(title_en="Draft zqbudget workshop", body_en="Not yet public.", **common)
+    sync_all()
+    assert titles("zqbudget") == ["Budget town hall"]
+    assert titles("sidewalk repairs") == ["Budget town hall"]
+    assert search("zqbudget", language="en").results[0].label == "Meetings"

@@ -1,0 +1,41 @@
+"""civicdesk.search.text: the same terms for what is indexed and what is asked; extracts escaped."""
+
+from __future__ import annotations
+
+from civicdesk.search import text
+
+
+def test_it_stems_and_folds_in_each_language():
+    assert text.terms("Potholes and STREETLIGHTS", "en") == ["pothol", "and", "streetlight"]
+    assert text.terms("Recolección de baches", "es") == ["recoleccion", "de", "bach"]
+    assert text.terms("eléctrico", "es") == text.terms("electrico", "es")
+    # A language without a stemmer is folded only.
+    assert text.terms("Ödeme", "tr-x") == ["odeme"]
+
+
+def test_it_drops_meaningless_words_from_questions_but_keeps_a_query_of_only_those():
+    assert text.query_terms("How do I get rid of a mattress?", "en") == ["rid", "mattress"]
+    assert text.query_terms("¿Cuándo recogen la basura?", "es") == ["recog", "basur"]
+    assert text.query_terms("the", "en") == ["the"]
+
+
+def test_it_gives_operators_and_punctuation_no_meaning():
+    assert text.query_terms('"pothole" AND -main* OR (x', "en") == ["pothol", "main", "x"]
+    assert text.query_terms("'; DROP TABLE search_searchentry; --", "en") == ["drop", "tabl", "search",
+                                                                              "searchentri"]
+    assert text.query_terms(" ".join(f"w{i}" for i in range(40)), "en") == [f"w{i}" for i in range(12)]
+
+
+def test_it_escapes_the_extract_and_marks_only_matching_words():
+    extract = text.snippet("Bulk pickup of <b>mattresses</b> & sofas <script>alert(1)</script> on Mondays.",
+                           ["pickup", "mattress"], "en")
+    assert "<mark>pickup</mark>" in extract and "<mark>mattresses</mark>" in extract
+    assert "<script>" not in extract and "&lt;script&gt;" in extract and "&lt;b&gt;" in extract
+    assert "&amp;" in extract
+
+
+def test_it_extracts_around_the_matches_of_a_long_text():
+    body = " ".join(["filler"] * 100 + ["streetlight", "outage"] + ["filler"] * 100)
+    extract = text.snippet(body, ["streetlight"], "en", size=20)
+    assert extract.startswith("… ") and extract.endswith(" …") and "<mark>streetlight</mark>" in extract
+    assert extract.count("filler") < 25

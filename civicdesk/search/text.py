@@ -1,0 +1,108 @@
+"""Words for the search index: the same tokens, stems and folding for what is indexed and what is asked.
+
+Both databases index the *terms* computed here (Snowball stems, accents folded), so a query finds the same
+entries on SQLite (FTS5) and PostgreSQL (a tsvector of the terms with the 'simple' configuration): "baches"
+finds "Bache", "potholes" finds "Pothole", "electrico" finds "eléctrico", and a word being typed ("stree")
+finds "Streetlight out" by prefix.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+from civicdesk.lib.wording import STOP_WORDS
+
+#: Snowball algorithm per site language; any other language is only folded, not stemmed.
+STEMMERS = {"en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "de": "german",
+            "it": "italian"}
+#: Words longer than this are cut (a pasted URL or token would otherwise bloat the index).
+MAX_WORD = 40
+#: At most this many words of one query count (the rest are ignored, said on the page).
+MAX_QUERY_WORDS = 12
+
+#: Words of a question that say nothing about its subject ("how do I get rid of a mattress").
+QUESTION_WORDS = frozenset(
+    "how what when where who why which do does did can could should would get i need want about "
+    "como que cuando donde quien por puedo necesito quiero hacer".split())
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Recolección" → "recoleccion"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str):
+    algorithm = STEMMERS.get((language or "").split("-")[0])
+    return snowballstemmer.stemmer(algorithm) if algorithm else None
+
+
+def words(text: str) -> list[str]:
+    """The words of `text`, lower case, underscores and digits kept ("4B" → "4b"), each at most MAX_WORD long."""
+    return [word[:MAX_WORD] for word in _WORD.findall((text or "").casefold().replace("_", " "))]
+
+
+def terms(text: str, language: str) -> list[str]:
+    """The index terms of `text` in `language`: each word folded, then stemmed (folding first, so a word typed
+    without its accents stems exactly as the accented one: "tuberia" and "tubería" meet)."""
+    found = [fold(word) for word in words(text)]
+    stemmer = _stemmer(language)
+    if stemmer is not None:
+        found = stemmer.stemWords(found)
+    return [word for word in found if word]
+
+
+def terms_text(text: str, language: str) -> str:
+    """terms() joined by spaces: the column the databases index."""
+    return " ".join(terms(text, language))
+
+
+def query_terms(query: str, language: str) -> list[str]:
+    """The distinct terms of what a resident typed, in order, at most MAX_QUERY_WORDS, without words that
+    carry no meaning ("the", "de", "how"...) unless nothing else is left. Punctuation and operators mean
+    nothing (an apostrophe, a quote, "AND", "*" or "-" cannot change the query's shape)."""
+    typed = words(query)
+    meaningful = [word for word in typed if fold(word) not in STOP_WORDS and fold(word) not in QUESTION_WORDS]
+    seen: list[str] = []
+    for term in terms(" ".join(meaningful or typed), language):
+        if term not in seen:
+            seen.append(term)
+    return seen[:MAX_QUERY_WORDS]
+
+
+def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> str:
+    """An HTML extract of `text` (about `size` words) around the place where most of the `wanted` terms meet,
+    with the matching words in <mark>. Everything is escaped; only the <mark> tags are markup. A word
+    matches when one of its terms starts with a wanted term (the last word of a query may be unfinished)."""
+    tokens = re.findall(r"\w+|\W+", text or "", re.UNICODE)
+    positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
+    if not positions:
+        return ""
+    hits = [n for n, i in enumerate(positions)
+            if any(term.startswith(w) for term in terms(tokens[i], language) for w in wanted)]
+    best_start, best_count = 0, -1
+    for n in hits or [0]:
+        start = max(0, n - size // 3)
+        count = sum(1 for hit in hits if start <= hit < start + size)
+        if count > best_count:
+            best_start, best_count = start, count
+    last_word = min(best_start + size, len(positions)) - 1
+    marked = {positions[n] for n in hits}
+    parts = ["… " if best_start > 0 else ""]
+    end = positions[last_word] + 1
+    if end < len(tokens) and tokens[end].strip() in {".", "!", "?", ".)", ")", "»", "”"}:
+        end += 1  # the sentence's own full stop, not an ellipsis, when the extract ends where it does
+    for i in range(positions[best_start], end):
+        token = html.escape(tokens[i])
+        parts.append(f"<mark>{token}</mark>" if i in marked else token)
+    if last_word < len(positions) - 1:
+        parts.append(" …")
+    return "".join(parts).strip()

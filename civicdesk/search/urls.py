@@ -1,0 +1,10 @@
+"""URL route of the site search."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "search"
+urlpatterns = [
+    path("", views.search, name="search"),
+]
