@@ -16,4 +16,5 @@ class CommentsConfig(AppConfig):
 
         registry.register(Comment)
         targets.register_service_requests()
+        targets.register_meetings()
         add_tracking_page_section(tracking_page_section)

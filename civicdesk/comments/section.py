@@ -23,7 +23,7 @@ def section_context(request, target, form: CommentForm | None = None) -> dict:
     return {
         "target": target, "target_label": f"{ct.app_label}.{ct.model}",
         "comments": list(Comment.objects.on(target)[:SHOWN]),
-        "form": form or CommentForm(),
+        "form": form or CommentForm(), "accepts": targets.accepts(target),
         "may_moderate": moderation_access.can(user, "moderate", jurisdiction_id),
         "may_answer": moderation_access.can(user, "answer_officially", jurisdiction_id),
         "suspension": suspension_of(user),

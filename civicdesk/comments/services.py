@@ -20,7 +20,7 @@ def post_comment(target, author, *, body: str, client: str, official: bool = Fal
                  premoderated: bool = False) -> Comment:
     """Comment on `target` when it takes comments. Staff who may answer officially in its jurisdiction may
     mark theirs official. Raises PostRefused / RateLimited with a message for the author; writes nothing then."""
-    if not targets.is_open(target):
+    if not targets.accepts(target):
         raise PostRefused(_("Comments are closed here."))
     body = (body or "").strip()
     if not body:

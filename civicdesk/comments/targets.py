@@ -15,15 +15,17 @@ from dataclasses import dataclass
 class Target:
     is_open: Callable[[object], bool]
     jurisdiction_id: Callable[[object], int | None]
+    #: Whether new comments are taken now (None: whenever `is_open`); comments stay readable after.
+    accepts: Callable[[object], bool] | None = None
 
 
 _TARGETS: dict[str, Target] = {}
 
 
 def register(model: type, *, is_open: Callable[[object], bool],
-             jurisdiction_id: Callable[[object], int | None] = lambda obj: getattr(obj, "jurisdiction_id", None)
-             ) -> None:
-    _TARGETS[model._meta.label_lower] = Target(is_open, jurisdiction_id)
+             jurisdiction_id: Callable[[object], int | None] = lambda obj: getattr(obj, "jurisdiction_id", None),
+             accepts: Callable[[object], bool] | None = None) -> None:
+    _TARGETS[model._meta.label_lower] = Target(is_open, jurisdiction_id, accepts)
 
 
 def _target(obj) -> Target | None:
@@ -41,6 +43,12 @@ def is_open(obj) -> bool:
     return target is not None and target.is_open(obj)
 
 
+def accepts(obj) -> bool:
+    """True when new comments on `obj` are taken now (open, and not past its `accepts` rule)."""
+    target = _target(obj)
+    return target is not None and target.is_open(obj) and (target.accepts is None or target.accepts(obj))
+
+
 def jurisdiction_id(obj) -> int | None:
     target = _target(obj)
     return target.jurisdiction_id(obj) if target is not None else None
@@ -52,3 +60,14 @@ def register_service_requests() -> None:
 
     register(ServiceRequest, is_open=lambda sr: (sr.is_publicly_visible()
                                                  and sr.service_type.allows_public_comments))
+
+
+def register_meetings() -> None:
+    """Published meetings: comments are read for as long as the meeting is public, and taken until it starts
+    (public comments *before* the meeting; none on a cancelled one)."""
+    from django.utils import timezone
+
+    from civicdesk.meetings.models import Meeting
+
+    register(Meeting, is_open=lambda m: m.published_at is not None,
+             accepts=lambda m: m.cancelled_at is None and timezone.now() < m.starts_at)

@@ -25,7 +25,7 @@ def _target(label: str, pk: int):
     except (LookupError, ValueError):
         raise Http404(_("Comments are closed here.")) from None
     obj = model._default_manager.filter(pk=pk).first()
-    if obj is None or not targets.is_open(obj):
+    if obj is None or not targets.accepts(obj):
         raise Http404(_("Comments are closed here."))
     return obj
 

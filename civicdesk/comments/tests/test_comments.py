@@ -111,3 +111,26 @@ def test_it_reads_the_tracking_page_with_few_queries(client, world, commented, d
     with django_assert_max_num_queries(25):
         html = client.get(commented.get_absolute_url()).content.decode()
     assert "20 public comments" in html
+
+
+def test_it_takes_comments_on_a_published_meeting_until_it_starts(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicdesk.meetings.models import Meeting
+
+    verified(world.alice)
+    start = timezone.now() + dt.timedelta(days=3)
+    meeting = Meeting.objects.create(jurisdiction=world.elm, title="Budget town hall", address="Town hall",
+                                     starts_at=start, ends_at=start + dt.timedelta(hours=2),
+                                     published_at=timezone.now())
+    services.post_comment(meeting, world.alice, body="Please discuss **bike lanes**.", client="10.0.0.1")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "1 public comment" in html and "<strong>bike lanes</strong>" in html and "Sign in to comment" in html
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - dt.timedelta(hours=1))
+    meeting.refresh_from_db()
+    with pytest.raises(PostRefused):
+        services.post_comment(meeting, world.alice, body="Too late", client="10.0.0.1")
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "bike lanes" in html and "New comments are closed." in html
