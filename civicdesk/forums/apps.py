@@ -14,3 +14,7 @@ class ForumsConfig(AppConfig):
 
         registry.register(Thread)
         registry.register(Reply)
+
+        from .search_index import register_sources
+
+        register_sources()
