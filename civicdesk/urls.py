@@ -17,6 +17,7 @@ urlpatterns = [
     path("open311/v2/", include("civicdesk.open311.urls")),
     path("account/", include("civicdesk.accounts.urls")),
     path("staff/insights/", include("civicdesk.insights.urls")),
+    path("staff/surveys/", include("civicdesk.surveys.staff_urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
@@ -28,6 +29,7 @@ urlpatterns = [
     path("open-data/", include("civicdesk.opendata.urls")),
     path("data.json", opendata_views.data_json, name="data_json"),
     path("map/", include("civicdesk.publicmap.urls")),
+    path("surveys/", include("civicdesk.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
