@@ -133,7 +133,7 @@ def save_question(survey: Survey, *, user, section: Section, question: Question 
     question, another kind, other options, another condition or another section are refused."""
     locked = survey.form.is_locked()
     creating = question is None
-    choices = choices or []
+    choices = [texts for texts in (choices or []) if any(texts.values())]
     if creating:
         if locked:
             _require_unlocked(survey)
@@ -147,7 +147,7 @@ def save_question(survey: Survey, *, user, section: Section, question: Question 
                           and len(choices) == question.choices.count())
         if not structure_same:
             _require_unlocked(survey)
-    if kind in Question.CHOICE_KINDS and len([c for c in choices if any(c.values())]) < 2:
+    if kind in Question.CHOICE_KINDS and len(choices) < 2:
         raise SurveyError(_("A choice or ranking question needs at least two options."))
     if kind == Question.Kind.RATING and not 2 <= scale_max <= 10:
         raise SurveyError(_("A rating scale goes from 1 to a number between 2 and 10."))
@@ -163,7 +163,7 @@ def save_question(survey: Survey, *, user, section: Section, question: Question 
         question.condition_choices.set(list(condition_choices))
         if kind in Question.CHOICE_KINDS:
             existing = list(question.choices.order_by("position", "id"))
-            wanted = [c for c in choices if any(c.values())]
+            wanted = choices
             for position, texts in enumerate(wanted, start=1):
                 if position <= len(existing):
                     existing[position - 1].text, existing[position - 1].position = texts, position
