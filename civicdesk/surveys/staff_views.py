@@ -38,7 +38,7 @@ def survey_list(request):
     """Surveys of the viewer's jurisdictions, and a form to start one."""
     access.require_survey_staff(request.user)
     jurisdictions = access.jurisdictions_for(request.user)
-    form = NewSurveyForm(request.POST or None, jurisdictions=jurisdictions)
+    form = NewSurveyForm(request.POST if request.method == "POST" else None, jurisdictions=jurisdictions)
     if request.method == "POST" and form.is_valid():
         survey = services.create_survey(jurisdiction=form.cleaned_data["jurisdiction"], slug=form.cleaned_data["slug"],
                                         title=form.texts("title"), user=request.user)
@@ -55,7 +55,7 @@ def survey_list(request):
 def edit(request, pk: int):
     """The builder: the survey's settings (POST here) and its structure."""
     survey = access.get_survey_for_staff(request.user, pk)
-    form = SurveySettingsForm(request.POST or None, survey=survey)
+    form = SurveySettingsForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -94,7 +94,7 @@ def section_add(request, pk: int):
 def section_edit(request, pk: int, section_pk: int):
     survey = access.get_survey_for_staff(request.user, pk)
     section = get_object_or_404(Section, pk=section_pk, form=survey.form)
-    form = SectionForm(request.POST or None, section=section)
+    form = SectionForm(request.POST if request.method == "POST" else None, section=section)
     if request.method == "POST":
         if request.POST.get("delete"):
             try:
@@ -119,7 +119,7 @@ def question(request, pk: int, question_pk: int | None = None):
     if question_pk is not None:
         instance = get_object_or_404(Question.objects.select_related("section"), pk=question_pk,
                                      section__form=survey.form)
-    form = QuestionForm(request.POST or None, survey=survey, question=instance,
+    form = QuestionForm(request.POST if request.method == "POST" else None, survey=survey, question=instance,
                         initial=None if instance else {"section": request.GET.get("section"), "scale_max": 5})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -180,7 +180,7 @@ def preview(request, pk: int):
 def invite(request, pk: int):
     """Choose an audience and invite it by email (sent in the background)."""
     survey = access.get_survey_for_staff(request.user, pk)
-    form = InviteForm(request.POST or None, survey=survey)
+    form = InviteForm(request.POST if request.method == "POST" else None, survey=survey)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

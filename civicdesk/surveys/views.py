@@ -65,7 +65,7 @@ def detail(request, slug: str):
     account, or straight away for an anonymous survey)."""
     survey = _published(slug)
     state = _state(request, survey)
-    form = EmailForm(request.POST or None)
+    form = EmailForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and survey.is_open() and survey.respondents == Survey.Respondents.EMAIL:
         if form.is_valid():
             try:
