@@ -20,24 +20,11 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-import alerts  # noqa: E402  (bench/ is not a package: the SMTP sink, loader and workers live there)
-import common  # noqa: E402
+import alerts
+import common
 
 HEADER = ["database", "subscribers", "workers", "queued s", "all received s", "messages/s", "latency p50 s",
           "latency p99 s"]
-
-
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=100_000, help="confirmed area subscribers in the district")
-    parser.add_argument("--workers", type=int, default=2, help="`manage.py db_worker` processes")
-    parser.add_argument("--timeout", type=float, default=7200, help="give up after this many seconds")
-    parser.add_argument("--results", type=Path, default=common.RESULTS, help="markdown file results are appended to")
-    parser.add_argument("--no-record", action="store_true", help="print the results without appending them")
-    args = parser.parse_args(argv)
-    if args.subscribers < 1 or args.workers < 1:
-        parser.error("--subscribers and --workers must be positive")
-    return args
 
 
 def run(args: argparse.Namespace) -> dict:
@@ -71,33 +58,17 @@ def run(args: argparse.Namespace) -> dict:
         time.sleep(3)  # let the workers import Django and start polling before the clock starts
         began = time.time()
         services.queue_invitations(survey, user=None, district_ids=[world.west.pk], subscribers=True)
-        queued_at = None
-        deadline = began + args.timeout
-        while sink.count() < args.subscribers and time.time() < deadline:
-            if queued_at is None and Delivery.objects.filter(key=key).count() >= args.subscribers:
-                queued_at = time.time()
-            if any(worker.poll() is not None for worker in workers):
-                raise RuntimeError(f"a worker stopped; see {log_dir}/alerts-worker-*.log")
-            time.sleep(0.5)
-        finished = time.time()
-        created = dict(Delivery.objects.filter(key=key).values_list("address", "created_at"))
+        timings = alerts.wait_for_messages(sink, workers, Delivery.objects.filter(key=key), expected=args.subscribers,
+                                           began=began, timeout=args.timeout, log_dir=log_dir)
     finally:
         alerts.stop_workers(workers)
         sink.controller.stop()
-    if queued_at is None:
-        queued_at = max(c.timestamp() for c in created.values()) if created else finished
-    latencies = sorted(sink.arrivals[address] - when.timestamp() for address, when in created.items()
-                       if address in sink.arrivals)
-    last = max(sink.arrivals.values()) if sink.arrivals else finished
-    received = sink.count()
-    return {"database": database, "subscribers": args.subscribers, "workers": args.workers, "received": received,
-            "duplicates": sink.duplicates, "load_seconds": load_seconds, "queued_seconds": queued_at - began,
-            "total_seconds": last - began, "rate": received / (last - began) if received else 0.0,
-            "p50": common.percentile(latencies, 50), "p99": common.percentile(latencies, 99)}
+    return {"database": database, "subscribers": args.subscribers, "workers": args.workers,
+            "load_seconds": load_seconds, **timings}
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    args = alerts.parse_args(argv, doc=__doc__)
     load = os.getloadavg()
     fsync = common.fsync_ms(common.OUT_DIR if common.OUT_DIR.exists() else Path("/tmp"))
     result = run(args)

@@ -16,7 +16,14 @@ from django.utils.translation import gettext as _
 from civicdesk.formengine import services as engine
 from civicdesk.formengine.models import Answer, Choice, Form, Question, Section
 from civicdesk.notifications.models import LinkToken
-from civicdesk.notifications.services import Recipient, link_token, link_tokens, normalise_address, notify, read_link_token
+from civicdesk.notifications.services import (
+    Recipient,
+    link_token,
+    link_tokens,
+    normalise_address,
+    notify,
+    read_link_token,
+)
 from civicdesk.throttle.services import Limit, check
 
 from .models import Invitation, Respondent, Survey

@@ -66,15 +66,15 @@ def detail(request, slug: str):
     survey = _published(slug)
     state = _state(request, survey)
     form = EmailForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and survey.is_open() and survey.respondents == Survey.Respondents.EMAIL:
-        if form.is_valid():
-            try:
-                services.send_link(survey, email=form.cleaned_data["email"], client=client_ip(request),
-                                   language=translation.get_language())
-            except RateLimited as exc:
-                return _limited(request, survey, exc)
-            messages.success(request, _("We have emailed you a personal link. Open it to answer the survey."))
-            return redirect(survey.get_absolute_url())
+    asks_link = request.method == "POST" and survey.is_open() and survey.respondents == Survey.Respondents.EMAIL
+    if asks_link and form.is_valid():
+        try:
+            services.send_link(survey, email=form.cleaned_data["email"], client=client_ip(request),
+                               language=translation.get_language())
+        except RateLimited as exc:
+            return _limited(request, survey, exc)
+        messages.success(request, _("We have emailed you a personal link. Open it to answer the survey."))
+        return redirect(survey.get_absolute_url())
     return render(request, "surveys/detail.html", {
         "survey": survey, "form": form, "identity": _identity(request, survey, state),
         "login_url": reverse("accounts:login") + "?next=" + survey.get_absolute_url()})

@@ -103,6 +103,6 @@ def test_it_keeps_hidden_text_out_of_exports(world):
     response = services.save_response(survey.form, answers, language="en")
     answer = response.answers.get(question=q["why"])
     services.hide_answer(answer, user=world.bob)
-    header, rows = services.export_rows(survey.form, Response.objects.all())
+    _header, rows = services.export_rows(survey.form, Response.objects.all())
     assert "secretword-canary-31" not in str(list(rows))
     assert answer.audit_entries().get().action == "answer.hidden"
