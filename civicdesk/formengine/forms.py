@@ -128,8 +128,9 @@ class SectionForm(forms.Form):
     conditions on earlier questions are evaluated on the server; conditions inside the section are evaluated
     on the posted answers (JavaScript only hides and shows them while the resident types)."""
 
-    def __init__(self, *args, section, earlier: dict | None = None, **kwargs):
+    def __init__(self, *args, section, earlier: dict | None = None, with_map: bool = True, **kwargs):
         self.section = section
+        self.with_map = with_map
         self.earlier = dict(earlier or {})
         self.questions = list(section.questions_list)
         initial = kwargs.pop("initial", None) or {}
@@ -194,7 +195,8 @@ class SectionForm(forms.Form):
             elif question.kind == Question.Kind.MAP_PIN:
                 values += [None] * (3 - len(values))
                 item["values"] = ["" if value is None else value for value in values]
-                item["map"] = not has_map
+                # One map per page (js/map.js finds it by id): the first map question of the section gets it.
+                item["map"] = self.with_map and not has_map
                 has_map = True
             found.append(item)
         return found

@@ -86,7 +86,8 @@ def _answer_rows(question: Question, value, choice_ids: set[int]) -> list[Answer
     if kind == Question.Kind.DATE:
         return [Answer(question=question, date=dt.date.fromisoformat(value))]
     if kind == Question.Kind.MAP_PIN:
-        return [Answer(question=question, lat=value.get("lat"), long=value.get("long"),
+        point = place_of(value)
+        return [Answer(question=question, lat=point[0] if point else None, long=point[1] if point else None,
                        text=str(value.get("address") or "")[:TEXT_MAX])]
     return [Answer(question=question, text=str(value)[:TEXT_MAX])]
 
@@ -118,12 +119,27 @@ def save_response(form: Form, answers: dict, *, language: str, district=None) ->
     return response
 
 
+def place_of(value: dict | None) -> tuple[float, float] | None:
+    """The point of a map answer: the pin when one was dropped (or typed as coordinates), else the typed
+    address when it matches one address of the city's list exactly (no guessing), else None."""
+    from civicdesk.jurisdictions.services import lookup_address
+
+    if not value:
+        return None
+    if value.get("lat") is not None and value.get("long") is not None:
+        return float(value["lat"]), float(value["long"])
+    address = (value.get("address") or "").strip()
+    found = lookup_address(address).resolved if address else None
+    return (found.lat, found.long) if found is not None else None
+
+
 def first_pin(form: Form, answers: dict) -> tuple[float, float] | None:
-    """The first map answer with a point, as (lat, long), or None (owners use it to find a district)."""
+    """The point of the first map answer that has one (see place_of), or None: owners use it to find a
+    district."""
     for question in form.questions_in_order():
         value = answers.get(question.field_name)
-        if question.kind == Question.Kind.MAP_PIN and value and value.get("lat") is not None:
-            return float(value["lat"]), float(value["long"])
+        if question.kind == Question.Kind.MAP_PIN and (point := place_of(value)) is not None:
+            return point
     return None
 
 

@@ -170,10 +170,14 @@ def preview(request, pk: int):
     """Every section as residents will see it (all questions shown; nothing can be sent)."""
     survey = access.get_survey_for_staff(request.user, pk)
     sections = survey.form.ordered_sections()
-    pages = [(section, AnswerSectionForm(section=section, prefix=f"s{section.pk}")) for section in sections]
-    return render(request, "surveys/staff/preview.html", {"survey": survey, "pages": pages,
-                                                          "has_map": any(q.kind == "map_pin" for s in sections
-                                                                         for q in s.questions_list)})
+    # Field names and ids are per question, so the sections' fields never clash; only the first section with a
+    # map question shows the map (a page has one map), the others their address and coordinate fields.
+    pages, map_shown = [], False
+    for section in sections:
+        has_map = any(q.kind == "map_pin" for q in section.questions_list)
+        pages.append((section, AnswerSectionForm(section=section, with_map=has_map and not map_shown)))
+        map_shown = map_shown or has_map
+    return render(request, "surveys/staff/preview.html", {"survey": survey, "pages": pages, "has_map": map_shown})
 
 
 @login_required

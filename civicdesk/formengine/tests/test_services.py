@@ -106,3 +106,15 @@ def test_it_keeps_hidden_text_out_of_exports(world):
     _header, rows = services.export_rows(survey.form, Response.objects.all())
     assert "secretword-canary-31" not in str(list(rows))
     assert answer.audit_entries().get().action == "answer.hidden"
+
+
+def test_it_places_a_typed_address_found_in_the_address_list(world):
+    survey = park_survey(world)
+    q = questions(survey)
+    answers = {**_answers(q, dog_yes=True), q["where"].field_name: {"lat": None, "long": None, "address": "12 Oak Street"}}
+    response = services.save_response(survey.form, answers, language="en")
+    row = response.answers.get(question=q["where"])
+    assert (row.lat, row.long) != (None, None) and row.text == "12 Oak Street"
+    assert services.first_pin(survey.form, answers) == (row.lat, row.long)
+    unknown = {**answers, q["where"].field_name: {"lat": None, "long": None, "address": "Somewhere nice"}}
+    assert services.first_pin(survey.form, unknown) is None
