@@ -5,8 +5,8 @@
 SQLite by default (a fresh file under CIVICDESK_VAR_DIR, default bench/out/survey-invitations-var); PostgreSQL
 when DATABASE_URL is set (it must point at an empty database: the benchmark migrates and fills it). The real
 path end to end: `surveys.services.queue_invitations()` (what the staff page calls) → the `invite_audience`
-task finds the audience (area subscribers whose area meets the district), writes Invitation rows and personal
-link tokens and calls notify() per 1,000 → the workers send each delivery to a real SMTP server (aiosmtpd, in
+task finds the audience (area subscribers whose area meets the district) and enqueues an `invite_chunk` task per
+1,000 (Invitation rows, personal link tokens, one notify() each) → the workers send each delivery to a real SMTP server (aiosmtpd, in
 this process). The SMTP sink, the subscriber loader and the worker processes are bench/alerts.py's.
 """
 
@@ -77,8 +77,9 @@ def main(argv: list[str] | None = None) -> int:
         result["total_seconds"], result["rate"], result["p50"], result["p99"]]])
     notes = (f"- received {result['received']:,} of {result['subscribers']:,} invitations, {result['duplicates']} "
              f"duplicates; {result['subscribers']:,} subscriptions bulk-inserted in {result['load_seconds']:.1f} s\n"
-             "- queued: from queue_invitations() (the staff page's call) until every Delivery row existed (one "
-             "invite_audience task: audience, Invitation rows, personal link tokens, notify() per 1,000); all "
+             "- queued: from queue_invitations() (the staff page's call) until every Delivery row existed (an "
+             "invite_audience task finds the audience, then one invite_chunk task per 1,000: Invitation rows, "
+             "personal link tokens, one notify()); all "
              "received: until the SMTP server had the last invitation; latency: per message, from its Delivery "
              "row's created_at to its arrival")
     common.say("")

@@ -284,7 +284,8 @@ def submit_response(survey: Survey, answers: dict, *, identity: tuple[str, str] 
 
 # --- audience and invitations ------------------------------------------------------------------------------
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of at most `size` items."""
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -323,24 +324,28 @@ def audience(survey: Survey, *, district_ids=(), subscribers: bool = False, serv
 
 
 def invite(survey: Survey, *, district_ids=(), subscribers: bool = False, service_type_ids=()) -> int:
-    """Invite the audience by email, each with a personal link, INVITE_CHUNK at a time through notify()
-    (idempotent: an address invited before is not invited again). Returns the number of messages queued.
-    Runs in the task worker (tasks.invite_audience)."""
-    queued = 0
-    for chunk in _chunks(audience(survey, district_ids=district_ids, subscribers=subscribers,
-                                  service_type_ids=service_type_ids), INVITE_CHUNK):
-        with transaction.atomic():
-            Invitation.objects.bulk_create([Invitation(survey=survey, email=email, language=language or "en",
-                                                       district_id=district_id, source=source)
-                                            for email, language, district_id, source in chunk],
-                                           ignore_conflicts=True)
-            tokens = link_tokens(LINK_PURPOSE, "email", [row[0] for row in chunk], _scope(survey))
-            queued += notify(event="survey.invitation", key=f"survey:{survey.pk}:invitation",
-                             recipients=[Recipient(email=email, language=language) for email, language, *_ in chunk],
-                             template="surveys/email/invitation", scope=SCOPE,
-                             context={"survey_title": survey.form.title, "closes_at": survey.closes_at,
-                                      "links": {email: survey_link(survey, token) for email, token in tokens.items()}})
-    return queued
+    """Invite the audience by email, each with a personal link, INVITE_CHUNK at a time (see invite_chunk);
+    returns the number of messages queued. The task worker splits the same work into chunk tasks instead
+    (tasks.invite_audience), so every worker shares a large audience."""
+    return sum(invite_chunk(survey, chunk) for chunk in chunks(
+        audience(survey, district_ids=district_ids, subscribers=subscribers, service_type_ids=service_type_ids),
+        INVITE_CHUNK))
+
+
+def invite_chunk(survey: Survey, rows: list) -> int:
+    """Invite one chunk of (email, language, district id, source) rows in one transaction: Invitation rows,
+    personal link tokens and one notify() call (idempotent: an address invited before is not invited again).
+    Returns the number of messages queued."""
+    with transaction.atomic():
+        Invitation.objects.bulk_create([Invitation(survey=survey, email=email, language=language or "en",
+                                                   district_id=district_id, source=source)
+                                        for email, language, district_id, source in rows], ignore_conflicts=True)
+        tokens = link_tokens(LINK_PURPOSE, "email", [row[0] for row in rows], _scope(survey))
+        return notify(event="survey.invitation", key=f"survey:{survey.pk}:invitation",
+                      recipients=[Recipient(email=email, language=language) for email, language, *_rest in rows],
+                      template="surveys/email/invitation", scope=SCOPE,
+                      context={"survey_title": survey.form.title, "closes_at": survey.closes_at,
+                               "links": {email: survey_link(survey, token) for email, token in tokens.items()}})
 
 
 def queue_invitations(survey: Survey, *, user, district_ids=(), subscribers: bool = False,
