@@ -154,11 +154,17 @@ def test_it_shows_script_in_answers_and_texts_as_text(world, client):
     q = questions(survey)
     survey.form.title = {"en": "<script>alert('titlecanary')</script>"}
     survey.form.save()
+    q["often"].help_text = {"en": "<img src=x onerror=alert('hintcanary')>"}
+    q["often"].save()
+    option = q["often"].choices.first()
+    option.text = {"en": "<b>optioncanary</b>"}
+    option.save()
     url = reverse("surveys:answer", args=[survey.slug])
     page = client.post(url, {q["often"].field_name: choice(q["often"], 4), q["why"].field_name: "<b>x</b>",
                              q["doing"].field_name: "not-a-number"})
     body = client.get(url).content.decode()
     assert "<script>alert('titlecanary')" not in body and "&lt;script&gt;" in body
+    assert "<img src=x" not in body and "&lt;b&gt;optioncanary&lt;/b&gt;" in body
     assert page.status_code in (200, 302)
 
 

@@ -121,3 +121,30 @@ def test_it_moves_a_question_but_not_above_its_condition(world, client):
     client.post(reverse("surveys_staff:question_move", args=[survey.pk, q["why"].pk]), {"step": "up"})
     order = list(q["often"].section.questions.order_by("position").values_list("pk", flat=True))
     assert order == [q["often"].pk, q["why"].pk, q["doing"].pk]
+
+
+def test_it_lists_surveys_in_few_queries(world, client, django_assert_max_num_queries):
+    for n in range(4):
+        park_survey(world, slug=f"park-{n}")
+    login_verified(client, world.bob)
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("surveys_staff:list"))
+    assert page.content.decode().count("Riverside Park: what should change?") == 8  # title and results link
+    with django_assert_max_num_queries(8):
+        assert client.get(reverse("surveys:list")).status_code == 200
+
+
+def test_it_edits_and_deletes_sections(world, client):
+    survey = park_survey(world)
+    login_verified(client, world.bob)
+    section = survey.form.ordered_sections()[2]
+    url = reverse("surveys_staff:section", args=[survey.pk, section.pk])
+    assert client.post(url, {"title__en": "About dogs", "title__es": "Sobre perros"}).status_code == 302
+    section.refresh_from_db()
+    assert section.title == {"en": "About dogs", "es": "Sobre perros"}
+    client.post(url, {"delete": "1"})
+    assert survey.form.sections.count() == 2
+    assert {"survey.section_changed", "survey.section_deleted"} <= set(
+        survey.audit_entries().values_list("action", flat=True))
+    add = client.post(reverse("surveys_staff:section_add", args=[survey.pk]), {"title__en": "More"})
+    assert add.status_code == 302 and survey.form.sections.count() == 3
