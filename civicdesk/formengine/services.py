@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from statistics import median
 
 from django.core.exceptions import ValidationError
@@ -22,6 +23,9 @@ from django.utils.translation import gettext as _
 from .forms import TEXT_MAX
 from .models import Answer, Choice, Form, Question, Response, Section
 from .text import pick
+
+#: Responses read per query by export_rows().
+EXPORT_BATCH = 2000
 
 
 def shown_answers(sections: list[Section], answers: dict) -> dict:
@@ -202,7 +206,8 @@ def crosstab(question: Question, responses) -> dict:
 
 def export_rows(form: Form, responses, *, include_hidden: bool = False):
     """(header, rows) of every response, one row each and a column per question (ranking: a column per option;
-    map: lat, long, address), for CSV and JSON downloads. Hidden free text is left out unless asked."""
+    map: lat, long, address), for CSV and JSON downloads. Hidden free text is left out unless asked. `rows` is a
+    generator reading EXPORT_BATCH responses per query."""
     questions = form.questions_in_order()
     header = ["response", "submitted_at", "language", "district"]
     for q in questions:
@@ -213,12 +218,15 @@ def export_rows(form: Form, responses, *, include_hidden: bool = False):
         else:
             header.append(f"{q.field_name} {pick(q.text)}")
     labels = {c.pk: pick(c.text) for c in Choice.objects.filter(question__section__form=form)}
-    by_response: dict[int, dict[int, list[Answer]]] = defaultdict(lambda: defaultdict(list))
-    answers = Answer.objects.filter(response__in=responses).order_by("id")
-    if not include_hidden:
-        answers = answers.filter(hidden_at=None)
-    for answer in answers:
-        by_response[answer.response_id][answer.question_id].append(answer)
+
+    def answers_of(batch: list[Response]) -> dict[int, dict[int, list[Answer]]]:
+        found: dict[int, dict[int, list[Answer]]] = defaultdict(lambda: defaultdict(list))
+        answers = Answer.objects.filter(response__in=[r.pk for r in batch]).order_by("id")
+        if not include_hidden:
+            answers = answers.filter(hidden_at=None)
+        for answer in answers:
+            found[answer.response_id][answer.question_id].append(answer)
+        return found
 
     def cells(q: Question, found: list[Answer]) -> list:
         if q.kind == Question.Kind.RANKING:
@@ -238,12 +246,16 @@ def export_rows(form: Form, responses, *, include_hidden: bool = False):
         return [found[0].text]
 
     def rows():
-        for response in responses.select_related("district").order_by("submitted_at", "id"):
-            row = [response.pk, response.submitted_at.isoformat(), response.language,
-                   response.district.name if response.district else ""]
-            for q in questions:
-                row += cells(q, by_response[response.pk][q.pk])
-            yield row
+        # EXPORT_BATCH responses and their answers at a time: memory stays flat however many responses there are.
+        ordered = responses.select_related("district").order_by("submitted_at", "id").iterator(chunk_size=EXPORT_BATCH)
+        while batch := list(islice(ordered, EXPORT_BATCH)):
+            by_response = answers_of(batch)
+            for response in batch:
+                row = [response.pk, response.submitted_at.isoformat(), response.language,
+                       response.district.name if response.district else ""]
+                for q in questions:
+                    row += cells(q, by_response[response.pk][q.pk])
+                yield row
 
     return header, rows()
 

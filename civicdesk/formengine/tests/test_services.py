@@ -118,3 +118,15 @@ def test_it_places_a_typed_address_found_in_the_address_list(world):
     assert services.first_pin(survey.form, answers) == (row.lat, row.long)
     unknown = {**answers, q["where"].field_name: {"lat": None, "long": None, "address": "Somewhere nice"}}
     assert services.first_pin(survey.form, unknown) is None
+
+
+def test_it_exports_in_batches(world, monkeypatch):
+    survey = park_survey(world)
+    q = questions(survey)
+    for _n in range(5):
+        services.save_response(survey.form, _answers(q, dog_yes=False), language="en")
+    monkeypatch.setattr(services, "EXPORT_BATCH", 2)
+    _header, rows = services.export_rows(survey.form, Response.objects.all())
+    rows = list(rows)
+    assert len(rows) == 5 and len({row[0] for row in rows}) == 5
+    assert all("Walk or run; Sports" in row for row in rows)
