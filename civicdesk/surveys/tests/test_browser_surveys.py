@@ -58,6 +58,13 @@ def test_it_builds_a_survey_and_reads_results_in_the_console(live_server, tworld
     expect(page.get_by_role("group", name="Was your street cleared in time?")).to_be_visible()
     assert_no_axe_violations(page, context="survey preview")
 
+    page.goto(f"{live_server.url}/staff/surveys/{park.pk}/invite/")
+    expect(page.get_by_test_id("invited")).to_contain_text("0 addresses invited so far.")
+    assert_no_axe_violations(page, context="invitations")
+    page.goto(f"{live_server.url}/staff/surveys/{park.pk}/sections/{park.form.sections.first().pk}/")
+    expect(page.get_by_label("Section title (Spanish)")).to_have_value("Usted y el parque")
+    assert_no_axe_violations(page, context="section form")
+
     page.goto(f"{live_server.url}/staff/surveys/{park.pk}/results/")
     expect(page.get_by_test_id("total")).to_contain_text("12 responses")
     expect(page.get_by_test_id("crosstab").first).to_be_visible()
@@ -155,3 +162,19 @@ def test_it_takes_the_conditional_survey_with_javascript_off(live_server, tworld
         assert response.answers.get(question=q["ranking"], choice__position=3).rank == 1
     finally:
         no_js_page.context.close()
+
+
+def test_it_lists_surveys_and_explains_a_bad_link_and_shows_the_embeddable_card(live_server, tworld, page, settings):
+    survey = park_survey(tworld)
+    page.goto(f"{live_server.url}/")
+    page.locator(".cd-menu__button").click()  # the phone menu; the footer link is below it
+    page.get_by_role("link", name="Surveys", exact=True).click()
+    expect(page.get_by_test_id("survey-list")).to_contain_text("Riverside Park: what should change?")
+    assert_no_axe_violations(page, context="survey list")
+    page.goto(f"{live_server.url}/surveys/{survey.slug}/start/not-a-real-token/")
+    expect(page.get_by_role("heading", name="This link does not work")).to_be_visible()
+    assert_no_axe_violations(page, context="bad link")
+    settings.SURVEY_EMBED_ORIGINS = ["https://www.example.gov"]
+    page.goto(f"{live_server.url}/surveys/{survey.slug}/embed/")
+    expect(page.get_by_role("link", name="Answer the survey (opens in a new tab)")).to_be_visible()
+    assert_no_axe_violations(page, context="embeddable card")
