@@ -18,6 +18,7 @@ urlpatterns = [
     path("account/", include("civicdesk.accounts.urls")),
     path("staff/insights/", include("civicdesk.insights.urls")),
     path("staff/feedback/", include("civicdesk.feedback.staff_urls")),
+    path("staff/surveys/", include("civicdesk.surveys.staff_urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
@@ -33,6 +34,7 @@ urlpatterns = [
     path("search/", include("civicdesk.search.urls")),
     path("meetings/", include("civicdesk.meetings.urls")),
     path("newsletter/", include("civicdesk.newsletter.urls")),
+    path("surveys/", include("civicdesk.surveys.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
