@@ -8,3 +8,8 @@ class SurveysConfig(AppConfig):
     name = "civicdesk.surveys"
     label = "surveys"
     verbose_name = _("Surveys")
+
+    def ready(self) -> None:
+        from .search_index import register_sources
+
+        register_sources()
