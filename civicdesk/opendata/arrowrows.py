@@ -36,24 +36,26 @@ BATCH_SIZE = 20_000
 #: Only these go through `public_description()`; for any other text it returns the text unchanged.
 MAY_HOLD_CONTACT_DETAILS = r"(?s)\p{Nd}|@|[\[(].?(?i:at)"
 
-#: A datetime as exported: "YYYY-MM-DDTHH:MM:SS" with ".ffffff" when the microseconds are not zero, then "Z".
-ISO_DATETIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{6})?Z$"
 
-
-class UtcText(Func):
-    """A datetime column as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]", formatted by the database (a Python
-    datetime per cell would cost more than the rest of the row)."""
+class IsoUtc(Func):
+    """A datetime column as exported: UTC ISO 8601 text "YYYY-MM-DDTHH:MM:SS[.ffffff]Z", microseconds only when
+    not zero (what `datetime.isoformat()` writes), formatted by the database: a Python datetime per cell would
+    cost more than the rest of the row."""
 
     output_field = TextField()
 
     def as_sqlite(self, compiler, connection, **extra):
-        # Django stores datetimes in SQLite as this very text, in UTC; the CAST keeps sqlite3 from parsing it.
-        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra)
+        # Django stores a datetime in SQLite as UTC text "YYYY-MM-DD HH:MM:SS[.ffffff]"; as an expression it is
+        # not parsed by sqlite3's converters.
+        return super().as_sql(
+            compiler, connection,
+            template="replace(replace(%(expressions)s, ' ', 'T') || 'Z', '.000000Z', 'Z')", **extra)
 
     def as_postgresql(self, compiler, connection, **extra):
         return super().as_sql(
             compiler, connection,
-            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US')", **extra)
+            template="replace(to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+                     "'.000000Z', 'Z')", **extra)
 
     def as_sql(self, compiler, connection, **extra):
         raise NotImplementedError(f"the open-data export does not support {connection.vendor}")
@@ -61,19 +63,22 @@ class UtcText(Func):
 
 DATETIMES = {"requested_datetime": "requested_at", "updated_datetime": "updated_at",
              "expected_datetime": "expected_at", "closed_datetime": "closed_at"}
-FIELDS = ("pk", "public_id", "is_open", "status_id", "service_type_id", "description", "jurisdiction_id",
-          "department_id", "district_id", *(f"{name}_text" for name in DATETIMES.values()), "address", "lat", "long",
-          "channel")
+#: The columns read, with their Arrow types (rows become Arrow arrays in one call, as structs).
+FIELDS = {"pk": pa.int64(), "public_id": pa.string(), "is_open": pa.bool_(), "status_id": pa.int64(),
+          "service_type_id": pa.int64(), "description": pa.string(), "jurisdiction_id": pa.int64(),
+          "department_id": pa.int64(), "district_id": pa.int64(),
+          **{f"{name}_iso": pa.string() for name in DATETIMES.values()},
+          "address": pa.string(), "lat": pa.float64(), "long": pa.float64(), "channel": pa.string()}
+ROW = pa.struct(list(FIELDS.items()))
 
 
-def iso_datetimes(texts: pa.Array) -> pa.Array:
-    """UTC texts from UtcText as exported ISO 8601 ("2026-03-02T14:05:09Z"); fails on anything else."""
-    texts = pc.replace_substring_regex(texts, r"\.000000$", "")
-    texts = pc.binary_join_element_wise(pc.replace_substring(texts, " ", "T", max_replacements=1), "Z", "")
-    valid = pc.match_substring_regex(texts.drop_null(), ISO_DATETIME)
-    if len(valid) and not pc.all(valid).as_py():
-        bad = texts.drop_null().filter(pc.invert(valid))[0].as_py()
-        raise ValueError(f"the database returned a time the export cannot read: {bad!r}")
+def checked_datetimes(texts: pa.Array) -> pa.Array:
+    """IsoUtc texts, checked by length (20 or 27 characters): a time stored some other way fails the export
+    instead of publishing an odd value."""
+    lengths = pc.utf8_length(texts)
+    odd = pc.fill_null(pc.invert(pc.or_(pc.equal(lengths, 20), pc.equal(lengths, 27))), False)
+    if pc.any(odd).as_py():
+        raise ValueError(f"the database returned a time the export cannot read: {texts.filter(odd)[0].as_py()!r}")
     return texts
 
 
@@ -102,33 +107,34 @@ class Lookups(Related):
         return pc.take(values, pc.index_in(ids, value_set=keys))
 
 
-def _photo_urls(pks: tuple, public_ids: tuple) -> pa.Array:
+def _photo_urls(pks: pa.Array, public_ids: pa.Array) -> pa.Array:
     """The URL of each request's first photo shown publicly (hidden photos never), read in one query over the
     batch's id range (a range scan; photos of requests in the range but not in the batch are skipped)."""
-    firsts = dict(Attachment.objects.filter(hidden=False, kind=Attachment.Kind.PHOTO, request_id__gte=pks[0],
-                                            request_id__lte=pks[-1])
+    firsts = list(Attachment.objects.filter(hidden=False, kind=Attachment.Kind.PHOTO, request_id__gte=pks[0].as_py(),
+                                            request_id__lte=pks[-1].as_py())
                   .order_by().values("request_id").annotate(first=Min("pk")).values_list("request_id", "first"))
     if not firsts:
         return pa.nulls(len(pks), pa.string())
+    request_ids, photo_ids = (pa.array(values, pa.int64()) for values in zip(*firsts))
+    photos = pc.take(photo_ids, pc.index_in(pks, value_set=request_ids)).cast(pa.string())
     # reverse() once: tracking numbers are letters, digits and "-", which a URL carries unchanged.
     template = settings.SITE_URL + reverse("servicerequests:attachment", args=["PUBLICIDSLOT", 987654321])
     before, rest = template.split("PUBLICIDSLOT")
     middle, after = rest.split("987654321")
-    return pa.array([None if (photo := firsts.get(pk)) is None else f"{before}{public_id}{middle}{photo}{after}"
-                     for pk, public_id in zip(pks, public_ids)], pa.string())
+    return pc.binary_join_element_wise(before, public_ids, middle, photos, after, "")
 
 
-def _masked_descriptions(descriptions: pa.Array, jurisdictions: tuple, departments: tuple,
-                         lookups: Lookups) -> pa.Array:
+def _masked_descriptions(rows: pa.StructArray, lookups: Lookups) -> pa.Array:
     """`public_description()` of each description: run only on those that may hold contact details."""
+    descriptions = rows.field("description")
     may_hold = pc.fill_null(pc.match_substring_regex(descriptions, MAY_HOLD_CONTACT_DETAILS), False)
     if pc.any(may_hold).as_py():
         masked = []
-        for index in pc.indices_nonzero(may_hold).to_pylist():
+        for values in rows.filter(may_hold).to_pylist():
             item = PublicRequest()
-            item.description = descriptions[index].as_py()
-            item.jurisdiction = lookups.get("jurisdiction", jurisdictions[index])
-            item.department_id = departments[index]
+            item.description = values["description"]
+            item.jurisdiction = lookups.get("jurisdiction", values["jurisdiction_id"])
+            item.department_id = values["department_id"]
             item.department = lookups.get("department", item.department_id)
             masked.append(item.public_description())
         descriptions = pc.replace_with_mask(descriptions, may_hold, pa.array(masked, pa.string()))
@@ -139,17 +145,17 @@ def _empty_as_null(texts: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(texts, ""), pa.scalar(None, pa.string()), texts)
 
 
-def _public_places(sensitive: pa.Array, service_type_ids: tuple, lats: tuple, longs: tuple, addresses: tuple,
-                   lookups: Lookups) -> tuple[pa.Array, pa.Array, pa.Array]:
+def _public_places(rows: pa.StructArray, sensitive: pa.Array, lookups: Lookups
+                   ) -> tuple[pa.Array, pa.Array, pa.Array]:
     """(lat, long, address) as the public may see them: `public_point()` and `public_address()` of each
     request of a sensitive type (snapped point, no address); the others unchanged."""
-    lat, long, address = pa.array(lats, pa.float64()), pa.array(longs, pa.float64()), pa.array(addresses, pa.string())
+    lat, long, address = rows.field("lat"), rows.field("long"), rows.field("address")
     if pc.any(sensitive).as_py():
         points, places = [], []
-        for index in pc.indices_nonzero(sensitive).to_pylist():
+        for values in rows.filter(sensitive).to_pylist():
             item = PublicRequest()
-            item.service_type = lookups.get("service_type", service_type_ids[index])
-            item.lat, item.long, item.address = lats[index], longs[index], addresses[index]
+            item.service_type = lookups.get("service_type", values["service_type_id"])
+            item.lat, item.long, item.address = values["lat"], values["long"], values["address"]
             points.append(item.public_point())
             places.append(item.public_address())
         lat = pc.replace_with_mask(lat, sensitive, pa.array([point[0] for point in points], pa.float64()))
@@ -158,36 +164,28 @@ def _public_places(sensitive: pa.Array, service_type_ids: tuple, lats: tuple, lo
     return lat, long, _empty_as_null(address)
 
 
-def _record_batch(rows: list[tuple], lookups: Lookups) -> pa.RecordBatch:
-    (pks, public_ids, is_open, status_ids, type_ids, descriptions, jurisdiction_ids, department_ids, district_ids,
-     requested, updated, expected, closed, addresses, lats, longs, channels) = zip(*rows)
-    types = pa.array(type_ids, pa.int64())
-    jurisdictions = pa.array(jurisdiction_ids, pa.int64())
-    departments = pa.array(department_ids, pa.int64())
+def _record_batch(rows: pa.StructArray, lookups: Lookups) -> pa.RecordBatch:
+    types, jurisdictions = rows.field("service_type_id"), rows.field("jurisdiction_id")
     sensitive = lookups.column("service_type", types, "is_sensitive")
-    lat, long, address = _public_places(sensitive, type_ids, lats, longs, addresses, lookups)
+    lat, long, address = _public_places(rows, sensitive, lookups)
     # The department handling it, else the jurisdiction (a name left empty counts as none, as in request_row).
-    agency = pc.coalesce(_empty_as_null(lookups.column("department", departments, "name")),
+    agency = pc.coalesce(_empty_as_null(lookups.column("department", rows.field("department_id"), "name")),
                          lookups.column("jurisdiction", jurisdictions, "name"))
     columns = {
-        "service_request_id": pa.array(public_ids, pa.string()),
-        "status": pc.if_else(pa.array(is_open).cast(pa.bool_()), "open", "closed"),
-        "status_code": lookups.column("status", pa.array(status_ids, pa.int64()), "code"),
+        "service_request_id": rows.field("public_id"),
+        "status": pc.if_else(rows.field("is_open"), "open", "closed"),
+        "status_code": lookups.column("status", rows.field("status_id"), "code"),
         "service_name": lookups.column("service_type", types, "name"),
         "service_code": lookups.column("service_type", types, "code"),
-        "description": _masked_descriptions(pa.array(descriptions, pa.string()), jurisdiction_ids, department_ids,
-                                            lookups),
+        "description": _masked_descriptions(rows, lookups),
         "agency_responsible": agency,
         "jurisdiction_id": lookups.column("jurisdiction", jurisdictions, "open311_id"),
-        "district": lookups.column("district", pa.array(district_ids, pa.int64()), "name"),
-        "requested_datetime": iso_datetimes(pa.array(requested, pa.string())),
-        "updated_datetime": iso_datetimes(pa.array(updated, pa.string())),
-        "expected_datetime": iso_datetimes(pa.array(expected, pa.string())),
-        "closed_datetime": iso_datetimes(pa.array(closed, pa.string())),
+        "district": lookups.column("district", rows.field("district_id"), "name"),
+        **{column: checked_datetimes(rows.field(f"{field}_iso")) for column, field in DATETIMES.items()},
         "address": address, "lat": lat, "long": long,
         "location_snapped": sensitive,
-        "channel": pa.array(channels, pa.string()),
-        "media_url": _photo_urls(pks, public_ids),
+        "channel": rows.field("channel"),
+        "media_url": _photo_urls(rows.field("pk"), rows.field("public_id")),
     }
     return pa.RecordBatch.from_arrays([columns[column.name] for column in REQUEST_COLUMNS],
                                       names=[column.name for column in REQUEST_COLUMNS])
@@ -197,7 +195,7 @@ def request_record_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> It
     """Every public request as Arrow record batches in text form, in id order (keyset paging on the primary
     key: one query for the rows and one for their photos per batch; memory holds one batch)."""
     queryset = public_requests() if queryset is None else queryset
-    queryset = queryset.annotate(**{f"{name}_text": UtcText(name) for name in DATETIMES.values()})
+    queryset = queryset.annotate(**{f"{name}_iso": IsoUtc(name) for name in DATETIMES.values()})
     lookups = Lookups()
     last = 0
     while True:
@@ -208,5 +206,5 @@ def request_record_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> It
             rows = cursor.fetchall()
         if not rows:
             return
-        yield _record_batch(rows, lookups)
+        yield _record_batch(pa.array(rows, ROW), lookups)
         last = rows[-1][0]
