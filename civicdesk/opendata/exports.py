@@ -139,11 +139,10 @@ def _csv_cells(values: pa.Array, column: Column) -> pa.Array:
     """Each cell as csv.writer writes it: empty for null, quoted only when it must be."""
     if column.type == "number":
         texts = _float_texts(values, repr)
-    elif column.type in ("text", "datetime"):
-        needs = pc.match_substring_regex(values, CSV_SPECIALS)
-        quoted = pc.binary_join_element_wise('"', pc.replace_substring(values, '"', '""'), '"', "")
-        texts = pc.if_else(pc.fill_null(needs, False), quoted, values)
-    else:  # integer, boolean ("true"/"false"), date (ISO)
+    elif column.type == "text":
+        texts = _fix(values, values, pc.match_substring_regex(values, CSV_SPECIALS),
+                     lambda value: '"' + value.replace('"', '""') + '"')
+    else:  # integer, boolean ("true"/"false"), date and datetime (ISO): nothing to quote
         texts = values.cast(pa.string())
     return pc.fill_null(texts, "")
 
@@ -152,10 +151,11 @@ def _json_cells(values: pa.Array, column: Column) -> pa.Array:
     """Each cell as json.dumps writes it (null for None)."""
     if column.type == "number":
         texts = _float_texts(values, json.dumps)
-    elif column.type in ("text", "datetime", "date"):
-        values = values.cast(pa.string())
+    elif column.type == "text":
         texts = _fix(pc.binary_join_element_wise('"', values, '"', ""), values,
                      pc.match_substring_regex(values, JSON_SPECIALS), lambda value: json.dumps(value, ensure_ascii=False))
+    elif column.type in ("datetime", "date"):  # ISO text: nothing to escape
+        texts = pc.binary_join_element_wise('"', values.cast(pa.string()), '"', "")
     else:
         texts = values.cast(pa.string())
     return pc.fill_null(texts, "null")
