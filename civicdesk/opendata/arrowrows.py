@@ -21,12 +21,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from django.conf import settings
 from django.db import connection
-from django.db.models import Func, Min, TextField
+from django.db.models import Func, Min, OuterRef, Subquery, TextField
 from django.urls import reverse
 
+from civicdesk.jurisdictions.models import AddressPoint
 from civicdesk.servicerequests.models import Attachment
 
-from .builtin import REQUEST_COLUMNS, PublicRequest, Related, public_requests
+from .builtin import NYC_REQUEST_COLUMNS, REQUEST_COLUMNS, PublicRequest, Related, public_requests
 
 #: Rows read from the database per query (a batch of 20,000 rows takes a few MB).
 BATCH_SIZE = 20_000
@@ -69,7 +70,13 @@ FIELDS = {"pk": pa.int64(), "public_id": pa.string(), "is_open": pa.bool_(), "st
           "department_id": pa.int64(), "district_id": pa.int64(),
           **{f"{name}_iso": pa.string() for name in DATETIMES.values()},
           "address": pa.string(), "lat": pa.float64(), "long": pa.float64(), "channel": pa.string()}
-ROW = pa.struct(list(FIELDS.items()))
+#: The NYC shape also reads the postcode, street and city of the address picked from the address list.
+ADDRESS_PARTS = {"address_postcode": "postcode", "address_street": "street", "address_city": "city"}
+NYC_FIELDS = {**FIELDS, **{name: pa.string() for name in ADDRESS_PARTS}}
+
+#: NYC's "Open Data Channel Type" for each CivicDesk channel (anything else: UNKNOWN).
+NYC_CHANNELS = {"web": "ONLINE", "phone": "PHONE", "api": "MOBILE", "sms": "MOBILE", "email": "OTHER",
+                "counter": "OTHER"}
 
 
 def checked_datetimes(texts: pa.Array) -> pa.Array:
@@ -164,14 +171,15 @@ def _public_places(rows: pa.StructArray, sensitive: pa.Array, lookups: Lookups
     return lat, long, _empty_as_null(address)
 
 
-def _record_batch(rows: pa.StructArray, lookups: Lookups) -> pa.RecordBatch:
+def _public_columns(rows: pa.StructArray, lookups: Lookups) -> dict[str, pa.Array]:
+    """What both shapes publish of each request, under the Open311 names of REQUEST_COLUMNS."""
     types, jurisdictions = rows.field("service_type_id"), rows.field("jurisdiction_id")
     sensitive = lookups.column("service_type", types, "is_sensitive")
     lat, long, address = _public_places(rows, sensitive, lookups)
     # The department handling it, else the jurisdiction (a name left empty counts as none, as in request_row).
     agency = pc.coalesce(_empty_as_null(lookups.column("department", rows.field("department_id"), "name")),
                          lookups.column("jurisdiction", jurisdictions, "name"))
-    columns = {
+    return {
         "service_request_id": rows.field("public_id"),
         "status": pc.if_else(rows.field("is_open"), "open", "closed"),
         "status_code": lookups.column("status", rows.field("status_id"), "code"),
@@ -187,24 +195,97 @@ def _record_batch(rows: pa.StructArray, lookups: Lookups) -> pa.RecordBatch:
         "channel": rows.field("channel"),
         "media_url": _photo_urls(rows.field("pk"), rows.field("public_id")),
     }
+
+
+def _open311_batch(rows: pa.StructArray, lookups: Lookups) -> pa.RecordBatch:
+    columns = _public_columns(rows, lookups)
     return pa.RecordBatch.from_arrays([columns[column.name] for column in REQUEST_COLUMNS],
                                       names=[column.name for column in REQUEST_COLUMNS])
 
 
-def request_record_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[pa.RecordBatch]:
+def _nyc_batch(rows: pa.StructArray, lookups: Lookups) -> pa.RecordBatch:
+    """The NYC 311 shape: each column from the public field that means the same, the rest empty."""
+    public = _public_columns(rows, lookups)
+    sensitive = public["location_snapped"]
+    # The address list's postcode, street and city say where the address is: blank, like it, when snapped.
+    parts = {name: pc.if_else(sensitive, pa.scalar(None, pa.string()), _empty_as_null(rows.field(name)))
+             for name in ADDRESS_PARTS}
+    agency_code = pc.coalesce(_empty_as_null(lookups.column("department", rows.field("department_id"), "slug")),
+                              lookups.column("jurisdiction", rows.field("jurisdiction_id"), "slug"))
+    float_text = float_texts(public["lat"], repr), float_texts(public["long"], repr)
+    channel_keys = pa.array(list(NYC_CHANNELS))
+    channels = pc.fill_null(pc.take(pa.array(list(NYC_CHANNELS.values())),
+                                    pc.index_in(public["channel"], value_set=channel_keys)), "UNKNOWN")
+    columns = {
+        "Unique Key": public["service_request_id"],
+        "Created Date": public["requested_datetime"],
+        "Closed Date": public["closed_datetime"],
+        "Agency": agency_code,
+        "Agency Name": public["agency_responsible"],
+        "Complaint Type": public["service_name"],
+        "Incident Zip": parts["address_postcode"],
+        "Incident Address": public["address"],
+        "Street Name": parts["address_street"],
+        "Address Type": pc.if_else(pc.is_null(public["address"]), "LATLONG", "ADDRESS"),
+        "City": parts["address_city"],
+        "Status": lookups.column("status", rows.field("status_id"), "name"),
+        "Due Date": public["expected_datetime"],
+        "Resolution Action Updated Date": public["updated_datetime"],
+        "Community Board": public["district"],
+        "Borough": lookups.column("jurisdiction", rows.field("jurisdiction_id"), "name"),
+        "Open Data Channel Type": channels,
+        "Latitude": public["lat"],
+        "Longitude": public["long"],
+        "Location": pc.binary_join_element_wise("(", float_text[0], ", ", float_text[1], ")", ""),
+    }
+    types = {"text": pa.string(), "integer": pa.int64(), "datetime": pa.string()}
+    arrays = [columns[column.name] if column.name in columns else pa.nulls(len(rows), types[column.type])
+              for column in NYC_REQUEST_COLUMNS]
+    return pa.RecordBatch.from_arrays(arrays, names=[column.name for column in NYC_REQUEST_COLUMNS])
+
+
+def float_texts(values: pa.Array, func) -> pa.Array:
+    """Floats as Python's repr() writes them: Arrow's text agrees except for whole, tiny, huge and non-finite
+    numbers, which `func` (repr, json.dumps) writes (test_arrowrows checks both against the csv/json modules)."""
+    texts = values.cast(pa.string())
+    size = pc.abs(values)
+    odd = pc.or_kleene(pc.or_kleene(pc.equal(pc.floor(values), values), pc.less(size, 1e-4)),
+                       pc.or_kleene(pc.greater_equal(size, 1e5), pc.invert(pc.is_finite(values))))
+    return fix_texts(texts, values, odd, func)
+
+
+def fix_texts(texts: pa.Array, values: pa.Array, needs: pa.Array, func) -> pa.Array:
+    """`texts` with the cells where `needs` is true replaced by func(value), computed in Python (the rare cells
+    the vectorised kernels cannot write exactly)."""
+    needs = pc.fill_null(needs, False)
+    if not pc.any(needs).as_py():
+        return texts
+    fixed = [func(value) for value in values.filter(needs).to_pylist()]
+    return pc.replace_with_mask(texts, needs, pa.array(fixed, pa.string()))
+
+
+def request_record_batches(queryset=None, *, batch_size: int = BATCH_SIZE, shape: str = "open311"
+                           ) -> Iterator[pa.RecordBatch]:
     """Every public request as Arrow record batches in text form, in id order (keyset paging on the primary
-    key: one query for the rows and one for their photos per batch; memory holds one batch)."""
+    key: one query for the rows and one for their photos per batch; memory holds one batch). `shape` is
+    "open311" (REQUEST_COLUMNS) or "nyc" (NYC_REQUEST_COLUMNS)."""
     queryset = public_requests() if queryset is None else queryset
     queryset = queryset.annotate(**{f"{name}_iso": IsoUtc(name) for name in DATETIMES.values()})
+    fields, make_batch = FIELDS, _open311_batch
+    if shape == "nyc":
+        points = AddressPoint.objects.filter(address_id=OuterRef("address_id"))
+        queryset = queryset.annotate(**{name: Subquery(points.values(part)[:1]) for name, part in ADDRESS_PARTS.items()})
+        fields, make_batch = NYC_FIELDS, _nyc_batch
+    row_type = pa.struct(list(fields.items()))
     lookups = Lookups()
     last = 0
     while True:
-        page = queryset.filter(pk__gt=last).order_by("pk").values_list(*FIELDS)[:batch_size]
+        page = queryset.filter(pk__gt=last).order_by("pk").values_list(*fields)[:batch_size]
         sql, params = page.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not rows:
             return
-        yield _record_batch(pa.array(rows, ROW), lookups)
+        yield make_batch(pa.array(rows, row_type), lookups)
         last = rows[-1][0]

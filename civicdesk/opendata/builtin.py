@@ -91,6 +91,74 @@ REQUEST_COLUMNS = (
            "https://311.example.gov/requests/7KQ4-M2XD/photos/12/"),
 )
 
+#: Meaning of the NYC columns CivicDesk has nothing for: always empty, never made up.
+_NOT_RECORDED = _("CivicDesk does not record this: always empty (the column is kept so that tools made for "
+                  "New York City's file read this one).")
+
+#: The requests again, in the column shape of New York City's "311 Service Requests from 2010 to Present"
+#: (NYC Open Data, dataset erm2-nwe9): the same column names in the same order, each filled from the
+#: CivicDesk field that means the same thing, or left empty (docs/open-data.md has the mapping).
+NYC_REQUEST_COLUMNS = (
+    Column("Unique Key", "text", _("Tracking number of the request (unique; NYC's is a number, CivicDesk's is "
+                                   "letters and digits)."), "7KQ4-M2XD", nullable=False),
+    Column("Created Date", "datetime", _("When the request was made (UTC)."), "2026-03-02T14:05:09Z",
+           nullable=False),
+    Column("Closed Date", "datetime", _("When it was closed (UTC); empty while it is open."), "2026-03-04T09:12:44Z"),
+    Column("Agency", "text", _("Short name of the department handling it (of the jurisdiction while it waits to "
+                               "be routed)."), "public-works", nullable=False),
+    Column("Agency Name", "text", _("Department handling the request (the jurisdiction while it waits to be "
+                                    "routed)."), "Public Works", nullable=False),
+    Column("Complaint Type", "text", _("Kind of problem, as residents choose it."), "Pothole", nullable=False),
+    Column("Descriptor", "text", _NOT_RECORDED, ""),
+    Column("Location Type", "text", _NOT_RECORDED, ""),
+    Column("Incident Zip", "text", _("Postcode of the address picked from the city's address list, if any; empty "
+                                     "for sensitive kinds of problem."), "61820"),
+    Column("Incident Address", "text", _("Street address; empty for sensitive kinds of problem."), "120 N Main St"),
+    Column("Street Name", "text", _("Street of the address picked from the city's address list, if any; empty for "
+                                    "sensitive kinds of problem."), "N Main St"),
+    Column("Cross Street 1", "text", _NOT_RECORDED, ""),
+    Column("Cross Street 2", "text", _NOT_RECORDED, ""),
+    Column("Intersection Street 1", "text", _NOT_RECORDED, ""),
+    Column("Intersection Street 2", "text", _NOT_RECORDED, ""),
+    Column("Address Type", "text", _("ADDRESS when the row has a street address, LATLONG when it has only a point."),
+           "ADDRESS", nullable=False),
+    Column("City", "text", _("City of the address picked from the city's address list, if any; empty for "
+                             "sensitive kinds of problem."), "Riverbend"),
+    Column("Landmark", "text", _NOT_RECORDED, ""),
+    Column("Facility Type", "text", _NOT_RECORDED, ""),
+    Column("Status", "text", _("The city's status, by name: Submitted, In progress, Fixed, …"), "Fixed",
+           nullable=False),
+    Column("Due Date", "datetime", _("When the city aims to resolve it (UTC), if it has a target."),
+           "2026-03-05T17:00:00Z"),
+    Column("Resolution Description", "text", _("Always empty: staff updates are not published in open data."), ""),
+    Column("Resolution Action Updated Date", "datetime", _("When the request last changed (UTC)."),
+           "2026-03-04T09:12:44Z", nullable=False),
+    Column("Community Board", "text", _("District the location lies in, if any."), "Central"),
+    Column("BBL", "text", _NOT_RECORDED, ""),
+    Column("Borough", "text", _("City or county responsible (the jurisdiction)."), "City of Riverbend",
+           nullable=False),
+    Column("X Coordinate (State Plane)", "integer", _NOT_RECORDED, ""),
+    Column("Y Coordinate (State Plane)", "integer", _NOT_RECORDED, ""),
+    Column("Open Data Channel Type", "text", _("How the request came in: ONLINE (web form), PHONE, MOBILE (apps "
+                                               "through the Open311 API, text messages) or OTHER (email, counter)."),
+           "ONLINE", nullable=False),
+    Column("Park Facility Name", "text", _NOT_RECORDED, ""),
+    Column("Park Borough", "text", _NOT_RECORDED, ""),
+    Column("Vehicle Type", "text", _NOT_RECORDED, ""),
+    Column("Taxi Company Borough", "text", _NOT_RECORDED, ""),
+    Column("Taxi Pick Up Location", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Name", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Direction", "text", _NOT_RECORDED, ""),
+    Column("Road Ramp", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Segment", "text", _NOT_RECORDED, ""),
+    Column("Latitude", "number", _("Latitude (WGS84). For sensitive kinds of problem, the center of a ~500 m grid "
+                                   "cell."), "40.101004", nullable=False),
+    Column("Longitude", "number", _("Longitude (WGS84). For sensitive kinds of problem, the center of a ~500 m "
+                                    "grid cell."), "-88.952011", nullable=False),
+    Column("Location", "text", _("Latitude and Longitude as NYC writes them: (lat, long)."),
+           "(40.101004, -88.952011)", nullable=False),
+)
+
 SERVICE_TYPE_COLUMNS = (
     Column("service_code", "text", _("Code of the kind of problem (Open311 service_code)."), "pothole",
            nullable=False),
@@ -255,6 +323,13 @@ def request_arrow_batches(**options):
     return request_record_batches(**options)
 
 
+def nyc_request_arrow_batches(**options):
+    """The same requests in NYC's 311 column shape (NYC_REQUEST_COLUMNS)."""
+    from .arrowrows import request_record_batches
+
+    return request_record_batches(shape="nyc", **options)
+
+
 def service_type_batches(**_options) -> Iterator[list[tuple]]:
     """The public catalogue (active, not private types), one batch."""
     types = (ServiceType.objects.public().select_related("group").prefetch_related("jurisdictions")
@@ -282,6 +357,10 @@ def daily_count_batches(**_options) -> Iterator[list[tuple]]:
         yield rows[start:start + BATCH_SIZE]
 
 
+#: The datasets whose rows are the public requests (one row each).
+REQUEST_DATASETS = ("requests", "requests-nyc")
+
+
 @dataclass(frozen=True)
 class BuiltinDataset:
     """A dataset CivicDesk builds from its own tables; the catalogue, exports and /data.json read these."""
@@ -301,7 +380,7 @@ class BuiltinDataset:
 
     def count(self) -> int:
         """Rows the dataset holds now (the export's count is the one shown with its files)."""
-        if self.slug == "requests":
+        if self.slug in REQUEST_DATASETS:
             return public_requests().count()
         return sum(len(batch) for batch in self.batches())
 
@@ -313,6 +392,12 @@ BUILTIN = {dataset.slug: dataset for dataset in (
           "Contact details, private requests and staff notes are never included; the location of sensitive "
           "kinds of problem is snapped to a ~500 m grid."),
         ("311", "service requests", "open311"), REQUEST_COLUMNS, request_arrow_batches),
+    BuiltinDataset(
+        "requests-nyc", _("311 service requests (New York City columns)"),
+        _("The same public 311 requests with the column names of New York City's “311 Service Requests” open "
+          "dataset, so tools and notebooks written for New York's file read this one. Columns CivicDesk has no "
+          "data for are empty."),
+        ("311", "service requests", "nyc"), NYC_REQUEST_COLUMNS, nyc_request_arrow_batches),
     BuiltinDataset(
         "service-types", _("Kinds of problem (service types)"),
         _("The kinds of problem residents can report, with their codes and target times."),

@@ -29,6 +29,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from .arrowrows import fix_texts, float_texts
 from .builtin import BUILTIN, BuiltinDataset, Column, english
 from .models import ExportFile
 
@@ -116,31 +117,12 @@ CSV_SPECIALS = _probe_csv_specials()
 JSON_SPECIALS = r'[\x00-\x1f"\\]'
 
 
-def _fix(texts: pa.Array, values: pa.Array, needs: pa.Array, func) -> pa.Array:
-    """`texts` with the cells where `needs` is true replaced by func(value) computed in Python."""
-    needs = pc.fill_null(needs, False)
-    if not pc.any(needs).as_py():
-        return texts
-    fixed = [func(value) for value in values.filter(needs).to_pylist()]
-    return pc.replace_with_mask(texts, needs, pa.array(fixed, pa.string()))
-
-
-def _float_texts(values: pa.Array, func) -> pa.Array:
-    """Floats as Python's repr() writes them (Arrow agrees except for whole, tiny, huge and non-finite numbers,
-    which `func` writes; see test_exports)."""
-    texts = values.cast(pa.string())
-    size = pc.abs(values)
-    odd = pc.or_kleene(pc.or_kleene(pc.equal(pc.floor(values), values), pc.less(size, 1e-4)),
-                       pc.or_kleene(pc.greater_equal(size, 1e5), pc.invert(pc.is_finite(values))))
-    return _fix(texts, values, odd, func)
-
-
 def _csv_cells(values: pa.Array, column: Column) -> pa.Array:
     """Each cell as csv.writer writes it: empty for null, quoted only when it must be."""
     if column.type == "number":
-        texts = _float_texts(values, repr)
+        texts = float_texts(values, repr)
     elif column.type == "text":
-        texts = _fix(values, values, pc.match_substring_regex(values, CSV_SPECIALS),
+        texts = fix_texts(values, values, pc.match_substring_regex(values, CSV_SPECIALS),
                      lambda value: '"' + value.replace('"', '""') + '"')
     else:  # integer, boolean ("true"/"false"), date and datetime (ISO): nothing to quote
         texts = values.cast(pa.string())
@@ -150,9 +132,9 @@ def _csv_cells(values: pa.Array, column: Column) -> pa.Array:
 def _json_cells(values: pa.Array, column: Column) -> pa.Array:
     """Each cell as json.dumps writes it (null for None)."""
     if column.type == "number":
-        texts = _float_texts(values, json.dumps)
+        texts = float_texts(values, json.dumps)
     elif column.type == "text":
-        texts = _fix(pc.binary_join_element_wise('"', values, '"', ""), values,
+        texts = fix_texts(pc.binary_join_element_wise('"', values, '"', ""), values,
                      pc.match_substring_regex(values, JSON_SPECIALS), lambda value: json.dumps(value, ensure_ascii=False))
     elif column.type in ("datetime", "date"):  # ISO text: nothing to escape
         texts = pc.binary_join_element_wise('"', values.cast(pa.string()), '"', "")
@@ -209,18 +191,24 @@ def write_json(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]) -
 
 def write_geojson(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]) -> int:
     """A GeoJSON FeatureCollection: a Point (long, lat) per row, the other columns as properties."""
+    names = [column.name for column in columns]
+    lat, long = next(pair for pair in COORDINATES if set(pair) <= set(names))
     out.write(b'{"type": "FeatureCollection", "features": [')
     count = 0
     for batch in text_batches(batches, columns):
         cells = {column.name: _json_cells(values, column) for values, column in zip(batch.columns, columns)}
-        properties = _json_objects([(name, texts) for name, texts in cells.items() if name not in ("lat", "long")])
+        properties = _json_objects([(name, texts) for name, texts in cells.items() if name not in (lat, long)])
         features = pc.binary_join_element_wise(
-            ',\n{"type": "Feature", "geometry": {"type": "Point", "coordinates": [', cells["long"], ", ",
-            cells["lat"], ']}, "properties": ', properties, "}", "")
+            ',\n{"type": "Feature", "geometry": {"type": "Point", "coordinates": [', cells[long], ", ",
+            cells[lat], ']}, "properties": ', properties, "}", "")
         _write_json_rows(out, features, count)
         count += batch.num_rows
     out.write(b"\n]}\n")
     return count
+
+
+#: The (latitude, longitude) columns a GeoJSON point is made of: Open311 names, NYC names.
+COORDINATES = (("lat", "long"), ("Latitude", "Longitude"))
 
 
 def arrow_schema(columns: tuple[Column, ...]):
