@@ -393,7 +393,7 @@ BUILTIN = {dataset.slug: dataset for dataset in (
           "kinds of problem is snapped to a ~500 m grid."),
         ("311", "service requests", "open311"), REQUEST_COLUMNS, request_arrow_batches),
     BuiltinDataset(
-        "requests-nyc", _("311 requests with New York City's column names"),
+        "requests-nyc", _("311 requests with New York City column names"),
         _("The same public 311 requests with the column names of New York City's “311 Service Requests” open "
           "dataset, so tools and notebooks written for New York's file read this one. Columns CivicDesk has no "
           "data for are empty."),

@@ -105,3 +105,11 @@ def test_it_leaks_nothing_private_and_snaps_sensitive_places(world):
     assert (snapped["Latitude"], snapped["Longitude"]) == snap_to_grid(3.0123456, 2.5123456)
     assert snapped["Incident Address"] is snapped["Street Name"] is snapped["Incident Zip"] is snapped["City"] is None
     assert snapped["Address Type"] == "LATLONG"
+
+
+def test_it_describes_every_nyc_column_on_its_page(world, client):
+    make_request(world)
+    html = client.get("/open-data/requests-nyc/").content.decode()
+    for column in BUILTIN["requests-nyc"].columns:
+        assert f"<code>{column.name}</code>" in html
+    assert "does not record this" in html
