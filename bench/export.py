@@ -1,6 +1,7 @@
 """Open-data export benchmark: rows/s of the requests dataset in each format (CSV, JSON, GeoJSON, Parquet).
 
     python bench/export.py [--size 1000000] [--db sqlite|postgres|both] [--formats csv,json,geojson,parquet]
+                           [--dataset requests|requests-nyc]
 
 Each database is set up and measured in its own subprocess, as in bench/staff_queue.py (same loader:
 bench/workload.py). Each format is exported once through `civicdesk.opendata.exports.export`, exactly as the
@@ -41,6 +42,8 @@ TOTAL_HEADER = ["database", "formats", "rows written", "seconds", "rows/s", "CPU
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = common.bench_parser(__doc__, keep=True, label=True)
     parser.add_argument("--formats", default=",".join(FORMATS), help="comma-separated formats to export")
+    parser.add_argument("--dataset", default="requests", choices=("requests", "requests-nyc"),
+                        help="the requests in Open311 columns (default) or in NYC's 311 columns")
     args = parser.parse_args(argv)
     args.formats = [fmt.strip() for fmt in args.formats.split(",") if fmt.strip()]
     if not args.formats or set(args.formats) - set(FORMATS):
@@ -52,11 +55,13 @@ say = common.say
 
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
-    command = (f"python bench/export.py --size {args.size} --db {args.db} --formats {','.join(args.formats)}")
+    command = (f"python bench/export.py --size {args.size} --db {args.db} --formats {','.join(args.formats)} "
+               f"--dataset {args.dataset}")
     label = f" · {args.label}" if args.label else ""
     lines = [f"## {common.now_utc()} · commit {common.git_commit()}{label}", "", f"`{command}` on {machine}.", ""]
     lines += [f"- {r['db']}: {r['server']}" for r in results]
-    lines += ["", f"Stored before measuring: {args.size:,} requests (bench/workload.py). Each format exported once "
+    lines += ["", f"Stored before measuring: {args.size:,} requests (bench/workload.py). Dataset `{args.dataset}`, "
+              "each format exported once "
               "through civicdesk.opendata.exports.export (the nightly task's code path), file saved through "
               "the storage API to local disk.", ""]
     rows = [[r["db"], r["stored"], m["format"], m["rows"], f"{m['seconds']:.2f}", _rate(m["rows"], m["seconds"]),
@@ -104,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         return worker(args)
     options = ["--size", str(args.size), "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--formats",
-               ",".join(args.formats)]
+               ",".join(args.formats), "--dataset", args.dataset]
     return common.run_benchmark(args, label="export", script=Path(__file__).resolve(), render=render,
                                 worker_options=options, keep=args.keep,
                                 env_extra={"MEDIA_ROOT": str(args.out_dir / "media")})
@@ -129,7 +134,7 @@ def worker(args: argparse.Namespace) -> int:
     for fmt in args.formats:
         server_before = server_cpu_seconds(connection)
         cpu_before = time.process_time()
-        item = export(BUILTIN["requests"], fmt)
+        item = export(BUILTIN[args.dataset], fmt)
         cpu = time.process_time() - cpu_before
         server_after = server_cpu_seconds(connection)
         db_cpu = None if server_before is None or server_after is None else server_after - server_before
