@@ -1,7 +1,8 @@
 """Writing the built-in datasets as CSV, JSON, GeoJSON and Parquet, and publishing each file atomically.
 
-Every writer takes rows a batch at a time and writes them out at once, so memory holds one batch (and,
-for Parquet, one row group). The file is written to a local temporary file, saved through the Django
+Every writer takes rows a batch at a time (Apache Arrow record batches: see arrowrows; the small datasets'
+batches of tuples are converted) and writes them out at once with Arrow's vectorised kernels, so memory
+holds one batch (and, for Parquet, one row group). The file is written to a local temporary file, saved through the Django
 storage API under a new name, and only then does the `ExportFile` row point at it: a download reads
 either the old whole file or the new whole file, never a half-written one.
 """
@@ -23,7 +24,6 @@ from typing import IO
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -62,7 +62,7 @@ def _csv_datetime(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
-#: How each type of cell is written in CSV (looked up by exact type: the export's hot loop).
+#: How each type of cell is written in CSV, for the pages' small CSV downloads (the exports use the writers below).
 _CSV = {str: str, float: repr, int: str, bool: lambda value: "true" if value else "false",
         dt.datetime: _csv_datetime, dt.date: dt.date.isoformat, decimal.Decimal: lambda value: str(json_value(value))}
 
