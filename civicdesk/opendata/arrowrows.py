@@ -274,7 +274,8 @@ def request_record_batches(queryset=None, *, batch_size: int = BATCH_SIZE, shape
     fields, make_batch = FIELDS, _open311_batch
     if shape == "nyc":
         points = AddressPoint.objects.filter(address_id=OuterRef("address_id"))
-        queryset = queryset.annotate(**{name: Subquery(points.values(part)[:1]) for name, part in ADDRESS_PARTS.items()})
+        queryset = queryset.annotate(**{name: Subquery(points.values(part)[:1])
+                                        for name, part in ADDRESS_PARTS.items()})
         fields, make_batch = NYC_FIELDS, _nyc_batch
     row_type = pa.struct(list(fields.items()))
     lookups = Lookups()

@@ -2,9 +2,9 @@
 
 Every writer takes rows a batch at a time (Apache Arrow record batches: see arrowrows; the small datasets'
 batches of tuples are converted) and writes them out at once with Arrow's vectorised kernels, so memory
-holds one batch (and, for Parquet, one row group). The file is written to a local temporary file, saved through the Django
-storage API under a new name, and only then does the `ExportFile` row point at it: a download reads
-either the old whole file or the new whole file, never a half-written one.
+holds one batch (and, for Parquet, one row group). The file is written to a local temporary file, saved
+through the Django storage API under a new name, and only then does the `ExportFile` row point at it: a
+download reads either the old whole file or the new whole file, never a half-written one.
 """
 
 from __future__ import annotations
@@ -135,7 +135,8 @@ def _json_cells(values: pa.Array, column: Column) -> pa.Array:
         texts = float_texts(values, json.dumps)
     elif column.type == "text":
         texts = fix_texts(pc.binary_join_element_wise('"', values, '"', ""), values,
-                     pc.match_substring_regex(values, JSON_SPECIALS), lambda value: json.dumps(value, ensure_ascii=False))
+                     pc.match_substring_regex(values, JSON_SPECIALS),
+                     lambda value: json.dumps(value, ensure_ascii=False))
     elif column.type in ("datetime", "date"):  # ISO text: nothing to escape
         texts = pc.binary_join_element_wise('"', values.cast(pa.string()), '"', "")
     else:

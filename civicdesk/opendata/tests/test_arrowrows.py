@@ -25,8 +25,8 @@ from .helpers import make_leaky, make_request
 
 NAMES = [column.name for column in REQUEST_COLUMNS]
 TRICKY = ['Says "hello", then leaves', "two\nlines", "carriage\rreturn", "back\\slash", "tab\there", "bell\x07",
-          "ümlaut – ñ 🐀", "", "   ", "semi;colon", "line sep\u2028here", "call 555-0142 now", "write to x [at] y.org",
-          "route 9", "{\"json\": [1]}"]
+          "ümlaut – ñ 🐀", "", "   ", "semi;colon", "line sep\u2028here", "call 555-0142 now",
+          "write to x [at] y.org", "route 9", "{\"json\": [1]}"]
 
 
 @pytest.fixture(autouse=True)
