@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceType
-from civicdesk.datasets.formats import OPEN311_REQUEST_FIELDS
+from civicdesk.datasets.formats import NYC_COLUMNS, OPEN311_REQUEST_FIELDS
 from civicdesk.servicerequests.models import Attachment, ServiceRequest
 
 #: Rows read from the database per query.
@@ -158,6 +158,9 @@ NYC_REQUEST_COLUMNS = (
     Column("Location", "text", _("Latitude and Longitude as NYC writes them: (lat, long)."),
            "(40.101004, -88.952011)", nullable=False),
 )
+
+if [column.name for column in NYC_REQUEST_COLUMNS] != NYC_COLUMNS:  # the importer's list of NYC's header
+    raise ValueError("NYC_REQUEST_COLUMNS must name NYC's columns in NYC's order (datasets.formats.NYC_COLUMNS)")
 
 SERVICE_TYPE_COLUMNS = (
     Column("service_code", "text", _("Code of the kind of problem (Open311 service_code)."), "pothole",

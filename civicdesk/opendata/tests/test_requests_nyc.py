@@ -10,24 +10,13 @@ import pyarrow.parquet as pq
 import pytest
 from django.core.files.storage import default_storage
 
+from civicdesk.datasets.formats import NYC_COLUMNS  # NYC's published header, as import_311 reads it
 from civicdesk.jurisdictions.models import AddressPoint
 from civicdesk.lib.geo import snap_to_grid
 from civicdesk.opendata.builtin import BUILTIN
 from civicdesk.opendata.exports import export_all
 
 from .helpers import assert_no_canary, make_leaky, make_request
-
-#: The columns of NYC Open Data's "311 Service Requests from 2010 to Present" (erm2-nwe9), in its order.
-NYC_COLUMNS = [
-    "Unique Key", "Created Date", "Closed Date", "Agency", "Agency Name", "Complaint Type", "Descriptor",
-    "Location Type", "Incident Zip", "Incident Address", "Street Name", "Cross Street 1", "Cross Street 2",
-    "Intersection Street 1", "Intersection Street 2", "Address Type", "City", "Landmark", "Facility Type", "Status",
-    "Due Date", "Resolution Description", "Resolution Action Updated Date", "Community Board", "BBL", "Borough",
-    "X Coordinate (State Plane)", "Y Coordinate (State Plane)", "Open Data Channel Type", "Park Facility Name",
-    "Park Borough", "Vehicle Type", "Taxi Company Borough", "Taxi Pick Up Location", "Bridge Highway Name",
-    "Bridge Highway Direction", "Road Ramp", "Bridge Highway Segment", "Latitude", "Longitude", "Location",
-]
-
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
@@ -113,3 +102,19 @@ def test_it_describes_every_nyc_column_on_its_page(world, client):
     for column in BUILTIN["requests-nyc"].columns:
         assert f"<code>{column.name}</code>" in html
     assert "does not record this" in html
+
+
+def test_it_writes_a_csv_file_that_the_nyc_importer_reads_back(world, tmp_path):
+    """import_311 --format nyc (made for New York's own file) loads the NYC-shaped CSV file."""
+    from django.core.management import call_command
+
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    make_leaky(world)
+    item = exported("requests-nyc")["requests-nyc", "csv"]
+    path = tmp_path / "nyc.csv"
+    path.write_bytes(read(item))
+    before = ServiceRequest.objects.count()
+    call_command("import_311", str(path), "--format", "nyc", "--source", "elsewhere", "--create-types",
+                 "--rejects", str(tmp_path / "rejects.csv"), "--no-progress", stdout=io.StringIO())
+    assert ServiceRequest.objects.count() - before == item.row_count == 4
