@@ -164,12 +164,12 @@ def write_csv(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]) ->
     return count
 
 
-def _json_objects(cells: list[tuple[str, pa.Array]], *, before: str = "", after: str = "") -> pa.Array:
-    """Per row, `before` + a JSON object of the (key, cell text) pairs + `after`, as json.dumps spaces it."""
-    parts: list = []
+def _json_objects(cells: list[tuple[str, pa.Array]], *, before: list | tuple = (), after: str = "") -> pa.Array:
+    """Per row, the `before` pieces (texts and arrays) + a JSON object of the (key, cell text) pairs + `after`,
+    spaced as json.dumps spaces it, joined in one pass."""
+    parts: list = list(before)
     for index, (name, texts) in enumerate(cells):
         parts += [("{" if index == 0 else ", ") + json.dumps(name, ensure_ascii=False) + ": ", texts]
-    parts[0] = before + parts[0]
     return pc.binary_join_element_wise(*parts, "}" + after, "")
 
 
@@ -184,7 +184,7 @@ def write_json(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]) -
     count = 0
     for batch in text_batches(batches, columns):
         cells = [(column.name, _json_cells(values, column)) for values, column in zip(batch.columns, columns)]
-        _write_json_rows(out, _json_objects(cells, before=",\n"), count)
+        _write_json_rows(out, _json_objects(cells, before=[",\n"]), count)
         count += batch.num_rows
     out.write(b"\n]\n")
     return count
@@ -198,10 +198,10 @@ def write_geojson(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]
     count = 0
     for batch in text_batches(batches, columns):
         cells = {column.name: _json_cells(values, column) for values, column in zip(batch.columns, columns)}
-        properties = _json_objects([(name, texts) for name, texts in cells.items() if name not in (lat, long)])
-        features = pc.binary_join_element_wise(
-            ',\n{"type": "Feature", "geometry": {"type": "Point", "coordinates": [', cells[long], ", ",
-            cells[lat], ']}, "properties": ', properties, "}", "")
+        point = [',\n{"type": "Feature", "geometry": {"type": "Point", "coordinates": [', cells[long], ", ", cells[lat],
+                 ']}, "properties": ']
+        features = _json_objects([(name, texts) for name, texts in cells.items() if name not in (lat, long)],
+                                 before=point, after="}")
         _write_json_rows(out, features, count)
         count += batch.num_rows
     out.write(b"\n]}\n")
