@@ -41,6 +41,8 @@ def _world(world):
     for index, text in enumerate(TRICKY):
         request = make_request(world, description=text, address=f'{index} "Quoted", Street',
                                requested_at=moment + dt.timedelta(seconds=index),
+                               # fractions PostgreSQL writes shorter: .5, .000007, .00012, none
+                               updated_at=moment.replace(microsecond=(500000, 7, 120, 0)[index % 4]),
                                lat=40.0 + index / 7, long=-88.0 - index / 3,
                                expected_at=moment.replace(microsecond=0) if index % 2 else None,
                                closed_at=moment if index % 3 == 0 else None, is_open=index % 3 != 0,
@@ -98,6 +100,8 @@ def test_it_reads_the_same_rows_as_the_row_by_row_reference(world):
     got = [tuple(row[name] for name in NAMES)
            for batch in request_record_batches(batch_size=6) for row in batch.to_pylist()]
     assert got == expected and len(got) == 4 + len(TRICKY) + 2
+    updated = {row[NAMES.index("updated_datetime")][-9:] for row in got}
+    assert {".500000Z", ".000007Z", ".000120Z"} <= updated  # the fractions survived, padded to six digits
 
 
 @pytest.mark.parametrize(("writer", "reference"), [(write_csv, reference_csv), (write_json, reference_json),
