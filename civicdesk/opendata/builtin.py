@@ -1,8 +1,10 @@
 """The datasets CivicDesk publishes by itself: requests, service types and daily counts.
 
 Each dataset names its columns once (`Column`: the data dictionary, the CSV header, the JSON keys and the
-Parquet schema all come from it) and yields its rows as tuples in that order, in keyset batches, so an
-export of millions of rows holds one batch in memory. Only what the public may see is ever read:
+Parquet schema all come from it) and yields its rows in that order, in keyset batches, so an export of
+millions of rows holds one batch in memory: the requests as Apache Arrow record batches (`arrowrows`, the
+export's fast path), the small datasets as tuples. `request_rows()` builds request rows one by one as
+tuples: the API's pages use it, and it is the reference the fast path is tested against. Only what the public may see is ever read:
 public requests (`ServiceRequest.objects.public()`), masked descriptions (`public_description()`),
 snapped points and no address for sensitive types (`public_point()`, `public_address()`), visible photos
 only, no contact field, no reporter, no timeline text.
@@ -307,7 +309,8 @@ def request_rows(queryset, related: Related | None = None, *, by_range: bool = F
 
 
 def request_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[list[tuple]]:
-    """Every public request as rows, a batch at a time, in id order (keyset paging on the primary key)."""
+    """Every public request as rows, a batch at a time, in id order (keyset paging on the primary key), built
+    one by one: the reference the export's Arrow path (`arrowrows`) is tested against."""
     queryset = public_requests() if queryset is None else queryset
     related = Related()
     last = 0
