@@ -94,7 +94,7 @@ class Lookups(Related):
 
     def __init__(self):
         super().__init__()
-        self.tables: dict[tuple[str, str], tuple[pa.Array, pa.Array]] = {}
+        self.tables: dict[tuple[str, str, int], tuple[pa.Array, pa.Array]] = {}
 
     def column(self, kind: str, ids: pa.Array, attribute: str) -> pa.Array:
         """The `attribute` ("code", "name", ...) of each id's object (null for a null id)."""
@@ -102,8 +102,8 @@ class Lookups(Related):
         missing = [pk for pk in pc.unique(ids.drop_null()).to_pylist() if pk not in known]
         for pk in missing:  # added while the export runs
             self.get(kind, pk)
-        key = (kind, attribute)
-        if missing or key not in self.tables:
+        key = (kind, attribute, len(known))  # objects are only ever added: a new count means a new table
+        if key not in self.tables:
             items = list(known.values())
             if attribute == "name":
                 values = [self.name(kind, item) for item in items]
@@ -124,11 +124,15 @@ def _photo_urls(pks: pa.Array, public_ids: pa.Array) -> pa.Array:
         return pa.nulls(len(pks), pa.string())
     request_ids, photo_ids = (pa.array(values, pa.int64()) for values in zip(*firsts))
     photos = pc.take(photo_ids, pc.index_in(pks, value_set=request_ids)).cast(pa.string())
-    # reverse() once: tracking numbers are letters, digits and "-", which a URL carries unchanged.
+    # reverse() once for the tracking numbers a URL carries unchanged (letters, digits, "-"), per row for others.
     template = settings.SITE_URL + reverse("servicerequests:attachment", args=["PUBLICIDSLOT", 987654321])
     before, rest = template.split("PUBLICIDSLOT")
     middle, after = rest.split("987654321")
-    return pc.binary_join_element_wise(before, public_ids, middle, photos, after, "")
+    urls = pc.binary_join_element_wise(before, public_ids, middle, photos, after, "")
+    odd = pc.and_(pc.is_valid(photos), pc.invert(pc.match_substring_regex(public_ids, r"^[A-Za-z0-9-]+$")))
+    pairs = pa.StructArray.from_arrays([public_ids, photos], names=["public_id", "photo"])
+    return fix_texts(urls, pairs, odd, lambda pair: settings.SITE_URL + reverse(
+        "servicerequests:attachment", args=[pair["public_id"], int(pair["photo"])]))
 
 
 def _masked_descriptions(rows: pa.StructArray, lookups: Lookups) -> pa.Array:

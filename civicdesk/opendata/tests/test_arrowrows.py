@@ -12,6 +12,7 @@ import datetime as dt
 import io
 import json
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -155,3 +156,25 @@ def test_it_reads_one_query_for_the_rows_and_one_for_the_photos_per_batch(world,
     batches = -(-rows // 4)
     with django_assert_max_num_queries(5 + 2 * batches + 1):  # related tables; rows + photos per batch; the last
         assert sum(batch.num_rows for batch in request_record_batches(batch_size=4)) == rows
+
+
+def test_it_names_an_object_added_while_the_export_runs_in_every_column(world):
+    from civicdesk.opendata.arrowrows import Lookups
+
+    lookups = Lookups()
+    ids = pa.array([world.pothole.pk], pa.int64())
+    assert lookups.column("service_type", ids, "name").to_pylist() == ["Pothole"]
+    late = ServiceType.objects.create(code="late", name="Late arrival")
+    both = pa.array([world.pothole.pk, late.pk], pa.int64())
+    assert lookups.column("service_type", both, "is_sensitive").to_pylist() == [False, False]
+    assert lookups.column("service_type", both, "name").to_pylist() == ["Pothole", "Late arrival"]
+    assert lookups.column("service_type", both, "code").to_pylist() == ["pothole", "late"]
+
+
+def test_it_links_photos_of_requests_whose_tracking_number_needs_quoting(world):
+    request = make_request(world)
+    photo = Attachment.objects.create(request=request, kind="photo", file="requests/q.jpg", content_type="image/jpeg")
+    ServiceRequest.objects.filter(pk=request.pk).update(public_id="IMP 7 ä")  # as an import may have kept it
+    rows = [row for batch in request_record_batches() for row in batch.to_pylist()]
+    assert rows[0]["media_url"] == reference_rows()[0][NAMES.index("media_url")]
+    assert "IMP%207%20%C3%A4" in rows[0]["media_url"] and rows[0]["media_url"].endswith(f"/{photo.pk}")
