@@ -27,8 +27,9 @@ HEADER = ["database", "subscribers", "workers", "matched and queued s", "all rec
           "latency p50 s", "latency p99 s", "latency max s"]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def parse_args(argv: list[str] | None, doc: str = __doc__) -> argparse.Namespace:
+    """The options of a fan-out benchmark (this one and bench/survey_invitations.py, described by `doc`)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--subscribers", type=int, default=100_000, help="confirmed subscribers in the area")
     parser.add_argument("--workers", type=int, default=2, help="`manage.py db_worker` processes")
     parser.add_argument("--timeout", type=float, default=7200, help="give up after this many seconds")
@@ -177,35 +178,39 @@ def run(args: argparse.Namespace) -> dict:
         request = services.submit_request(service_type=world.pothole, lat=IN_WEST_ELM[0], long=IN_WEST_ELM[1],
                                           description="Benchmark pothole", attributes={"depth": "deep"})
         submitted = time.time()
-        queued_at = None
-        deadline = began + args.timeout
-        while sink.count() < args.subscribers and time.time() < deadline:
-            if queued_at is None and Delivery.objects.filter(key__endswith=f":{request.pk}:new").count() \
-                    >= args.subscribers:
-                queued_at = time.time()
-            if any(worker.poll() is not None for worker in workers):
-                raise RuntimeError(f"a worker stopped; see {log_dir}/alerts-worker-*.log")
-            time.sleep(0.5)
-        finished = time.time()
-        received = sink.count()
-        created = dict(Delivery.objects.filter(key__endswith=f":{request.pk}:new").values_list("address",
-                                                                                                "created_at"))
+        timings = wait_for_messages(sink, workers, Delivery.objects.filter(key__endswith=f":{request.pk}:new"),
+                                    expected=args.subscribers, began=began, timeout=args.timeout, log_dir=log_dir)
     finally:
         stop_workers(workers)
         sink.controller.stop()
+    return {"database": database, "subscribers": args.subscribers, "workers": args.workers,
+            "load_seconds": load_seconds, "submit_seconds": submitted - began, **timings}
+
+
+def wait_for_messages(sink: Sink, workers: list[subprocess.Popen], deliveries, *, expected: int, began: float,
+                      timeout: float, log_dir: Path) -> dict:
+    """Wait until the SMTP sink has `expected` messages (or `timeout` seconds after `began`), noting when the
+    `deliveries` queryset first held them all; return received, duplicates, queued_seconds, total_seconds, rate
+    and per-message latency (Delivery created_at to arrival) p50, p99 and max."""
+    queued_at = None
+    while sink.count() < expected and time.time() < began + timeout:
+        if queued_at is None and deliveries.count() >= expected:
+            queued_at = time.time()
+        if any(worker.poll() is not None for worker in workers):
+            raise RuntimeError(f"a worker stopped; see {log_dir}/alerts-worker-*.log")
+        time.sleep(0.5)
+    finished = time.time()
+    received = sink.count()
+    created = dict(deliveries.values_list("address", "created_at"))
     if queued_at is None:
         queued_at = max(c.timestamp() for c in created.values()) if created else finished
     latencies = sorted(sink.arrivals[address] - when.timestamp() for address, when in created.items()
                        if address in sink.arrivals)
     last = max(sink.arrivals.values()) if sink.arrivals else finished
-    return {
-        "database": database, "subscribers": args.subscribers, "workers": args.workers, "received": received,
-        "duplicates": sink.duplicates, "load_seconds": load_seconds, "submit_seconds": submitted - began,
-        "queued_seconds": queued_at - began, "total_seconds": last - began,
-        "rate": received / (last - began) if received else 0.0,
-        "p50": common.percentile(latencies, 50), "p99": common.percentile(latencies, 99),
-        "max": latencies[-1] if latencies else 0.0,
-    }
+    return {"received": received, "duplicates": sink.duplicates, "queued_seconds": queued_at - began,
+            "total_seconds": last - began, "rate": received / (last - began) if received else 0.0,
+            "p50": common.percentile(latencies, 50), "p99": common.percentile(latencies, 99),
+            "max": latencies[-1] if latencies else 0.0}
 
 
 def main(argv: list[str] | None = None) -> int:

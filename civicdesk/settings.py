@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "civicdesk.insights",
     "civicdesk.opendata",
     "civicdesk.publicmap",
+    # Surveys and forms (issue 13): the reusable form engine, then surveys built on it.
+    "civicdesk.formengine",
+    "civicdesk.surveys",
     "civicdesk.meetings",
     "civicdesk.newsletter",
     # Engagement (issue 13): moderation of residents' posts, then what uses it.
@@ -303,6 +306,9 @@ PERMISSIONS_POLICY = {
                                    "xr-spatial-tracking")},
 }
 X_FRAME_OPTIONS = "DENY"
+# Sites allowed to frame a survey's embeddable card (/surveys/<slug>/embed/), comma-separated origins such as
+# https://www.riverbend.gov; empty: nothing may frame it (docs/surveys.md).
+SURVEY_EMBED_ORIGINS = env_list("SURVEY_EMBED_ORIGINS", [])
 SESSION_COOKIE_HTTPONLY = True
 
 # --- bench ----------------------------------------------------------------

@@ -296,6 +296,7 @@ class Riverbend(DefaultCity):
             say(f"Open data: {self._seed_open_data(world)}")
             say(f"Meetings: {self._seed_meetings(world, now)}")
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
+            say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
@@ -398,6 +399,19 @@ class Riverbend(DefaultCity):
             opendata.publish(dataset, user=author)
         files = exports.export_all()
         return f"1 published dataset, {len(files)} files"
+
+    def _seed_surveys(self, world: _DemoWorld) -> str:
+        """The park survey (conditional questions, English and Spanish), open, with answers to read in the
+        staff console (civicdesk/surveys/demo.py). Idempotent: left alone when already there."""
+        from civicdesk.accounts.models import User
+        from civicdesk.surveys.demo import add_responses, build_park_survey
+        from civicdesk.surveys.models import Survey
+
+        if Survey.objects.filter(slug="riverside-park").exists():
+            return "already there"
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        survey = build_park_survey(world.jurisdictions[CITY], user=author)
+        return f"1 open survey, {add_responses(survey, 60)} responses"
 
     # --- places and people --------------------------------------------------------------------------------
 

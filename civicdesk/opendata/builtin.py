@@ -1,8 +1,10 @@
 """The datasets CivicDesk publishes by itself: requests, service types and daily counts.
 
 Each dataset names its columns once (`Column`: the data dictionary, the CSV header, the JSON keys and the
-Parquet schema all come from it) and yields its rows as tuples in that order, in keyset batches, so an
-export of millions of rows holds one batch in memory. Only what the public may see is ever read:
+Parquet schema all come from it) and yields its rows in that order, in keyset batches, so an export of
+millions of rows holds one batch in memory: the requests as Apache Arrow record batches (`arrowrows`, the
+export's fast path), the small datasets as tuples. `request_rows()` builds request rows one by one as
+tuples: the API's pages use it, and it is the reference the fast path is tested against. Only what the public may see is ever read:
 public requests (`ServiceRequest.objects.public()`), masked descriptions (`public_description()`),
 snapped points and no address for sensitive types (`public_point()`, `public_address()`), visible photos
 only, no contact field, no reporter, no timeline text.
@@ -23,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceType
-from civicdesk.datasets.formats import OPEN311_REQUEST_FIELDS
+from civicdesk.datasets.formats import NYC_COLUMNS, OPEN311_REQUEST_FIELDS
 from civicdesk.servicerequests.models import Attachment, ServiceRequest
 
 #: Rows read from the database per query.
@@ -90,6 +92,77 @@ REQUEST_COLUMNS = (
     Column(_open311("media_url"), "text", _("Link to the first photo shown publicly, if any."),
            "https://311.example.gov/requests/7KQ4-M2XD/photos/12/"),
 )
+
+#: Meaning of the NYC columns CivicDesk has nothing for: always empty, never made up.
+_NOT_RECORDED = _("CivicDesk does not record this: always empty (the column is kept so that tools made for "
+                  "New York City's file read this one).")
+
+#: The requests again, in the column shape of New York City's "311 Service Requests from 2010 to Present"
+#: (NYC Open Data, dataset erm2-nwe9): the same column names in the same order, each filled from the
+#: CivicDesk field that means the same thing, or left empty (docs/open-data.md has the mapping).
+NYC_REQUEST_COLUMNS = (
+    Column("Unique Key", "text", _("Tracking number of the request (unique; NYC's is a number, CivicDesk's is "
+                                   "letters and digits)."), "7KQ4-M2XD", nullable=False),
+    Column("Created Date", "datetime", _("When the request was made (UTC)."), "2026-03-02T14:05:09Z",
+           nullable=False),
+    Column("Closed Date", "datetime", _("When it was closed (UTC); empty while it is open."), "2026-03-04T09:12:44Z"),
+    Column("Agency", "text", _("Short name of the department handling it (of the jurisdiction while it waits to "
+                               "be routed)."), "public-works", nullable=False),
+    Column("Agency Name", "text", _("Department handling the request (the jurisdiction while it waits to be "
+                                    "routed)."), "Public Works", nullable=False),
+    Column("Complaint Type", "text", _("Kind of problem, as residents choose it."), "Pothole", nullable=False),
+    Column("Descriptor", "text", _NOT_RECORDED, ""),
+    Column("Location Type", "text", _NOT_RECORDED, ""),
+    Column("Incident Zip", "text", _("Postcode of the address picked from the city's address list, if any; empty "
+                                     "for sensitive kinds of problem."), "61820"),
+    Column("Incident Address", "text", _("Street address; empty for sensitive kinds of problem."), "120 N Main St"),
+    Column("Street Name", "text", _("Street of the address picked from the city's address list, if any; empty for "
+                                    "sensitive kinds of problem."), "N Main St"),
+    Column("Cross Street 1", "text", _NOT_RECORDED, ""),
+    Column("Cross Street 2", "text", _NOT_RECORDED, ""),
+    Column("Intersection Street 1", "text", _NOT_RECORDED, ""),
+    Column("Intersection Street 2", "text", _NOT_RECORDED, ""),
+    Column("Address Type", "text", _("ADDRESS when the row has a street address, LATLONG when it has only a point."),
+           "ADDRESS", nullable=False),
+    Column("City", "text", _("City of the address picked from the city's address list, if any; empty for "
+                             "sensitive kinds of problem."), "Riverbend"),
+    Column("Landmark", "text", _NOT_RECORDED, ""),
+    Column("Facility Type", "text", _NOT_RECORDED, ""),
+    Column("Status", "text", _("The city's status, by name: Submitted, In progress, Fixed, …"), "Fixed",
+           nullable=False),
+    Column("Due Date", "datetime", _("When the city aims to resolve it (UTC), if it has a target."),
+           "2026-03-05T17:00:00Z"),
+    Column("Resolution Description", "text", _("Always empty: staff updates are not published in open data."), ""),
+    Column("Resolution Action Updated Date", "datetime", _("When the request last changed (UTC)."),
+           "2026-03-04T09:12:44Z", nullable=False),
+    Column("Community Board", "text", _("District the location lies in, if any."), "Central"),
+    Column("BBL", "text", _NOT_RECORDED, ""),
+    Column("Borough", "text", _("City or county responsible (the jurisdiction)."), "City of Riverbend",
+           nullable=False),
+    Column("X Coordinate (State Plane)", "integer", _NOT_RECORDED, ""),
+    Column("Y Coordinate (State Plane)", "integer", _NOT_RECORDED, ""),
+    Column("Open Data Channel Type", "text", _("How the request came in: ONLINE (web form), PHONE, MOBILE (apps "
+                                               "through the Open311 API, text messages) or OTHER (email, counter)."),
+           "ONLINE", nullable=False),
+    Column("Park Facility Name", "text", _NOT_RECORDED, ""),
+    Column("Park Borough", "text", _NOT_RECORDED, ""),
+    Column("Vehicle Type", "text", _NOT_RECORDED, ""),
+    Column("Taxi Company Borough", "text", _NOT_RECORDED, ""),
+    Column("Taxi Pick Up Location", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Name", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Direction", "text", _NOT_RECORDED, ""),
+    Column("Road Ramp", "text", _NOT_RECORDED, ""),
+    Column("Bridge Highway Segment", "text", _NOT_RECORDED, ""),
+    Column("Latitude", "number", _("Latitude (WGS84). For sensitive kinds of problem, the center of a ~500 m grid "
+                                   "cell."), "40.101004", nullable=False),
+    Column("Longitude", "number", _("Longitude (WGS84). For sensitive kinds of problem, the center of a ~500 m "
+                                    "grid cell."), "-88.952011", nullable=False),
+    Column("Location", "text", _("Latitude and Longitude as NYC writes them: (lat, long)."),
+           "(40.101004, -88.952011)", nullable=False),
+)
+
+if [column.name for column in NYC_REQUEST_COLUMNS] != NYC_COLUMNS:  # the importer's list of NYC's header
+    raise ValueError("NYC_REQUEST_COLUMNS must name NYC's columns in NYC's order (datasets.formats.NYC_COLUMNS)")
 
 SERVICE_TYPE_COLUMNS = (
     Column("service_code", "text", _("Code of the kind of problem (Open311 service_code)."), "pothole",
@@ -236,7 +309,8 @@ def request_rows(queryset, related: Related | None = None, *, by_range: bool = F
 
 
 def request_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[list[tuple]]:
-    """Every public request as rows, a batch at a time, in id order (keyset paging on the primary key)."""
+    """Every public request as rows, a batch at a time, in id order (keyset paging on the primary key), built
+    one by one: the reference the export's Arrow path (`arrowrows`) is tested against."""
     queryset = public_requests() if queryset is None else queryset
     related = Related()
     last = 0
@@ -246,6 +320,20 @@ def request_batches(queryset=None, *, batch_size: int = BATCH_SIZE) -> Iterator[
             return
         yield rows
         last = items[-1].pk
+
+
+def request_arrow_batches(**options):
+    """Every public request as Arrow record batches (the export's fast path, `arrowrows`)."""
+    from .arrowrows import request_record_batches
+
+    return request_record_batches(**options)
+
+
+def nyc_request_arrow_batches(**options):
+    """The same requests in NYC's 311 column shape (NYC_REQUEST_COLUMNS)."""
+    from .arrowrows import request_record_batches
+
+    return request_record_batches(shape="nyc", **options)
 
 
 def service_type_batches(**_options) -> Iterator[list[tuple]]:
@@ -275,6 +363,10 @@ def daily_count_batches(**_options) -> Iterator[list[tuple]]:
         yield rows[start:start + BATCH_SIZE]
 
 
+#: The datasets whose rows are the public requests (one row each).
+REQUEST_DATASETS = ("requests", "requests-nyc")
+
+
 @dataclass(frozen=True)
 class BuiltinDataset:
     """A dataset CivicDesk builds from its own tables; the catalogue, exports and /data.json read these."""
@@ -294,7 +386,7 @@ class BuiltinDataset:
 
     def count(self) -> int:
         """Rows the dataset holds now (the export's count is the one shown with its files)."""
-        if self.slug == "requests":
+        if self.slug in REQUEST_DATASETS:
             return public_requests().count()
         return sum(len(batch) for batch in self.batches())
 
@@ -305,7 +397,13 @@ BUILTIN = {dataset.slug: dataset for dataset in (
         _("Every public 311 request: what, where, when, who handles it and its status, updated every night. "
           "Contact details, private requests and staff notes are never included; the location of sensitive "
           "kinds of problem is snapped to a ~500 m grid."),
-        ("311", "service requests", "open311"), REQUEST_COLUMNS, request_batches),
+        ("311", "service requests", "open311"), REQUEST_COLUMNS, request_arrow_batches),
+    BuiltinDataset(
+        "requests-nyc", _("311 requests with New York City column names"),
+        _("The same public 311 requests with the column names of New York City's “311 Service Requests” open "
+          "dataset, so tools and notebooks written for New York's file read this one. Columns CivicDesk has no "
+          "data for are empty."),
+        ("311", "service requests", "nyc"), NYC_REQUEST_COLUMNS, nyc_request_arrow_batches),
     BuiltinDataset(
         "service-types", _("Kinds of problem (service types)"),
         _("The kinds of problem residents can report, with their codes and target times."),

@@ -13,7 +13,7 @@ from civicdesk.cities import city
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib import geo
 
-from .builtin import BUILTIN, public_requests
+from .builtin import BUILTIN, REQUEST_DATASETS, public_requests
 from .exports import FORMATS, current_files
 from .models import ExportFile, PublishedDataset
 
@@ -120,7 +120,7 @@ def _document() -> dict:
                        modified=_iso(modified) if modified else timezone.localdate().isoformat(),
                        publisher=home, identifier=page, frequency=dataset.frequency, licence=licence,
                        spatial=spatial, distribution=distribution)
-        if slug in ("requests", "daily-counts"):
+        if slug in (*REQUEST_DATASETS, "daily-counts"):
             span = public_requests().aggregate(first=Min("requested_at"), last=Max("requested_at"))
             if span["first"]:
                 entry["temporal"] = (f"{timezone.localdate(span['first']).isoformat()}/"

@@ -61,3 +61,23 @@ def test_it_exports_every_public_kind_of_problem_and_snaps_the_sensitive_ones(de
     assert checked > 0
     page = client.get("/open-data/requests/")
     assert str(item.row_count) in page.content.decode().replace(",", "")
+
+
+def test_it_exports_the_demo_requests_in_nyc_columns_too(demo, client):
+    from civicdesk.opendata.arrowrows import NYC_CHANNELS
+
+    item = ExportFile.objects.get(dataset="requests-nyc", format="csv")
+    with default_storage.open(item.path, "rb") as handle:
+        rows = list(csv.DictReader(io.StringIO(handle.read().decode())))
+    public = ServiceRequest.objects.public().select_related("service_type", "status")
+    assert len(rows) == public.count() == item.row_count
+    by_key = {row["Unique Key"]: row for row in rows}
+    for request in public:  # every kind of problem, status and channel the demo uses
+        row = by_key[request.public_id]
+        assert row["Complaint Type"] == str(request.service_type.name) and row["Status"] == str(request.status.name)
+        assert row["Open Data Channel Type"] == NYC_CHANNELS.get(request.channel, "UNKNOWN")
+        if request.service_type.is_sensitive:
+            assert (float(row["Latitude"]), float(row["Longitude"])) == snap_to_grid(request.lat, request.long)
+            assert row["Incident Address"] == row["Incident Zip"] == row["Street Name"] == ""
+    page = client.get("/open-data/requests-nyc/")
+    assert page.status_code == 200 and str(item.row_count) in page.content.decode().replace(",", "")

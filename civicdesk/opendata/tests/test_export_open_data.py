@@ -24,8 +24,9 @@ def test_it_exports_every_file_and_prints_the_rate(world):
     make_request(world)
     out = io.StringIO()
     call_command("export_open_data", stdout=out)
-    assert ExportFile.objects.count() == 10
+    assert ExportFile.objects.count() == 14  # requests and requests-nyc in 4 formats, the two others in 3
     assert "requests.parquet: 1 rows" in out.getvalue() and "rows/s" in out.getvalue()
+    assert "requests-nyc.csv: 1 rows" in out.getvalue()
 
 
 def test_it_exports_only_what_is_asked(world):
@@ -51,5 +52,5 @@ def test_it_waits_out_a_locked_database(world, monkeypatch):
     monkeypatch.setattr(exports, "export", flaky)
     monkeypatch.setattr(tasks.time, "sleep", lambda seconds: None)
     monkeypatch.setattr("civicdesk.core.periodic.forget_connections", lambda: None)  # keep the test's transaction
-    assert tasks.export_open_data.call() == 10
-    assert failures == ["csv"] and ExportFile.objects.count() == 10
+    assert tasks.export_open_data.call() == 14
+    assert failures == ["csv"] and ExportFile.objects.count() == 14

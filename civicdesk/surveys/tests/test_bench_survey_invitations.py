@@ -1,0 +1,22 @@
+"""bench/survey_invitations.py still runs end to end (tiny size; its numbers are not judged)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_it_sends_every_invitation_once_and_records_a_table(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "CITY_PACK", "TESTING")}
+    env["CIVICDESK_VAR_DIR"] = str(tmp_path / "var")
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "survey_invitations.py"), "--subscribers", "25",
+                          "--results", str(results), "--timeout", "120"],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=240, check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "received 25 of 25 invitations, 0 duplicates" in run.stdout
+    assert "| sqlite | 25 | 2 |" in results.read_text()
