@@ -54,3 +54,13 @@ def test_it_uses_the_jurisdiction_emergency_number(client, world):
     html = client.get(reverse("core:help")).content.decode()
     link = '<a class="usa-link cd-tel" href="tel:112">112</a>'
     assert f"call {link} now" in html and f"Emergencies: call {link}." in html
+
+
+def test_it_groups_the_footer_links_under_headings(client, world):
+    footer = client.get(reverse("core:home")).content.decode().split('<footer class="cd-footer">')[1]
+    groups = [part.split("</nav>")[0] for part in footer.split("<nav ")[1:]]
+    headings = [group.split('class="cd-footer__heading"')[1].split(">")[1].split("<")[0] for group in groups]
+    assert headings == ["Take part", "How the city is doing", "About this site"]
+    assert 'href="/forums/"' in groups[0] and 'href="/dashboard/"' in groups[1] and 'href="/privacy/"' in groups[2]
+    for group in groups:
+        assert group.startswith('class="tablet:grid-col-4" aria-labelledby="footer-')
