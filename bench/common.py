@@ -153,6 +153,13 @@ def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> s
     return "\n".join(lines)
 
 
+def results_heading(command: str, machine: str, results: Sequence[dict] = ()) -> list[str]:
+    """The first lines of a RESULTS.md section: when, at which commit, the command and the machine, then one line
+    per database run (`db`: `server`)."""
+    lines = [f"## {now_utc()} · commit {git_commit()}", "", f"`{command}` on {machine}.", ""]
+    return lines + [f"- {r['db']}: {r['server']}" for r in results]
+
+
 def now_utc() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 

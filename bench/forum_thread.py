@@ -39,8 +39,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     command = f"python bench/forum_thread.py --size {args.size} --calls {args.calls} --db {args.db}"
-    lines = [f"## {common.now_utc()} · commit {common.git_commit()}", "", f"`{command}` on {machine}.", ""]
-    lines += [f"- {r['db']}: {r['server']}" for r in results]
+    lines = common.results_heading(command, machine, results)
     lines += ["", f"One thread with {args.size:,} published replies (and one hidden reply per {HIDDEN_EVERY - 1} "
               "published), read through Django's test client (view and template in process); "
               f"{WARMUP} untimed warm-up calls per page.", ""]

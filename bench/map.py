@@ -41,7 +41,7 @@ say = common.say
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     """The markdown section printed at the end and appended to RESULTS.md."""
     command = f"python bench/map.py --size {args.size} --calls {args.calls} --db {args.db}"
-    lines = [f"## {common.now_utc()} · commit {common.git_commit()}", "", f"`{command}` on {machine}.", ""]
+    lines = common.results_heading(command, machine)
     for r in results:
         roll = r["rollup"]
         lines.append(f"- {r['db']}: {r['server']}; rebuild_rollups {roll['rebuild_s']:.1f} s; map roll-up "

@@ -35,8 +35,7 @@ say = common.say
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     """The markdown section printed at the end and appended to RESULTS.md."""
     command = f"python bench/staff_queue.py --size {args.size} --calls {args.calls} --db {args.db}"
-    lines = [f"## {common.now_utc()} · commit {common.git_commit()}", "", f"`{command}` on {machine}.", ""]
-    lines += [f"- {r['db']}: {r['server']}" for r in results]
+    lines = common.results_heading(command, machine, results)
     lines += ["", f"Stored before measuring: {args.size:,} requests (bench/workload.py). Seen as bob, staff of "
               "Elm Public Works; each call builds the queryset the way the queue page does (joins and "
               f"prefetches included) and reads it whole; {WARMUP} untimed warm-up calls first.", ""]
