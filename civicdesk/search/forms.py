@@ -12,8 +12,8 @@ MAX_QUERY = 200
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search this site"), max_length=MAX_QUERY, required=False, strip=True,
-                        help_text=_("Services, news and service notices, open data and performance reports. To "
-                                    "follow a request, use its tracking number on the home page."),
+                        help_text=_("Services, news and notices, meetings, surveys, forums, open data and reports. "
+                                    "To follow a request, use its tracking number on the home page."),
                         widget=forms.SearchInput(attrs={"autocomplete": "off", "class": "usa-input"}),
                         error_messages={"max_length": _("Use at most %(limit_value)d characters.")})
     kind = forms.CharField(required=False)

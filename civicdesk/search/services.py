@@ -3,8 +3,9 @@
 Both databases index the same terms (civicdesk.search.text), so both answer alike: SQLite through the FTS5
 table `search_fts` (ranked by bm25, titles weighing 8 times the body), PostgreSQL through the GIN-indexed
 tsvector column `vector` (ranked by ts_rank_cd, titles weight A, body weight B). A query first asks for
-every meaningful word (the last one may be unfinished: it matches as a prefix); when nothing has them all,
-it asks for any of them, pages with more of the words first, and the page says so.
+every meaningful word as typed; when none has them, every word with the last one as the start of a word (a
+word being typed: "streetl"); when nothing has them all, it asks for any of them, pages with more of the words
+first, and the page says so.
 """
 
 from __future__ import annotations
@@ -146,15 +147,17 @@ class Results:
     corrected: str = ""
 
 
-def _match_sqlite(terms: list[str], every: bool) -> str:
+def _match_sqlite(terms: list[str], every: bool, prefix: bool = True) -> str:
     quoted = [f'"{term}"' for term in terms]
-    quoted[-1] += " *"
+    if prefix:
+        quoted[-1] += " *"
     return (" AND " if every else " OR ").join(quoted)
 
 
-def _match_postgres(terms: list[str], every: bool) -> str:
+def _match_postgres(terms: list[str], every: bool, prefix: bool = True) -> str:
     parts = list(terms)
-    parts[-1] += ":*"
+    if prefix:
+        parts[-1] += ":*"
     return (" & " if every else " | ").join(parts)
 
 
@@ -169,7 +172,8 @@ def _where(language: str, kinds: list[str] | None, jurisdiction_id: int | None) 
     return " AND ".join(sql), params
 
 
-def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int):
+def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int,
+         prefix: bool = True):
     """(ids in rank order for the page, total, {kind: count}) for one way of matching. Matching any word, pages
     with more of the words come first (then by rank), as a reader expects of "big hole in the road"."""
     where, params = _where(language, None, jurisdiction_id)
@@ -177,11 +181,11 @@ def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id
     if postgres:
         source = "search_searchentry e, to_tsquery('simple', %s) q"
         match, rank = "e.vector @@ q", "ts_rank_cd(e.vector, q) DESC"
-        query = _match_postgres(terms, every)
+        query = _match_postgres(terms, every, prefix)
     else:
         source = "search_fts JOIN search_searchentry e ON e.id = search_fts.rowid"
         match, rank = "search_fts MATCH %s", "bm25(search_fts, 8.0, 1.0)"
-        query = _match_sqlite(terms, every)
+        query = _match_sqlite(terms, every, prefix)
     coverage, coverage_params = "", []
     if not every:
         parts = []
@@ -295,8 +299,11 @@ def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdi
 
 
 def _ask_every_then_any(terms: list[str], options: dict):
-    """Pages with every term; when none has them all, pages with any (partial=True)."""
-    ids, total, by_kind = _ask(terms, True, **options)
+    """Pages with every term as typed ("park" finds "parks", not "parkway"); else with every term, the last one
+    as the start of a word ("streetl" finds "streetlight"); else pages with any term (partial=True)."""
+    ids, total, by_kind = _ask(terms, True, prefix=False, **options)
+    if not by_kind:
+        ids, total, by_kind = _ask(terms, True, **options)
     if not by_kind and len(terms) > 1:
         ids, total, by_kind = _ask(terms, False, **options)
         return ids, total, by_kind, bool(by_kind)

@@ -77,3 +77,11 @@ def test_it_pages_results(world):
     third = search("hydrant", language="en", page_size=10, page=3)
     assert (first.total, first.pages, len(first.results), len(third.results)) == (25, 3, 10, 5)
     assert not {r.url for r in first.results} & {r.url for r in third.results}
+
+
+def test_it_reads_the_last_word_as_a_start_only_when_the_whole_word_finds_nothing(world):
+    make_notice(world, title_en="Park cleanup day")
+    make_notice(world, title_en="Parkway lane closure")
+    sync_all()
+    assert [r.title for r in search("park", language="en").results] == ["Park cleanup day"]
+    assert [r.title for r in search("parkw", language="en").results] == ["Parkway lane closure"]
