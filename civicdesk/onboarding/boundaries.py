@@ -71,6 +71,9 @@ class FeaturePlan:
         """The repaired geometry as a GeoJSON Polygon/MultiPolygon dict (lists, not tuples), or None."""
         return json.loads(json.dumps(mapping(self.geometry))) if self.geometry is not None else None
 
+    def area_text(self) -> str:
+        return describe_area(self.area_m2)
+
     def action_label(self) -> str:
         if self.refused:
             return _("Refused")
@@ -82,6 +85,9 @@ class Overlap:
     first: str
     second: str
     area_m2: float
+
+    def area_text(self) -> str:
+        return describe_area(self.area_m2)
 
 
 @dataclass

@@ -54,7 +54,7 @@ def check_routing(jurisdiction: Jurisdiction) -> Check:
     any_type = any(not rule.service_types.all() for rule in rules)
     reached = {t.pk for rule in rules for t in rule.service_types.all()}
     types = ServiceType.objects.for_jurisdiction(jurisdiction).filter(is_active=True).order_by("name").distinct()
-    missing = [] if any_type else [str(t) for t in types if t.pk not in reached]
+    missing = [] if any_type else [t.name for t in types if t.pk not in reached]
     if not types:
         return Check("routing", _("Service types and routing"), False,
                      _("No service type is offered here, so residents have nothing to report."),
