@@ -9,7 +9,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, json_script
 from django.utils.http import urlencode
-from django.utils.translation import gettext, gettext_lazy as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from civicdesk.jurisdictions.admin import DistrictAdmin, JurisdictionAdmin
 from civicdesk.jurisdictions.models import District, Jurisdiction

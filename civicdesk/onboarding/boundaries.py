@@ -379,9 +379,14 @@ def _find_overlaps(plan: BoundaryPlan) -> None:
 
 
 def _unique_slug(model, name: str, **scope) -> str:
+    """A short name made from `name`, numbered until no row in `scope` has it (nor, for jurisdictions, has it as
+    its Open311 jurisdiction_id, which new jurisdictions start with)."""
+    from django.db.models import Q
+
     base = slugify(name)[:45] or "area"
     slug, n = base, 2
-    while model.objects.filter(slug=slug, **scope).exists():
+    while model.objects.filter(Q(slug=slug) | (Q(open311_id=slug) if model is Jurisdiction else Q(pk__in=[])),
+                               **scope).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
 

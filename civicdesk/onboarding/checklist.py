@@ -19,7 +19,13 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from civicdesk.catalog.models import RoutingRule, ServiceType
-from civicdesk.jurisdictions.models import AddressPoint, Department, District, Jurisdiction, StaffMembership
+from civicdesk.jurisdictions.models import (
+    AddressPoint,
+    Department,
+    District,
+    Jurisdiction,
+    StaffMembership,
+)
 from civicdesk.lib import geo
 
 #: The worker counts as running when a task finished this recently, or nothing has waited this long.

@@ -9,7 +9,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from civicdesk.throttle.services import Limit, RateLimited, check as throttle_check
+from civicdesk.throttle.services import Limit, RateLimited
+from civicdesk.throttle.services import check as throttle_check
 
 from . import access
 from .boundaries import apply_plan, plan_import

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.management import CommandError, call_command
 
 from civicdesk.accounts.models import User

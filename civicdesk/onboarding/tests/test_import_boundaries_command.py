@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from civicdesk.audit.models import AuditEntry
-from civicdesk.jurisdictions.models import District, Jurisdiction
+from civicdesk.catalog.models import RoutingRule
+from civicdesk.jurisdictions.models import Department, District, Jurisdiction
 from civicdesk.jurisdictions.services import clear_caches, locate
 
 from . import files
@@ -163,21 +164,17 @@ def test_it_refuses_an_unknown_projection(tmp_path):
 
 def test_it_refuses_an_empty_geometry_and_a_point(tmp_path):
     files.make_town()
-    data = ('{"type": "FeatureCollection", "features": ['
-            '{"type": "Feature", "properties": {"name": "Nowhere"}, "geometry": null},'
-            '{"type": "Feature", "properties": {"name": "Spot"}, "geometry": {"type": "Point", "coordinates": '
-            '[-85, 32.5]}}]}').encode()
+    data = (b'{"type": "FeatureCollection", "features": ['
+            b'{"type": "Feature", "properties": {"name": "Nowhere"}, "geometry": null},'
+            b'{"type": "Feature", "properties": {"name": "Spot"}, "geometry": {"type": "Point", "coordinates": '
+            b'[-85, 32.5]}}]}')
     message = refused(tmp_path, data, "bad.geojson", "--kind", "district", "--jurisdiction", "fallsburg")
     assert "Nowhere: It has no shape" in message
     assert "Spot: It is a Point, not an area" in message
 
 
-def test_it_fills_a_routing_rules_area(tmp_path, world):
-    from civicdesk.catalog.models import RoutingRule
-
+def test_it_fills_a_routing_rules_area(tmp_path):
     town = files.make_town()
-    from civicdesk.jurisdictions.models import Department
-
     parks = Department.objects.create(jurisdiction=town, name="Parks", slug="parks")
     rule = RoutingRule.objects.create(jurisdiction=town, name="Riverside parks", department=parks)
     data = files.geojson({"Riverside parks": [files.box(-85.0, 32.45, -84.95, 32.50)]})
