@@ -62,3 +62,11 @@ def test_it_shows_a_superuser_any_jurisdiction(client, world):
     page = client.get(URL, {"jurisdiction": "maple"})
     assert page.context["jurisdiction"] == world.county
     assert "Maple County: " in page.content.decode()
+
+
+def test_it_speaks_spanish(client, world):
+    seats = seat_people(world)
+    login_verified(client, seats.admin)
+    spanish = client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Lista de comprobación para empezar" in spanish
+    assert "Town of Elm: 6 puntos impiden empezar" in spanish
