@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 
 import pytest
@@ -184,3 +185,25 @@ def test_it_fills_a_routing_rules_area(tmp_path):
     message = refused(tmp_path, files.geojson({"Lakeside": [files.TOWN_RING]}), "lake.geojson", "--kind", "area",
                       "--jurisdiction", "fallsburg")
     assert "has no routing rule with this name" in message
+
+
+def test_it_keeps_a_multipolygon_whole(tmp_path):
+    files.make_town()
+    islands = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Islands"},
+               "geometry": {"type": "MultiPolygon", "coordinates": [
+                   [files.box(-85.04, 32.41, -85.02, 32.43)], [files.box(-84.93, 32.52, -84.91, 32.54)]]}}]}
+    run(tmp_path, json.dumps(islands).encode(), "islands.geojson", "--kind", "district", "--jurisdiction",
+        "fallsburg")
+    assert District.objects.get().boundary["type"] == "MultiPolygon"
+    clear_caches()
+    assert locate(32.42, -85.03).district.name == "Islands"
+    assert locate(32.53, -84.92).district.name == "Islands"
+    assert locate(32.47, -84.97).district is None
+
+
+def test_it_reads_a_kmz(tmp_path):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("doc.kml", files.kml())
+    run(tmp_path, out.getvalue(), "town.kmz", "--kind", "jurisdiction")
+    assert Jurisdiction.objects.get().name == "Fallsburg"
