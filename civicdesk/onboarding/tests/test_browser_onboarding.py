@@ -85,3 +85,25 @@ def test_it_previews_without_javascript_as_a_table(live_server, ada, browser, se
         assert_no_axe_violations(page, context="boundary preview without JavaScript")
     finally:
         page.context.close()
+
+
+def test_it_draws_a_district_on_the_admin_map(live_server, ada, browser, settings):
+    from django.contrib.auth.models import Permission
+
+    settings.MAP_TILE_URL = ""
+    ada.user_permissions.add(*Permission.objects.filter(codename__in=["view_district", "change_district"]))
+    town = StaffMembership.objects.get(user=ada).jurisdiction
+    district = District.objects.create(jurisdiction=town, name="North Ward", slug="north-ward",
+                                       boundary={"type": "Polygon", "coordinates": files.WARDS["North Ward"]})
+    page = new_phone_page(browser)
+    try:
+        sign_in(page, live_server.url, ada)
+        page.goto(f"{live_server.url}/admin/jurisdictions/district/{district.pk}/change/")
+        widget = page.locator(f"#boundary-district-{district.pk}-map")
+        expect(widget).to_be_visible()
+        expect(widget.locator("path.leaflet-interactive")).to_have_count(1)
+        expect(widget.locator(".cd-boundary-label")).to_have_text("North Ward")
+        page.get_by_role("link", name="Replace this boundary by uploading a file").click()
+        expect(page.get_by_label("Replace boundaries that already exist")).to_be_checked()
+    finally:
+        page.context.close()

@@ -35,14 +35,18 @@
     if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12] }); } else { map.setView([0, 0], 1); }
   }
 
-  var preview = document.getElementById("boundary-map");
-  if (preview) {
-    show(preview, "boundary-map-help");
-    draw(preview, readJson("boundary-preview"), readJson("boundary-outline"));
+  function start() {
+    var preview = document.getElementById("boundary-map");
+    if (preview) {
+      show(preview, "boundary-map-help");
+      draw(preview, readJson("boundary-preview"), readJson("boundary-outline"));
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-boundary-widget]"), function (el) {
+      var source = el.getAttribute("data-boundary-widget");
+      show(el, source + "-help");
+      draw(el, readJson(source), null);
+    });
   }
-  Array.prototype.forEach.call(document.querySelectorAll("[data-boundary-widget]"), function (el) {
-    var source = el.getAttribute("data-boundary-widget");
-    show(el, source + "-help");
-    draw(el, readJson(source), null);
-  });
+  // The admin loads form media in <head>, before the widget exists; the console loads it at the end of <body>.
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
 }());
