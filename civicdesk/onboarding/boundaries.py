@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import shapely
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping
@@ -304,7 +305,10 @@ def _match_targets(plan: BoundaryPlan, single: bool) -> None:
         existing = list(RoutingRule.objects.filter(jurisdiction=plan.jurisdiction).exclude(name=""))
     by_name = {}
     for obj in existing:
-        by_name.setdefault(obj.name.lower(), obj)
+        # Translated names (name_en, name_es...) all count: the file may use any of them.
+        for name in [obj.name] + [getattr(obj, f"name_{code}", None) or "" for code, _label in settings.LANGUAGES]:
+            if name:
+                by_name.setdefault(name.lower(), obj)
         if getattr(obj, "slug", ""):
             by_name.setdefault(obj.slug.lower(), obj)
     for feature in plan.features:
@@ -399,6 +403,23 @@ def apply_plan(plan: BoundaryPlan, *, user=None, source: str = "") -> list[objec
     """
     if not plan.ok:
         raise ValueError("; ".join(plan.refusals()) or "nothing to import")
+    # New rows get their name in the default language (modeltranslation writes `name` in the active one),
+    # whatever language the admin's console is in.
+    with translation.override(settings.MODELTRANSLATION_DEFAULT_LANGUAGE):
+        written = _write(plan)
+    summary = {**plan.summary(), "source": source[:200],
+               "format": plan.layer.file_format if plan.layer else "",
+               "projection": plan.layer.source_crs if plan.layer else ""}
+    audited = [plan.jurisdiction] if plan.jurisdiction is not None else \
+        [o for o in written if isinstance(o, Jurisdiction)]
+    for obj in audited:
+        obj.log_action("boundaries.imported", user=user, data=summary)
+    transaction.on_commit(clear_caches)
+    clear_caches()
+    return written
+
+
+def _write(plan: BoundaryPlan) -> list[object]:
     written = []
     for feature in plan.features:
         boundary = feature.geojson()
@@ -424,11 +445,4 @@ def apply_plan(plan: BoundaryPlan, *, user=None, source: str = "") -> list[objec
             obj.area = boundary
             obj.save(update_fields=["area"])
         written.append(obj)
-    summary = {**plan.summary(), "source": source[:200],
-               "format": plan.layer.file_format if plan.layer else "", "projection": plan.layer.source_crs if plan.layer else ""}
-    audited = plan.jurisdiction if plan.jurisdiction is not None else None
-    for obj in ([audited] if audited is not None else [o for o in written if isinstance(o, Jurisdiction)]):
-        obj.log_action("boundaries.imported", user=user, data=summary)
-    transaction.on_commit(clear_caches)
-    clear_caches()
     return written

@@ -131,3 +131,17 @@ def test_it_offers_replace_by_upload_from_the_admin_map(client, town):
     assert form.context["form"].initial["replace"] is True
     page = client.get(reverse("admin:jurisdictions_jurisdiction_change", args=[town.pk]))
     assert "kind=jurisdiction&amp;jurisdiction=fallsburg&amp;replace=1" in page.content.decode()
+
+
+def test_it_names_new_districts_in_the_default_language_from_a_spanish_console(client, town):
+    login_verified(client, admin_of(town))
+    District.objects.create(jurisdiction=town, name_en="North Ward", name_es="Distrito Norte", slug="norte",
+                            boundary={"type": "Polygon", "coordinates": files.WARDS["North Ward"]})
+    spanish = {"HTTP_ACCEPT_LANGUAGE": "es"}
+    response = client.post(UPLOAD, {"file": SimpleUploadedFile("wards.zip", files.shapefile_zip()),
+                                    "kind": "district", "jurisdiction": town.pk, "replace": "on"}, **spanish)
+    page = client.get(response["Location"], {"name_field": "WARD_NAME"}, **spanish)
+    assert "Reemplazar el límite" in page.content.decode()  # matched by its English name
+    client.post(response["Location"], {"name_field": "WARD_NAME"}, **spanish)
+    south = District.objects.get(slug="south-ward")
+    assert (south.name_en, District.objects.count()) == ("South Ward", 2)
