@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import posixpath
+import threading
 import zipfile
 from dataclasses import dataclass, field
 
@@ -83,8 +84,23 @@ def read_boundary_file(data: bytes, filename: str = "") -> Layer:
 # --- projections ----------------------------------------------------------------------------------------------
 
 
+_transformers = threading.local()
+
+
 def _transformer(crs_text: str):
-    """A pyproj transformer from the named projection to WGS84 (longitude first), or BoundaryFileError."""
+    """A pyproj transformer from the named projection to WGS84 (longitude first), or BoundaryFileError.
+
+    Kept per thread (pyproj objects are not shared between threads): building one takes a few hundred
+    milliseconds, and the preview reads the same file again each time the name attribute changes."""
+    cache = _transformers.__dict__.setdefault("by_text", {})
+    if crs_text not in cache:
+        if len(cache) >= 16:
+            cache.clear()
+        cache[crs_text] = _new_transformer(crs_text)
+    return cache[crs_text]
+
+
+def _new_transformer(crs_text: str):
     from pyproj import CRS, Transformer
     from pyproj.exceptions import CRSError
 
