@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "civicdesk.moderation",
     "civicdesk.forums",
     "civicdesk.comments",
+    # City onboarding (issue 20): boundary import and the go-live checklist; reads every app above.
+    "civicdesk.onboarding",
 ]
 
 MIDDLEWARE = [
