@@ -25,12 +25,16 @@ def _jpeg_with_exif() -> SimpleUploadedFile:
     return SimpleUploadedFile("bins.jpg", buffer.getvalue(), content_type="image/jpeg")
 
 
-def test_it_uploads_a_re_encoded_image_without_metadata(world, client, settings, tmp_path):
+def _upload(world, client, settings, tmp_path, upload, alt_text):
     settings.MEDIA_ROOT = tmp_path
     erin, _eve = editors(world)
     login_verified(client, erin)
-    response = client.post(reverse("editorial:images"), {"jurisdiction": world.elm.pk, "image": _jpeg_with_exif(),
-                                                         "alt_text": "Two blue recycling carts"})
+    return client.post(reverse("editorial:images"), {"jurisdiction": world.elm.pk, "image": upload,
+                                                     "alt_text": alt_text})
+
+
+def test_it_uploads_a_re_encoded_image_without_metadata(world, client, settings, tmp_path):
+    response = _upload(world, client, settings, tmp_path, _jpeg_with_exif(), "Two blue recycling carts")
     assert response.status_code == 302
     image = EditorialImage.objects.get()
     assert image.alt_text == "Two blue recycling carts" and (image.width, image.height) == (64, 48)
@@ -45,21 +49,13 @@ def test_it_uploads_a_re_encoded_image_without_metadata(world, client, settings,
 
 
 def test_it_requires_alt_text(world, client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    erin, _eve = editors(world)
-    login_verified(client, erin)
-    response = client.post(reverse("editorial:images"), {"jurisdiction": world.elm.pk, "image": _jpeg_with_exif(),
-                                                         "alt_text": "   "})
+    response = _upload(world, client, settings, tmp_path, _jpeg_with_exif(), "   ")
     assert response.status_code == 200 and not EditorialImage.objects.exists()
 
 
 def test_it_refuses_a_file_that_is_not_an_image(world, client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    erin, _eve = editors(world)
-    login_verified(client, erin)
     upload = SimpleUploadedFile("notes.jpg", b"just words, not a picture", content_type="image/jpeg")
-    response = client.post(reverse("editorial:images"), {"jurisdiction": world.elm.pk, "image": upload,
-                                                         "alt_text": "Notes"})
+    response = _upload(world, client, settings, tmp_path, upload, "Notes")
     assert response.status_code == 200 and not EditorialImage.objects.exists()
     assert "not a photo or video we can accept" in response.content.decode()
 
