@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.markdown import plain_text
@@ -10,8 +12,9 @@ from civicdesk.search.registry import Document, Source, in_each_language, only, 
 from .models import Article, FaqEntry, GlossaryTerm
 
 #: Whether search's Source takes `answers=True` (pages offered while a resident types a report). The
-#: `searchplus` branch adds it; set this to True when merging it.
-SEARCH_HAS_ANSWERS = False
+#: `searchplus` branch adds that field; once it is merged, articles and FAQ entries register as answers with no
+#: further change here.
+SEARCH_HAS_ANSWERS = "answers" in {field.name for field in dataclasses.fields(Source)}
 _BODY_LIMIT = 20000
 
 
