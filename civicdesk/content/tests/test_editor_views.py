@@ -140,3 +140,21 @@ def test_it_keeps_the_list_queries_bounded(world, client, django_assert_max_num_
     client.get(reverse("editorial:list"))
     with django_assert_max_num_queries(14):
         client.get(reverse("editorial:list"))
+
+
+def test_it_shows_script_and_html_as_text_on_every_editor_page(world, client):
+    canary = '<script>alert("pwnbilby")</script><b>boldbilby</b>'
+    erin, eve = editors(world)
+    item = publish(article(world, title={"en": canary}, summary={"en": canary}, body={"en": canary}), erin, eve)
+    from civicdesk.editorial import services
+
+    item.body = {"en": canary + " changed"}
+    services.save_draft(item, user=erin)
+    services.submit_for_review(item, user=erin)
+    services.send_back(item, user=eve, comment=canary)
+    login_verified(client, erin)
+    for url in (reverse("editorial:list"), reverse("editorial:edit", args=["article", item.pk]),
+                reverse("editorial:history", args=["article", item.pk]), reverse("editorial:translations")):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<b>boldbilby" not in html, url
+        assert "pwnbilby" in html, url
