@@ -158,3 +158,20 @@ def test_it_shows_script_and_html_as_text_on_every_editor_page(world, client):
         html = client.get(url).content.decode()
         assert "<script>alert" not in html and "<b>boldbilby" not in html, url
         assert "pwnbilby" in html, url
+
+
+def test_it_names_related_items_in_the_history(world, client):
+    from civicdesk.editorial import services
+
+    from .helpers import topic
+
+    erin, _eve = editors(world)
+    trash = topic(world, title="Quokkatopic")
+    services.save_draft(trash, user=erin)
+    item = article(world)
+    services.save_draft(item, user=erin)
+    item.topics.set([trash])
+    services.save_draft(item, user=erin)
+    login_verified(client, erin)
+    html = client.get(reverse("editorial:history", args=["article", item.pk])).content.decode()
+    assert '<span aria-hidden="true">[+</span>Quokkatopic' in html
