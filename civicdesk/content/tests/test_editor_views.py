@@ -175,3 +175,19 @@ def test_it_names_related_items_in_the_history(world, client):
     login_verified(client, erin)
     html = client.get(reverse("editorial:history", args=["article", item.pk])).content.decode()
     assert '<span aria-hidden="true">[+</span>Quokkatopic' in html
+
+
+def test_it_schedules_from_the_approve_form_with_a_browser_date(world, client):
+    from civicdesk.editorial import services
+
+    erin, eve = editors(world)
+    item = article(world)
+    services.save_draft(item, user=erin)
+    services.submit_for_review(item, user=erin)
+    login_verified(client, eve)
+    client.post(reverse("editorial:action", args=["article", item.pk]),
+                {"action": "approve", "approve-publish_at": "2040-01-01T09:00", "approve-unpublish_at": ""})
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.publish_at.year == 2040 and not item.is_public()
+    html = client.get(reverse("editorial:list"), {"state": "scheduled"}).content.decode()
+    assert "Bulk item pickup" in html and "Scheduled" in html
