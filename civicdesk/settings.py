@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "civicdesk.moderation",
     "civicdesk.forums",
     "civicdesk.comments",
+    "civicdesk.directory",
 ]
 
 MIDDLEWARE = [
