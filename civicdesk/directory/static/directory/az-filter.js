@@ -31,7 +31,7 @@
     if (none) { none.hidden = shown !== 0; }
     if (status) {
       status.textContent = words.length ? (shown === 1 ? box.getAttribute("data-count-one")
-        : box.getAttribute("data-count-many").replace("%(count)s", String(shown))) : "";
+        : box.getAttribute("data-count-many").replace("{count}", String(shown))) : "";
     }
   }
   box.hidden = false;
