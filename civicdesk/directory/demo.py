@@ -266,45 +266,67 @@ PERMITS = [
 ]
 
 
+def _lines(lists: dict) -> dict:
+    return {language: "\n".join(lines) for language, lines in lists.items()}
+
+
+def _publish(obj, *, user, now: dt.datetime):
+    """Save demo content as published and approved, with its first revision and audit entry (as the editorial
+    workflow leaves an approved item)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from civicdesk.editorial.models import Revision, Status
+
+    obj.status = Status.PUBLISHED
+    obj.publish_at = obj.reviewed_at = now
+    obj.created_by = obj.updated_by = obj.reviewed_by = user
+    obj.save()
+    Revision.objects.create(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk, number=1,
+                            data=obj.snapshot(), status=obj.status, author=user, note="Demo content")
+    obj.log_action("editorial.demo_loaded", user=user, data={"status": obj.status})
+    return obj
+
+
 def seed(*, departments: dict, types: dict, now: dt.datetime, user=None) -> str:
-    """Create the profiles, guides and permits for the demo's departments (slug → Department) and service types
-    (code → ServiceType). Idempotent: what is already there is left alone."""
-    from .models import DepartmentProfile, HoursException, PermitFee, PermitGuide, ServiceGuide
+    """Create the published profiles, guides and permits for the demo's departments (slug → Department) and
+    service types (code → ServiceType); guides belong to the city. Idempotent: what is there is left alone."""
+    from .models import DepartmentProfile, PermitGuide, ServiceGuide
 
     profiles = 0
     for slug, spec in PROFILES.items():
         department = departments.get(slug)
         if department is None or DepartmentProfile.objects.filter(department=department).exists():
             continue
-        profile = DepartmentProfile.objects.create(
-            department=department, summary=spec["summary"], address=spec["address"], lat=spec["point"][0],
-            long=spec["point"][1], hours=spec["hours"])
-        profile.log_action("directory.profile_created", user=user, data={"demo": True})
+        special_days = []
+        if slug == "sanitation":
+            # A short day next week for staff training, so the page shows a day with other hours.
+            day = now.date() + dt.timedelta(days=7 - now.weekday() + 2)
+            special_days.append({"date": day.isoformat(), "hours": [["08:00", "12:00"]],
+                                 "note": {"en": "Staff training in the afternoon",
+                                          "es": "Capacitación del personal por la tarde"}})
+        _publish(DepartmentProfile(
+            jurisdiction=department.jurisdiction, department=department, summary=spec["summary"],
+            address=spec["address"], lat=spec["point"][0], long=spec["point"][1], hours=spec["hours"],
+            special_days=special_days), user=user, now=now)
         profiles += 1
-    # A closed afternoon next week for staff training, so the page shows a day with other hours.
-    sanitation = DepartmentProfile.objects.filter(department=departments.get("sanitation")).first()
-    if sanitation is not None and not sanitation.exceptions.exists():
-        day = now.date() + dt.timedelta(days=7 - now.weekday() + 2)
-        HoursException.objects.create(profile=sanitation, date=day, opens=dt.time(8), closes=dt.time(12),
-                                      note={"en": "Staff training in the afternoon",
-                                            "es": "Capacitación del personal por la tarde"})
+    city = next((d.jurisdiction for d in departments.values()), None)
     guides = 0
     for code, (covers, not_covers) in GUIDES.items():
-        if code in types and not ServiceGuide.objects.filter(service_type=types[code]).exists():
-            ServiceGuide.objects.create(service_type=types[code], covers=covers, not_covers=not_covers)
+        if code in types and city is not None and not ServiceGuide.objects.filter(service_type=types[code]).exists():
+            _publish(ServiceGuide(jurisdiction=city, service_type=types[code], covers=covers, not_covers=not_covers),
+                     user=user, now=now)
             guides += 1
     permits = 0
     for spec in PERMITS:
         department = departments.get(spec["department"])
         if department is None or PermitGuide.objects.filter(slug=spec["slug"]).exists():
             continue
-        guide = PermitGuide.objects.create(
+        _publish(PermitGuide(
             jurisdiction=department.jurisdiction, department=department, slug=spec["slug"], kind=spec["kind"],
-            title=spec["title"], summary=spec["summary"], requirements=spec["requirements"],
-            apply_steps=spec["steps"], processing_days=spec["processing_days"], keywords=spec["keywords"],
-            apply_url=f"https://{department.jurisdiction.open311_id}/permits/{spec['slug']}")
-        PermitFee.objects.bulk_create(PermitFee(guide=guide, amount_cents=cents, covers=covers, order=index)
-                                      for index, (cents, covers) in enumerate(spec["fees"]))
-        guide.log_action("directory.permit_created", user=user, data={"demo": True})
+            title=spec["title"], summary=spec["summary"], requirements=_lines(spec["requirements"]),
+            apply_steps=_lines(spec["steps"]), processing_days=spec["processing_days"], keywords=spec["keywords"],
+            apply_url=f"https://{department.jurisdiction.open311_id}/permits/{spec['slug']}",
+            fees=[{"amount_cents": cents, "currency": "USD", "covers": covers} for cents, covers in spec["fees"]]),
+            user=user, now=now)
         permits += 1
     return f"{profiles} department profiles, {guides} service guides, {permits} permit and license guides"

@@ -29,3 +29,15 @@ def related_to(service_type, limit: int = 5) -> list[RelatedPage]:
         for page in provider(service_type, limit):
             pages.setdefault(page.url, page)
     return list(pages.values())[:limit]
+
+
+def help_articles(service_type, limit: int) -> list[RelatedPage]:
+    """The public help articles (civicdesk/content, a lower app) that name the service type."""
+    from django.apps import apps
+
+    if not apps.is_installed("civicdesk.content"):
+        return []
+    from civicdesk.content.models import Article
+
+    articles = Article.objects.public().filter(service_types=service_type).order_by("slug")[:limit]
+    return [RelatedPage(article.text("title").text, article.get_absolute_url()) for article in articles]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.lib.markdown import plain_text
 from civicdesk.search.registry import Document, Source, in_each_language, only, register
 
-from .text import pick, pick_list
+from .text import pick
 
 
 def service_documents(ids=None):
@@ -49,7 +49,7 @@ def permit_documents(ids=None):
             body = "\n".join([plain_text(pick(guide.summary, language), 5000),
                               *guide.requirement_lines(language), *guide.step_lines(language)])
             return Document(object_id=str(guide.pk), language=language, title=pick(guide.title, language),
-                            body=body, keywords="\n".join(filter(None, guide.keywords.values())),
+                            body=body, keywords="\n".join(filter(None, (guide.keywords or {}).values())),
                             url=guide.get_absolute_url(), jurisdiction_id=guide.jurisdiction_id)
         yield from in_each_language(build)
 
@@ -60,10 +60,11 @@ def department_documents(ids=None):
     from civicdesk.jurisdictions.models import Department
 
     departments = only(Department.objects.filter(jurisdiction__is_active=True)
-                       .select_related("jurisdiction", "directory_profile"), ids).order_by("pk")
+                       .select_related("jurisdiction", "directory_profile", "directory_profile__jurisdiction"),
+                       ids).order_by("pk")
     for department in departments:
         profile = getattr(department, "directory_profile", None)
-        summary = profile.summary if profile is not None and profile.is_published else {}
+        summary = profile.summary if profile is not None and profile.is_public() else {}
 
         def build(language, department=department, summary=summary):
             return Document(object_id=str(department.pk), language=language, title=department.name,
@@ -81,11 +82,8 @@ def register_sources() -> None:
                     model="catalog.ServiceType", documents=service_documents, order=10,
                     also_watch={"directory.ServiceGuide": lambda guide: guide.service_type_id}))
     register(Source(name="directory.permitguide", kind="permit", label=_("Permits and licenses"),
-                    model="directory.PermitGuide", documents=permit_documents, order=12,
-                    also_watch={"directory.PermitFee": lambda fee: fee.guide_id}))
+                    model="directory.PermitGuide", documents=permit_documents, order=12))
     register(Source(name="directory.department", kind="department", label=_("Departments"),
                     model="jurisdictions.Department", documents=department_documents, order=14,
                     also_watch={"directory.DepartmentProfile": lambda profile: profile.department_id}))
 
-
-__all__ = ["pick_list", "register_sources"]

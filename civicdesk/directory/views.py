@@ -57,14 +57,13 @@ def service_detail(request, code: str):
 
 def permit_detail(request, slug: str):
     """A permit or licence guide: what needs one, requirements, fees, processing time, how to apply."""
-    guide = get_object_or_404(PermitGuide.objects.public().select_related("department", "jurisdiction")
-                              .prefetch_related("fees"), slug=slug)
-    return render(request, "directory/permit.html", {"guide": guide, "fees": list(guide.fees.all())})
+    guide = get_object_or_404(PermitGuide.objects.public().select_related("department", "jurisdiction"), slug=slug)
+    return render(request, "directory/permit.html", {"guide": guide, "fees": guide.fee_lines(),
+                                                     "fallback": guide.is_fallback()})
 
 
 def _with_profiles(departments):
-    return departments.select_related("jurisdiction", "directory_profile").prefetch_related(
-        "directory_profile__exceptions")
+    return departments.select_related("jurisdiction", "directory_profile", "directory_profile__jurisdiction")
 
 
 def departments_index(request):
@@ -101,7 +100,7 @@ def _public_profile(department: Department) -> DepartmentProfile | None:
         profile = department.directory_profile
     except DepartmentProfile.DoesNotExist:
         return None
-    return profile if profile.is_published else None
+    return profile if profile.is_public() else None
 
 
 def _holidays(jurisdiction_ids: set[int]) -> dict[int, list]:

@@ -1,34 +1,37 @@
-"""Template helpers for the directory: per-language text (with its "not yet translated" notice), fees, hours."""
+"""Template helpers for the directory: per-language text (with its "not yet translated" notice), hours."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils import formats
 
-from civicdesk.lib import markdown
+from civicdesk.editorial.text import language_name, render_markdown, translated
 
-from ..text import localized, pick, pick_list
+from ..text import pick
 
 register = template.Library()
 
 
-@register.inclusion_tag("directory/includes/localized.html")
-def localized_text(texts, as_markdown=True):
-    """Staff text in the reader's language: Markdown rendered safely (or plain text), marked with its own
-    language and a "not yet translated" notice when it falls back to another."""
-    text = localized(texts)
-    return {"text": text, "html": markdown.render(text.text) if as_markdown else None}
+@register.inclusion_tag("directory/includes/localized.html", takes_context=True)
+def localized_text(context, texts, as_markdown=True):
+    """Editors' text in the reader's language: Markdown rendered safely (or plain text); when it falls back to
+    the default language, the editorial "not yet translated" notice and the text marked with its language."""
+    text = translated(texts)
+    return {"text": text, "html": render_markdown(text.text) if as_markdown else None,
+            "fallback": text.is_fallback, "fallback_language": language_name(text.language),
+            "LANGUAGE_CODE": context.get("LANGUAGE_CODE", "")}
 
 
 @register.filter
 def in_language(texts) -> str:
-    """The plain text of a language → text map in the reader's language (or the fallback)."""
+    """The plain text of a language → text map in the reader's language (or the default one)."""
     return pick(texts)
 
 
 @register.filter
-def lines_in_language(lists) -> list[str]:
-    return pick_list(lists)
+def field_text(obj, field: str):
+    """obj.text(field): a translated field of editorial content as a Translated (text, language, is_fallback)."""
+    return obj.text(field)
 
 
 @register.filter

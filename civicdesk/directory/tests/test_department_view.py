@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.utils import translation
 
-from civicdesk.directory.models import HoursException
 from civicdesk.jurisdictions.models import Holiday
 
 from .helpers import CANARY, make_permit, make_profile
@@ -42,9 +41,8 @@ def test_it_says_when_a_closed_office_opens_next(client, world, time_machine):
 def test_it_closes_on_holidays_and_shows_days_with_other_hours(client, world, time_machine):
     time_machine.move_to(MONDAY_10AM_CHICAGO, tick=False)
     Holiday.objects.create(jurisdiction=world.elm, date=dt.date(2026, 12, 7), name="Founders Day")
-    profile = make_profile(world.public_works)
-    HoursException.objects.create(profile=profile, date=dt.date(2026, 12, 8), opens=dt.time(10), closes=dt.time(12),
-                                  note={"en": "Staff training", "es": "Capacitación"})
+    make_profile(world.public_works, special_days=[{"date": "2026-12-08", "hours": [["10:00", "12:00"]],
+                                                    "note": {"en": "Staff training", "es": "Capacitación"}}])
     page = client.get("/departments/elm/public-works/").content.decode()
     assert "Closed now; opens Tuesday at 10 a.m." in page
     assert "Founders Day" in page and "Staff training" in page
@@ -63,7 +61,7 @@ def test_it_reads_the_address_in_spanish(client, world):
 
 
 def test_it_works_without_a_profile_and_hides_an_unpublished_one(client, world):
-    make_profile(world.public_works, is_published=False)
+    make_profile(world.public_works, status="unpublished")
     page = client.get("/departments/elm/public-works/").content.decode()
     assert "We fix the streets." not in page and 'data-testid="hours"' not in page
     assert client.get("/departments/elm/sanitation/").status_code == 200
@@ -71,8 +69,8 @@ def test_it_works_without_a_profile_and_hides_an_unpublished_one(client, world):
 
 
 def test_it_shows_script_in_every_field_as_text(client, world):
-    profile = make_profile(world.public_works, summary={"en": CANARY}, address={"en": CANARY})
-    HoursException.objects.create(profile=profile, date=dt.date.today() + dt.timedelta(days=2), note={"en": CANARY})
+    make_profile(world.public_works, summary={"en": CANARY}, address={"en": CANARY},
+                 special_days=[{"date": (dt.date.today() + dt.timedelta(days=2)).isoformat(), "note": {"en": CANARY}}])
     page = client.get("/departments/elm/public-works/").content.decode()
     assert "<script>alert('zebrafinch')" not in page and "<b>zebrafinch" not in page
     assert page.count("zebrafinch") >= 3

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from civicdesk.directory.models import (DepartmentProfile, HoursException, PermitGuide, expected_time,
-                                        working_hours_per_day)
+from civicdesk.directory.models import (DepartmentProfile, PermitGuide, expected_time, validate_fees,
+                                        validate_special_days, working_hours_per_day)
 from civicdesk.jurisdictions.models import Holiday
 
 from .helpers import make_permit, make_profile
@@ -45,28 +45,49 @@ def test_it_falls_back_to_the_jurisdictions_business_hours(world):
     assert profile.schedule().day(dt.date(2026, 12, 7)).spans == [(dt.time(8), dt.time(17))]
 
 
-def test_it_refuses_half_a_place_and_half_an_exception(world):
+def test_it_refuses_half_a_place_and_another_jurisdictions_department(world):
     with pytest.raises(ValidationError):
-        DepartmentProfile(department=world.sanitation, lat=3.0).full_clean()
-    profile = make_profile(world.public_works)
+        DepartmentProfile(jurisdiction=world.elm, department=world.sanitation, lat=3.0,
+                          summary={"en": "x"}).full_clean()
     with pytest.raises(ValidationError):
-        HoursException(profile=profile, date=dt.date(2026, 12, 7), opens=dt.time(9)).full_clean()
-    with pytest.raises(ValidationError):
-        HoursException(profile=profile, date=dt.date(2026, 12, 7), opens=dt.time(9), closes=dt.time(8)).full_clean()
+        DepartmentProfile(jurisdiction=world.elm, department=world.roads, summary={"en": "x"}).full_clean()
 
 
-def test_it_refuses_a_permit_without_title_or_with_another_jurisdictions_department(world):
+@pytest.mark.parametrize("days", [{"date": "2026-12-24"}, [{"hours": []}], [{"date": "Christmas"}],
+                                  [{"date": "2026-12-24", "hours": [["12:00", "08:00"]]}],
+                                  [{"date": "2026-12-24"}, {"date": "2026-12-24"}]])
+def test_it_refuses_days_with_other_hours_a_person_got_wrong(days):
     with pytest.raises(ValidationError):
-        PermitGuide(jurisdiction=world.elm, slug="x", title={}).full_clean()
+        validate_special_days(days)
+
+
+def test_it_gives_a_special_day_its_own_hours_over_a_holiday(world):
+    Holiday.objects.create(jurisdiction=world.elm, date=dt.date(2026, 12, 24), name="Christmas Eve")
+    profile = make_profile(world.public_works, special_days=[
+        {"date": "2026-12-24", "hours": [["08:00", "12:00"]], "note": {"en": "Half day", "es": "Medio día"}}])
+    day = profile.schedule().day(dt.date(2026, 12, 24))
+    assert day.spans == [(dt.time(8), dt.time(12))] and day.note == "Half day"
+
+
+@pytest.mark.parametrize("fees", [{"amount_cents": 1}, [{"amount_cents": 12.5, "covers": {"en": "x"}}],
+                                  [{"amount_cents": -1, "covers": {"en": "x"}}],
+                                  [{"amount_cents": 100, "currency": "dollars", "covers": {"en": "x"}}],
+                                  [{"amount_cents": 100, "covers": {}}]])
+def test_it_refuses_fees_that_are_not_whole_cents_with_a_currency_and_a_purpose(fees):
+    with pytest.raises(ValidationError):
+        validate_fees(fees)
+
+
+def test_it_refuses_a_permit_with_another_jurisdictions_department_or_a_bad_slug(world):
     with pytest.raises(ValidationError):
         PermitGuide(jurisdiction=world.elm, slug="x", title={"en": "X"}, department=world.roads).full_clean()
     with pytest.raises(ValidationError):
-        PermitGuide(jurisdiction=world.elm, slug="x", title={"en": "X"}, requirements={"en": "not a list"}).full_clean()
+        PermitGuide(jurisdiction=world.elm, slug="Fence Permit", title={"en": "X"}).full_clean()
 
 
-def test_it_falls_back_to_english_for_a_missing_translation(world):
-    guide = make_permit(world, title={"en": "Fence permit"}, requirements={"en": ["A plan"], "es": []})
+def test_it_reads_lists_one_per_line_and_falls_back_to_english(world):
+    guide = make_permit(world, title={"en": "Fence permit"}, requirements={"en": "- A plan\n\n* Your signature"})
     with translation.override("es"):
-        title = guide.title_in()
-        assert title.text == "Fence permit" and title.fallback and title.language == "en"
-        assert guide.requirement_lines() == ["A plan"]
+        title = guide.text("title")
+        assert title.text == "Fence permit" and title.is_fallback and title.language == "en"
+        assert guide.requirement_lines() == ["A plan", "Your signature"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from civicdesk.directory.models import PermitFee
+from civicdesk.directory.models import Fee
 
 from .helpers import CANARY, make_permit
 
@@ -20,9 +20,8 @@ def test_it_shows_requirements_fees_time_steps_and_the_department(client, world)
 
 
 def test_it_shows_each_currency_with_its_code(world):
-    guide = make_permit(world)
-    fee = PermitFee(guide=guide, amount_cents=123456, currency="EUR", covers={"en": "x"})
-    assert fee.display_amount() == "1,234.56 EUR"
+    assert Fee(123456, "EUR", {"en": "x"}).display_amount() == "1,234.56 EUR"
+    assert Fee(5, "USD", {"en": "x"}).display_amount() == "$0.05"
 
 
 def test_it_reads_the_spanish_text(client, world):
@@ -33,14 +32,14 @@ def test_it_reads_the_spanish_text(client, world):
 
 
 def test_it_answers_404_for_an_unpublished_guide(client, world):
-    make_permit(world, is_published=False)
+    make_permit(world, status="draft")
     assert client.get("/services/permits/fence-permit/").status_code == 404
 
 
 def test_it_shows_script_in_every_field_as_text(client, world):
-    guide = make_permit(world, title={"en": CANARY}, summary={"en": CANARY}, requirements={"en": [CANARY]},
-                        apply_steps={"en": [CANARY]}, processing_note={"en": CANARY})
-    PermitFee.objects.create(guide=guide, amount_cents=1, covers={"en": CANARY})
+    make_permit(world, title={"en": CANARY}, summary={"en": CANARY}, requirements={"en": CANARY},
+                apply_steps={"en": CANARY}, processing_note={"en": CANARY},
+                fees=[{"amount_cents": 1, "currency": "USD", "covers": {"en": CANARY}}])
     page = client.get("/services/permits/fence-permit/").content.decode()
     assert "<script>alert('zebrafinch')" not in page and "<b>zebrafinch" not in page
     assert page.count("zebrafinch") >= 6

@@ -72,20 +72,20 @@ def test_it_answers_404_for_an_inactive_or_unknown_type(client, world):
 
 
 def test_it_shows_the_guide_and_marks_a_missing_translation(client, world):
-    make_guide(world.pothole)
+    make_guide(world.pothole, world.elm)
     with translation.override("es"):
         page = client.get("/services/pothole/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Hoyos en calles de la ciudad." in page
-    assert "Private driveways." in page and 'lang="en"' in page
+    assert "Private driveways." in page and 'lang="en"' in page and 'data-testid="fallback-notice"' in page
 
 
 def test_it_hides_an_unpublished_guide(client, world):
-    make_guide(world.pothole, is_published=False)
+    make_guide(world.pothole, world.elm, status="in_review")
     assert "Holes in city streets." not in client.get("/services/pothole/").content.decode()
 
 
 def test_it_shows_script_in_guides_and_names_as_text(client, world):
-    make_guide(world.pothole, covers={"en": CANARY}, not_covers={"en": "[x](javascript:alert(1))"})
+    make_guide(world.pothole, world.elm, covers={"en": CANARY}, not_covers={"en": "[x](javascript:alert(1))"})
     world.pothole.description = CANARY
     world.pothole.save()
     page = client.get("/services/pothole/").content.decode()
