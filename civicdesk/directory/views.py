@@ -49,7 +49,9 @@ def service_detail(request, code: str):
     guide = ServiceGuide.objects.public().filter(service_type=service_type).first()
     handlers = lookups.handlers_for(service_type)
     emergency_numbers = sorted({h.jurisdiction.emergency_number for h in handlers}) or ["911"]
-    return render(request, "directory/service.html", {
+    offered_in = [j for j in service_type.jurisdictions.all() if j.is_active] or (
+        [] if handlers else list(Jurisdiction.objects.filter(is_active=True).order_by("name")))
+    return render(request, "directory/service.html", {"offered_in": offered_in,
         "service_type": service_type, "guide": guide, "handlers": handlers,
         "emergency": lookups.is_emergency(service_type), "emergency_number": emergency_numbers[0],
         "related": related_to(service_type), "reportable": not service_type.is_private})
