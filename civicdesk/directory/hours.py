@@ -98,7 +98,7 @@ class Schedule:
         for opens, closes in today.spans:
             if opens <= local.time() < closes:
                 return OpenNow(True, closes_at=closes)
-        for offset in range(0, 15):
+        for offset in range(15):
             date = local.date() + dt.timedelta(days=offset)
             for opens, _closes in self.day(date).spans:
                 if offset or opens > local.time():

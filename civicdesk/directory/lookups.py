@@ -13,7 +13,7 @@ from django.urls import reverse
 from civicdesk.catalog.models import Priority, RoutingRule, ServiceType
 from civicdesk.jurisdictions.models import Department, Jurisdiction
 
-from .models import DepartmentProfile, PermitGuide, ServiceGuide, expected_time, working_hours_per_day
+from .models import PermitGuide, expected_time, working_hours_per_day
 from .text import pick
 
 

@@ -8,8 +8,14 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from civicdesk.directory.models import (DepartmentProfile, PermitGuide, expected_time, validate_fees,
-                                        validate_special_days, working_hours_per_day)
+from civicdesk.directory.models import (
+    DepartmentProfile,
+    PermitGuide,
+    expected_time,
+    validate_fees,
+    validate_special_days,
+    working_hours_per_day,
+)
 from civicdesk.jurisdictions.models import Holiday
 
 from .helpers import make_permit, make_profile

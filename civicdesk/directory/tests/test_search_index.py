@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from civicdesk.directory.search_index import department_documents, permit_documents, service_documents
+from civicdesk.directory.search_index import (
+    department_documents,
+    permit_documents,
+    service_documents,
+)
 from civicdesk.search import registry
 from civicdesk.search.services import search, sync_all
 

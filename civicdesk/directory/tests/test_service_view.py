@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import translation
 
 from civicdesk.catalog.models import Priority, RoutingRule, ServiceType
-from civicdesk.directory.related import RelatedPage, _PROVIDERS, register
+from civicdesk.directory.related import _PROVIDERS, RelatedPage, register
 
 from .helpers import CANARY, make_guide
 
