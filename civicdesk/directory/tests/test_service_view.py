@@ -105,3 +105,17 @@ def test_it_lists_related_pages_from_registered_providers(client, world):
         assert 'data-testid="related"' not in client.get("/services/graffiti/").content.decode()
     finally:
         _PROVIDERS.remove(provider)
+
+
+def test_it_lists_the_published_help_articles_about_the_type(client, world):
+    from civicdesk.content.tests.helpers import article, editors, publish
+
+    erin, eve = editors(world)
+    published = publish(article(world, "pothole-season", title={"en": "Pothole season", "es": "Temporada de baches"}),
+                        erin, eve)
+    published.service_types.set([world.pothole])
+    draft = article(world, "pothole-draft", title={"en": "Unfinished zebrafinch draft"})
+    draft.save()
+    draft.service_types.set([world.pothole])
+    page = client.get("/services/pothole/").content.decode()
+    assert f'href="{published.get_absolute_url()}">Pothole season</a>' in page and "zebrafinch" not in page
