@@ -46,6 +46,9 @@ def test_it_shows_the_directory_pages_accessibly(live_server, tworld, browser, s
         expect(page.locator("html")).to_have_attribute("lang", language)
         expect(page.get_by_test_id("az-list").locator("li")).to_have_count(4)
         expect(page.locator("#az-filter")).to_be_visible()
+        # The filter box (a search input, which USWDS floats) leaves the letter index on the page.
+        expect(page.get_by_role("link", name="P", exact=True)).to_be_in_viewport()
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         assert_no_axe_violations(page, context=f"services A–Z ({language})")
         page.locator("#az-filter-input").fill("graf")
         expect(page.get_by_test_id("az-list").locator("li:visible")).to_have_count(1)
@@ -74,6 +77,7 @@ def test_it_shows_the_directory_pages_accessibly(live_server, tworld, browser, s
         assert_no_axe_violations(page, context=f"the departments directory ({language})")
 
         page.goto(f"{base}/departments/elm/public-works/")
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         page.wait_for_function("() => document.getElementById('map') && document.getElementById('map').leafletMap")
         expect(page.locator("#map")).to_be_visible()
         expect(page.get_by_test_id("hours").locator("tbody tr")).to_have_count(7)
