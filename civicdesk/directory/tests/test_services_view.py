@@ -63,3 +63,8 @@ def test_it_answers_in_a_few_queries_however_many_entries(client, world, django_
     with django_assert_max_num_queries(8):
         response = client.get("/services/?in=elm")
     assert response.content.decode().count('class="cd-az-item"') == 63
+
+
+def test_it_is_listed_in_the_sitemap_with_the_departments(client, world):
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/services/</loc>" in body and "/departments/</loc>" in body
