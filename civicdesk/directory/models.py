@@ -117,6 +117,10 @@ class DepartmentProfile(EditorialContent):
     def __str__(self) -> str:
         return str(self.department)
 
+    def display_title(self) -> str:
+        """What the editors' list shows: the department's name (its first translated field is a long text)."""
+        return self.department.name
+
     def clean(self) -> None:
         if (self.lat is None) != (self.long is None):
             raise ValidationError(_("Give both the latitude and the longitude, or neither."))
@@ -176,6 +180,10 @@ class ServiceGuide(EditorialContent):
 
     def __str__(self) -> str:
         return str(self.service_type)
+
+    def display_title(self) -> str:
+        """What the editors' list shows: the service type's name."""
+        return self.service_type.name
 
     def get_absolute_url(self) -> str:
         return reverse("directory:service", args=[self.service_type.code])

@@ -21,8 +21,8 @@ def test_it_shows_contact_hours_address_map_and_what_it_handles(client, world, t
     make_permit(world)
     page = client.get("/departments/elm/public-works/").content.decode()
     assert 'href="tel:+12175550140"' in page
-    assert '<th scope="row">Monday</th><td>8 a.m.–noon, 1 p.m.–5 p.m.</td>' in page
-    assert '<th scope="row">Sunday</th><td>Closed</td>' in page
+    assert '<th scope="row">Monday</th><td class="cd-hours__time">8 a.m.–noon, 1 p.m.–5 p.m.</td>' in page
+    assert '<th scope="row">Sunday</th><td class="cd-hours__time">Closed</td>' in page
     assert "Open now, until noon" in page
     assert "Elm Town Hall<br>1 Oak Street" in page
     assert 'href="https://www.openstreetmap.org/directions?to=3.000000%2C2.500000"' in page

@@ -83,3 +83,14 @@ def test_it_keeps_a_service_guide_off_the_page_while_in_draft(world, client):
 def test_it_lists_the_directory_sections_on_the_help_hub(world, client):
     page = client.get("/help/").content.decode()
     assert 'href="/services/"' in page and 'href="/departments/"' in page
+
+
+def test_it_names_profiles_and_guides_by_department_and_service_in_the_editors_list(world, client):
+    erin, _eve = editors(world)
+    from civicdesk.directory.tests.helpers import make_guide, make_profile
+
+    make_profile(world.public_works, updated_by=erin)
+    make_guide(world.pothole, world.elm, updated_by=erin)
+    login_verified(client, erin)
+    page = client.get(reverse("editorial:list")).content.decode()
+    assert "Public Works" in page and "Pothole" in page and "We fix the streets." not in page
