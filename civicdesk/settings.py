@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "civicdesk.comments",
     # Issue 14, information hub (in this order).
     "civicdesk.content",
+    "civicdesk.directory",
     # City onboarding (issue 20): boundary import and the go-live checklist; reads every app above.
     "civicdesk.onboarding",
 ]

@@ -301,6 +301,7 @@ class Riverbend(DefaultCity):
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
             say(f"Help content: {self._seed_help_content(world)}")
+            say(f"Directory: {self._seed_directory(world, now)}")
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
@@ -379,6 +380,14 @@ class Riverbend(DefaultCity):
 
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now)
+    def _seed_directory(self, world: _DemoWorld, now: dt.datetime) -> str:
+        """Department profiles, what the common services cover, permit and license guides (civicdesk/directory)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.directory import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(departments=world.departments, types=world.types, now=now, user=author)
+
     def _seed_forums(self, world: _DemoWorld) -> str:
         """Boards (topics and one per city district), threads, an official answer, comments on requests."""
         from civicdesk.accounts.models import User
