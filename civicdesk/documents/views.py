@@ -1,0 +1,224 @@
+"""Document library pages: the public library, a document, downloads; the staff list, upload and editor."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import F, Q
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from civicdesk.jurisdictions.models import Department
+from civicdesk.lib.media import MediaError
+
+from . import access, services
+from .forms import DocumentForm, LibraryFilterForm, NewDocumentForm, VersionForm
+from .models import Document, DocumentVersion
+
+PAGE_SIZE = 20
+STAFF_PAGE_SIZE = 50
+
+
+def private_page(view):
+    """Cache-Control: private, no-store on the view's every response (staff pages)."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+    return wrapped
+
+
+# --- public ------------------------------------------------------------------------------------------------
+
+def _years(public) -> list[int]:
+    """The years the library's filter offers: of every public document's date (see Document.dated)."""
+    years = set()
+    for effective_from, published_at in public.values_list("effective_from", "published_at"):
+        day = effective_from or timezone.localdate(published_at)
+        years.add(day.year)
+    return sorted(years, reverse=True)
+
+
+@require_GET
+def library(request):
+    """Public documents, newest first, filtered by kind, department, year and in force / all; numbered pages."""
+    now = timezone.now()
+    public = Document.objects.public(now)
+    departments = list(Department.objects.filter(pk__in=public.values("department_id")).order_by("name"))
+    form = LibraryFilterForm(request.GET or None, departments=departments, years=_years(public))
+    documents = public.select_related("current_version", "department", "jurisdiction")
+    show = "in_force"
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        show = data["show"] or "in_force"
+        if data["kind"]:
+            documents = documents.filter(kind=data["kind"])
+        if data["department"]:
+            documents = documents.filter(department_id=int(data["department"]))
+        if data["year"]:
+            documents = documents.filter(Q(effective_from__year=data["year"])
+                                         | Q(effective_from__isnull=True, published_at__year=data["year"]))
+    elif form.is_bound:
+        documents = documents.none()
+    if show == "in_force":
+        documents = documents.in_force(timezone.localdate(now))
+    documents = documents.order_by(F("effective_from").desc(nulls_last=True), "-published_at", "-id")
+    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "documents/library.html", {
+        "form": form, "page": page, "show": show, "query": query.urlencode(), "today": timezone.localdate(now),
+    }, status=400 if form.errors else 200)
+
+
+def _public_document(pk: int) -> Document:
+    document = (Document.objects.public().select_related("current_version", "department", "jurisdiction")
+                .filter(pk=pk).first())
+    if document is None:
+        raise Http404(_("There is no such document."))
+    return document
+
+
+@require_GET
+def detail(request, pk: int):
+    """One document: summary, kind, dates, the current version with its type and size, older versions."""
+    document = _public_document(pk)
+    versions = list(document.versions.filter(published_at__isnull=False).order_by("-number"))
+    return render(request, "documents/detail.html", {
+        "document": document, "current": document.current_version,
+        "older": [v for v in versions if v.pk != document.current_version_id], "today": timezone.localdate(),
+        "translated": document.is_translated(),
+    })
+
+
+def download_name(document: Document, version: DocumentVersion) -> str:
+    """A safe file name for the download: the title in ASCII letters, digits and dashes, the version, the
+    sniffed extension ("noise-bylaw-v2.pdf"); never the uploader's own file name."""
+    stem = slugify(document.title_text(document.language))[:60].strip("-") or f"document-{document.pk}"
+    return f"{stem}-v{version.number}.{version.extension}"
+
+
+@require_GET
+def download(request, pk: int, number: int):
+    """A published version of a public document, as an attachment with its sniffed type (never rendered as a
+    page by the browser: nosniff and a sandboxing Content-Security-Policy)."""
+    document = _public_document(pk)
+    version = document.versions.filter(number=number, published_at__isnull=False).first()
+    if version is None:
+        raise Http404(_("There is no such version of this document."))
+    response = FileResponse(version.file.open("rb"), content_type=version.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, download_name(document, version))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# --- staff -------------------------------------------------------------------------------------------------
+
+@private_page
+@login_required
+def staff_list(request):
+    """Every document of the jurisdictions the user edits, newest first, with its state and text status."""
+    allowed = access.require_library_staff(request.user)
+    documents = (Document.objects.filter(jurisdiction__in=allowed).select_related("current_version", "jurisdiction")
+                 .order_by("-updated_at", "-id"))
+    page = Paginator(documents, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "documents/staff/list.html", {"page": page, "now": timezone.now()})
+
+
+@private_page
+@login_required
+def staff_create(request):
+    """Upload a new document: its details and first file (checked before anything is saved)."""
+    allowed = access.require_library_staff(request.user)
+    form = NewDocumentForm(request.POST or None, request.FILES or None, jurisdictions=allowed)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.create_document(
+                form.instance, upload=form.cleaned_data["file"], user=request.user,
+                change_note=form.cleaned_data["change_note"], publish="publish" in request.POST)
+        except MediaError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("Document published.") if document.published_at
+                             else _("Document saved as a draft."))
+            return redirect("documents:staff_edit", pk=document.pk)
+    return render(request, "documents/staff/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@private_page
+@login_required
+def staff_edit(request, pk: int, *, version_form: VersionForm | None = None):
+    """A document's details, its versions (with how their text extraction went) and history."""
+    document = access.get_document_for_staff(request.user, pk)
+    allowed = access.require_library_staff(request.user)
+    form = DocumentForm(request.POST or None, instance=document, jurisdictions=allowed)
+    if request.method == "POST" and version_form is None and form.is_valid():
+        services.save_document(form.instance, user=request.user, changed_fields=form.changed_data)
+        messages.success(request, _("Document saved."))
+        return redirect("documents:staff_edit", pk=document.pk)
+    status = 400 if (form.errors or (version_form is not None and version_form.errors)) else 200
+    return render(request, "documents/staff/edit.html", {
+        "document": document, "form": form, "version_form": version_form or VersionForm(),
+        "versions": list(document.versions.select_related("uploaded_by").order_by("-number")),
+        "now": timezone.now(), "public": document.is_public(),
+        "history": list(document.audit_entries().select_related("actor")[:20]),
+    }, status=status)
+
+
+@login_required
+@require_POST
+def staff_add_version(request, pk: int):
+    document = access.get_document_for_staff(request.user, pk)
+    form = VersionForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_version(document, upload=form.cleaned_data["file"], user=request.user,
+                                 change_note=form.cleaned_data["change_note"], publish=form.cleaned_data["publish"])
+        except MediaError as exc:
+            form.add_error("file", str(exc))
+        else:
+            messages.success(request, _("New version uploaded."))
+            return redirect("documents:staff_edit", pk=document.pk)
+    request.method = "GET"  # show the editor with this form's errors, not a second save of the details
+    return staff_edit(request, pk, version_form=form)
+
+
+@login_required
+@require_POST
+def staff_publish_version(request, pk: int, number: int):
+    document = access.get_document_for_staff(request.user, pk)
+    version = document.versions.filter(number=number).first()
+    if version is None:
+        raise Http404(_("There is no such version of this document."))
+    services.publish_version(version, user=request.user)
+    messages.success(request, _("Version published."))
+    return redirect("documents:staff_edit", pk=document.pk)
+
+
+@login_required
+@require_POST
+def staff_publish(request, pk: int):
+    document = access.get_document_for_staff(request.user, pk)
+    services.publish_document(document, user=request.user)
+    messages.success(request, _("Document published."))
+    return redirect("documents:staff_edit", pk=document.pk)
+
+
+@login_required
+@require_POST
+def staff_unpublish(request, pk: int):
+    document = access.get_document_for_staff(request.user, pk)
+    services.unpublish_document(document, user=request.user)
+    messages.success(request, _("Document taken off the public site."))
+    return redirect("documents:staff_edit", pk=document.pk)
