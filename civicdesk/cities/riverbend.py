@@ -298,6 +298,7 @@ class Riverbend(DefaultCity):
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
+            say(f"Library documents: {self._seed_documents(world, now)}")
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
@@ -366,6 +367,16 @@ class Riverbend(DefaultCity):
 
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now)
+    def _seed_documents(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """Bylaws, agendas, minutes, a zoning map, a form, a water-quality spreadsheet and plans, made as real
+        files at load time (civicdesk/documents/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.documents import demo
+
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], departments=world.departments, author=author,
+                         today=timezone.localdate(now))
+
     def _seed_forums(self, world: _DemoWorld) -> str:
         """Boards (topics and one per city district), threads, an official answer, comments on requests."""
         from civicdesk.accounts.models import User

@@ -172,8 +172,17 @@ def staff_edit(request, pk: int, *, version_form: VersionForm | None = None):
         "document": document, "form": form, "version_form": version_form or VersionForm(),
         "versions": list(document.versions.select_related("uploaded_by").order_by("-number")),
         "now": timezone.now(), "public": document.is_public(),
-        "history": list(document.audit_entries().select_related("actor")[:20]),
+        "history": [(entry, history_label(entry.action))
+                    for entry in document.audit_entries().select_related("actor")[:20]],
     }, status=status)
+
+
+def history_label(action: str) -> str:
+    """An audit action of a document in staff's words."""
+    return str({"document.created": _("Written"), "document.changed": _("Details changed"),
+                "document.version_added": _("Version uploaded"), "document.version_published": _("Version published"),
+                "document.published": _("Published"), "document.unpublished": _("Taken off the public site"),
+                }.get(action, action))
 
 
 @login_required
