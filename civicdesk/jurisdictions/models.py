@@ -208,6 +208,8 @@ class StaffMembership(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Jurisdiction admin")
         CONTRACTOR = "contractor", _("Contractor")
+        #: Writes and reviews the information hub's content (civicdesk/editorial); sees no requests.
+        EDITOR = "editor", _("Editor")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="memberships")

@@ -55,11 +55,13 @@ def _image_as_link(tokens, idx, options, env):
 _PARSERS: dict[tuple[bool, bool], MarkdownIt] = {}
 
 
-def render(text: str, *, allow_links: bool = True, allow_images: bool = False) -> SafeString:
+def render(text: str, *, allow_links: bool = True, allow_images: bool = False,
+           local_image_prefix: str | None = None) -> SafeString:
     """`text` (Markdown typed by a person) as sanitised HTML, safe to put in a page as is.
 
     Links get rel="nofollow ugc noopener" and only http(s)/mailto addresses; images (when allowed) only https
-    addresses and keep their alt text. Returns an empty string for empty text.
+    addresses, or site paths starting with `local_image_prefix` (e.g. "/content-images/", the editors' image
+    library), and keep their alt text. Returns an empty string for empty text.
     """
     if not (text or "").strip():
         return mark_safe("")
@@ -81,14 +83,24 @@ def render(text: str, *, allow_links: bool = True, allow_images: bool = False) -
         # Ammonia's schemes apply to every URL attribute; images must also be https (no mixed content, no
         # mailto:), so anything else loses its image.
         cleaned = nh3.clean(cleaned, tags=tags, attributes=attributes, link_rel=LINK_REL if allow_links else None,
-                            url_schemes=_SCHEMES, attribute_filter=_https_images_only)
+                            url_schemes=_SCHEMES, attribute_filter=_image_filter(local_image_prefix))
     return mark_safe(cleaned)
 
 
-def _https_images_only(tag: str, attribute: str, value: str):
-    if tag == "img" and attribute == "src" and not value.lower().startswith("https://"):
+def _image_filter(local_prefix: str | None):
+    """An nh3 attribute filter keeping image addresses that are https, or (when given) a path of this site
+    starting with `local_prefix` (never "//host", which would be another site)."""
+
+    def keep(tag: str, attribute: str, value: str):
+        if tag != "img" or attribute != "src":
+            return value
+        if value.lower().startswith("https://"):
+            return value
+        if local_prefix and value.startswith(local_prefix) and not value.startswith("//") and ".." not in value:
+            return value
         return None
-    return value
+
+    return keep
 
 
 def plain_text(text: str, limit: int = 200) -> str:

@@ -92,6 +92,8 @@ def _seat_q(user, seat: StaffMembership) -> Q:
 
 def _seat_reach_q(user, seat: StaffMembership) -> Q:
     """The requests one seat reaches by jurisdiction, department and assignment, before private types."""
+    if seat.role == Role.EDITOR:  # editors write the help content (civicdesk/editorial), not requests
+        return Q(pk__in=[])
     in_jurisdiction = Q(jurisdiction_id=seat.jurisdiction_id)
     if seat.role in (Role.AGENT, Role.ADMIN):
         return in_jurisdiction
@@ -107,7 +109,7 @@ def _seat_reach_q(user, seat: StaffMembership) -> Q:
 
 def _seat_covers(user, seat: StaffMembership, request: ServiceRequest) -> bool:
     """The same rule as `_seat_q`, for one request already in memory."""
-    if request.jurisdiction_id != seat.jurisdiction_id:
+    if request.jurisdiction_id != seat.jurisdiction_id or seat.role == Role.EDITOR:
         return False
     if not _seat_covers_private_type(seat, request):
         return False
