@@ -14,8 +14,8 @@ class VersionInline(admin.TabularInline):
 
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "kind", "jurisdiction", "published_at", "effective_from", "effective_until"]
-    list_filter = ["kind", "jurisdiction"]
+    list_display = ["__str__", "kind", "jurisdiction", "status", "publish_at", "effective_from", "effective_until"]
+    list_filter = ["kind", "status", "jurisdiction"]
     readonly_fields = ["current_version", "created_by", "created_at"]
     inlines = [VersionInline]
 

@@ -18,17 +18,16 @@ class DocumentsConfig(AppConfig):
         from .search_index import register_sources
 
         register_sources()
-        _register_hub_section()
 
+        from django.utils.translation import gettext_lazy as _
 
-def _register_hub_section() -> None:
-    """The library's section on the information hub (/help/), once civicdesk.editorial offers its registry."""
-    try:
-        from civicdesk.editorial import hub
-    except ImportError:  # the editorial app is not installed yet: the library stands on its own
-        return
-    from django.utils.translation import gettext_lazy as _
+        from civicdesk.editorial import hub, registry
 
-    hub.register(hub.HubSection(key="documents", title=_("Documents"), url_name="documents:library",
-                                description=_("Bylaws, council agendas and minutes, maps, forms, reports and "
-                                              "plans to read and download."), order=60))
+        from .forms import DocumentForm
+
+        registry.register(registry.Editable(key="document", model="documents.Document", form_class=DocumentForm,
+                                            label=_("Document"), label_plural=_("Documents"), order=50,
+                                            list_related=("current_version",)))
+        hub.register(hub.HubSection("documents", _("Documents"), "documents:library",
+                                    _("Bylaws, council agendas and minutes, maps, forms, reports and plans to read "
+                                      "and download."), 60))

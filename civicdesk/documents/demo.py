@@ -1,7 +1,8 @@
 """Demo documents for a city pack: eleven Riverbend papers (agenda, minutes, bylaws, a zoning map, a form, a
 water-quality spreadsheet, plans...) made as real files at load time, English and Spanish titles and summaries.
-Made through the services, as an editor would, their text extracted at once so search finds them; idempotent
-(a document with the same English title in the jurisdiction is left alone)."""
+Made through the services, as an editor would, then published as imported data (the demo has no second editor
+to review them; services.publish_imported audits it), their text extracted at once so search finds them;
+idempotent (a document with the same English title in the jurisdiction is left alone)."""
 
 from __future__ import annotations
 
@@ -179,11 +180,12 @@ def seed(*, jurisdiction, departments: dict, author, today: dt.date) -> int:
         first = spec.get("earlier")
         name, data = _file(spec, first)
         services.create_document(document, upload=SimpleUploadedFile(name, data), user=author,
-                                 change_note="First edition" if first else "", publish=True)
+                                 change_note="First edition" if first else "")
         if first:
             name, data = _file(spec)
             services.add_version(document, upload=SimpleUploadedFile(name, data), user=author,
                                  change_note=spec["note"])
+        services.publish_imported(document, user=author, note="Riverbend demo data")
         for version in document.versions.filter(text_status="pending"):
             services.extract_version(version.pk)  # at once, so the demo's search finds the text from the start
         made += 1

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.formengine.text import languages
+from civicdesk.editorial.forms import EditorialForm
 
 from .models import Document
 
@@ -35,66 +35,40 @@ class LibraryFilterForm(forms.Form):
         self.fields["year"].choices = [("", _("Any year")), *[(str(y), str(y)) for y in years]]
 
 
-def language_name(code: str) -> str:
-    return str(dict(settings.LANGUAGES).get(code, code))
-
-
-class DocumentForm(forms.ModelForm):
-    """A document's details, with a title and summary field per site language (the default one required)."""
+class DocumentForm(EditorialForm):
+    """A document's details for the editorial editor: per-language title and summary (added by the base form
+    for every site language, the title required in the default one) and the document's own fields."""
 
     class Meta:
         model = Document
-        fields = ["jurisdiction", "department", "kind", "language", "topics", "effective_from", "effective_until",
-                  "unpublish_at"]
+        fields = ["jurisdiction", "kind", "department", "language", "topics", "effective_from", "effective_until"]
         widgets = {
             "jurisdiction": forms.Select(attrs=SELECT), "department": forms.Select(attrs=SELECT),
-            "kind": forms.Select(attrs=SELECT), "language": forms.Select(attrs=SELECT),
-            "topics": forms.TextInput(attrs=INPUT),
+            "kind": forms.Select(attrs=SELECT), "topics": forms.TextInput(attrs=INPUT),
             "effective_from": forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
             "effective_until": forms.DateInput(attrs={**INPUT, "type": "date"}, format="%Y-%m-%d"),
-            "unpublish_at": forms.DateTimeInput(attrs={**INPUT, "type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
-    def __init__(self, *args, jurisdictions, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         from civicdesk.jurisdictions.models import Department
 
-        self.fields["jurisdiction"].queryset = self.fields["jurisdiction"].queryset.filter(
-            pk__in=[j.pk for j in jurisdictions])
-        self.fields["jurisdiction"].empty_label = None
-        self.fields["department"].queryset = Department.objects.filter(
-            jurisdiction__in=jurisdictions).select_related("jurisdiction").order_by("name")
-        self.fields["department"].label_from_instance = lambda department: department.name
         self.fields["language"] = forms.ChoiceField(
             label=_("Language of the document"), choices=settings.LANGUAGES, widget=forms.Select(attrs=SELECT),
             initial=self.instance.language or settings.LANGUAGE_CODE,
             help_text=_("Its text is searched in this language."))
-        self.fields["unpublish_at"].help_text = _("Optional: the document leaves the public site at this time.")
-        for code in languages():
-            required = code == settings.LANGUAGE_CODE
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": language_name(code)}, max_length=200,
-                required=required, initial=(self.instance.title or {}).get(code, ""),
-                widget=forms.TextInput(attrs=INPUT))
-            self.fields[f"summary_{code}"] = forms.CharField(
-                label=_("Summary (%(language)s)") % {"language": language_name(code)}, max_length=2000,
-                required=False, initial=(self.instance.summary or {}).get(code, ""),
-                widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 3}))
-
-    def title_fields(self):
-        return [(self[f"title_{code}"], self[f"summary_{code}"]) for code in languages()]
+        jurisdictions = self.fields["jurisdiction"].queryset
+        self.fields["department"].queryset = Department.objects.filter(
+            jurisdiction__in=jurisdictions).order_by("name")
 
     def clean(self):
         data = super().clean()
         department, jurisdiction = data.get("department"), data.get("jurisdiction")
         if department and jurisdiction and department.jurisdiction_id != jurisdiction.pk:
             self.add_error("department", _("Choose a department of the same jurisdiction."))
-        if data.get("effective_from") and data.get("effective_until") and data["effective_until"] < data["effective_from"]:
+        start, end = data.get("effective_from"), data.get("effective_until")
+        if start and end and end < start:
             self.add_error("effective_until", _("The end of the period in force must be on or after its start."))
-        self.instance.title = {code: data[f"title_{code}"].strip() for code in languages()
-                               if (data.get(f"title_{code}") or "").strip()}
-        self.instance.summary = {code: data[f"summary_{code}"].strip() for code in languages()
-                                 if (data.get(f"summary_{code}") or "").strip()}
         return data
 
 
@@ -115,4 +89,3 @@ class VersionForm(forms.Form):
     change_note = forms.CharField(label=_("What changed"), max_length=300,
                                   widget=forms.TextInput(attrs=INPUT),
                                   help_text=_("Residents see this note beside the version."))
-    publish = forms.BooleanField(label=_("Publish this version now"), required=False, initial=True)

@@ -11,17 +11,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from civicdesk.audit.models import LoggedModel
+from civicdesk.editorial.models import EditorialContent, EditorialQuerySet, Status
 from civicdesk.formengine.text import pick
 
 
-class DocumentQuerySet(models.QuerySet):
+class DocumentQuerySet(EditorialQuerySet):
     def public(self, now: dt.datetime | None = None):
-        """Documents residents may see now: published (publish time reached), not past their unpublish time,
-        and with a published version to download. Documents no longer in force stay public, marked so."""
-        now = now or timezone.now()
-        return self.filter(Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now), published_at__lte=now,
-                           current_version__isnull=False)
+        """Documents residents may see now: approved and published (the editorial rule: publish time reached,
+        unpublish time not), of an active jurisdiction, with a published version to download. Documents no
+        longer in force stay public, marked so."""
+        return super().public(now).filter(current_version__isnull=False)
+
+    visible = public
 
     def in_force(self, today: dt.date | None = None):
         """Documents in force on `today`: started (or no start date) and not ended (or no end date)."""
@@ -30,15 +31,19 @@ class DocumentQuerySet(models.QuerySet):
                            Q(effective_until__isnull=True) | Q(effective_until__gte=today))
 
 
-class Document(LoggedModel):
+class Document(EditorialContent):
     """A public document of one jurisdiction: a bylaw in force, a council agenda, a superseded plan.
 
-    Title and summary are JSON maps language → text (any site language, the default one required; read with
-    `title_text()` / `summary_text()`, which fall back to the default language). `language` is the language
-    the files are written in: their extracted text is stemmed in it for search. Every upload is a new
+    On the editorial base (civicdesk/editorial): draft → in review → published by another editor than the last
+    author, publish_at / unpublish_at, revisions and audit. Title and summary are JSON maps language → text
+    (`title_text()` / `summary_text()` fall back to the default language). `language` is the language the
+    files are written in: their extracted text is stemmed in it for search. Every upload is a new
     `DocumentVersion`; `current_version` is the newest published one (kept by services.refresh_current()).
-    Residents see a document between `published_at` and `unpublish_at` (see DocumentQuerySet.public);
     `effective_from` / `effective_until` say when the document is in force, which is shown, not hidden.
+
+    Versions are approved with four eyes too: a version uploaded while the document is not published is
+    published when another editor approves the document (see `save()`); a version uploaded to a published
+    document waits until another editor than its uploader approves it (services.approve_version).
     """
 
     class Kind(models.TextChoices):
@@ -52,26 +57,24 @@ class Document(LoggedModel):
         PLAN = "plan", _("Plan")
         OTHER = "other", _("Other document")
 
-    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
-                                     related_name="library_documents", verbose_name=_("jurisdiction"))
     department = models.ForeignKey("jurisdictions.Department", null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="library_documents", verbose_name=_("department"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     title = models.JSONField(_("title"), default=dict, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
-    language = models.CharField(_("language of the document"), max_length=8, default=settings.LANGUAGE_CODE)
+    language = models.CharField(_("language of the document"), max_length=8, default=settings.LANGUAGE_CODE,
+                                help_text=_("Its text is searched in this language."))
     topics = models.CharField(_("topics and keywords"), max_length=300, blank=True,
                               help_text=_("Words residents might search for, separated by commas."))
     effective_from = models.DateField(_("in force from"), null=True, blank=True)
     effective_until = models.DateField(_("in force until"), null=True, blank=True)
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    unpublish_at = models.DateTimeField(_("unpublish at"), null=True, blank=True)
     current_version = models.ForeignKey("DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL,
                                         related_name="+", verbose_name=_("current version"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    translated_fields = ("title", "summary")
+    multiline_fields = ("summary",)
+    required_translated = ("title",)
+    snapshot_fields = ("kind", "department", "language", "topics", "effective_from", "effective_until")
 
     objects = DocumentQuerySet.as_manager()
 
@@ -79,11 +82,21 @@ class Document(LoggedModel):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-effective_from", "-id"]
-        indexes = [models.Index(fields=["published_at", "kind"], name="documents_published_kind"),
+        indexes = [models.Index(fields=["status", "kind"], name="documents_status_kind"),
                    models.Index(fields=["jurisdiction", "kind"], name="documents_jurisdiction_kind")]
         constraints = [models.CheckConstraint(
             condition=Q(effective_until__isnull=True) | Q(effective_from__isnull=True)
             | Q(effective_until__gte=models.F("effective_from")), name="documents_until_after_from")]
+
+    def save(self, *args, **kwargs):
+        """Save; when this save approves the document (status published by a reviewer), its versions waiting
+        since before the approval are published with it, except those the reviewer uploaded (four eyes)."""
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if self.status == Status.PUBLISHED and self.reviewed_at and (fields is None or "status" in fields):
+            from .services import publish_reviewed_versions
+
+            publish_reviewed_versions(self)
 
     def __str__(self) -> str:
         return self.title_text() or f"#{self.pk}"
@@ -97,13 +110,6 @@ class Document(LoggedModel):
 
     def summary_text(self, language: str | None = None) -> str:
         return pick(self.summary, language)
-
-    def is_translated(self, language: str | None = None) -> bool:
-        """True when the title exists in `language` (default: the active one) itself, not by fallback."""
-        from django.utils import translation
-
-        code = (language or translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
-        return bool((self.title or {}).get(code, "").strip())
 
     def is_in_force(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -120,15 +126,15 @@ class Document(LoggedModel):
         return "in_force"
 
     def is_public(self, now: dt.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return (self.published_at is not None and self.published_at <= now and self.current_version_id is not None
-                and (self.unpublish_at is None or self.unpublish_at > now))
+        """The same rule as DocumentQuerySet.public(), for one document in memory."""
+        return super().is_public(now) and self.current_version_id is not None
 
     def dated(self) -> dt.date | None:
         """The date the library shows and filters by year: in force from, else the day it was published."""
         if self.effective_from:
             return self.effective_from
-        return timezone.localdate(self.published_at) if self.published_at else None
+        published = self.publish_at or self.reviewed_at
+        return timezone.localdate(published) if published else None
 
     def topic_list(self) -> list[str]:
         return [word.strip() for word in self.topics.split(",") if word.strip()]

@@ -1,9 +1,9 @@
-"""Multi-step work on library documents: create one with its first file, add a version, publish, unpublish,
-and extract a version's text (what the task worker runs). Every staff write is audited."""
+"""Multi-step work on library documents: create one with its first file, add and approve versions, and
+extract a version's text (what the task worker runs). The document's own workflow (review, publish, schedule,
+unpublish, restore) is civicdesk.editorial.services. Every staff write is audited."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
 
@@ -12,7 +12,11 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from civicdesk.editorial import services as editorial
+from civicdesk.editorial.access import can_edit
+from civicdesk.editorial.models import Status
 from civicdesk.lib import documents as checks
 
 from . import extract
@@ -20,11 +24,6 @@ from .models import Document, DocumentVersion
 
 log = logging.getLogger(__name__)
 _MB = 1024 * 1024
-
-#: Fields staff edit on a document (what `save_document` audits).
-EDITABLE = ["jurisdiction", "department", "kind", "title", "summary", "language", "topics", "effective_from",
-            "effective_until", "unpublish_at"]
-
 
 def max_bytes() -> int:
     """The largest file accepted (settings.DOCUMENT_MAX_BYTES, 25 MB unless set)."""
@@ -45,49 +44,38 @@ def _actor(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
-def save_document(document: Document, *, user, changed_fields: list[str] | None = None) -> Document:
-    """Save a new or changed document's details (not its files), audited."""
-    created = document.pk is None
-    with transaction.atomic():
-        if created:
-            document.created_by = _actor(user)
-        document.full_clean(exclude=["current_version"])
-        document.save()
-        document.log_action("document.created" if created else "document.changed", user=user,
-                            data={"fields": sorted(changed_fields or [])})
-    return document
-
-
-def create_document(document: Document, *, upload, user, change_note: str = "", publish: bool = False) -> Document:
-    """A new document with its first version, in one transaction; the file is checked before anything is
-    written. `publish` publishes document and version at once (else both stay drafts)."""
+def create_document(document: Document, *, upload, user, change_note: str = "") -> Document:
+    """A new draft document with its first version, in one transaction; the file is checked before anything
+    is written. The document (and its file) reach residents once another editor approves it."""
     checked = check_upload(upload, kind=document.kind)
     with transaction.atomic():
-        save_document(document, user=user, changed_fields=EDITABLE)
-        _store_version(document, checked, user=user, change_note=change_note, publish=publish)
-        if publish:
-            publish_document(document, user=user)
+        editorial.save_draft(document, user=user, note=_("Created with version 1"))
+        _store_version(document, checked, user=user, change_note=change_note)
     return document
 
 
-def add_version(document: Document, *, upload, user, change_note: str = "", publish: bool = True) -> DocumentVersion:
-    """A new version of the document (checked by content first); when published it becomes the current one."""
+def add_version(document: Document, *, upload, user, change_note: str = "") -> DocumentVersion:
+    """A new version of the document, checked by content first, waiting for approval: on a published document
+    another editor than the uploader approves it (approve_version); on a draft (or a document in review or
+    unpublished) the upload is an edit, so the document returns to draft and is approved as a whole."""
+    if not can_edit(user, document.jurisdiction_id):
+        raise editorial.EditorialError(_("You are not an editor of this jurisdiction."))
     checked = check_upload(upload, kind=document.kind)
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
-        version = _store_version(locked, checked, user=user, change_note=change_note, publish=publish)
+        version = _store_version(locked, checked, user=user, change_note=change_note)
+        if locked.status != Status.PUBLISHED:
+            editorial.save_draft(locked, user=user, note=_("Version %(number)s uploaded") % {"number": version.number})
     document.refresh_from_db()
     return version
 
 
-def _store_version(document: Document, checked: checks.CheckedFile, *, user, change_note: str,
-                   publish: bool) -> DocumentVersion:
+def _store_version(document: Document, checked: checks.CheckedFile, *, user, change_note: str) -> DocumentVersion:
     number = (document.versions.aggregate(most=Max("number"))["most"] or 0) + 1
     version = DocumentVersion(
         document=document, number=number, original_name=checked.original_name, content_type=checked.content_type,
         extension=checked.extension, size=len(checked.content), sha256=hashlib.sha256(checked.content).hexdigest(),
         change_note=change_note.strip()[:300], uploaded_by=_actor(user),
-        published_at=timezone.now() if publish else None,
         text_status=DocumentVersion.TextStatus.IMAGE if checked.is_image else DocumentVersion.TextStatus.PENDING)
     version.file.save(f"{number}.{checked.extension}", ContentFile(checked.content), save=False)
     try:
@@ -97,9 +85,7 @@ def _store_version(document: Document, checked: checks.CheckedFile, *, user, cha
         raise
     document.log_action("document.version_added", user=user,
                         data={"version": number, "type": checked.content_type, "size": version.size,
-                              "sha256": version.sha256, "published": publish, "note": version.change_note})
-    if publish:
-        refresh_current(document)
+                              "sha256": version.sha256, "note": version.change_note})
     if version.text_status == DocumentVersion.TextStatus.PENDING:
         from .tasks import extract_text
 
@@ -116,39 +102,60 @@ def refresh_current(document: Document) -> None:
         Document.objects.filter(pk=document.pk).update(current_version_id=newest)
 
 
-def publish_version(version: DocumentVersion, *, user) -> None:
-    """Publish a draft version: it becomes current if it is the newest published one."""
+def approve_version(version: DocumentVersion, *, user) -> None:
+    """Publish a waiting version of a document: it becomes the current one. The approver must be another
+    editor than the uploader (the editorial four-eyes rule)."""
+    document = version.document
+    if not can_edit(user, document.jurisdiction_id):
+        raise editorial.EditorialError(_("You are not an editor of this jurisdiction."))
+    if version.uploaded_by_id is not None and version.uploaded_by_id == getattr(user, "pk", None):
+        raise editorial.EditorialError(_("You uploaded this version, so another editor must approve it."))
     with transaction.atomic():
         if version.published_at is None:
             version.published_at = timezone.now()
             version.save(update_fields=["published_at"])
-            version.document.log_action("document.version_published", user=user, data={"version": version.number})
-        refresh_current(version.document)
-
-
-def publish_document(document: Document, *, user, at: dt.datetime | None = None) -> None:
-    """Publish the document now (or at `at`, scheduled), with its newest version if none is published yet."""
-    with transaction.atomic():
-        if not document.versions.filter(published_at__isnull=False).exists():
-            newest = document.versions.order_by("-number").first()
-            if newest is not None:
-                newest.published_at = timezone.now()
-                newest.save(update_fields=["published_at"])
+            document.log_action("document.version_approved", user=user, data={"version": version.number})
         refresh_current(document)
-        document.published_at = at or timezone.now()
-        if document.unpublish_at and document.unpublish_at <= document.published_at:
-            document.unpublish_at = None
-        document.save(update_fields=["published_at", "unpublish_at", "current_version", "updated_at"])
-        document.log_action("document.published", user=user,
-                            data={"at": document.published_at.isoformat()})
+        Document.objects.filter(pk=document.pk).update(updated_at=timezone.now())
+    transaction.on_commit(lambda: _reindex(document.pk))
 
 
-def unpublish_document(document: Document, *, user) -> None:
-    """Take the document off the public site at once (its versions are kept)."""
+def publish_reviewed_versions(document: Document) -> int:
+    """Publish the versions waiting since before the document's approval, except those its reviewer uploaded
+    (Document.save() calls this when a document is approved); how many."""
+    waiting = document.versions.filter(published_at__isnull=True, uploaded_at__lte=document.reviewed_at)
+    if document.reviewed_by_id:
+        waiting = waiting.exclude(uploaded_by_id=document.reviewed_by_id)
+    numbers = list(waiting.values_list("number", flat=True))
+    if numbers:
+        waiting.update(published_at=document.reviewed_at)
+        document.log_action("document.versions_published_with_approval", user=document.reviewed_by,
+                            data={"versions": numbers})
+    refresh_current(document)  # the save that called this re-indexes the document on commit
+    return len(numbers)
+
+
+def _reindex(pk: int) -> None:
+    """Re-read the document's search entries (its current version changed without a save of the document)."""
+    from civicdesk.search import registry as search_registry
+    from civicdesk.search import services as search_services
+
+    source = search_registry.get("documents.document")
+    if source is not None:
+        search_services.index_objects(source, [pk])
+
+
+def publish_imported(document: Document, *, user, note: str) -> None:
+    """Publish a document loaded as data (the demo city), as if approved on loading: its versions published,
+    the step audited with `note`. Never used for staff uploads, which go through review."""
     with transaction.atomic():
-        document.published_at = None
-        document.save(update_fields=["published_at", "updated_at"])
-        document.log_action("document.unpublished", user=user)
+        now = timezone.now()
+        document.versions.filter(published_at__isnull=True).update(published_at=now)
+        refresh_current(document)
+        Document.objects.filter(pk=document.pk).update(status=Status.PUBLISHED, publish_at=now)
+        document.refresh_from_db()
+        document.log_action("document.imported", user=user, data={"note": note})
+    transaction.on_commit(lambda: _reindex(document.pk))
 
 
 def extract_version(version_pk: int) -> str:
@@ -169,7 +176,8 @@ def extract_version(version_pk: int) -> str:
             text=found.text.replace("\x00", ""), text_status=found.status, text_error=found.error,
             pages=found.pages, sheets=found.sheets, extracted_at=timezone.now())
         if updated:
-            version.document.save(update_fields=["updated_at"])  # re-indexes the document on commit
+            Document.objects.filter(pk=version.document_id).update(updated_at=timezone.now())
+            transaction.on_commit(lambda: _reindex(version.document_id))
     return found.status
 
 

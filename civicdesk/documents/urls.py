@@ -11,9 +11,7 @@ urlpatterns = [
     path("<int:pk>/v<int:number>/download/", views.download, name="download"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/new/", views.staff_create, name="staff_create"),
-    path("staff/<int:pk>/", views.staff_edit, name="staff_edit"),
+    path("staff/<int:pk>/", views.staff_files, name="staff_files"),
     path("staff/<int:pk>/versions/", views.staff_add_version, name="staff_add_version"),
-    path("staff/<int:pk>/versions/<int:number>/publish/", views.staff_publish_version, name="staff_publish_version"),
-    path("staff/<int:pk>/publish/", views.staff_publish, name="staff_publish"),
-    path("staff/<int:pk>/unpublish/", views.staff_unpublish, name="staff_unpublish"),
+    path("staff/<int:pk>/versions/<int:number>/approve/", views.staff_approve_version, name="staff_approve_version"),
 ]

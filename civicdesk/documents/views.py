@@ -14,11 +14,15 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civicdesk.editorial.text import default_language, language_name
 from civicdesk.jurisdictions.models import Department
 from civicdesk.lib.media import MediaError
 
-from . import access, services
-from .forms import DocumentForm, LibraryFilterForm, NewDocumentForm, VersionForm
+from civicdesk.editorial import access
+from civicdesk.editorial.services import EditorialError
+
+from . import services
+from .forms import LibraryFilterForm, NewDocumentForm, VersionForm
 from .models import Document, DocumentVersion
 
 PAGE_SIZE = 20
@@ -42,9 +46,10 @@ def private_page(view):
 def _years(public) -> list[int]:
     """The years the library's filter offers: of every public document's date (see Document.dated)."""
     years = set()
-    for effective_from, published_at in public.values_list("effective_from", "published_at"):
-        day = effective_from or timezone.localdate(published_at)
-        years.add(day.year)
+    for effective_from, publish_at in public.values_list("effective_from", "publish_at"):
+        day = effective_from or (timezone.localdate(publish_at) if publish_at else None)
+        if day:
+            years.add(day.year)
     return sorted(years, reverse=True)
 
 
@@ -66,12 +71,12 @@ def library(request):
             documents = documents.filter(department_id=int(data["department"]))
         if data["year"]:
             documents = documents.filter(Q(effective_from__year=data["year"])
-                                         | Q(effective_from__isnull=True, published_at__year=data["year"]))
+                                         | Q(effective_from__isnull=True, publish_at__year=data["year"]))
     elif form.is_bound:
         documents = documents.none()
     if show == "in_force":
         documents = documents.in_force(timezone.localdate(now))
-    documents = documents.order_by(F("effective_from").desc(nulls_last=True), "-published_at", "-id")
+    documents = documents.order_by(F("effective_from").desc(nulls_last=True), "-publish_at", "-id")
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -95,8 +100,8 @@ def detail(request, pk: int):
     versions = list(document.versions.filter(published_at__isnull=False).order_by("-number"))
     return render(request, "documents/detail.html", {
         "document": document, "current": document.current_version,
-        "older": [v for v in versions if v.pk != document.current_version_id], "today": timezone.localdate(),
-        "translated": document.is_translated(),
+        "older": [v for v in versions if v.pk != document.current_version_id],
+        "fallback": document.is_fallback(), "fallback_language": language_name(default_language()),
     })
 
 
@@ -128,106 +133,80 @@ def download(request, pk: int, number: int):
 @private_page
 @login_required
 def staff_list(request):
-    """Every document of the jurisdictions the user edits, newest first, with its state and text status."""
-    allowed = access.require_library_staff(request.user)
-    documents = (Document.objects.filter(jurisdiction__in=allowed).select_related("current_version", "jurisdiction")
-                 .order_by("-updated_at", "-id"))
+    """Every document of the jurisdictions the user edits, last changed first, with its state and text status."""
+    access.require_editor(request.user)
+    documents = (Document.objects.for_jurisdictions(access.editable_jurisdiction_ids(request.user))
+                 .select_related("current_version", "jurisdiction").order_by("-updated_at", "-id"))
     page = Paginator(documents, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "documents/staff/list.html", {"page": page, "now": timezone.now()})
+    return render(request, "documents/staff/list.html", {"page": page})
 
 
 @private_page
 @login_required
 def staff_create(request):
-    """Upload a new document: its details and first file (checked before anything is saved)."""
-    allowed = access.require_library_staff(request.user)
-    form = NewDocumentForm(request.POST or None, request.FILES or None, jurisdictions=allowed)
+    """Upload a new document: its details and first file (checked before anything is saved), as a draft."""
+    access.require_editor(request.user)
+    form = NewDocumentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        document = form.save(commit=False)
         try:
-            document = services.create_document(
-                form.instance, upload=form.cleaned_data["file"], user=request.user,
-                change_note=form.cleaned_data["change_note"], publish="publish" in request.POST)
+            services.create_document(document, upload=form.cleaned_data["file"], user=request.user,
+                                     change_note=form.cleaned_data["change_note"])
         except MediaError as exc:
             form.add_error("file", str(exc))
+        except EditorialError as exc:
+            form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Document published.") if document.published_at
-                             else _("Document saved as a draft."))
-            return redirect("documents:staff_edit", pk=document.pk)
+            messages.success(request, _("Saved as a draft. Send it for review when it is ready."))
+            return redirect("documents:staff_files", pk=document.pk)
     return render(request, "documents/staff/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @private_page
 @login_required
-def staff_edit(request, pk: int, *, version_form: VersionForm | None = None):
-    """A document's details, its versions (with how their text extraction went) and history."""
-    document = access.get_document_for_staff(request.user, pk)
-    allowed = access.require_library_staff(request.user)
-    form = DocumentForm(request.POST or None, instance=document, jurisdictions=allowed)
-    if request.method == "POST" and version_form is None and form.is_valid():
-        services.save_document(form.instance, user=request.user, changed_fields=form.changed_data)
-        messages.success(request, _("Document saved."))
-        return redirect("documents:staff_edit", pk=document.pk)
-    status = 400 if (form.errors or (version_form is not None and version_form.errors)) else 200
-    return render(request, "documents/staff/edit.html", {
-        "document": document, "form": form, "version_form": version_form or VersionForm(),
+def staff_files(request, pk: int, *, version_form: VersionForm | None = None):
+    """A document's versions (with how their text extraction went), the upload of a new one, and approval of
+    versions waiting for it. Details, review and publishing are on the editorial editor's page."""
+    document = access.get_for_editor(request.user, Document, pk)
+    return render(request, "documents/staff/files.html", {
+        "document": document, "version_form": version_form or VersionForm(),
         "versions": list(document.versions.select_related("uploaded_by").order_by("-number")),
-        "now": timezone.now(), "public": document.is_public(),
-        "history": [(entry, history_label(entry.action))
-                    for entry in document.audit_entries().select_related("actor")[:20]],
-    }, status=status)
-
-
-def history_label(action: str) -> str:
-    """An audit action of a document in staff's words."""
-    return str({"document.created": _("Written"), "document.changed": _("Details changed"),
-                "document.version_added": _("Version uploaded"), "document.version_published": _("Version published"),
-                "document.published": _("Published"), "document.unpublished": _("Taken off the public site"),
-                }.get(action, action))
+        "public": document.is_public(),
+    }, status=400 if version_form is not None and version_form.errors else 200)
 
 
 @login_required
 @require_POST
 def staff_add_version(request, pk: int):
-    document = access.get_document_for_staff(request.user, pk)
+    document = access.get_for_editor(request.user, Document, pk)
     form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.add_version(document, upload=form.cleaned_data["file"], user=request.user,
-                                 change_note=form.cleaned_data["change_note"], publish=form.cleaned_data["publish"])
+            version = services.add_version(document, upload=form.cleaned_data["file"], user=request.user,
+                                           change_note=form.cleaned_data["change_note"])
         except MediaError as exc:
             form.add_error("file", str(exc))
+        except EditorialError as exc:
+            form.add_error(None, str(exc))
         else:
-            messages.success(request, _("New version uploaded."))
-            return redirect("documents:staff_edit", pk=document.pk)
-    request.method = "GET"  # show the editor with this form's errors, not a second save of the details
-    return staff_edit(request, pk, version_form=form)
+            messages.success(request, _("Version %(number)s uploaded. Another editor approves it before residents "
+                                        "see it.") % {"number": version.number})
+            return redirect("documents:staff_files", pk=document.pk)
+    request.method = "GET"
+    return staff_files(request, pk, version_form=form)
 
 
 @login_required
 @require_POST
-def staff_publish_version(request, pk: int, number: int):
-    document = access.get_document_for_staff(request.user, pk)
+def staff_approve_version(request, pk: int, number: int):
+    document = access.get_for_editor(request.user, Document, pk)
     version = document.versions.filter(number=number).first()
     if version is None:
         raise Http404(_("There is no such version of this document."))
-    services.publish_version(version, user=request.user)
-    messages.success(request, _("Version published."))
-    return redirect("documents:staff_edit", pk=document.pk)
-
-
-@login_required
-@require_POST
-def staff_publish(request, pk: int):
-    document = access.get_document_for_staff(request.user, pk)
-    services.publish_document(document, user=request.user)
-    messages.success(request, _("Document published."))
-    return redirect("documents:staff_edit", pk=document.pk)
-
-
-@login_required
-@require_POST
-def staff_unpublish(request, pk: int):
-    document = access.get_document_for_staff(request.user, pk)
-    services.unpublish_document(document, user=request.user)
-    messages.success(request, _("Document taken off the public site."))
-    return redirect("documents:staff_edit", pk=document.pk)
+    try:
+        services.approve_version(version, user=request.user)
+    except EditorialError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Version %(number)s approved: residents now get it.") % {"number": number})
+    return redirect("documents:staff_files", pk=document.pk)

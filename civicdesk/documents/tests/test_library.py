@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from civicdesk.documents import services
 from civicdesk.documents.models import Document
 
 from .helpers import make_document
@@ -59,12 +58,14 @@ def test_it_renders_script_in_titles_as_text(world, client):
     assert "<img src=x" not in page
 
 
-def test_it_hides_scheduled_and_expired_documents(world, client):
-    later = make_document(world, title={"en": "Zqlater plan"}, publish=False, extract=False)
-    services.publish_document(later, user=None, at=timezone.now() + dt.timedelta(hours=3))
+def test_it_hides_drafts_scheduled_and_expired_documents(world, client):
+    draft = make_document(world, title={"en": "Zqdraft plan"}, publish=False, extract=False)
+    later = make_document(world, title={"en": "Zqlater plan"}, extract=False,
+                          publish_at=timezone.now() + dt.timedelta(hours=3))
     gone = make_document(world, title={"en": "Zqgone plan"}, extract=False)
     Document.objects.filter(pk=gone.pk).update(unpublish_at=timezone.now() - dt.timedelta(minutes=1))
     assert listed(client.get("/documents/?show=all")) == []
+    assert client.get(f"/documents/{draft.pk}/").status_code == 404
     assert client.get(f"/documents/{later.pk}/").status_code == 404
     assert client.get(f"/documents/{gone.pk}/").status_code == 404
 

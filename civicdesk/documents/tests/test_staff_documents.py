@@ -1,24 +1,26 @@
-"""The staff console's document library: who may upload, new versions, publishing; every change audited;
-files checked by content with errors in plain words and nothing half-saved."""
+"""The staff console's document library: editors and jurisdiction admins upload, another editor approves
+(documents through the editorial workflow, new versions on the files page); every change audited; files
+checked by content with errors in plain words and nothing half-saved."""
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from civicdesk.documents.models import Document, DocumentVersion
 from civicdesk.documents import samples
+from civicdesk.documents.models import Document, DocumentVersion
+from civicdesk.editorial.models import Status
 from civicdesk.staff.tests.people import seat_people
 from civicdesk.testing.auth import login_verified
 
-from .helpers import make_document
+from .helpers import editors, make_document
 
 
 def form_data(world, **overrides) -> dict:
     data = {"jurisdiction": world.elm.pk, "kind": "bylaw", "department": world.public_works.pk, "language": "en",
-            "title_en": "Sidewalk snow bylaw", "title_es": "Reglamento de nieve en aceras",
-            "summary_en": "Clear your sidewalk within 24 hours.", "summary_es": "Limpie su acera en 24 horas.",
+            "title__en": "Sidewalk snow bylaw", "title__es": "Reglamento de nieve en aceras",
+            "summary__en": "Clear your sidewalk within 24 hours.", "summary__es": "Limpie su acera en 24 horas.",
             "topics": "snow, sidewalks", "effective_from": "2025-11-01", "effective_until": "",
-            "unpublish_at": "", "change_note": "Adopted by council"}
+            "change_note": "Adopted by council"}
     data.update(overrides)
     return data
 
@@ -27,45 +29,78 @@ def pdf_upload(name="bylaw.pdf"):
     return SimpleUploadedFile(name, samples.pdf("Snow", ["Clear sidewalks."]), content_type="application/pdf")
 
 
-def test_it_lets_a_jurisdiction_admin_upload_and_publish_a_document_audited(world, client):
-    admin = seat_people(world).admin
-    login_verified(client, admin)
-    response = client.post("/documents/staff/new/", {**form_data(world), "file": pdf_upload(), "publish": "1"})
+def test_it_lets_an_editor_upload_a_draft_that_another_editor_approves(world, client):
+    people = editors(world)
+    login_verified(client, people.writer)
+    response = client.post("/documents/staff/new/", {**form_data(world), "file": pdf_upload()})
     assert response.status_code == 302, response.content.decode()[:3000]
     document = Document.objects.get()
     assert document.title == {"en": "Sidewalk snow bylaw", "es": "Reglamento de nieve en aceras"}
-    assert document.is_public() and document.current_version.number == 1
-    assert document.current_version.uploaded_by == admin and document.current_version.change_note == "Adopted by council"
+    assert document.status == Status.DRAFT and not document.is_public()
+    version = document.versions.get()
+    assert version.uploaded_by == people.writer and version.published_at is None
+    assert client.get(f"/documents/{document.pk}/").status_code == 404
     actions = set(document.audit_entries().values_list("action", flat=True))
-    assert {"document.created", "document.version_added", "document.published"} <= actions
+    assert {"editorial.created", "document.version_added"} <= actions
+
+    client.post(f"/staff/content/document/{document.pk}/action/", {"action": "submit"})
+    client.post(f"/staff/content/document/{document.pk}/action/", {"action": "approve"})
+    document.refresh_from_db()
+    assert document.status == Status.IN_REVIEW  # the writer may not approve their own work
+    client.logout()
+    login_verified(client, people.reviewer)
+    client.post(f"/staff/content/document/{document.pk}/action/", {"action": "approve"})
+    document.refresh_from_db()
+    assert document.is_public() and document.current_version.number == 1
+    assert document.audit_entries().filter(action="document.versions_published_with_approval",
+                                           actor=people.reviewer).exists()
     assert client.get(f"/documents/{document.pk}/").status_code == 200
 
 
-def test_it_adds_a_version_that_becomes_current_and_keeps_the_old_one(world, client):
-    admin = seat_people(world).admin
-    document = make_document(world, user=admin, extract=False)
-    login_verified(client, admin)
+def test_it_keeps_the_current_version_until_another_editor_approves_the_new_one(world, client):
+    people = editors(world)
+    document = make_document(world, extract=False)
+    login_verified(client, people.writer)
     xlsx = SimpleUploadedFile("rates.xlsx", samples.xlsx({"Fines": [["First", 50]]}))
-    response = client.post(f"/documents/staff/{document.pk}/versions/",
-                           {"file": xlsx, "change_note": "Fines table", "publish": "on"})
+    response = client.post(f"/documents/staff/{document.pk}/versions/", {"file": xlsx, "change_note": "Fines table"})
     assert response.status_code == 302
     document.refresh_from_db()
+    assert document.is_public() and document.current_version.number == 1
+    response = client.post(f"/documents/staff/{document.pk}/versions/2/approve/", follow=True)
+    assert "You uploaded this version, so another editor must approve it." in response.content.decode()
+    client.logout()
+    login_verified(client, people.reviewer)
+    page = client.get(f"/documents/staff/{document.pk}/").content.decode()
+    assert "Approve version 2" in page
+    client.post(f"/documents/staff/{document.pk}/versions/2/approve/")
+    document.refresh_from_db()
     assert document.current_version.number == 2 and document.current_version.extension == "xlsx"
-    assert document.versions.count() == 2
-    assert document.audit_entries().filter(action="document.version_added", actor=admin).count() == 2
+    assert document.audit_entries().filter(action="document.version_approved", actor=people.reviewer).exists()
+
+
+def test_it_returns_a_document_in_review_to_draft_when_a_file_is_added(world, client):
+    from civicdesk.editorial import services as editorial
+
+    people = editors(world)
+    document = make_document(world, publish=False, extract=False)
+    editorial.submit_for_review(document, user=people.writer)
+    login_verified(client, people.reviewer)
+    client.post(f"/documents/staff/{document.pk}/versions/", {"file": pdf_upload(), "change_note": "Signed copy"})
+    document.refresh_from_db()
+    assert document.status == Status.DRAFT and document.updated_by == people.reviewer
 
 
 def test_it_refuses_a_disguised_file_in_plain_words_and_saves_nothing(world, client):
-    login_verified(client, seat_people(world).admin)
+    login_verified(client, editors(world).writer)
     fake = SimpleUploadedFile("bylaw.pdf", b"<html><body>zqfake</body></html>", content_type="application/pdf")
-    response = client.post("/documents/staff/new/", {**form_data(world), "file": fake, "publish": "1"})
+    response = client.post("/documents/staff/new/", {**form_data(world), "file": fake})
     assert response.status_code == 400
     assert "This file is not a document we can publish" in response.content.decode()
     assert not Document.objects.exists() and not DocumentVersion.objects.exists()
 
 
 def test_it_accepts_an_image_only_as_a_zoning_map(world, client):
-    login_verified(client, seat_people(world).admin)
+    login_verified(client, seat_people(world).admin)  # jurisdiction admins edit the library too
     picture = samples.map_png("Zones", [("R1", (200, 230, 200))])
     response = client.post("/documents/staff/new/", {**form_data(world), "file": SimpleUploadedFile("m.png", picture)})
     assert response.status_code == 400
@@ -77,7 +112,7 @@ def test_it_accepts_an_image_only_as_a_zoning_map(world, client):
 
 
 def test_it_checks_the_department_and_the_dates(world, client):
-    login_verified(client, seat_people(world).admin)
+    login_verified(client, editors(world).writer)
     response = client.post("/documents/staff/new/", {**form_data(world, department=world.roads.pk,
                                                                  effective_until="2020-01-01"),
                                                      "file": pdf_upload()})
@@ -94,32 +129,16 @@ def test_it_keeps_staff_without_an_editing_role_out(world, client):
         client.logout()
         login_verified(client, user)
         assert client.get("/documents/staff/").status_code == 403, user
-        assert client.get(f"/documents/staff/{document.pk}/").status_code == 404, user
+        assert client.get(f"/documents/staff/{document.pk}/").status_code == 403, user
     client.logout()
     login_verified(client, world.dave)  # staff of another jurisdiction
-    assert client.post(f"/documents/staff/{document.pk}/unpublish/").status_code == 404
+    assert client.post(f"/documents/staff/{document.pk}/versions/1/approve/").status_code == 403
 
 
-def test_it_unpublishes_and_republishes_audited(world, client):
-    admin = seat_people(world).admin
-    document = make_document(world, extract=False)
-    login_verified(client, admin)
-    client.post(f"/documents/staff/{document.pk}/unpublish/")
-    assert client.get(f"/documents/{document.pk}/").status_code == 404
-    client.post(f"/documents/staff/{document.pk}/publish/")
-    assert client.get(f"/documents/{document.pk}/").status_code == 200
-    assert document.audit_entries().filter(action="document.unpublished", actor=admin).exists()
-
-
-def test_it_saves_details_and_shows_the_list(world, client):
-    admin = seat_people(world).admin
-    document = make_document(world, extract=False)
-    login_verified(client, admin)
-    response = client.post(f"/documents/staff/{document.pk}/", form_data(world, title_en="Noise bylaw (2026)",
-                                                                         title_es="", summary_es=""))
-    assert response.status_code == 302
-    document.refresh_from_db()
-    assert document.title == {"en": "Noise bylaw (2026)"}
-    assert document.audit_entries().filter(action="document.changed", actor=admin).exists()
+def test_it_lists_documents_with_their_state_and_text_status(world, client):
+    make_document(world, title={"en": "Zqlisted bylaw"}, extract=False)
+    login_verified(client, editors(world).reviewer)
     page = client.get("/documents/staff/").content.decode()
-    assert "Noise bylaw (2026)" in page and "Waiting for text extraction" in page
+    assert "Zqlisted bylaw" in page and "Published" in page and "Waiting for text extraction" in page
+    editor = client.get("/staff/content/?type=document").content.decode()
+    assert "Zqlisted bylaw" in editor

@@ -42,6 +42,7 @@ def test_it_publishes_a_document_whose_text_cannot_be_read_and_says_why(world, c
     assert encrypted.is_public() and encrypted.current_version.text_status == "encrypted"
     login_verified(client, seat_people(world).admin)
     page = client.get(f"/documents/staff/{encrypted.pk}/").content.decode()
+    assert "Encrypted" in client.get("/documents/staff/").content.decode()
     assert "Encrypted: the text cannot be read" in page and "Published all the same" in page
 
 
