@@ -71,7 +71,7 @@ def test_it_lets_an_editor_upload_a_document(live_server, tworld, page, tmp_path
     page.locator("#id_title__en").fill("Water quality report")
     path = tmp_path / "water.xlsx"
     path.write_bytes(samples.xlsx({"Lead": [["Site", "ppb"], ["Main St", 2]]}))
-    page.get_by_label("File", exact=True).set_input_files(str(path))
+    page.locator("#id_file").set_input_files(str(path))
     page.get_by_role("button", name="Upload and save as a draft").click()
     expect(page.get_by_test_id("versions")).to_contain_text("Spreadsheet (Excel)")
     assert_no_axe_violations(page, context="staff files page")
