@@ -204,10 +204,10 @@ class DocumentVersion(models.Model):
         return str(labels.get(self.extension, self.extension.upper()))
 
     def size_label(self) -> str:
-        """"240 KB" or "1.3 MB"."""
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB"
+        """"240 KB" or "1.3 MB" (civicdesk/lib/documents.py)."""
+        from civicdesk.lib.documents import size_label
+
+        return size_label(self.size)
 
     def text_readable(self) -> bool:
         """False when the worker found no text to index (a scanned image, encrypted, damaged, an image)."""

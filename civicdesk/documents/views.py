@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk.editorial.text import default_language, language_name
@@ -27,18 +28,6 @@ from .models import Document, DocumentVersion
 
 PAGE_SIZE = 20
 STAFF_PAGE_SIZE = 50
-
-
-def private_page(view):
-    """Cache-Control: private, no-store on the view's every response (staff pages)."""
-    from functools import wraps
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "private, no-store"
-        return response
-    return wrapped
 
 
 # --- public ------------------------------------------------------------------------------------------------
@@ -130,7 +119,19 @@ def download(request, pk: int, number: int):
 
 # --- staff -------------------------------------------------------------------------------------------------
 
-@private_page
+def _upload(form, store):
+    """store() (a service taking the form's file), or None with the reason on the form: the file refused by
+    its content, or the step not allowed."""
+    try:
+        return store()
+    except MediaError as exc:
+        form.add_error("file", str(exc))
+    except EditorialError as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+@never_cache
 @login_required
 def staff_list(request):
     """Every document of the jurisdictions the user edits, last changed first, with its state and text status."""
@@ -141,7 +142,7 @@ def staff_list(request):
     return render(request, "documents/staff/list.html", {"page": page})
 
 
-@private_page
+@never_cache
 @login_required
 def staff_create(request):
     """Upload a new document: its details and first file (checked before anything is saved), as a draft."""
@@ -149,20 +150,15 @@ def staff_create(request):
     form = NewDocumentForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         document = form.save(commit=False)
-        try:
-            services.create_document(document, upload=form.cleaned_data["file"], user=request.user,
-                                     change_note=form.cleaned_data["change_note"])
-        except MediaError as exc:
-            form.add_error("file", str(exc))
-        except EditorialError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if _upload(form, lambda: services.create_document(
+                document, upload=form.cleaned_data["file"], user=request.user,
+                change_note=form.cleaned_data["change_note"])) is not None:
             messages.success(request, _("Saved as a draft. Send it for review when it is ready."))
             return redirect("documents:staff_files", pk=document.pk)
     return render(request, "documents/staff/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@private_page
+@never_cache
 @login_required
 def staff_files(request, pk: int, *, version_form: VersionForm | None = None):
     """A document's versions (with how their text extraction went), the upload of a new one, and approval of
@@ -180,18 +176,12 @@ def staff_files(request, pk: int, *, version_form: VersionForm | None = None):
 def staff_add_version(request, pk: int):
     document = access.get_for_editor(request.user, Document, pk)
     form = VersionForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            version = services.add_version(document, upload=form.cleaned_data["file"], user=request.user,
-                                           change_note=form.cleaned_data["change_note"])
-        except MediaError as exc:
-            form.add_error("file", str(exc))
-        except EditorialError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Version %(number)s uploaded. Another editor approves it before residents "
-                                        "see it.") % {"number": version.number})
-            return redirect("documents:staff_files", pk=document.pk)
+    version = form.is_valid() and _upload(form, lambda: services.add_version(
+        document, upload=form.cleaned_data["file"], user=request.user, change_note=form.cleaned_data["change_note"]))
+    if version:
+        messages.success(request, _("Version %(number)s uploaded. Another editor approves it before residents "
+                                    "see it.") % {"number": version.number})
+        return redirect("documents:staff_files", pk=document.pk)
     request.method = "GET"
     return staff_files(request, pk, version_form=form)
 

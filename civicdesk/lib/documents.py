@@ -73,6 +73,13 @@ class CheckedFile:
         return self.content_type.startswith("image/")
 
 
+def size_label(size: int) -> str:
+    """A file size as staff and residents read it: "240 KB" (at least 1 KB) or "1.3 MB"."""
+    if size < _MB:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / _MB:.1f} MB"
+
+
 def clean_name(upload: Any) -> str:
     """The upload's file name without any folder part, at most 200 characters (shown to staff only)."""
     return str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
