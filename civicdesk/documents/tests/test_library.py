@@ -82,3 +82,10 @@ def test_it_pages_with_a_fixed_number_of_queries(world, client, django_assert_ma
     with django_assert_max_num_queries(8):
         response = client.get("/documents/?show=all&page=2")
     assert len(listed(response)) == 5
+
+
+def test_it_is_a_section_of_the_help_hub(world, client):
+    page = client.get("/help/").content.decode()
+    assert 'href="/documents/"' in page and "Bylaws, council agendas and minutes" in page
+    spanish = client.get("/help/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Reglamentos, órdenes del día y actas del concejo" in spanish

@@ -29,6 +29,7 @@ def test_it_finds_an_uploaded_pdf_by_a_unique_phrase_and_a_stemmed_form(world, d
     assert titles("zqhedgerow branches overhanging") == ["Tree and hedge bylaw"]
     assert titles("overhang branch") == ["Tree and hedge bylaw"]  # stems: overhanging → overhang, branches → branch
     assert titles("invoice accruing") == ["Tree and hedge bylaw"]
+    assert titles("zqhedgerw") == ["Tree and hedge bylaw"]  # a typo: the closest word of the index is searched
     result = search("zqhedgerow", language="en").results[0]
     assert result.label == "Documents" and result.url.startswith("/documents/")
     assert "<mark>" in result.extract
