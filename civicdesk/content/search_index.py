@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.markdown import plain_text
@@ -10,8 +12,9 @@ from civicdesk.search.registry import Document, Source, in_each_language, only, 
 from .models import Article, FaqEntry, GlossaryTerm
 
 #: Whether search's Source takes `answers=True` (pages offered while a resident types a report). The
-#: `searchplus` branch adds it; set this to True when merging it.
-SEARCH_HAS_ANSWERS = False
+#: `searchplus` branch adds that field; once it is merged, articles and FAQ entries register as answers with no
+#: further change here.
+SEARCH_HAS_ANSWERS = "answers" in {field.name for field in dataclasses.fields(Source)}
 _BODY_LIMIT = 20000
 
 
@@ -19,36 +22,30 @@ def _answers() -> dict:
     return {"answers": True} if SEARCH_HAS_ANSWERS else {}
 
 
-def article_documents(ids=None):
-    for article in only(Article.objects.public().select_related("jurisdiction"), ids):
-        def build(language, article=article):
-            title = article.text("title", language).text
-            body = " ".join([article.text("summary", language).text,
-                             plain_text(article.text("body", language).text, _BODY_LIMIT)])
-            return Document(object_id=str(article.pk), language=language, title=title, body=body,
-                            url=article.get_absolute_url(), jurisdiction_id=article.jurisdiction_id,
-                            dated=article.publish_at)
+def _documents(queryset, ids, *, title: str, body: tuple[str, ...], markdown: str, keywords=None):
+    """A Document per public item and language: `title` field as title, the `body` fields' text (the
+    `markdown` one as plain words) as body."""
+    for item in only(queryset.public().select_related("jurisdiction"), ids):
+        def build(language, item=item):
+            words = [plain_text(item.text(name, language).text, _BODY_LIMIT) if name == markdown
+                     else item.text(name, language).text for name in body]
+            return Document(object_id=str(item.pk), language=language, title=item.text(title, language).text,
+                            body=" ".join(words), url=item.get_absolute_url(), jurisdiction_id=item.jurisdiction_id,
+                            dated=item.publish_at, keywords=keywords(item, language) if keywords else "")
         yield from in_each_language(build)
+
+
+def article_documents(ids=None):
+    return _documents(Article.objects, ids, title="title", body=("summary", "body"), markdown="body")
 
 
 def faq_documents(ids=None):
-    for entry in only(FaqEntry.objects.public().select_related("jurisdiction"), ids):
-        def build(language, entry=entry):
-            return Document(object_id=str(entry.pk), language=language, title=entry.text("question", language).text,
-                            body=plain_text(entry.text("answer", language).text, _BODY_LIMIT),
-                            url=entry.get_absolute_url(), jurisdiction_id=entry.jurisdiction_id,
-                            dated=entry.publish_at)
-        yield from in_each_language(build)
+    return _documents(FaqEntry.objects, ids, title="question", body=("answer",), markdown="answer")
 
 
 def glossary_documents(ids=None):
-    for term in only(GlossaryTerm.objects.public().select_related("jurisdiction"), ids):
-        def build(language, term=term):
-            return Document(object_id=str(term.pk), language=language, title=term.text("term", language).text,
-                            body=plain_text(term.text("definition", language).text, _BODY_LIMIT),
-                            url=term.get_absolute_url(), jurisdiction_id=term.jurisdiction_id,
-                            keywords=" ".join(term.forms(language)))
-        yield from in_each_language(build)
+    return _documents(GlossaryTerm.objects, ids, title="term", body=("definition",), markdown="definition",
+                      keywords=lambda term, language: " ".join(term.forms(language)))
 
 
 def register_sources() -> None:

@@ -1,14 +1,15 @@
 """Demo documents for a city pack: eleven Riverbend papers (agenda, minutes, bylaws, a zoning map, a form, a
 water-quality spreadsheet, plans...) made as real files at load time, English and Spanish titles and summaries.
-Made through the services, as an editor would, then published as imported data (the demo has no second editor
-to review them; services.publish_imported audits it), their text extracted at once so search finds them;
-idempotent (a document with the same English title in the jurisdiction is left alone)."""
+Made through the services as editors would (uploaded by one, approved by another), their text extracted at once
+so search finds them; idempotent (a document with the same English title in the jurisdiction is left alone)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+
+from civicdesk.editorial import services as editorial
 
 from . import samples, services
 from .models import Document
@@ -167,8 +168,9 @@ def _file(spec: dict, paragraphs: list[str] | None = None) -> tuple[str, bytes]:
     return "zoning-map.png", samples.map_png(title, spec["zones"])
 
 
-def seed(*, jurisdiction, departments: dict, author, today: dt.date) -> int:
-    """Create the demo documents that are not there yet; how many were created."""
+def seed(*, jurisdiction, departments: dict, writer, reviewer, today: dt.date) -> int:
+    """Create the demo documents that are not there yet, uploaded by `writer` and approved by `reviewer` (the
+    editorial workflow, with its revisions and audit entries); how many were created."""
     made = 0
     for spec in _specs(today):
         if Document.objects.filter(jurisdiction=jurisdiction, title__en=spec["title"]["en"]).exists():
@@ -179,13 +181,14 @@ def seed(*, jurisdiction, departments: dict, author, today: dt.date) -> int:
                             effective_from=spec["from"], effective_until=spec.get("until"))
         first = spec.get("earlier")
         name, data = _file(spec, first)
-        services.create_document(document, upload=SimpleUploadedFile(name, data), user=author,
+        services.create_document(document, upload=SimpleUploadedFile(name, data), user=writer,
                                  change_note="First edition" if first else "")
         if first:
             name, data = _file(spec)
-            services.add_version(document, upload=SimpleUploadedFile(name, data), user=author,
+            services.add_version(document, upload=SimpleUploadedFile(name, data), user=writer,
                                  change_note=spec["note"])
-        services.publish_imported(document, user=author, note="Riverbend demo data")
+        editorial.submit_for_review(document, user=writer)
+        editorial.approve(document, user=reviewer)  # publishes the versions with the document
         for version in document.versions.filter(text_status="pending"):
             services.extract_version(version.pk)  # at once, so the demo's search finds the text from the start
         made += 1

@@ -145,19 +145,6 @@ def _reindex(pk: int) -> None:
         search_services.index_objects(source, [pk])
 
 
-def publish_imported(document: Document, *, user, note: str) -> None:
-    """Publish a document loaded as data (the demo city), as if approved on loading: its versions published,
-    the step audited with `note`. Never used for staff uploads, which go through review."""
-    with transaction.atomic():
-        now = timezone.now()
-        document.versions.filter(published_at__isnull=True).update(published_at=now)
-        refresh_current(document)
-        Document.objects.filter(pk=document.pk).update(status=Status.PUBLISHED, publish_at=now)
-        document.refresh_from_db()
-        document.log_action("document.imported", user=user, data={"note": note})
-    transaction.on_commit(lambda: _reindex(document.pk))
-
-
 def extract_version(version_pk: int) -> str:
     """Read the version's text, page and sheet counts from its stored file and save them; its text status.
 

@@ -1,7 +1,7 @@
 """Who may edit the information hub's content: editors and jurisdiction admins, in their jurisdictions.
 
-The staff console's request rules (civicdesk/staff/access.py) sit above this app, so the seats are read here
-directly, with the same per-user cache."""
+The staff console's request rules (civicdesk/staff/access.py) sit above this app; both read the seats through
+jurisdictions.models.seats_of (one query per user object)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from civicdesk.jurisdictions.models import Jurisdiction, StaffMembership
+from civicdesk.jurisdictions.models import Jurisdiction, StaffMembership, seats_of
 
 Role = StaffMembership.Role
 
 #: Seats that write, review and publish content. Reviewing needs a second such person (services.approve).
 EDIT_ROLES = frozenset({Role.EDITOR, Role.ADMIN})
-
-
-def _seats(user) -> list[StaffMembership]:
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_staff_seats", None)
-    if cached is None:
-        cached = list(StaffMembership.objects.filter(user=user))
-        user._staff_seats = cached
-    return cached
 
 
 def editable_jurisdiction_ids(user) -> set[int] | None:
@@ -33,7 +23,7 @@ def editable_jurisdiction_ids(user) -> set[int] | None:
         return set()
     if user.is_superuser:
         return None
-    return {seat.jurisdiction_id for seat in _seats(user) if seat.role in EDIT_ROLES}
+    return {seat.jurisdiction_id for seat in seats_of(user) if seat.role in EDIT_ROLES}
 
 
 def can_edit(user, jurisdiction_id: int) -> bool:

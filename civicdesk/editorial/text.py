@@ -56,9 +56,11 @@ def translated(value: dict | None, language: str | None = None) -> Translated:
 
 
 def render_markdown(text: str) -> SafeString:
-    """Editors' Markdown as sanitised HTML (civicdesk/lib/markdown.py): links, and images from the editorial
-    image library only (every other image address is dropped by the sanitiser)."""
-    return markdown.render(text, allow_links=True, allow_images=True, local_image_prefix=IMAGE_PREFIX)
+    """Editors' Markdown as sanitised HTML (civicdesk/lib/markdown.py): links, images from the editorial image
+    library only (every other image address is dropped by the sanitiser), headings from h2 down ("#" and "##"
+    are both h2: the page's title is the only h1)."""
+    return markdown.render(text, allow_links=True, allow_images=True, local_image_prefix=IMAGE_PREFIX,
+                           min_heading=2)
 
 
 def language_name(code: str) -> str:

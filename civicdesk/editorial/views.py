@@ -172,10 +172,28 @@ def _run_action(request, obj, step: str) -> None:
         services.archive(obj, user=user)
 
 
-def revision_changes(model, older: dict | None, newer: dict) -> list[dict]:
+def related_names(model, snapshots: list[dict]) -> dict[str, dict]:
+    """{field: {id: name}} for the related objects (many-to-many and foreign keys) named in `snapshots`, one
+    query per field, so the history reads "Trash and recycling" rather than an id."""
+    names: dict[str, dict] = {}
+    for name in model.snapshot_fields:
+        field = model._meta.get_field(name)
+        if not field.is_relation:
+            continue
+        ids = set()
+        for data in snapshots:
+            value = data.get(name)
+            ids.update(value if isinstance(value, list) else [value] if value is not None else [])
+        names[name] = {pk: str(obj) for pk, obj in field.related_model._default_manager.in_bulk(ids).items()}
+    return names
+
+
+def revision_changes(model, older: dict | None, newer: dict, names: dict | None = None) -> list[dict]:
     """What changed between two snapshots, field by field and language by language: [{label, language,
-    segments}] (only fields that changed; everything for the first revision)."""
+    segments}] (only fields that changed; everything for the first revision). `names` (from related_names)
+    turns related ids into names."""
     older = older or {}
+    names = names or {}
     changes = []
     for name in model.translated_fields:
         label = model._meta.get_field(name).verbose_name
@@ -188,17 +206,18 @@ def revision_changes(model, older: dict | None, newer: dict) -> list[dict]:
         label = model._meta.get_field(name).verbose_name
         old_value, new_value = older.get(name), newer.get(name)
         if old_value != new_value:
-            segments = word_diff(_as_text(old_value), _as_text(new_value))
+            labels = names.get(name, {})
+            segments = word_diff(_as_text(old_value, labels), _as_text(new_value, labels))
             changes.append({"label": label, "language": "", "segments": segments})
     return changes
 
 
-def _as_text(value) -> str:
+def _as_text(value, labels: dict) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return ", ".join(sorted(str(labels.get(v, v)) for v in value))
+    return str(labels.get(value, value))
 
 
 @never_cache
@@ -209,11 +228,12 @@ def history(request, key: str, pk: int):
     model = editable.model_class()
     obj = access.get_for_editor(request.user, model, pk)
     revisions = list(obj.revisions()[:100])
+    names = related_names(model, [revision.data for revision in revisions])
     rows = []
     for index, revision in enumerate(revisions):
         previous = revisions[index + 1] if index + 1 < len(revisions) else None
         rows.append({"revision": revision, "changes": revision_changes(model, previous.data if previous else None,
-                                                                        revision.data),
+                                                                        revision.data, names),
                      "is_current": index == 0})
     return render(request, "editorial/history.html", {"obj": obj, "editable": editable, "rows": rows,
                                                       "urls": _urls(editable, obj)})

@@ -235,6 +235,18 @@ class StaffMembership(models.Model):
             raise ValidationError({"team": _("The team belongs to another department.")})
 
 
+def seats_of(user) -> list[StaffMembership]:
+    """The user's staff memberships, read once per user object (one query); [] for anonymous visitors. Shared
+    by the staff console's and the editorial console's access rules."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_staff_seats", None)
+    if cached is None:
+        cached = list(StaffMembership.objects.filter(user=user))
+        user._staff_seats = cached
+    return cached
+
+
 class AddressPoint(models.Model):
     """One address from the city's address list, with its position.
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.jurisdictions.models import StaffMembership, seats_of
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.servicerequests.models import ServiceRequest
 
@@ -42,13 +42,7 @@ RULES: dict[str, set[str]] = {
 
 def seats(user) -> list[StaffMembership]:
     """The user's staff memberships, read once per user object (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_staff_seats", None)
-    if cached is None:
-        cached = list(StaffMembership.objects.filter(user=user))
-        user._staff_seats = cached
-    return cached
+    return seats_of(user)
 
 
 def is_staff_member(user) -> bool:

@@ -140,3 +140,54 @@ def test_it_keeps_the_list_queries_bounded(world, client, django_assert_max_num_
     client.get(reverse("editorial:list"))
     with django_assert_max_num_queries(14):
         client.get(reverse("editorial:list"))
+
+
+def test_it_shows_script_and_html_as_text_on_every_editor_page(world, client):
+    canary = '<script>alert("pwnbilby")</script><b>boldbilby</b>'
+    erin, eve = editors(world)
+    item = publish(article(world, title={"en": canary}, summary={"en": canary}, body={"en": canary}), erin, eve)
+    from civicdesk.editorial import services
+
+    item.body = {"en": canary + " changed"}
+    services.save_draft(item, user=erin)
+    services.submit_for_review(item, user=erin)
+    services.send_back(item, user=eve, comment=canary)
+    login_verified(client, erin)
+    for url in (reverse("editorial:list"), reverse("editorial:edit", args=["article", item.pk]),
+                reverse("editorial:history", args=["article", item.pk]), reverse("editorial:translations")):
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<b>boldbilby" not in html, url
+        assert "pwnbilby" in html, url
+
+
+def test_it_names_related_items_in_the_history(world, client):
+    from civicdesk.editorial import services
+
+    from .helpers import topic
+
+    erin, _eve = editors(world)
+    trash = topic(world, title="Quokkatopic")
+    services.save_draft(trash, user=erin)
+    item = article(world)
+    services.save_draft(item, user=erin)
+    item.topics.set([trash])
+    services.save_draft(item, user=erin)
+    login_verified(client, erin)
+    html = client.get(reverse("editorial:history", args=["article", item.pk])).content.decode()
+    assert '<span aria-hidden="true">[+</span>Quokkatopic' in html
+
+
+def test_it_schedules_from_the_approve_form_with_a_browser_date(world, client):
+    from civicdesk.editorial import services
+
+    erin, eve = editors(world)
+    item = article(world)
+    services.save_draft(item, user=erin)
+    services.submit_for_review(item, user=erin)
+    login_verified(client, eve)
+    client.post(reverse("editorial:action", args=["article", item.pk]),
+                {"action": "approve", "approve-publish_at": "2040-01-01T09:00", "approve-unpublish_at": ""})
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.publish_at.year == 2040 and not item.is_public()
+    html = client.get(reverse("editorial:list"), {"state": "scheduled"}).content.decode()
+    assert "Bulk item pickup" in html and "Scheduled" in html

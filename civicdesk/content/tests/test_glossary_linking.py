@@ -32,6 +32,7 @@ def test_it_never_links_inside_links_headings_or_code(world):
         "## The curb\n\n[the curb rules](https://example.gov/curb)\n\n`curb` and\n\n    curb code\n"), index))
     assert "cd-term" not in html
     html = str(link_terms(render_markdown("## The curb\n\nLeave it at the curb."), index))
+    assert "<h2>The curb</h2>" in html
     assert html.count("cd-term") == 1 and '<p>Leave it at the <a class="cd-term"' in html
 
 

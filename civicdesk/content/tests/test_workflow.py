@@ -178,3 +178,16 @@ def test_it_never_puts_a_draft_or_an_expired_item_in_search(world):
         urls = {hit.url for hit in search_services.search("zanzibarquux", language="en").results}
     assert urls == {live.get_absolute_url()}
     assert expired.get_absolute_url() not in urls
+
+
+def test_it_reschedules_an_approved_item_without_a_new_review(world):
+    erin, eve = editors(world)
+    item = publish(article(world), erin, eve)
+    later = timezone.now() + dt.timedelta(days=5)
+    services.schedule(item, user=erin, publish_at=later, unpublish_at=None)
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.publish_at == later and _public_slugs() == set()
+    draft = article(world, "not-approved")
+    services.save_draft(draft, user=erin)
+    with pytest.raises(services.EditorialError, match="Only an approved item"):
+        services.schedule(draft, user=erin, publish_at=later, unpublish_at=None)

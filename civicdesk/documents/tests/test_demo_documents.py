@@ -49,5 +49,8 @@ def test_it_fills_the_library_with_real_files_of_every_format(client, settings):
 
     city = Jurisdiction.objects.get(slug=CITY)
     departments = {d.slug: d for d in Department.objects.filter(jurisdiction=city)}
-    author = Document.objects.first().created_by
-    assert demo.seed(jurisdiction=city, departments=departments, author=author, today=timezone.localdate()) == 0
+    noise = Document.objects.get(pk=noise.pk)
+    assert noise.created_by.email == "editor@riverbend.example.gov"
+    assert noise.reviewed_by.email == "admin@riverbend.example.gov"
+    assert demo.seed(jurisdiction=city, departments=departments, writer=noise.created_by,
+                     reviewer=noise.reviewed_by, today=timezone.localdate()) == 0

@@ -34,3 +34,8 @@ def test_it_shows_library_images_but_drops_other_site_paths_and_plain_http():
 def test_it_renders_script_as_text():
     html = str(render_markdown("<script>alert('boo')</script>"))
     assert "<script" not in html and "&lt;script&gt;" in html
+
+
+def test_it_keeps_heading_levels_from_h2_down():
+    html = str(render_markdown("# One\n\n## Two\n\n### Three"))
+    assert "<h2>One</h2>" in html and "<h2>Two</h2>" in html and "<h3>Three</h3>" in html
