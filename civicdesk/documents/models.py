@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.editorial.models import EditorialContent, EditorialQuerySet, Status
-from civicdesk.formengine.text import pick
 
 
 class DocumentQuerySet(EditorialQuerySet):
@@ -106,10 +105,10 @@ class Document(EditorialContent):
 
     def title_text(self, language: str | None = None) -> str:
         """The title in `language` (default: the active one), else in the site's default language."""
-        return pick(self.title, language)
+        return self.text("title", language).text
 
     def summary_text(self, language: str | None = None) -> str:
-        return pick(self.summary, language)
+        return self.text("summary", language).text
 
     def is_in_force(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()

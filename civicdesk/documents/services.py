@@ -148,8 +148,8 @@ def _reindex(pk: int) -> None:
 def extract_version(version_pk: int) -> str:
     """Read the version's text, page and sheet counts from its stored file and save them; its text status.
 
-    Safe to run twice: a version whose text was already read is left alone. The document is saved again so
-    its search entries pick up the text when this transaction commits."""
+    Safe to run twice: a version whose text was already read is left alone. The document is re-indexed
+    when this transaction commits, so search finds the text."""
     version = DocumentVersion.objects.filter(pk=version_pk).select_related("document").first()
     if version is None:
         return "gone"
