@@ -79,6 +79,8 @@ def test_it_pages_with_a_fixed_number_of_queries(world, client, django_assert_ma
     with django_assert_max_num_queries(8):
         response = client.get("/documents/?show=all")
     assert len(listed(response)) == 20
+    page = response.content.decode()
+    assert 'aria-label="Pages of documents"' in page and 'href="?show=all&amp;page=2"' in page
     with django_assert_max_num_queries(8):
         response = client.get("/documents/?show=all&page=2")
     assert len(listed(response)) == 5
