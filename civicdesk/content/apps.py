@@ -16,6 +16,8 @@ class ContentConfig(AppConfig):
 
         for editable in forms.EDITABLES:
             registry.register(editable)
+        registry.register_link(registry.ConsoleLink(_("Was this page helpful? Results"),
+                                                    "content_staff:helpful_results", 10))
         hub.register(hub.HubSection("topics", _("Help by topic"), "content:topics",
                                     _("Articles on trash and recycling, streets, water, parks, permits and more."),
                                     10))

@@ -54,3 +54,28 @@ def for_model(model) -> Editable | None:
     """The registered type of a model class or instance."""
     label = model._meta.label
     return next((e for e in _EDITABLES.values() if e.model.lower() == label.lower()), None)
+
+
+@dataclass(frozen=True)
+class ConsoleLink:
+    """An extra page of the editorial console (e.g. a content app's results page), linked from its menu."""
+
+    label: str
+    url_name: str
+    order: int = 100
+
+
+_LINKS: dict[str, ConsoleLink] = {}
+
+
+def register_link(link: ConsoleLink) -> None:
+    """Add (or, by url_name, replace) a link in the editorial console's menu."""
+    _LINKS[link.url_name] = link
+
+
+def console_links() -> list[dict]:
+    """[{label, url}] of the registered console links, in order."""
+    from django.urls import reverse
+
+    return [{"label": link.label, "url": reverse(link.url_name)}
+            for link in sorted(_LINKS.values(), key=lambda link: (link.order, link.url_name))]

@@ -68,6 +68,7 @@ def content_list(request):
     rows.sort(key=lambda row: row["obj"].updated_at, reverse=True)
     return render(request, "editorial/list.html", {
         "form": form, "rows": rows[:LIST_LIMIT], "editables": editables, "truncated": len(rows) > LIST_LIMIT,
+        "console_links": registry.console_links(),
     })
 
 
@@ -281,7 +282,7 @@ def translations(request):
             if missing:
                 rows.append({"obj": obj, "editable": editable, "urls": _urls(editable, obj),
                              "missing": [text.language_name(code) for code in missing]})
-    return render(request, "editorial/translations.html", {"rows": rows})
+    return render(request, "editorial/translations.html", {"rows": rows, "console_links": registry.console_links()})
 
 
 @never_cache
@@ -300,7 +301,8 @@ def images(request):
             messages.success(request, _("Image uploaded. Copy its Markdown into your text: %(snippet)s")
                              % {"snippet": image.markdown()})
             return redirect("editorial:images")
-    return render(request, "editorial/images.html", {"form": form, "images": _images(request.user)})
+    return render(request, "editorial/images.html", {"form": form, "images": _images(request.user),
+                                                     "console_links": registry.console_links()})
 
 
 @require_safe

@@ -78,6 +78,7 @@ def test_it_shows_editors_counts_share_and_comments_never_the_public(client, wor
     client.post(url, {"helpful": "no", "comment": "<b>wombatcomment</b>"})
     assert "wombatcomment" not in client.get(item.get_absolute_url()).content.decode()
     login_verified(client, erin)
+    assert f'href="{reverse("content_staff:helpful_results")}"' in client.get(reverse("editorial:list")).content.decode()
     html = client.get(reverse("content_staff:helpful_results")).content.decode()
     assert "<td>2</td><td>1</td><td>67 %</td>" in html
     assert "&lt;b&gt;wombatcomment&lt;/b&gt;" in html
