@@ -28,6 +28,9 @@ class DocumentsConfig(AppConfig):
         registry.register(registry.Editable(key="document", model="documents.Document", form_class=DocumentForm,
                                             label=_("Document"), label_plural=_("Documents"), order=50,
                                             list_related=("current_version",)))
+        # In the editorial console's menu: the library's own pages (upload, files, versions to approve).
+        registry.register_link(registry.ConsoleLink(label=_("Document library: files and versions"),
+                                                    url_name="documents:staff_list", order=50))
         hub.register(hub.HubSection("documents", _("Documents"), "documents:library",
                                     _("Bylaws, council agendas and minutes, maps, forms, reports and plans to read "
                                       "and download."), 60))

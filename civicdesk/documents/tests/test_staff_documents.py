@@ -142,3 +142,9 @@ def test_it_lists_documents_with_their_state_and_text_status(world, client):
     assert "Zqlisted bylaw" in page and "Published" in page and "Waiting for text extraction" in page
     editor = client.get("/staff/content/?type=document").content.decode()
     assert "Zqlisted bylaw" in editor
+
+
+def test_it_is_linked_from_the_editorial_console(world, client):
+    login_verified(client, editors(world).writer)
+    page = client.get("/staff/content/").content.decode()
+    assert 'href="/documents/staff/"' in page and "Document library: files and versions" in page
