@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "civicdesk.comments",
     # Issue 14, information hub (in this order).
     "civicdesk.content",
+    "civicdesk.documents",
     "civicdesk.directory",
     # City onboarding (issue 20): boundary import and the go-live checklist; reads every app above.
     "civicdesk.onboarding",
@@ -241,6 +242,12 @@ MAX_PHOTO_BYTES = env_int("MAX_PHOTO_BYTES", 15 * 1024 * 1024)
 MAX_PHOTO_PIXELS = env_int("MAX_PHOTO_PIXELS", 50_000_000)
 MAX_VIDEO_BYTES = env_int("MAX_VIDEO_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = 10
+# Document library (civicdesk/documents, docs/documents.md): the largest file, the text kept per version, and the
+# zip limits a .docx/.xlsx/.odt/.ods must pass before anything in it is unpacked (zip bombs).
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_BYTES", 25 * 1024 * 1024)
+DOCUMENT_TEXT_MAX_CHARS = env_int("DOCUMENT_TEXT_MAX_CHARS", 200_000)
+DOCUMENT_MAX_ZIP_MEMBERS = env_int("DOCUMENT_MAX_ZIP_MEMBERS", 2000)
+DOCUMENT_MAX_UNCOMPRESSED_BYTES = env_int("DOCUMENT_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
 
 # --- Email ----------------------------------------------------------------
 EMAIL_HOST = env("EMAIL_HOST")

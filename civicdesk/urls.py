@@ -40,6 +40,7 @@ urlpatterns = [
     path("map/", include("civicdesk.publicmap.urls")),
     path("search/", include("civicdesk.search.urls")),
     path("meetings/", include("civicdesk.meetings.urls")),
+    path("documents/", include("civicdesk.documents.urls")),
     path("newsletter/", include("civicdesk.newsletter.urls")),
     path("surveys/", include("civicdesk.surveys.urls")),
     path("forums/", include("civicdesk.forums.urls")),

@@ -302,6 +302,7 @@ class Riverbend(DefaultCity):
             say(f"Forums and comments: {self._seed_forums(world)}")
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
+            say(f"Library documents: {self._seed_documents(world, now)}")
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
@@ -380,6 +381,7 @@ class Riverbend(DefaultCity):
 
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         return demo.seed(jurisdiction=world.jurisdictions[CITY], author=author, now=now)
+
     def _seed_directory(self, world: _DemoWorld, now: dt.datetime) -> str:
         """Department profiles, what the common services cover, permit and license guides (civicdesk/directory)."""
         from civicdesk.accounts.models import User
@@ -387,6 +389,17 @@ class Riverbend(DefaultCity):
 
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         return demo.seed(departments=world.departments, types=world.types, now=now, user=author)
+
+    def _seed_documents(self, world: _DemoWorld, now: dt.datetime) -> int:
+        """Bylaws, agendas, minutes, a zoning map, a form, a water-quality spreadsheet and plans, made as real
+        files at load time (civicdesk/documents/demo.py), uploaded by the demo editor and approved by the
+        administrator."""
+        from civicdesk.accounts.models import User
+        from civicdesk.documents import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], departments=world.departments,
+                         writer=User.objects.get(email="editor@riverbend.example.gov"),
+                         reviewer=User.objects.get(email=DEMO_STAFF[0].email), today=timezone.localdate(now))
 
     def _seed_forums(self, world: _DemoWorld) -> str:
         """Boards (topics and one per city district), threads, an official answer, comments on requests."""

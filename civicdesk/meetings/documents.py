@@ -1,4 +1,6 @@
-"""Checking a meeting document before it is stored: a PDF by its content, or a photo through lib/media."""
+"""Checking a meeting document before it is stored: a PDF by its content, or a photo through lib/media.
+
+The PDF and size checks are shared with the document library (civicdesk/lib/documents.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,10 @@ from typing import Any
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from civicdesk.lib import documents as checks
 from civicdesk.lib import media
 
 _MB = 1024 * 1024
-_PDF_MAGIC = b"%PDF-"
 
 
 @dataclass(frozen=True)
@@ -33,20 +35,18 @@ def check_document(upload: Any) -> CheckedDocument:
     "%PDF-" and end with "%%EOF" (a truncated upload does not); anything that is not a PDF goes through
     the resident photo checks (re-encoded, metadata stripped), and videos are refused.
     """
-    name = str(getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1][:200]
+    name = checks.clean_name(upload)
     limit = max_bytes()
     size = getattr(upload, "size", None)
     if isinstance(size, int) and size > limit:
-        raise _too_large(limit)
+        raise checks.too_large(limit)
     upload.seek(0)
-    head = upload.read(len(_PDF_MAGIC)) or b""
-    if head == _PDF_MAGIC:
-        data = head + upload.read(limit + 1 - len(head))
-        if len(data) > limit:
-            raise _too_large(limit)
-        if b"%%EOF" not in data[-2048:]:
-            raise media.MediaError(_("This PDF seems to be damaged or incomplete. Please upload it again."))
-        return CheckedDocument(data, "application/pdf", "pdf", name)
+    head = upload.read(len(checks.PDF_MAGIC)) or b""
+    if head == checks.PDF_MAGIC:
+        upload.seek(0)
+        data = checks.read_capped(upload, limit)
+        checks.check_pdf(data)
+        return CheckedDocument(data, checks.PDF, "pdf", name)
     upload.seek(0)
     try:
         processed = media.process_upload(upload)
@@ -57,8 +57,3 @@ def check_document(upload: Any) -> CheckedDocument:
         raise media.MediaError(_("This file is not a document we can publish. Please upload a PDF, or a "
                                  "JPEG or PNG image."))
     return CheckedDocument(processed.content, processed.content_type, processed.extension, name)
-
-
-def _too_large(limit: int) -> media.MediaError:
-    return media.MediaError(_("This document is too large. Documents can be at most %(mb)s MB.")
-                            % {"mb": f"{limit / _MB:.0f}"})

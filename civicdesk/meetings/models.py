@@ -196,10 +196,10 @@ class MeetingDocument(models.Model):
         return reverse("meetings:document", args=[self.meeting_id, self.pk])
 
     def size_label(self) -> str:
-        """"240 KB" or "1.3 MB"."""
-        if self.size < 1024 * 1024:
-            return f"{max(1, round(self.size / 1024))} KB"
-        return f"{self.size / (1024 * 1024):.1f} MB"
+        """"240 KB" or "1.3 MB" (civicdesk/lib/documents.py)."""
+        from civicdesk.lib.documents import size_label
+
+        return size_label(self.size)
 
 
 class Rsvp(models.Model):
