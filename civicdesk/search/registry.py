@@ -52,6 +52,9 @@ class Source:
     #: Other models whose saves and deletes change this source's pages: {"app.Model": instance -> pk of the
     #: page}, e.g. {"forums.Reply": lambda reply: reply.thread_id} (a thread's page holds its replies).
     also_watch: dict[str, Callable] = field(default_factory=dict)
+    #: True when the pages answer residents' questions (articles, FAQ entries): services.answers_for() offers
+    #: them while a resident describes a problem ("Is this what you need?"), before a report is sent.
+    answers: bool = False
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -83,12 +86,22 @@ def register(source: Source) -> None:
     signals.watch(source)
 
 
+def unregister(name: str) -> None:
+    """Forget a source (tests register throwaway ones); its entries go at the next sync."""
+    _SOURCES.pop(name, None)
+
+
 def sources() -> list[Source]:
     return sorted(_SOURCES.values(), key=lambda source: (source.order, source.name))
 
 
 def get(name: str) -> Source | None:
     return _SOURCES.get(name)
+
+
+def answer_sources() -> list[str]:
+    """Names of the sources whose pages answer residents' questions (Source.answers)."""
+    return [source.name for source in sources() if source.answers]
 
 
 def kinds() -> list[tuple[str, str]]:

@@ -308,3 +308,128 @@ def _ask_every_then_any(terms: list[str], options: dict):
         ids, total, by_kind = _ask(terms, False, **options)
         return ids, total, by_kind, bool(by_kind)
     return ids, total, by_kind, False
+
+
+# --- answers before a report ---------------------------------------------------------------------------
+
+#: answers_for() offers a page when the description's words it holds weigh at least this much: a word in
+#: the page's title weighs 2, a word only in its text 1, and a word found in more than COMMON_SHARE of the
+#: answer pages of that language (when there are at least COMMON_MIN_PAGES) half that. And the page must
+#: hold at least two of the words when the description has three or more ("a dog barking on my street" is
+#: not answered by "Street sweeping schedule").
+ANSWER_MIN_SCORE = 2.0
+ANSWER_MIN_WORDS = 2
+COMMON_SHARE = 0.4
+COMMON_MIN_PAGES = 5
+#: The best-ranked candidates (by the database's rank) that answers_for() scores.
+ANSWER_CANDIDATES = 50
+
+
+@dataclass
+class Answer:
+    """A public page of an answer source that matches a resident's description."""
+
+    entry_id: int
+    title: str
+    url: str
+    label: str
+    extract: SafeString
+    score: float
+
+
+def _jurisdiction_id(jurisdiction) -> int | None:
+    return getattr(jurisdiction, "pk", jurisdiction)
+
+
+def _answer_sql(language: str, sources: list[str], jurisdiction_id: int | None) -> tuple[str, list]:
+    sql = "e.language = %s AND e.source IN (" + ", ".join(["%s"] * len(sources)) + ")"
+    params: list = [language, *sources]
+    if jurisdiction_id is not None:
+        sql += " AND (e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)"
+        params.append(jurisdiction_id)
+    return sql, params
+
+
+def _answer_counts(terms: list[str], where: str, params: list) -> tuple[int, dict[str, int]]:
+    """(how many answer pages, {term: how many of them hold it}) in one query."""
+    postgres = connection.vendor == "postgresql"
+    parts, term_params = [], []
+    for term in terms:
+        if postgres:
+            parts.append("SUM(CASE WHEN e.vector @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END)")
+            term_params.append(term)
+        else:
+            parts.append("SUM(CASE WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+                         "THEN 1 ELSE 0 END)")
+            term_params.append(f'"{term}"')
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {', '.join(parts)} FROM search_searchentry e WHERE {where}",
+                       [*term_params, *params])
+        row = cursor.fetchone()
+    return row[0] or 0, {term: row[i + 1] or 0 for i, term in enumerate(terms)}
+
+
+def _answer_candidates(terms: list[str], where: str, params: list) -> list[tuple[int, str, str]]:
+    """(id, title terms, text terms) of the answer pages holding any of `terms`, best ranked first."""
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_searchentry e, to_tsquery('simple', %s) q "
+               f"WHERE e.vector @@ q AND {where} ORDER BY ts_rank_cd(e.vector, q) DESC, e.id LIMIT %s")
+        query = _match_postgres(terms, False, prefix=False)
+    else:
+        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_fts JOIN search_searchentry e "
+               f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
+               f"ORDER BY bm25(search_fts, 8.0, 1.0), e.id LIMIT %s")
+        query = _match_sqlite(terms, False, prefix=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query, *params, ANSWER_CANDIDATES])
+        return cursor.fetchall()
+
+
+def answers_for(description: str, language: str, jurisdiction=None, limit: int = 3) -> list[Answer]:
+    """The best public pages of the answer sources (Source.answers) for a resident's own description of a
+    problem ("the bin was not emptied this week"), at most `limit`, best first; [] when no page is relevant
+    enough (ANSWER_MIN_SCORE) or no source gives answers.
+
+    Words that say nothing about the subject are left out (text.description_terms); pages are ranked by how
+    much of the description they cover (a word in the title counts double, a word most answer pages share
+    counts half), then by the database's rank. `jurisdiction` (an object or its id) keeps other
+    jurisdictions' pages out; city-wide pages stay. Three queries; the description is never stored.
+    """
+    language = (language or "en").split("-")[0]
+    sources = registry.answer_sources()
+    terms = text.description_terms(description, language)
+    if not sources or not terms or limit <= 0:
+        return []
+    where, params = _answer_sql(language, sources, _jurisdiction_id(jurisdiction))
+    candidates = _answer_candidates(terms, where, params)
+    if not candidates:
+        return []
+    pages, counts = _answer_counts(terms, where, params)
+    common = {term for term, count in counts.items()
+              if pages >= COMMON_MIN_PAGES and count > COMMON_SHARE * pages}
+    needed = 1 if len(terms) <= 2 else ANSWER_MIN_WORDS
+    scored = []
+    for order, (pk, title_terms, body_terms) in enumerate(candidates):
+        in_title, in_text = set(title_terms.split()), set(body_terms.split())
+        score = 0.0
+        matched = []
+        for term in terms:
+            weight = 2.0 if term in in_title else 1.0 if term in in_text else 0.0
+            if weight:
+                matched.append(term)
+                score += weight / 2 if term in common else weight
+        if score >= ANSWER_MIN_SCORE and len(matched) >= needed:
+            scored.append((-score, order, pk, matched))
+    scored.sort()
+    best = scored[:limit]
+    entries = SearchEntry.objects.in_bulk([pk for _score, _order, pk, _matched in best])
+    labels = dict(registry.kinds())
+    answers = []
+    for negative, _order, pk, matched in best:
+        entry = entries.get(pk)
+        if entry is not None:
+            answers.append(Answer(
+                entry_id=entry.pk, title=entry.title, url=entry.url, label=str(labels.get(entry.kind, entry.kind)),
+                extract=mark_safe(text.snippet(entry.body, matched, language, size=24)),  # escaped by snippet()
+                score=-negative))
+    return answers

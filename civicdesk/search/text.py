@@ -78,6 +78,28 @@ def query_terms(query: str, language: str) -> list[str]:
     return seen[:MAX_QUERY_WORDS]
 
 
+#: Words of a report's description that say nothing about which answer helps ("I want to report a problem").
+REPORT_WORDS = frozenset(
+    "report reported reporting problem problems issue issues please help thanks thank hello hi city "
+    "reportar reporte problema problemas favor ayuda gracias hola ciudad".split())
+#: At most this many words of a description count for answers_for() (a long story keeps its first ones).
+MAX_DESCRIPTION_WORDS = 24
+
+
+def description_terms(description: str, language: str) -> list[str]:
+    """The distinct terms of a resident's own description of a problem, in order: like query_terms() without
+    the words that say nothing about the subject, but never falling back to them (a description of only
+    such words has no terms)."""
+    meaningful = [word for word in words(description)
+                  if (folded := fold(word)) not in STOP_WORDS and folded not in QUESTION_WORDS
+                  and folded not in REPORT_WORDS and not folded.isdigit()]
+    seen: list[str] = []
+    for term in terms(" ".join(meaningful), language):
+        if term not in seen and len(term) > 1:
+            seen.append(term)
+    return seen[:MAX_DESCRIPTION_WORDS]
+
+
 def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> str:
     """An HTML extract of `text` (about `size` words) around the place where most of the `wanted` terms meet,
     with the matching words in <mark>. Everything is escaped; only the <mark> tags are markup. A word
