@@ -75,7 +75,34 @@ def only(queryset, ids: Iterable | None):
     return queryset if ids is None else queryset.filter(pk__in=list(ids))
 
 
+@dataclass(frozen=True)
+class Jump:
+    """What a query that names one page exactly (a tracking number) leads to: `url` to open at once, or, when
+    nothing the public may see has it, `message` to show above the results (the same words whether the page
+    is private or does not exist)."""
+
+    url: str = ""
+    message: str = ""
+
+
 _SOURCES: dict[str, Source] = {}
+_JUMPS: list[Callable[[str], Jump | None]] = []
+
+
+def register_jump(find: Callable[[str], Jump | None]) -> None:
+    """Add a function that reads a whole query as the name of one page (servicerequests: a tracking number)
+    and returns a Jump, or None when the query is not of its kind. Registered once per function."""
+    if find not in _JUMPS:
+        _JUMPS.append(find)
+
+
+def jump_for(query: str) -> Jump | None:
+    """The first Jump a registered function finds for `query`, else None."""
+    for find in _JUMPS:
+        found = find(query)
+        if found is not None:
+            return found
+    return None
 
 
 def register(source: Source) -> None:

@@ -31,3 +31,20 @@ def sync_search_index() -> int:
     if written.added or written.changed or written.removed:
         log.info("search sync: %s added, %s changed, %s removed", written.added, written.changed, written.removed)
     return written.added + written.changed + written.removed
+
+
+@task()
+def prune_search_misses() -> int:
+    """Delete the counts of searches without results older than misses.MISS_DAYS (180 days); returns how many
+    rows went. Safe to run twice; a busy database is left to the next day."""
+    from civicdesk.core.periodic import is_transient_database_error
+
+    from .misses import prune
+
+    try:
+        return prune()
+    except Exception as exc:
+        if is_transient_database_error(exc):
+            log.warning("search misses prune skipped, database busy or unreachable: %s", exc)
+            return 0
+        raise
