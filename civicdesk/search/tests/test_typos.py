@@ -59,5 +59,5 @@ def test_it_shows_the_correction_and_a_link_to_search_exactly(client, world):
     assert "?q=prmit&amp;exact=1" in html
     exact = client.get("/search/", {"q": "prmit", "exact": "1"}).content.decode()
     assert "No results" in exact and "Showing results for" not in exact
-    spanish = client.get("/search/", {"q": "prmit"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    assert "Mostrando resultados de “permit”." in spanish
+    spanish = client.get("/search/", {"q": "tubria"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Mostrando resultados de “tuberia”." in spanish and "Reparación de tubería en Oak Street" in spanish
