@@ -9,7 +9,7 @@
     var field = document.getElementById(box.dataset.answersFor);
     if (!field) { return; }
     var list = box.querySelector("ul");
-    var status = box.querySelector("[role=status]");
+    var status = box.querySelector("[aria-live]");
     var timer = null;
     var latest = 0;
     var asked = "";

@@ -19,8 +19,9 @@
     list.hidden = true;
     var status = document.createElement("div");
     status.className = "usa-sr-only";
-    status.setAttribute("role", "status");
+    // A live region without role="status", so the page's own status messages stay the only "status".
     status.setAttribute("aria-live", "polite");
+    status.setAttribute("aria-atomic", "true");
     wrapper.appendChild(list);
     wrapper.appendChild(status);
     input.setAttribute("role", "combobox");
