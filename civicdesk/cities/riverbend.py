@@ -298,6 +298,14 @@ class Riverbend(DefaultCity):
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
+            say(f"Search log: {self._seed_search(rng, now)}")
+
+    def _seed_search(self, rng: random.Random, now: dt.datetime) -> str:
+        """What residents searched for without results, and the answers they followed before a report (the
+        site search's staff pages; civicdesk/search/demo.py). Runs after the help content is written."""
+        from civicdesk.search import demo
+
+        return demo.seed(rng=rng, now=now)
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving
