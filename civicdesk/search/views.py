@@ -29,14 +29,22 @@ def _language() -> str:
     return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-def _limited(exc: RateLimited) -> JsonResponse:
-    response = JsonResponse({"error": exc.message}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def _cache_key(kind: str, language: str, words: str) -> str:
-    return f"search:{kind}:{language}:" + hashlib.sha1(words.encode()).hexdigest()
+def _cached_or_limited(request, *, kind: str, language: str, words: str, per_minute: int, message: str,
+                       compute) -> list | JsonResponse:
+    """compute()'s answer cached CACHE_SECONDS per kind, language and `words` (hashed: no typed text is kept);
+    on a miss the client's limit of `per_minute` is counted first, and a JSON 429 returned when it is full."""
+    key = f"search:{kind}:{language}:" + hashlib.sha1(words.encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        try:
+            check(Limit(f"search-{kind}:client:{client_ip(request)}", per_minute, 60), message=message)
+        except RateLimited as exc:
+            response = JsonResponse({"error": exc.message}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 @require_GET
@@ -100,17 +108,13 @@ def suggest(request):
     language = _language()
     if len(query) < 2 or "\x00" in query:
         return JsonResponse({"query": query, "count": 0, "status": "", "suggestions": []})
-    key = _cache_key("suggest", language, text.fold(query))
-    found = cache.get(key)
-    if found is None:
-        try:
-            check(Limit(f"search-suggest:client:{client_ip(request)}",
-                        settings.SEARCH_SUGGESTIONS_PER_CLIENT_PER_MINUTE, 60),
-                  message=_("Suggestions are paused for a moment. Press Enter to search."))
-        except RateLimited as exc:
-            return _limited(exc)
-        found = services.suggestions(query, language)
-        cache.set(key, found, CACHE_SECONDS)
+    found = _cached_or_limited(
+        request, kind="suggest", language=language, words=text.fold(query),
+        per_minute=settings.SEARCH_SUGGESTIONS_PER_CLIENT_PER_MINUTE,
+        message=_("Suggestions are paused for a moment. Press Enter to search."),
+        compute=lambda: services.suggestions(query, language))
+    if isinstance(found, JsonResponse):
+        return found
     status = ngettext("%(count)s suggestion.", "%(count)s suggestions.", len(found)) % {"count": len(found)} \
         if found else _("No suggestions.")
     return JsonResponse({"query": query, "count": len(found), "status": status, "suggestions": found})
@@ -133,17 +137,13 @@ def answers(request):
     agent = _is_agent(request)
     found = []
     if terms:
-        key = _cache_key("answers", language, " ".join(terms))
-        found = cache.get(key)
-        if found is None:
-            try:
-                check(Limit(f"search-answers:client:{client_ip(request)}",
-                            settings.SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE, 60),
-                      message=_("Answers are paused for a moment. You can go on with your report."))
-            except RateLimited as exc:
-                return _limited(exc)
-            found = deflection.answer_links(services.answers_for(description, language))
-            cache.set(key, found, CACHE_SECONDS)
+        found = _cached_or_limited(
+            request, kind="answers", language=language, words=" ".join(terms),
+            per_minute=settings.SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE,
+            message=_("Answers are paused for a moment. You can go on with your report."),
+            compute=lambda: deflection.answer_links(services.answers_for(description, language)))
+        if isinstance(found, JsonResponse):
+            return found
         if agent:
             found = [{**item, "url": item["url"] + "?channel=agent"} for item in found]
     # The same words as search/includes/answers.html ({% blocktranslate count counter %}).
