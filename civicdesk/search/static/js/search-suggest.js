@@ -119,6 +119,11 @@
       }
     });
     input.addEventListener("blur", close);
+    // The wide-screen header opens the box with a magnifier (a <details>): put the caret in it.
+    var toggle = wrapper.closest("details.cd-search-toggle");
+    if (toggle) {
+      toggle.addEventListener("toggle", function () { if (toggle.open && window.matchMedia("(min-width: 64em)").matches) { input.focus(); } });
+    }
   }
 
   document.querySelectorAll("[data-suggest]").forEach(setUp);
