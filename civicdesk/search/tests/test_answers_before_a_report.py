@@ -130,3 +130,16 @@ def test_it_counts_agent_follows_separately_and_a_filed_report_as_coming_back(cl
     anonymous = client.__class__()
     anonymous.get(f"/search/answers/{SearchEntry.objects.get(source='testanswers.page', object_id='pool', language='en').pk}/?channel=agent")
     assert AnswerFollow.objects.get(object_id="pool").channel == "web"  # only staff count as agents
+
+
+def test_it_shows_the_agent_the_answers_when_the_intake_form_comes_back(client, world, answers):
+    from civicdesk.staff.tests.people import seat_people
+    from civicdesk.testing.auth import login_verified
+
+    login_verified(client, seat_people(world).agent)
+    response = client.post(reverse("staff:intake_submit", args=[world.pothole.code]), {
+        "channel": "phone", "address": "12 Oak Street", "address_id": "A1",
+        "description": "Caller asks when bulk pickup takes an old mattress", "name": "Rita Reporter"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "Is this what you need?" in html
+    assert "the caller’s question" in html and f'href="/search/answers/{bulk_entry().pk}/?channel=agent"' in html
