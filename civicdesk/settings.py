@@ -406,6 +406,13 @@ FORUM_FLAGS_PER_ACCOUNT_PER_DAY = env_int("FORUM_FLAGS_PER_ACCOUNT_PER_DAY", 20)
 FORUM_FLAGS_PER_CLIENT_PER_DAY = env_int("FORUM_FLAGS_PER_CLIENT_PER_DAY", 40)
 # Accounts younger than this post links and images as plain text.
 FORUM_NEW_ACCOUNT_DAYS = env_int("FORUM_NEW_ACCOUNT_DAYS", 7)
+# Site search (docs/search.md), per client address: suggestions as you type and answers under a report's
+# description per minute (cached answers are not counted), followed answers counted per hour, and searches
+# without results logged for editors per hour (beyond them the search still works; it is just not counted).
+SEARCH_SUGGESTIONS_PER_CLIENT_PER_MINUTE = env_int("SEARCH_SUGGESTIONS_PER_CLIENT_PER_MINUTE", 60)
+SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE = env_int("SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE", 30)
+SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR = env_int("SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR", 30)
+SEARCH_MISSES_PER_CLIENT_PER_HOUR = env_int("SEARCH_MISSES_PER_CLIENT_PER_HOUR", 30)
 
 # --- inbound ---
 # Residents' replies by email and SMS (civicdesk/inbound, docs/inbound.md). INBOUND_EMAIL_DOMAIN (Email

@@ -303,6 +303,7 @@ class Riverbend(DefaultCity):
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
             say(f"Library documents: {self._seed_documents(world, now)}")
+            say(f"Search log: {self._seed_search(rng, now)}")
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
@@ -313,6 +314,13 @@ class Riverbend(DefaultCity):
         return demo.seed(jurisdiction=world.jurisdictions[CITY],
                          writer=User.objects.get(email="editor@riverbend.example.gov"),
                          reviewer=User.objects.get(email=DEMO_STAFF[0].email))
+
+    def _seed_search(self, rng: random.Random, now: dt.datetime) -> str:
+        """What residents searched for without results, and the answers they followed before a report (the
+        site search's staff pages; civicdesk/search/demo.py). Runs after the help content is written."""
+        from civicdesk.search import demo
+
+        return demo.seed(rng=rng, now=now)
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving

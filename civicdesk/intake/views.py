@@ -17,6 +17,8 @@ from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.notices.models import ServiceNotice
+from civicdesk.search import deflection
+from civicdesk.search.services import answers_for
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel, ServiceRequest
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
@@ -61,7 +63,8 @@ def start(request):
     context = {"query": query, "emergency_number": None}
     if query:
         results, emergency = _category_search(query)
-        context.update(results=results, count=len(results), status=_match_status(query, len(results)))
+        context.update(results=results, count=len(results), status=_match_status(query, len(results)),
+                       answers=deflection.answer_links(answers_for(query, translation.get_language())))
         if emergency:
             context["emergency_number"] = _emergency_number()
     else:
@@ -211,6 +214,7 @@ def details(request, code: str):
             service_request, emergency = _submit(request, service_type, form, kept)
         if service_request is not None:
             request.session["just_submitted"] = service_request.public_id
+            deflection.report_finished(request.session)  # answers followed before did not settle it
             return redirect(service_request.get_absolute_url())
     if request.method == "POST":
         kept += uploads.keep(request.FILES.getlist("media"), owner, client=client_ip(request), already=len(kept))
@@ -264,6 +268,9 @@ def _details_page(request, service_type, form, emergency, initial, kept, contact
         "service_type": service_type, "form": form, "emergency": emergency, "location_known": location_known,
         "kept_uploads": uploads.for_display(kept), "known_notices": _known_notices(request, service_type),
         "contact_warning": contact_warning,
+        # "Is this what you need?" for the description as sent (as it is typed, report-answers.js asks).
+        "answers": deflection.answer_links(answers_for(request.POST.get("description", ""), translation.get_language()))
+        if request.method == "POST" else [],
     }, status=status)
 
 

@@ -14,3 +14,5 @@ class SearchConfig(AppConfig):
 
         # Catches what no save signal announces: scheduled content whose time came, bulk updates, a lost task.
         schedule.register("search.sync", "civicdesk.search.tasks.sync_search_index", every=timedelta(minutes=5))
+        # Searches without results are kept 180 days (docs/search.md).
+        schedule.register("search.prune_misses", "civicdesk.search.tasks.prune_search_misses", daily_at="03:40")

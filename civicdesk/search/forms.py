@@ -17,6 +17,8 @@ class SearchForm(forms.Form):
                         widget=forms.SearchInput(attrs={"autocomplete": "off", "class": "usa-input"}),
                         error_messages={"max_length": _("Use at most %(limit_value)d characters.")})
     kind = forms.CharField(required=False)
+    #: "Search for exactly what I typed": no spelling correction.
+    exact = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1, max_value=services.MAX_PAGE)
 
     def clean_q(self) -> str:

@@ -44,3 +44,65 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.object_id} ({self.language})"
+
+
+class SearchMiss(models.Model):
+    """A search that found nothing, counted per day and language, for editors ("what people looked for and
+    did not find"). `query` is normalised (lower case, accents and punctuation gone) and anything that looks
+    like personal data (an email address, a phone number, a tracking number, a long run of digits, a street
+    address with a house number, a web address) is replaced by a placeholder by civicdesk.search.misses
+    before it is stored; a query left with no word of its own is not stored at all. Kept MISS_DAYS days."""
+
+    day = models.DateField(_("day"))
+    language = models.CharField(_("language"), max_length=8)
+    query = models.CharField(_("query"), max_length=100)
+    count = models.PositiveIntegerField(_("searches"), default=0)
+    last_seen = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("search without results")
+        verbose_name_plural = _("searches without results")
+        constraints = [models.UniqueConstraint(fields=("day", "language", "query"), name="search_miss_one_per_day")]
+        indexes = [models.Index(fields=["day"], name="search_miss_day")]
+
+    def __str__(self) -> str:
+        return f"{self.query} ({self.language}, {self.day}: {self.count})"
+
+
+class AnswerFollow(models.Model):
+    """A resident (channel "web") or a call-centre agent ("agent") opened an answer page offered while a
+    problem was being described ("Is this what you need?"). Counted once per session and page; the
+    description itself is never stored, nor who followed it.
+
+    `came_back` turns true when the same session then sends a report within FINISH_WINDOW: the answer did
+    not settle it. A follow older than that without a report is a *deflected contact* (is_deflected())."""
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web report form")
+        AGENT = "agent", _("Agent intake")
+
+    source = models.CharField(_("source"), max_length=40)
+    object_id = models.CharField(_("object id"), max_length=64)
+    language = models.CharField(_("language"), max_length=8)
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("address"), max_length=500)
+    channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices, default=Channel.WEB)
+    followed_at = models.DateTimeField(_("followed at"), db_index=True)
+    came_back = models.BooleanField(_("sent a report anyway"), default=False)
+
+    class Meta:
+        verbose_name = _("answer followed")
+        verbose_name_plural = _("answers followed")
+        indexes = [models.Index(fields=["source", "object_id"], name="search_follow_page")]
+
+    #: How long after following an answer a report from the same session still counts as "came back".
+    FINISH_WINDOW_HOURS = 2
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.channel}, {self.followed_at:%Y-%m-%d})"
+
+    def is_deflected(self, now) -> bool:
+        """True when no report came from the same session within FINISH_WINDOW_HOURS and that time is over."""
+        import datetime as dt
+
+        return not self.came_back and self.followed_at <= now - dt.timedelta(hours=self.FINISH_WINDOW_HOURS)

@@ -52,6 +52,9 @@ class Source:
     #: Other models whose saves and deletes change this source's pages: {"app.Model": instance -> pk of the
     #: page}, e.g. {"forums.Reply": lambda reply: reply.thread_id} (a thread's page holds its replies).
     also_watch: dict[str, Callable] = field(default_factory=dict)
+    #: True when the pages answer residents' questions (articles, FAQ entries): services.answers_for() offers
+    #: them while a resident describes a problem ("Is this what you need?"), before a report is sent.
+    answers: bool = False
 
     def model_class(self):
         return apps.get_model(self.model)
@@ -72,7 +75,34 @@ def only(queryset, ids: Iterable | None):
     return queryset if ids is None else queryset.filter(pk__in=list(ids))
 
 
+@dataclass(frozen=True)
+class Jump:
+    """What a query that names one page exactly (a tracking number) leads to: `url` to open at once, or, when
+    nothing the public may see has it, `message` to show above the results (the same words whether the page
+    is private or does not exist)."""
+
+    url: str = ""
+    message: str = ""
+
+
 _SOURCES: dict[str, Source] = {}
+_JUMPS: list[Callable[[str], Jump | None]] = []
+
+
+def register_jump(find: Callable[[str], Jump | None]) -> None:
+    """Add a function that reads a whole query as the name of one page (servicerequests: a tracking number)
+    and returns a Jump, or None when the query is not of its kind. Registered once per function."""
+    if find not in _JUMPS:
+        _JUMPS.append(find)
+
+
+def jump_for(query: str) -> Jump | None:
+    """The first Jump a registered function finds for `query`, else None."""
+    for find in _JUMPS:
+        found = find(query)
+        if found is not None:
+            return found
+    return None
 
 
 def register(source: Source) -> None:
@@ -83,12 +113,22 @@ def register(source: Source) -> None:
     signals.watch(source)
 
 
+def unregister(name: str) -> None:
+    """Forget a source (tests register throwaway ones); its entries go at the next sync."""
+    _SOURCES.pop(name, None)
+
+
 def sources() -> list[Source]:
     return sorted(_SOURCES.values(), key=lambda source: (source.order, source.name))
 
 
 def get(name: str) -> Source | None:
     return _SOURCES.get(name)
+
+
+def answer_sources() -> list[str]:
+    """Names of the sources whose pages answer residents' questions (Source.answers)."""
+    return [source.name for source in sources() if source.answers]
 
 
 def kinds() -> list[tuple[str, str]]:

@@ -14,14 +14,18 @@ import datetime as dt
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from django.utils.safestring import SafeString, mark_safe
+
+from civicdesk.lib.wording import STOP_WORDS
 
 from . import registry, text
 from .models import SearchEntry
@@ -214,53 +218,68 @@ def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id
     return ids, total, by_kind
 
 
-#: A typed word is replaced by the closest word of the index when they are at least this similar (rapidfuzz
-#: ratio, 0–100) and the typed word has at least MIN_CORRECTED letters.
-CORRECTION_SCORE = 80
-MIN_CORRECTED = 4
+#: A typed word the index does not know is replaced by the closest word it does know: at most this many
+#: edits away (a letter added, left out, changed, or two swapped) for words of up to SHORT_WORD letters, and
+#: LONG_EDITS for longer ones. Words shorter than MIN_CORRECTED letters, numbers and stop words stay as typed.
+SHORT_WORD = 5
+SHORT_EDITS = 1
+LONG_EDITS = 2
+MIN_CORRECTED = 3
 
 
-def vocabulary(language: str) -> list[str]:
-    """Every distinct word (folded, not stemmed) of the entries in `language`: titles, text and keywords.
-    Cached until an entry changes (the cache key carries the entries' count and latest change)."""
+def vocabulary(language: str) -> dict[str, int]:
+    """Every distinct word (folded, not stemmed) of the entries in `language` (titles, text and keywords),
+    with the number of entries holding it. Cached until an entry changes (the cache key carries the entries'
+    count and latest change)."""
     state = SearchEntry.objects.filter(language=language).aggregate(n=Count("id"), latest=Max("updated_at"))
-    key = f"search:vocabulary:{language}:{state['n']}:{state['latest'].timestamp() if state['latest'] else 0}"
+    key = f"search:vocabulary2:{language}:{state['n']}:{state['latest'].timestamp() if state['latest'] else 0}"
     found = cache.get(key)
     if found is None:
-        words: set[str] = set()
+        counts: Counter[str] = Counter()
         for title, body, keywords in SearchEntry.objects.filter(language=language).values_list(
                 "title", "body", "keywords").iterator(chunk_size=1000):
-            words.update(text.fold(word) for word in text.words(f"{title} {body} {keywords}"))
-        found = sorted(words)
+            counts.update({text.fold(word) for word in text.words(f"{title} {body} {keywords}")})
+        found = dict(counts)
         cache.set(key, found, 600)
     return found
 
 
+def closest_word(word: str, known: dict[str, int]) -> str:
+    """The word of `known` ({word: entries}) fewest edits away from `word` (OSA distance: SHORT_EDITS for
+    short words, LONG_EDITS for long ones), the more frequent one on a tie; "" when none is close enough."""
+    limit = SHORT_EDITS if len(word) <= SHORT_WORD else LONG_EDITS
+    found = process.extract(word, list(known), scorer=OSA.distance, score_cutoff=limit, limit=None)
+    if not found:
+        return ""
+    best = min(found, key=lambda item: (item[1], -known[item[0]], item[0]))
+    return best[0]
+
+
 def correct(query: str, language: str) -> str:
-    """`query` with each word the index does not know replaced by the most similar word it does know
-    (CORRECTION_SCORE); "" when nothing could be corrected."""
+    """`query` with each word the index does not know replaced by closest_word(); "" when nothing changed."""
     known = vocabulary(language)
     if not known:
         return ""
-    known_set = set(known)
     changed, out = False, []
     for word in text.words(query):
         folded = text.fold(word)
-        if folded in known_set or len(folded) < MIN_CORRECTED or folded.isdigit():
+        if (folded in known or len(folded) < MIN_CORRECTED or folded.isdigit()
+                or folded in STOP_WORDS or folded in text.QUESTION_WORDS):
             out.append(word)
             continue
-        best = process.extractOne(folded, known, scorer=fuzz.ratio, score_cutoff=CORRECTION_SCORE)
-        if best is None:
-            out.append(word)
-        else:
-            out.append(best[0])
-            changed = True
+        best = closest_word(folded, known)
+        out.append(best or word)
+        changed = changed or bool(best)
     return " ".join(out) if changed else ""
 
 
 def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdiction_id: int | None = None,
-           page: int = 1, page_size: int = PAGE_SIZE) -> Results:
+           page: int = 1, page_size: int = PAGE_SIZE, exact: bool = False) -> Results:
     """Public pages matching `query` in `language` (the reader's), best first, `page_size` per page.
+
+    When nothing has every word, the words the index does not know are corrected (correct()) and the
+    corrected query's pages are shown instead if they have every word, or if the words as typed found nothing
+    (Results.corrected says so); `exact` turns that off ("search for exactly what I typed").
 
     Pages of a jurisdiction other than `jurisdiction_id` are left out when one is given (city-wide pages
     stay). Two queries per way of matching (counts per kind, then the page) and one for the entries.
@@ -275,13 +294,17 @@ def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdi
                    offset=(page - 1) * page_size)
     ids, total, by_kind, partial = _ask_every_then_any(terms, options)
     corrected = ""
-    if not by_kind:
+    if not exact and (partial or not by_kind):
         corrected = correct(query, language)
         corrected_terms = text.query_terms(corrected, language) if corrected else []
+        better = None
         if corrected_terms:
-            ids, total, by_kind, partial = _ask_every_then_any(corrected_terms, options)
-            terms = corrected_terms if by_kind else terms
-            corrected = corrected if by_kind else ""
+            better = _ask_every_then_any(corrected_terms, options)
+        if better is not None and better[2] and (not better[3] or not by_kind):
+            ids, total, by_kind, partial = better
+            terms = corrected_terms
+        else:
+            corrected = ""
     entries = SearchEntry.objects.in_bulk(ids)
     labels = dict(registry.kinds())
     results = []
@@ -308,3 +331,149 @@ def _ask_every_then_any(terms: list[str], options: dict):
         ids, total, by_kind = _ask(terms, False, **options)
         return ids, total, by_kind, bool(by_kind)
     return ids, total, by_kind, False
+
+
+# --- answers before a report ---------------------------------------------------------------------------
+
+#: answers_for() offers a page when the description's words it holds weigh at least this much: a word in
+#: the page's title weighs 2, a word only in its text 1, and a word found in more than COMMON_SHARE of the
+#: answer pages of that language (when there are at least COMMON_MIN_PAGES) half that. And the page must
+#: hold at least two of the words when the description has three or more ("a dog barking on my street" is
+#: not answered by "Street sweeping schedule").
+ANSWER_MIN_SCORE = 2.0
+ANSWER_MIN_WORDS = 2
+COMMON_SHARE = 0.4
+COMMON_MIN_PAGES = 5
+#: The best-ranked candidates (by the database's rank) that answers_for() scores.
+ANSWER_CANDIDATES = 50
+
+
+@dataclass
+class Answer:
+    """A public page of an answer source that matches a resident's description."""
+
+    entry_id: int
+    title: str
+    url: str
+    label: str
+    extract: SafeString
+    score: float
+
+
+def _jurisdiction_id(jurisdiction) -> int | None:
+    return getattr(jurisdiction, "pk", jurisdiction)
+
+
+def _answer_sql(language: str, sources: list[str], jurisdiction_id: int | None) -> tuple[str, list]:
+    sql = "e.language = %s AND e.source IN (" + ", ".join(["%s"] * len(sources)) + ")"
+    params: list = [language, *sources]
+    if jurisdiction_id is not None:
+        sql += " AND (e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)"
+        params.append(jurisdiction_id)
+    return sql, params
+
+
+def _answer_counts(terms: list[str], where: str, params: list) -> tuple[int, dict[str, int]]:
+    """(how many answer pages, {term: how many of them hold it}) in one query."""
+    postgres = connection.vendor == "postgresql"
+    parts, term_params = [], []
+    for term in terms:
+        if postgres:
+            parts.append("SUM(CASE WHEN e.vector @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END)")
+            term_params.append(term)
+        else:
+            parts.append("SUM(CASE WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
+                         "THEN 1 ELSE 0 END)")
+            term_params.append(f'"{term}"')
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), {', '.join(parts)} FROM search_searchentry e WHERE {where}",
+                       [*term_params, *params])
+        row = cursor.fetchone()
+    return row[0] or 0, {term: row[i + 1] or 0 for i, term in enumerate(terms)}
+
+
+def _answer_candidates(terms: list[str], where: str, params: list) -> list[tuple[int, str, str]]:
+    """(id, title terms, text terms) of the answer pages holding any of `terms`, best ranked first."""
+    if connection.vendor == "postgresql":
+        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_searchentry e, to_tsquery('simple', %s) q "
+               f"WHERE e.vector @@ q AND {where} ORDER BY ts_rank_cd(e.vector, q) DESC, e.id LIMIT %s")
+        query = _match_postgres(terms, False, prefix=False)
+    else:
+        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_fts JOIN search_searchentry e "
+               f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
+               f"ORDER BY bm25(search_fts, 8.0, 1.0), e.id LIMIT %s")
+        query = _match_sqlite(terms, False, prefix=False)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [query, *params, ANSWER_CANDIDATES])
+        return cursor.fetchall()
+
+
+def answers_for(description: str, language: str, jurisdiction=None, limit: int = 3) -> list[Answer]:
+    """The best public pages of the answer sources (Source.answers) for a resident's own description of a
+    problem ("the bin was not emptied this week"), at most `limit`, best first; [] when no page is relevant
+    enough (ANSWER_MIN_SCORE) or no source gives answers.
+
+    Words that say nothing about the subject are left out (text.description_terms); pages are ranked by how
+    much of the description they cover (a word in the title counts double, a word most answer pages share
+    counts half), then by the database's rank. `jurisdiction` (an object or its id) keeps other
+    jurisdictions' pages out; city-wide pages stay. Three queries; the description is never stored.
+    """
+    language = (language or "en").split("-")[0]
+    sources = registry.answer_sources()
+    terms = text.description_terms(description, language)
+    if not sources or not terms or limit <= 0:
+        return []
+    where, params = _answer_sql(language, sources, _jurisdiction_id(jurisdiction))
+    candidates = _answer_candidates(terms, where, params)
+    if not candidates:
+        return []
+    pages, counts = _answer_counts(terms, where, params)
+    common = {term for term, count in counts.items()
+              if pages >= COMMON_MIN_PAGES and count > COMMON_SHARE * pages}
+    needed = 1 if len(terms) <= 2 else ANSWER_MIN_WORDS
+    scored = []
+    for order, (pk, title_terms, body_terms) in enumerate(candidates):
+        in_title, in_text = set(title_terms.split()), set(body_terms.split())
+        score = 0.0
+        matched = []
+        for term in terms:
+            weight = 2.0 if term in in_title else 1.0 if term in in_text else 0.0
+            if weight:
+                matched.append(term)
+                score += weight / 2 if term in common else weight
+        if score >= ANSWER_MIN_SCORE and len(matched) >= needed:
+            scored.append((-score, order, pk, matched))
+    scored.sort()
+    best = scored[:limit]
+    entries = SearchEntry.objects.in_bulk([pk for _score, _order, pk, _matched in best])
+    labels = dict(registry.kinds())
+    answers = []
+    for negative, _order, pk, matched in best:
+        entry = entries.get(pk)
+        if entry is not None:
+            answers.append(Answer(
+                entry_id=entry.pk, title=entry.title, url=entry.url, label=str(labels.get(entry.kind, entry.kind)),
+                extract=mark_safe(text.snippet(entry.body, matched, language, size=24)),  # escaped by snippet()
+                score=-negative))
+    return answers
+
+
+# --- suggestions as you type ---------------------------------------------------------------------------
+
+#: Suggestions offered under a search box as someone types.
+SUGGESTIONS = 6
+
+
+def suggestions(query: str, language: str, *, limit: int = SUGGESTIONS) -> list[dict]:
+    """What to offer under a search box for what has been typed so far: the request's tracking page when it
+    is a public request's tracking number, else the best public pages (the last word read as the start of a
+    word when nothing has it whole), each {"title", "url", "label"}. Spelling is not corrected here (the
+    results page does that)."""
+    from django.utils.translation import gettext
+
+    jump = registry.jump_for(query)
+    if jump is not None and jump.url:
+        return [{"title": gettext("Follow request %s") % query.strip().upper(), "url": jump.url,
+                 "label": gettext("Track a request")}]
+    found = search(query, language=language, page_size=limit, exact=True)
+    return [{"title": result.title, "url": result.url, "label": result.label} for result in found.results]

@@ -1,4 +1,5 @@
-"""Background work for search: the periodic sync that makes the index match every source."""
+"""Background work for search: the periodic sync that makes the index match every source, and the daily prune
+of the searches without results (kept 180 days)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,19 @@ from django_tasks import task
 log = logging.getLogger(__name__)
 
 
+def _unless_database_busy(work, what: str) -> int:
+    """work()'s answer, or 0 when the database is busy or unreachable (logged; the next run catches up)."""
+    from civicdesk.core.periodic import is_transient_database_error
+
+    try:
+        return work()
+    except Exception as exc:
+        if is_transient_database_error(exc):
+            log.warning("%s skipped, database busy or unreachable: %s", what, exc)
+            return 0
+        raise
+
+
 @task()
 def sync_search_index() -> int:
     """Re-read every registered source and rewrite the entries that changed; returns how many were written.
@@ -17,17 +31,20 @@ def sync_search_index() -> int:
     failed). Safe to run twice (it converges); a busy or unreachable database is logged and left to the next
     slot.
     """
-    from civicdesk.core.periodic import is_transient_database_error
+    from . import services
 
-    from .services import sync_all
-
-    try:
-        written = sync_all()
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("search sync skipped, database busy or unreachable: %s", exc)
-            return 0
-        raise
+    written = _unless_database_busy(services.sync_all, "search sync")
+    if written == 0:  # the database was busy
+        return 0
     if written.added or written.changed or written.removed:
         log.info("search sync: %s added, %s changed, %s removed", written.added, written.changed, written.removed)
     return written.added + written.changed + written.removed
+
+
+@task()
+def prune_search_misses() -> int:
+    """Delete the counts of searches without results older than misses.MISS_DAYS (180 days); returns how many
+    rows went. Safe to run twice; a busy database is left to the next day."""
+    from . import misses
+
+    return _unless_database_busy(misses.prune, "search misses prune")

@@ -8,6 +8,7 @@ finds "Streetlight out" by prefix.
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
@@ -53,11 +54,16 @@ def words(text: str) -> list[str]:
 def terms(text: str, language: str) -> list[str]:
     """The index terms of `text` in `language`: each word folded, then stemmed (folding first, so a word typed
     without its accents stems exactly as the accented one: "tuberia" and "tubería" meet)."""
-    found = [fold(word) for word in words(text)]
+    return [term for term in (_term(word, language) for word in words(text)) if term]
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str, language: str) -> str:
+    """One word's term, cached: a site's words repeat, and Snowball in pure Python is the indexing's and the
+    extracts' main cost."""
     stemmer = _stemmer(language)
-    if stemmer is not None:
-        found = stemmer.stemWords(found)
-    return [word for word in found if word]
+    folded = fold(word)
+    return stemmer.stemWord(folded) if stemmer is not None else folded
 
 
 def terms_text(text: str, language: str) -> str:
@@ -78,6 +84,28 @@ def query_terms(query: str, language: str) -> list[str]:
     return seen[:MAX_QUERY_WORDS]
 
 
+#: Words of a report's description that say nothing about which answer helps ("I want to report a problem").
+REPORT_WORDS = frozenset(
+    "report reported reporting problem problems issue issues please help thanks thank hello hi city "
+    "reportar reporte problema problemas favor ayuda gracias hola ciudad".split())
+#: At most this many words of a description count for answers_for() (a long story keeps its first ones).
+MAX_DESCRIPTION_WORDS = 24
+
+
+def description_terms(description: str, language: str) -> list[str]:
+    """The distinct terms of a resident's own description of a problem, in order: like query_terms() without
+    the words that say nothing about the subject, but never falling back to them (a description of only
+    such words has no terms)."""
+    meaningful = [word for word in words(description)
+                  if (folded := fold(word)) not in STOP_WORDS and folded not in QUESTION_WORDS
+                  and folded not in REPORT_WORDS and not folded.isdigit()]
+    seen: list[str] = []
+    for term in terms(" ".join(meaningful), language):
+        if term not in seen and len(term) > 1:
+            seen.append(term)
+    return seen[:MAX_DESCRIPTION_WORDS]
+
+
 def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> str:
     """An HTML extract of `text` (about `size` words) around the place where most of the `wanted` terms meet,
     with the matching words in <mark>. Everything is escaped; only the <mark> tags are markup. A word
@@ -86,12 +114,21 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
     positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
     if not positions:
         return ""
-    hits = [n for n, i in enumerate(positions)
-            if any(term.startswith(w) for term in terms(tokens[i], language) for w in wanted)]
+    prefixes = tuple(wanted)
+    decided: dict[str, bool] = {}  # a long text repeats its words: decide each distinct word once
+
+    def matches(token: str) -> bool:
+        key = token.casefold()
+        found = decided.get(key)
+        if found is None:
+            found = decided[key] = bool(prefixes) and any(term.startswith(prefixes) for term in terms(token, language))
+        return found
+
+    hits = [n for n, i in enumerate(positions) if matches(tokens[i])]
     best_start, best_count = 0, -1
     for n in hits or [0]:
         start = max(0, n - size // 3)
-        count = sum(1 for hit in hits if start <= hit < start + size)
+        count = bisect.bisect_left(hits, start + size) - bisect.bisect_left(hits, start)
         if count > best_count:
             best_start, best_count = start, count
     last_word = min(best_start + size, len(positions)) - 1

@@ -7,4 +7,7 @@ from . import views
 app_name = "search"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("suggest.json", views.suggest, name="suggest"),
+    path("answers.json", views.answers, name="answers"),
+    path("answers/<int:entry_id>/", views.follow, name="follow"),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import search_insights, views
 
 app_name = "staff"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("bulk/", views.bulk, name="bulk"),
     path("views/", views.save_view, name="save_view"),
     path("views/<int:pk>/delete/", views.delete_view, name="delete_view"),
+    path("search/misses/", search_insights.misses, name="search_misses"),
+    path("search/answers/", search_insights.answers, name="search_answers"),
     path("intake/", views.intake, name="intake"),
     path("intake/<slug:code>/", views.intake_submit, name="intake_submit"),
     path("intake/support/<str:public_id>/", views.intake_support, name="intake_support"),

@@ -18,11 +18,14 @@ from urllib.parse import urlencode
 from civicdesk.catalog.models import ServiceType
 from civicdesk.intake.addresscheck import Choice, check_address
 from civicdesk.lib.geo import distance_m
+from civicdesk.search import deflection as search_deflection
+from civicdesk.search.services import answers_for
 from civicdesk.servicerequests import services as sr_services
 from civicdesk.servicerequests.models import Attachment, TimelineEntry
 from civicdesk.triage.services import duplicate_candidates
 
 from . import access, forms, services
+from .search_insights import may_read_search_insights
 from .models import Redaction, ResponseTemplate, SavedView
 
 NEARBY_RADIUS_M = 250
@@ -61,6 +64,7 @@ def queues(request):
         "rows": page.rows, "next_query": next_params.urlencode() if page.next_cursor else "",
         "base_query": _without(params, "queue"), "now": now, "due_soon_limit": now + services.DUE_SOON,
         "may_take_reports": access.may_take_reports(request.user),
+        "may_read_search_insights": may_read_search_insights(request.user),
         "bulk_form": forms.BulkForm(auto_id="bulk_%s"), "back_query": request.GET.urlencode(),
         "saved_views": SavedView.objects.filter(owner=request.user),
         "saved_view_form": forms.SavedViewForm(auto_id="saved_view_%s"),
@@ -508,6 +512,7 @@ def intake_submit(request, code: str):
         except sr_services.RequestRejected as exc:
             form.add_service_errors(exc.errors)
         else:
+            search_deflection.report_finished(request.session)  # answers followed before did not settle it
             messages.success(request, _("Request filed. Read the tracking number back to the caller: %s")
                              % sr.public_id)
             if access.requests_visible_to(request.user).filter(pk=sr.pk).exists():
@@ -516,6 +521,8 @@ def intake_submit(request, code: str):
     return render(request, "staff/intake.html", {
         "lookup": forms.CallerLookupForm(initial={"service_type": service_type.pk}), "earlier": [],
         "searched": False, "report_form": form, "service_type": service_type, "address_choices": choices,
+        "answers": search_deflection.answer_links(answers_for(form.data.get("description", ""),
+                                                              translation.get_language()), agent=True),
     }, status=400)
 
 

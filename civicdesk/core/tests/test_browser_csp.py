@@ -99,7 +99,7 @@ def test_it_runs_the_report_flow_under_the_policy_with_a_working_map(live_server
 
     page.get_by_role("link", name="Report a problem").first.click()
     page.get_by_label("Search the list").fill("hole")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page.get_by_role("status")).to_contain_text("1 match")
     assert_no_violation(page, "categories")
     page.get_by_role("link", name=re.compile("^Pothole")).click()

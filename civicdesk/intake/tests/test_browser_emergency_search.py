@@ -75,7 +75,7 @@ def test_it_says_call_911_on_the_home_page_search_without_javascript(live_server
     load_emergency_phrases()
     no_js_page.goto(f"{live_server.url}/")
     no_js_page.get_by_label("What is the problem?").fill("gas leak")
-    no_js_page.get_by_role("button", name="Search").click()
+    no_js_page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(no_js_page).to_have_url(re.compile(r"/report/\?q=gas\+leak$"))
     alert = no_js_page.get_by_test_id("search-emergency")
     expect(alert).to_be_visible()

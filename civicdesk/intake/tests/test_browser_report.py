@@ -25,7 +25,7 @@ def pick_pothole(page, base: str) -> None:
     """Search the category list for "hole" and choose Pothole, as a resident would."""
     page.goto(f"{base}/report/")
     page.get_by_label("Search the list").fill("hole")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("main").get_by_role("button", name="Search").click()
     expect(page.get_by_role("status")).to_contain_text("1 match")
     page.get_by_role("link", name=re.compile("^Pothole")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Where is the problem? (Pothole)")
