@@ -24,6 +24,8 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	# USWDS ships left-to-right only: rtlcss writes its mirror for right-to-left pages (docs/languages.md).
+	node_modules/.bin/rtlcss node_modules/@uswds/uswds/dist/css/uswds.min.css node_modules/@uswds/uswds/dist/css/uswds.rtl.min.css >/dev/null
 	touch $@
 
 assets: node_modules/.installed
