@@ -71,8 +71,8 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements-test.lock -q
 
 messages:
-	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=bench
-	$(BIN)/python manage.py makemessages -d djangojs -l es --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l es -l ar --ignore=.venv --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs -l es -l ar --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
