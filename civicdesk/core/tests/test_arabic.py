@@ -42,7 +42,8 @@ def test_it_names_every_language_in_its_own_words_in_the_switcher(client, world)
     options = re.findall(r'<option value="(\w+)" lang="(\w+)"[^>]*>([^<]+)</option>', page)
     assert [(code, lang, name.strip()) for code, lang, name in options] == [
         ("en", "en", "English"), ("es", "es", "Español"), ("ar", "ar", "العربيّة")]
-    assert '<option value="ar" lang="ar" selected>' in page
+    assert '<option value="ar" lang="ar" dir="rtl" selected>' in page
+    assert '<option value="en" lang="en" >' in page
 
 
 def test_it_switches_to_arabic_and_back(client, world):
