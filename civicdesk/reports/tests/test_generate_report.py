@@ -62,7 +62,7 @@ def test_it_stores_the_figures_and_a_tagged_pdf_with_language_and_title(world):
     # Arabic is laid out right to left with a font that has the Arabic letters (DejaVu Sans, fonts-dejavu-core).
     with report.pdf.storage.open(report.translated_pdfs["ar"], "rb") as handle:
         arabic = inflated(handle.read())
-    assert b"/Lang (ar)" in arabic and b"DejaVuSans" in arabic
+    assert b"/Lang (ar)" in arabic and b"+DejaVu-Sans" in arabic
     with translation.override("ar"):
         document = render_report_document(report)
     html_box = document.pages[0]._page_box.children[0]
