@@ -132,3 +132,26 @@ def test_it_mirrors_the_header_forms_map_and_charts(live_server, tworld, reporte
         assert first_label.get_attribute("text-anchor") == "start", "chart labels are anchored from the right"
     finally:
         context.close()
+
+
+def test_it_opens_the_phone_menu_on_the_right_hand_side(live_server, tworld, browser):
+    width = VIEWPORTS["phone"]["width"]
+    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="ar")
+    context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    try:
+        page.goto(f"{live_server.url}/")
+        logo, button = box(page, ".cd-brand__logo"), box(page, ".cd-menu__button")
+        assert logo["x"] > width / 2 > button["x"] + button["width"], "logo on the right, Menu on the left"
+        page.locator(".cd-menu__button").click()
+        link = page.get_by_role("link", name="الإبلاغ عن مشكلة").first
+        expect(link).to_be_visible()
+        words = link.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el);"
+                              " const b = r.getBoundingClientRect(); return {left: b.left, right: b.right}; }")
+        assert words["right"] > width - 40 and words["left"] > width / 3, "menu links start on the right"
+        if SCREENSHOTS:
+            page.screenshot(path=f"{SCREENSHOTS}/ar-phone-home-menu-open.png")
+        assert_no_axe_violations(page, context="[ar phone menu open]")
+    finally:
+        context.close()
