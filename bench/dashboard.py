@@ -3,8 +3,8 @@
     python bench/dashboard.py [--size 1000000] [--calls 300] [--db sqlite|postgres|both]
 
 Each database is set up and measured in its own subprocess (common.run_worker): migrate, build the test
-world, store `--size` requests over two years with `generate_requests` (civicdesk/datasets, indexes built
-after the load), settle, then time `rebuild_rollups` (requests/s), 1,000 status changes followed by one
+world, store `--size` requests over two years with the bench's bulk loader (bench/workload.py: COPY on
+PostgreSQL, indexes built after the load; the same city and mix as bench/map.py), settle, then time `rebuild_rollups` (requests/s), 1,000 status changes followed by one
 `sync_rollups`, and the dashboard over every combination of filters the world offers (city-wide, each
 jurisdiction, department, kind of problem and district, some pairs, each of the three periods): once as
 the numbers alone (`build_dashboard`) and once as the whole page (the Django view through the test client,
@@ -99,7 +99,6 @@ def worker(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db.models import Count, Q
     from django.utils import timezone
     from django.db import connection
@@ -107,20 +106,16 @@ def worker(args: argparse.Namespace) -> int:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
 
-    from civicdesk.datasets.generator import generate_requests
     from civicdesk.servicerequests import services
     from civicdesk.servicerequests.models import ServiceRequest
-    from civicdesk.testing.world import build_world
     from civicdesk.transparency import rollups
     from civicdesk.transparency.dashboard import build_dashboard
     from civicdesk.transparency.views import read_filters
 
+    import workload
+
     db = args.worker
-    call_command("migrate", verbosity=0, interactive=False)
-    world = build_world()
-    say(f"[{db}] generating {args.size:,} requests ...")
-    generated = generate_requests(args.size, seed=args.seed, since_days=730, rebuild_indexes=True)
-    say(f"[{db}] generated {generated.requests:,} in {generated.seconds:.1f} s")
+    world, _city, _load = workload.loaded_world(db, args.size, args.seed, say, days=730)
     common.settle()
     rebuild = rollups.rebuild_rollups()
     rebuild_info = {"requests": rebuild.requests, "rows": rebuild.rows, "seconds": rebuild.seconds,

@@ -191,8 +191,9 @@ def _table_of(weighted: list[tuple[Any, int]]) -> list[Any]:
     return [item for item, weight in weighted for _ in range(weight)]
 
 
-def historical_rows(city: BenchCity, size: int, seed: int, now: dt.datetime) -> Iterator[tuple[tuple, tuple]]:
-    """(request row, timeline row) pairs for `size` requests spread over the year before `now`.
+def historical_rows(city: BenchCity, size: int, seed: int, now: dt.datetime,
+                    days: int = 365) -> Iterator[tuple[tuple, tuple]]:
+    """(request row, timeline row) pairs for `size` requests spread over the `days` before `now`.
 
     Ids run 1..size in time order, as a live table's would. Recent requests are
     mostly open, older ones mostly closed (about 10% open overall). Each gets one
@@ -213,8 +214,8 @@ def historical_rows(city: BenchCity, size: int, seed: int, now: dt.datetime) -> 
     duplicate_status = city.statuses["duplicate"].pk
     submitted = city.statuses["submitted"].pk
     submitted_kind = str(TimelineEntry.Kind.SUBMITTED.value)
-    start = now - dt.timedelta(days=365)
-    step = dt.timedelta(days=365) / (size + 1)
+    start = now - dt.timedelta(days=days)
+    step = dt.timedelta(days=days) / (size + 1)
     for pk in range(1, size + 1):
         area, kind = places_and_kinds[int(rand() * len(places_and_kinds))]
         service_type = kind.service_type
@@ -255,7 +256,8 @@ class LoadReport:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
-def loaded_world(db: str, size: int, seed: int, say: Callable[[str], None]) -> tuple[World, BenchCity, LoadReport]:
+def loaded_world(db: str, size: int, seed: int, say: Callable[[str], None],
+                 days: int = 365) -> tuple[World, BenchCity, LoadReport]:
     """The start of most benchmark workers: migrate the new database, build the test world and its bench city,
     and store `size` historical requests (`load_history`), saying how long the load took."""
     from django.core.management import call_command
@@ -266,13 +268,14 @@ def loaded_world(db: str, size: int, seed: int, say: Callable[[str], None]) -> t
     world = build_world()
     city = bench_city(world)
     say(f"[{db}] loading {size:,} requests ...")
-    load = load_history(city, size, seed)
+    load = load_history(city, size, seed, days)
     say(f"[{db}] loaded {load.rows:,} requests in {load.seconds:.1f} s ({load.method})")
     return world, city, load
 
 
-def load_history(city: BenchCity, size: int, seed: int) -> LoadReport:
-    """Store `size` historical requests (and one timeline entry each) as fast as the database allows.
+def load_history(city: BenchCity, size: int, seed: int, days: int = 365) -> LoadReport:
+    """Store `size` historical requests (and one timeline entry each), spread over the `days` before now, as fast
+    as the database allows.
 
     Both tables' secondary indexes are dropped during the load and created
     again from their own definitions afterwards (one sorted build instead of
@@ -289,7 +292,7 @@ def load_history(city: BenchCity, size: int, seed: int) -> LoadReport:
     request_columns, request_extra = _columns(ServiceRequest, REQUEST_COLUMNS)
     timeline_columns, timeline_extra = _columns(TimelineEntry, TIMELINE_COLUMNS)
     rows = ((request + request_extra, entry + timeline_extra)
-            for request, entry in historical_rows(city, size, seed, timezone.now().replace(tzinfo=None)))
+            for request, entry in historical_rows(city, size, seed, timezone.now().replace(tzinfo=None), days))
     started = time.perf_counter()
     try:
         with _indexes_rebuilt([ServiceRequest, TimelineEntry]):
