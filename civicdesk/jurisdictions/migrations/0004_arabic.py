@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0002_translated_names_and_office_address'),
+        ('jurisdictions', '0003_editor_role'),
     ]
 
     operations = [
