@@ -56,6 +56,21 @@ def box(page, selector: str) -> dict:
     return found.bounding_box()
 
 
+def text_edges(locator) -> dict:
+    """The left and right edges of an element's words (not of its box, which may be the full width)."""
+    return locator.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el);"
+                            " const b = r.getBoundingClientRect(); return {left: b.left, right: b.right}; }")
+
+
+def arabic_page(browser, live_server, viewport: str):
+    """A page in Arabic (by the language cookie) at `viewport`; close its .context after."""
+    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="ar")
+    context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    return page
+
+
 def style(page, selector: str, prop: str) -> str:
     return page.locator(selector).first.evaluate(f"el => getComputedStyle(el).{prop}")
 
@@ -84,15 +99,12 @@ def test_it_lays_out_every_page_right_to_left_in_arabic(live_server, tworld, rep
                 failures.append(str(exc))
         assert not failures, "\n".join(failures)
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_it_mirrors_the_header_forms_map_and_charts(live_server, tworld, reported, browser):
     width = VIEWPORTS["desktop"]["width"]
-    context = browser.new_context(viewport=VIEWPORTS["desktop"], locale="ar")
-    context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = arabic_page(browser, live_server, "desktop")
     try:
         page.goto(f"{live_server.url}/")
         logo, language = box(page, ".cd-brand__logo"), box(page, "#language-select")
@@ -102,9 +114,7 @@ def test_it_mirrors_the_header_forms_map_and_charts(live_server, tworld, reporte
 
         page.goto(f"{live_server.url}/report/pothole/details/?lat={IN_EAST_ELM[0]}&long={IN_EAST_ELM[1]}")
         field = box(page, "#id_description")
-        words = page.locator("label[for=id_description]").evaluate(
-            "el => { const r = document.createRange(); r.selectNodeContents(el); const b = r.getBoundingClientRect();"
-            " return {left: b.left, right: b.right}; }")
+        words = text_edges(page.locator("label[for=id_description]"))
         assert abs(words["right"] - (field["x"] + field["width"])) < 2, "a label's words start at the field's right"
         assert words["left"] > field["x"] + 20
         assert style(page, "label[for=id_description]", "direction") == "rtl"
@@ -131,15 +141,12 @@ def test_it_mirrors_the_header_forms_map_and_charts(live_server, tworld, reporte
         first_label = chart.locator("text").first
         assert first_label.get_attribute("text-anchor") == "start", "chart labels are anchored from the right"
     finally:
-        context.close()
+        page.context.close()
 
 
 def test_it_opens_the_phone_menu_on_the_right_hand_side(live_server, tworld, browser):
     width = VIEWPORTS["phone"]["width"]
-    context = browser.new_context(viewport=VIEWPORTS["phone"], locale="ar")
-    context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
-    page = context.new_page()
-    page.set_default_timeout(15000)
+    page = arabic_page(browser, live_server, "phone")
     try:
         page.goto(f"{live_server.url}/")
         logo, button = box(page, ".cd-brand__logo"), box(page, ".cd-menu__button")
@@ -147,11 +154,10 @@ def test_it_opens_the_phone_menu_on_the_right_hand_side(live_server, tworld, bro
         page.locator(".cd-menu__button").click()
         link = page.get_by_role("link", name="الإبلاغ عن مشكلة").first
         expect(link).to_be_visible()
-        words = link.evaluate("el => { const r = document.createRange(); r.selectNodeContents(el);"
-                              " const b = r.getBoundingClientRect(); return {left: b.left, right: b.right}; }")
+        words = text_edges(link)
         assert words["right"] > width - 40 and words["left"] > width / 3, "menu links start on the right"
         if SCREENSHOTS:
             page.screenshot(path=f"{SCREENSHOTS}/ar-phone-home-menu-open.png")
         assert_no_axe_violations(page, context="[ar phone menu open]")
     finally:
-        context.close()
+        page.context.close()
