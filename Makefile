@@ -24,6 +24,8 @@ $(VENV)/.test-installed: $(VENV)/.installed requirements-test.lock
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	# USWDS ships left-to-right only: rtlcss writes its mirror for right-to-left pages (docs/languages.md).
+	node_modules/.bin/rtlcss node_modules/@uswds/uswds/dist/css/uswds.min.css node_modules/@uswds/uswds/dist/css/uswds.rtl.min.css >/dev/null
 	touch $@
 
 assets: node_modules/.installed
@@ -69,8 +71,8 @@ lock:
 	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 -o requirements-test.lock -q
 
 messages:
-	$(BIN)/python manage.py makemessages -l es --ignore=.venv --ignore=node_modules --ignore=bench
-	$(BIN)/python manage.py makemessages -d djangojs -l es --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l es -l ar --ignore=.venv --ignore=node_modules --ignore=bench
+	$(BIN)/python manage.py makemessages -d djangojs -l es -l ar --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:

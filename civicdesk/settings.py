@@ -201,10 +201,15 @@ OTP_STATIC_THROTTLE_FACTOR = 0
 
 # --- Languages ------------------------------------------------------------
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Arabic is written right to left: base.html sets dir="rtl" from Django's bidi list and css/rtl.css mirrors
+# the layout (docs/languages.md). Adding a language adds `_xx` columns to every model registered with
+# django-modeltranslation: run makemigrations after changing this list.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("ar", _("Arabic"))]
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "civicdesk" / "locale"]
+# Our own date and number formats per language, over Django's (civicdesk/formats/ar: Western digits, "." decimals).
+FORMAT_MODULE_PATH = ["civicdesk.formats"]
 TIME_ZONE = env("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True

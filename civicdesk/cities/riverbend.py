@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -230,6 +231,11 @@ def read_geojson(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
 
+def read_arabic() -> dict:
+    """arabic.json: what Arabic-speaking residents read (catalogue, places, notices), keyed like catalogue.json."""
+    return json.loads((DATA_DIR / "arabic.json").read_text(encoding="utf-8"))
+
+
 def read_catalogue() -> dict:
     """catalogue.json: service groups and types (English and Spanish), routing, demo hints.
 
@@ -295,6 +301,7 @@ class Riverbend(DefaultCity):
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
+            say(f"Arabic names and texts: {self._seed_arabic(world)}")
             say(f"Open data: {self._seed_open_data(world)}")
             say(f"Meetings: {self._seed_meetings(world, now)}")
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
@@ -372,6 +379,43 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_arabic(self, world: _DemoWorld) -> int:
+        """Fill the `_ar` columns of the demo's jurisdictions, departments, districts, catalogue and notices
+        from arabic.json (the right-to-left language of docs/languages.md). Returns how many rows it wrote."""
+        from civicdesk.catalog.models import AttributeValue, ServiceAttribute, ServiceGroup
+        from civicdesk.notices.models import ServiceNotice
+
+        arabic, catalogue, written = read_arabic(), read_catalogue(), 0
+
+        def update(queryset, **fields) -> None:
+            nonlocal written
+            written += queryset.update(**fields)
+
+        for slug, spec in arabic["jurisdictions"].items():
+            update(type(world.jurisdictions[slug]).objects.filter(slug=slug), name_ar=spec["name"],
+                   address_ar=spec["address"])
+        for slug, name in arabic["departments"].items():
+            update(type(world.departments[slug]).objects.filter(pk=world.departments[slug].pk), name_ar=name)
+        for slug, name in arabic["districts"].items():
+            update(type(world.districts[slug]).objects.filter(pk=world.districts[slug].pk), name_ar=name)
+        english_groups = {spec["key"]: spec["name"]["en"] for spec in catalogue["groups"]}
+        for key, name in arabic["groups"].items():
+            update(ServiceGroup.objects.filter(name_en=english_groups[key]), name_ar=name)
+        for code, spec in arabic["service_types"].items():
+            service_type = world.types[code]
+            update(type(service_type).objects.filter(pk=service_type.pk), name_ar=spec["name"],
+                   description_ar=spec["description"], keywords_ar=spec["keywords"])
+            for question_code, question in spec.get("questions", {}).items():
+                attribute = ServiceAttribute.objects.get(service_type=service_type, code=question_code)
+                update(ServiceAttribute.objects.filter(pk=attribute.pk), description_ar=question["question"],
+                       datatype_description_ar=question.get("hint", ""))
+                for key, name in question.get("choices", {}).items():
+                    update(AttributeValue.objects.filter(attribute=attribute, key=key), name_ar=name)
+        for english_title, spec in arabic["notices"].items():
+            update(ServiceNotice.objects.filter(jurisdiction=world.jurisdictions[CITY], title_en=english_title),
+                   title_ar=spec["title"], body_ar=spec["body"])
+        return written
 
     def _seed_meetings(self, world: _DemoWorld, now: dt.datetime) -> int:
         """Upcoming and past meetings with agendas, minutes, a recording link and RSVPs (civicdesk/meetings/demo.py)."""
@@ -467,7 +511,8 @@ class Riverbend(DefaultCity):
             jurisdiction = Jurisdiction.objects.create(
                 name_en=spec["name"], name_es=spec["name_es"], address_en=spec["address"],
                 address_es=spec["address_es"], slug=spec["slug"], open311_id=spec["open311_id"], boundary=boundary,
-                time_zone="America/Chicago", languages=["en", "es"], phone=spec["phone"], email=spec["email"],
+                time_zone="America/Chicago", languages=[code for code, _name in settings.LANGUAGES],
+                phone=spec["phone"], email=spec["email"],
                 website=spec["website"],
             )
             Holiday.objects.bulk_create(Holiday(jurisdiction=jurisdiction, date=date, name=name)

@@ -317,8 +317,9 @@ def _log_email(row: InboundMessage, outcome: str, reason: str, *, sender: str = 
 # Twilio's own opt-out and opt-in keywords (its Advanced Opt-Out defaults), matched on the whole message.
 STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 START_WORDS = frozenset({"START", "UNSTOP", "YES"})
-HELP_WORDS = frozenset({"HELP", "INFO", "AYUDA"})
-STATUS_WORDS = {"STATUS": "", "ESTADO": "es"}
+# Keyword → the language to answer in ("" = the sender's own): Spanish and Arabic words answer in their language.
+HELP_WORDS = {"HELP": "", "INFO": "", "AYUDA": "es", "مساعدة": "ar"}
+STATUS_WORDS = {"STATUS": "", "ESTADO": "es", "حالة": "ar"}
 #: Longest text an SMS answer quotes from the last public update.
 UPDATE_EXCERPT = 160
 
@@ -327,7 +328,7 @@ def receive_sms(*, sid: str, sender: str, body: str, to: str = "", media_urls: S
     """Handle one incoming SMS (already authenticated) and return its record; `message.answer` is the reply.
 
     Whole-message keywords: STOP/STOPALL/UNSUBSCRIBE/CANCEL/END/QUIT opt the number out of all SMS,
-    START/UNSTOP/YES opt it back in, HELP/INFO/AYUDA explain; `STATUS <tracking number>` (or ESTADO)
+    START/UNSTOP/YES opt it back in, HELP/INFO/AYUDA/مساعدة explain; `STATUS <tracking number>` (or ESTADO, حالة)
     answers with the request's status and last public update when the request is public or was reported
     from this phone (anything else gets the same "not found" answer, so private ids cannot be probed).
     Then the handlers other apps registered (handlers.py; e.g. a "was it fixed?" answer) may take the text.
@@ -345,7 +346,7 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
     words = text.split()
     keyword = words[0].upper().strip(".!") if words else ""
     person = _SmsPerson.find(phone)
-    language = STATUS_WORDS.get(keyword) or ("es" if keyword == "AYUDA" else "") or person.language
+    language = STATUS_WORDS.get(keyword) or HELP_WORDS.get(keyword) or person.language
 
     def done(outcome: str, reason: str, answer: str, request=None, entry=None) -> InboundMessage:
         log.info("inbound sms %s: %s (request %s)", outcome, reason or "-", request.public_id if request else "-")

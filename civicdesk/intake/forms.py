@@ -39,7 +39,8 @@ class LocationForm(forms.Form):
     address = forms.CharField(
         label=_("Street address"), required=False, max_length=255,
         help_text=_("For example 120 Main Street."),
-        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "street-address"}),
+        # dir="auto": an address typed in Latin letters reads left to right on an Arabic page, one in Arabic right to left.
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "street-address", "dir": "auto"}),
     )
     address_id = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
 

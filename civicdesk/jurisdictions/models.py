@@ -28,7 +28,8 @@ def _default_business_hours() -> dict:
 
 
 def _default_languages() -> list[str]:
-    return ["en", "es"]
+    """Every language the site offers (settings.LANGUAGES), the default first."""
+    return [code for code, _name in settings.LANGUAGES]
 
 
 def validate_time_zone(value: str) -> None:

@@ -9,6 +9,12 @@ shape as well as colour (WCAG 1.4.1), and every colour has at least 3:1 contrast
 
     bar_chart(["Pothole", "Graffiti"], [120, 45], title="Requests by kind of problem")
     line_chart(["Nov 2", "Nov 9"], [Series("2026", [10, 12]), Series("2025", [8, None])], title="Per week")
+
+In a right-to-left language (Arabic) the charts are mirrored, as readers of that language expect: bar
+labels on the right and bars growing to the left, the value axis on the right and time running from
+right to left. The SVG itself always says `direction="ltr"` and the mirroring is done on the coordinates
+(x becomes width - x, text anchors start and end swap), because browsers apply an inherited `dir="rtl"`
+to text-anchor while WeasyPrint does not: this way both draw the same picture.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from dataclasses import dataclass
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
 #: Dark enough for 3:1 against white; in order of use for the series of a line chart.
@@ -63,23 +70,46 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
+class _Mirror:
+    """Horizontal coordinates and text anchors as drawn: unchanged left to right, mirrored right to left."""
+
+    def __init__(self, width: int, rtl: bool | None):
+        self.width = width
+        self.rtl = get_language_bidi() if rtl is None else rtl
+
+    def x(self, value: float) -> str:
+        return _r(self.width - value if self.rtl else value)
+
+    def box(self, left: float, width: float) -> str:
+        """The left edge of a box drawn from `left` over `width` to the right (to the left when mirrored)."""
+        return _r(self.width - left - width if self.rtl else left)
+
+    def anchor(self, anchor: str) -> str:
+        if not self.rtl:
+            return anchor
+        return {"start": "end", "end": "start"}.get(anchor, anchor)
+
+
 def _frame(width: int, height: int, title: str, description: str, body: list[str]) -> SafeString:
     ident = f"chart-{secrets.token_hex(4)}"
     head = format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 {} {}" width="100%" '
-        'preserveAspectRatio="xMinYMin meet" aria-labelledby="{}-t {}-d" font-family="{}" font-size="13" '
+        'preserveAspectRatio="xMinYMin meet" direction="ltr" aria-labelledby="{}-t {}-d" font-family="{}" font-size="13" '
         'fill="{}"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>',
         width, height, ident, ident, FONT, TEXT, ident, title, ident, description)
     return mark_safe(head + "".join(body) + "</svg>")
 
 
 def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, description: str = "",
-              value_format: Callable[[float], str] = _number, width: int = 640) -> SafeString:
+              value_format: Callable[[float], str] = _number, width: int = 640,
+              rtl: bool | None = None) -> SafeString:
     """Horizontal bars, one per label, each with its value written at its end.
 
     Horizontal so long labels ("Missed bulk item pickup") stay readable on a phone. `description`
-    defaults to the largest and smallest bar in words.
+    defaults to the largest and smallest bar in words. `rtl` mirrors the chart (default: when the
+    active language is written right to left).
     """
+    mirror = _Mirror(width, rtl)
     labels = [str(label) for label in labels]
     values = [float(value or 0) for value in values]
     row, top = 26, 8
@@ -96,29 +126,32 @@ def bar_chart(labels: Sequence[str], values: Sequence[float], *, title: str, des
     elif not values:
         description = _("No data.")
     body = [format_html('<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>',
-                        label_width, top, label_width, height - top, AXIS)]
+                        mirror.x(label_width), top, mirror.x(label_width), height - top, AXIS)]
     for index, (label, value) in enumerate(zip(labels, values)):
         y = top + index * row
         bar = 0 if maximum == 0 else plot_width * value / maximum
         fits = (label_width - 8) // CHAR_WIDTH
         shown = label if len(label) <= fits else label[:fits - 1] + "…"
         body.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>'
+            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle">{}</text>'
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
-            '<text x="{}" y="{}" dominant-baseline="middle">{}</text>',
-            label_width - 6, _r(y + row / 2), shown,
-            label_width, y + 4, _r(bar), row - 8, COLOURS[0],
-            _r(label_width + bar + 4), _r(y + row / 2), value_format(value)))
+            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle">{}</text>',
+            mirror.x(label_width - 6), _r(y + row / 2), mirror.anchor("end"), shown,
+            mirror.box(label_width, bar), y + 4, _r(bar), row - 8, COLOURS[0],
+            mirror.x(label_width + bar + 4), _r(y + row / 2), mirror.anchor("start"), value_format(value)))
     return _frame(width, height, title, description, body)
 
 
 def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, description: str = "",
-               value_format: Callable[[float], str] = _number, width: int = 640, height: int = 260) -> SafeString:
+               value_format: Callable[[float], str] = _number, width: int = 640, height: int = 260,
+               rtl: bool | None = None) -> SafeString:
     """One line per series over the x labels, with a legend, gridlines and the y axis from 0.
 
     A None value breaks the line (no data that week, or the period before the data starts). At most
     eight x labels are written; every point still has its own `<title>` tooltip for mouse users.
+    `rtl` mirrors the chart (default: when the active language is written right to left).
     """
+    mirror = _Mirror(width, rtl)
     labels = [str(label) for label in labels]
     left, right, top, bottom = 56, 30, 12, 46 + 18 * ((len(series) + 2) // 3)
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -138,13 +171,14 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
         y = top + plot_h - plot_h * tick / 4
         body.append(format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}"/>'
-            '<text x="{}" y="{}" text-anchor="end" dominant-baseline="middle">{}</text>',
-            left, _r(y), left + plot_w, _r(y), GRID if tick else AXIS, left - 6, _r(y), value_format(value)))
+            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle">{}</text>',
+            mirror.x(left), _r(y), mirror.x(left + plot_w), _r(y), GRID if tick else AXIS, mirror.x(left - 6), _r(y),
+            mirror.anchor("end"), value_format(value)))
     every = max(1, math.ceil(len(labels) / 8))
     for index, label in enumerate(labels):
         if index % every == 0 or index == len(labels) - 1 and len(labels) <= 8:
             body.append(format_html('<text x="{}" y="{}" text-anchor="middle">{}</text>',
-                                    _r(left + index * step), top + plot_h + 18, label))
+                                    mirror.x(left + index * step), top + plot_h + 18, label))
     for number, one in enumerate(series):
         colour, dash = COLOURS[number % len(COLOURS)], DASHES[number % len(DASHES)]
         points, segments, current = [], [], []
@@ -156,7 +190,7 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
                 continue
             x = left + index * step
             y = top + plot_h - (plot_h * float(value) / maximum if maximum else 0)
-            current.append(f"{x:.1f},{y:.1f}")
+            current.append(f"{mirror.x(x)},{y:.1f}")
             points.append((x, y, labels[index] if index < len(labels) else "", value))
         if current:
             segments.append(current)
@@ -165,10 +199,10 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
                 '<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>',
                 " ".join(segment), colour, dash or "none"))
         for x, y, label, value in points:
-            marker = (format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}">', _r(x), _r(y), colour)
+            marker = (format_html('<circle cx="{}" cy="{}" r="3.5" fill="{}">', mirror.x(x), _r(y), colour)
                       if number % 2 == 0 else
-                      format_html('<rect x="{}" y="{}" width="7" height="7" fill="{}">', _r(x - 3.5), _r(y - 3.5),
-                                  colour))
+                      format_html('<rect x="{}" y="{}" width="7" height="7" fill="{}">', mirror.box(x - 3.5, 7),
+                                  _r(y - 3.5), colour))
             closing = "</circle>" if number % 2 == 0 else "</rect>"
             body.append(marker + format_html("<title>{}: {}, {}</title>", one.name, label, value_format(value))
                         + mark_safe(closing))
@@ -176,9 +210,9 @@ def line_chart(labels: Sequence[str], series: Sequence[Series], *, title: str, d
         legend_y = height - bottom + 34 + 18 * (number // 3)
         body.append(format_html(
             '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>'
-            '<text x="{}" y="{}" dominant-baseline="middle">{}</text>',
-            _r(legend_x), legend_y, _r(legend_x + 24), legend_y, colour, dash or "none", _r(legend_x + 30), legend_y,
-            one.name))
+            '<text x="{}" y="{}" text-anchor="{}" dominant-baseline="middle">{}</text>',
+            mirror.x(legend_x), legend_y, mirror.x(legend_x + 24), legend_y, colour, dash or "none",
+            mirror.x(legend_x + 30), legend_y, mirror.anchor("start"), one.name))
     return _frame(width, height, title, description, body)
 
 

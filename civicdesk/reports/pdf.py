@@ -12,6 +12,9 @@ import logging
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from civicdesk.lib.bidi import visual_svg_text
 
 from .models import MonthlyReport
 
@@ -43,6 +46,9 @@ def render_report_document(report: MonthlyReport):
     context = page_context(report) | {"site_name": city().site_name(report.jurisdiction),
                                       "page_url": settings.SITE_URL + report.get_absolute_url()}
     html = render_to_string("reports/pdf.html", context)
+    if translation.get_language_bidi():
+        # WeasyPrint lays out SVG text letter by letter: give it the chart labels already joined and ordered.
+        html = visual_svg_text(html)
     with open(finders.find(STYLESHEET), encoding="utf-8") as handle:
         css = weasyprint.CSS(string=handle.read())
     return weasyprint.HTML(string=html, url_fetcher=URLFetcher(allowed_protocols=())).render(stylesheets=[css])

@@ -60,6 +60,7 @@ def ensure_default_statuses() -> None:
 
     if not Status.objects.exists():
         importlib.import_module("civicdesk.catalog.migrations.0002_default_statuses").create(apps, None)
+        importlib.import_module("civicdesk.catalog.migrations.0007_default_statuses_arabic").name_in_arabic(apps, None)
 
 
 def build_world() -> World:

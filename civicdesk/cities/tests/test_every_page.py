@@ -123,7 +123,7 @@ def test_it_opens_every_request_for_every_seat_that_may_see_it(client, demo):
     assert seen_by_role >= {"admin", "agent", "staff", "supervisor", "contractor", access.SUPERUSER}
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_shows_the_questions_and_answers_in_words_not_codes(client, demo, language):
     request = next(r for r in demo if "items" in r.attributes)
     login_verified(client, User.objects.get(email="admin@riverbend.example.gov"))

@@ -161,3 +161,41 @@ def test_it_names_its_places_and_departments_in_spanish_too(settings):
         assert Riverbend().site_name() == "City of Riverbend"
     assert Riverbend().default_from_email("http://127.0.0.1:8000") == (
         "City of Riverbend 311 <no-reply@riverbend.example.gov>")
+
+
+def test_it_describes_every_service_type_in_arabic_too():
+    from civicdesk.cities.riverbend import read_arabic
+
+    catalogue, arabic = read_catalogue(), read_arabic()
+    assert set(arabic["groups"]) == {group["key"] for group in catalogue["groups"]}
+    for spec in catalogue["service_types"]:
+        translated = arabic["service_types"][spec["code"]]
+        assert all(translated[key] for key in ("name", "description", "keywords")), spec["code"]
+        assert set(translated.get("questions", {})) == {question["code"] for question in spec.get("questions", [])}
+        for question in spec.get("questions", []):
+            words = translated["questions"][question["code"]]
+            assert words["question"] and bool(words.get("hint")) == bool(question.get("hint", {}).get("en"))
+            assert set(words.get("choices", {})) == {choice["key"] for choice in question.get("choices", [])}
+
+
+@pytest.mark.django_db
+def test_it_names_its_places_catalogue_and_notices_in_arabic(settings):
+    from django.utils import translation
+
+    from civicdesk.catalog.models import AttributeValue, ServiceType, Status
+    from civicdesk.jurisdictions.models import Department, District, Jurisdiction
+    from civicdesk.jurisdictions.services import clear_caches
+    from civicdesk.notices.models import ServiceNotice
+
+    settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
+    Riverbend().seed_demo(requests=5)
+    clear_caches()
+    assert Jurisdiction.objects.get(slug="riverbend").languages == ["en", "es", "ar"]
+    with translation.override("ar"):
+        assert Jurisdiction.objects.get(slug="riverbend").name == "مدينة Riverbend"
+        assert Department.objects.get(slug="public-works").name == "الأشغال العامة"
+        assert sorted(District.objects.values_list("name", flat=True)) == ["الجنوب", "الشمال", "الوسط"]
+        assert ServiceType.objects.get(code="pothole").name == "حفرة في الطريق"
+        assert AttributeValue.objects.get(attribute__service_type__code="pothole", key="bike").name == "مسار الدراجات"
+        assert Status.objects.get(code="fixed").name == "تم الإصلاح"
+        assert ServiceNotice.objects.get(title_en="Water main repair downtown").title.startswith("إصلاح خط المياه")

@@ -44,7 +44,7 @@ def _signed_in(browser, live_server, user, *, language="en", javascript=True):
     return page
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_shows_the_help_pages_accessibly(live_server, tworld, browser, language):
     made = _content(tworld)
     page = new_phone_page(browser, language=language)
@@ -63,6 +63,9 @@ def test_it_shows_the_help_pages_accessibly(live_server, tworld, browser, langua
         notice = page.get_by_test_id("fallback-notice")
         if language == "es":
             expect(notice).to_contain_text("Aún no está traducido")
+        elif language == "ar":
+            expect(notice).to_be_visible()
+            expect(page.locator("html")).to_have_attribute("dir", "rtl")
         else:
             expect(notice).to_have_count(0)
         assert_no_axe_violations(page, context=f"an article in English only ({language})")
@@ -78,7 +81,7 @@ def test_it_shows_the_help_pages_accessibly(live_server, tworld, browser, langua
         page.context.close()
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_previews_markdown_live_in_an_accessible_editor(live_server, tworld, browser, language):
     made = _content(tworld)
     page = _signed_in(browser, live_server, made["erin"], language=language)

@@ -1,4 +1,4 @@
-"""Accessibility (axe-core) of every public page of the resident flow, in English and Spanish."""
+"""Accessibility (axe-core) of every public page of the resident flow, in English, Spanish and Arabic."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def sweep(page, base: str, world) -> list[tuple[str, Callable[[], object], str]]
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_finds_no_serious_accessibility_problem_on_any_page(live_server, tworld, page, language):
     cookie = {"name": "django_language", "value": language, "url": live_server.url}
     page.context.add_cookies([cookie])

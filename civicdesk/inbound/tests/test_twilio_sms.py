@@ -141,6 +141,13 @@ def test_it_answers_status_in_the_senders_language(world, client):
     assert "Pothole" in english
 
 
+def test_it_answers_status_in_arabic_when_asked_in_arabic(world, client):
+    request = report(world, service_type=world.pothole)
+    reply = answer(text(client, f"حالة {request.public_id}", sender="+15550003333"))
+    assert reply.startswith(f"الطلب {request.public_id} (Pothole): ")
+    assert "Request" not in reply
+
+
 def test_it_helps_a_sender_it_does_not_know(world, client):
     reply = answer(text(client, "Hello, is anyone there?", sender="+15550002222"))
     assert "could not find an open request" in reply and f"{SITE}/report/" in reply

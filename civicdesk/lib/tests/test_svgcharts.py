@@ -60,3 +60,37 @@ def test_it_says_when_there_is_no_data():
 
 def test_it_rounds_the_axis_up_to_a_readable_number():
     assert [nice_ceiling(v) for v in (0, 0.3, 7, 11, 240, 2600)] == [1.0, 0.5, 10.0, 20.0, 250.0, 5000.0]
+
+
+def test_it_mirrors_a_bar_chart_for_a_right_to_left_language():
+    ltr = parse(bar_chart(["Pothole"], [10], title="t", width=640, rtl=False))
+    rtl = parse(bar_chart(["Pothole"], [10], title="t", width=640, rtl=True))
+    assert ltr.get("direction") == rtl.get("direction") == "ltr"  # the mirroring is in the coordinates
+    (ltr_label, ltr_value), (rtl_label, rtl_value) = ltr.findall(f"{SVG}text"), rtl.findall(f"{SVG}text")
+    # The label ends at the axis on the left in English, and starts at it on the right in Arabic.
+    assert float(rtl_label.get("x")) == 640 - float(ltr_label.get("x"))
+    assert (ltr_label.get("text-anchor"), rtl_label.get("text-anchor")) == ("end", "start")
+    assert (ltr_value.get("text-anchor"), rtl_value.get("text-anchor")) == ("start", "end")
+    ltr_bar, rtl_bar = ltr.find(f"{SVG}rect"), rtl.find(f"{SVG}rect")
+    assert ltr_bar.get("width") == rtl_bar.get("width")
+    # The bar grows leftwards from the axis: its right edge is where the English bar's left edge is mirrored.
+    assert float(rtl_bar.get("x")) + float(rtl_bar.get("width")) == 640 - float(ltr_bar.get("x"))
+    assert float(rtl_value.get("x")) < float(rtl_bar.get("x"))
+
+
+def test_it_runs_time_from_right_to_left_in_a_right_to_left_language():
+    root = parse(line_chart(["w1", "w2", "w3"], [Series("s", [1, 2, 3])], title="t", width=640, rtl=True))
+    labels = {text.text: float(text.get("x")) for text in root.findall(f"{SVG}text")}
+    assert labels["w1"] > labels["w2"] > labels["w3"]
+    xs = [float(point.split(",")[0]) for point in root.find(f"{SVG}polyline").get("points").split()]
+    assert xs == sorted(xs, reverse=True)
+
+
+def test_it_mirrors_by_itself_when_the_active_language_is_arabic():
+    from django.utils import translation
+
+    with translation.override("ar"):
+        mirrored = str(bar_chart(["a"], [1], title="t"))
+    assert 'text-anchor="start"' in mirrored.split("<rect")[0]
+    with translation.override("es"):
+        assert 'text-anchor="end"' in str(bar_chart(["a"], [1], title="t")).split("<rect")[0]

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.notices.models import ServiceNotice
@@ -53,12 +53,21 @@ def test_it_stores_the_figures_and_a_tagged_pdf_with_language_and_title(world):
     entry = AuditEntry.objects.get(object_type="reports.monthlyreport", object_id=str(report.pk))
     assert entry.action == "report.generated" and entry.actor is None and entry.data["received"] == 2
     # Every other language the site offers has its own PDF, stored beside it, free of the same canaries.
-    assert set(report.translated_pdfs) == {"es"}
+    assert set(report.translated_pdfs) == {"es", "ar"}
     with report.pdf.storage.open(report.translated_pdfs["es"], "rb") as handle:
         spanish = inflated(handle.read())
     assert b"/Lang (es)" in spanish and b"Informe de resultados de" in spanish
     for value in CANARY.values():
         assert value.encode() not in spanish
+    # Arabic is laid out right to left with a font that has the Arabic letters (DejaVu Sans, fonts-dejavu-core).
+    with report.pdf.storage.open(report.translated_pdfs["ar"], "rb") as handle:
+        arabic = inflated(handle.read())
+    assert b"/Lang (ar)" in arabic and b"+DejaVu-Sans" in arabic
+    with translation.override("ar"):
+        document = render_report_document(report)
+    html_box = document.pages[0]._page_box.children[0]
+    assert html_box.style["direction"] == "rtl"
+    assert "Town of Elm" in box_text(document.pages[0]._page_box)
 
 
 def test_it_replaces_a_regenerated_month_in_place_and_keeps_one_row(world, django_capture_on_commit_callbacks):

@@ -7,9 +7,13 @@
   window.civicdeskMap = function (el, center, zoom) {
     var wordsEl = document.getElementById("map-strings");
     var words = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+    // Right-to-left pages (Arabic): the canvas stays left to right (rtl.css), the controls sit on the right.
+    var rtl = document.documentElement.dir === "rtl";
     var map = L.map(el, { keyboard: true, zoomControl: false });
     if (center) { map.setView(center, zoom); }
-    L.control.zoom({ zoomInTitle: words.zoomIn || "Zoom in", zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
+    L.control.zoom({ position: rtl ? "topright" : "topleft", zoomInTitle: words.zoomIn || "Zoom in",
+                     zoomOutTitle: words.zoomOut || "Zoom out" }).addTo(map);
+    if (rtl) { map.attributionControl.setPosition("bottomleft"); }
     var leaflet = document.createElement("a");
     leaflet.href = "https://leafletjs.com";
     leaflet.textContent = "Leaflet";
