@@ -19,7 +19,7 @@ import snowballstemmer
 from civicdesk.lib.wording import STOP_WORDS
 
 #: Snowball algorithm per site language; any other language is only folded, not stemmed.
-STEMMERS = {"en": "english", "es": "spanish", "fr": "french", "pt": "portuguese", "de": "german",
+STEMMERS = {"en": "english", "es": "spanish", "ar": "arabic", "fr": "french", "pt": "portuguese", "de": "german",
             "it": "italian"}
 #: Words longer than this are cut (a pasted URL or token would otherwise bloat the index).
 MAX_WORD = 40
@@ -31,7 +31,11 @@ QUESTION_WORDS = frozenset(
     "how what when where who why which do does did can could should would get i need want about "
     "como que cuando donde quien por puedo necesito quiero hacer".split())
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+#: Letters, digits and underscore, plus the combining marks written inside words: accents typed as separate
+#: marks (decomposed "é") and Arabic short vowels (harakat), which must not split "مُكتبة" in two.
+_WORD_CHARS = "\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+_WORD = re.compile(f"[{_WORD_CHARS}]+")
+_TOKENS = re.compile(f"[{_WORD_CHARS}]+|[^{_WORD_CHARS}]+")
 
 
 def fold(text: str) -> str:
@@ -110,7 +114,7 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
     """An HTML extract of `text` (about `size` words) around the place where most of the `wanted` terms meet,
     with the matching words in <mark>. Everything is escaped; only the <mark> tags are markup. A word
     matches when one of its terms starts with a wanted term (the last word of a query may be unfinished)."""
-    tokens = re.findall(r"\w+|\W+", text or "", re.UNICODE)
+    tokens = _TOKENS.findall(text or "")
     positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
     if not positions:
         return ""

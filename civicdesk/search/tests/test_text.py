@@ -39,3 +39,16 @@ def test_it_extracts_around_the_matches_of_a_long_text():
     extract = text.snippet(body, ["streetlight"], "en", size=20)
     assert extract.startswith("… ") and extract.endswith(" …") and "<mark>streetlight</mark>" in extract
     assert extract.count("filler") < 25
+
+
+def test_it_stems_arabic_and_folds_its_short_vowels_and_alef_forms():
+    # With or without short vowels (harakat), with or without the article, singular or plural: one stem.
+    assert text.terms("مُكتبة", "ar") == text.terms("مكتبة", "ar") == text.terms("المكتبات", "ar")
+    # Alef with hamza above or below, and bare alef, are one letter for search.
+    assert text.terms("إنارة", "ar") == text.terms("انارة", "ar") == text.terms("الإنارة", "ar")
+    assert text.terms("الحفرة", "ar") == text.terms("حفرة", "ar")
+
+
+def test_it_keeps_a_word_with_short_vowels_whole_in_the_extract():
+    extract = text.snippet("زوروا مُكتبة المدينة كل يوم", text.terms("مكتبة", "ar"), "ar")
+    assert "<mark>مُكتبة</mark>" in extract
