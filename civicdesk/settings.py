@@ -91,6 +91,8 @@ INSTALLED_APPS = [
     "civicdesk.moderation",
     "civicdesk.forums",
     "civicdesk.comments",
+    # City onboarding (issue 20): configuration as files and catalogue migration; nothing imports it.
+    "civicdesk.cityconfig",
 ]
 
 MIDDLEWARE = [
