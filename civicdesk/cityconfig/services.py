@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,11 @@ def validate(doc: dict) -> list[str]:
     if not isinstance(j, dict) or not j.get("slug") or not isinstance(j.get("name"), dict):
         return [_("The file does not say which jurisdiction it configures (a \"jurisdiction\" with a "
                   "\"slug\" and a \"name\").")]
+    try:
+        zoneinfo.ZoneInfo(str(j.get("time_zone") or "UTC"))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        problems.append(_("The time zone “%(tz)s” of the jurisdiction is not a known time zone (write it like "
+                          "America/Chicago).") % {"tz": j.get("time_zone")})
     for section, needed in _REQUIRED.items():
         entries = doc.get(section, [])
         if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
