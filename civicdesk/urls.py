@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/insights/", include("civicdesk.insights.urls")),
     path("staff/feedback/", include("civicdesk.feedback.staff_urls")),
     path("staff/surveys/", include("civicdesk.surveys.staff_urls")),
+    path("staff/city-config/", include("civicdesk.cityconfig.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -91,3 +92,20 @@ class ServiceMapping(models.Model):
         if self.action == self.Action.NEW:
             return self.service_type.code if self.service_type_id else self.new_code
         return ""
+
+
+class PendingConfigImport(models.Model):
+    """A configuration file uploaded in the staff console, kept until its diff is reviewed and applied."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    jurisdiction_slug = models.SlugField()
+    file_name = models.CharField(max_length=255)
+    document = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.jurisdiction_slug})"
