@@ -91,3 +91,20 @@ class MappingForm(forms.ModelForm):
 
 
 MappingFormSet = forms.modelformset_factory(ServiceMapping, form=MappingForm, extra=0, can_delete=False)
+
+
+class TableUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=[("statuses", _("Statuses and transitions")),
+                                                                      ("routing_rules", _("Routing rules"))],
+                             widget=forms.Select(attrs={"class": "usa-select"}))
+    jurisdiction = forms.ModelChoiceField(label=_("Jurisdiction"), queryset=None,
+                                          widget=forms.Select(attrs={"class": "usa-select"}))
+    file = forms.FileField(label=_("CSV file"),
+                           widget=forms.ClearableFileInput(attrs={"class": "usa-file-input", "accept": ".csv"}))
+
+    def __init__(self, *args, jurisdictions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions
+
+    def clean_file(self):
+        return _limited(self.cleaned_data["file"])

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from . import access, catalogue_import as ci, services
+from . import access, catalogue_import as ci, services, tables
 from .configfile import export_config
-from .forms import ConfigUploadForm, MappingFormSet, SourceForm
+from .forms import ConfigUploadForm, MappingFormSet, SourceForm, TableUploadForm
 from .models import CatalogueSource, PendingConfigImport
 
 private_page = cache_control(private=True, no_store=True)
@@ -119,6 +119,40 @@ def apply_import(request, pk: int):
                                 "removed.") % {name: len(plan.counted(name)) for name in ("added", "changed",
                                                                                           "removed")})
     return redirect("cityconfig:home")
+
+
+@login_required
+@private_page
+def upload_table(request):
+    """Statuses or routing rules from a CSV file: shown as a diff of the jurisdiction's configuration first."""
+    access.require_config_admin(request.user)
+    form = TableUploadForm(request.POST or None, request.FILES or None,
+                           jurisdictions=access.jurisdictions_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            doc = tables.document_with_csv(data["jurisdiction"].slug, data["kind"], data["file"].read())
+        except services.ConfigError as exc:
+            for problem in exc.problems:
+                form.add_error("file", problem)
+        else:
+            pending = PendingConfigImport.objects.create(user=request.user, jurisdiction_slug=data["jurisdiction"].slug,
+                                                         document=doc, file_name=data["file"].name[:255])
+            return redirect("cityconfig:review_import", pk=pending.pk)
+    return render(request, "cityconfig/upload_table.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@private_page
+def table_template(request, kind: str):
+    access.require_config_admin(request.user)
+    if kind not in tables.KINDS:
+        from django.http import Http404
+
+        raise Http404(_("There is no such template."))
+    response = HttpResponse(tables.template(kind), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
 
 
 # --- catalogue migration ---------------------------------------------------------------------------------

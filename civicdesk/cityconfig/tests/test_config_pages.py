@@ -87,3 +87,16 @@ def test_it_does_not_show_another_admins_upload(client, world):
     world.dave.memberships.update(role="admin")
     login_verified(client, world.dave)
     assert client.get(reverse("cityconfig:review_import", args=[pending.pk])).status_code == 404
+
+
+def test_it_turns_a_routing_rules_csv_into_a_diff_to_review(client, world):
+    signed_in_admin(client, world)
+    template = client.get(reverse("cityconfig:table_template", args=["routing_rules"]))
+    assert template.content.decode().startswith("order,name,service_codes,district,department,team,is_active")
+    response = client.post(reverse("cityconfig:upload_table"), {
+        "kind": "routing_rules", "jurisdiction": world.elm.pk,
+        "file": SimpleUploadedFile("rules.csv", b"order,name,department\n1,Everything,public-works\n")})
+    pending = PendingConfigImport.objects.get()
+    assert response["Location"] == reverse("cityconfig:review_import", args=[pending.pk])
+    text = client.get(response["Location"]).content.decode()
+    assert "1 · Everything" in text and "20 · Streets" in text and "removed" in text
