@@ -31,9 +31,11 @@ def _keys(value, found: set) -> set:
 
 
 @pytest.fixture
-def riverbend(db):
+def riverbend(transactional_db):
     from civicdesk.cities.riverbend import Riverbend
+    from civicdesk.testing.world import ensure_default_statuses
 
+    ensure_default_statuses()  # an earlier transactional test may have flushed the migration-seeded statuses
     Riverbend().seed_demo(requests=0)
 
 

@@ -37,9 +37,9 @@ OLD_TYPES = [
 ]
 
 
-def old_system_config(world) -> dict:
+def old_system_config(tworld) -> dict:
     """The Town of Elm as the old system had it: the same place, another catalogue."""
-    doc = export_config(world.elm)
+    doc = export_config(tworld.elm)
     doc["service_groups"] = [{"name": {"en": "Roads"}, "order": 1}, {"name": {"en": "Waste"}, "order": 2}]
     doc["service_types"] = [
         {"code": code, "name": {"en": name}, "description": {}, "keywords": {}, "group": group, "offered": "here",
@@ -62,10 +62,10 @@ def _when(value) -> dt.datetime:
 
 
 @pytest.fixture
-def old_server(world, tmp_path):
+def old_server(tworld, tmp_path):
     """The old system: (its Open311 base URL, its database URL), serving until the test ends."""
     config = tmp_path / "old-system.json"
-    config.write_text(json.dumps(old_system_config(world)), encoding="utf-8")
+    config.write_text(json.dumps(old_system_config(tworld)), encoding="utf-8")
     url, drop = fresh_database(tmp_path)
     var = tmp_path / "old-var"
     stack = None
@@ -84,7 +84,7 @@ def old_server(world, tmp_path):
         drop()
 
 
-def test_it_moves_the_catalogue_and_every_request_across_once(world, old_server):
+def test_it_moves_the_catalogue_and_every_request_across_once(tworld, old_server):
     endpoint, old_url = old_server
     out = io.StringIO()
     call_command("import_catalogue", jurisdiction="elm", source="old-elm", open311=endpoint,
@@ -93,22 +93,22 @@ def test_it_moves_the_catalogue_and_every_request_across_once(world, old_server)
     proposed = {m.incoming_code: m for m in source.mappings.select_related("service_type")}
     assert set(proposed) == {code for code, *_rest in OLD_TYPES}
     # Same name here: mapped to the existing type, with the department routing already sends it to.
-    assert proposed["PTH-01"].action == "existing" and proposed["PTH-01"].service_type == world.pothole
-    assert proposed["PTH-01"].department == world.public_works
-    assert proposed["GRF"].service_type == world.graffiti
+    assert proposed["PTH-01"].action == "existing" and proposed["PTH-01"].service_type == tworld.pothole
+    assert proposed["PTH-01"].department == tworld.public_works
+    assert proposed["GRF"].service_type == tworld.graffiti
     # New to this city: a new type, waiting for the reviewer's choice of department.
     assert proposed["DUMP"].action == "new" and proposed["DUMP"].department is None
     assert proposed["DUMP"].attributes[0]["code"] == "what" and proposed["PTH-01"].attributes[0]["values"]
     # The reviewer's decisions: missed garbage is our "missed-collection"; dumping goes to Sanitation.
     ServiceMapping.objects.filter(pk=proposed["TRASH-MISSED"].pk).update(
-        action="existing", service_type=world.garbage, department=world.sanitation)
+        action="existing", service_type=tworld.garbage, department=tworld.sanitation)
     ServiceMapping.objects.filter(pk=proposed["DUMP"].pk).update(new_code="illegal-dumping",
-                                                                 department=world.sanitation)
+                                                                 department=tworld.sanitation)
     call_command("import_catalogue", jurisdiction="elm", source="old-elm", open311=endpoint,
                  remote_jurisdiction="elm.example.gov", apply=True, stdout=out)
     dumping = ServiceType.objects.get(code="illegal-dumping")
     assert dumping.group.name == "Waste" and dumping.attributes.get().required
-    assert dumping.jurisdictions.get() == world.elm
+    assert dumping.jurisdictions.get() == tworld.elm
 
     since = (dt.date.today() - dt.timedelta(days=210)).isoformat()
     first = io.StringIO()
@@ -129,11 +129,11 @@ def test_it_moves_the_catalogue_and_every_request_across_once(world, old_server)
         assert _when(request.requested_at) == _when(requested), public_id
         assert (request.closed_at is None) == (closed is None), public_id
         assert abs(request.lat - lat) < 1e-6 and abs(request.long - long) < 1e-6, public_id
-        assert request.service_type.code == target[code] and request.jurisdiction_id == world.elm.pk
+        assert request.service_type.code == target[code] and request.jurisdiction_id == tworld.elm.pk
     assert {r.department_id for r in imported.values() if r.service_type.code == "illegal-dumping"} == {
-        world.sanitation.pk}
+        tworld.sanitation.pk}
 
     again = io.StringIO()
     call_command("import_open311_history", jurisdiction="elm", source="old-elm", since=since, stdout=again)
     assert f"loaded: 0; skipped as already imported: {REQUESTS};" in again.getvalue()
-    assert ServiceRequest.objects.filter(jurisdiction=world.elm).count() == REQUESTS
+    assert ServiceRequest.objects.filter(jurisdiction=tworld.elm).count() == REQUESTS
