@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import json
 import re
-import socket
 import tempfile
 import urllib.error
 import urllib.parse
@@ -16,6 +15,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -62,14 +62,14 @@ def _get_json(url: str, *, timeout: float = TIMEOUT):
     request = urllib.request.Request(url, headers={"Accept": "application/json", "User-Agent": "CivicDesk-migration"})
     shown = re.sub(r"api_key=[^&]*", "api_key=…", url)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (an admin-given URL)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read(50 * 1024 * 1024)
     except urllib.error.HTTPError as error:
         said = _error_description(error)
         raise SourceError(_("The old server answered %(url)s with HTTP error %(code)s%(said)s. Check the address, "
                             "the API key and the jurisdiction_id.")
                           % {"url": shown, "code": error.code, "said": f" (“{said}”)" if said else ""}) from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise SourceError(_("The old server did not answer %(url)s within %(seconds)d seconds.")
                           % {"url": shown, "seconds": timeout}) from None
     except (urllib.error.URLError, OSError, ValueError) as error:
@@ -332,7 +332,7 @@ def fetch_history(source: CatalogueSource, stream, *, since: dt.datetime, until:
     (what `import_311 --format open311` reads): 90-day windows, each read page by page until a short page.
     Returns the number written; raises SourceError."""
     written = 0
-    start, until = since.astimezone(dt.timezone.utc), until.astimezone(dt.timezone.utc)
+    start, until = since.astimezone(dt.UTC), until.astimezone(dt.UTC)
     while start < until:
         end = min(start + WINDOW - dt.timedelta(seconds=1), until)
         page = 1
@@ -362,7 +362,11 @@ def import_history(source: CatalogueSource, *, since: dt.datetime, until: dt.dat
         raise SourceError(_("The source “%(name)s” is not an Open311 server; load its history from a file with "
                             "import_311 and the mapping file.") % {"name": source.name})
     until = until or timezone.now()
-    folder = Path(tempfile.mkdtemp(prefix=f"history-{source.name}-", dir=work_dir))
+    # Kept after the run, under the deployment's var folder: the import run names the file, and the rejects sit
+    # beside it for staff to read.
+    base = work_dir or Path(settings.VAR_DIR) / "imports"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"history-{source.name}-", dir=base))
     history, mapping = folder / "requests.jsonl", folder / "mapping.csv"
     with history.open("w", encoding="utf-8") as stream:
         fetch_history(source, stream, since=since, until=until, timeout=timeout)

@@ -16,12 +16,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from . import access, catalogue_import as ci, services, tables
+from . import access, services, tables
+from . import catalogue_import as ci
 from .configfile import export_config
 from .forms import ConfigUploadForm, MappingFormSet, SourceForm, TableUploadForm
 from .models import CatalogueSource, PendingConfigImport
 
 private_page = cache_control(private=True, no_store=True)
+
+
+def _download(body: str, file_name: str, content_type: str = "text/csv; charset=utf-8") -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
 
 
 @login_required
@@ -63,10 +70,8 @@ def export(request, slug: str):
     jurisdiction = access.jurisdictions_for(request.user).get(slug=slug)
     body = json.dumps(export_config(jurisdiction), indent=1, ensure_ascii=False, sort_keys=True)
     jurisdiction.log_action("cityconfig.exported", user=request.user)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{slug}-config-{stamp}.json"'
-    return response
+    return _download(body, f"{slug}-config-{timezone.localdate().isoformat()}.json",
+                     "application/json; charset=utf-8")
 
 
 def _pending(request, pk: int) -> PendingConfigImport:
@@ -150,9 +155,7 @@ def table_template(request, kind: str):
         from django.http import Http404
 
         raise Http404(_("There is no such template."))
-    response = HttpResponse(tables.template(kind), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
-    return response
+    return _download(tables.template(kind), f"{kind}-template.csv")
 
 
 # --- catalogue migration ---------------------------------------------------------------------------------
@@ -222,15 +225,11 @@ def mapping(request, pk: int):
 def mapping_csv(request, pk: int):
     """The saved mapping as `import_311 --map` reads it."""
     source = access.get_for_admin(request.user, CatalogueSource, pk)
-    response = HttpResponse(ci.mapping_csv(source), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{source.name}-mapping.csv"'
-    return response
+    return _download(ci.mapping_csv(source), f"{source.name}-mapping.csv")
 
 
 @login_required
 @private_page
 def csv_template(request):
     access.require_config_admin(request.user)
-    response = HttpResponse(ci.csv_template(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="catalogue-template.csv"'
-    return response
+    return _download(ci.csv_template(), "catalogue-template.csv")

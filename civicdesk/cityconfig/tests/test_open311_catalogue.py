@@ -26,7 +26,7 @@ def old_server():
     asked: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802
+        def do_GET(self):
             asked.append(self.path)
             status, body = answers.get(self.path.split("?")[0], (404, b'[{"code":404,"description":"nope"}]'))
             self.send_response(status)

@@ -24,17 +24,23 @@ class Command(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(gettext("Cannot read %(path)s: %(error)s") % {"path": file, "error": exc.strerror})
-        try:
-            doc = services.parse(data)
-            plan = services.plan_import(doc) if dry_run else services.apply_import(doc)
-        except services.ConfigError as exc:
-            raise CommandError(gettext("The file was not imported:") + "\n- " + "\n- ".join(exc.problems)) from None
-        write_plan(self.stdout, plan)
-        if dry_run:
-            self.stdout.write(gettext("Dry run: nothing was saved."))
-        else:
-            self.stdout.write(gettext("Imported: %(added)d added, %(changed)d changed, %(removed)d removed.")
-                              % {name: len(plan.counted(name)) for name in ("added", "changed", "removed")})
+        run_import(self.stdout, lambda: services.parse(data), dry_run=dry_run)
+
+
+def run_import(out, read_document, *, dry_run: bool) -> None:
+    """Read the document (`read_document()` may raise ConfigError), then show its plan and apply it unless
+    `dry_run`; the refusals become a CommandError listing every problem."""
+    try:
+        doc = read_document()
+        plan = services.plan_import(doc) if dry_run else services.apply_import(doc)
+    except services.ConfigError as exc:
+        raise CommandError(gettext("The file was not imported:") + "\n- " + "\n- ".join(exc.problems)) from None
+    write_plan(out, plan)
+    if dry_run:
+        out.write(gettext("Dry run: nothing was saved."))
+    else:
+        out.write(gettext("Imported: %(added)d added, %(changed)d changed, %(removed)d removed.")
+                  % {name: len(plan.counted(name)) for name in ("added", "changed", "removed")})
 
 
 def write_plan(out, plan: services.Plan) -> None:

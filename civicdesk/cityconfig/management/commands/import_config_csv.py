@@ -7,9 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
-from civicdesk.cityconfig import services, tables
+from civicdesk.cityconfig import tables
 
-from .import_city_config import write_plan
+from .import_city_config import run_import
 
 
 class Command(BaseCommand):
@@ -29,11 +29,4 @@ class Command(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(gettext("Cannot read %(path)s: %(error)s") % {"path": file, "error": exc.strerror})
-        try:
-            doc = tables.document_with_csv(jurisdiction, kind, data)
-            plan = services.plan_import(doc) if dry_run else services.apply_import(doc)
-        except services.ConfigError as exc:
-            raise CommandError(gettext("The file was not imported:") + "\n- " + "\n- ".join(exc.problems)) from None
-        write_plan(self.stdout, plan)
-        if dry_run:
-            self.stdout.write(gettext("Dry run: nothing was saved."))
+        run_import(self.stdout, lambda: tables.document_with_csv(jurisdiction, kind, data), dry_run=dry_run)
