@@ -268,7 +268,7 @@ def _translated(obj, field_name: str, names: dict) -> None:
 
 def _save(obj, where: str) -> None:
     try:
-        obj.full_clean(validate_unique=False, validate_constraints=False)
+        obj.full_clean(validate_unique=True, validate_constraints=False)
     except ValidationError as exc:
         details = "; ".join(f"{name}: {' '.join(str(m) for m in messages)}"
                             for name, messages in exc.message_dict.items())

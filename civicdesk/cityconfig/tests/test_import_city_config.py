@@ -120,3 +120,11 @@ def test_it_creates_a_jurisdiction_new_to_this_database(world, tmp_path):
     assert oak.departments.count() == 2 and RoutingRule.objects.filter(jurisdiction=oak).count() == 3
     assert ServiceType.objects.get(code="pothole").jurisdictions.filter(pk=oak.pk).exists() or \
         not ServiceType.objects.get(code="pothole").jurisdictions.exists()
+
+
+def test_it_refuses_a_new_jurisdiction_whose_open311_id_is_taken(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["jurisdiction"].update(slug="oak", name={"en": "Oak Village"})  # still elm.example.gov
+    with pytest.raises(CommandError, match="The jurisdiction cannot be saved: open311_id: "):
+        run(write(tmp_path, doc))
+    assert not Jurisdiction.objects.filter(slug="oak").exists()
