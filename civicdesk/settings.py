@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "civicdesk.audit",
     "civicdesk.jurisdictions",
     "civicdesk.search",
+    # Editorial workflow shared by the information hub's content apps (issue 14): below every one of them.
+    "civicdesk.editorial",
     "civicdesk.catalog",
     "civicdesk.servicerequests",
     "civicdesk.triage",
@@ -91,6 +93,10 @@ INSTALLED_APPS = [
     "civicdesk.moderation",
     "civicdesk.forums",
     "civicdesk.comments",
+    # Issue 14, information hub (in this order).
+    "civicdesk.content",
+    # City onboarding (issue 20): boundary import and the go-live checklist; reads every app above.
+    "civicdesk.onboarding",
     # City onboarding (issue 20): configuration as files and catalogue migration; nothing imports it.
     "civicdesk.cityconfig",
 ]

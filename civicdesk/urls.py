@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.editorial import views as editorial_views
 from civicdesk.opendata import views as opendata_views
 
 admin.site.site_header = _("CivicDesk administration")
 admin.site.site_title = _("CivicDesk admin")
 
 urlpatterns = [
+    # The help hub owns /help/ (before core, whose "using this site" page lives at /help/using-this-site/).
+    path("help/", include("civicdesk.content.urls")),
     path("", include("civicdesk.core.urls")),
     path("report/", include("civicdesk.intake.urls")),
     path("requests/", include("civicdesk.servicerequests.urls")),
@@ -19,6 +22,10 @@ urlpatterns = [
     path("staff/insights/", include("civicdesk.insights.urls")),
     path("staff/feedback/", include("civicdesk.feedback.staff_urls")),
     path("staff/surveys/", include("civicdesk.surveys.staff_urls")),
+    path("staff/onboarding/", include("civicdesk.onboarding.urls")),
+    path("staff/content/", include("civicdesk.editorial.urls")),
+    path("staff/help-feedback/", include("civicdesk.content.staff_urls")),
+    path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
     path("staff/city-config/", include("civicdesk.cityconfig.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),

@@ -90,6 +90,8 @@ DEMO_STAFF = [
               ((CITY, "sanitation", None, "supervisor"),), leads="North crew"),
     DemoStaff("contractor@prairietree.example.com", "Jen", "Alvarez", _("tree contractor for Parks & Forestry"),
               ((CITY, "parks-forestry", "Forestry crew", "contractor"),)),
+    DemoStaff("editor@riverbend.example.gov", "Lena", "Okafor", _("editor of the help pages (articles, FAQ, glossary)"),
+              ((CITY, None, None, "editor"),)),
     DemoStaff("highway@harlancounty.example.gov", "Dale", "Hughes", _("Harlan County Highway Department staff"),
               ((COUNTY, "highway", "Road maintenance crew", "staff"),), leads="Road maintenance crew"),
 ]
@@ -298,6 +300,17 @@ class Riverbend(DefaultCity):
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
+            say(f"Help content: {self._seed_help_content(world)}")
+
+    def _seed_help_content(self, world: _DemoWorld) -> str:
+        """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
+        and approved by the administrator."""
+        from civicdesk.accounts.models import User
+        from civicdesk.content import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY],
+                         writer=User.objects.get(email="editor@riverbend.example.gov"),
+                         reviewer=User.objects.get(email=DEMO_STAFF[0].email))
 
     def _seed_transfers(self, world: _DemoWorld, rng: random.Random, count: int = 6) -> int:
         """Hand a few open requests to another department through transfer(), so the receiving

@@ -25,7 +25,8 @@ SITEMAP_PAGES = [("core:home", "1.0"), ("intake:start", "0.9"), ("servicerequest
                  ("alerts:subscribe", "0.5"), ("notices:list", "0.6"), ("core:help", "0.5"),
                  ("core:contact", "0.5"), ("core:privacy", "0.3"), ("core:accessibility", "0.3"),
                  ("core:terms", "0.3"), ("publicmap:map", "0.6"), ("publicmap:list", "0.4"),
-                 ("transparency:dashboard", "0.6"), ("reports:archive", "0.5"), ("opendata:catalogue", "0.5")]
+                 ("transparency:dashboard", "0.6"), ("reports:archive", "0.5"), ("opendata:catalogue", "0.5"),
+                 ("content:hub", "0.8"), ("content:faq", "0.7"), ("content:glossary", "0.5")]
 #: Paths robots should not crawl: sign-in and private areas (they are behind logins anyway).
 ROBOTS_DISALLOW = ["/staff/", "/admin/", "/account/", "/accounts/", "/subscriptions/", "/notifications/",
                    "/inbound/"]

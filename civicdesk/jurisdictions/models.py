@@ -208,6 +208,8 @@ class StaffMembership(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         ADMIN = "admin", _("Jurisdiction admin")
         CONTRACTOR = "contractor", _("Contractor")
+        #: Writes and reviews the information hub's content (civicdesk/editorial); sees no requests.
+        EDITOR = "editor", _("Editor")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="memberships")
@@ -231,6 +233,18 @@ class StaffMembership(models.Model):
             raise ValidationError({"department": _("The department belongs to another jurisdiction.")})
         if self.team_id and self.team.department_id != self.department_id:
             raise ValidationError({"team": _("The team belongs to another department.")})
+
+
+def seats_of(user) -> list[StaffMembership]:
+    """The user's staff memberships, read once per user object (one query); [] for anonymous visitors. Shared
+    by the staff console's and the editorial console's access rules."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached = getattr(user, "_staff_seats", None)
+    if cached is None:
+        cached = list(StaffMembership.objects.filter(user=user))
+        user._staff_seats = cached
+    return cached
 
 
 class AddressPoint(models.Model):

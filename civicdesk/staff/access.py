@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.jurisdictions.models import StaffMembership, seats_of
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.servicerequests.models import ServiceRequest
 
@@ -42,13 +42,7 @@ RULES: dict[str, set[str]] = {
 
 def seats(user) -> list[StaffMembership]:
     """The user's staff memberships, read once per user object (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    cached = getattr(user, "_staff_seats", None)
-    if cached is None:
-        cached = list(StaffMembership.objects.filter(user=user))
-        user._staff_seats = cached
-    return cached
+    return seats_of(user)
 
 
 def is_staff_member(user) -> bool:
@@ -92,6 +86,8 @@ def _seat_q(user, seat: StaffMembership) -> Q:
 
 def _seat_reach_q(user, seat: StaffMembership) -> Q:
     """The requests one seat reaches by jurisdiction, department and assignment, before private types."""
+    if seat.role == Role.EDITOR:  # editors write the help content (civicdesk/editorial), not requests
+        return Q(pk__in=[])
     in_jurisdiction = Q(jurisdiction_id=seat.jurisdiction_id)
     if seat.role in (Role.AGENT, Role.ADMIN):
         return in_jurisdiction
@@ -107,7 +103,7 @@ def _seat_reach_q(user, seat: StaffMembership) -> Q:
 
 def _seat_covers(user, seat: StaffMembership, request: ServiceRequest) -> bool:
     """The same rule as `_seat_q`, for one request already in memory."""
-    if request.jurisdiction_id != seat.jurisdiction_id:
+    if request.jurisdiction_id != seat.jurisdiction_id or seat.role == Role.EDITOR:
         return False
     if not _seat_covers_private_type(seat, request):
         return False

@@ -1,0 +1,45 @@
+"""The Riverbend demo's help content: every topic, article, question and term is public and renders in English
+and Spanish; one article shows the "not yet translated" notice."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from civicdesk.cities.riverbend import Riverbend
+
+from ..models import Article, FaqEntry, GlossaryTerm, HelpfulVote, Topic
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
+    Riverbend().seed_demo(requests=0)
+
+
+def test_it_loads_enough_published_content(demo):
+    assert Article.objects.public().count() >= 10
+    assert FaqEntry.objects.public().count() >= 15
+    assert GlossaryTerm.objects.public().count() >= 15
+    assert Topic.objects.public().count() >= 5
+    assert HelpfulVote.objects.exists()
+    assert all(a.reviewed_by_id != a.updated_by_id for a in Article.objects.all())
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_it_renders_every_help_page_in_each_language(client, demo, language):
+    client.cookies["django_language"] = language
+    urls = [reverse("content:hub"), reverse("content:topics"), reverse("content:faq"), reverse("content:glossary")]
+    urls += [t.get_absolute_url() for t in Topic.objects.public()]
+    urls += [a.get_absolute_url() for a in Article.objects.public()]
+    notices = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        notices += 'data-testid="fallback-notice"' in response.content.decode()
+    assert notices == (1 if language == "es" else 0)
+
+
+def test_it_links_glossary_terms_in_demo_articles(client, demo):
+    html = client.get(reverse("content:article", args=["trash-and-recycling-collection"])).content.decode()
+    assert 'href="/help/glossary/#term-curb"' in html

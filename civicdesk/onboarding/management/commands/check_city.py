@@ -1,0 +1,41 @@
+"""manage.py check_city [--jurisdiction SLUG]: the go-live checklist; exits 1 while anything blocks going live."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from civicdesk.jurisdictions.models import Jurisdiction
+from civicdesk.onboarding.checklist import run_checklist
+
+
+class Command(BaseCommand):
+    help = "Check that a city can go live (routing, people, addresses, email, SMS, worker...); exit 1 if not."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--jurisdiction", default="", help="short name (slug); default: every active one")
+        parser.add_argument("--test-email", default="", help="also send a test message to this address")
+
+    def handle(self, *args, **options):
+        jurisdictions = Jurisdiction.objects.filter(is_active=True).order_by("name")
+        if options["jurisdiction"]:
+            jurisdictions = Jurisdiction.objects.filter(slug=options["jurisdiction"])
+            if not jurisdictions:
+                raise CommandError(f"No jurisdiction has the short name {options['jurisdiction']!r}.")
+        if not jurisdictions:
+            raise CommandError("There is no jurisdiction yet: import one with manage.py import_boundaries "
+                               "--kind jurisdiction, or add one in the admin.")
+        failing = 0
+        for jurisdiction in jurisdictions:
+            self.stdout.write(f"{jurisdiction.name} ({jurisdiction.slug})")
+            for check in run_checklist(jurisdiction, test_email_to=options["test_email"]):
+                mark = "ok  " if check.ok else "FAIL"
+                self.stdout.write(f"  {mark} {check.title}: {check.reason}")
+                for detail in check.details:
+                    self.stdout.write(f"         - {detail}")
+                if not check.ok:
+                    failing += 1
+                    if check.fix_url:
+                        self.stdout.write(f"         fix: {check.fix_label} ({check.fix_url})")
+        if failing:
+            raise CommandError(f"{failing} check(s) block going live.", returncode=1)
+        self.stdout.write(self.style.SUCCESS("Ready to go live."))

@@ -1,0 +1,23 @@
+"""bench/boundary_import.py still runs end to end (at a tiny size; its timings are not judged)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def test_it_prints_and_appends_a_row_per_database(tmp_path):
+    results = tmp_path / "RESULTS.md"
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "boundary_import.py"), "--size", "9", "--vertices", "12", "--calls",
+         "1", "--db", "sqlite", "--out-dir", str(tmp_path), "--results", str(results), "--label", "test"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
+    assert run.returncode == 0, run.stderr
+    rows = [line.strip("|").split("|") for line in results.read_text().splitlines() if line.startswith("| sqlite |")]
+    assert len(rows) == 1
+    assert [cell.strip() for cell in rows[0][1:3]] == ["9", "12"]
+    assert float(rows[0][7].replace(",", "")) > 0  # every random point found its district
+    assert not list(tmp_path.glob("*.sqlite3"))
