@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "civicdesk.directory",
     # City onboarding (issue 20): boundary import and the go-live checklist; reads every app above.
     "civicdesk.onboarding",
+    # City onboarding (issue 20): configuration as files and catalogue migration; nothing imports it.
+    "civicdesk.cityconfig",
 ]
 
 MIDDLEWARE = [

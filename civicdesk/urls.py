@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/content/", include("civicdesk.editorial.urls")),
     path("staff/help-feedback/", include("civicdesk.content.staff_urls")),
     path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
+    path("staff/city-config/", include("civicdesk.cityconfig.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),

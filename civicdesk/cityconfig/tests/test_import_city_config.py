@@ -1,0 +1,130 @@
+"""`manage.py import_city_config`: the diff, dry runs, one transaction, audit entries and plain-words refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from civicdesk.audit.models import AuditEntry
+from civicdesk.catalog.models import RoutingRule, ServiceAttribute, ServiceType
+from civicdesk.cityconfig.configfile import export_config
+from civicdesk.jurisdictions.models import Jurisdiction
+
+
+def run(path, *args) -> str:
+    out = io.StringIO()
+    call_command("import_city_config", str(path), *args, stdout=out)
+    return out.getvalue()
+
+
+def write(tmp_path, doc) -> str:
+    path = tmp_path / "config.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def edited(world) -> dict:
+    doc = export_config(world.elm)
+    doc["jurisdiction"]["phone"] = "(555) 010-9999"
+    pothole = next(t for t in doc["service_types"] if t["code"] == "pothole")
+    pothole["sla_hours"] = 12
+    pothole["questions"] = []
+    doc["departments"][0]["teams"].append("Night crew")
+    doc["routing_rules"] = [r for r in doc["routing_rules"] if r["name"] != "Garbage north"]
+    doc["holidays"] = [{"date": "2026-07-04", "name": "Independence Day"}]
+    return doc
+
+
+def test_it_shows_old_and_new_values_and_a_dry_run_saves_nothing(world, tmp_path):
+    before = AuditEntry.objects.count()
+    out = run(write(tmp_path, edited(world)), "--dry-run")
+    assert "~ Jurisdiction elm" in out and "phone: 555-0100 → (555) 010-9999" in out
+    assert "sla_hours: 16 → 12" in out
+    assert "+ Team public-works / Night crew" in out
+    assert "+ Holiday 2026-07-04" in out
+    assert "- Question pothole / depth" in out
+    assert "- Routing rule 10 · Garbage north" in out
+    assert "Dry run: nothing was saved." in out
+    world.elm.refresh_from_db()
+    assert world.elm.phone == "555-0100" and ServiceType.objects.get(code="pothole").sla_hours == 16
+    assert RoutingRule.objects.filter(name="Garbage north").exists()
+    assert AuditEntry.objects.count() == before
+
+
+def test_it_applies_every_change_and_audits_each_one(world, tmp_path):
+    out = run(write(tmp_path, edited(world)))
+    assert "Imported:" in out
+    world.elm.refresh_from_db()
+    assert world.elm.phone == "(555) 010-9999"
+    assert ServiceType.objects.get(code="pothole").sla_hours == 12
+    assert not ServiceAttribute.objects.filter(service_type__code="pothole").exists()
+    assert not RoutingRule.objects.filter(name="Garbage north").exists()
+    assert world.elm.holidays.get().name == "Independence Day"
+    entries = AuditEntry.objects.filter(action__startswith="cityconfig.", jurisdiction_id=world.elm.pk)
+    assert entries.filter(action="cityconfig.changed", data__section="jurisdiction").get().data["fields"] == {
+        "phone": ["555-0100", "(555) 010-9999"]}
+    assert entries.filter(action="cityconfig.removed", data__key="10 · Garbage north").exists()
+    assert entries.filter(action="cityconfig.imported").exists()
+    # Importing the same file again changes nothing.
+    assert "No changes" in run(tmp_path / "config.json")
+
+
+def test_it_refuses_a_file_of_an_unknown_version(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["version"] = 7
+    with pytest.raises(CommandError, match="version 7 of the configuration format, and this CivicDesk reads version 1"):
+        run(write(tmp_path, doc))
+
+
+def test_it_refuses_a_file_that_is_not_json(world, tmp_path):
+    path = tmp_path / "notes.json"
+    path.write_text("departments: sanitation", encoding="utf-8")
+    with pytest.raises(CommandError, match="not valid JSON"):
+        run(path)
+
+
+def test_it_refuses_broken_references_in_plain_words(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["routing_rules"][0]["department"] = "parks"
+    doc["service_types"][0]["group"] = "Moon dust"
+    doc["statuses"][0]["next"] = ["teleported"]
+    with pytest.raises(CommandError) as refused:
+        run(write(tmp_path, doc))
+    message = str(refused.value)
+    assert "sends requests to the department “parks”, which is not in the file" in message
+    assert "is in the group “Moon dust”, which is not in the file" in message
+    assert "may move on to “teleported”, which is not a status in the file" in message
+
+
+def test_it_saves_nothing_when_the_database_refuses_a_value(world, tmp_path):
+    doc = edited(world)
+    doc["jurisdiction"]["time_zone"] = "Mars/Olympus_Mons"
+    with pytest.raises(CommandError, match="The time zone “Mars/Olympus_Mons” of the jurisdiction is not a known "
+                                           "time zone"):
+        run(write(tmp_path, doc))
+    assert Jurisdiction.objects.get(slug="elm").phone == "555-0100"
+    assert RoutingRule.objects.filter(name="Garbage north").exists()
+
+
+def test_it_creates_a_jurisdiction_new_to_this_database(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["jurisdiction"].update(slug="oak", open311_id="oak.example.gov", name={"en": "Oak Village"})
+    for rule in doc["routing_rules"]:
+        rule["service_types"] = [code for code in rule["service_types"] if code != "records"]
+    out = run(write(tmp_path, doc))
+    assert "+ Jurisdiction oak" in out
+    oak = Jurisdiction.objects.get(slug="oak")
+    assert oak.departments.count() == 2 and RoutingRule.objects.filter(jurisdiction=oak).count() == 3
+    assert ServiceType.objects.get(code="pothole").jurisdictions.filter(pk=oak.pk).exists() or \
+        not ServiceType.objects.get(code="pothole").jurisdictions.exists()
+
+
+def test_it_refuses_a_new_jurisdiction_whose_open311_id_is_taken(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["jurisdiction"].update(slug="oak", name={"en": "Oak Village"})  # still elm.example.gov
+    with pytest.raises(CommandError, match="The jurisdiction cannot be saved: open311_id: "):
+        run(write(tmp_path, doc))
+    assert not Jurisdiction.objects.filter(slug="oak").exists()
