@@ -110,14 +110,14 @@ def description_terms(description: str, language: str) -> list[str]:
     return seen[:MAX_DESCRIPTION_WORDS]
 
 
+#: How much of a long text snippet() reads before it reads the rest (characters).
+SNIPPET_SCAN = 4000
+
+
 def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> str:
     """An HTML extract of `text` (about `size` words) around the place where most of the `wanted` terms meet,
     with the matching words in <mark>. Everything is escaped; only the <mark> tags are markup. A word
     matches when one of its terms starts with a wanted term (the last word of a query may be unfinished)."""
-    tokens = _TOKENS.findall(text or "")
-    positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
-    if not positions:
-        return ""
     prefixes = tuple(wanted)
     decided: dict[str, bool] = {}  # a long text repeats its words: decide each distinct word once
 
@@ -128,7 +128,20 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
             found = decided[key] = bool(prefixes) and any(term.startswith(prefixes) for term in terms(token, language))
         return found
 
-    hits = [n for n, i in enumerate(positions) if matches(tokens[i])]
+    # The start of a long text first (where the extract almost always is), the whole text only when the start
+    # holds none of the words: a results page makes 20 extracts, and a document's text runs to 20,000 characters.
+    text = text or ""
+    for scanned in ((text[:SNIPPET_SCAN], text) if len(text) > SNIPPET_SCAN else (text,)):
+        truncated = len(scanned) < len(text)
+        tokens = _TOKENS.findall(scanned)
+        if truncated:
+            tokens = tokens[:-1]  # the last one may be a word cut in two
+        positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
+        hits = [n for n, i in enumerate(positions) if matches(tokens[i])]
+        if hits:
+            break
+    if not positions:
+        return ""
     best_start, best_count = 0, -1
     for n in hits or [0]:
         start = max(0, n - size // 3)
@@ -144,6 +157,6 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
     for i in range(positions[best_start], end):
         token = html.escape(tokens[i])
         parts.append(f"<mark>{token}</mark>" if i in marked else token)
-    if last_word < len(positions) - 1:
+    if last_word < len(positions) - 1 or truncated:
         parts.append(" …")
     return "".join(parts).strip()

@@ -52,3 +52,11 @@ def test_it_stems_arabic_and_folds_its_short_vowels_and_alef_forms():
 def test_it_keeps_a_word_with_short_vowels_whole_in_the_extract():
     extract = text.snippet("زوروا مُكتبة المدينة كل يوم", text.terms("مكتبة", "ar"), "ar")
     assert "<mark>مُكتبة</mark>" in extract
+
+
+def test_it_reads_the_start_of_a_long_text_first_and_the_rest_when_the_start_has_no_match():
+    filler = "Opening hours and the address of the office. " * 200  # about 9,000 characters
+    early = text.snippet("Bulk pickup is on Mondays. " + filler, text.terms("bulk", "en"), "en")
+    assert early.startswith("<mark>Bulk</mark> pickup is on Mondays.") and early.endswith(" …")
+    late = text.snippet(filler + "Sandbags are at the fire station.", text.terms("sandbags", "en"), "en")
+    assert "<mark>Sandbags</mark> are at the fire station." in late and late.startswith("… ")
