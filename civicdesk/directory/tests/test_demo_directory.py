@@ -36,6 +36,10 @@ def test_it_renders_every_service_types_page(client, demo, language):
             assert 'data-testid="handlers"' in page or 'data-testid="contact-311"' in page, service_type.code
 
 
+#: The demo's directory text is written in English and Spanish; Arabic pages show it with the "not yet
+#: translated" notice (docs/languages.md, demo data).
+DEMO_UNWRITTEN = {"ar"}
+
 def test_it_says_call_911_on_the_emergency_types(client, demo):
     for code in ("street-cave-in", "water-main-break", "traffic-signal"):
         page = client.get(f"/services/{code}/").content.decode()
@@ -78,11 +82,11 @@ def test_it_loads_published_content_in_english_and_spanish_with_offices_inside_t
     assert DepartmentProfile.objects.public().count() == Department.objects.count() == 6
     assert ServiceGuide.objects.public().count() >= 10 and PermitGuide.objects.public().count() == 5
     for profile in DepartmentProfile.objects.select_related("department__jurisdiction"):
-        assert profile.summary["es"] and profile.address["es"] and not profile.missing_languages()
+        assert profile.summary["es"] and profile.address["es"] and set(profile.missing_languages()) <= DEMO_UNWRITTEN
         boundary = profile.department.jurisdiction.boundary
         assert geo.contains(boundary, profile.lat, profile.long), profile.department.slug
     for guide in PermitGuide.objects.all():
-        assert len(guide.fee_lines()) >= 2 and not guide.missing_languages()
+        assert len(guide.fee_lines()) >= 2 and set(guide.missing_languages()) <= DEMO_UNWRITTEN
     for guide in ServiceGuide.objects.all():
-        assert not guide.missing_languages()
+        assert set(guide.missing_languages()) <= DEMO_UNWRITTEN
     assert Jurisdiction.objects.count() == 2
