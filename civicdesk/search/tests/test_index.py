@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from django.db import connection
 
 from civicdesk.notices import services as notice_services
@@ -89,4 +91,4 @@ def test_it_indexes_one_object_at_a_time_as_signals_do(world):
     notice = make_notice(world, title_en="Snow emergency declared")
     source = registry.get("notices.servicenotice")
     written = index_objects(source, [notice.pk])
-    assert written.added == 2 and titles("snow emergency") == ["Snow emergency declared"]
+    assert written.added == len(settings.LANGUAGES) and titles("snow emergency") == ["Snow emergency declared"]
