@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-
 from django.db import connection
 
 from civicdesk.notices import services as notice_services
@@ -11,9 +10,9 @@ from civicdesk.notices.models import ServiceNotice
 from civicdesk.notices.tests.helpers import make_notice
 from civicdesk.opendata import services as dataset_services
 from civicdesk.opendata.tests.test_published_datasets import make_published
+from civicdesk.search import registry
 from civicdesk.search.models import SearchEntry
 from civicdesk.search.services import index_objects, search, sync_all
-from civicdesk.search import registry
 
 
 def titles(query: str, language: str = "en") -> list[str]:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from civicdesk.notices.tests.helpers import make_notice

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-
 from django.db import OperationalError
 
 from civicdesk.core import schedule
