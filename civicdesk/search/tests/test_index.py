@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from civicdesk.notices import services as notice_services
 from civicdesk.notices.models import ServiceNotice
@@ -91,3 +92,21 @@ def test_it_indexes_one_object_at_a_time_as_signals_do(world):
     source = registry.get("notices.servicenotice")
     written = index_objects(source, [notice.pk])
     assert written.added == len(settings.LANGUAGES) and titles("snow emergency") == ["Snow emergency declared"]
+
+
+def test_it_joins_matches_to_entries_through_the_covering_index_on_sqlite(world):
+    """Each match's filters are read from search_entry_cover, never from the wide entry rows (migration 0003):
+    the plan of every query a search runs against the full-text table says so."""
+    if connection.vendor != "sqlite":
+        return
+    make_notice(world, title_en="Snow emergency declared")
+    sync_all()
+    with CaptureQueriesContext(connection) as captured:
+        assert search("snow", language="en").total == 1
+    fulltext = [query["sql"] for query in captured.captured_queries if "search_fts" in query["sql"]]
+    assert fulltext
+    with connection.cursor() as cursor:
+        for sql in fulltext:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "COVERING INDEX search_entry_cover" in plan, plan
