@@ -48,10 +48,19 @@ def collapse(word: str) -> str:
     return _DOUBLES.sub(r"\1", word)
 
 
+#: Arabic: the article and the conjunctions or prepositions written onto it ("الغاز", "والغاز", "بالغاز" → "غاز").
+_AR_ARTICLES = ("وال", "بال", "فال", "كال", "لل", "ال")
+
+
 @lru_cache(maxsize=20000)
 def stem(word: str) -> str:
     """The matching key of one word (see the module docstring); "" stays ""."""
-    w = collapse(fold(word))
+    w = fold(word)
+    for article in _AR_ARTICLES:  # before collapse(), which would make "للغاز" "لغاز"
+        if w.startswith(article) and len(w) - len(article) >= 2:
+            w = w[len(article):]
+            break
+    w = collapse(w.replace("ة", "ه").replace("ى", "ي"))  # ta marbuta and alif maqsura as residents type them
     if len(w) < 4 or w.isdigit():
         return w
     for suffix in _SUFFIXES:
