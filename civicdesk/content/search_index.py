@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.utils.translation import gettext_lazy as _
 
 from civicdesk.lib.markdown import plain_text
@@ -11,15 +9,12 @@ from civicdesk.search.registry import Document, Source, in_each_language, only, 
 
 from .models import Article, FaqEntry, GlossaryTerm
 
-#: Whether search's Source takes `answers=True` (pages offered while a resident types a report). The
-#: `searchplus` branch adds that field; once it is merged, articles and FAQ entries register as answers with no
-#: further change here.
-SEARCH_HAS_ANSWERS = "answers" in {field.name for field in dataclasses.fields(Source)}
 _BODY_LIMIT = 20000
 
 
 def _answers() -> dict:
-    return {"answers": True} if SEARCH_HAS_ANSWERS else {}
+    """Articles and FAQ entries are offered while a resident types a report (search's answers)."""
+    return {"answers": True}
 
 
 def _documents(queryset, ids, *, title: str, body: tuple[str, ...], markdown: str, keywords=None):

@@ -3,8 +3,6 @@ result, which opens its A–Z page with the "Report this" button), permit and li
 
 from __future__ import annotations
 
-import dataclasses
-
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -78,9 +76,6 @@ def department_documents(ids=None):
         yield from in_each_language(build)
 
 
-#: Whether search's Source takes `answers=True` (pages offered while a resident types a report; added by the
-#: `searchplus` branch). Permit guides answer "do I need a permit for…?", so they register as answers then.
-SEARCH_HAS_ANSWERS = "answers" in {field.name for field in dataclasses.fields(Source)}
 
 
 def register_sources() -> None:
@@ -90,7 +85,7 @@ def register_sources() -> None:
                     also_watch={"directory.ServiceGuide": lambda guide: guide.service_type_id}))
     register(Source(name="directory.permitguide", kind="permit", label=_("Permits and licenses"),
                     model="directory.PermitGuide", documents=permit_documents, order=12,
-                    **({"answers": True} if SEARCH_HAS_ANSWERS else {})))
+                    answers=True))  # permit guides answer "do I need a permit for…?" while a report is typed
     register(Source(name="directory.department", kind="department", label=_("Departments"),
                     model="jurisdictions.Department", documents=department_documents, order=14,
                     also_watch={"directory.DepartmentProfile": lambda profile: profile.department_id}))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from civicdesk.editorial import services
 from civicdesk.search import registry
 from civicdesk.search import services as search
@@ -50,10 +48,6 @@ def test_it_registers_the_three_sources():
     assert {"content.article", "content.faq", "content.glossary"} <= names
 
 
-def test_it_declares_articles_and_faq_as_answers_when_search_supports_it():
-    from ..search_index import SEARCH_HAS_ANSWERS
-
-    if not SEARCH_HAS_ANSWERS:
-        pytest.skip("civicdesk/search has no Source.answers yet (the searchplus branch adds it)")
+def test_it_declares_articles_and_faq_as_answers():
     assert registry.get("content.article").answers and registry.get("content.faq").answers
     assert not registry.get("content.glossary").answers
