@@ -59,8 +59,10 @@ def test_it_logs_a_search_without_results_from_the_page_within_a_limit(client, w
 
 def test_it_keeps_180_days_and_a_daily_job_prunes(db):
     now = timezone.now()
-    misses.record("old thing", "en", now=now - dt.timedelta(days=181))
-    misses.record("recent thing", "en", now=now - dt.timedelta(days=179))
+    # A day clear of the edge on both sides: a daylight-saving change between the two dates moves local
+    # midnight by an hour, so 181 days back can still be the 180th local day.
+    misses.record("old thing", "en", now=now - dt.timedelta(days=182))
+    misses.record("recent thing", "en", now=now - dt.timedelta(days=178))
     assert tasks.prune_search_misses.call() == 1
     assert list(SearchMiss.objects.values_list("query", flat=True)) == ["recent thing"]
     job = {job.name: job for job in schedule.jobs()}["search.prune_misses"]
