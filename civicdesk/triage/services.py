@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 from django.db import transaction
@@ -71,25 +72,40 @@ def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 
     """Open public requests of the same type within the type's duplicate radius, nearest first.
 
     Returns a list of (request, distance in metres).
+
+    This runs inside every submission, so the database does the sorting: the box of `near()` (served by the
+    partial index `sr_open_type_pos`) is ordered by a flat-earth distance (longitude scaled by the cosine of
+    the latitude, exact to well under a metre at duplicate radii) and only the nearest few rows come back.
+    Whatever the number of open reports at a busy spot, a submission loads `limit` + 2 requests, not hundreds.
+    The exact great-circle distance then decides the radius.
     """
+    from django.db.models import F, FloatField, Value
+    from django.db.models.expressions import ExpressionWrapper
+
     from civicdesk.servicerequests.models import ServiceRequest
 
     radius = service_type.duplicate_radius_m
     if radius <= 0:
         return []
+    coslat = math.cos(math.radians(lat))
+    north = F("lat") - Value(lat)
+    east = (F("long") - Value(long)) * Value(coslat)
+    flat_distance = ExpressionWrapper(north * north + east * east, output_field=FloatField())
     candidates = (
         ServiceRequest.objects.public().open()
         .filter(service_type=service_type, duplicate_of__isnull=True)
         .near(lat, long, radius)
-        .select_related("status", "service_type")
-        .order_by("-requested_at")[:200]
+    )
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
+    candidates = (
+        candidates.select_related("status", "service_type")
+        .annotate(flat_distance=flat_distance)
+        .order_by("flat_distance", "-requested_at")[:limit + 2]
     )
     scored = []
     for req in candidates:
-        if exclude_id is not None and req.pk == exclude_id:
-            continue
         dist = distance_m(lat, long, req.lat, req.long)
         if dist <= radius:
             scored.append((req, dist))
-    scored.sort(key=lambda pair: pair[1])
     return scored[:limit]

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
 from civicdesk.servicerequests import services
 from civicdesk.triage.services import duplicate_candidates
 
@@ -52,3 +58,24 @@ def test_it_notes_possible_duplicates_for_staff_on_submission(world):
     second = report(world, 3.0, 3.5)
     routed = second.timeline.get(kind="routed")
     assert routed.data["possible_duplicates"] == [first.public_id]
+
+
+def test_it_finds_the_nearest_at_a_busy_spot_however_old_loading_only_a_few_rows(world):
+    world.pothole.duplicate_radius_m = 200
+    world.pothole.save()
+    nearest = report(world, 3.00002, 3.5)   # about 2 m, and the oldest
+    nearest.requested_at = timezone.now() - dt.timedelta(days=30)
+    nearest.save(update_fields=["requested_at"])
+    others = [report(world, 3.0003 + i * 0.00001, 3.5) for i in range(12)]  # 33-46 m, all newer
+    with CaptureQueriesContext(connection) as captured:
+        found = duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5, limit=3)
+    assert [r for r, _ in found] == [nearest, others[0], others[1]]
+    assert len(captured) == 1
+    assert "LIMIT 5" in captured[0]["sql"]
+
+
+def test_it_leaves_out_the_request_being_checked(world):
+    first = report(world, 3.0001, 3.5)
+    second = report(world, 3.0002, 3.5)
+    found = duplicate_candidates(service_type=world.pothole, lat=3.0001, long=3.5, exclude_id=first.pk)
+    assert [r for r, _ in found] == [second]
