@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.core import views as core_views
 from civicdesk.editorial import views as editorial_views
 from civicdesk.opendata import views as opendata_views
 
@@ -48,7 +49,7 @@ urlpatterns = [
     path("moderation/", include("civicdesk.moderation.urls")),
     path("comments/", include("civicdesk.comments.urls")),
     path("", include("civicdesk.directory.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

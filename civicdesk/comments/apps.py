@@ -8,13 +8,14 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         from civicdesk.moderation import registry
-        from civicdesk.servicerequests.extensions import add_tracking_page_section
+        from civicdesk.servicerequests.extensions import add_tracking_page_section, add_tracking_page_version
 
         from . import targets
         from .models import Comment
-        from .section import tracking_page_section
+        from .section import tracking_page_section, tracking_page_version
 
         registry.register(Comment)
         targets.register_service_requests()
         targets.register_meetings()
         add_tracking_page_section(tracking_page_section)
+        add_tracking_page_version(tracking_page_version)

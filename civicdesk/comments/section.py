@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 
 from civicdesk.moderation import access as moderation_access
 from civicdesk.moderation.services import suspension_of
+from civicdesk.servicerequests.models import ServiceRequest
 
 from . import targets
 from .forms import CommentForm
@@ -40,3 +41,12 @@ def section_html(request, target) -> str:
 
 def tracking_page_section(request, service_request) -> str:
     return section_html(request, service_request)
+
+
+def tracking_page_version(service_request_pk: int) -> str:
+    """What the comments section of a tracking page is drawn from: which comments are public (posting, hiding
+    and restoring each change the list) — the tracking page's ETag includes it."""
+    ct = ContentType.objects.get_for_model(ServiceRequest)
+    ids = Comment.objects.visible().filter(target_type=ct, target_id=service_request_pk).order_by(
+        "id").values_list("id", flat=True)[:SHOWN]
+    return "c" + ",".join(map(str, ids))

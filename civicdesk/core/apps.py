@@ -10,6 +10,12 @@ class CoreConfig(AppConfig):
         from django.conf import settings
 
         from civicdesk.cities import city
+        from civicdesk.lib import config_cache
+
+        from .conditional import count_config_change
+
+        # Public pages' validators count configuration changes (civicdesk/core/conditional.py).
+        config_cache.on_change(count_config_change)
 
         # DEFAULT_FROM_EMAIL left unset: derive a sender from the city pack and SITE_URL (see settings.py).
         if not settings.DEFAULT_FROM_EMAIL:

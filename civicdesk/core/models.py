@@ -22,3 +22,18 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} @ {self.slot}"
+
+
+class ConfigGeneration(models.Model):
+    """One row counting changes of the configuration public pages are drawn from (service types, statuses,
+    jurisdictions, districts...: every model given to `lib.config_cache.clear_on_change()`).
+
+    Public pages' validators (civicdesk/core/conditional.py) include the count, so renaming a kind of problem
+    or a status changes every page's ETag on every app server at once, not when a request next changes.
+    """
+
+    value = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"configuration generation {self.value}"

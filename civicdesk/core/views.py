@@ -8,12 +8,17 @@ import os
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
+from django.views.i18n import set_language as django_set_language
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.core.conditional import PageVersion, conditional_page, current_minute
 from civicdesk.jurisdictions.services import nearest_address as nearest_address_point
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests.models import ServiceRequest
@@ -23,6 +28,20 @@ from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 HOME_NOTICES = 5
 
 
+def _home_version(request) -> PageVersion:
+    """What the home page is drawn from: the newest change of any request (the recent list shows the newest
+    public ones with their status), the notices shown, and the minute (for "3 minutes ago"). Kinds of problem
+    are configuration (counted by core.ConfigGeneration)."""
+    now = timezone.now()
+    latest = ServiceRequest.objects.aggregate(latest=Max("updated_at"))["latest"]
+    notices = list(ServiceNotice.objects.active(now).order_by("kind", "-starts_at", "-id")
+                   .values_list("id", "updated_at")[:HOME_NOTICES])
+    changed = max([latest, *(updated for _, updated in notices)], default=None, key=lambda t: t or now)
+    key = ":".join([latest.isoformat() if latest else "", repr(notices), current_minute(now)])
+    return PageVersion(key, changed)
+
+
+@conditional_page(_home_version)
 def home(request):
     popular = ServiceType.objects.public().select_related("group").order_by("group__order", "order", "id")[:8]
     # No .only() here: the names are translated fields (name_en, name_es, ...), and deferring them
@@ -107,3 +126,9 @@ def healthz(request):
     response = JsonResponse(body, status=503 if database != "ok" else 200)
     response["Cache-Control"] = "no-store"
     return response
+
+
+#: The language switch in every page's header posts here without a CSRF token. Switching someone's language from
+#: another site is harmless (they switch it back; nothing is read or sent), while a token in the header would put
+#: a per-visitor secret in every page and keep shared caches from serving any of them (core/conditional.py).
+set_language = csrf_exempt(django_set_language)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _, ngettext
 
 from civicdesk.catalog import search
 from civicdesk.catalog.models import ServiceGroup, ServiceType
+from civicdesk.core.conditional import PageVersion, conditional_page
 from civicdesk.jurisdictions.models import District, Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.notices.models import ServiceNotice
@@ -56,6 +57,15 @@ def _match_status(query: str, count: int) -> str:
         "counter": count, "query": query}
 
 
+def _start_version(request) -> PageVersion | None:
+    """The list of kinds of problem is configuration only (counted by core.ConfigGeneration); a search (with
+    answers drawn from help pages) is rendered each time."""
+    if request.GET.get("q", "").strip():
+        return None
+    return PageVersion("kinds")
+
+
+@conditional_page(_start_version)
 def start(request):
     """Step 1: pick a category, grouped; a search ranks the types forgivingly (server-side, so it works
     without JavaScript) and says "call 911" when the words read like an emergency."""

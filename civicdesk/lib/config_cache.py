@@ -12,8 +12,9 @@ Contract:
   there, not even until the end of the transaction);
 - other processes (the other web workers, the task worker) see the change when
   their entry expires, at most CONFIG_CACHE_SECONDS later;
-- bulk updates and raw SQL send no signals: call `clear()` after them, as
-  `loaddata`-style tools and tests do.
+- bulk updates and raw SQL send no signals: call `changed()` after them (it also
+  counts the change for public pages' validators, see civicdesk/core/conditional.py);
+  `clear()` alone is for tests that change settings.
 Cached values are shared by every thread of the process: treat them as read-only.
 """
 
@@ -31,6 +32,9 @@ T = TypeVar("T")
 
 _entries: dict[Hashable, tuple[float, Any]] = {}
 _lock = Lock()
+#: Called after a change of a watched model, once the cache is emptied (civicdesk/core registers the one that
+#: counts configuration changes for public pages' validators). Each takes no arguments.
+_change_hooks: list[Callable[[], None]] = []
 
 
 def cached(key: Hashable, load: Callable[[], T]) -> T:
@@ -54,12 +58,27 @@ def clear(*args: Any, **kwargs: Any) -> None:
         _entries.clear()
 
 
+def on_change(hook: Callable[[], None]) -> None:
+    """Call `hook()` after every change of a model watched by `clear_on_change()` (registered once)."""
+    if hook not in _change_hooks:
+        _change_hooks.append(hook)
+
+
+def changed(*args: Any, **kwargs: Any) -> None:
+    """A watched model changed: empty the cache and tell the hooks (the signal receiver of clear_on_change;
+    also to call after bulk updates and raw SQL, which send no signals)."""
+    clear()
+    for hook in _change_hooks:
+        hook()
+
+
 def clear_on_change(*models: type) -> None:
-    """Empty the cache whenever a row of one of `models` (or of their many-to-many tables) changes."""
+    """Empty the cache (and tell the hooks) whenever a row of one of `models` (or of their many-to-many
+    tables) changes."""
     for model in models:
         uid = f"config_cache:{model._meta.label}"
-        post_save.connect(clear, sender=model, weak=False, dispatch_uid=uid + ":save")
-        post_delete.connect(clear, sender=model, weak=False, dispatch_uid=uid + ":delete")
+        post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(clear, sender=field.remote_field.through, weak=False,
+            m2m_changed.connect(changed, sender=field.remote_field.through, weak=False,
                                 dispatch_uid=f"{uid}:{field.name}:m2m")

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.core.conditional import PageVersion, conditional_page, current_minute
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.staff import access
@@ -33,6 +35,17 @@ STAFF_PAGE_SIZE = 50
 
 # --- public ------------------------------------------------------------------------------------------------
 
+def _list_version(request) -> PageVersion:
+    """What the notices page is drawn from: the newest edit of any notice, how many there are, and the minute
+    (a notice starts or ends at its set time without anyone saving it)."""
+    now = timezone.now()
+    summary = ServiceNotice.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
+    latest = summary["latest"]
+    key = ":".join([latest.isoformat() if latest else "", str(summary["count"]), current_minute(now)])
+    return PageVersion(key, latest)
+
+
+@conditional_page(_list_version)
 def notice_list(request):
     """Current disruptions, news (current and recently ended) and what is coming up."""
     now = timezone.now()

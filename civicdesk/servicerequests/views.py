@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core.conditional import PageVersion, conditional_page
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.throttle.services import RateLimited, client_ip
 
@@ -46,6 +48,23 @@ def lookup(request):
     return render(request, "servicerequests/lookup.html", {"query": "", "error": ""})
 
 
+def _tracking_page_version(request, public_id: str) -> PageVersion | None:
+    """What the tracking page is drawn from: every change of the request bumps `updated_at` (status, public
+    update, photo hidden, redaction, merge, moved pin, made private), supporters are counted apart, and sections
+    of other apps (comments) add their own versions. None (render as usual) for an unknown or odd number."""
+    if request.COOKIES.get(settings.SESSION_COOKIE_NAME) and request.session.get("just_submitted"):
+        return None  # the "thank you" page shows once
+    row = ServiceRequest.objects.public().filter(public_id=public_id).values_list(
+        "pk", "updated_at", "supporters_count", "duplicate_of_id").first()
+    if row is None:
+        return None
+    pk, updated_at, supporters, duplicate_of = row
+    key = ":".join([str(pk), updated_at.isoformat(), str(supporters), str(duplicate_of or ""),
+                    *extensions.tracking_page_versions(pk)])
+    return PageVersion(key, updated_at)
+
+
+@conditional_page(_tracking_page_version, forms=True)
 def track(request, public_id: str):
     """The public tracking page: status, public timeline, photos and map; never contact details.
 
