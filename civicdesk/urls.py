@@ -27,6 +27,7 @@ urlpatterns = [
     path("staff/help-feedback/", include("civicdesk.content.staff_urls")),
     path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
     path("staff/city-config/", include("civicdesk.cityconfig.urls")),
+    path("staff/embed/", include("civicdesk.embed.staff_urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
@@ -48,6 +49,7 @@ urlpatterns = [
     path("moderation/", include("civicdesk.moderation.urls")),
     path("comments/", include("civicdesk.comments.urls")),
     path("", include("civicdesk.directory.urls")),
+    path("embed/", include("civicdesk.embed.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
