@@ -46,7 +46,10 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         source = tile_source(settings.MAP_TILE_URL)
         if source and not report_only:
-            parts.update = {**(parts.update or {}), "img-src": [source]}  # added to the configured sources
+            # added to the configured sources, and to any a view added for its own response (an embed's logo)
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", []), source]
+            parts.update = update
         return parts
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

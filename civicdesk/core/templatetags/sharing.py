@@ -6,7 +6,8 @@ from urllib.parse import quote
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext as _
 
 from civicdesk.core.sharing import OG_LOCALES, share_info
@@ -41,7 +42,7 @@ def share_meta(context):
     ]
     names = [("description", share["description"]), ("twitter:card", "summary"),
              ("twitter:title", share["title"]), ("twitter:description", share["description"])]
-    return format_html_join("\n  ", '<meta property="{}" content="{}">', properties) + format_html(
+    return format_html_join("\n  ", '<meta property="{}" content="{}">', properties) + mark_safe(
         "\n  ") + format_html_join("\n  ", '<meta name="{}" content="{}">', names)
 
 
