@@ -51,7 +51,8 @@ def snippet(jurisdiction, kind: str, label: str, *, site_url: str | None = None)
         '<iframe src="{}" title="{}" width="100%" height="{}" loading="lazy"></iframe>\n'
         '<p><a href="{}">{}</a></p>', url, title, FALLBACK_HEIGHT, url.replace(f"/embed/{jurisdiction.slug}", "", 1),
         _("Open this on %(site)s") % {"site": jurisdiction.name})
-    return Snippet(label=label, kind=kind, url=url, script=str(script), fallback=str(fallback))
+    # Plain strings (not SafeString): the staff page shows them as text to copy, escaped.
+    return Snippet(label=label, kind=kind, url=url, script="".join(script), fallback="".join(fallback))
 
 
 def snippets_for(jurisdiction, *, site_url: str | None = None) -> dict[str, list[Snippet]]:
