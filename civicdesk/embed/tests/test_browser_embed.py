@@ -1,0 +1,125 @@
+"""Acceptance: a page on another origin embeds the report flow with the snippet; a resident files a report in
+the frame (every step) and sees the confirmation there while the frame follows the page's height; a site that is
+not allowed cannot frame it. axe finds nothing inside the frame, in English and in Spanish."""
+
+from __future__ import annotations
+
+import http.server
+import re
+import threading
+from contextlib import contextmanager
+
+import pytest
+from playwright.sync_api import expect
+
+from civicdesk.embed.models import EmbedSettings
+from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
+
+pytestmark = pytest.mark.browser
+
+
+@contextmanager
+def host_site(html: str):
+    """A plain HTTP server on 127.0.0.1 (another origin than the live server on localhost) serving one page."""
+    body = html.encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def host_page(live_url: str, kind: str = "report", lang: str = "") -> str:
+    extra = f' data-lang="{lang}"' if lang else ""
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Town of Elm</title></head><body>'
+            f'<h1>Town of Elm: city services</h1>'
+            f'<div data-civicdesk-embed="{kind}" data-jurisdiction="elm"{extra}></div>'
+            f'<script src="{live_url}/static/embed/civicdesk-embed.js" async></script></body></html>')
+
+
+def frame_height(page) -> int:
+    return page.evaluate("() => document.querySelector('iframe').getBoundingClientRect().height")
+
+
+def test_it_files_a_report_through_a_frame_on_an_allowed_site(live_server, tworld, browser):
+    page_html = host_page(live_server.url)
+    with host_site(page_html) as allowed, host_site(page_html) as refused:
+        EmbedSettings.objects.create(jurisdiction=tworld.elm, allowed_origins=allowed)
+        page = new_phone_page(browser)
+        try:
+            page.goto(allowed)
+            frame = page.frame_locator("iframe[title='Report a problem']")
+            expect(frame.get_by_role("heading", level=1)).to_be_visible()
+            page.wait_for_function("() => document.querySelector('iframe').style.height !== '600px'")
+            start_height = frame_height(page)
+
+            frame.get_by_role("link", name=re.compile("^Pothole")).click()
+            expect(frame.get_by_role("heading", level=1)).to_have_text("Where is the problem? (Pothole)")
+            frame.get_by_label("Street address").fill("12 Oak Street")
+            frame.get_by_role("button", name="Continue").click()
+            expect(frame.get_by_test_id("resolved-address")).to_have_text("12 Oak Street")
+            frame.get_by_role("button", name="Yes, this is the place").click()
+
+            expect(frame.get_by_role("heading", level=1)).to_have_text("Tell us about the problem (Pothole)")
+            frame.get_by_label("Describe the problem").fill("Deep hole by the library steps")
+            frame.get_by_label("How deep is it?").select_option("deep")
+            details_frame = next(f for f in page.frames if "/embed/elm/report/pothole/details/" in f.url)
+            assert_no_axe_violations(details_frame, context="embedded details step")
+            frame.get_by_role("button", name="Send report").click()
+
+            tracking_number = frame.get_by_test_id("tracking-number")
+            expect(tracking_number).to_have_text(re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}$"))
+            saved = ServiceRequest.objects.get(public_id=tracking_number.inner_text())
+            assert saved.description == "Deep hole by the library steps" and saved.address == "12 Oak Street"
+            assert page.url == allowed + "/"  # the host page never left
+            page.wait_for_function(f"() => Math.abs(document.querySelector('iframe').getBoundingClientRect().height"
+                                   f" - {start_height}) > 50")
+            confirmation = next(f for f in page.frames if f"/embed/elm/requests/{saved.public_id}/" in f.url)
+            assert_no_axe_violations(confirmation, context="embedded confirmation")
+        finally:
+            page.context.close()
+
+        page = new_phone_page(browser)
+        try:
+            with page.expect_response(lambda r: "/embed/elm/report/" in r.url) as answered:
+                page.goto(refused)
+            assert answered.value.status == 200  # served, but the browser refuses to show it in this frame
+            page.wait_for_function("() => document.querySelector('iframe')")
+            child = page.frames[1]
+            child.wait_for_load_state()
+            assert child.url.startswith("chrome-error://")  # Chromium's "refused to connect" page instead
+            assert "Report a problem" not in child.content() and "cd-embed-body" not in child.content()
+            assert frame_height(page) == 600  # no height message came
+        finally:
+            page.context.close()
+
+
+def test_it_shows_the_embedded_services_in_spanish_without_axe_violations(live_server, tworld, browser):
+    with host_site(host_page(live_server.url, kind="services", lang="es")) as allowed:
+        EmbedSettings.objects.create(jurisdiction=tworld.elm, allowed_origins=allowed)
+        page = new_phone_page(browser, language="es-ES")
+        try:
+            page.goto(allowed)
+            frame = page.frame_locator("iframe")
+            expect(frame.locator("html")).to_have_attribute("lang", "es")
+            expect(frame.get_by_role("heading", level=1)).to_be_visible()
+            embedded = next(f for f in page.frames if "/embed/elm/es/services/" in f.url)
+            assert_no_axe_violations(embedded, context="embedded services A–Z in Spanish")
+        finally:
+            page.context.close()
