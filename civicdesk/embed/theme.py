@@ -10,7 +10,8 @@ import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 #: WCAG 2.x level AA for normal-size text.
 MINIMUM_CONTRAST = 4.5
@@ -67,8 +68,7 @@ def normalise_origin(value: str) -> str:
     Only a scheme (http or https), a host and an optional port: no path, query, fragment or user name, and no
     wildcard except a leading `*.` before at least two labels (any subdomain of that domain)."""
     text = (value or "").strip()
-    if text.endswith("/"):
-        text = text[:-1]
+    text = text.removesuffix("/")
     if not text:
         raise ValidationError(_("An empty line is not a web address."), code="origin")
     if "*" in text and not text.lower().split("://", 1)[-1].startswith("*."):

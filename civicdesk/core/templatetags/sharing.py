@@ -8,7 +8,8 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext as _
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from civicdesk.core.sharing import OG_LOCALES, share_info
 
