@@ -4,10 +4,7 @@ not allowed cannot frame it. axe finds nothing inside the frame, in English and 
 
 from __future__ import annotations
 
-import http.server
 import re
-import threading
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -15,34 +12,14 @@ from playwright.sync_api import expect
 from civicdesk.embed.models import EmbedSettings
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
+from civicdesk.testing.one_page_site import one_page_site
 
 pytestmark = pytest.mark.browser
 
 
-@contextmanager
 def host_site(html: str):
-    """A plain HTTP server on 127.0.0.1 (another origin than the live server on localhost) serving one page."""
-    body = html.encode()
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    """The city's website: one page on 127.0.0.1, another origin than the live server on localhost."""
+    return one_page_site(html.encode())
 
 
 def host_page(live_url: str, kind: str = "report", lang: str = "") -> str:

@@ -8,6 +8,7 @@ import pytest
 from civicdesk.embed.middleware import COOKIE_PREFIX
 from civicdesk.embed.models import EmbedSettings
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.intake.tests.test_details import report as intake_report
 from civicdesk.testing.world import IN_WEST_ELM
 
 ORIGIN = "http://testserver"
@@ -25,11 +26,8 @@ def frame_ancestors(response) -> str:
 
 
 def report(**overrides) -> dict:
-    data = {"lat": str(IN_WEST_ELM[0]), "long": str(IN_WEST_ELM[1]), "address": "12 Oak Street",
-            "address_id": "A1", "description": "Deep hole by the bus stop", "attribute_depth": "deep",
-            "name": "Zed Quillfeather", "email": "zed@example.org", "phone": ""}
-    data.update(overrides)
-    return data
+    """The intake tests' valid pothole report, with contact details."""
+    return intake_report(**{"name": "Zed Quillfeather", "email": "zed@example.org", **overrides})
 
 
 def test_it_lets_the_allowed_sites_frame_an_embedded_page(client, elm_embed):
@@ -72,6 +70,8 @@ def test_it_sends_a_page_that_is_not_embeddable_to_the_full_site(client, elm_emb
 def test_it_speaks_the_language_of_the_prefix(client, elm_embed):
     page = client.get("/embed/elm/es/report/").content.decode()
     assert 'lang="es"' in page and 'href="/embed/elm/es/report/pothole/"' in page
+    page = client.get("/embed/elm/ar/report/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'lang="ar" dir="rtl"' in page and "rtl.css" in page and 'href="/embed/elm/ar/report/pothole/"' in page
 
 
 def test_it_files_a_report_inside_the_frame_and_confirms_it_there(client, elm_embed):
