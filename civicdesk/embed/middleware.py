@@ -71,8 +71,8 @@ class Embed:
         return self.site_prefix + request.path_info.lstrip("/") + (("?" + query.urlencode()) if query else "")
 
     def parent_origins(self) -> list[str]:
-        """Exact origins the frame's height messages go to (wildcard entries cannot be a postMessage target)."""
-        return [origin for origin in self.settings.origins() if "*" not in origin]
+        """The origins frame.js may send height messages to (it matches `*.` entries against its referrer)."""
+        return self.settings.origins()
 
 
 def embed_for(slug: str, language: str | None) -> Embed:

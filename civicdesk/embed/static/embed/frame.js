@@ -6,8 +6,28 @@
   "use strict";
   if (window.parent === window) { return; }
   var footer = document.querySelector("[data-parent-origins]");
-  var targets = ((footer && footer.getAttribute("data-parent-origins")) || "").split(/\s+/).filter(Boolean);
+  var allowed = ((footer && footer.getAttribute("data-parent-origins")) || "").split(/\s+/).filter(Boolean);
+  var targets = allowed.filter(function (origin) { return origin.indexOf("*") === -1; });
   targets.push(window.location.origin);
+  // A "https://*.riverbend.gov" entry cannot be a postMessage target: use the framing page's origin when it is
+  // one of those subdomains (location.ancestorOrigins where the browser has it, else the first page's referrer).
+  var parentOrigin = "";
+  if (window.location.ancestorOrigins && window.location.ancestorOrigins.length) {
+    parentOrigin = window.location.ancestorOrigins[0];
+  } else {
+    try { parentOrigin = document.referrer ? new URL(document.referrer).origin : ""; } catch (e) { parentOrigin = ""; }
+  }
+  allowed.forEach(function (origin) {
+    var star = origin.indexOf("://*.");
+    if (star === -1 || !parentOrigin) { return; }
+    var scheme = origin.slice(0, star + 3);
+    var suffix = origin.slice(star + 4);  // ".riverbend.gov" (with any port)
+    var rest = parentOrigin.slice(scheme.length);
+    if (parentOrigin.indexOf(scheme) === 0 && rest.length > suffix.length && rest.slice(-suffix.length) === suffix &&
+        rest.slice(0, -suffix.length).indexOf("/") === -1) {
+      targets.push(parentOrigin);
+    }
+  });
   var last = 0;
   var pending = false;
 
