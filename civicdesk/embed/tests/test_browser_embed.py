@@ -1,16 +1,21 @@
 """Acceptance: a page on another origin embeds the report flow with the snippet; a resident files a report in
 the frame (every step) and sees the confirmation there while the frame follows the page's height; a site that is
-not allowed cannot frame it. axe finds nothing inside the frame, in English and in Spanish."""
+not allowed cannot frame it. axe finds nothing inside the frame, in English and in Spanish, nor on the staff page
+whose preview frames the embedded form."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import Client
 from playwright.sync_api import expect
 
 from civicdesk.embed.models import EmbedSettings
+from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.testing.auth import login_verified
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 from civicdesk.testing.one_page_site import one_page_site
 
@@ -100,3 +105,21 @@ def test_it_shows_the_embedded_services_in_spanish_without_axe_violations(live_s
             assert_no_axe_violations(embedded, context="embedded services A–Z in Spanish")
         finally:
             page.context.close()
+
+
+def test_it_shows_an_admin_the_snippets_and_a_working_preview(live_server, tworld, browser):
+    StaffMembership.objects.create(user=tworld.bob, jurisdiction=tworld.elm, role=StaffMembership.Role.ADMIN)
+    client = Client()
+    login_verified(client, tworld.bob)
+    page = new_phone_page(browser)
+    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                               "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value}])
+    try:
+        page.goto(f"{live_server.url}/staff/embed/elm/")
+        expect(page.get_by_role("heading", level=1)).to_have_text("Embed on your website: Town of Elm")
+        preview = page.frame_locator("[data-testid='embed-preview']")
+        expect(preview.get_by_role("heading", level=1)).to_be_visible()  # the staff page may frame its own embed
+        expect(page.get_by_label("Snippet for Report a problem")).to_contain_text('data-civicdesk-embed="report"')
+        assert_no_axe_violations(page, context="embed staff page")
+    finally:
+        page.context.close()

@@ -7,8 +7,8 @@ import pytest
 
 from civicdesk.embed.middleware import COOKIE_PREFIX
 from civicdesk.embed.models import EmbedSettings
-from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.intake.tests.test_details import report as intake_report
+from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_WEST_ELM
 
 ORIGIN = "http://testserver"
