@@ -120,3 +120,9 @@ def test_it_adds_an_https_logos_site_to_the_images_allowed(client, elm_embed):
     img_src = next(p for p in response["Content-Security-Policy"].split(";") if p.strip().startswith("img-src"))
     assert "https://cdn.elm.gov" in img_src
     assert 'src="https://cdn.elm.gov/logo.svg"' in response.content.decode()
+
+
+def test_it_tells_the_frame_script_which_sites_may_hear_its_height(client, elm_embed):
+    page = client.get("/embed/elm/requests/").content.decode()
+    assert 'data-parent-origins="https://www.elm.gov https://*.elm-county.gov"' in page
+    assert "/static/embed/frame.js" in page

@@ -82,3 +82,11 @@ def test_it_escapes_script_typed_as_a_logo_address(client, admin):
     response = client.post("/staff/embed/elm/", form(logo_url='"><script>alert("quillcanary")</script>'))
     page = response.content.decode()
     assert response.status_code == 400 and '<script>alert("quillcanary")' not in page
+
+
+def test_it_escapes_script_typed_as_an_allowed_site(client, admin):
+    login_verified(client, admin)
+    response = client.post("/staff/embed/elm/", form(allowed_origins='<script>alert("zaffrecanary")</script>'))
+    page = response.content.decode()
+    assert response.status_code == 400 and '<script>alert("zaffrecanary")' not in page
+    assert "&lt;script&gt;alert(&quot;zaffrecanary&quot;)" in page
