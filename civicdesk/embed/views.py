@@ -23,7 +23,9 @@ def theme_css(request, jurisdiction: str):
         raise Http404(_("No jurisdiction has that short name."))
     row = EmbedSettings.objects.filter(jurisdiction=found).first() or EmbedSettings(jurisdiction=found)
     etag = row.stylesheet_etag()
-    if etag in [tag.strip() for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+    # GZipMiddleware weakens the tag of a compressed answer (W/"…"): the browser may send either form back.
+    sent = [tag.strip().removeprefix("W/") for tag in request.META.get("HTTP_IF_NONE_MATCH", "").split(",")]
+    if etag in sent:
         response = HttpResponseNotModified()
     else:
         response = HttpResponse(row.stylesheet(), content_type="text/css; charset=utf-8")

@@ -40,3 +40,5 @@ def test_it_serves_every_embeddable_page_of_the_demo_city_for_framing(client, de
     css = client.get("/embed/riverbend/theme.css")
     assert css.status_code == 200 and b"#0b4f6c" in css.content
     assert client.get("/embed/riverbend/theme.css", HTTP_IF_NONE_MATCH=css["ETag"]).status_code == 304
+    assert client.get("/embed/riverbend/theme.css", HTTP_IF_NONE_MATCH="W/" + css["ETag"]).status_code == 304
+    assert client.get("/embed/riverbend/theme.css", HTTP_IF_NONE_MATCH='"stale"').status_code == 200
