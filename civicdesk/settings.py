@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "civicdesk.onboarding",
     # City onboarding (issue 20): configuration as files and catalogue migration; nothing imports it.
     "civicdesk.cityconfig",
+    # Integrations (issue 16): the embeddable portal (pages framed by a city's own site); nothing imports it.
+    "civicdesk.embed",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +115,10 @@ MIDDLEWARE = [
     # Below whitenoise (static files come compressed already) and above everything that writes the body.
     # Django's GZip pads responses at random against BREACH-style guessing of secrets in the page.
     "django.middleware.gzip.GZipMiddleware",
+    # /embed/<jurisdiction>/...: frameable by the jurisdiction's allowed sites, with cookies of its own; below the
+    # CSP middleware (which reads its per-response frame-ancestors), above sessions, locale and CSRF (see
+    # civicdesk/embed/middleware.py and docs/embed.md).
+    "civicdesk.embed.middleware.EmbedMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("staff/help-feedback/", include("civicdesk.content.staff_urls")),
     path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
     path("staff/city-config/", include("civicdesk.cityconfig.urls")),
+    path("staff/embed/", include("civicdesk.embed.staff_urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("comments/", include("civicdesk.comments.urls")),
     path("", include("civicdesk.directory.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("embed/", include("civicdesk.embed.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -310,6 +310,7 @@ class Riverbend(DefaultCity):
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
             say(f"Library documents: {self._seed_documents(world, now)}")
+            say(f"Embeddable portal: {self._seed_embed(world)}")
             say(f"Search log: {self._seed_search(rng, now)}")
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
@@ -441,6 +442,12 @@ class Riverbend(DefaultCity):
 
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         return demo.seed(departments=world.departments, types=world.types, now=now, user=author)
+
+    def _seed_embed(self, world: _DemoWorld) -> str:
+        """A theme for the city's embedded pages and the local sites that may frame them (civicdesk/embed/demo.py)."""
+        from civicdesk.embed import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY])
 
     def _seed_documents(self, world: _DemoWorld, now: dt.datetime) -> int:
         """Bylaws, agendas, minutes, a zoning map, a form, a water-quality spreadsheet and plans, made as real

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from civicdesk.catalog.models import ServiceType
+from civicdesk.core.sharing import share_info
 from civicdesk.editorial import access, hub
 from civicdesk.editorial.text import language_name, render_markdown
 from civicdesk.throttle.services import RateLimited, client_ip
@@ -95,6 +96,7 @@ def _render_article(request, article: Article, form: HelpfulForm, status: int = 
         "article": article, "body": body, "summary": article.text("summary").text, "related_faqs": related, "services": services_list,
         "topics": list(article.topics.public().order_by("order", "slug")),
         "helpful_form": form, **_fallback(article),
+        "share": share_info(title=article.text("title").text, description=article.text("summary").text),
     }, status=status)
 
 

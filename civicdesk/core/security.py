@@ -4,7 +4,10 @@ The policy allows scripts, styles, fonts and fetches from this site only (no
 inline script, no inline event handler, no `eval`: templates load their code
 from static files and pass data in `data-*` attributes or `json_script`),
 images from this site and from the map tile server (`MAP_TILE_URL`, read per
-request so a changed setting is seen at once), and no framing. The policy
+request so a changed setting is seen at once), and no framing. A response may
+widen a directive for itself through django-csp's `_csp_replace`/`_csp_update`
+(the embedded pages' frame-ancestors and logo, civicdesk/embed/middleware.py);
+the tile server is then added to its img-src too. The policy
 itself is `CONTENT_SECURITY_POLICY` in settings.py; see docs/durability.md
 ("Security headers").
 """
@@ -46,7 +49,10 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         source = tile_source(settings.MAP_TILE_URL)
         if source and not report_only:
-            parts.update = {**(parts.update or {}), "img-src": [source]}  # added to the configured sources
+            # added to the configured sources, and to any a view added for its own response (an embed's logo)
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", []), source]
+            parts.update = update
         return parts
 
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

@@ -12,9 +12,11 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from civicdesk.core.sharing import share_info
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib.media import MediaError
 from civicdesk.throttle.services import RateLimited, client_ip
@@ -103,6 +105,8 @@ def detail(request, pk: int, *, rsvp_form: RsvpEmailForm | None = None, status: 
         "rsvp_error": error,
         "account_rsvp": request.user.is_authenticated and request.user.is_email_verified,
         "place": {"lat": meeting.lat, "long": meeting.long, "label": meeting.address} if meeting.has_place() else None,
+        "share": share_info(title=meeting.title, description=" ".join(
+            [date_format(timezone.localtime(meeting.starts_at), "DATETIME_FORMAT") + ".", meeting.body])),
     }, status=status)
     if request.user.is_authenticated:  # the page shows the resident's own RSVP
         response["Cache-Control"] = "private, no-store"

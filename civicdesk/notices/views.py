@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from civicdesk.catalog.models import ServiceType
 from civicdesk.core.conditional import PageVersion, conditional_page, current_minute
+from civicdesk.core.sharing import share_info
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib import geo
 from civicdesk.staff import access
@@ -68,7 +69,8 @@ def notice_detail(request, pk: int):
     if notice is None:
         raise Http404(_("There is no such notice."))
     return render(request, "notices/detail.html", {"notice": notice, "now": timezone.now(),
-                                                   "area": notice.coverage})
+                                                   "area": notice.coverage,
+                                                   "share": share_info(title=notice.title, description=notice.body)})
 
 
 @require_GET

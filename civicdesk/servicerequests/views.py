@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from civicdesk.core.conditional import PageVersion, conditional_page
+from civicdesk.core.sharing import share_info
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.throttle.services import RateLimited, client_ip
 
@@ -87,7 +88,22 @@ def track(request, public_id: str):
         "photos": service_request.visible_photos(),
         "just_submitted": just_submitted,
         "extra_sections": extensions.tracking_page_sections(request, service_request),
+        "share": _share_info(service_request),
     })
+
+
+def _share_info(service_request: ServiceRequest) -> dict[str, str]:
+    """The tracking page's link preview: public text only. A sensitive type says only its district (its
+    description can place a home); no contact detail ever (public_description masks typed ones)."""
+    title = _("%(type)s · request %(id)s") % {"type": service_request.service_type.name, "id": service_request.public_id}
+    if service_request.service_type.is_sensitive:
+        place = service_request.district.name if service_request.district else service_request.jurisdiction.name
+        description = _("%(status)s. Reported in %(place)s.") % {"status": service_request.status.name, "place": place}
+    else:
+        place = service_request.public_address()
+        description = " ".join(part for part in (
+            f"{service_request.status.name}.", place and f"{place}.", service_request.public_description()) if part)
+    return share_info(title=title, description=description)
 
 
 def attachment(request, public_id: str, pk: int, size: str = "full"):
