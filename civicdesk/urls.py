@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("civicdesk.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("sso/", include("civicdesk.sso.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:
