@@ -7,7 +7,9 @@ audience and issuer are checked, and a nonce is accepted once only.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import time
 
 import jwt
 from django.conf import settings
@@ -21,6 +23,8 @@ from .models import UsedNonce
 
 #: Seconds of clock difference tolerated between CivicDesk and the identity provider.
 CLOCK_LEEWAY = 60
+#: Used nonces are remembered this long (tasks.forget_old_nonces_task); a token issued longer ago is refused.
+NONCE_KEPT_FOR = dt.timedelta(days=2)
 
 
 class Refused(Exception):
@@ -78,6 +82,8 @@ class Backend(OIDCAuthenticationBackend):
         except Exception as exc:  # noqa: BLE001 - a key id the provider does not publish is a bad signature
             raise Refused("bad_signature", str(exc)) from None
         claims = self._verify_jws(token, key)
+        if claims["iat"] < time.time() - NONCE_KEPT_FOR.total_seconds():
+            raise Refused("expired", "issued too long ago for its nonce to be remembered")
         digest = hashlib.sha256(str(claims.get("nonce", "")).encode()).hexdigest()
         if UsedNonce.objects.filter(digest=digest).exists():
             raise Refused("replayed_nonce")
