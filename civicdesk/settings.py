@@ -466,6 +466,8 @@ SSO_OIDC_JWKS_ENDPOINT = env("SSO_OIDC_JWKS_ENDPOINT", "")
 SSO_OIDC_SCOPES = env("SSO_OIDC_SCOPES", "openid email profile")
 # The ID token claim holding the person's groups or roles (a list of strings, or one string).
 SSO_OIDC_GROUPS_CLAIM = env("SSO_OIDC_GROUPS_CLAIM", "groups")
+# Treat the `email` claim as verified when the provider sends no `email_verified` (Microsoft Entra ID).
+SSO_OIDC_TRUST_EMAIL = env_bool("SSO_OIDC_TRUST_EMAIL", False)
 # Create an account at the first sign-in of someone unknown (also per jurisdiction in the staff console).
 SSO_CREATE_ACCOUNTS = env_bool("SSO_CREATE_ACCOUNTS", False)
 # Single sign-on starts and refusals per client address per hour (0: no limit).

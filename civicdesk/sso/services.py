@@ -124,9 +124,17 @@ def groups_in(claims: dict) -> list[str]:
 
 
 def verified_email(claims: dict) -> str:
-    """The email address the provider vouches for (email_verified true), in lower case; "" otherwise."""
+    """The email address the provider vouches for, in lower case; "" otherwise.
+
+    Vouched for: `email_verified` is true, or the provider sends no
+    `email_verified` at all and SSO_OIDC_TRUST_EMAIL says its addresses are
+    its own (Microsoft Entra ID, whose addresses come from the tenant's verified domains).
+    """
     email = claims.get("email")
-    if isinstance(email, str) and "@" in email and claims.get("email_verified") is True:
+    if not isinstance(email, str) or "@" not in email:
+        return ""
+    verified = claims.get("email_verified")
+    if verified is True or (verified is None and settings.SSO_OIDC_TRUST_EMAIL):
         return email.strip().lower()
     return ""
 

@@ -152,3 +152,12 @@ def test_it_is_off_when_not_configured(client, world, settings):
     assert client.get("/sso/start/").status_code == 404
     assert client.get("/sso/callback/?code=a&state=b").status_code == 404
     assert "Sign in with" not in client.get("/account/login/").content.decode()
+
+
+def test_it_links_an_email_without_email_verified_only_when_told_to_trust_it(client, world, provider, mapping,
+                                                                             settings):
+    provider.person = {"sub": "entra-oid-bob", "email": "bob@elm.example.gov", "groups": [ROADS_GROUP]}
+    refusal(sign_in(client, provider), "unknown_user")
+    settings.SSO_OIDC_TRUST_EMAIL = True
+    assert sign_in(client, provider).status_code == 302
+    assert SsoIdentity.objects.get(user=world.bob).subject == "entra-oid-bob"
