@@ -23,7 +23,7 @@ from civicdesk.jurisdictions.services import clear_caches
 from civicdesk.open311 import schemas
 from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests.models import ServiceRequest
-from civicdesk.testing.world import IN_EAST_ELM
+from civicdesk.testing.world import IN_EAST_ELM, ensure_default_statuses
 
 from .conftest import ELM, check_answer, pothole_form
 
@@ -128,6 +128,7 @@ def test_it_pushes_and_lists_updates_under_the_jurisdictions_url(shared_client, 
 def _seed_demo(settings) -> None:
     settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
     clear_caches()
+    ensure_default_statuses()  # a transactional test before this one may have flushed what migrations seed
     Riverbend().seed_demo(requests=0)
 
 

@@ -8,6 +8,7 @@ from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.jurisdictions.services import clear_caches
 from civicdesk.sso.demo import DEMO_MAPPINGS
 from civicdesk.testing.auth import login_verified
+from civicdesk.testing.world import ensure_default_statuses
 
 from .conftest import person, sign_in
 
@@ -15,6 +16,7 @@ from .conftest import person, sign_in
 def test_it_gives_every_demo_group_its_seats_and_lists_them_for_the_admin(client, db, settings, provider):
     settings.CITY_PACK = "civicdesk.cities.riverbend.Riverbend"
     clear_caches()
+    ensure_default_statuses()  # a transactional test before this one may have flushed what migrations seed
     Riverbend().seed_demo(requests=0)
     settings.SSO_CREATE_ACCOUNTS = True
     groups = sorted({claim for claim, *_ in DEMO_MAPPINGS})
