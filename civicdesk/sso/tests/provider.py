@@ -31,7 +31,8 @@ def new_key() -> rsa.RSAPrivateKey:
 
 class Provider:
     """The stand-in. `url` is its issuer; set `person` (claims) before a sign-in, and the knobs to misbehave:
-    `audience` (aud other than the client), `lifetime` (seconds; negative for an expired token),
+    `audience` (aud other than the client), `lifetime` (seconds; negative for an expired token), `age` (seconds
+    between the token's issue time and now),
     `signing_key` (sign with another key than the published one), `replay` (answer every code with this
     ID token instead of a fresh one)."""
 
@@ -52,6 +53,7 @@ class Provider:
         self.person: dict = {}
         self.audience: str | None = None
         self.lifetime = 300
+        self.age = 5
         self.signing_key: rsa.RSAPrivateKey | None = None
         self.replay: str | None = None
 
@@ -75,7 +77,7 @@ class Provider:
 
     def id_token(self, nonce: str) -> str:
         now = int(time.time())
-        claims = {"iss": self.url, "aud": self.audience or self.client_id, "iat": now - 5,
+        claims = {"iss": self.url, "aud": self.audience or self.client_id, "iat": now - self.age,
                   "exp": now + self.lifetime, "nonce": nonce, **self.person}
         return jwt.encode(claims, self.signing_key or self.key, algorithm="RS256", headers={"kid": KEY_ID})
 

@@ -72,6 +72,12 @@ def test_it_refuses_an_expired_token(client, world, provider, mapping):
     assert "_auth_user_id" not in client.session
 
 
+def test_it_refuses_a_token_issued_before_its_nonce_could_still_be_remembered(client, world, provider, mapping):
+    provider.person = person("entra-oid-bob", "bob@elm.example.gov", ROADS_GROUP)
+    provider.age, provider.lifetime = 3 * 24 * 3600, 24 * 3600  # issued three days ago, "valid" another day
+    refusal(sign_in(client, provider), "expired")
+
+
 def test_it_refuses_a_token_signed_by_another_key(client, world, provider, mapping):
     provider.person = person("entra-oid-bob", "bob@elm.example.gov", ROADS_GROUP)
     provider.signing_key = new_key()
