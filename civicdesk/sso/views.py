@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from civicdesk.accounts.two_factor import safe_next
 from civicdesk.staff import access
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 

@@ -13,19 +13,29 @@ from urllib.parse import urlencode
 import jsonschema
 import pytest
 import requests
+import schemathesis
 from django.utils import timezone
 from georeport import GeoReport
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from civicdesk.catalog.models import ServiceType
 from civicdesk.cities.riverbend import Riverbend
 from civicdesk.jurisdictions.models import AddressPoint, Jurisdiction
 from civicdesk.jurisdictions.services import clear_caches
 from civicdesk.open311 import schemas
+from civicdesk.open311.openapi import openapi_document
 from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_EAST_ELM, ensure_default_statuses
 
-from .conftest import ELM, check_answer, pothole_form
+from .conftest import ELM, check_answer, pothole_form, report
 
 ELM_BASE = "/open311/v2/j/elm/"
 
@@ -222,3 +232,35 @@ def test_it_serves_the_georeport_client_on_the_demo_city_without_jurisdiction_id
             found = found if isinstance(found, list) else [found]  # xmltodict: a list of one is a dict
             assert [r["service_request_id"] for r in found] == [request_id]
             assert client.get_service_request(request_id)["service_request_id"] == request_id
+
+
+# --- Generated calls (schemathesis) on a jurisdiction's own URL, with both jurisdictions active ----------------------
+
+#: A focused run: the shared URL gets thousands of generated calls (test_openapi.py); this checks the same
+#: operations answer alike under /j/elm/, where no call needs jurisdiction_id.
+PER_JURISDICTION_EXAMPLES = 10
+per_jurisdiction_schema = schemathesis.openapi.from_dict(openapi_document("http://127.0.0.1:8000/open311/v2/j/elm"))
+per_jurisdiction_schema.config.generation.update(modes=["positive", "negative"], max_examples=PER_JURISDICTION_EXAMPLES,
+                                                 deterministic=True)
+
+
+@pytest.fixture
+def two_jurisdictions(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    report(world)
+    return world
+
+
+@per_jurisdiction_schema.parametrize()
+@hypothesis_settings(deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_it_answers_generated_calls_under_a_jurisdictions_url_in_open311_format(case, two_jurisdictions, real_key,
+                                                                               wsgi_app):
+    if isinstance(case.body, dict):
+        case.body["api_key"] = real_key
+    case.headers = {**(case.headers or {}), "Accept-Encoding": "identity"}
+    response = case.call(app=wsgi_app)
+    case.validate_response(response, checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                             response_schema_conformance])
+    if response.status_code >= 400:
+        jsonschema.validate(response.json(), schemas.ERRORS)
+        assert "jurisdiction_id was not provided" not in response.text

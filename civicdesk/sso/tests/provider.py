@@ -96,7 +96,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         url = urlsplit(self.path)
         if url.path == "/.well-known/openid-configuration":
             return self._json(200, self.provider.discovery())
@@ -115,7 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
             return None
         return self._json(404, {"error": "not_found"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         if urlsplit(self.path).path != "/token":
             return self._json(404, {"error": "not_found"})
         length = int(self.headers.get("Content-Length", "0"))
