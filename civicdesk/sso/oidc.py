@@ -12,6 +12,7 @@ import hashlib
 import time
 
 import jwt
+import requests
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import constant_time_compare
@@ -79,6 +80,8 @@ class Backend(OIDCAuthenticationBackend):
             raise Refused("invalid_token", f"algorithm {header.get('alg')!r}")
         try:
             key = self.retrieve_matching_jwk(token)
+        except requests.RequestException:
+            raise  # the key set could not be fetched: the provider is unreachable, not the token bad
         except Exception as exc:  # noqa: BLE001 - a key id the provider does not publish is a bad signature
             raise Refused("bad_signature", str(exc)) from None
         claims = self._verify_jws(token, key)
