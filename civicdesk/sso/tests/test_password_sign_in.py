@@ -56,3 +56,10 @@ def test_it_leaves_passwords_alone_when_single_sign_on_is_not_configured(client,
     settings.SSO_OIDC_ISSUER = ""
     SsoJurisdictionPolicy.objects.create(jurisdiction=world.elm, passwords_allowed=False)
     assert sign_in_with_password(client, "bob@elm.example.gov").status_code == 302
+
+
+def test_it_names_the_button_in_spanish_and_arabic(client, world, provider):
+    spanish = client.get("/account/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">Iniciar sesión con Elm Directory</a>" in spanish
+    arabic = client.get("/account/login/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert ">تسجيل الدخول عبر Elm Directory</a>" in arabic
