@@ -103,6 +103,8 @@ INSTALLED_APPS = [
     "civicdesk.cityconfig",
     # Integrations (issue 16): the embeddable portal (pages framed by a city's own site); nothing imports it.
     "civicdesk.embed",
+    # Staff single sign-on with OpenID Connect (issue 16, docs/sso.md): last; accounts calls it through hooks.
+    "civicdesk.sso",
 ]
 
 MIDDLEWARE = [
@@ -455,6 +457,27 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # How long a write waits for SQLite's lock before giving up with a 503: bounded, and shorter than
     # the time a client or proxy waits for an answer.
     DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)
+
+# Staff single sign-on with OpenID Connect (civicdesk/sso, docs/sso.md): off unless an issuer and a client id are set.
+SSO_OIDC_PROVIDER_NAME = env("SSO_OIDC_PROVIDER_NAME", "your organisation")
+SSO_OIDC_ISSUER = env("SSO_OIDC_ISSUER", "")
+# Where the provider's endpoints are read from; the issuer's /.well-known/openid-configuration by default.
+SSO_OIDC_DISCOVERY_URL = env("SSO_OIDC_DISCOVERY_URL", "")
+SSO_OIDC_CLIENT_ID = env("SSO_OIDC_CLIENT_ID", "")
+SSO_OIDC_CLIENT_SECRET = env_secret("SSO_OIDC_CLIENT_SECRET", "")
+# Endpoints set by hand instead of discovery (each overrides the discovered one when set).
+SSO_OIDC_AUTHORIZATION_ENDPOINT = env("SSO_OIDC_AUTHORIZATION_ENDPOINT", "")
+SSO_OIDC_TOKEN_ENDPOINT = env("SSO_OIDC_TOKEN_ENDPOINT", "")
+SSO_OIDC_JWKS_ENDPOINT = env("SSO_OIDC_JWKS_ENDPOINT", "")
+SSO_OIDC_SCOPES = env("SSO_OIDC_SCOPES", "openid email profile")
+# The ID token claim holding the person's groups or roles (a list of strings, or one string).
+SSO_OIDC_GROUPS_CLAIM = env("SSO_OIDC_GROUPS_CLAIM", "groups")
+# Treat the `email` claim as verified when the provider sends no `email_verified` (Microsoft Entra ID).
+SSO_OIDC_TRUST_EMAIL = env_bool("SSO_OIDC_TRUST_EMAIL", False)
+# Create an account at the first sign-in of someone unknown (also per jurisdiction in the staff console).
+SSO_CREATE_ACCOUNTS = env_bool("SSO_CREATE_ACCOUNTS", False)
+# Single sign-on starts and refusals per client address per hour (0: no limit).
+SSO_SIGN_INS_PER_CLIENT_PER_HOUR = env_int("SSO_SIGN_INS_PER_CLIENT_PER_HOUR", 30)
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,7 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("embed/", include("civicdesk.embed.urls")),
     path("admin/", admin.site.urls),
+    path("sso/", include("civicdesk.sso.urls")),
 ]
 
 if settings.BENCH_ENDPOINTS:

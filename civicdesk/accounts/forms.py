@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 from civicdesk.lib import phones
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip, usage
 
-from . import two_factor
+from . import hooks, two_factor
 from .models import User
 
 
@@ -128,6 +128,10 @@ class LockoutAuthenticationForm(EmailAuthenticationForm):
                 raise forms.ValidationError(lockout_message(lockout), code="locked") from None
             raise
         two_factor.clear_failures(key)
+        # The password was right; an app above may still close password sign-in to this person (single sign-on).
+        refusal = hooks.password_refusal(self.get_user(), self.request)
+        if refusal:
+            raise forms.ValidationError(refusal, code="password_off")
         return data
 
 

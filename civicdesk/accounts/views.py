@@ -20,7 +20,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 
-from . import services, two_factor
+from . import hooks, services, two_factor
 from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -131,6 +131,10 @@ class LoginView(auth_views.LoginView):
         if two_factor.awaiting_verification(request.user):
             return redirect(self._two_factor_url())
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        # Other ways to sign in (e.g. the city's single sign-on), registered by apps above accounts.
+        return {**super().get_context_data(**kwargs), "sign_in_options": hooks.options_for(self.request)}
 
     def form_invalid(self, form):
         response = super().form_invalid(form)

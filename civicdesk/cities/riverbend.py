@@ -312,6 +312,13 @@ class Riverbend(DefaultCity):
             say(f"Library documents: {self._seed_documents(world, now)}")
             say(f"Embeddable portal: {self._seed_embed(world)}")
             say(f"Search log: {self._seed_search(rng, now)}")
+            say(f"Single sign-on group mappings: {self._seed_sso(world)}")
+
+    def _seed_sso(self, world: _DemoWorld) -> int:
+        """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""
+        from civicdesk.sso import demo
+
+        return demo.seed(jurisdictions=world.jurisdictions, departments=world.departments)
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor

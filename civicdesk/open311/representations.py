@@ -208,8 +208,8 @@ def update_received(update) -> ListOf:
     return ListOf("request_update", [{"update_id": str(update.entry_id)}])
 
 
-def discovery(*, contact: str, key_service: str, url: str, production: bool) -> dict:
-    """Service discovery: one endpoint, both formats."""
+def discovery(*, contact: str, key_service: str, urls: list[str], production: bool) -> dict:
+    """Service discovery: one endpoint per base URL (in the order given), each in both formats."""
     return {
         "changeset": CHANGESET,
         "contact": contact,
@@ -220,6 +220,6 @@ def discovery(*, contact: str, key_service: str, url: str, production: bool) -> 
             "changeset": CHANGESET,
             "type": "production" if production else "test",
             "formats": ListOf("format", ["text/xml", "application/json"]),
-        }]),
+        } for url in urls]),
         "max_requests": MAX_REQUESTS,
     }

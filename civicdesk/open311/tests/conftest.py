@@ -10,6 +10,9 @@ from typing import Any
 import jsonschema
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from PIL import Image
 
 from civicdesk.open311 import schemas
@@ -102,6 +105,24 @@ def media_root(settings, tmp_path):
 def key(world) -> str:
     """A key for every jurisdiction with no rate limit."""
     return issue_api_key(name="Test app", rate_limit_per_minute=0)[1]
+
+
+@pytest.fixture
+def wsgi_app(db):
+    """The real WSGI application, minus what Django's test client also switches off: closing the
+    database connection as a request starts and ends (it would close the test's transaction)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield WSGIHandler()
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def real_key(world) -> str:
+    return issue_api_key(name="Schemathesis", rate_limit_per_minute=0)[1]
 
 
 def pothole_form(key: str, **overrides) -> dict:

@@ -22,7 +22,7 @@ def test_it_lists_both_formats_in_xml_inside_their_containers(api, world):
     body = answer.response.content.decode()
     assert body.startswith('<?xml version="1.0" encoding="utf-8"?><discovery><changeset>')
     assert "<endpoints><endpoint><specification>http://wiki.open311.org/GeoReport_v2</specification>" in body
-    assert answer.doc["endpoints"]["endpoint"]["formats"]["format"] == ["text/xml", "application/json"]
+    assert answer.doc["endpoints"]["endpoint"][0]["formats"]["format"] == ["text/xml", "application/json"]
 
 
 def test_it_says_test_when_debugging(api, world, settings):

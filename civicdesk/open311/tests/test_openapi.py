@@ -6,9 +6,6 @@ from __future__ import annotations
 import jsonschema
 import pytest
 import schemathesis
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -21,7 +18,6 @@ from schemathesis.specs.openapi.checks import (
 
 from civicdesk.open311 import schemas
 from civicdesk.open311.openapi import openapi_document
-from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests import services
 from civicdesk.testing.world import IN_EAST_ELM
 
@@ -49,19 +45,6 @@ def test_it_serves_the_document_with_every_json_endpoint(api, world, settings):
 
 
 @pytest.fixture
-def wsgi_app(db):
-    """The real WSGI application, minus what Django's test client also switches off: closing the
-    database connection as a request starts and ends (it would close the test's transaction)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    try:
-        yield WSGIHandler()
-    finally:
-        for signal in (request_started, request_finished):
-            signal.connect(close_old_connections)
-
-
-@pytest.fixture
 def city(world, settings, tmp_path):
     """One jurisdiction (so calls without jurisdiction_id succeed too) with two requests and their notes."""
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -72,11 +55,6 @@ def city(world, settings, tmp_path):
                                           attributes=answers, description="Seen on the way to work")
         services.add_note(request, message="Crew on the way")
     return world
-
-
-@pytest.fixture
-def real_key(world) -> str:
-    return issue_api_key(name="Schemathesis", rate_limit_per_minute=0)[1]
 
 
 # Loaded from the same function the endpoint serves (the test above checks they match); its server's
