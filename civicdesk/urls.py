@@ -47,6 +47,7 @@ urlpatterns = [
     path("forums/", include("civicdesk.forums.urls")),
     path("moderation/", include("civicdesk.moderation.urls")),
     path("comments/", include("civicdesk.comments.urls")),
+    path("", include("civicdesk.connectors.urls")),
     path("", include("civicdesk.directory.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
