@@ -51,3 +51,33 @@ def manage(*arguments: str, database_url: str, var_dir: Path, **env: str) -> sub
     return subprocess.run([sys.executable, "manage.py", *arguments], cwd=ROOT, capture_output=True, text=True,
                           env=server_env(database_url=database_url, var_dir=var_dir, **env), timeout=300,
                           check=False)
+
+
+def clone_database(tmp_path: Path) -> tuple[str, Callable[[], None]]:
+    """A URL of a copy of the test database as committed now (schema and rows), and a function that
+    removes it: a second server's database without running every migration again (seconds, not half a
+    minute). SQLite: the online backup API. PostgreSQL: CREATE DATABASE ... TEMPLATE, which needs the test
+    database free of other sessions, so this test's own connection is closed first (Django reopens it)."""
+    if connection.vendor == "sqlite":
+        path = tmp_path / f"clone-{uuid.uuid4().hex[:8]}.sqlite3"
+        source, target = sqlite3.connect(connection.settings_dict["NAME"]), sqlite3.connect(path)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return f"sqlite:///{path}", lambda: None
+    import psycopg
+
+    name = f"clone_{uuid.uuid4().hex[:12]}"
+    test_url = database_url_of(connection)
+    server_url = test_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1) + "/postgres"
+    connection.close()
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{connection.settings_dict["NAME"]}"')
+
+    def drop() -> None:
+        with psycopg.connect(server_url, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return test_url.rsplit("/", 1)[0] + "/" + name, drop

@@ -61,6 +61,9 @@ class Open311Backend(Backend):
             lat=str(request.lat), long=str(request.long), address_string=request.address or None,
             description=f"{request.description}\n\n{reference_marker(request)}".strip(),
             device_id=f"civicdesk-{request.public_id}")
+        # The answers to the service's questions, as attribute[code] (several values: the key repeated).
+        for code, value in (request.attributes or {}).items():
+            data[f"attribute[{code}]"] = [str(v) for v in value] if isinstance(value, list) else str(value)
         answer = self._call("POST", "requests.json", data=data)
         item = answer[0] if isinstance(answer, list) and answer else {}
         if item.get("service_request_id"):
