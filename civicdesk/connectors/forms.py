@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.jurisdictions.models import Department
@@ -58,6 +59,9 @@ class ConnectorForm(forms.ModelForm):
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["jurisdiction"].queryset = jurisdictions
+        places = list(jurisdictions[:2])
+        if not self.instance.pk and len(places) == 1:
+            self.initial["jurisdiction"] = places[0].pk
         if self.instance.pk:
             self.fields["jurisdiction"].disabled = True
             mappings = list(self.instance.status_mappings.select_related("status"))

@@ -28,7 +28,14 @@ from civicdesk.servicerequests import services as request_services
 from civicdesk.servicerequests.models import ServiceRequest
 
 from .backends.base import SyncError, Update
-from .models import Connector, InboundUpdate, OutboundChange, StatusMapping, SyncRecord, backoff_delay
+from .models import (
+    Connector,
+    InboundUpdate,
+    OutboundChange,
+    StatusMapping,
+    SyncRecord,
+    backoff_delay,
+)
 
 log = logging.getLogger(__name__)
 State = SyncRecord.State
