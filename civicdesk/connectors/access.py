@@ -6,7 +6,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.staff import access
 
 Role = access.Role
@@ -26,11 +25,7 @@ def can(user, action: str, jurisdiction_id: int) -> bool:
 
 def jurisdictions_for(user, action: str):
     """Active jurisdictions where `user` may do `action`."""
-    queryset = Jurisdiction.objects.filter(is_active=True).order_by("name", "id")
-    if getattr(user, "is_superuser", False):
-        return queryset
-    ids = {seat.jurisdiction_id for seat in access.seats(user) if seat.role in RULES[action]}
-    return queryset.filter(pk__in=ids)
+    return access.jurisdictions_with_roles(user, RULES[action])
 
 
 def require(user, action: str) -> None:

@@ -1,4 +1,4 @@
-"""Sections later apps add to the public tracking page, without this app importing them.
+"""Sections later apps add to the public tracking page, without this app importing them (lib/sections.py).
 
 An app registers a function in its AppConfig.ready(): `add_tracking_page_section(fn)`; `fn(http_request,
 service_request)` returns safe HTML (or "") shown under the request's history, in registration order.
@@ -7,16 +7,8 @@ Public comments (civicdesk/comments) use it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from civicdesk.lib.sections import Sections
 
-_SECTIONS: list[Callable] = []
-
-
-def add_tracking_page_section(render: Callable) -> None:
-    if render not in _SECTIONS:
-        _SECTIONS.append(render)
-
-
-def tracking_page_sections(http_request, service_request) -> list[str]:
-    """The HTML of every registered section for this request's public page (empty ones left out)."""
-    return [html for html in (fn(http_request, service_request) for fn in _SECTIONS) if html]
+_SECTIONS = Sections()
+add_tracking_page_section = _SECTIONS.add
+tracking_page_sections = _SECTIONS.render

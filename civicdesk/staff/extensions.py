@@ -1,4 +1,4 @@
-"""Sections later apps add to the staff request page, without this app importing them.
+"""Sections later apps add to the staff request page, without this app importing them (lib/sections.py).
 
 An app registers a function in its AppConfig.ready(): `add_detail_section(fn)`; `fn(http_request,
 service_request)` returns safe HTML (or "") shown at the end of the request's staff page, in registration
@@ -7,16 +7,8 @@ order. The work-order connectors (civicdesk/connectors) show the request's sync 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from civicdesk.lib.sections import Sections
 
-_SECTIONS: list[Callable] = []
-
-
-def add_detail_section(render: Callable) -> None:
-    if render not in _SECTIONS:
-        _SECTIONS.append(render)
-
-
-def detail_sections(http_request, service_request) -> list[str]:
-    """The HTML of every registered section for this request's staff page (empty ones left out)."""
-    return [html for html in (fn(http_request, service_request) for fn in _SECTIONS) if html]
+_SECTIONS = Sections()
+add_detail_section = _SECTIONS.add
+detail_sections = _SECTIONS.render

@@ -8,21 +8,11 @@ from playwright.sync_api import expect
 
 from civicdesk.connectors.models import Connector, SyncRecord
 from civicdesk.jurisdictions.models import StaffMembership
-from civicdesk.testing.auth import current_code, totp_device
+from civicdesk.testing.auth import sign_in_in_browser
 from civicdesk.testing.axe import assert_no_axe_violations
 from civicdesk.testing.world import IN_EAST_ELM
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base: str, user, next_path: str) -> None:
-    device = totp_device(user)
-    page.goto(f"{base}/account/login/?next={next_path}")
-    page.fill("#id_username", user.email)
-    page.fill("#id_password", "correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
-    page.fill("#id_token", current_code(device))
-    page.get_by_role("button", name="Verify").click()
 
 
 def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server, tworld, page, settings, tmp_path):
@@ -30,7 +20,7 @@ def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server
 
     settings.VAR_DIR = tmp_path
     StaffMembership.objects.filter(user=tworld.carol).update(role=StaffMembership.Role.ADMIN)
-    sign_in(page, live_server.url, tworld.carol, "/staff/connectors/")
+    sign_in_in_browser(page, live_server.url, tworld.carol, "/staff/connectors/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Work-order connectors")
     assert_no_axe_violations(page, context="the empty connector list")
     page.get_by_role("link", name="Add a connector").click()

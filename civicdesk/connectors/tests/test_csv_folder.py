@@ -11,6 +11,16 @@ from civicdesk.connectors.models import InboundUpdate, SyncRecord
 from .conftest import new_graffiti
 
 
+def _sent(connector, world):
+    """A new request, forwarded through the connector: the request."""
+    request = new_graffiti(world)
+    services.deliver(SyncRecord.objects.get(connector=connector).pk)
+    return request
+
+
+HEADER = "update_id,tracking_number,status,note\n"
+
+
 def _inbox(connector, name: str, text: str):
     inbox = resolve_folder(connector.folder) / "inbox"
     inbox.mkdir(parents=True, exist_ok=True)
@@ -40,10 +50,9 @@ def test_it_writes_the_same_file_again_on_a_retry_not_a_second_one(csv_connector
 
 
 def test_it_applies_a_good_update_file_and_moves_it_to_done(csv_connector, world):
-    request = new_graffiti(world)
-    services.deliver(SyncRecord.objects.get(connector=csv_connector).pk)
-    folder = _inbox(csv_connector, "updates-1.csv", "update_id,tracking_number,status,note\n"
-                    f"w1,{request.public_id},IN PROGRESS,Crew assigned\nw2,{request.public_id},,Paint bought\n")
+    request = _sent(csv_connector, world)
+    folder = _inbox(csv_connector, "updates-1.csv", HEADER
+                    + f"w1,{request.public_id},IN PROGRESS,Crew assigned\nw2,{request.public_id},,Paint bought\n")
     assert services.poll(csv_connector) == 2
     request.refresh_from_db()
     assert request.status.code == "in_progress"
@@ -55,10 +64,9 @@ def test_it_applies_a_good_update_file_and_moves_it_to_done(csv_connector, world
 
 
 def test_it_rejects_a_file_with_bad_rows_and_applies_none_of_it(csv_connector, world):
-    request = new_graffiti(world)
-    services.deliver(SyncRecord.objects.get(connector=csv_connector).pk)
-    folder = _inbox(csv_connector, "updates-2.csv", "update_id,tracking_number,status,note\n"
-                    f"w1,{request.public_id},DONE,Fixed it\n,{request.public_id},,\nw3,,DONE,\n")
+    request = _sent(csv_connector, world)
+    folder = _inbox(csv_connector, "updates-2.csv", HEADER
+                    + f"w1,{request.public_id},DONE,Fixed it\n,{request.public_id},,\nw3,,DONE,\n")
     assert services.poll(csv_connector) == 0
     request.refresh_from_db()
     assert request.status.code != "fixed" and not InboundUpdate.objects.exists()
@@ -68,10 +76,9 @@ def test_it_rejects_a_file_with_bad_rows_and_applies_none_of_it(csv_connector, w
 
 
 def test_it_rolls_back_a_whole_file_when_a_row_names_an_unknown_request(csv_connector, world):
-    request = new_graffiti(world)
-    services.deliver(SyncRecord.objects.get(connector=csv_connector).pk)
-    folder = _inbox(csv_connector, "updates-3.csv", "update_id,tracking_number,status,note\n"
-                    f"w1,{request.public_id},DONE,Fixed it\nw2,AAAA-BBBB,DONE,Other\n")
+    request = _sent(csv_connector, world)
+    folder = _inbox(csv_connector, "updates-3.csv", HEADER
+                    + f"w1,{request.public_id},DONE,Fixed it\nw2,AAAA-BBBB,DONE,Other\n")
     assert services.poll(csv_connector) == 0
     request.refresh_from_db()
     assert request.status.code != "fixed" and not request.timeline.filter(message="Fixed it").exists()
