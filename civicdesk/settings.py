@@ -379,6 +379,8 @@ CONNECTORS_RETRY_JITTER = env_int("CONNECTORS_RETRY_JITTER_PERCENT", 20) / 100
 CONNECTORS_LEASE_SECONDS = env_int("CONNECTORS_LEASE_SECONDS", 60)
 # Seconds an Open311 send waits for a token to turn into a service_request_id before retrying later.
 CONNECTORS_TOKEN_POLLS = env_int("CONNECTORS_TOKEN_POLLS", 5)
+# Calls a work-order system may make to its inbound update endpoint per minute (docs/abuse-limits.md).
+CONNECTORS_INBOUND_PER_MINUTE = env_int("CONNECTORS_INBOUND_PER_MINUTE", 120)
 # Twilio (SMS_TRANSPORT=civicdesk.notifications.transports.sms.TwilioSms).
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN", "")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from civicdesk.staff import access as staff_access
+from civicdesk.throttle import services as throttle
 
 from . import access, services, signing
 from .backends.base import Update
@@ -108,6 +110,14 @@ def inbound_updates(request: HttpRequest, pk: int):
     connector = get_object_or_404(Connector, pk=pk, kind=Connector.Kind.WEBHOOK)
     if not connector.enabled:
         return _error(403, _("This connector is switched off."))
+    try:
+        # Every call counts, signed or not, so neither a flood nor a guessing run gets far (abuse-limits.md).
+        throttle.check(throttle.Limit(f"connector-inbound:{connector.pk}", settings.CONNECTORS_INBOUND_PER_MINUTE,
+                                      60))
+    except throttle.RateLimited as exc:
+        response = _error(429, exc.message)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     try:
         signing.verify(connector.secret, timestamp=request.headers.get(signing.TIMESTAMP_HEADER, ""),
                        sent_signature=request.headers.get(signing.SIGNATURE_HEADER, ""), body=request.body)

@@ -94,3 +94,14 @@ def test_it_refuses_malformed_bodies_and_other_kinds(client, forwarded, world):
     assert _post(client, other, {"updates": []}).status_code == 404
     assert client.get(f"/connectors/{connector.pk}/updates").status_code == 405
     assert AuditEntry.objects.filter(action="connector.update_applied").count() == 0
+
+
+def test_it_limits_calls_per_connector(client, forwarded, settings):
+    connector, request = forwarded
+    settings.RATE_LIMITS_ENABLED = True
+    settings.CONNECTORS_INBOUND_PER_MINUTE = 2
+    payload = {"updates": [{"update_id": "n1", "tracking_number": request.public_id, "note": "Noted"}]}
+    assert _post(client, connector, payload).status_code == 200
+    assert _post(client, connector, payload, secret="a-wrong-secret-entirely").status_code == 401
+    refused = _post(client, connector, payload)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0 and refused.json()["error"]
