@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "civicdesk.embed",
     # Staff single sign-on with OpenID Connect (issue 16, docs/sso.md): last; accounts calls it through hooks.
     "civicdesk.sso",
+    # Connectors to work-order systems (issue 16): forwards requests and applies updates; nothing imports it.
+    "civicdesk.connectors",
 ]
 
 MIDDLEWARE = [
@@ -374,6 +376,19 @@ NOTIFICATIONS_LEASE_SECONDS = env_int("NOTIFICATIONS_LEASE_SECONDS", 300)
 NOTIFICATIONS_CHUNK_SIZE = env_int("NOTIFICATIONS_CHUNK_SIZE", 500)
 NOTIFICATIONS_CLAIM_SIZE = env_int("NOTIFICATIONS_CLAIM_SIZE", 50)
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+# Connectors to work-order systems (docs/connectors.md). Attempts per forwarded request before it becomes a
+# dead letter; failed attempts wait RETRY_BASE * 2^(attempt-1) s (at most RETRY_MAX), +/- JITTER percent.
+CONNECTORS_MAX_ATTEMPTS = env_int("CONNECTORS_MAX_ATTEMPTS", 8)
+CONNECTORS_RETRY_BASE_SECONDS = env_int("CONNECTORS_RETRY_BASE_SECONDS", 30)
+CONNECTORS_RETRY_MAX_SECONDS = env_int("CONNECTORS_RETRY_MAX_SECONDS", 3600)
+CONNECTORS_RETRY_JITTER = env_int("CONNECTORS_RETRY_JITTER_PERCENT", 20) / 100
+# How long an attempt may run before another worker takes it over as lost; must exceed the connectors'
+# HTTP timeout (10 s) plus CONNECTORS_TOKEN_POLLS seconds by a margin.
+CONNECTORS_LEASE_SECONDS = env_int("CONNECTORS_LEASE_SECONDS", 60)
+# Seconds an Open311 send waits for a token to turn into a service_request_id before retrying later.
+CONNECTORS_TOKEN_POLLS = env_int("CONNECTORS_TOKEN_POLLS", 5)
+# Calls a work-order system may make to its inbound update endpoint per minute (docs/abuse-limits.md).
+CONNECTORS_INBOUND_PER_MINUTE = env_int("CONNECTORS_INBOUND_PER_MINUTE", 120)
 # Twilio (SMS_TRANSPORT=civicdesk.notifications.transports.sms.TwilioSms).
 TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN", "")

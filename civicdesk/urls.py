@@ -49,6 +49,7 @@ urlpatterns = [
     path("forums/", include("civicdesk.forums.urls")),
     path("moderation/", include("civicdesk.moderation.urls")),
     path("comments/", include("civicdesk.comments.urls")),
+    path("", include("civicdesk.connectors.urls")),
     path("", include("civicdesk.directory.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("embed/", include("civicdesk.embed.urls")),

@@ -313,12 +313,22 @@ class Riverbend(DefaultCity):
             say(f"Embeddable portal: {self._seed_embed(world)}")
             say(f"Search log: {self._seed_search(rng, now)}")
             say(f"Single sign-on group mappings: {self._seed_sso(world)}")
+            say(f"Work-order connector: {self._seed_connectors(world)}")
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""
         from civicdesk.sso import demo
 
         return demo.seed(jurisdictions=world.jurisdictions, departments=world.departments)
+
+    def _seed_connectors(self, world: _DemoWorld) -> str:
+        """Parks & Forestry forwards its requests to a CSV folder under CIVICDESK_VAR_DIR (civicdesk/connectors)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.connectors.demo import seed_riverbend
+
+        admin = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return seed_riverbend(jurisdiction=world.jurisdictions[CITY], department=world.departments["parks-forestry"],
+                              admin=admin)
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor

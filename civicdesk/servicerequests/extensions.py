@@ -1,4 +1,4 @@
-"""Sections later apps add to the public tracking page, without this app importing them.
+"""Sections later apps add to the public tracking page, without this app importing them (lib/sections.py).
 
 An app registers a function in its AppConfig.ready(): `add_tracking_page_section(fn)`; `fn(http_request,
 service_request)` returns safe HTML (or "") shown under the request's history, in registration order.
@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-_SECTIONS: list[Callable] = []
+from civicdesk.lib.sections import Sections
+
+_SECTIONS = Sections()
+add_tracking_page_section = _SECTIONS.add
+tracking_page_sections = _SECTIONS.render
 _VERSIONS: list[Callable] = []
-
-
-def add_tracking_page_section(render: Callable) -> None:
-    if render not in _SECTIONS:
-        _SECTIONS.append(render)
 
 
 def add_tracking_page_version(version: Callable) -> None:
@@ -29,8 +28,3 @@ def add_tracking_page_version(version: Callable) -> None:
 
 def tracking_page_versions(service_request_pk: int) -> list[str]:
     return [version(service_request_pk) for version in _VERSIONS]
-
-
-def tracking_page_sections(http_request, service_request) -> list[str]:
-    """The HTML of every registered section for this request's public page (empty ones left out)."""
-    return [html for html in (fn(http_request, service_request) for fn in _SECTIONS) if html]

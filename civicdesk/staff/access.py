@@ -264,3 +264,13 @@ def jurisdiction_ids_for(user, action: str) -> set[int] | None:
         return None
     allowed = JURISDICTION_RULES[action]
     return {seat.jurisdiction_id for seat in seats(user) if seat.role in allowed}
+
+
+def jurisdictions_with_roles(user, roles: set[str]):
+    """Active jurisdictions (by name) where `user` holds a seat of one of `roles`; all of them for superusers."""
+    from civicdesk.jurisdictions.models import Jurisdiction
+
+    queryset = Jurisdiction.objects.filter(is_active=True).order_by("name", "id")
+    if getattr(user, "is_superuser", False):
+        return queryset
+    return queryset.filter(pk__in={seat.jurisdiction_id for seat in seats(user) if seat.role in roles})

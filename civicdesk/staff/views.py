@@ -25,6 +25,7 @@ from civicdesk.servicerequests.models import Attachment, TimelineEntry
 from civicdesk.triage.services import duplicate_candidates
 
 from . import access, forms, services
+from .extensions import detail_sections
 from .search_insights import may_read_search_insights
 from .models import Redaction, ResponseTemplate, SavedView
 
@@ -166,6 +167,7 @@ def detail(request, public_id: str):
         "description_redactions": [r for r in redactions if r.entry_id is None],
         "move_form": forms.MovePinForm(initial={"lat": sr.lat, "long": sr.long}, auto_id="move_%s"),
         "privacy_form": forms.PrivacyForm(initial={"private": "0" if sr.is_private else "1"}, auto_id="privacy_%s"),
+        "extra_sections": detail_sections(request, sr),
     }
     return render(request, "staff/detail.html", context)
 

@@ -29,3 +29,15 @@ def login_verified(client, user) -> TOTPDevice:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return device
+
+
+def sign_in_in_browser(page, base: str, user, next_path: str, password: str = "correct horse battery") -> None:
+    """Sign `user` in through the real sign-in and two-factor pages of the live server at `base`, then land
+    on `next_path` (Playwright page)."""
+    device = totp_device(user)
+    page.goto(f"{base}/account/login/?next={next_path}")
+    page.fill("#id_username", user.email)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="Sign in").click()
+    page.fill("#id_token", current_code(device))
+    page.get_by_role("button", name="Verify").click()

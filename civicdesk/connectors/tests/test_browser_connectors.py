@@ -1,0 +1,50 @@
+"""The connector pages in Chromium: an administrator adds a connector (errors first), handles a dead letter,
+and reads the sync state on the request page, with no axe-core violation anywhere."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from civicdesk.connectors.models import Connector, SyncRecord
+from civicdesk.jurisdictions.models import StaffMembership
+from civicdesk.testing.auth import sign_in_in_browser
+from civicdesk.testing.axe import assert_no_axe_violations
+from civicdesk.testing.world import IN_EAST_ELM
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server, tworld, page, settings, tmp_path):
+    from civicdesk.servicerequests.services import submit_request
+
+    settings.VAR_DIR = tmp_path
+    StaffMembership.objects.filter(user=tworld.carol).update(role=StaffMembership.Role.ADMIN)
+    sign_in_in_browser(page, live_server.url, tworld.carol, "/staff/connectors/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Work-order connectors")
+    assert_no_axe_violations(page, context="the empty connector list")
+    page.get_by_role("link", name="Add a connector").click()
+    page.get_by_label("Name").fill("Street works batch")
+    page.get_by_label("Kind").select_option(label="CSV drop folder")
+    page.get_by_label("Their status = our status code (one per line)").fill("DONE = nowhere")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("is not one of our status codes").first).to_be_visible()
+    assert_no_axe_violations(page, context="the connector form with errors")
+    page.get_by_label("Folder").fill("street-works")
+    page.get_by_label("Their status = our status code (one per line)").fill("DONE = fixed")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Connector “Street works batch” saved.")).to_be_visible()
+    assert_no_axe_violations(page, context="the saved connector")
+
+    request = submit_request(service_type=tworld.graffiti, description="Tag under the railway bridge",
+                             lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1])
+    record = SyncRecord.objects.get(connector=Connector.objects.get(), request=request)
+    SyncRecord.objects.filter(pk=record.pk).update(state="failed", attempts=8, last_error="Disk full")
+    page.goto(f"{live_server.url}/staff/connectors/dead-letters/")
+    expect(page.get_by_test_id(f"record-{record.pk}")).to_contain_text("Disk full")
+    assert_no_axe_violations(page, context="the dead letters")
+    page.get_by_role("button", name=f"Stop {request.public_id}").click()
+    expect(page.get_by_text(f"Request {request.public_id} will not be sent.")).to_be_visible()
+    page.goto(f"{live_server.url}/staff/requests/{request.public_id}/")
+    expect(page.get_by_test_id("sync-section")).to_contain_text("Stopped")
+    assert_no_axe_violations(page, context="the request page's sync section")
