@@ -26,7 +26,7 @@ class _WithSections:
 
     def clean(self):
         cleaned = super().clean()
-        if not all([part.is_valid() for part in self._parts()]):
+        if not all([part.is_valid() for part in self._parts()]):  # noqa: C419 - a list: validate every part
             raise forms.ValidationError(self.parts_error)
         return cleaned
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from django import forms
 from django.utils import formats
 from django.utils.dates import WEEKDAYS as DAY_NAMES
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.editorial import text
 
@@ -63,7 +65,7 @@ def clean_spans(form: forms.Form, day: str, pairs: list[tuple[str, str]], *, clo
             continue
         spans.append((opens, closes, opens_name))
     spans.sort()
-    for (opens, closes, _name), (next_opens, next_closes, next_name) in zip(spans, spans[1:]):
+    for (opens, closes, _name), (next_opens, next_closes, next_name) in pairwise(spans):
         if next_opens < closes:
             form.add_error(next_name, _("On %(day)s, the opening hours %(first)s and %(second)s overlap.") % {
                 "day": day, "first": f"{_shown(opens)}–{_shown(closes)}",

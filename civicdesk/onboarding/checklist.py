@@ -12,9 +12,7 @@ mail server that hangs cannot make the page wait; the connection itself gives up
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache

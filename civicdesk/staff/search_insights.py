@@ -15,7 +15,8 @@ from django.db.models import Max, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from civicdesk.lib import svgcharts
 from civicdesk.search import deflection
@@ -140,7 +141,7 @@ def answers_csv(request, by: str):
     addresses and counts only (nothing about who followed an answer is stored)."""
     if by not in ("page", "week"):
         raise Http404
-    _form, days, start, by_page, by_week = _answer_counts(request)
+    _form, _days, start, by_page, by_week = _answer_counts(request)
     end = timezone.localdate()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
