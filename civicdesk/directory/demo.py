@@ -1,9 +1,12 @@
 """Riverbend's demo directory: department profiles (what they do, offices on the map, hours), what the most
-common service types cover, and five permit and licence guides with their fees, in English and Spanish."""
+common service types cover, and five permit and licence guides with their fees, in English, Spanish and Arabic
+(the Arabic is in demo_arabic.py, keyed by the English)."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+from .demo_arabic import with_arabic as _ar
 
 WEEKDAYS_8_TO_5 = {day: [["08:00", "17:00"]] for day in ("mon", "tue", "wed", "thu", "fri")}
 
@@ -302,18 +305,19 @@ def seed(*, departments: dict, types: dict, now: dt.datetime, user=None) -> str:
             # A short day next week for staff training, so the page shows a day with other hours.
             day = now.date() + dt.timedelta(days=7 - now.weekday() + 2)
             special_days.append({"date": day.isoformat(), "hours": [["08:00", "12:00"]],
-                                 "note": {"en": "Staff training in the afternoon",
-                                          "es": "Capacitación del personal por la tarde"}})
+                                 "note": _ar({"en": "Staff training in the afternoon",
+                                              "es": "Capacitación del personal por la tarde"})})
         _publish(DepartmentProfile(
-            jurisdiction=department.jurisdiction, department=department, summary=spec["summary"],
-            address=spec["address"], lat=spec["point"][0], long=spec["point"][1], hours=spec["hours"],
+            jurisdiction=department.jurisdiction, department=department, summary=_ar(spec["summary"]),
+            address=_ar(spec["address"]), lat=spec["point"][0], long=spec["point"][1], hours=spec["hours"],
             special_days=special_days), user=user, now=now)
         profiles += 1
     city = next((d.jurisdiction for d in departments.values()), None)
     guides = 0
     for code, (covers, not_covers) in GUIDES.items():
         if code in types and city is not None and not ServiceGuide.objects.filter(service_type=types[code]).exists():
-            _publish(ServiceGuide(jurisdiction=city, service_type=types[code], covers=covers, not_covers=not_covers),
+            _publish(ServiceGuide(jurisdiction=city, service_type=types[code], covers=_ar(covers),
+                                  not_covers=_ar(not_covers)),
                      user=user, now=now)
             guides += 1
     permits = 0
@@ -323,10 +327,11 @@ def seed(*, departments: dict, types: dict, now: dt.datetime, user=None) -> str:
             continue
         _publish(PermitGuide(
             jurisdiction=department.jurisdiction, department=department, slug=spec["slug"], kind=spec["kind"],
-            title=spec["title"], summary=spec["summary"], requirements=_lines(spec["requirements"]),
-            apply_steps=_lines(spec["steps"]), processing_days=spec["processing_days"], keywords=spec["keywords"],
+            title=_ar(spec["title"]), summary=_ar(spec["summary"]), requirements=_lines(_ar(spec["requirements"])),
+            apply_steps=_lines(_ar(spec["steps"])), processing_days=spec["processing_days"],
+            keywords=_ar(spec["keywords"]),
             apply_url=f"https://{department.jurisdiction.open311_id}/permits/{spec['slug']}",
-            fees=[{"amount_cents": cents, "currency": "USD", "covers": covers} for cents, covers in spec["fees"]]),
+            fees=[{"amount_cents": cents, "currency": "USD", "covers": _ar(covers)} for cents, covers in spec["fees"]]),
             user=user, now=now)
         permits += 1
     return f"{profiles} department profiles, {guides} service guides, {permits} permit and license guides"

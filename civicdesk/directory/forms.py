@@ -10,21 +10,55 @@ from civicdesk.editorial.forms import EditorialForm
 from civicdesk.editorial.registry import Editable
 from civicdesk.jurisdictions.models import Department
 
+from . import schedule_forms
 from .models import DepartmentProfile, PermitGuide, ServiceGuide
 
-_JSON = {"class": "usa-textarea", "rows": 4, "dir": "ltr"}
+
+class _WithSections:
+    """An edit form with parts of its own (the hours grid, the formsets of days and fees), bound to the same
+    POST under their own prefixes: the whole form is valid only when every part is, and the template shows each
+    part from `sections()`."""
+
+    scripts = ("directory/formset.js",)
+
+    def _parts(self) -> list:
+        raise NotImplementedError
+
+    def clean(self):
+        cleaned = super().clean()
+        if not all([part.is_valid() for part in self._parts()]):  # noqa: C419 - a list: validate every part
+            raise forms.ValidationError(self.parts_error)
+        return cleaned
 
 
-class DepartmentProfileForm(EditorialForm):
+class DepartmentProfileForm(_WithSections, EditorialForm):
+    parts_error = _("Some opening hours or days with other hours need correcting: see the messages below.")
+
     class Meta:
         model = DepartmentProfile
-        fields = ["jurisdiction", "department", "lat", "long", "hours", "special_days", "open_on_holidays"]
-        widgets = {"hours": forms.Textarea(attrs=_JSON), "special_days": forms.Textarea(attrs=_JSON)}
+        fields = ["jurisdiction", "department", "lat", "long", "open_on_holidays"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(
             jurisdiction__in=self.fields["jurisdiction"].queryset).select_related("jurisdiction")
+        data = self.data if self.is_bound else None
+        self.week = schedule_forms.WeekHoursForm(data, prefix="hours", week=self.instance.hours)
+        self.special_days = schedule_forms.SpecialDayFormSet(
+            data, prefix="special", initial=schedule_forms.special_day_initial(self.instance.special_days))
+
+    def _parts(self) -> list:
+        return [self.week, self.special_days]
+
+    def sections(self) -> list[dict]:
+        return [{"template": "directory/editor/_week.html", "form": self.week},
+                {"template": "directory/editor/_special_days.html", "formset": self.special_days}]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.hours = self.week.cleaned_week()
+        self.instance.special_days = self.special_days.items()
+        return cleaned
 
 
 class ServiceGuideForm(EditorialForm):
@@ -37,16 +71,30 @@ class ServiceGuideForm(EditorialForm):
         self.fields["service_type"].queryset = ServiceType.objects.filter(is_active=True).order_by("name")
 
 
-class PermitGuideForm(EditorialForm):
+class PermitGuideForm(_WithSections, EditorialForm):
+    parts_error = _("Some fee lines need correcting: see the messages below.")
+
     class Meta:
         model = PermitGuide
-        fields = ["jurisdiction", "slug", "kind", "department", "processing_days", "apply_url", "fees"]
-        widgets = {"fees": forms.Textarea(attrs=_JSON)}
+        fields = ["jurisdiction", "slug", "kind", "department", "processing_days", "apply_url"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(
             jurisdiction__in=self.fields["jurisdiction"].queryset).select_related("jurisdiction")
+        self.fees = schedule_forms.FeeFormSet(self.data if self.is_bound else None, prefix="fees",
+                                              initial=schedule_forms.fee_initial(self.instance.fees))
+
+    def _parts(self) -> list:
+        return [self.fees]
+
+    def sections(self) -> list[dict]:
+        return [{"template": "directory/editor/_fees.html", "formset": self.fees}]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.fees = self.fees.items()
+        return cleaned
 
 
 EDITABLES = [

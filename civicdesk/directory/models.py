@@ -62,8 +62,14 @@ def validate_special_days(value) -> None:
         seen.add(date)
 
 
+#: What a fee is charged per: the key stored in a fee line's "unit" ("" or left out = once), and its words.
+FEE_UNITS = [("", _("once")), ("each", _("each")), ("hour", _("per hour")), ("day", _("per day")),
+             ("week", _("per week")), ("month", _("per month")), ("year", _("per year"))]
+
+
 def validate_fees(value) -> None:
-    """[{"amount_cents": 5000, "currency": "USD", "covers": {"en": "Permit", "es": "Permiso"}}, ...]."""
+    """[{"amount_cents": 5000, "currency": "USD", "covers": {"en": "Permit", "es": "Permiso"}, "unit": "year"},
+    ...]; "unit" (a FEE_UNITS key) may be left out for a one-time fee."""
     if not isinstance(value, list):
         raise ValidationError(_("Give the fees as a list."))
     for item in value:
@@ -73,6 +79,8 @@ def validate_fees(value) -> None:
         if not re.fullmatch(r"[A-Z]{3}", str(item.get("currency", "USD"))):
             raise ValidationError(_("Use a three-letter code like USD."))
         validate_text_map(item.get("covers") or {})
+        if item.get("unit", "") not in dict(FEE_UNITS):
+            raise ValidationError(_("Choose what the fee is charged per from the list."))
         if not pick(item.get("covers")):
             raise ValidationError(_("Say what each fee covers."))
 
@@ -194,11 +202,13 @@ slug_validator = RegexValidator(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", _("Use lower-case
 
 @dataclass(frozen=True)
 class Fee:
-    """One fee line: an amount in integer cents of a currency, and what it pays for (language → text)."""
+    """One fee line: an amount in integer cents of a currency, what it pays for (language → text) and what it is
+    charged per (a FEE_UNITS key, "" = once)."""
 
     amount_cents: int
     currency: str
     covers: dict
+    unit: str = ""
 
     def display_amount(self) -> str:
         """"$25.00" for US dollars, else "12.50 EUR"; never a float on the way."""
@@ -208,6 +218,10 @@ class Fee:
 
     def covers_text(self) -> str:
         return pick(self.covers)
+
+    def unit_text(self) -> str:
+        """"per year", "each"...; "" for a one-time fee."""
+        return "" if not self.unit else str(dict(FEE_UNITS).get(self.unit, ""))
 
 
 class PermitGuide(EditorialContent):
@@ -262,8 +276,8 @@ class PermitGuide(EditorialContent):
         return _lines(pick(self.apply_steps, language))
 
     def fee_lines(self) -> list[Fee]:
-        return [Fee(int(item["amount_cents"]), str(item.get("currency") or "USD"), dict(item.get("covers") or {}))
-                for item in self.fees or []]
+        return [Fee(int(item["amount_cents"]), str(item.get("currency") or "USD"), dict(item.get("covers") or {}),
+                    str(item.get("unit") or "")) for item in self.fees or []]
 
 
 def expected_time(sla_hours: int | None, hours_per_day: float) -> str:

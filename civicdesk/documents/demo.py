@@ -1,5 +1,5 @@
 """Demo documents for a city pack: eleven Riverbend papers (agenda, minutes, bylaws, a zoning map, a form, a
-water-quality spreadsheet, plans...) made as real files at load time, English and Spanish titles and summaries.
+water-quality spreadsheet, plans...) made as real files at load time, English, Spanish and Arabic titles and summaries.
 Made through the services as editors would (uploaded by one, approved by another), their text extracted at once
 so search finds them; idempotent (a document with the same English title in the jurisdiction is left alone)."""
 
@@ -30,22 +30,26 @@ def _specs(today: dt.date) -> list[dict]:
     year = today.year
     return [
         {"kind": "agenda", "department": None, "from": today + dt.timedelta(days=6),
-         "title": {"en": "City council agenda: regular session", "es": "Orden del día del concejo: sesión ordinaria"},
+         "title": {"en": "City council agenda: regular session", "es": "Orden del día del concejo: sesión ordinaria",
+                   "ar": "جدول أعمال مجلس المدينة: جلسة عادية"},
          "summary": {"en": "Items for the next regular session: the 2027 budget hearing, the sidewalk snow ordinance "
                            "and the Harbor Park playground contract.",
                      "es": "Puntos de la próxima sesión ordinaria: audiencia del presupuesto 2027, la ordenanza de "
-                           "nieve en las aceras y el contrato del parque infantil de Harbor Park."},
+                           "nieve en las aceras y el contrato del parque infantil de Harbor Park.",
+                     "ar": "بنود الجلسة العادية القادمة: جلسة استماع ميزانية 2027، وقرار الثلج على الأرصفة، وعقد ملعب الأطفال في حديقة Harbor Park."},
          "topics": "council, agenda, budget", "format": "pdf",
          "paragraphs": ["1. Call to order and roll call.", "2. Public comment (three minutes per speaker).",
                         "3. Public hearing: proposed 2027 operating budget.",
                         "4. First reading: sidewalk snow and ice removal ordinance.",
                         "5. Contract award: Harbor Park playground replacement.", "6. Adjournment."]},
         {"kind": "minutes", "department": None, "from": today - dt.timedelta(days=24),
-         "title": {"en": "City council minutes: regular session", "es": "Actas del concejo: sesión ordinaria"},
+         "title": {"en": "City council minutes: regular session", "es": "Actas del concejo: sesión ordinaria",
+                   "ar": "محضر مجلس المدينة: جلسة عادية"},
          "summary": {"en": "Approved minutes: council adopted the leaf collection schedule and heard residents on "
                            "speeding on Millrace Road.",
                      "es": "Actas aprobadas: el concejo adoptó el calendario de recogida de hojas y escuchó a los "
-                           "vecinos sobre la velocidad en Millrace Road."},
+                           "vecinos sobre la velocidad en Millrace Road.",
+                     "ar": "محضر معتمد: اعتمد المجلس جدول جمع أوراق الشجر واستمع إلى السكان بشأن السرعة الزائدة في Millrace Road."},
          "topics": "council, minutes", "format": "docx",
          "paragraphs": ["Present: Mayor Alvarez, council members Chen, Okafor, Lindqvist and Reyes.",
                         "Residents of Millrace Road asked for traffic calming near the elementary school; staff will "
@@ -53,11 +57,13 @@ def _specs(today: dt.date) -> list[dict]:
                         "Motion to adopt the fall leaf collection schedule carried 5-0.",
                         "The meeting adjourned at 8:42 pm."]},
         {"kind": "bylaw", "department": "code-enforcement", "from": dt.date(year - 2, 3, 1),
-         "title": {"en": "Noise bylaw", "es": "Reglamento de ruido"},
+         "title": {"en": "Noise bylaw", "es": "Reglamento de ruido",
+                   "ar": "لائحة الضوضاء"},
          "summary": {"en": "Quiet hours, construction noise and amplified sound: what is allowed when, and how "
                            "complaints are handled.",
                      "es": "Horas de silencio, ruido de obras y sonido amplificado: qué se permite y cuándo, y cómo "
-                           "se tramitan las quejas."},
+                           "se tramitan las quejas.",
+                     "ar": "ساعات الهدوء، وضوضاء البناء، والصوت المكبَّر: ما المسموح به ومتى، وكيف تُعالج الشكاوى."},
          "topics": "noise, quiet hours, construction, music", "format": "pdf",
          "earlier": ["Section 1. Quiet hours run from 10 pm to 7 am every day.",
                      "Section 2. Construction noise is allowed from 7 am to 8 pm on weekdays."],
@@ -70,21 +76,25 @@ def _specs(today: dt.date) -> list[dict]:
                         "Section 4. Residents report noise through 311; officers respond during evening shifts."],
          "note": "Amended: weekend quiet hours and Sunday construction"},
         {"kind": "zoning_map", "department": "code-enforcement", "from": dt.date(year - 1, 1, 15),
-         "title": {"en": "Zoning map", "es": "Mapa de zonificación"},
+         "title": {"en": "Zoning map", "es": "Mapa de zonificación",
+                   "ar": "خريطة تقسيم المناطق"},
          "summary": {"en": "Residential, commercial, industrial and riverfront zones of the city, as adopted with "
                            "the comprehensive plan.",
                      "es": "Zonas residenciales, comerciales, industriales y ribereñas de la ciudad, según el plan "
-                           "general adoptado."},
+                           "general adoptado.",
+                     "ar": "المناطق السكنية والتجارية والصناعية والمطلة على النهر في المدينة، كما اعتُمدت مع المخطط الشامل."},
          "topics": "zoning, land use, map", "format": "png",
          "zones": [("R-1 Residential", (214, 232, 200)), ("R-2 Residential", (190, 220, 170)),
                    ("C-1 Downtown", (250, 210, 160)), ("C-2 Corridor", (245, 190, 140)),
                    ("I-1 Industrial", (200, 200, 215)), ("RF Riverfront", (170, 210, 235))]},
         {"kind": "form", "department": "code-enforcement", "from": None,
-         "title": {"en": "Fence permit application", "es": "Solicitud de permiso para cercas"},
+         "title": {"en": "Fence permit application", "es": "Solicitud de permiso para cercas",
+                   "ar": "طلب تصريح السياج"},
          "summary": {"en": "Fill in and bring or email this form to build or replace a fence over 4 feet, or any "
                            "fence on a corner lot. Fee: $35.",
                      "es": "Complete este formulario y tráigalo o envíelo por correo para construir o reemplazar una "
-                           "cerca de más de 4 pies, o cualquier cerca en un lote de esquina. Tarifa: $35."},
+                           "cerca de más de 4 pies, o cualquier cerca en un lote de esquina. Tarifa: $35.",
+                     "ar": "املأ هذا النموذج وأحضره أو أرسله بالبريد الإلكتروني لبناء سياج أو استبداله إذا زاد ارتفاعه على 4 أقدام، أو أي سياج في قطعة أرض على زاوية. الرسم: 35 دولارًا."},
          "topics": "fence, permit, building", "format": "odt",
          "paragraphs": ["Property address: ____________________", "Owner name and phone: ____________________",
                         "Fence height (feet) and material: ____________________",
@@ -92,18 +102,22 @@ def _specs(today: dt.date) -> list[dict]:
                         "Fences on corner lots must keep a 25-foot sight triangle clear at the intersection.",
                         "Call JULIE (811) before you dig post holes."]},
         {"kind": "report", "department": "public-works", "from": dt.date(year - 1, 7, 1),
-         "title": {"en": "Water quality report: sampling results", "es": "Informe de calidad del agua: resultados"},
+         "title": {"en": "Water quality report: sampling results", "es": "Informe de calidad del agua: resultados",
+                   "ar": "تقرير جودة المياه: نتائج العينات"},
          "summary": {"en": "Lead, copper, disinfection and nitrate results from the city's water system; every "
                            "sample met federal limits.",
                      "es": "Resultados de plomo, cobre, desinfección y nitrato del sistema de agua de la ciudad; "
-                           "todas las muestras cumplieron los límites federales."},
+                           "todas las muestras cumplieron los límites federales.",
+                     "ar": "نتائج الرصاص والنحاس والتطهير والنترات في شبكة مياه المدينة؛ وكل العينات ضمن الحدود الاتحادية."},
          "topics": "water, lead, drinking water, quality", "format": "xlsx"},
         {"kind": "plan", "department": "public-works", "from": dt.date(year - 1, 11, 1),
-         "title": {"en": "Snow and ice control plan", "es": "Plan de control de nieve y hielo"},
+         "title": {"en": "Snow and ice control plan", "es": "Plan de control de nieve y hielo",
+                   "ar": "خطة مكافحة الثلج والجليد"},
          "summary": {"en": "Which streets are plowed first, when the snow emergency routes apply and where to park "
                            "during a snowstorm.",
                      "es": "Qué calles se limpian primero, cuándo rigen las rutas de emergencia por nieve y dónde "
-                           "estacionar durante una tormenta."},
+                           "estacionar durante una tormenta.",
+                     "ar": "الشوارع التي تُزال منها الثلوج أولًا، ومتى تُطبق طرق طوارئ الثلوج، وأين تقف بسيارتك أثناء العاصفة الثلجية."},
          "topics": "snow, plowing, winter, parking", "format": "pdf",
          "paragraphs": ["Priority 1: snow emergency routes (Main Street, River Road, Millrace Road) and hospital "
                         "access, plowed continuously from 2 inches of snow.",
@@ -113,32 +127,40 @@ def _specs(today: dt.date) -> list[dict]:
                         "Residents must clear sidewalks in front of their property within 24 hours."]},
         {"kind": "plan", "department": "public-works", "from": dt.date(year - 6, 11, 1),
          "until": dt.date(year - 1, 10, 31),
-         "title": {"en": "Snow removal plan (superseded)", "es": "Plan de retiro de nieve (reemplazado)"},
+         "title": {"en": "Snow removal plan (superseded)", "es": "Plan de retiro de nieve (reemplazado)",
+                   "ar": "خطة إزالة الثلوج (مستبدلة)"},
          "summary": {"en": "The earlier snow plan, replaced by the current snow and ice control plan.",
-                     "es": "El plan anterior, reemplazado por el plan actual de control de nieve y hielo."},
+                     "es": "El plan anterior, reemplazado por el plan actual de control de nieve y hielo.",
+                     "ar": "الخطة السابقة للثلوج، وقد حلت محلها خطة مكافحة الثلج والجليد الحالية."},
          "topics": "snow, plowing", "format": "odt",
          "paragraphs": ["Main roads are plowed first, then residential streets.",
                         "Salt is applied at intersections and on hills."]},
         {"kind": "policy", "department": "parks-forestry", "from": dt.date(year - 3, 4, 1),
-         "title": {"en": "Street tree policy", "es": "Política de árboles en la vía pública"},
+         "title": {"en": "Street tree policy", "es": "Política de árboles en la vía pública",
+                   "ar": "سياسة أشجار الشوارع"},
          "summary": {"en": "Who plants, prunes and removes trees between the sidewalk and the curb, and how to ask "
                            "for a new tree.",
                      "es": "Quién planta, poda y retira los árboles entre la acera y la calle, y cómo pedir un árbol "
-                           "nuevo."},
+                           "nuevo.",
+                     "ar": "من يزرع الأشجار بين الرصيف وحافة الشارع ويقلمها ويزيلها، وكيف تطلب شجرة جديدة."},
          "topics": "trees, forestry, parkway, pruning", "format": "docx",
          "paragraphs": ["The city plants and maintains trees in the parkway strip between sidewalk and curb.",
                         "Residents may request a free parkway tree through 311; planting happens each spring and fall.",
                         "Pruning follows a seven-year cycle; hazardous limbs are removed within ten days of a report.",
                         "Residents must not remove or top parkway trees."]},
         {"kind": "other", "department": "sanitation", "from": dt.date(year, 1, 1),
-         "title": {"en": "Recycling and bulk pickup calendar", "es": "Calendario de reciclaje y recogida de voluminosos"},
+         "title": {"en": "Recycling and bulk pickup calendar", "es": "Calendario de reciclaje y recogida de voluminosos",
+                   "ar": "تقويم إعادة التدوير وجمع الأغراض الكبيرة"},
          "summary": {"en": "Collection days for each district: recycling every other week, bulk items once a month.",
                      "es": "Días de recogida por distrito: reciclaje cada dos semanas, objetos voluminosos una vez al "
-                           "mes."},
+                           "mes.",
+                     "ar": "أيام الجمع في كل حي: إعادة التدوير كل أسبوعين، والأغراض الكبيرة مرة في الشهر."},
          "topics": "recycling, bulk pickup, trash, calendar", "format": "csv"},
         {"kind": "other", "department": "sanitation", "from": dt.date(year, 1, 1), "language": "es",
-         "title": {"en": "Recycling guide (in Spanish)", "es": "Guía de reciclaje"},
-         "summary": {"en": "What goes in the blue cart, in Spanish.", "es": "Qué va en el contenedor azul."},
+         "title": {"en": "Recycling guide (in Spanish)", "es": "Guía de reciclaje",
+                   "ar": "دليل إعادة التدوير (بالإسبانية)"},
+         "summary": {"en": "What goes in the blue cart, in Spanish.", "es": "Qué va en el contenedor azul.",
+                     "ar": "ما يوضع في الحاوية الزرقاء، بالإسبانية."},
          "topics": "reciclaje, recycling", "format": "pdf",
          "paragraphs": ["Botellas y frascos de vidrio, latas de aluminio y de acero, cartón plano.",
                         "No se aceptan bolsas de plástico, vasos de espuma ni pañales.",

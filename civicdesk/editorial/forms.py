@@ -58,6 +58,14 @@ class EditorialForm(forms.ModelForm):
                            "is_default": code == text.default_language()})
         return groups
 
+    #: Static scripts the edit page loads for this form (progressive enhancement of its sections).
+    scripts: tuple[str, ...] = ()
+
+    def sections(self) -> list[dict]:
+        """Parts of a content app's form shown after its own fields (a grid of hours, a formset of fees):
+        [{"template": path, ...}], each rendered with the dict as `section`. None here."""
+        return []
+
     def other_fields(self) -> list:
         """The bound fields that are not per-language."""
         return [self[name] for name in self.fields if "__" not in name]

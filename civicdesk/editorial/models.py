@@ -238,6 +238,27 @@ class EditorialImage(LoggedModel):
     def url(self) -> str:
         return f"{text.IMAGE_PREFIX}{self.pk}/"
 
+    def is_in_published_content(self, now: dt.datetime | None = None) -> bool:
+        """True when an item residents can see now (`public()`) of any registered content type shows this image
+        in one of its Markdown fields (any language). One query per content type with Markdown fields."""
+        from django.db.models import TextField
+        from django.db.models.functions import Cast
+
+        from . import registry
+
+        url = self.url()
+        for editable in registry.editables():
+            model = editable.model_class()
+            if not model.markdown_fields:
+                continue
+            casts = {f"_text_{name}": Cast(name, output_field=TextField()) for name in model.markdown_fields}
+            uses = Q()
+            for alias in casts:
+                uses |= Q(**{f"{alias}__contains": url})
+            if model.objects.public(now).annotate(**casts).filter(uses).exists():
+                return True
+        return False
+
     def markdown(self) -> str:
         """The snippet that shows this image in Markdown (brackets in the alt text are escaped)."""
         alt = self.alt_text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")

@@ -305,15 +305,29 @@ def images(request):
                                                      "console_links": registry.console_links()})
 
 
+def _sees_every_image(user) -> bool:
+    """Editors and other staff (anyone with a seat, and superusers) see images still only in drafts."""
+    from civicdesk.jurisdictions.models import seats_of
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or bool(seats_of(user))
+
+
 @require_safe
 def image_file(request, pk: int):
-    """An editorial image, public (it is shown in published content; it holds no metadata)."""
+    """An editorial image (it holds no metadata). Public only once an item residents can see uses it, so an
+    image uploaded for a draft stays private (404 for everyone else) until the draft is published; editors and
+    other staff see every image. Public answers may be cached an hour, the others not at all."""
     image = get_object_or_404(EditorialImage, pk=pk)
+    public = image.is_in_published_content()
+    if not public and not _sees_every_image(request.user):
+        raise Http404(_("This image is no longer available."))
     try:
         handle = image.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404(_("This image is no longer available.")) from exc
     response = FileResponse(handle, content_type=image.content_type)
-    response["Cache-Control"] = "public, max-age=86400"
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

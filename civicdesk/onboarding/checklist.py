@@ -4,14 +4,18 @@
 contact details) followed by those of the whole site (email, SMS, task worker). Every check here blocks going
 live: `manage.py check_city` exits non-zero while one fails. Checks read the database and settings only,
 except email, which opens a real connection to the SMTP server (and sends a message when given an address).
+The checklist page never does that on a plain visit: it shows the last result (kept EMAIL_CHECK_SECONDS in the
+cache, `remembered_email_check()`), and the admin presses a button (a POST) to test the server again, so a
+mail server that hangs cannot make the page wait; the connection itself gives up after EMAIL_CHECK_TIMEOUT.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +35,11 @@ from civicdesk.lib import geo
 #: The worker counts as running when a task finished this recently, or nothing has waited this long.
 WORKER_RECENT = dt.timedelta(hours=1)
 WORKER_WAIT = dt.timedelta(minutes=10)
+#: How long the checklist page shows the last mail server test (seconds), and how long a test waits for the
+#: server before it counts as not answering.
+EMAIL_CHECK_SECONDS = 10 * 60
+EMAIL_CHECK_TIMEOUT = 10
+EMAIL_CHECK_CACHE_KEY = "onboarding:email-check"
 #: Seats that work a department's queue.
 QUEUE_ROLES = {StaffMembership.Role.STAFF, StaffMembership.Role.SUPERVISOR, StaffMembership.Role.ADMIN,
                StaffMembership.Role.CONTRACTOR}
@@ -165,10 +174,8 @@ def check_open311_keys(jurisdiction: Jurisdiction) -> Check:
                  _admin("open311_apikey_add"), _("Issue a key"))
 
 
-def check_email(test_to: str = "") -> Check:
-    """Outgoing email goes to a real SMTP server that answers (and accepts a test message to `test_to`)."""
-    from django.core.mail import EmailMessage, get_connection
-
+def _email_settings() -> Check | None:
+    """The email check's verdict from the settings alone (not configured, no sender), else None."""
     title, docs = _("Outgoing email"), "https://docs.djangoproject.com/en/5.2/topics/email/"
     if settings.EMAIL_BACKEND != "django.core.mail.backends.smtp.EmailBackend" or not settings.EMAIL_HOST:
         return Check("email", title, False, _("Outgoing email is not configured (set EMAIL_HOST and the other "
@@ -177,8 +184,20 @@ def check_email(test_to: str = "") -> Check:
     if not settings.DEFAULT_FROM_EMAIL:
         return Check("email", title, False, _("DEFAULT_FROM_EMAIL is not set: messages would have no sender."),
                      docs, _("How email is configured"))
+    return None
+
+
+def check_email(test_to: str = "", *, timeout: float = EMAIL_CHECK_TIMEOUT) -> Check:
+    """Outgoing email goes to a real SMTP server that answers within `timeout` seconds (and accepts a test
+    message to `test_to`). The result is remembered for the checklist page (remembered_email_check)."""
+    from django.core.mail import EmailMessage, get_connection
+
+    found = _email_settings()
+    if found is not None:
+        return found
+    title, docs = _("Outgoing email"), "https://docs.djangoproject.com/en/5.2/topics/email/"
     try:
-        connection = get_connection(fail_silently=False)
+        connection = get_connection(fail_silently=False, timeout=timeout)
         connection.open()
         try:
             if test_to:
@@ -187,12 +206,34 @@ def check_email(test_to: str = "") -> Check:
         finally:
             connection.close()
     except Exception as exc:  # noqa: BLE001 - any failure to reach or use the server is the finding
-        return Check("email", title, False, _("The mail server %(host)s:%(port)s refused or did not answer: "
-                                              "%(error)s") % {"host": settings.EMAIL_HOST,
-                                                              "port": settings.EMAIL_PORT, "error": exc},
-                     docs, _("How email is configured"))
-    return Check("email", title, True, _("The mail server accepted a test message to %(to)s.") % {"to": test_to}
-                 if test_to else _("The mail server %(host)s answers.") % {"host": settings.EMAIL_HOST})
+        result = Check("email", title, False, _("The mail server %(host)s:%(port)s refused or did not answer: "
+                                                "%(error)s") % {"host": settings.EMAIL_HOST,
+                                                                "port": settings.EMAIL_PORT, "error": exc},
+                       docs, _("How email is configured"))
+    else:
+        result = Check("email", title, True, _("The mail server accepted a test message to %(to)s.")
+                       % {"to": test_to} if test_to else _("The mail server %(host)s answers.")
+                       % {"host": settings.EMAIL_HOST})
+    cache.set(EMAIL_CHECK_CACHE_KEY, {"check": asdict(result), "at": timezone.now().isoformat()},
+              EMAIL_CHECK_SECONDS)
+    return result
+
+
+def remembered_email_check() -> Check:
+    """The email check without touching the mail server: the settings' verdict, else the last test of the
+    server (within EMAIL_CHECK_SECONDS) with its time, else "not tested lately" (which blocks until tested)."""
+    found = _email_settings()
+    if found is not None:
+        return found
+    remembered = cache.get(EMAIL_CHECK_CACHE_KEY)
+    if not remembered:
+        return Check("email", _("Outgoing email"), False,
+                     _("The mail server has not been tested in the last %(minutes)s minutes: press “Test the mail "
+                       "server” below.") % {"minutes": EMAIL_CHECK_SECONDS // 60})
+    result = Check(**remembered["check"])
+    at = timezone.localtime(dt.datetime.fromisoformat(remembered["at"]))
+    result.reason = _("%(reason)s (tested at %(time)s)") % {"reason": result.reason, "time": at.strftime("%H:%M")}
+    return result
 
 
 def check_sms() -> Check:
@@ -232,8 +273,9 @@ def check_worker(now: dt.datetime | None = None) -> Check:
                  % {"time": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")})
 
 
-def run_checklist(jurisdiction: Jurisdiction, *, test_email_to: str = "") -> list[Check]:
-    """Every check for `jurisdiction`, then the site-wide ones."""
+def run_checklist(jurisdiction: Jurisdiction, *, test_email_to: str = "", email: Check | None = None) -> list[Check]:
+    """Every check for `jurisdiction`, then the site-wide ones. `email` is the email check when the caller already
+    has it (the checklist page: remembered, or just tested); else the mail server is tested now."""
     return [check_routing(jurisdiction), check_department_staff(jurisdiction), check_districts(jurisdiction),
             check_addresses(jurisdiction), check_two_factor(jurisdiction), check_contact(jurisdiction),
-            check_open311_keys(jurisdiction), check_email(test_email_to), check_sms(), check_worker()]
+            check_open311_keys(jurisdiction), email or check_email(test_email_to), check_sms(), check_worker()]

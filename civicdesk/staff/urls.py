@@ -12,6 +12,7 @@ urlpatterns = [
     path("views/<int:pk>/delete/", views.delete_view, name="delete_view"),
     path("search/misses/", search_insights.misses, name="search_misses"),
     path("search/answers/", search_insights.answers, name="search_answers"),
+    path("search/answers/<str:by>.csv", search_insights.answers_csv, name="search_answers_csv"),
     path("intake/", views.intake, name="intake"),
     path("intake/<slug:code>/", views.intake_submit, name="intake_submit"),
     path("intake/support/<str:public_id>/", views.intake_support, name="intake_support"),

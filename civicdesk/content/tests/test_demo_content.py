@@ -1,5 +1,5 @@
 """The Riverbend demo's help content: every topic, article, question and term is public and renders in English
-and Spanish; one article shows the "not yet translated" notice."""
+, Spanish and Arabic; one article (written in English only on purpose) shows the "not yet translated" notice."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_it_loads_enough_published_content(demo):
     assert all(a.reviewed_by_id != a.updated_by_id for a in Article.objects.all())
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_renders_every_help_page_in_each_language(client, demo, language):
     client.cookies["django_language"] = language
     urls = [reverse("content:hub"), reverse("content:topics"), reverse("content:faq"), reverse("content:glossary")]
@@ -37,7 +37,13 @@ def test_it_renders_every_help_page_in_each_language(client, demo, language):
         response = client.get(url)
         assert response.status_code == 200, url
         notices += 'data-testid="fallback-notice"' in response.content.decode()
-    assert notices == (1 if language == "es" else 0)
+    assert notices == (0 if language == "en" else 1)
+
+
+def test_it_writes_every_item_in_arabic_but_the_one_left_in_english_on_purpose(demo):
+    items = [*Topic.objects.all(), *FaqEntry.objects.all(), *GlossaryTerm.objects.all(), *Article.objects.all()]
+    untranslated = [item for item in items if "ar" in item.missing_languages()]
+    assert len(untranslated) == 1 and "es" in untranslated[0].missing_languages()
 
 
 def test_it_links_glossary_terms_in_demo_articles(client, demo):

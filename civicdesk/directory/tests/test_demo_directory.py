@@ -36,9 +36,8 @@ def test_it_renders_every_service_types_page(client, demo, language):
             assert 'data-testid="handlers"' in page or 'data-testid="contact-311"' in page, service_type.code
 
 
-#: The demo's directory text is written in English and Spanish; Arabic pages show it with the "not yet
-#: translated" notice (docs/languages.md, demo data).
-DEMO_UNWRITTEN = {"ar"}
+#: The demo's directory text is written in every site language (English, Spanish and Arabic).
+DEMO_UNWRITTEN: set[str] = set()
 
 def test_it_says_call_911_on_the_emergency_types(client, demo):
     for code in ("street-cave-in", "water-main-break", "traffic-signal"):
@@ -65,24 +64,25 @@ def test_it_lists_each_jurisdictions_services(client, demo, language):
         assert f"/services/permits/{slug}/" in city
 
 
-@pytest.mark.parametrize("language", ["en", "es"])
+@pytest.mark.parametrize("language", ["en", "es", "ar"])
 def test_it_renders_every_department_and_permit_page(client, demo, language):
     with translation.override(language):
         for department in Department.objects.select_related("jurisdiction"):
             url = f"/departments/{department.jurisdiction.slug}/{department.slug}/"
             page = client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
             assert 'data-testid="hours"' in page and 'id="map"' in page and "tel:" in page, url
+            assert 'data-testid="fallback-notice"' not in page, url
         for guide in PermitGuide.objects.all():
             page = client.get(guide.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode()
             assert 'data-testid="fees"' in page and 'data-testid="requirements"' in page, guide.slug
             assert 'data-testid="fallback-notice"' not in page, guide.slug
 
 
-def test_it_loads_published_content_in_english_and_spanish_with_offices_inside_their_jurisdiction(demo):
+def test_it_loads_published_content_in_every_language_with_offices_inside_their_jurisdiction(demo):
     assert DepartmentProfile.objects.public().count() == Department.objects.count() == 6
     assert ServiceGuide.objects.public().count() >= 10 and PermitGuide.objects.public().count() == 5
     for profile in DepartmentProfile.objects.select_related("department__jurisdiction"):
-        assert profile.summary["es"] and profile.address["es"] and set(profile.missing_languages()) <= DEMO_UNWRITTEN
+        assert profile.summary["ar"] and profile.address["ar"] and set(profile.missing_languages()) <= DEMO_UNWRITTEN
         boundary = profile.department.jurisdiction.boundary
         assert geo.contains(boundary, profile.lat, profile.long), profile.department.slug
     for guide in PermitGuide.objects.all():

@@ -24,7 +24,7 @@ def test_it_shows_contact_hours_address_map_and_what_it_handles(client, world, t
     assert '<th scope="row">Monday</th><td class="cd-hours__time">8 a.m.–noon, 1 p.m.–5 p.m.</td>' in page
     assert '<th scope="row">Sunday</th><td class="cd-hours__time">Closed</td>' in page
     assert "Open now, until noon" in page
-    assert "Elm Town Hall<br>1 Oak Street" in page
+    assert '<span dir="auto">Elm Town Hall</span><br><span dir="auto">1 Oak Street</span>' in page
     assert 'href="https://www.openstreetmap.org/directions?to=3.000000%2C2.500000"' in page
     assert 'id="map" class="cd-map cd-dept-map" hidden' in page and "directory/department-map.js" in page
     assert 'href="/services/pothole/"' in page and 'href="/services/graffiti/"' in page

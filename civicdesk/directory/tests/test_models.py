@@ -78,10 +78,20 @@ def test_it_gives_a_special_day_its_own_hours_over_a_holiday(world):
 @pytest.mark.parametrize("fees", [{"amount_cents": 1}, [{"amount_cents": 12.5, "covers": {"en": "x"}}],
                                   [{"amount_cents": -1, "covers": {"en": "x"}}],
                                   [{"amount_cents": 100, "currency": "dollars", "covers": {"en": "x"}}],
-                                  [{"amount_cents": 100, "covers": {}}]])
+                                  [{"amount_cents": 100, "covers": {}}],
+                                  [{"amount_cents": 100, "covers": {"en": "x"}, "unit": "fortnight"}]])
 def test_it_refuses_fees_that_are_not_whole_cents_with_a_currency_and_a_purpose(fees):
     with pytest.raises(ValidationError):
         validate_fees(fees)
+
+
+def test_it_says_what_a_fee_is_charged_per(world):
+    validate_fees([{"amount_cents": 100, "covers": {"en": "x"}, "unit": "year"}])
+    guide = make_permit(world, fees=[{"amount_cents": 1250, "currency": "USD", "covers": {"en": "Tag"},
+                                      "unit": "year"}, {"amount_cents": 500, "currency": "EUR", "covers": {"en": "x"}}])
+    yearly, once = guide.fee_lines()
+    assert (yearly.display_amount(), yearly.unit_text()) == ("$12.50", "per year")
+    assert (once.display_amount(), once.unit_text()) == ("5.00 EUR", "")
 
 
 def test_it_refuses_a_permit_with_another_jurisdictions_department_or_a_bad_slug(world):

@@ -1,5 +1,5 @@
 """The Riverbend demo's library: every kind the brief names, real files of each format with their text read,
-Spanish titles, one earlier version; search finds the documents; loading twice adds nothing."""
+Spanish and Arabic titles, one earlier version; search finds the documents; loading twice adds nothing."""
 
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ def test_it_fills_the_library_with_real_files_of_every_format(client, settings):
     assert {"pdf", "docx", "odt", "xlsx", "csv"} <= extensions
     assert set(DocumentVersion.objects.values_list("text_status", flat=True)) == {"done", "image"}
     assert all(document.title.get("es") and document.summary.get("es") for document in documents)
+    assert all(document.title.get("ar") and document.summary.get("ar") for document in documents)
     noise = Document.objects.get(title__en="Noise bylaw")
     assert noise.versions.count() == 2 and noise.current_version.number == 2
 
@@ -46,6 +47,8 @@ def test_it_fills_the_library_with_real_files_of_every_format(client, settings):
         "Water quality report: sampling results"]
     assert "Guía de reciclaje" in [r.title for r in search("envases", language="es").results]
     assert "Reglamento de ruido" in [r.title for r in search("ruido", language="es").results]
+    library_ar = client.get("/documents/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "خطة مكافحة الثلج والجليد" in library_ar and 'data-testid="fallback-notice"' not in library_ar
 
     city = Jurisdiction.objects.get(slug=CITY)
     departments = {d.slug: d for d in Department.objects.filter(jurisdiction=city)}

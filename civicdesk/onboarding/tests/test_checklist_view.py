@@ -13,6 +13,18 @@ pytestmark = pytest.mark.django_db
 URL = reverse("onboarding:checklist")
 
 
+@pytest.fixture(autouse=True)
+def _forget_the_last_mail_server_test():
+    """The checklist remembers the last mail server test in the cache: each test starts without one."""
+    from django.core.cache import cache
+
+    from civicdesk.onboarding.checklist import EMAIL_CHECK_CACHE_KEY
+
+    cache.delete(EMAIL_CHECK_CACHE_KEY)
+    yield
+    cache.delete(EMAIL_CHECK_CACHE_KEY)
+
+
 def test_it_lists_every_check_with_a_reason_and_a_fix_link(client, world, django_assert_max_num_queries):
     seats = seat_people(world)
     login_verified(client, seats.admin)
@@ -48,6 +60,58 @@ def test_it_sends_a_test_email_to_the_admin_through_real_smtp(client, world, smt
     limited = client.post(URL, {"jurisdiction": "elm"}, follow=True)
     assert "too many times" in limited.content.decode()
     assert len(smtp_server.messages) == 5
+
+
+def test_it_never_contacts_the_mail_server_on_a_visit_and_shows_the_last_test(client, world, smtp_server, settings,
+                                                                              monkeypatch):
+    settings.DEFAULT_FROM_EMAIL = "311@elm.example.gov"
+    seats = seat_people(world)
+    login_verified(client, seats.admin)
+
+    def hung(*args, **kwargs):
+        raise AssertionError("a plain visit opened a connection to the mail server")
+
+    from django.core.mail.backends.smtp import EmailBackend
+
+    monkeypatch.setattr(EmailBackend, "open", hung)
+    page = client.get(URL)
+    email = next(c for c in page.context["checks"] if c.key == "email")
+    assert not email.ok and "has not been tested in the last 10 minutes" in email.reason
+    body = page.content.decode()
+    assert 'name="action" value="test"' in body and 'name="action" value="send"' in body
+    monkeypatch.undo()
+
+    tested = client.post(URL, {"jurisdiction": "elm", "action": "test"})
+    email = next(c for c in tested.context["checks"] if c.key == "email")
+    assert email.ok and "answers" in email.reason and not smtp_server.messages
+    assert AuditEntry.objects.filter(action="onboarding.mail_server_tested", jurisdiction_id=world.elm.pk).exists()
+
+    monkeypatch.setattr(EmailBackend, "open", hung)
+    again = client.get(URL)
+    email = next(c for c in again.context["checks"] if c.key == "email")
+    assert email.ok and "answers" in email.reason and "(tested at " in email.reason
+
+
+def test_it_gives_up_on_a_mail_server_that_does_not_answer(client, world, settings):
+    import socket
+
+    settings.DEFAULT_FROM_EMAIL = "311@elm.example.gov"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)  # accepts the connection but never greets: a hung server
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", listener.getsockname()[1]
+    from civicdesk.onboarding import checklist
+
+    try:
+        found = checklist.check_email(timeout=0.5)
+    finally:
+        listener.close()
+    assert not found.ok and "did not answer" in found.reason
+    seats = seat_people(world)
+    login_verified(client, seats.admin)
+    email = next(c for c in client.get(URL).context["checks"] if c.key == "email")
+    assert not email.ok and "did not answer" in email.reason and "(tested at " in email.reason
 
 
 def test_it_refuses_staff_who_are_not_admins(client, world):

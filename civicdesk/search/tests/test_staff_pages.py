@@ -56,6 +56,12 @@ def test_it_shows_answer_follows_per_page_and_week(client, world, seats, django_
     assert '<a class="usa-link" href="/help/bulk/">Bulk pickup</a></th><td>3</td><td>2</td><td>1</td><td>0</td>' in html
     assert '<a class="usa-link" href="/help/pool/">Piscina</a></th><td>1</td><td>0</td><td>0</td><td>1</td>' in html
     assert 'data-testid="by-week"' in html
+    page_chart = html.split('data-testid="page-chart"')[1].split("</svg>")[0]
+    assert "<title" in page_chart and "Deflected contacts per answer page" in page_chart and "Bulk pickup" in page_chart
+    week_chart = html.split('data-testid="week-chart"')[1].split("</svg>")[0]
+    assert "Answers followed and deflected contacts per week" in week_chart
+    assert reverse("staff:search_answers_csv", args=["page"]) in html
+    assert reverse("staff:search_answers_csv", args=["week"]) in html
 
 
 def test_it_is_for_editors_and_admins_only(client, world, seats):
