@@ -23,6 +23,8 @@ from .default import DefaultCity
 # this pack without loading the app registry.
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "riverbend"
+#: Files in DATA_DIR the staff console offers to try its import pages with (DefaultCity.demo_file).
+DEMO_FILES = {"staff.csv"}
 #: Every demo staff login shares this password. It is public on purpose: a demo is never a production site.
 DEMO_PASSWORD = "riverbend-demo-2026"
 #: Staff must pass two-factor sign-in, so every demo staff login also has a confirmed authenticator device
@@ -263,6 +265,11 @@ class Riverbend(DefaultCity):
             return line
         region = " ".join(part for part in [self.state, postcode] if part)
         return f"{line}, " + ", ".join(part for part in [city, region] if part)
+
+    def demo_file(self, name: str):
+        """The demo's sample import files: "staff.csv" (new staff with Spanish and Arabic names, a role change and
+        an unchanged seat of the demo logins)."""
+        return DATA_DIR / name if name in DEMO_FILES else None
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
         return [(person.email, DEMO_PASSWORD, str(person.what)) for person in DEMO_STAFF]

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -128,8 +128,28 @@ def staff_import(request):
             uploaded_by=request.user, jurisdiction=form.cleaned_data["jurisdiction"],
             filename=form.cleaned_data["file"].name[:200], data=form.cleaned_data["file"].read())
         return redirect("onboarding:staff_review", pk=upload.pk)
-    return render(request, "onboarding/staff_import.html", {"form": form, "columns": staff_import_service.COLUMNS},
-                  status=400 if form.errors else 200)
+    return render(request, "onboarding/staff_import.html", {
+        "form": form, "has_demo_file": _demo_staff_file() is not None}, status=400 if form.errors else 200)
+
+
+def _demo_staff_file():
+    from civicdesk.cities import city
+
+    path = city().demo_file("staff.csv")
+    return path if path is not None and path.exists() else None
+
+
+@require_POST
+def staff_import_demo(request):
+    """Try the import with the demo city's staff list (only where the city pack ships one): straight to its
+    review, which shows real rows against the demo data; nothing is saved before the confirm."""
+    access.require_onboarding_admin(request.user)
+    path = _demo_staff_file()
+    if path is None:
+        raise Http404(_("This city ships no demo staff list."))
+    StaffImportUpload.purge_stale()
+    upload = StaffImportUpload.objects.create(uploaded_by=request.user, filename=path.name, data=path.read_bytes())
+    return redirect("onboarding:staff_review", pk=upload.pk)
 
 
 def staff_template(request):
