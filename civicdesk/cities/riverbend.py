@@ -308,6 +308,7 @@ class Riverbend(DefaultCity):
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
+            say(f"Notice templates: {self._seed_notice_templates(world)}")
             say(f"Arabic names and texts: {self._seed_arabic(world)}")
             say(f"Open data: {self._seed_open_data(world)}")
             say(f"Meetings: {self._seed_meetings(world, now)}")
@@ -386,6 +387,26 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_notice_templates(self, world: _DemoWorld) -> int:
+        """The city's notice templates (road closure, boil-water advisory, missed collection delay, park closure)
+        in English, Spanish and Arabic, from notice_templates.json. Idempotent (by short name)."""
+        from civicdesk.notices.models import NoticeTemplate
+
+        city_hall = world.jurisdictions[CITY]
+        made = 0
+        for spec in json.loads((DATA_DIR / "notice_templates.json").read_text(encoding="utf-8")):
+            if NoticeTemplate.objects.filter(jurisdiction=city_hall, slug=spec["slug"]).exists():
+                continue
+            template = NoticeTemplate(jurisdiction=city_hall, slug=spec["slug"], name=spec["name"], kind=spec["kind"],
+                                      severity=spec["severity"])
+            for code, text in spec["title"].items():
+                setattr(template, f"title_{code}", text)
+            for code, text in spec["body"].items():
+                setattr(template, f"body_{code}", text)
+            template.save()
+            made += 1
+        return made
 
     def _seed_arabic(self, world: _DemoWorld) -> int:
         """Fill the `_ar` columns of the demo's jurisdictions, departments, districts, catalogue and notices
