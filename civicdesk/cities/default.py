@@ -94,7 +94,8 @@ class DefaultCity:
 
     def demo_file(self, name: str):
         """A sample file this pack ships for trying an import page of the staff console ("staff.csv": a staff
-        list for civicdesk/onboarding), as a pathlib.Path, or None when it ships none (the default)."""
+        list for civicdesk/onboarding; "seeclickfix-catalogue.csv": a catalogue export for civicdesk/cityconfig), as a
+        pathlib.Path, or None when it ships none (the default)."""
         return None
 
     def demo_logins(self) -> list[tuple[str, str, str]]:

@@ -24,7 +24,7 @@ from .default import DefaultCity
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "riverbend"
 #: Files in DATA_DIR the staff console offers to try its import pages with (DefaultCity.demo_file).
-DEMO_FILES = {"staff.csv"}
+DEMO_FILES = {"staff.csv", "seeclickfix-catalogue.csv"}
 #: Every demo staff login shares this password. It is public on purpose: a demo is never a production site.
 DEMO_PASSWORD = "riverbend-demo-2026"
 #: Staff must pass two-factor sign-in, so every demo staff login also has a confirmed authenticator device
@@ -268,7 +268,8 @@ class Riverbend(DefaultCity):
 
     def demo_file(self, name: str):
         """The demo's sample import files: "staff.csv" (new staff with Spanish and Arabic names, a role change and
-        an unchanged seat of the demo logins)."""
+        an unchanged seat of the demo logins) and "seeclickfix-catalogue.csv" (a catalogue export in the shape a
+        SeeClickFix city hands over, for the catalogue mapping pages)."""
         return DATA_DIR / name if name in DEMO_FILES else None
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
