@@ -93,10 +93,9 @@ class DefaultCity:
         raise ValueError(f"The city pack {self.slug!r} ships no demo data; set CITY_PACK to one that does.")
 
     def demo_file(self, name: str):
-        """A sample file this pack ships for trying an import page of the staff console ("staff.csv": a staff
-        list for civicdesk/onboarding; "seeclickfix-catalogue.csv": a catalogue export for civicdesk/cityconfig), as a
-        pathlib.Path, or None when it ships none (the default)."""
-        return None
+        """A sample file this pack ships for trying an import page of the staff console, as a pathlib.Path, or
+        None when it ships none (the default ships none). Names: "staff.csv" (a staff list, civicdesk/onboarding)
+        and "seeclickfix-catalogue.csv" (a catalogue export, civicdesk/cityconfig)."""
 
     def demo_logins(self) -> list[tuple[str, str, str]]:
         """(email, password, who they are) for each staff login seed_demo() creates.

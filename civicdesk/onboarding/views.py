@@ -10,18 +10,18 @@ from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from civicdesk.accounts.middleware import two_factor_url
-
 from civicdesk.throttle.services import Limit, RateLimited
 from civicdesk.throttle.services import check as throttle_check
 
-from . import access, invitations, staff_import as staff_import_service
+from . import access, invitations
+from . import staff_import as staff_import_service
 from .boundaries import apply_plan, plan_import
 from .checklist import run_checklist
 from .forms import AcceptInvitationForm, BoundaryUploadForm, NameFieldForm, StaffImportForm
