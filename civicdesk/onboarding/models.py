@@ -15,64 +15,51 @@ from civicdesk.audit.models import LoggedModel
 UPLOAD_KEPT_FOR = dt.timedelta(days=1)
 
 
-class BoundaryUpload(models.Model):
-    """A boundary file one person uploaded in the staff console, waiting for their preview and save.
+class PendingUpload(models.Model):
+    """A file one person uploaded in the staff console, kept for them alone until they save what it holds
+    (then deleted) or for UPLOAD_KEPT_FOR."""
 
-    Only its uploader may see or save it; it is deleted when saved, or a day later.
-    """
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="+", verbose_name=_("jurisdiction"))
+    filename = models.CharField(_("file name"), max_length=200)
+    data = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @classmethod
+    def purge_stale(cls, now: dt.datetime | None = None) -> int:
+        """Delete uploads older than UPLOAD_KEPT_FOR; returns how many went."""
+        now = now or timezone.now()
+        return cls.objects.filter(created_at__lt=now - UPLOAD_KEPT_FOR).delete()[0]
+
+
+class BoundaryUpload(PendingUpload):
+    """A boundary file waiting for its uploader's preview and save."""
 
     class Kind(models.TextChoices):
         JURISDICTION = "jurisdiction", _("Jurisdiction boundary")
         DISTRICT = "district", _("Districts")
         AREA = "area", _("Routing rule areas")
 
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+", verbose_name=_("jurisdiction"))
     kind = models.CharField(_("what the file holds"), max_length=16, choices=Kind.choices)
     replace = models.BooleanField(_("replace boundaries that already exist"), default=False)
-    filename = models.CharField(_("file name"), max_length=200)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], name="boundaryupload_created")]
 
-    def __str__(self) -> str:
-        return self.filename
 
-    @classmethod
-    def purge_stale(cls, now: dt.datetime | None = None) -> int:
-        """Delete uploads older than UPLOAD_KEPT_FOR; returns how many went."""
-        now = now or timezone.now()
-        return cls.objects.filter(created_at__lt=now - UPLOAD_KEPT_FOR).delete()[0]
-
-
-class StaffImportUpload(models.Model):
-    """A staff CSV one admin uploaded, kept (for that admin only) between the review table and the confirm.
-
-    The file is planned again on confirm, so what is applied is what the review showed against the data of
-    that moment. Deleted when applied, or a day later.
-    """
-
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+", verbose_name=_("jurisdiction"))
-    filename = models.CharField(_("file name"), max_length=200)
-    data = models.BinaryField()
-    created_at = models.DateTimeField(default=timezone.now)
+class StaffImportUpload(PendingUpload):
+    """A staff CSV waiting for its uploader's review and confirm. The file is planned again on confirm, so what
+    is applied is what the review showed against the data of that moment."""
 
     class Meta:
         indexes = [models.Index(fields=["created_at"], name="staffimportupload_created")]
-
-    def __str__(self) -> str:
-        return self.filename
-
-    @classmethod
-    def purge_stale(cls, now: dt.datetime | None = None) -> int:
-        """Delete uploads older than UPLOAD_KEPT_FOR; returns how many went."""
-        now = now or timezone.now()
-        return cls.objects.filter(created_at__lt=now - UPLOAD_KEPT_FOR).delete()[0]
 
 
 class StaffInvitation(LoggedModel):

@@ -12,12 +12,12 @@ from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from civicdesk.jurisdictions.models import StaffMembership
-from civicdesk.testing.auth import current_code, totp_device
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 from civicdesk.testing.fixtures import run_worker
 
+from .test_browser_onboarding import sign_in
+
 pytestmark = pytest.mark.browser
-PASSWORD = "correct horse battery"
 NEW_PASSWORD = "a long walk by the river"
 CSV = ("email,first_name,last_name,jurisdiction,department,role,language\n"
        "lucia@elm.example.gov,Lucía,Fernández,elm,public-works,supervisor,en\n"
@@ -38,14 +38,7 @@ def test_it_imports_staff_and_the_invitee_sets_a_password_and_two_factor(live_se
     StaffMembership.objects.create(user=admin, jurisdiction=tworld.elm, role=StaffMembership.Role.ADMIN)
     page = new_phone_page(browser)
     try:
-        device = totp_device(admin)
-        page.goto(f"{live_server.url}/account/login/?next=/staff/onboarding/staff/")
-        page.fill("#id_username", admin.email)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.fill("#id_token", current_code(device))
-        page.get_by_role("button", name="Verify").click()
-        expect(page.get_by_role("heading", name="Import staff", level=1)).to_be_visible()
+        sign_in(page, live_server.url, admin, next_url="/staff/onboarding/staff/", heading="Import staff")
         assert_no_axe_violations(page, context="staff import upload")
 
         path = tmp_path / "staff.csv"

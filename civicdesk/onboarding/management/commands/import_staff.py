@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civicdesk.jurisdictions.models import Jurisdiction
+from civicdesk.onboarding.management.inputs import jurisdiction_option, read_input
 from civicdesk.onboarding.staff_import import Action, apply_staff_plan, plan_staff_import
 from civicdesk.throttle.services import RateLimited
 
@@ -23,15 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        jurisdiction = None
-        if options["jurisdiction"]:
-            jurisdiction = Jurisdiction.objects.filter(slug=options["jurisdiction"]).first()
-            if jurisdiction is None:
-                raise CommandError(f"No jurisdiction has the short name {options['jurisdiction']!r}.")
+        data = read_input(path)
+        jurisdiction = jurisdiction_option(options["jurisdiction"])
         # The operator running the command may give seats in every jurisdiction.
         plan = plan_staff_import(data, allowed_jurisdiction_ids=None, default_jurisdiction=jurisdiction)
         if plan.file_error:
