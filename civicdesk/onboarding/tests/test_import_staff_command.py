@@ -160,3 +160,11 @@ def test_it_plans_a_few_thousand_rows_in_a_few_queries(tmp_path, world, django_a
     with django_assert_max_num_queries(16):
         plan = plan_staff_import(data, allowed_jurisdiction_ids=None)
     assert plan.ok and plan.counts()["people"] == 3000 and plan.counts()["unchanged"] == 1
+
+
+def test_it_refuses_a_file_that_would_pass_the_sites_daily_invitation_limit(tmp_path, world, settings):
+    settings.STAFF_INVITATIONS_PER_DAY = 1
+    message = refused(tmp_path, HEADER + "one@elm.example.gov,,,elm,,staff,\ntwo@elm.example.gov,,,elm,,staff,\n")
+    assert "Nothing was imported. This would send 2 invitation emails, more than the daily limit allows." in message
+    assert not User.objects.filter(email__in=["one@elm.example.gov", "two@elm.example.gov"]).exists()
+    assert not StaffMembership.objects.filter(user__email="one@elm.example.gov").exists()
