@@ -27,6 +27,7 @@ from typing import Any
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+from boundary_import import timed  # noqa: E402  (median of timed runs after an untimed one)
 
 HEADER = ["database", "rows", "file KB", "plan ms", "plan queries", "apply ms", "rows/s"]
 DEPARTMENTS = 20
@@ -52,16 +53,6 @@ def staff_csv(size: int) -> bytes:
         lines.append(f"{email},{FIRST[n % 10]},{LAST[n % 10]},bench,{department},{ROLES[n % len(ROLES)]},"
                      f"{['en', 'es', 'ar'][n % 3]}")
     return "\ufeff".encode() + "\n".join(lines).encode("utf-8") + b"\n"
-
-
-def timed(calls: int, step) -> float:
-    step()  # untimed: imports, caches
-    times = []
-    for _ in range(calls):
-        started = time.perf_counter()
-        step()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
 
 
 def worker(args: argparse.Namespace) -> dict[str, Any]:

@@ -161,6 +161,7 @@ def staff_template(request):
 
 
 @require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
 def staff_review(request, pk: int):
     """Staff import, step 2: the table of what each row would do; POST applies it in one transaction."""
     upload = access.get_staff_upload_for_staff(request.user, pk)
@@ -188,6 +189,7 @@ def staff_review(request, pk: int):
         "upload": upload, "plan": plan, "counts": plan.counts(), "changes": changes}, status=status)
 
 
+@cache_control(private=True, no_store=True)
 def staff_invitations(request):
     """Invitations of the admin's jurisdictions: pending first, with a button to send each again."""
     access.require_onboarding_admin(request.user)

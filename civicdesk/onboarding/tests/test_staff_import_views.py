@@ -48,7 +48,9 @@ def test_it_shows_the_review_table_and_imports_on_confirm(client, world, admin):
     assert StaffMembership.objects.get(user=world.carol).role == "supervisor"
     assert AuditEntry.objects.filter(action="staffmembership.imported", actor=admin).count() == 2
     assert not StaffImportUpload.objects.exists()
-    listing = client.get(reverse("onboarding:staff_invitations")).content.decode()
+    response = client.get(reverse("onboarding:staff_invitations"))
+    assert "no-store" in response["Cache-Control"]  # staff names and addresses stay out of shared caches
+    listing = response.content.decode()
     assert "zara@elm.example.gov" in listing and "Waiting, link works until" in listing
 
 
