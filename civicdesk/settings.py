@@ -415,6 +415,11 @@ ACKNOWLEDGEMENTS_PER_ADDRESS_PER_HOUR = env_int("ACKNOWLEDGEMENTS_PER_ADDRESS_PE
 SIGNUPS_PER_CLIENT_PER_HOUR = env_int("SIGNUPS_PER_CLIENT_PER_HOUR", 5)
 VERIFICATION_EMAILS_PER_ADDRESS_PER_HOUR = env_int("VERIFICATION_EMAILS_PER_ADDRESS_PER_HOUR", 3)
 VERIFICATION_EMAILS_PER_CLIENT_PER_HOUR = env_int("VERIFICATION_EMAILS_PER_CLIENT_PER_HOUR", 10)
+# Staff import (civicdesk/onboarding, docs/onboarding.md): invitation and new-seat emails one admin may send a
+# day, and the whole site a day; how many days an invitation link works.
+STAFF_INVITATIONS_PER_ADMIN_PER_DAY = env_int("STAFF_INVITATIONS_PER_ADMIN_PER_DAY", 500)
+STAFF_INVITATIONS_PER_DAY = env_int("STAFF_INVITATIONS_PER_DAY", 2000)
+STAFF_INVITATION_DAYS = env_int("STAFF_INVITATION_DAYS", 7)
 # Failed sign-ins from one client address per hour, whatever accounts they name.
 SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR = env_int("SIGN_IN_FAILURES_PER_CLIENT_PER_HOUR", 30)
 # "This affects me too": per client address on one request per day, and per client per hour overall.

@@ -92,6 +92,11 @@ class DefaultCity:
         """Load this city's demo data. The default city ships none, so this refuses."""
         raise ValueError(f"The city pack {self.slug!r} ships no demo data; set CITY_PACK to one that does.")
 
+    def demo_file(self, name: str):
+        """A sample file this pack ships for trying an import page of the staff console, as a pathlib.Path, or
+        None when it ships none (the default ships none). Names: "staff.csv" (a staff list, civicdesk/onboarding)
+        and "seeclickfix-catalogue.csv" (a catalogue export, civicdesk/cityconfig)."""
+
     def demo_logins(self) -> list[tuple[str, str, str]]:
         """(email, password, who they are) for each staff login seed_demo() creates.
 

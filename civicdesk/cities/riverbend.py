@@ -23,6 +23,8 @@ from .default import DefaultCity
 # this pack without loading the app registry.
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "riverbend"
+#: Files in DATA_DIR the staff console offers to try its import pages with (DefaultCity.demo_file).
+DEMO_FILES = {"staff.csv", "seeclickfix-catalogue.csv"}
 #: Every demo staff login shares this password. It is public on purpose: a demo is never a production site.
 DEMO_PASSWORD = "riverbend-demo-2026"
 #: Staff must pass two-factor sign-in, so every demo staff login also has a confirmed authenticator device
@@ -264,6 +266,12 @@ class Riverbend(DefaultCity):
         region = " ".join(part for part in [self.state, postcode] if part)
         return f"{line}, " + ", ".join(part for part in [city, region] if part)
 
+    def demo_file(self, name: str):
+        """The demo's sample import files: "staff.csv" (new staff with Spanish and Arabic names, a role change and
+        an unchanged seat of the demo logins) and "seeclickfix-catalogue.csv" (a catalogue export in the shape a
+        SeeClickFix city hands over, for the catalogue mapping pages)."""
+        return DATA_DIR / name if name in DEMO_FILES else None
+
     def demo_logins(self) -> list[tuple[str, str, str]]:
         return [(person.email, DEMO_PASSWORD, str(person.what)) for person in DEMO_STAFF]
 
@@ -301,6 +309,7 @@ class Riverbend(DefaultCity):
             say(f"Transferred between departments: {moved}")
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
+            say(f"Notice templates: {self._seed_notice_templates(world)}")
             say(f"Arabic names and texts: {self._seed_arabic(world)}")
             say(f"Open data: {self._seed_open_data(world)}")
             say(f"Meetings: {self._seed_meetings(world, now)}")
@@ -397,6 +406,26 @@ class Riverbend(DefaultCity):
             notices.publish(notice, user=author, now=now)
             posted += 1
         return posted
+
+    def _seed_notice_templates(self, world: _DemoWorld) -> int:
+        """The city's notice templates (road closure, boil-water advisory, missed collection delay, park closure)
+        in English, Spanish and Arabic, from notice_templates.json. Idempotent (by short name)."""
+        from civicdesk.notices.models import NoticeTemplate
+
+        city_hall = world.jurisdictions[CITY]
+        made = 0
+        for spec in json.loads((DATA_DIR / "notice_templates.json").read_text(encoding="utf-8")):
+            if NoticeTemplate.objects.filter(jurisdiction=city_hall, slug=spec["slug"]).exists():
+                continue
+            template = NoticeTemplate(jurisdiction=city_hall, slug=spec["slug"], name=spec["name"], kind=spec["kind"],
+                                      severity=spec["severity"])
+            for code, text in spec["title"].items():
+                setattr(template, f"title_{code}", text)
+            for code, text in spec["body"].items():
+                setattr(template, f"body_{code}", text)
+            template.save()
+            made += 1
+        return made
 
     def _seed_arabic(self, world: _DemoWorld) -> int:
         """Fill the `_ar` columns of the demo's jurisdictions, departments, districts, catalogue and notices

@@ -222,7 +222,11 @@ def propose_mapping(*, jurisdiction: Jurisdiction, name: str, kind: str, incomin
         defaults={"kind": kind, "endpoint": endpoint, "api_key": api_key, "remote_jurisdiction": remote_jurisdiction})
     by_code = {t.code.lower(): t for t in ServiceType.objects.all()}
     by_name = {t.name.strip().lower(): t for t in ServiceType.objects.all()}
-    departments = {d.slug: d for d in jurisdiction.departments.all()}
+    departments = {}
+    for department in jurisdiction.departments.all():
+        # Old systems export the department's name ("Parks & Forestry"), CivicDesk files its short name.
+        departments[department.slug] = department
+        departments.setdefault(department.name.strip().lower(), department)
     kept = {m.incoming_code: m for m in source.mappings.all()}
     for service in incoming:
         mapping = kept.pop(service.code, None) or ServiceMapping(source=source, incoming_code=service.code)
@@ -238,8 +242,9 @@ def propose_mapping(*, jurisdiction: Jurisdiction, name: str, kind: str, incomin
                 mapping.action = ServiceMapping.Action.NEW
                 mapping.new_code = _free_code(service.code, service.name, by_code)
                 by_code[mapping.new_code.lower()] = None
-            if service.department in departments:
-                mapping.department = departments[service.department]
+            department = departments.get(service.department) or departments.get(service.department.strip().lower())
+            if department is not None:
+                mapping.department = department
         mapping.save()
     for stale in kept.values():
         stale.delete()

@@ -2,8 +2,8 @@
 
 The document (FORMAT, VERSION) holds the jurisdiction's settings and business hours, holidays, districts,
 departments and teams, the catalogue (groups, service types with every setting, their questions and
-choices), statuses and their transitions, routing rules, emergency phrases and word variants, and
-response templates. `export_config()` writes it; `records()` flattens a document into
+choices), statuses and their transitions, routing rules, emergency phrases and word variants, response
+templates and notice templates. `export_config()` writes it; `records()` flattens a document into
 {(section, key): fields}, which is what the import diff compares (see services.py).
 """
 
@@ -16,6 +16,7 @@ from django.conf import settings
 
 from civicdesk.catalog.models import RoutingRule, ServiceGroup, ServiceType, Status
 from civicdesk.jurisdictions.models import Jurisdiction
+from civicdesk.notices.models import NoticeTemplate
 from civicdesk.staff.models import ResponseTemplate
 from civicdesk.triage.models import EmergencyPhrase, EmergencyWordVariant
 
@@ -32,7 +33,8 @@ PHRASE_FIELDS = ("language", "is_active", "action", "window", "except_near")
 
 #: Sections in the order they are applied (a section refers only to sections before it).
 SECTIONS = ("jurisdiction", "holiday", "district", "department", "team", "service_group", "status",
-            "service_type", "question", "routing_rule", "emergency_phrase", "word_variant", "response_template")
+            "service_type", "question", "routing_rule", "emergency_phrase", "word_variant", "response_template",
+            "notice_template")
 
 
 def languages() -> list[str]:
@@ -151,6 +153,11 @@ def export_config(jurisdiction: Jurisdiction | None) -> dict:
         {"name": r.name, "everywhere": r.jurisdiction_id is None, "status": r.status.code if r.status_id else "",
          "service_type": r.service_type.code if r.service_type_id else "", "text": r.text, "is_active": r.is_active}
         for r in response_templates_of(jurisdiction)]
+    if jurisdiction is not None:
+        doc["notice_templates"] = [
+            {"slug": t.slug, "name": t.name, "kind": t.kind, "severity": t.severity,
+             "title": translations(t, "title"), "body": translations(t, "body")}
+            for t in NoticeTemplate.objects.filter(jurisdiction=jurisdiction).order_by("slug")]
     return doc
 
 
@@ -189,6 +196,8 @@ def records(doc: dict) -> dict[tuple[str, str], dict]:
         out[("word_variant", v["word"])] = {k: val for k, val in v.items() if k != "word"}
     for r in doc.get("response_templates", []):
         out[("response_template", r["name"])] = {k: v for k, v in r.items() if k != "name"}
+    for t in doc.get("notice_templates", []):
+        out[("notice_template", t["slug"])] = {k: v for k, v in t.items() if k != "slug"}
     return out
 
 

@@ -21,13 +21,14 @@ from civicdesk.catalog.models import (
     Status,
 )
 from civicdesk.jurisdictions.models import Department, District, Holiday, Jurisdiction, Team
+from civicdesk.notices.models import NoticeTemplate
 from civicdesk.staff.models import ResponseTemplate
 from civicdesk.triage.models import EmergencyPhrase, EmergencyWordVariant
 
 from . import configfile as cf
 
 #: Sections whose records missing from the file are removed here; the others are left as they are.
-REMOVABLE = {"holiday", "team", "question", "routing_rule", "response_template", "service_type"}
+REMOVABLE = {"holiday", "team", "question", "routing_rule", "response_template", "service_type", "notice_template"}
 SECTION_NAMES = {
     "jurisdiction": gettext_lazy("Jurisdiction"), "holiday": gettext_lazy("Holiday"),
     "district": gettext_lazy("District"), "department": gettext_lazy("Department"), "team": gettext_lazy("Team"),
@@ -35,6 +36,7 @@ SECTION_NAMES = {
     "service_type": gettext_lazy("Service type"), "question": gettext_lazy("Question"),
     "routing_rule": gettext_lazy("Routing rule"), "emergency_phrase": gettext_lazy("Emergency phrase"),
     "word_variant": gettext_lazy("Emergency word variant"), "response_template": gettext_lazy("Response template"),
+    "notice_template": gettext_lazy("Notice template"),
 }
 
 
@@ -109,6 +111,7 @@ _REQUIRED = {
     "service_groups": ("name",), "statuses": ("code", "name", "kind"), "service_types": ("code", "name"),
     "routing_rules": ("department", "order"), "emergency_phrases": ("phrase",),
     "emergency_word_variants": ("word", "variants"), "response_templates": ("name", "text"),
+    "notice_templates": ("slug", "name", "title", "body"),
 }
 
 
@@ -137,7 +140,8 @@ def validate(doc: dict) -> list[str]:
     if problems:
         return problems
     for section, key in (("districts", "slug"), ("departments", "slug"), ("statuses", "code"),
-                         ("service_types", "code"), ("emergency_phrases", "phrase"), ("response_templates", "name")):
+                         ("service_types", "code"), ("emergency_phrases", "phrase"), ("response_templates", "name"),
+                         ("notice_templates", "slug")):
         values = [e[key] for e in doc.get(section, [])]
         for dup in sorted({v for v in values if values.count(v) > 1}):
             problems.append(_("“%(value)s” appears twice in \"%(section)s\".") % {"value": dup, "section": section})
@@ -214,6 +218,9 @@ def diff(new: dict, old: dict) -> list[Change]:
             if sec == section and (sec, key) not in after:
                 removable = sec in REMOVABLE and not (sec == "service_type" and fields.get("offered") == "everywhere")
                 if sec == "response_template" and fields.get("everywhere"):
+                    removable = False
+                # Files exported before notice templates existed say nothing about them: keep what is here.
+                if sec == "notice_template" and "notice_templates" not in new:
                     removable = False
                 changes.append(Change(sec, key, "removed" if removable else "kept"))
     return changes
@@ -388,6 +395,19 @@ def _apply(doc: dict, plan: Plan, *, user) -> Jurisdiction:
     for section, key in removed:
         if section == "response_template":
             templates[key].delete()
+
+    notice_templates = {t.slug: t for t in NoticeTemplate.objects.filter(jurisdiction=j)}
+    for t in doc.get("notice_templates", []):
+        template = notice_templates.get(t["slug"]) or NoticeTemplate(jurisdiction=j, slug=t["slug"])
+        template.name = t["name"]
+        template.kind = t.get("kind", template.kind)
+        template.severity = t.get("severity", template.severity)
+        _translated(template, "title", t["title"])
+        _translated(template, "body", t["body"])
+        _save(template, _("Notice template “%(key)s”") % {"key": t["slug"]})
+    for section, key in removed:
+        if section == "notice_template":
+            notice_templates[key].delete()
     return j
 
 

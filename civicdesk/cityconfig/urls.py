@@ -13,6 +13,7 @@ urlpatterns = [
     path("tables/", views.upload_table, name="upload_table"),
     path("tables/<slug:kind>-template.csv", views.table_template, name="table_template"),
     path("sources/new/", views.new_source, name="new_source"),
+    path("sources/demo/", views.new_source_demo, name="new_source_demo"),
     path("sources/template.csv", views.csv_template, name="csv_template"),
     path("sources/<int:pk>/", views.mapping, name="mapping"),
     path("sources/<int:pk>/mapping.csv", views.mapping_csv, name="mapping_csv"),

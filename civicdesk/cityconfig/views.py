@@ -22,6 +22,9 @@ from .configfile import export_config
 from .forms import ConfigUploadForm, MappingFormSet, SourceForm, TableUploadForm
 from .models import CatalogueSource, PendingConfigImport
 
+#: The city pack's sample catalogue export for "Try with the demo file" (DefaultCity.demo_file).
+DEMO_CATALOGUE = "seeclickfix-catalogue.csv"
+
 private_page = cache_control(private=True, no_store=True)
 
 
@@ -185,7 +188,41 @@ def new_source(request):
             messages.success(request, _("Read %(n)d services. Check each row, then apply the mapping.")
                              % {"n": len(incoming)})
             return redirect("cityconfig:mapping", pk=source.pk)
-    return render(request, "cityconfig/new_source.html", {"form": form}, status=400 if form.errors else 200)
+    return render(request, "cityconfig/new_source.html", {
+        "form": form, "has_demo_file": _demo_catalogue() is not None}, status=400 if form.errors else 200)
+
+
+def _demo_catalogue():
+    """The demo city's sample catalogue export (a SeeClickFix-style CSV), when the city pack ships one."""
+    from civicdesk.cities import city
+
+    path = city().demo_file(DEMO_CATALOGUE)
+    return path if path is not None and path.exists() else None
+
+
+@login_required
+@require_POST
+def new_source_demo(request):
+    """"Try with the demo file": read the demo city's sample catalogue into a mapping to review, for the city
+    pack's home jurisdiction when the admin administers it (else their first). Nothing else is saved."""
+    access.require_config_admin(request.user)
+    path = _demo_catalogue()
+    if path is None:
+        from django.http import Http404
+
+        raise Http404(_("This city ships no demo catalogue file."))
+    from civicdesk.cities import city
+
+    jurisdictions = access.jurisdictions_for(request.user)
+    home = city().home_jurisdiction()
+    jurisdiction = jurisdictions.filter(pk=home.pk).first() if home is not None else None
+    incoming = ci.read_catalogue_csv(path.read_bytes())
+    source = ci.propose_mapping(jurisdiction=jurisdiction or jurisdictions.first(),
+                                name=_("Demo: %(file)s") % {"file": path.name}, incoming=incoming,
+                                kind=CatalogueSource.Kind.CSV, endpoint="", api_key="", remote_jurisdiction="",
+                                user=request.user)
+    messages.success(request, _("Read %(n)d services. Check each row, then apply the mapping.") % {"n": len(incoming)})
+    return redirect("cityconfig:mapping", pk=source.pk)
 
 
 @login_required

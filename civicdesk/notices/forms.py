@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from civicdesk.catalog.models import ServiceType
 from civicdesk.jurisdictions.models import District, Jurisdiction
 
-from .models import MAX_AREA_BYTES, ServiceNotice, area_shape
+from .models import MAX_AREA_BYTES, NoticeTemplate, ServiceNotice, area_shape
 
 SELECT = {"class": "usa-select"}
 INPUT = {"class": "usa-input"}
@@ -26,6 +26,21 @@ def _local_datetime(label, required: bool) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label, required=required, input_formats=[LOCAL_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d"],
         widget=forms.DateTimeInput(format=LOCAL_FORMAT, attrs={**INPUT, "type": "datetime-local"}))
+
+
+def _label_text_fields(form) -> None:
+    """Title and message once per language; the first language is required (the fallback for others)."""
+    names = dict(settings.LANGUAGES)
+    for index, code in enumerate(LANGUAGE_CODES):
+        title, body = form.fields[f"title_{code}"], form.fields[f"body_{code}"]
+        title.label = _("Title (%(language)s)") % {"language": names[code]}
+        body.label = _("Message (%(language)s)") % {"language": names[code]}
+        title.widget.attrs.update({**INPUT, "lang": code})
+        body.widget.attrs.update({"class": "usa-textarea", "rows": 5, "lang": code})
+        title.required = body.required = index == 0
+        if index:
+            title.help_text = _("Optional: residents reading in this language see the first language's "
+                                "text while it is empty.")
 
 
 class NoticeForm(forms.ModelForm):
@@ -63,18 +78,7 @@ class NoticeForm(forms.ModelForm):
 
     def __init__(self, *args, jurisdictions, **kwargs):
         super().__init__(*args, **kwargs)
-        # Title and message once per language; the first language is required (the fallback for others).
-        names = dict(settings.LANGUAGES)
-        for index, code in enumerate(LANGUAGE_CODES):
-            title, body = self.fields[f"title_{code}"], self.fields[f"body_{code}"]
-            title.label = _("Title (%(language)s)") % {"language": names[code]}
-            body.label = _("Message (%(language)s)") % {"language": names[code]}
-            title.widget.attrs.update({**INPUT, "lang": code})
-            body.widget.attrs.update({"class": "usa-textarea", "rows": 5, "lang": code})
-            title.required = body.required = index == 0
-            if index:
-                title.help_text = _("Optional: residents reading in this language see the first language's "
-                                    "text while it is empty.")
+        _label_text_fields(self)
         jurisdiction_ids = [j.pk for j in jurisdictions]
         self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=jurisdiction_ids)
         self.fields["jurisdiction"].empty_label = None
@@ -128,3 +132,39 @@ def _in_time_zone(value, tz):
     """The wall-clock time staff typed, read in the jurisdiction's time zone instead of the server's."""
     naive = timezone.make_naive(value, timezone.get_current_timezone())
     return timezone.make_aware(naive, tz)
+
+
+class NoticeTemplateForm(forms.ModelForm):
+    """A notice template: its name and short name, kind, severity, and title and message per language."""
+
+    class Meta:
+        model = NoticeTemplate
+        fields = ["jurisdiction", "name", "slug", "kind", "severity", *TEXT_FIELDS]
+        widgets = {
+            "jurisdiction": forms.Select(attrs=SELECT), "kind": forms.Select(attrs=SELECT),
+            "severity": forms.Select(attrs=SELECT), "name": forms.TextInput(attrs=INPUT),
+            "slug": forms.TextInput(attrs=INPUT),
+        }
+        help_texts = {"slug": _("Letters, numbers and hyphens; how the configuration file knows this template.")}
+
+    def __init__(self, *args, jurisdictions, **kwargs):
+        super().__init__(*args, **kwargs)
+        _label_text_fields(self)
+        self.fields["jurisdiction"].queryset = Jurisdiction.objects.filter(pk__in=[j.pk for j in jurisdictions])
+        self.fields["jurisdiction"].empty_label = None
+        if self.instance.pk:
+            self.fields["jurisdiction"].disabled = True
+
+    def text_fields(self):
+        """(title, body) bound fields per language, for the template."""
+        return [(self[f"title_{code}"], self[f"body_{code}"]) for code in LANGUAGE_CODES]
+
+    def clean(self):
+        data = super().clean()
+        jurisdiction = data.get("jurisdiction") or (self.instance.jurisdiction if self.instance.pk else None)
+        slug = data.get("slug")
+        if jurisdiction and slug and NoticeTemplate.objects.filter(jurisdiction=jurisdiction, slug=slug).exclude(
+                pk=self.instance.pk).exists():
+            self.add_error("slug", _("Another template of %(name)s already has this short name.")
+                           % {"name": jurisdiction.name})
+        return data

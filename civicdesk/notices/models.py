@@ -339,3 +339,42 @@ class ServiceNotice(LoggedModel):
         rank = {cls.Severity.MAJOR: 0, cls.Severity.MINOR: 1, cls.Severity.INFO: 2}
         found.sort(key=lambda n: (rank.get(n.severity, 3), -n.starts_at.timestamp(), -n.pk))
         return found
+
+
+class NoticeTemplate(LoggedModel):
+    """Wording a jurisdiction reuses for its notices ("Road closure", "Boil-water advisory"): a kind, a severity,
+    and a title and message per language (django-modeltranslation, as ServiceNotice). "Start from a template" on
+    the notice form copies them into a new notice, which staff then complete (dates, area); a template is never
+    published itself. Known across deployments by (jurisdiction, slug) in the configuration file."""
+
+    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
+                                     related_name="notice_templates", verbose_name=_("jurisdiction"))
+    name = models.CharField(_("template name"), max_length=120, help_text=_("What staff choose it by."))
+    slug = models.SlugField(_("short name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=16, choices=ServiceNotice.Kind.choices,
+                            default=ServiceNotice.Kind.DISRUPTION)
+    severity = models.CharField(_("severity"), max_length=8, choices=ServiceNotice.Severity.choices,
+                                default=ServiceNotice.Severity.MINOR)
+    title = models.CharField(_("title"), max_length=160)
+    body = models.TextField(_("message"), validators=[MaxLengthValidator(5000)])
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice template")
+        verbose_name_plural = _("notice templates")
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "slug"], name="unique_notice_template_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def notice_initial(self) -> dict:
+        """The notice form's starting values taken from this template: jurisdiction, kind, severity, and the
+        title and message in every language that has them."""
+        initial = {"jurisdiction": self.jurisdiction_id, "kind": self.kind, "severity": self.severity}
+        for code, _name in settings.LANGUAGES:
+            for field in ("title", "body"):
+                value = getattr(self, f"{field}_{code}", "")
+                if value:
+                    initial[f"{field}_{code}"] = value
+        return initial

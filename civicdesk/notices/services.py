@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping
 
-from .models import ServiceNotice
+from .models import NoticeTemplate, ServiceNotice
 
 #: Below this many square degrees (about 1 m² at the equator) a difference between two outlines is
 #: rounding from redrawing a corner, not a bigger area.
@@ -111,3 +111,23 @@ def end_early(notice: ServiceNotice, *, user, now: dt.datetime | None = None) ->
         notice.log_action("notice.ended", user=user, data={
             "title": notice.title, "was": state, "planned_end": previous_end})
     return notice
+
+
+def save_template(template: NoticeTemplate, *, user, changed_fields: Iterable[str] = ()) -> NoticeTemplate:
+    """Save a notice template and audit it (notice_template.created, or .changed with the fields changed)."""
+    with transaction.atomic():
+        created = template.pk is None
+        template.save()
+        if created:
+            template.log_action("notice_template.created", user=user, data={"name": template.name})
+        else:
+            template.log_action("notice_template.changed", user=user, data={"fields": sorted(changed_fields)})
+    return template
+
+
+def delete_template(template: NoticeTemplate, *, user) -> None:
+    """Delete a notice template (notices written from it keep their text), audited first."""
+    with transaction.atomic():
+        template.log_action("notice_template.deleted", user=user, data={"name": template.name,
+                                                                       "slug": template.slug})
+        template.delete()

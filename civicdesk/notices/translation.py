@@ -2,10 +2,16 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ServiceNotice
+from .models import NoticeTemplate, ServiceNotice
 
 
 @register(ServiceNotice)
 class ServiceNoticeTranslation(TranslationOptions):
+    fields = ("title", "body")
+    required_languages = ("en",)
+
+
+@register(NoticeTemplate)
+class NoticeTemplateTranslation(TranslationOptions):
     fields = ("title", "body")
     required_languages = ("en",)

@@ -16,4 +16,8 @@ urlpatterns = [
     path("staff/<int:pk>/", views.staff_edit, name="staff_edit"),
     path("staff/<int:pk>/publish/", views.staff_publish, name="staff_publish"),
     path("staff/<int:pk>/end/", views.staff_end, name="staff_end"),
+    path("staff/templates/", views.template_list, name="template_list"),
+    path("staff/templates/new/", views.template_edit, name="template_create"),
+    path("staff/templates/<int:pk>/", views.template_edit, name="template_edit"),
+    path("staff/templates/<int:pk>/delete/", views.template_delete, name="template_delete"),
 ]

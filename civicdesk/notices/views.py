@@ -24,8 +24,8 @@ from civicdesk.lib import geo
 from civicdesk.staff import access
 
 from . import services
-from .forms import NoticeForm
-from .models import ServiceNotice
+from .forms import NoticeForm, NoticeTemplateForm
+from .models import NoticeTemplate, ServiceNotice
 from .templatetags.notices import notice_dates
 
 #: How long an ended news item stays on the public list.
@@ -141,6 +141,7 @@ def staff_list(request):
     return render(request, "notices/staff/list.html", {
         "page": page, "now": timezone.now(),
         "may_draft": bool(_jurisdictions(request.user, "draft_notice")),
+        "may_manage_templates": bool(_jurisdictions(request.user, "publish_notice")),
     })
 
 
@@ -151,16 +152,21 @@ def staff_create(request):
     allowed = _jurisdictions(request.user, "draft_notice")
     if not allowed:
         raise PermissionDenied(_("Your role may not write service notices."))
-    with timezone.override(allowed[0].tz):
-        form = NoticeForm(request.POST or None, jurisdictions=allowed,
-                          initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)})
+    templates = NoticeTemplate.objects.filter(jurisdiction__in=allowed).select_related("jurisdiction")
+    chosen = _chosen_template(request, templates)
+    with timezone.override((chosen.jurisdiction if chosen else allowed[0]).tz):
+        initial = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+        if chosen is not None:
+            initial.update(chosen.notice_initial())
+        form = NoticeForm(request.POST or None, jurisdictions=allowed, initial=initial)
         if request.method == "POST" and form.is_valid():
             notice = services.save_notice(form.instance, user=request.user,
                                           districts=form.cleaned_data["districts"],
                                           service_types=form.cleaned_data["service_types"],
                                           changed_fields=form.changed_fields())
             return _after_save(request, notice, _("Notice saved as a draft."))
-        return _editor(request, form, None, status=400 if form.errors else 200)
+        return _editor(request, form, None, status=400 if form.errors else 200,
+                       templates=list(templates.order_by("jurisdiction__name", "name", "id")), chosen=chosen)
 
 
 @login_required
@@ -194,7 +200,18 @@ def _after_save(request, notice: ServiceNotice, text: str):
     return redirect("notices:staff_edit", pk=notice.pk)
 
 
-def _editor(request, form: NoticeForm, notice: ServiceNotice | None, status: int = 200):
+def _chosen_template(request, templates):
+    """The template named by ?template= (the "Start from a template" choice, a plain GET so it works without
+    JavaScript), among those the user may use; None when none or another is named."""
+    try:
+        pk = int(request.GET.get("template", ""))
+    except ValueError:
+        return None
+    return templates.filter(pk=pk).first()
+
+
+def _editor(request, form: NoticeForm, notice: ServiceNotice | None, status: int = 200, templates=(),
+            chosen=None):
     jurisdiction = notice.jurisdiction if notice else None
     may_publish = (access.can_in_jurisdiction(request.user, "publish_notice", jurisdiction.pk) if jurisdiction
                    else bool(_jurisdictions(request.user, "publish_notice")))
@@ -211,6 +228,7 @@ def _editor(request, form: NoticeForm, notice: ServiceNotice | None, status: int
                   for j in ([jurisdiction] if jurisdiction else _jurisdictions(request.user, "draft_notice"))]
     return render(request, "notices/staff/edit.html", {
         "form": form, "notice": notice, "may_publish": may_publish, "may_change": may_change,
+        "templates": templates, "chosen_template": chosen,
         "now": timezone.now(), "boundaries": boundaries,
         "history": [(entry, _history_label(entry.action))
                     for entry in notice.audit_entries().select_related("actor")[:20]] if notice else [],
@@ -247,3 +265,53 @@ def staff_end(request, pk: int):
     else:
         messages.success(request, _("Notice ended. It no longer shows on the site."))
     return redirect("notices:staff_edit", pk=notice.pk)
+
+
+# --- notice templates --------------------------------------------------------------------------------------
+
+def _template_jurisdictions(user) -> list[Jurisdiction]:
+    """Jurisdictions whose notice templates `user` manages: the seats that may publish notices there."""
+    access.require_staff(user)
+    allowed = _jurisdictions(user, "publish_notice")
+    if not allowed:
+        raise PermissionDenied(_("A supervisor or an admin manages notice templates."))
+    return allowed
+
+
+@login_required
+def template_list(request):
+    """The notice templates of the jurisdictions where the user publishes notices."""
+    allowed = _template_jurisdictions(request.user)
+    templates = NoticeTemplate.objects.filter(jurisdiction__in=allowed).select_related("jurisdiction").order_by(
+        "jurisdiction__name", "name", "id")
+    return render(request, "notices/staff/templates.html", {"templates": templates, "several": len(allowed) > 1})
+
+
+@login_required
+def template_edit(request, pk: int | None = None):
+    """Write a notice template, or change one (audited as notice_template.created / .changed)."""
+    allowed = _template_jurisdictions(request.user)
+    template = None
+    if pk is not None:
+        template = NoticeTemplate.objects.filter(pk=pk, jurisdiction__in=allowed).select_related("jurisdiction").first()
+        if template is None:
+            raise Http404(_("No notice template you manage has that number."))
+    form = NoticeTemplateForm(request.POST or None, instance=template, jurisdictions=allowed)
+    if request.method == "POST" and form.is_valid():
+        template = services.save_template(form.instance, user=request.user, changed_fields=form.changed_data)
+        messages.success(request, _("Template saved."))
+        return redirect("notices:template_list")
+    return render(request, "notices/staff/template_edit.html", {"form": form, "template": template},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def template_delete(request, pk: int):
+    allowed = _template_jurisdictions(request.user)
+    template = NoticeTemplate.objects.filter(pk=pk, jurisdiction__in=allowed).first()
+    if template is None:
+        raise Http404(_("No notice template you manage has that number."))
+    services.delete_template(template, user=request.user)
+    messages.success(request, _("Template deleted. Notices written from it are unchanged."))
+    return redirect("notices:template_list")

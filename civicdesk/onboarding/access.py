@@ -36,3 +36,26 @@ def get_upload_for_staff(user, pk: int):
                           .exists()):
         raise Http404(_("No upload of yours has that number; it may have been saved already."))
     return upload
+
+
+def get_staff_upload_for_staff(user, pk: int):
+    """The user's own pending staff list, or Http404."""
+    from .models import StaffImportUpload
+
+    require_onboarding_admin(user)
+    upload = StaffImportUpload.objects.select_related("jurisdiction").filter(pk=pk, uploaded_by=user).first()
+    if upload is None:
+        raise Http404(_("No staff list of yours has that number; it may have been imported already."))
+    return upload
+
+
+def get_invitation_for_admin(user, pk: int):
+    """An invitation into a jurisdiction the user administers, or Http404."""
+    from .models import StaffInvitation
+
+    require_onboarding_admin(user)
+    invitation = (StaffInvitation.objects.select_related("user", "jurisdiction")
+                  .filter(pk=pk, jurisdiction__in=jurisdictions_for(user)).first())
+    if invitation is None:
+        raise Http404(_("No invitation into a jurisdiction you administer has that number."))
+    return invitation

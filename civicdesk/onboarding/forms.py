@@ -1,8 +1,9 @@
-"""Forms of the boundary upload (file, then the name attribute) and of the checklist's test email."""
+"""Forms of the boundary upload (file, then the name attribute), the staff import and the invitation page."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from .access import jurisdictions_for
@@ -54,3 +55,35 @@ class NameFieldForm(forms.Form):
     def __init__(self, *args, attributes: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["name_field"].choices = [(a, a) for a in attributes]
+
+
+class StaffImportForm(forms.Form):
+    """Step 1 of the staff import: the CSV, and the jurisdiction for rows that leave it empty."""
+
+    file = forms.FileField(label=_("Staff list (CSV)"), help_text=_(
+        "One row per seat: email, first_name, last_name, jurisdiction, department, role, language. UTF-8 (with "
+        "or without a byte-order mark) or Excel's Windows CSV; at most 5,000 rows and 2 MB."))
+    jurisdiction = forms.ModelChoiceField(
+        label=_("Jurisdiction for rows that leave it empty"), queryset=None, required=False,
+        help_text=_("Leave this empty when every row names its jurisdiction."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jurisdiction"].queryset = jurisdictions_for(user)
+
+    def clean_file(self):
+        from .staff_import import MAX_FILE_BYTES as STAFF_FILE_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > STAFF_FILE_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB. Split the list into smaller files."))
+        return upload
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    """The invitation page: choose a password (Django's password rules apply)."""
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].widget.attrs.update({"class": "usa-input", "autocomplete": "new-password"})

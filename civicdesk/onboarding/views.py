@@ -1,22 +1,31 @@
-"""Staff console pages for jurisdiction admins: the go-live checklist and the boundary upload with its preview."""
+"""Staff console pages for jurisdiction admins (the go-live checklist, the boundary upload with its preview, the
+staff import and its invitations) and the invitation link new staff follow."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import login
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
+from civicdesk.accounts.middleware import two_factor_url
 from civicdesk.throttle.services import Limit, RateLimited
 from civicdesk.throttle.services import check as throttle_check
 
-from . import access
+from . import access, invitations
+from . import staff_import as staff_import_service
 from .boundaries import apply_plan, plan_import
 from .checklist import EMAIL_CHECK_SECONDS, check_email, remembered_email_check, run_checklist
-from .forms import BoundaryUploadForm, NameFieldForm
-from .models import BoundaryUpload
+from .forms import AcceptInvitationForm, BoundaryUploadForm, NameFieldForm, StaffImportForm
+from .models import BoundaryUpload, StaffImportUpload, StaffInvitation
 
 #: Test emails a person may ask for per hour, and the whole site per hour.
 TEST_EMAILS_PER_PERSON_PER_HOUR = 5
@@ -111,3 +120,135 @@ def preview_boundaries(request, pk: int):
         "preview": plan.preview_geojson() if plan.layer else None,
         "outline": upload.jurisdiction.boundary if upload.jurisdiction and upload.kind != "jurisdiction" else None,
     }, status=200 if request.method == "GET" or plan.ok else 400)
+
+
+# --- staff import ----------------------------------------------------------------------------------------
+
+def _allowed_ids(user) -> set[int] | None:
+    return None if user.is_superuser else set(access.jurisdictions_for(user).values_list("pk", flat=True))
+
+
+@require_http_methods(["GET", "POST"])
+def staff_import(request):
+    """Staff import, step 1: upload the CSV; it is kept (for its uploader only) until the review's confirm."""
+    access.require_onboarding_admin(request.user)
+    form = StaffImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        StaffImportUpload.purge_stale()
+        upload = StaffImportUpload.objects.create(
+            uploaded_by=request.user, jurisdiction=form.cleaned_data["jurisdiction"],
+            filename=form.cleaned_data["file"].name[:200], data=form.cleaned_data["file"].read())
+        return redirect("onboarding:staff_review", pk=upload.pk)
+    return render(request, "onboarding/staff_import.html", {
+        "form": form, "has_demo_file": _demo_staff_file() is not None}, status=400 if form.errors else 200)
+
+
+def _demo_staff_file():
+    from civicdesk.cities import city
+
+    path = city().demo_file("staff.csv")
+    return path if path is not None and path.exists() else None
+
+
+@require_POST
+def staff_import_demo(request):
+    """Try the import with the demo city's staff list (only where the city pack ships one): straight to its
+    review, which shows real rows against the demo data; nothing is saved before the confirm."""
+    access.require_onboarding_admin(request.user)
+    path = _demo_staff_file()
+    if path is None:
+        raise Http404(_("This city ships no demo staff list."))
+    StaffImportUpload.purge_stale()
+    upload = StaffImportUpload.objects.create(uploaded_by=request.user, filename=path.name, data=path.read_bytes())
+    return redirect("onboarding:staff_review", pk=upload.pk)
+
+
+def staff_template(request):
+    """The CSV template with its header and two example rows."""
+    access.require_onboarding_admin(request.user)
+    response = HttpResponse(staff_import_service.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="staff-template.csv"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@cache_control(private=True, no_store=True)
+def staff_review(request, pk: int):
+    """Staff import, step 2: the table of what each row would do; POST applies it in one transaction."""
+    upload = access.get_staff_upload_for_staff(request.user, pk)
+    plan = staff_import_service.plan_staff_import(bytes(upload.data), allowed_jurisdiction_ids=_allowed_ids(
+        request.user), default_jurisdiction=upload.jurisdiction)
+    status = 200
+    if request.method == "POST":
+        if plan.ok:
+            try:
+                result = staff_import_service.apply_staff_plan(plan, actor=request.user, filename=upload.filename)
+            except RateLimited as exc:
+                messages.error(request, exc.message)
+                status = 429
+            else:
+                upload.delete()
+                messages.success(request, _(
+                    "Imported: %(invite)s new people invited, %(add)s seats added, %(change)s roles changed, "
+                    "%(unchanged)s left alone.") % result.counts)
+                return redirect("onboarding:staff_invitations")
+        else:
+            messages.error(request, _("Nothing was saved: fix the rows listed below and upload the file again."))
+            status = 400
+    changes = [row for row in plan.rows if not row.errors]
+    return render(request, "onboarding/staff_review.html", {
+        "upload": upload, "plan": plan, "counts": plan.counts(), "changes": changes}, status=status)
+
+
+@cache_control(private=True, no_store=True)
+def staff_invitations(request):
+    """Invitations of the admin's jurisdictions: pending first, with a button to send each again."""
+    access.require_onboarding_admin(request.user)
+    queryset = (StaffInvitation.objects.select_related("user", "jurisdiction")
+                .filter(jurisdiction__in=access.jurisdictions_for(request.user))
+                .order_by(F("accepted_at").desc(nulls_first=True), "-sent_at", "-pk"))
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    return render(request, "onboarding/staff_invitations.html", {"page": page, "now": timezone.now()})
+
+
+@require_POST
+def resend_invitation(request, pk: int):
+    """Send a pending invitation again: a new link, a new expiry; earlier links stop working."""
+    invitation = access.get_invitation_for_admin(request.user, pk)
+    if invitation.accepted_at is not None:
+        messages.info(request, _("%(email)s has already accepted the invitation.") % {"email": invitation.user.email})
+        return redirect("onboarding:staff_invitations")
+    try:
+        invitations.resend(invitation, actor=request.user)
+    except RateLimited as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The invitation to %(email)s was sent again; earlier links no longer work.")
+                         % {"email": invitation.user.email})
+    return redirect("onboarding:staff_invitations")
+
+
+@never_cache
+@cache_control(private=True, no_store=True)
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request, token: str):
+    """The link in an invitation email: choose a password, then on to the two-factor enrolment of
+    civicdesk/accounts (the staff console stays closed until it is done)."""
+    try:
+        invitation = invitations.invitation_for_token(token)
+    except invitations.InvitationProblem as exc:
+        return render(request, "onboarding/invitation_problem.html", {"reason": str(exc), "used": exc.used},
+                      status=410 if exc.used else 400)
+    form = AcceptInvitationForm(invitation.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitations.accept_invitation(token, form.cleaned_data["new_password1"])
+        except invitations.InvitationProblem as exc:
+            return render(request, "onboarding/invitation_problem.html", {"reason": str(exc), "used": exc.used},
+                          status=410 if exc.used else 400)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Now set up your authenticator app: staff sign in with "
+                                    "a code from it."))
+        return redirect(two_factor_url(reverse("staff:queues")))
+    return render(request, "onboarding/accept_invitation.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)

@@ -59,6 +59,10 @@ def test_it_round_trips_the_demo_city_through_an_empty_database(riverbend, tmp_p
     offered = ServiceType.objects.for_jurisdiction(Jurisdiction.objects.get(slug="riverbend")).count()
     assert len(doc["service_types"]) == offered > 30 and len(doc["routing_rules"]) > 5 and doc["holidays"]
     assert {d["slug"] for d in doc["departments"]} >= {"public-works", "sanitation"}
+    templates = {t["slug"]: t for t in doc["notice_templates"]}
+    assert set(templates) == {"road-closure", "boil-water-advisory", "missed-collection-delay", "park-closure"}
+    assert set(templates["boil-water-advisory"]["title"]) == {"en", "es", "ar"}
+    assert templates["boil-water-advisory"]["severity"] == "major"
 
 
 def test_it_keys_everything_by_slugs_and_codes_never_database_ids(riverbend):

@@ -128,3 +128,38 @@ def test_it_refuses_a_new_jurisdiction_whose_open311_id_is_taken(world, tmp_path
     with pytest.raises(CommandError, match="The jurisdiction cannot be saved: open311_id: "):
         run(write(tmp_path, doc))
     assert not Jurisdiction.objects.filter(slug="oak").exists()
+
+
+def test_it_adds_changes_and_removes_notice_templates_by_their_short_name(world, tmp_path):
+    from civicdesk.notices.models import NoticeTemplate
+
+    NoticeTemplate.objects.create(jurisdiction=world.elm, slug="park-closure", name="Park closure",
+                                  title_en="[park] is closed", body_en="Closed for the day.")
+    NoticeTemplate.objects.create(jurisdiction=world.elm, slug="old-one", name="Old", title_en="Old", body_en="Old")
+    doc = export_config(world.elm)
+    assert [t["slug"] for t in doc["notice_templates"]] == ["old-one", "park-closure"]
+    doc["notice_templates"] = [
+        {"slug": "park-closure", "name": "Park closure", "kind": "disruption", "severity": "info",
+         "title": {"en": "[park] is closed", "es": "[park] está cerrado", "ar": "[park] مغلقة"},
+         "body": {"en": "Closed for the day.", "es": "Cerrado por hoy.", "ar": "مغلقة اليوم."}},
+        {"slug": "road-closure", "name": "Road closure", "kind": "disruption", "severity": "minor",
+         "title": {"en": "Road closed: [street]"}, "body": {"en": "Use [detour]."}}]
+    out = run(write(tmp_path, doc), "--dry-run")
+    assert "+ Notice template road-closure" in out and "- Notice template old-one" in out
+    assert "~ Notice template park-closure" in out
+    run(tmp_path / "config.json")
+    templates = {t.slug: t for t in NoticeTemplate.objects.filter(jurisdiction=world.elm)}
+    assert set(templates) == {"park-closure", "road-closure"}
+    assert templates["park-closure"].title_ar == "[park] مغلقة" and templates["park-closure"].severity == "info"
+    assert AuditEntry.objects.filter(action="cityconfig.added", data__section="notice_template").exists()
+    # A file from before notice templates existed leaves them alone.
+    del doc["notice_templates"]
+    run(write(tmp_path, doc))
+    assert NoticeTemplate.objects.filter(jurisdiction=world.elm).count() == 2
+
+
+def test_it_refuses_a_notice_template_of_an_unknown_kind(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["notice_templates"] = [{"slug": "x", "name": "X", "kind": "party", "title": {"en": "X"}, "body": {"en": "X"}}]
+    with pytest.raises(CommandError, match="Notice template “x” cannot be saved"):
+        run(write(tmp_path, doc))

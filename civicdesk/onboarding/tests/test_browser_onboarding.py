@@ -26,15 +26,17 @@ def ada(transactional_db):
     return user
 
 
-def sign_in(page, base: str, user) -> None:
+def sign_in(page, base: str, user, *, next_url: str = "/staff/onboarding/", heading: str = "Go-live checklist"
+            ) -> None:
+    """Password, then the authenticator code, landing on `next_url` (whose level-1 heading is `heading`)."""
     device = totp_device(user)
-    page.goto(f"{base}/account/login/?next=/staff/onboarding/")
+    page.goto(f"{base}/account/login/?next={next_url}")
     page.fill("#id_username", user.email)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.fill("#id_token", current_code(device))
     page.get_by_role("button", name="Verify").click()
-    expect(page.get_by_role("heading", name="Go-live checklist", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", name=heading, level=1)).to_be_visible()
 
 
 def upload_wards(page, tmp_path) -> None:

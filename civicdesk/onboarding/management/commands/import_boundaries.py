@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.onboarding.boundaries import KINDS, apply_plan, describe_area, plan_import
+from civicdesk.onboarding.management.inputs import jurisdiction_option, read_input
 
 
 class Command(BaseCommand):
@@ -24,15 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        jurisdiction = None
-        if options["jurisdiction"]:
-            jurisdiction = Jurisdiction.objects.filter(slug=options["jurisdiction"]).first()
-            if jurisdiction is None:
-                raise CommandError(f"No jurisdiction has the short name {options['jurisdiction']!r}.")
+        data = read_input(path)
+        jurisdiction = jurisdiction_option(options["jurisdiction"])
         plan = plan_import(data, kind=options["kind"], filename=path.name, name_field=options["name_field"],
                            jurisdiction=jurisdiction, replace=options["replace"])
         if plan.layer is not None:
