@@ -302,6 +302,7 @@ class Riverbend(DefaultCity):
             posted = self._seed_notices(world, now)
             say(f"Service notices: {posted}")
             say(f"Arabic names and texts: {self._seed_arabic(world)}")
+            say(f"Category suggestions: {self._seed_classifier()}")
             say(f"Open data: {self._seed_open_data(world)}")
             say(f"Meetings: {self._seed_meetings(world, now)}")
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
@@ -311,6 +312,14 @@ class Riverbend(DefaultCity):
             say(f"Directory: {self._seed_directory(world, now)}")
             say(f"Library documents: {self._seed_documents(world, now)}")
             say(f"Search log: {self._seed_search(rng, now)}")
+
+    def _seed_classifier(self) -> str:
+        """Train the category suggester on the history just made (after the Arabic names and keywords, which it
+        also learns from), so "Is this about …?" works in the demo straight away (civicdesk/triage/suggest.py)."""
+        from civicdesk.triage.suggest import train_all
+
+        made = train_all()
+        return ", ".join(f"{m.jurisdiction.slug} [{m.language or 'all'}] v{m.version} ({m.rows} rows)" for m in made)
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor

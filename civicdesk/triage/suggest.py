@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 #: Defaults of the settings of the same names (docs/triage.md).
 TRIAGE_ROWS_PER_KIND = 5_000
-TRIAGE_SUGGESTION_FLOOR = 0.15
+TRIAGE_SUGGESTION_FLOOR_PERCENT = 15
 TRIAGE_MIN_LANGUAGE_ROWS = 300
 #: Versions per (jurisdiction, language) whose fitted bytes are kept (older rows keep only their numbers).
 KEEP_VERSIONS = 3
@@ -71,8 +71,8 @@ def _setting(name: str, default):
 
 
 def floor() -> float:
-    """The least confidence a suggestion needs to be shown (setting TRIAGE_SUGGESTION_FLOOR)."""
-    return float(_setting("TRIAGE_SUGGESTION_FLOOR", TRIAGE_SUGGESTION_FLOOR))
+    """The least confidence (0..1) a suggestion needs to be shown (setting TRIAGE_SUGGESTION_FLOOR_PERCENT)."""
+    return int(_setting("TRIAGE_SUGGESTION_FLOOR_PERCENT", TRIAGE_SUGGESTION_FLOOR_PERCENT)) / 100
 
 
 # --- serving -------------------------------------------------------------------------------------------------
@@ -145,6 +145,24 @@ def suggest_kinds(text: str, *, jurisdiction, language: str | None = None, limit
     allowed = {t.pk: t for t in ServiceType.objects.public().for_jurisdiction(jurisdiction)
                .filter(pk__in=[pk for pk, _ in candidates]).select_related("group")}
     return [Suggestion(allowed[pk], p) for pk, p in candidates if pk in allowed][:limit]
+
+
+def reads_like_a_sentence(text: str) -> bool:
+    """True for words that describe a problem ("the light in front of my house is out") rather than name a kind
+    ("pothole"): three words or more. Searches use it to decide when suggestions are worth showing."""
+    return len([word for word in text.split() if _letters(word)]) >= 3
+
+
+def likely_miscategorised(service_request) -> Suggestion | None:
+    """The kind the active model is confident a filed request is really about, when it is not the request's own
+    kind and the confidence reaches TRIAGE_MISCATEGORISED_PERCENT (default 80%); else None. For the staff console's
+    "This may be a …" with one button to change the kind (which re-routes through change_category())."""
+    least = int(_setting("TRIAGE_MISCATEGORISED_PERCENT", 80)) / 100
+    found = suggest_kinds(service_request.description, jurisdiction=service_request.jurisdiction,
+                          language=service_request.language, limit=1)
+    if found and found[0].service_type.pk != service_request.service_type_id and found[0].confidence >= least:
+        return found[0]
+    return None
 
 
 def suggest_kinds_anywhere(text: str, *, language: str | None = None, limit: int = 3) -> list[Suggestion]:

@@ -82,7 +82,7 @@ def test_it_never_suggests_private_inactive_or_elsewhere_kinds(world, kinds, tra
 
 def test_it_stops_below_the_floor_and_at_the_limit(world, kinds, trained, settings):
     assert len(suggest_kinds("the light in front of my house is out", jurisdiction=world.elm, limit=1)) == 1
-    settings.TRIAGE_SUGGESTION_FLOOR = 0.999
+    settings.TRIAGE_SUGGESTION_FLOOR_PERCENT = 100
     assert suggest_kinds("hole", jurisdiction=world.elm) == []
 
 
