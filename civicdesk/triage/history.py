@@ -118,3 +118,19 @@ def make_history(jurisdiction, kinds: dict, *, per_kind: int = 20, spanish_share
                 requested_at=now - dt.timedelta(minutes=rng.randint(1, 525_600))))
     ServiceRequest.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
+
+
+#: Kinds of the tests' small history: a few easily confused neighbours (trash/recycling, light/signal).
+TEST_CODES = ["pothole", "missed-trash", "missed-recycling", "streetlight-out", "traffic-signal", "graffiti", "noise",
+              "rodents", "tree-down", "records-request"]
+
+
+def trained_for_tests(jurisdiction, codes=None, *, per_kind: int = 15) -> dict:
+    """Install these catalogue kinds (TEST_CODES by default), store a generated history of `per_kind` requests
+    each in `jurisdiction`, train and activate its jurisdiction-wide model; returns the kinds by code."""
+    from .suggest import train
+
+    kinds = install_kinds(codes or TEST_CODES)
+    make_history(jurisdiction, kinds, per_kind=per_kind)
+    train(jurisdiction)
+    return kinds
