@@ -425,7 +425,7 @@ SEARCH_MISSES_PER_CLIENT_PER_HOUR = env_int("SEARCH_MISSES_PER_CLIENT_PER_HOUR",
 # Newest descriptions read per kind when training (bounds time and memory at any history size), the least
 # confidence a suggestion needs to be shown, the described requests a language needs for a model of its own,
 # and "Is this about…?" look-ups as the words are typed, per client address per minute.
-TRIAGE_ROWS_PER_KIND = env_int("TRIAGE_ROWS_PER_KIND", 5000)
+TRIAGE_ROWS_PER_KIND = env_int("TRIAGE_ROWS_PER_KIND", 2000)
 TRIAGE_SUGGESTION_FLOOR_PERCENT = env_int("TRIAGE_SUGGESTION_FLOOR_PERCENT", 15)
 TRIAGE_MIN_LANGUAGE_ROWS = env_int("TRIAGE_MIN_LANGUAGE_ROWS", 300)
 # The staff console's "This may be a …" shows only from this confidence up.

@@ -58,7 +58,7 @@ def build_pipeline(rows: int) -> Pipeline:
                                   ngram_range=(2, 5), sublinear_tf=True, min_df=min_df,
                                   max_features=MAX_CHAR_FEATURES)),
     ])
-    return Pipeline([("features", features), ("model", LogisticRegression(C=20.0, max_iter=300))])
+    return Pipeline([("features", features), ("model", LogisticRegression(C=5.0, max_iter=100))])
 
 
 def fit(texts: list[str], labels: list[int]) -> Pipeline:

@@ -40,7 +40,7 @@ from .models import ClassifierModel
 log = logging.getLogger(__name__)
 
 #: Defaults of the settings of the same names (docs/triage.md).
-TRIAGE_ROWS_PER_KIND = 5_000
+TRIAGE_ROWS_PER_KIND = 2_000
 TRIAGE_SUGGESTION_FLOOR_PERCENT = 15
 TRIAGE_MIN_LANGUAGE_ROWS = 300
 #: Versions per (jurisdiction, language) whose fitted bytes are kept (older rows keep only their numbers).
