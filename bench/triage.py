@@ -60,9 +60,10 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str
     command = (f"python bench/triage.py --size {args.size} --rows-per-kind {args.rows_per_kind} --calls {args.calls} "
                f"--db {args.db}")
     lines = common.results_heading(command + (f" ({args.label})" if args.label else ""), machine, results)
-    lines += ["", "Category suggestions (docs/triage.md). Accuracy: share of held-out texts whose kind was the first "
-              "(top-1) or among the first three (top-3) suggestions. “generated” texts reuse the training reports' "
-              "sentences (optimistic); “hand-written” are triage/data/kind_phrasings.jsonl (honest).", ""]
+    lines += ["", ("Category suggestions (docs/triage.md). Accuracy: share of held-out texts whose kind was the first "
+                   "(top-1) or among the first three (top-3) suggestions. “generated” texts reuse the training "
+                   "reports' sentences (optimistic); “hand-written” are triage/data/kind_phrasings.jsonl (honest)."),
+              ""]
     lines += [common.markdown_table(TRAIN_HEADER, [
         [r["db"], m["model"], m["rows"], m["kinds"], m["train_s"], m["mb"], m["top1"], m["top3"]]
         for r in results for m in r["models"]]), ""]

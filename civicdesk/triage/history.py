@@ -49,6 +49,11 @@ def phrasings() -> list[dict]:
     return [json.loads(line) for line in lines if line.strip() and not line.startswith("#")]
 
 
+def _in(value, language: str) -> str:
+    """A catalogue value in `language`: a {language: text} map, or plain text that is English."""
+    return value.get(language, "") if isinstance(value, dict) else (value if language == "en" else "")
+
+
 def install_kinds(codes=None) -> dict:
     """Service types for these catalogue codes (all by default), created from the catalogue when missing
     (name and keywords in English, Spanish and Arabic); existing ones are used as they are."""
@@ -58,12 +63,11 @@ def install_kinds(codes=None) -> dict:
     made = {}
     for code in codes or kinds:
         spec = kinds[code]
-        text = lambda value, lang: value.get(lang, "") if isinstance(value, dict) else (value if lang == "en" else "")  # noqa: E731
         arabic = spec.get("arabic", {})
         made[code], _created = ServiceType.objects.get_or_create(code=code, defaults={
-            "name": text(spec["name"], "en"), "name_en": text(spec["name"], "en"), "name_es": text(spec["name"], "es"),
-            "name_ar": arabic.get("name", ""), "keywords_en": text(spec.get("keywords", ""), "en"),
-            "keywords_es": text(spec.get("keywords", ""), "es"), "keywords_ar": arabic.get("keywords", ""),
+            "name": _in(spec["name"], "en"), "name_en": _in(spec["name"], "en"), "name_es": _in(spec["name"], "es"),
+            "name_ar": arabic.get("name", ""), "keywords_en": _in(spec.get("keywords", ""), "en"),
+            "keywords_es": _in(spec.get("keywords", ""), "es"), "keywords_ar": arabic.get("keywords", ""),
             "is_private": bool(spec.get("private"))})
     return made
 
