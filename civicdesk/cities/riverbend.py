@@ -315,11 +315,20 @@ class Riverbend(DefaultCity):
 
     def _seed_classifier(self) -> str:
         """Train the category suggester on the history just made (after the Arabic names and keywords, which it
-        also learns from), so "Is this about …?" works in the demo straight away (civicdesk/triage/suggest.py)."""
-        from civicdesk.triage.suggest import train_all
+        also learns from), so "Is this about …?" works in the demo straight away (civicdesk/triage/suggest.py).
 
-        made = train_all()
-        return ", ".join(f"{m.jurisdiction.slug} [{m.language or 'all'}] v{m.version} ({m.rows} rows)" for m in made)
+        Only the every-language model of each jurisdiction, to keep the load quick; the nightly retraining (or
+        `manage.py train_classifier`) adds the per-language ones."""
+        from civicdesk.jurisdictions.models import Jurisdiction
+        from civicdesk.triage.suggest import NotEnoughHistory, train
+
+        made = []
+        for jurisdiction in Jurisdiction.objects.filter(is_active=True).order_by("pk"):
+            try:
+                made.append(train(jurisdiction))
+            except NotEnoughHistory:
+                continue
+        return ", ".join(f"{m.jurisdiction.slug} v{m.version} ({m.rows} rows, {m.train_seconds:.1f} s)" for m in made)
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
