@@ -322,12 +322,21 @@ class Riverbend(DefaultCity):
         from civicdesk.jurisdictions.models import Jurisdiction
         from civicdesk.triage.suggest import NotEnoughHistory, train
 
+        from civicdesk.servicerequests.models import ServiceRequest
+
         made = []
         for jurisdiction in Jurisdiction.objects.filter(is_active=True).order_by("pk"):
             try:
                 made.append(train(jurisdiction))
             except NotEnoughHistory:
                 continue
+        # After training (the model must not learn from it): a resident who chose "street sign" for a street
+        # light, so the staff page offers to change the kind.
+        misfiled = (ServiceRequest.objects.filter(service_type__code="street-sign", is_open=True,
+                                                  jurisdiction__slug=CITY).order_by("-requested_at", "-pk").first())
+        if misfiled is not None:
+            ServiceRequest.objects.filter(pk=misfiled.pk).update(
+                description="Streetlight out in front of my house, the whole block is dark.")
         return ", ".join(f"{m.jurisdiction.slug} v{m.version} ({m.rows} rows, {m.train_seconds:.1f} s)" for m in made)
 
     def _seed_help_content(self, world: _DemoWorld) -> str:

@@ -7,7 +7,8 @@ import pytest
 from civicdesk.cities.riverbend import Riverbend
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.triage.models import ClassifierModel
-from civicdesk.triage.suggest import suggest_kinds
+from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.triage.suggest import likely_miscategorised, suggest_kinds
 
 
 @pytest.mark.django_db
@@ -24,3 +25,6 @@ def test_the_demo_city_suggests_kinds_from_its_own_history(settings):
     assert found and found[0].service_type.code == "streetlight-out"
     spanish = suggest_kinds("hay un bache enorme frente a mi casa", jurisdiction=city, language="es")
     assert spanish and spanish[0].service_type.code == "pothole"
+    # One open street-sign report reads like a streetlight: the staff page's "This may be a …" has a case.
+    misfiled = ServiceRequest.objects.get(service_type__code="street-sign", description__startswith="Streetlight out")
+    assert likely_miscategorised(misfiled).service_type.code == "streetlight-out"
