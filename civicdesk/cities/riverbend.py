@@ -330,10 +330,14 @@ class Riverbend(DefaultCity):
                 made.append(train(jurisdiction))
             except NotEnoughHistory:
                 continue
-        # After training (the model must not learn from it): a resident who chose "street sign" for a street
-        # light, so the staff page offers to change the kind.
-        misfiled = (ServiceRequest.objects.filter(service_type__code="street-sign", is_open=True,
-                                                  jurisdiction__slug=CITY).order_by("-requested_at", "-pk").first())
+        # After training (the model must not learn from it): a resident who chose "street sign" (or, in a small
+        # demo without an open one, "traffic signal" or "pothole") for a street light, so the staff page offers
+        # to change the kind.
+        misfiled = None
+        for code in ("street-sign", "traffic-signal", "pothole"):
+            misfiled = misfiled or (ServiceRequest.objects.filter(service_type__code=code, is_open=True,
+                                                                  jurisdiction__slug=CITY)
+                                    .order_by("-requested_at", "-pk").first())
         if misfiled is not None:
             ServiceRequest.objects.filter(pk=misfiled.pk).update(
                 description="Streetlight out in front of my house, the whole block is dark.")
