@@ -449,6 +449,17 @@ SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE = env_int("SEARCH_ANSWERS_PER_CLIENT_PER_MI
 SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR = env_int("SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR", 30)
 SEARCH_MISSES_PER_CLIENT_PER_HOUR = env_int("SEARCH_MISSES_PER_CLIENT_PER_HOUR", 30)
 
+# --- category suggestions (civicdesk/triage/suggest.py, docs/triage.md) ---
+# Newest descriptions read per kind when training (bounds time and memory at any history size), the least
+# confidence a suggestion needs to be shown, the described requests a language needs for a model of its own,
+# and "Is this about…?" look-ups as the words are typed, per client address per minute.
+TRIAGE_ROWS_PER_KIND = env_int("TRIAGE_ROWS_PER_KIND", 2000)
+TRIAGE_SUGGESTION_FLOOR_PERCENT = env_int("TRIAGE_SUGGESTION_FLOOR_PERCENT", 15)
+TRIAGE_MIN_LANGUAGE_ROWS = env_int("TRIAGE_MIN_LANGUAGE_ROWS", 300)
+# The staff console's "This may be a …" shows only from this confidence up.
+TRIAGE_MISCATEGORISED_PERCENT = env_int("TRIAGE_MISCATEGORISED_PERCENT", 60)
+KIND_SUGGESTIONS_PER_CLIENT_PER_MINUTE = env_int("KIND_SUGGESTIONS_PER_CLIENT_PER_MINUTE", 30)
+
 # --- inbound ---
 # Residents' replies by email and SMS (civicdesk/inbound, docs/inbound.md). INBOUND_EMAIL_DOMAIN (Email
 # section) names the reply domain. The mail webhook /inbound/email/ exists only with a secret; it refuses

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _, ngettext
@@ -24,6 +25,7 @@ from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import Channel, ServiceRequest
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from civicdesk.triage.services import detect_emergency, duplicate_candidates
+from civicdesk.triage.suggest import reads_like_a_sentence, suggest_kinds_anywhere
 
 from . import services as uploads
 from .addresscheck import check_address
@@ -77,6 +79,9 @@ def start(request):
                        answers=deflection.answer_links(answers_for(query, translation.get_language())))
         if emergency:
             context["emergency_number"] = _emergency_number()
+        elif reads_like_a_sentence(query) or not results:
+            # "the light in front of my house is out": the kinds the city's history says such words are about.
+            context["suggestions"] = suggest_kinds_anywhere(query)
     else:
         # Types with no group go under "Other", at the end (SQLite and PostgreSQL disagree on NULL order).
         types = ServiceType.objects.public().select_related("group").order_by(
@@ -97,6 +102,28 @@ def search_json(request):
     return JsonResponse({"query": query, "codes": [t.code for t in results], "count": len(results),
                          "status": _match_status(query, len(results)), "emergency": emergency,
                          "emergency_number": _emergency_number() if emergency else None})
+
+
+def suggest_json(request):
+    """"Is this about a pothole?" as the words are typed: {"codes", "status", "html"}, the suggestions rendered
+    with the page's own template (`for=agent`: the agent intake's buttons). The emergency guard runs first:
+    words that read like an emergency get no suggestion, only {"emergency": true}. The words are only read,
+    never stored; a client over its limit gets 429."""
+    try:
+        check(Limit(f"kind-suggest:{client_ip(request)}", settings.KIND_SUGGESTIONS_PER_CLIENT_PER_MINUTE, 60))
+    except RateLimited as exc:
+        return JsonResponse({"error": str(exc)}, status=429, headers={"Retry-After": str(exc.retry_after)})
+    text = request.GET.get("text", "").strip()[:2000]
+    agent = request.GET.get("for") == "agent" and request.user.is_authenticated and request.user.is_staff
+    field_id = "".join(ch for ch in request.GET.get("field", "") if ch.isalnum() or ch in "-_")[:60]
+    emergency = bool(text and detect_emergency(text).stop)
+    suggestions = [] if emergency else suggest_kinds_anywhere(text)
+    status = ngettext("%(counter)s kind of problem suggested.", "%(counter)s kinds of problem suggested.",
+                      len(suggestions)) % {"counter": len(suggestions)} if suggestions else ""
+    html = render_to_string("triage/includes/kind_suggestions_body.html", {
+        "suggestions": suggestions, "agent": agent, "field_id": field_id or "description"}, request=request)
+    return JsonResponse({"codes": [s.service_type.code for s in suggestions], "status": status, "html": html,
+                         "emergency": emergency})
 
 
 def _map_areas() -> list[dict]:

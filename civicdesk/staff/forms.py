@@ -151,6 +151,8 @@ class MergeForm(forms.Form):
 class CategoryForm(forms.Form):
     service_type = forms.ModelChoiceField(label=_("Kind of request"), queryset=ServiceType.objects.filter(
         is_active=True), widget=forms.Select(attrs=SELECT))
+    #: Sent by the "This may be a …" button: the suggestion's confidence, for the audit trail.
+    suggested = forms.IntegerField(required=False, min_value=0, max_value=100, widget=forms.HiddenInput)
 
 
 class HideAttachmentForm(forms.Form):
@@ -196,6 +198,9 @@ class CallerLookupForm(forms.Form):
                             widget=forms.TextInput(attrs={**INPUT, "type": "tel"}))
     email = forms.EmailField(label=_("Caller's email"), required=False, max_length=254,
                              widget=forms.EmailInput(attrs=INPUT))
+    problem = forms.CharField(label=_("What is the problem? (the caller’s words)"), required=False, max_length=2000,
+                              help_text=_("Kinds of request that fit the words are suggested below."),
+                              widget=forms.Textarea(attrs={"class": "usa-textarea", "rows": 2}))
     service_type = forms.ChoiceField(label=_("Kind of request"), required=False, widget=forms.Select(attrs=SELECT))
     address = forms.CharField(label=_("Where is the problem?"), required=False, max_length=255,
                               help_text=_("You confirm the address with the caller on the map next. With a kind, "

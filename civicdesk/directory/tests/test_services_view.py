@@ -68,3 +68,9 @@ def test_it_answers_in_a_few_queries_however_many_entries(client, world, django_
 def test_it_is_listed_in_the_sitemap_with_the_departments(client, world):
     body = client.get("/sitemap.xml").content.decode()
     assert "/services/</loc>" in body and "/departments/</loc>" in body
+
+
+def test_its_filter_box_asks_for_kind_suggestions_as_a_sentence_is_typed(client, world):
+    page = client.get("/services/?in=elm").content.decode()
+    assert 'data-kind-suggest="/report/suggest.json" data-kind-suggest-for="az-filter-input"' in page
+    assert "js/kind-suggest.js" in page
