@@ -395,6 +395,7 @@ CONVERSATIONS_SOCIAL_ADAPTERS = {"meta": "civicdesk.conversations.social.MetaMes
 META_APP_SECRET = env_secret("META_APP_SECRET", "")
 META_VERIFY_TOKEN = env_secret("META_VERIFY_TOKEN", "")
 META_PAGE_ACCESS_TOKEN = env_secret("META_PAGE_ACCESS_TOKEN", "")
+META_MEDIA_HOSTS = env_list("META_MEDIA_HOSTS", ["fbcdn.net", "fbsbx.com", "cdninstagram.com"])
 META_GRAPH_API_BASE = env("META_GRAPH_API_BASE", "https://graph.facebook.com/v19.0").rstrip("/")
 
 # --- abuse limits (docs/abuse-limits.md) ---

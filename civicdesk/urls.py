@@ -27,6 +27,8 @@ urlpatterns = [
     path("staff/help-feedback/", include("civicdesk.content.staff_urls")),
     path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
     path("staff/city-config/", include("civicdesk.cityconfig.urls")),
+    # Reports by text message, email and social media (issue 19): staff queues and the social webhooks.
+    path("", include("civicdesk.conversations.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),

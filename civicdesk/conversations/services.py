@@ -463,7 +463,7 @@ def _keep_photos(turn: _Turn) -> None:
     room = settings.MAX_PHOTOS_PER_REQUEST - conversation.photos.count()
     for index, url in enumerate(turn.media_urls[:max(room, 0)], start=1):
         try:
-            data = fetcher().fetch(url)
+            data = _fetcher_for(conversation.channel).fetch(url)
             media = process_upload(ContentFile(data, name=f"mms-{index}"))
         except MediaFetchError as exc:
             log.warning("conversation %s: picture not fetched: %s", conversation.pk, exc)
@@ -479,6 +479,14 @@ def _keep_photos(turn: _Turn) -> None:
                             original_name=f"photo-{index}.{media.extension}")
         photo.file.save(f"photo-{index}.{media.extension}", ContentFile(media.content), save=False)
         photo.save()
+
+
+def _fetcher_for(channel: str):
+    if channel.startswith("social:"):
+        from .social import adapter
+
+        return adapter(channel.split(":", 1)[1]).media_fetcher()
+    return fetcher()
 
 
 def drop_photos(owner) -> None:
@@ -530,3 +538,79 @@ def _file(turn: _Turn) -> None:
     drop_photos(conversation)
     turn.request = request
     turn.say(texts.filed(request.public_id))
+
+
+# --- agents ---------------------------------------------------------------------------------------------------
+
+
+def take_over(conversation: Conversation, *, user) -> None:
+    """An agent takes the conversation: the engine stops answering and the agent answers from the console."""
+    with transaction.atomic():
+        conversation.status, conversation.agent, conversation.needs_agent = Status.TAKEN_OVER, user, False
+        conversation.save(update_fields=["status", "agent", "needs_agent"])
+        conversation.log_action("conversation.taken_over", user=user)
+
+
+def agent_reply(conversation: Conversation, *, user, text: str) -> ConversationMessage:
+    """Send the agent's words to the resident on the conversation's channel (SMS through notify(); a social
+    platform through its adapter) and keep them in the transcript. Limited per conversation per hour."""
+    from civicdesk.notifications.services import Recipient, notify
+
+    check(Limit(f"conversations:agent-reply:{conversation.pk}", 30, 3600))
+    with transaction.atomic():
+        message = ConversationMessage.objects.create(
+            conversation=conversation, channel=conversation.channel, direction=ConversationMessage.Direction.OUT,
+            text=text, author=user)
+        conversation.last_message_at = message.created_at
+        conversation.save(update_fields=["last_message_at"])
+        conversation.log_action("conversation.agent_replied", user=user, data={"message": message.pk})
+        if conversation.channel == "sms":
+            notify(event="conversation.agent_reply", key=f"conversation-message:{message.pk}",
+                   recipients=[Recipient(phone=conversation.sender, language=conversation.language,
+                                         channels=frozenset({"sms"}))],
+                   template="conversations/sms/agent_reply", context={"text": text}, scope="conversations")
+    if conversation.channel.startswith("social:"):
+        from .social import adapter
+
+        adapter(conversation.channel.split(":", 1)[1]).send(conversation.sender, text)
+    return message
+
+
+def agent_file(conversation: Conversation, *, user, service_type: ServiceType, address: str, description: str):
+    """The agent files the report for the resident (submit_request with the agent as actor) and ends the
+    conversation; the resident is told the tracking number (SMS: the usual acknowledgement; a platform: a
+    message). Raises RequestRejected (nothing changed) when the rules refuse it."""
+    photos = list(conversation.photos.all())
+    is_sms = conversation.channel == "sms"
+    try:
+        with transaction.atomic():
+            state = conversation.state
+            request = submit_request(
+                service_type=service_type, channel="sms" if is_sms else "social", address=address,
+                address_id="" if address else state.get("address_id") or "", description=description,
+                lat=None if address else state.get("lat"), long=None if address else state.get("long"),
+                contact_phone=conversation.sender if is_sms else "", language=conversation.language, actor=user,
+                client_name=conversation.channel,
+                uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos])
+            conversation.request, conversation.jurisdiction_id = request, request.jurisdiction_id
+            conversation.close(Status.FILED, "filed by agent")
+            conversation.agent = conversation.agent or user
+            conversation.save()
+            drop_photos(conversation)
+            conversation.log_action("conversation.filed", user=user, data={"request": request.public_id})
+    finally:
+        for photo in photos:
+            photo.file.close()
+    if not is_sms:
+        with translation.override(conversation.language):
+            agent_reply(conversation, user=user, text=texts.filed(request.public_id))
+    return request
+
+
+def agent_close(conversation: Conversation, *, user) -> None:
+    """The agent ends the conversation without a report (audited); its photos are dropped."""
+    with transaction.atomic():
+        conversation.close(Status.ABANDONED, "closed by agent")
+        conversation.save()
+        drop_photos(conversation)
+        conversation.log_action("conversation.closed", user=user)

@@ -27,6 +27,7 @@ def channel_settings(settings):
     settings.SITE_URL = SITE
     settings.INBOUND_EMAIL_DOMAIN = "replies.elm.example.gov"
     settings.CONVERSATIONS_REPORT_EMAILS = [REPORT_ADDRESS]
+    settings.CONVERSATIONS_MESSAGES_PER_NUMBER_PER_MINUTE = 100  # the tests text faster than anyone types
     settings.CONVERSATIONS_MEDIA_FETCHER = "civicdesk.conversations.media.DevelopmentMediaFetcher"
     return settings
 
