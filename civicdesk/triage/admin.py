@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import EmergencyPhrase, EmergencyWordVariant
+from .models import ClassifierModel, EmergencyPhrase, EmergencyWordVariant
 
 
 @admin.register(EmergencyPhrase)
@@ -15,3 +15,19 @@ class EmergencyWordVariantAdmin(admin.ModelAdmin):
     list_display = ["word", "variants", "language"]
     list_filter = ["language"]
     search_fields = ["word", "variants"]
+
+
+@admin.register(ClassifierModel)
+class ClassifierModelAdmin(admin.ModelAdmin):
+    """Versions of the category suggester: read-only (train with `manage.py train_classifier`)."""
+
+    list_display = ["jurisdiction", "language", "version", "trained_at", "rows", "top1_accuracy", "top3_accuracy",
+                    "is_active"]
+    list_filter = ["jurisdiction", "language", "is_active"]
+    exclude = ["pipeline"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

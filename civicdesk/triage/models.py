@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from civicdesk.audit.models import LoggedModel
+
 
 class EmergencyPhrase(models.Model):
     """A word or phrase ("gas leak", "fuga de gas") that stops a report with "call 911 now".
@@ -62,3 +64,84 @@ class EmergencyWordVariant(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class ClassifierModel(LoggedModel):
+    """One trained version of the category suggester for a jurisdiction and a language (triage/suggest.py).
+
+    `language` "" is the jurisdiction-wide model (every language's history together), the fallback when no
+    model of the resident's language is active. At most one version per (jurisdiction, language) is active;
+    training a new one activates it and deactivates the one before (`activate()`).
+
+    The fitted pipeline is stored in the database (`pipeline`, zlib-compressed pickle) so every app server
+    and worker reads the same model without shared disks; `sha256` is the hash of those bytes, checked before
+    they are unpickled (see `load_pipeline()`). The bytes are written only by this server's own training code:
+    they are trusted as much as the database itself, never accepted from an upload. Old versions keep their
+    numbers but lose their bytes (`pipeline` empty) beyond the newest few (suggest.KEEP_VERSIONS).
+
+    Numbers (see docs/triage.md): `rows` is how many distinct (description, kind) pairs it learned from;
+    `class_counts` maps service type code → rows; `top1_accuracy` / `top3_accuracy` are the share of a held-out
+    fifth of those rows (set aside before a trial fit, then included in the final fit) whose kind was the
+    first / among the first three suggestions, None when there were too few rows to hold some out.
+    """
+
+    jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
+                                     related_name="classifier_models", verbose_name=_("jurisdiction"))
+    language = models.CharField(_("language"), max_length=8, blank=True,
+                                help_text=_("Empty for the model of every language together."))
+    version = models.PositiveIntegerField(_("version"))
+    trained_at = models.DateTimeField(_("trained"))
+    rows = models.PositiveIntegerField(_("training rows"))
+    class_counts = models.JSONField(_("rows per kind"), default=dict)
+    heldout_rows = models.PositiveIntegerField(_("held-out rows"), default=0)
+    top1_accuracy = models.FloatField(_("top-1 accuracy"), null=True, blank=True)
+    top3_accuracy = models.FloatField(_("top-3 accuracy"), null=True, blank=True)
+    train_seconds = models.FloatField(_("training time (seconds)"), default=0)
+    is_active = models.BooleanField(_("active"), default=False)
+    library_version = models.CharField(_("scikit-learn version"), max_length=32, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the model"), max_length=64, blank=True)
+    pipeline = models.BinaryField(_("fitted model"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("category suggestion model")
+        verbose_name_plural = _("category suggestion models")
+        ordering = ["jurisdiction", "language", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "language", "version"], name="triage_model_version"),
+            models.UniqueConstraint(fields=["jurisdiction", "language"], condition=models.Q(is_active=True),
+                                    name="triage_model_one_active"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.language or '*'} v{self.version}"
+
+    def activate(self, *, user=None) -> None:
+        """Make this the version served for its jurisdiction and language (the one before stops being served);
+        audit-logged. A version whose bytes were pruned cannot be activated (ValueError)."""
+        from django.db import transaction
+
+        if not ClassifierModel.objects.filter(pk=self.pk).exclude(pipeline=None).exists():
+            raise ValueError("this version's fitted model was pruned; train a new version instead")
+        with transaction.atomic():
+            ClassifierModel.objects.filter(jurisdiction_id=self.jurisdiction_id, language=self.language,
+                                           is_active=True).exclude(pk=self.pk).update(is_active=False)
+            ClassifierModel.objects.filter(pk=self.pk).update(is_active=True)
+            self.is_active = True
+            self.log_action("triage.model_activated", user=user, data={"version": self.version,
+                                                                      "language": self.language})
+
+    def load_pipeline(self):
+        """The fitted pipeline, after checking the stored bytes against `sha256`; None when the bytes were pruned.
+
+        Raises ValueError when the bytes do not match their hash (a damaged row): the caller serves no
+        suggestion rather than a wrong one."""
+        import hashlib
+        import pickle
+        import zlib
+
+        if not self.pipeline:
+            return None
+        blob = bytes(self.pipeline)
+        if hashlib.sha256(blob).hexdigest() != self.sha256:
+            raise ValueError(f"classifier model {self.pk}: stored bytes do not match their SHA-256")
+        return pickle.loads(zlib.decompress(blob))  # noqa: S301 (written by our own train(); see the docstring)
