@@ -64,10 +64,12 @@ def most_reported(jurisdiction, *, limit: int = 3, exclude=()) -> list[ServiceTy
 
 
 def offers_for(text: str, *, jurisdiction, language: str = "") -> list[Offer]:
-    """The kinds to offer first: the suggester's best OFFERED, or the most reported ones when it has nothing."""
+    """The kinds to offer first: the suggester's best OFFERED, filled up with the most reported kinds (all of
+    them when the suggester has no model or nothing it is sure enough of)."""
     offered = suggestions(text, jurisdiction=jurisdiction, language=language, limit=OFFERED)
-    if not offered:
-        offered = [Offer(t, 0.0) for t in most_reported(jurisdiction, limit=OFFERED)]
+    if len(offered) < OFFERED:
+        more = most_reported(jurisdiction, limit=OFFERED - len(offered), exclude=[o.service_type for o in offered])
+        offered += [Offer(t, 0.0) for t in more]
     return offered
 
 

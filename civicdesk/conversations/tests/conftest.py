@@ -27,6 +27,7 @@ def channel_settings(settings):
     settings.SITE_URL = SITE
     settings.INBOUND_EMAIL_DOMAIN = "replies.elm.example.gov"
     settings.CONVERSATIONS_REPORT_EMAILS = [REPORT_ADDRESS]
+    settings.CONVERSATIONS_JURISDICTION = "elm"
     settings.CONVERSATIONS_MESSAGES_PER_NUMBER_PER_MINUTE = 100  # the tests text faster than anyone types
     settings.CONVERSATIONS_MEDIA_FETCHER = "civicdesk.conversations.media.DevelopmentMediaFetcher"
     return settings
@@ -59,6 +60,17 @@ def twiml_answer(status: int, content: bytes) -> str:
     assert document.tag == "Response"
     messages = document.findall("Message")
     return messages[0].text if messages else ""
+
+
+def train_suggester(world) -> dict:
+    """Generated history of five Riverbend kinds in Elm and a trained category suggester for it (~2 s)."""
+    from civicdesk.triage import history
+    from civicdesk.triage.suggest import train
+
+    made = history.install_kinds(["pothole", "missed-trash", "streetlight-out", "graffiti", "noise"])
+    history.make_history(world.elm, made, per_kind=15)
+    train(world.elm)
+    return made
 
 
 def jpeg(size=(80, 60)) -> bytes:
