@@ -55,10 +55,10 @@ def most_reported(jurisdiction, *, limit: int = 3, exclude=()) -> list[ServiceTy
     since = timezone.now() - timedelta(days=90)
     types = reportable_types(jurisdiction).exclude(pk__in=[t.pk for t in exclude])
     counted = list(types.annotate(reports=Count("requests", distinct=True, filter=Q(requests__requested_at__gte=since)))
-                   .filter(reports__gt=0).order_by("-reports", "name")[:limit])
+                   .filter(reports__gt=0).order_by("-reports", "name", "code")[:limit])
     if len(counted) < limit:
         seen = {t.pk for t in counted}
-        counted += [t for t in types.exclude(pk__in=seen).order_by("group__order", "order", "name")[:limit]
+        counted += [t for t in types.exclude(pk__in=seen).order_by("group__order", "order", "name", "code")[:limit]
                     if t.pk not in seen][:limit - len(counted)]
     return counted
 
