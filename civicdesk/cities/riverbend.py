@@ -311,6 +311,7 @@ class Riverbend(DefaultCity):
             say(f"Directory: {self._seed_directory(world, now)}")
             say(f"Library documents: {self._seed_documents(world, now)}")
             say(f"Search log: {self._seed_search(rng, now)}")
+            say(f"Reports by message: {self._seed_messages(world, now)}")
 
     def _seed_help_content(self, world: _DemoWorld) -> str:
         """Help hub topics, articles, FAQ and glossary (civicdesk/content/demo.py), written by the demo editor
@@ -321,6 +322,12 @@ class Riverbend(DefaultCity):
         return demo.seed(jurisdiction=world.jurisdictions[CITY],
                          writer=User.objects.get(email="editor@riverbend.example.gov"),
                          reviewer=User.objects.get(email=DEMO_STAFF[0].email))
+
+    def _seed_messages(self, world: _DemoWorld, now: dt.datetime) -> str:
+        """Email reports waiting for triage and text conversations for the staff queue (civicdesk/conversations)."""
+        from civicdesk.conversations import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], types=world.types, now=now)
 
     def _seed_search(self, rng: random.Random, now: dt.datetime) -> str:
         """What residents searched for without results, and the answers they followed before a report (the

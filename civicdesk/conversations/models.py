@@ -84,9 +84,10 @@ class Conversation(LoggedModel):
         return self.status in self.OPEN_STATUSES
 
     def is_idle(self, now=None) -> bool:
-        """True when an open conversation has had no message for CONVERSATIONS_IDLE_MINUTES (it then ends)."""
+        """True when an open conversation has had no message for CONVERSATIONS_IDLE_MINUTES (it then ends); never
+        for one waiting for an agent, which stays in the console's queue until an agent handles it."""
         now = now or timezone.now()
-        return self.status == self.Status.OPEN and (
+        return self.status == self.Status.OPEN and not self.needs_agent and (
             now - self.last_message_at > timedelta(minutes=settings.CONVERSATIONS_IDLE_MINUTES))
 
     def close(self, status: str, reason: str, *, now=None) -> None:

@@ -14,7 +14,8 @@ log = logging.getLogger(__name__)
 
 
 def close_idle(*, now=None) -> int:
-    """End every open conversation idle for CONVERSATIONS_IDLE_MINUTES (its photos are dropped); returns how many.
+    """End every open conversation idle for CONVERSATIONS_IDLE_MINUTES (its photos are dropped), except those
+    waiting for an agent; returns how many.
     Safe to run twice: a conversation already ended is not touched again."""
     from .models import Conversation
     from .services import drop_photos
@@ -22,11 +23,10 @@ def close_idle(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.CONVERSATIONS_IDLE_MINUTES)
     closed = 0
-    for pk in Conversation.objects.filter(status=Conversation.Status.OPEN, last_message_at__lt=cutoff
-                                          ).values_list("pk", flat=True)[:1000]:
+    idle = Conversation.objects.filter(status=Conversation.Status.OPEN, needs_agent=False, last_message_at__lt=cutoff)
+    for pk in idle.values_list("pk", flat=True)[:1000]:
         with transaction.atomic():
-            conversation = Conversation.objects.select_for_update().filter(
-                pk=pk, status=Conversation.Status.OPEN, last_message_at__lt=cutoff).first()
+            conversation = idle.select_for_update().filter(pk=pk).first()
             if conversation is None:
                 continue
             conversation.close(Conversation.Status.ABANDONED, "timed out", now=now)
