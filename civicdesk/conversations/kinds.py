@@ -57,9 +57,11 @@ def most_reported(jurisdiction, *, limit: int = 3, exclude=()) -> list[ServiceTy
     counted = list(types.annotate(reports=Count("requests", distinct=True, filter=Q(requests__requested_at__gte=since)))
                    .filter(reports__gt=0).order_by("-reports", "name", "code")[:limit])
     if len(counted) < limit:
-        seen = {t.pk for t in counted}
-        counted += [t for t in types.exclude(pk__in=seen).order_by("group__order", "order", "name", "code")[:limit]
-                    if t.pk not in seen][:limit - len(counted)]
+        # Catalogue order, names as the resident reads them (sorted here: databases order a missing translation
+        # differently).
+        rest = sorted(types.exclude(pk__in=[t.pk for t in counted]).select_related("group"),
+                      key=lambda t: (t.group.order if t.group else 0, t.order, str(t.name).lower(), t.code))
+        counted += rest[:limit - len(counted)]
     return counted
 
 

@@ -8,17 +8,11 @@ a lone START word (YES) goes to a conversation only while one is open and the nu
 from __future__ import annotations
 
 from civicdesk.inbound.handlers import SmsHandled, SmsText
-from civicdesk.inbound.services import START_WORDS, phone_variants
-from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.inbound.services import START_WORDS
 
 from . import services
 
 CHANNEL = "sms"
-
-
-def _has_open_request(phone: str) -> bool:
-    variants = phone_variants(phone)
-    return bool(variants) and ServiceRequest.objects.filter(contact_phone__in=variants, is_open=True).exists()
 
 
 def take_sms(message: SmsText) -> SmsHandled | None:
@@ -30,7 +24,7 @@ def take_sms(message: SmsText) -> SmsHandled | None:
     lone_word = text.upper().strip(".!") if len(text.split()) == 1 else ""
     if lone_word in START_WORDS and (active is None or is_suppressed("sms", message.phone)):
         return None
-    if active is None and not services.is_restart(text) and _has_open_request(message.phone):
+    if active is None and not services.is_restart(text) and message.open_request is not None:
         return None
     answer = services.receive(services.Incoming(
         channel=CHANNEL, sender=message.phone, text=message.text, media_urls=tuple(message.media_urls),

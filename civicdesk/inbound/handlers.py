@@ -35,6 +35,8 @@ class SmsText:
     language: str
     media_urls: tuple[str, ...] = ()
     message_id: str = ""
+    #: The newest open request reported from this number (or by an account that verified it), or None.
+    open_request: Any = None
 
 
 @dataclass(frozen=True)

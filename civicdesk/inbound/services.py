@@ -384,7 +384,7 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
 
             # A conversation that asked "reply YES" (civicdesk/conversations) takes its yes first.
             handled = handle_sms(SmsText(phone=phone, text=text, language=language, media_urls=tuple(media_urls),
-                                         message_id=row.key))
+                                         message_id=row.key, open_request=person.latest_open_request()))
             if handled is not None:
                 return done(Outcome.ANSWERED, Reason.HANDLED, handled.answer, request=handled.request,
                             entry=handled.entry)
@@ -397,12 +397,12 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
         if keyword in STATUS_WORDS:
             answer, request = _status_answer("".join(words[1:]), person)
             return done(Outcome.ANSWERED, Reason.COMMAND, answer, request=request)
+        request = person.latest_open_request()
         handled = handle_sms(SmsText(phone=phone, text=text, language=language, media_urls=tuple(media_urls),
-                                     message_id=row.key))
+                                     message_id=row.key, open_request=request))
         if handled is not None:
             return done(Outcome.ANSWERED, Reason.HANDLED, handled.answer, request=handled.request,
                         entry=handled.entry)
-        request = person.latest_open_request()
         if request is None:
             return done(Outcome.REJECTED, Reason.NO_OPEN_REQUEST, gettext(
                 "We could not find an open request reported from this number. To report a problem, visit "

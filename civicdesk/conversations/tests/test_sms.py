@@ -39,8 +39,8 @@ def test_it_files_a_complete_report_by_text_in_english(world, client):
 
 def test_it_files_a_complete_report_by_text_in_spanish(world, client):
     first = text(client, "Hay un bache enorme en la calle de mi casa")
-    assert first.startswith("¿Se trata de 1) Graffiti 2) Bache 3) Otra cosa?")
-    assert text(client, "bache") == "¿Qué profundidad tiene? 1) Shallow (under 5 cm) 2) Deep (5 cm or more)"
+    assert first.startswith("¿Se trata de 1) Bache 2) Graffiti 3) Otra cosa?")
+    assert text(client, "1") == "¿Qué profundidad tiene? 1) Shallow (under 5 cm) 2) Deep (5 cm or more)"
     assert text(client, "1").startswith("¿Dónde está?")
     assert text(client, "14 Oak St").startswith("Recibido. Envíe una foto")
     done = text(client, "No")
