@@ -11,6 +11,7 @@ from xml.etree import ElementTree
 import pytest
 from PIL import Image
 
+from civicdesk.inbound.tests.test_receive_mail import _database_url, receiver  # noqa: F401 (shared with inbound)
 from civicdesk.notifications.transports.sms import twilio_signature
 
 SITE = "https://311.elm.example.gov"

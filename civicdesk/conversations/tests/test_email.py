@@ -11,22 +11,11 @@ import pytest
 from civicdesk.conversations import kinds
 from civicdesk.conversations.models import EmailReport, ReportPhoto
 from civicdesk.inbound.models import InboundMessage
-from civicdesk.inbound.smtp import start_server
-from civicdesk.inbound.tests.conftest import free_port
 from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests.models import ServiceRequest
 
 from .conftest import REPORT_ADDRESS, jpeg
 
-
-@pytest.fixture
-def receiver():
-    port = free_port()
-    controller = start_server("127.0.0.1", port)
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -16,23 +16,14 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from django.conf import settings
-from django.db import connection
 
 from civicdesk.conversations.models import Conversation
 from civicdesk.notifications.transports.sms import twilio_signature
 from civicdesk.servicerequests.models import ServiceRequest
 
-from .conftest import TOKEN, sms_params
+from .conftest import TOKEN, _database_url, sms_params
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
 def _free_port() -> int:

@@ -9,8 +9,6 @@ from email.utils import make_msgid
 import pytest
 
 from civicdesk.conversations.models import EmailReport
-from civicdesk.inbound.smtp import start_server
-from civicdesk.inbound.tests.conftest import free_port
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.triage.suggest import suggest_kinds
 
@@ -44,15 +42,6 @@ def test_it_lists_more_kinds_when_the_resident_says_something_else(world, client
     assert more.startswith("Which kind of problem? 1) ")
     assert text(client, "graffiti").startswith("Where is it?")
 
-
-@pytest.fixture
-def receiver():
-    port = free_port()
-    controller = start_server("127.0.0.1", port)
-    try:
-        yield port
-    finally:
-        controller.stop()
 
 
 def _send(port, words: str) -> None:
