@@ -22,7 +22,9 @@ def test_it_lists_waiting_emails_and_open_conversations_stuck_first_in_few_queri
                                 status=Conversation.Status.FILED)
     login_verified(client, agent)
     with django_assert_max_num_queries(12):
-        page = client.get(reverse("conversations:queue")).content.decode()
+        response = client.get(reverse("conversations:queue"))
+    assert "no-store" in response["Cache-Control"]  # senders' numbers and texts stay out of shared caches
+    page = response.content.decode()
     assert page.count('data-testid="email-row"') == 6
     assert page.count('data-testid="conversation-row"') == 6
     stuck = Conversation.objects.get(needs_agent=True)
