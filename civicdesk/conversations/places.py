@@ -21,7 +21,7 @@ _GEO_URI = re.compile(rf"\bgeo:({_NUMBER}),({_NUMBER})", re.IGNORECASE)
 _AT = re.compile(rf"@({_NUMBER}),({_NUMBER})")
 _OSM_FRAGMENT = re.compile(rf"map=\d+/({_NUMBER})/({_NUMBER})")
 _URL = re.compile(r"https?://\S+", re.IGNORECASE)
-_MAP_HOSTS = ("google.", "apple.com", "openstreetmap.org", "osm.org", "bing.com", "here.com", "waze.com")
+_MAP_HOSTS = ("google.", "goo.gl", "apple.com", "openstreetmap.org", "osm.org", "bing.com", "here.com", "waze.com")
 #: A house number followed by up to six words: where an address may start in free text.
 _ADDRESS_START = re.compile(r"\b(\d{1,6}[a-z]?)\s+((?:[^\W\d_][\w'.-]*\s*){1,6})", re.IGNORECASE)
 
