@@ -207,3 +207,22 @@ def test_it_keeps_script_as_plain_text(world, client):
     canary = "<script>alert('zebracanary')</script> graffiti"
     text(client, canary)
     assert ConversationMessage.objects.filter(direction="in").get().text == canary
+
+
+def test_it_takes_a_named_place_from_the_address_list(world, client):
+    from civicdesk.jurisdictions.models import AddressPoint
+
+    AddressPoint.objects.create(address_id="L1", number="", street="Riverside Library", full_address="Riverside Library",
+                                jurisdiction=world.elm, lat=3.1, long=3.6)
+    text(client, "Graffiti on the wall")
+    text(client, "1")
+    assert text(client, "at the riverside library").startswith("Got it.")
+    text(client, "no")
+    request = ServiceRequest.objects.get()
+    assert (request.address_id, request.district) == ("L1", world.east)
+
+
+def test_it_takes_si_as_yes_in_spanish(world, client):
+    text(client, "Hay grafiti en la pared del 14 Oak Street")
+    assert text(client, "2").startswith("¿Quiso decir 14 Oak Street? Responda SI")  # 1) Bache 2) Graffiti
+    assert text(client, "Sí").startswith("Recibido.")
