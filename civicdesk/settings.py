@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "civicdesk.sso",
     # Connectors to work-order systems (issue 16): forwards requests and applies updates; nothing imports it.
     "civicdesk.connectors",
+    # Issue 19: reports by text message, email and social direct messages; nothing imports it.
+    "civicdesk.conversations",
 ]
 
 MIDDLEWARE = [
@@ -395,6 +397,29 @@ TWILIO_AUTH_TOKEN = env_secret("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = env("TWILIO_API_BASE", "https://api.twilio.com").rstrip("/")
 TWILIO_TIMEOUT = env_int("TWILIO_TIMEOUT", 15)
+
+# Reports by text message, email and social direct messages (civicdesk/conversations, docs/conversations.md).
+CONVERSATIONS_REPORT_EMAILS = [a.lower() for a in env_list("CONVERSATIONS_REPORT_EMAILS", [])]
+CONVERSATIONS_JURISDICTION = env("CONVERSATIONS_JURISDICTION", "")
+CONVERSATIONS_IDLE_MINUTES = env_int("CONVERSATIONS_IDLE_MINUTES", 30)
+CONVERSATIONS_PER_NUMBER_PER_DAY = env_int("CONVERSATIONS_PER_NUMBER_PER_DAY", 5)
+CONVERSATIONS_MESSAGES_PER_NUMBER_PER_MINUTE = env_int("CONVERSATIONS_MESSAGES_PER_NUMBER_PER_MINUTE", 8)
+CONVERSATIONS_MESSAGES_PER_MINUTE = env_int("CONVERSATIONS_MESSAGES_PER_MINUTE", 600)
+CONVERSATIONS_EMAILS_PER_SENDER_PER_DAY = env_int("CONVERSATIONS_EMAILS_PER_SENDER_PER_DAY", 10)
+CONVERSATIONS_EMAIL_AUTO_FILE_CONFIDENCE = float(env("CONVERSATIONS_EMAIL_AUTO_FILE_CONFIDENCE", "0.8"))
+CONVERSATIONS_RETENTION_DAYS = env_int("CONVERSATIONS_RETENTION_DAYS", 90)
+# Fetches MMS pictures: TwilioMediaFetcher in production (Twilio's own links only, with the account's
+# credentials); the development fetcher reads any http(s) link and is for development and tests only.
+CONVERSATIONS_MEDIA_FETCHER = env("CONVERSATIONS_MEDIA_FETCHER",
+                                  "civicdesk.conversations.media.DevelopmentMediaFetcher")
+CONVERSATIONS_MEDIA_TIMEOUT = env_int("CONVERSATIONS_MEDIA_TIMEOUT", 10)
+# Social platforms' direct messages: adapters by name (see civicdesk/conversations/social.py).
+CONVERSATIONS_SOCIAL_ADAPTERS = {"meta": "civicdesk.conversations.social.MetaMessenger"}
+META_APP_SECRET = env_secret("META_APP_SECRET", "")
+META_VERIFY_TOKEN = env_secret("META_VERIFY_TOKEN", "")
+META_PAGE_ACCESS_TOKEN = env_secret("META_PAGE_ACCESS_TOKEN", "")
+META_MEDIA_HOSTS = env_list("META_MEDIA_HOSTS", ["fbcdn.net", "fbsbx.com", "cdninstagram.com"])
+META_GRAPH_API_BASE = env("META_GRAPH_API_BASE", "https://graph.facebook.com/v19.0").rstrip("/")
 
 # --- abuse limits (docs/abuse-limits.md) ---
 # Phone numbers (civicdesk/lib/phones.py): the country a number typed without "+" is read in; stored as E.164.

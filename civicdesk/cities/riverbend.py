@@ -324,6 +324,7 @@ class Riverbend(DefaultCity):
             say(f"Search log: {self._seed_search(rng, now)}")
             say(f"Single sign-on group mappings: {self._seed_sso(world)}")
             say(f"Work-order connector: {self._seed_connectors(world)}")
+            say(f"Reports by message: {self._seed_messages(world, now)}")
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""
@@ -379,6 +380,12 @@ class Riverbend(DefaultCity):
         return demo.seed(jurisdiction=world.jurisdictions[CITY],
                          writer=User.objects.get(email="editor@riverbend.example.gov"),
                          reviewer=User.objects.get(email=DEMO_STAFF[0].email))
+
+    def _seed_messages(self, world: _DemoWorld, now: dt.datetime) -> str:
+        """Email reports waiting for triage and text conversations for the staff queue (civicdesk/conversations)."""
+        from civicdesk.conversations import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], types=world.types, now=now)
 
     def _seed_search(self, rng: random.Random, now: dt.datetime) -> str:
         """What residents searched for without results, and the answers they followed before a report (the

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 #: Whole URL namespaces with contact details or account data on them: the staff console, resident accounts,
 #: notification preferences and follows, unsubscribe links, the admin, staff insights, moderation (the queue, and
-#: a resident's own moderation decisions).
+#: a resident's own moderation decisions), reports by message (senders' numbers and texts).
 PRIVATE_NAMESPACES = frozenset({"staff", "insights", "accounts", "subscriptions", "notifications", "admin",
-                                "moderation"})
+                                "moderation", "conversations"})
 #: Single pages of otherwise public areas that show someone's email address or a staff draft.
 PRIVATE_PAGES = frozenset({
     ("alerts", "manage"), ("alerts", "mine"), ("alerts", "confirm"),

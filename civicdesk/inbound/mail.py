@@ -20,6 +20,12 @@ _RECIPIENT_HEADERS = ("Delivered-To", "X-Original-To", "Envelope-To", "To", "Cc"
 _BOUNCE_LOCAL_PARTS = frozenset({"mailer-daemon", "postmaster", "no-reply", "noreply", "do-not-reply",
                                  "donotreply", "bounce", "bounces"})
 
+# Subjects of out-of-office and other automatic answers (Outlook, Gmail, Exchange; English and Spanish).
+_AUTO_REPLY_SUBJECTS = ("out of office", "out of the office", "automatic reply", "auto reply", "autoreply",
+                        "auto-reply", "auto:", "respuesta automática", "respuesta automatica",
+                        "fuera de la oficina", "undeliverable", "delivery status notification",
+                        "mail delivery failed", "returned mail")
+
 
 @dataclass(frozen=True)
 class MailAttachment:
@@ -122,7 +128,8 @@ def _auto_reply_reason(message: EmailMessage, sender: str) -> str:
     """Why the message is from a robot (so answering it could loop), or "" for a person's reply.
 
     Follows RFC 3834: Auto-Submitted other than "no"; plus the de-facto markers (Precedence bulk/junk/list/
-    auto_reply, X-Autoreply, X-Autorespond), delivery reports, and bounce senders (MAILER-DAEMON, postmaster).
+    auto_reply, X-Autoreply, X-Autorespond, a mailing list's List-Id, an empty Return-Path), delivery
+    reports, bounce senders (MAILER-DAEMON, postmaster) and the usual out-of-office subjects.
     """
     auto_submitted = _header_text(message, "Auto-Submitted").strip().lower()
     if auto_submitted and auto_submitted.split(";")[0].strip() != "no":
@@ -130,9 +137,14 @@ def _auto_reply_reason(message: EmailMessage, sender: str) -> str:
     precedence = _header_text(message, "Precedence").strip().lower()
     if precedence in {"bulk", "junk", "list", "auto_reply"}:
         return f"Precedence: {precedence}"
-    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response"):
+    for name in ("X-Autoreply", "X-Autorespond", "X-Auto-Response", "List-Id"):
         if message.get(name) is not None:
             return name
+    if str(message.get("Return-Path", "x") or "").strip() in {"<>", ""}:
+        return "Return-Path: <> (a bounce)"
+    subject = _header_text(message, "Subject").strip().lower()
+    if subject.startswith(_AUTO_REPLY_SUBJECTS):
+        return f"automatic reply subject: {subject[:40]}"
     if message.get_content_type() == "multipart/report":
         return "delivery report"
     local_part = sender.split("@", 1)[0]

@@ -40,6 +40,8 @@ class InboundMessage(models.Model):
         COMMAND = "command", _("SMS keyword (STOP, START, HELP, STATUS)")
         NO_OPEN_REQUEST = "no_open_request", _("No open request from this phone number")
         HANDLED = "handled", _("Answer to a question we asked (e.g. “was it fixed?”)")
+        NEW_REPORT = "new_report", _("A new report (filed or waiting in the triage queue)")
+        DUPLICATE = "duplicate", _("The same report received before")
 
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     key = models.CharField(_("message key"), max_length=128)

@@ -26,7 +26,7 @@ from civicdesk.lib.ids import normalize_public_id
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.servicerequests.models import Attachment, ServiceRequest, TimelineEntry
 
-from .handlers import SmsText, handle_sms
+from .handlers import IncomingMail, MailHandler, SmsText, handle_sms, mail_handler_for
 from .mail import MailAttachment, ParsedMail, UnreadableMail, parse_mail
 from .models import InboundMessage
 from .tokens import ReplyTarget, is_reply_address, parse_reply_address
@@ -259,6 +259,12 @@ def receive_email(raw: bytes, *, recipients: Sequence[str] = (), envelope_sender
             row, Outcome.REJECTED, Reason.MALFORMED, sender=envelope_sender))
     candidates = [a.strip().lower() for a in recipients] or parsed.recipients
     ours = [a for a in candidates if is_reply_address(a)]
+    if not ours:
+        for candidate in candidates:
+            if (handler := mail_handler_for(candidate)) is not None:
+                key = hashlib.sha256(f"{parsed.message_id}|{candidate}".encode()).hexdigest()
+                return _once(InboundMessage.Channel.EMAIL, key, lambda row: _take_handled_email(
+                    row, handler, raw, parsed, candidate, envelope_sender))
     address = ours[0] if ours else (candidates[0] if candidates else "")
     key = hashlib.sha256(f"{parsed.message_id}|{address}".encode()).hexdigest()
     existing = InboundMessage.objects.filter(channel=InboundMessage.Channel.EMAIL, key=key).first()
@@ -291,6 +297,17 @@ def _take_email(row: InboundMessage, parsed: ParsedMail, target: ReplyTarget | N
                                   "truncated": parsed.truncated})
     return _log_email(row, Outcome.ACCEPTED, Reason.NONE, sender=target.recipient, recipient=address,
                       request=request, entry=entry)
+
+
+def _take_handled_email(row: InboundMessage, handler: MailHandler, raw: bytes, parsed: ParsedMail, address: str,
+                        envelope_sender: str) -> InboundMessage:
+    """A message for an address another app handles (handlers.register_mail_handler); robots are dropped first."""
+    sender = parsed.sender or envelope_sender.strip().lower()
+    if parsed.auto_reply:
+        return _log_email(row, Outcome.IGNORED, Reason.AUTO_REPLY, sender=sender, recipient=address,
+                          why=parsed.auto_reply)
+    handled = handler.handle(IncomingMail(raw=raw, parsed=parsed, recipient=address, envelope_sender=envelope_sender))
+    return _log_email(row, handled.outcome, handled.reason, sender=sender, recipient=address, request=handled.request)
 
 
 def _reply_target(addresses: list[str], senders: list[str]) -> ReplyTarget | None:
@@ -365,6 +382,13 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
         if len(words) == 1 and keyword in START_WORDS:
             from civicdesk.notifications.services import opt_in
 
+            # A conversation that asked "reply YES" (civicdesk/conversations) takes its yes first.
+            handled = handle_sms(SmsText(phone=phone, text=text, language=language, media_urls=tuple(media_urls),
+                                         message_id=row.key, open_request=person.latest_open_request()))
+            if handled is not None:
+                return done(Outcome.ANSWERED, Reason.HANDLED, handled.answer, request=handled.request,
+                            entry=handled.entry)
+
             opt_in("sms", phone)
             return done(Outcome.ANSWERED, Reason.COMMAND, gettext(
                 "Text messages are on again. Reply STOP to stop them."))
@@ -373,11 +397,12 @@ def _take_sms(row: InboundMessage, phone: str, to: str, body: str, media_urls: S
         if keyword in STATUS_WORDS:
             answer, request = _status_answer("".join(words[1:]), person)
             return done(Outcome.ANSWERED, Reason.COMMAND, answer, request=request)
-        handled = handle_sms(SmsText(phone=phone, text=text, language=language))
+        request = person.latest_open_request()
+        handled = handle_sms(SmsText(phone=phone, text=text, language=language, media_urls=tuple(media_urls),
+                                     message_id=row.key, open_request=request))
         if handled is not None:
             return done(Outcome.ANSWERED, Reason.HANDLED, handled.answer, request=handled.request,
                         entry=handled.entry)
-        request = person.latest_open_request()
         if request is None:
             return done(Outcome.REJECTED, Reason.NO_OPEN_REQUEST, gettext(
                 "We could not find an open request reported from this number. To report a problem, visit "

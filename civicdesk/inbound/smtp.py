@@ -9,6 +9,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
 
+from .handlers import mail_handler_for
 from .services import receive_email
 from .tokens import is_reply_address
 
@@ -33,13 +34,16 @@ TEMPORARY_FAILURE = "451 4.3.0 Temporary failure, please try again later"
 class ReplyHandler:
     """aiosmtpd handler: refuses unknown recipients at RCPT TO (550), records each reply at DATA.
 
+    Besides the signed reply addresses it accepts the addresses a registered mail handler owns (the city's
+    report address: civicdesk/conversations).
+
     The reply address's signature is checked at DATA, against the From header (the envelope sender often
     differs: forwarding, SRS). Automatic replies are answered 250 and dropped, so no bounce is started.
     The Django work runs in a worker thread (the ORM is synchronous).
     """
 
     async def handle_RCPT(self, server, session, envelope, address: str, rcpt_options) -> str:
-        if not is_reply_address(address):
+        if not is_reply_address(address) and mail_handler_for(address.strip().lower()) is None:
             log.info("inbound smtp refused recipient %s", address)
             return UNKNOWN_RECIPIENT
         if len(envelope.rcpt_tos) >= MAX_RECIPIENTS:

@@ -21,6 +21,7 @@ class Channel(models.TextChoices):
     COUNTER = "counter", _("Counter")
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
+    SOCIAL = "social", _("Social media message")
 
 
 class ServiceRequestQuerySet(models.QuerySet):
