@@ -18,17 +18,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, Max
+from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from civicdesk.lib.wording import STOP_WORDS
 
-from . import registry, text
-from .models import SearchEntry
+from . import registry, text, vocabulary
+from .models import SearchEntry, SearchWord
 
 #: The body kept per entry (characters): enough for any page's extract and terms, bounded for the index.
 MAX_BODY = 20_000
@@ -87,8 +86,12 @@ def sync_source(source: registry.Source) -> Written:
 
 
 def _apply(source, documents, existing: dict) -> Written:
+    """Write the entries of `documents`, remove the existing ones not among them, and keep the stored vocabulary
+    (vocabulary.Delta) equal: +1 for every word of what is written, -1 for what a rewritten or removed entry
+    held (read back, before it is overwritten, only for those)."""
     written = Written()
     keep: set[tuple[str, str]] = set()
+    writes = []
     for document in documents:
         key = (str(document.object_id), document.language)
         if key in keep:
@@ -97,17 +100,36 @@ def _apply(source, documents, existing: dict) -> Written:
         entry = _entry(source, document)
         old = existing.get(key)
         if old is None:
-            entry.save()
-            written.added += 1
+            writes.append(entry)
         elif old.fingerprint != entry.fingerprint:
             entry.pk = old.pk
-            entry.save()
-            written.changed += 1
+            writes.append(entry)
     gone = [entry.pk for key, entry in existing.items() if key not in keep]
+    delta = vocabulary.Delta()
+    replaced = [entry.pk for entry in writes if entry.pk is not None] + gone
+    for start in range(0, len(replaced), BATCH):
+        for row in SearchEntry.objects.filter(pk__in=replaced[start:start + BATCH]).values(*vocabulary.FIELDS):
+            delta.add(row, -1, answer=source.answers)
+    for entry in writes:
+        if entry.pk is None:
+            written.added += 1
+        else:
+            written.changed += 1
+        entry.save()
+        delta.add(entry.__dict__, 1, answer=source.answers)
     if gone:
         SearchEntry.objects.filter(pk__in=gone).delete()
         written.removed = len(gone)
+    delta.save()
     return written
+
+
+def rebuild_vocabulary() -> None:
+    """Count the stored vocabulary again from every entry (after entries went without _apply(): a source no
+    longer registered, a rebuild from scratch)."""
+    SearchWord.objects.all().delete()
+    vocabulary.fill(SearchEntry.objects.values(*vocabulary.FIELDS).iterator(chunk_size=1000),
+                    set(registry.answer_sources()))
 
 
 def sync_all() -> Written:
@@ -117,7 +139,10 @@ def sync_all() -> Written:
     for source in registry.sources():
         written += sync_source(source)
         names.append(source.name)
-    removed, _ = SearchEntry.objects.exclude(source__in=names).delete()
+    with transaction.atomic():
+        removed, _ = SearchEntry.objects.exclude(source__in=names).delete()
+        if removed:
+            rebuild_vocabulary()
     written.removed += removed
     return written
 
@@ -165,62 +190,175 @@ def _match_postgres(terms: list[str], every: bool, prefix: bool = True) -> str:
     return (" & " if every else " | ").join(parts)
 
 
-def _where(language: str, kinds: list[str] | None, jurisdiction_id: int | None) -> tuple[str, list]:
-    sql, params = ["e.language = %s"], [language]
-    if kinds:
-        sql.append("e.kind IN (%s)" % ", ".join(["%s"] * len(kinds)))
-        params += kinds
-    if jurisdiction_id is not None:
-        sql.append("(e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)")
-        params.append(jurisdiction_id)
-    return " AND ".join(sql), params
+#: Per-kind counts stop at this many (the page says "more than 1000"): counting every match of a common word
+#: costs as much as ranking them, and no one pages past MAX_PAGE * PAGE_SIZE = 1000 results.
+COUNT_CAP = MAX_PAGE * PAGE_SIZE
+#: Ranking is bounded (docs/search.md "Speed"): pages whose *title* has the words are ranked in blocks of
+#: TITLE_BLOCK, newest first, then pages that have them only in their text, in blocks of TEXT_BLOCK. The
+#: first block of each is what page 1 shows, best ranked first; a later page reads as many blocks as it needs.
+TITLE_BLOCK = 1000
+TEXT_BLOCK = 300
+
+
+@dataclass(frozen=True)
+class _Filters:
+    """What a search keeps: one language, maybe some kinds, maybe one jurisdiction (and city-wide pages), maybe
+    some sources. Both databases hold these inside the full-text index (migration 0004), so a search never
+    leaves it to filter."""
+
+    language: str
+    kinds: tuple[str, ...] = ()
+    jurisdiction_id: int | None = None
+    sources: tuple[str, ...] = ()
+
+    def sqlite(self) -> str:
+        """An FTS5 expression over the `tags` column."""
+        def phrase(value: str) -> str:
+            return '"' + value.replace('"', '""') + '"'
+
+        parts = [phrase(f"lang{self.language}")]
+        if self.kinds:
+            parts.append("(" + " OR ".join(phrase(f"kind{kind}") for kind in self.kinds) + ")")
+        if self.sources:
+            parts.append("(" + " OR ".join(phrase(f"src{source}") for source in self.sources) + ")")
+        if self.jurisdiction_id is not None:
+            parts.append(f'("jur{int(self.jurisdiction_id)}" OR "jurnone")')
+        return "tags : (" + " AND ".join(parts) + ")"
+
+    def postgres(self) -> str:
+        """A tsquery (its text form) over the tag lexemes."""
+        def lexeme(value: str) -> str:
+            return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+        parts = [lexeme(f"@lang={self.language}")]
+        if self.kinds:
+            parts.append("(" + " | ".join(lexeme(f"@kind={kind}") for kind in self.kinds) + ")")
+        if self.sources:
+            parts.append("(" + " | ".join(lexeme(f"@src={source}") for source in self.sources) + ")")
+        if self.jurisdiction_id is not None:
+            parts.append(f"('@jur={int(self.jurisdiction_id)}' | '@jur=')")
+        return " & ".join(parts)
+
+    def but(self, **changes) -> _Filters:
+        return _Filters(**{**self.__dict__, **changes})
+
+
+def _count(terms: list[str], every: bool, prefix: bool, filters: _Filters, cap: int) -> int:
+    """How many pages match, counted up to `cap` + 1 (so a result over `cap` says "more")."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE e.vector @@ "
+                           "(to_tsquery('simple', %s) && %s::tsquery) LIMIT %s) found",
+                           [_match_postgres(terms, every, prefix), filters.postgres(), cap + 1])
+        else:
+            cursor.execute("SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
+                           [f"({_match_sqlite(terms, every, prefix)}) AND {filters.sqlite()}", cap + 1])
+        return cursor.fetchone()[0]
+
+
+def _counts(terms: list[str], every: bool, prefix: bool, filters: _Filters) -> dict[str, int]:
+    """{kind: matching pages, at most COUNT_CAP + 1} for every registered kind with a match: one query."""
+    kinds = [kind for kind, _label in registry.kinds()]
+    if not kinds:
+        return {}
+    postgres = connection.vendor == "postgresql"
+    parts, params = [], []
+    for kind in kinds:
+        kept = filters.but(kinds=(kind,))
+        if postgres:
+            parts.append("SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE e.vector @@ "
+                         "(to_tsquery('simple', %s) && %s::tsquery) LIMIT %s) found)")
+            params += [kind, _match_postgres(terms, every, prefix), kept.postgres(), COUNT_CAP + 1]
+        else:
+            parts.append("SELECT %s, (SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+                         "LIMIT %s))")
+            params += [kind, f"({_match_sqlite(terms, every, prefix)}) AND {kept.sqlite()}", COUNT_CAP + 1]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        return {kind: count for kind, count in cursor.fetchall() if count}
+
+
+def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, title: bool, size: int):
+    """[(id, rank, dated)] of the first `size` pages, newest first, that match in their title (`title`) or
+    only in their text, each with its rank (lower is better; SQLite bm25 with titles weighing 8 times the
+    text, PostgreSQL -ts_rank_cd over the title vector for title matches and the whole vector otherwise)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            query = _match_postgres(terms, every, prefix)
+            if title:
+                cursor.execute(
+                    "SELECT e.id, -ts_rank_cd(e.title_vector, q), e.dated FROM search_searchentry e, "
+                    "to_tsquery('simple', %s) q WHERE e.title_vector @@ (q && %s::tsquery) "
+                    "ORDER BY e.id DESC LIMIT %s", [query, filters.postgres(), size])
+            else:
+                # The text matches in the order the index yields them (a bitmap scan stops after `size`), then
+                # ranked: reading every match to sort it newest first would cost what the bound saves.
+                cursor.execute(
+                    "SELECT found.id, -ts_rank_cd(found.vector, q), found.dated FROM (SELECT e.id, e.vector, e.dated "
+                    "FROM search_searchentry e WHERE e.vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
+                    "AND NOT e.title_vector @@ to_tsquery('simple', %s) LIMIT %s) found, to_tsquery('simple', %s) q",
+                    [query, filters.postgres(), query, size, query])
+        else:
+            query = _match_sqlite(terms, every, prefix)
+            match = (f"title : ({query}) AND {filters.sqlite()}" if title
+                     else f"({query}) AND {filters.sqlite()} NOT title : ({query})")
+            cursor.execute(
+                "SELECT search_fts.rowid, bm25(search_fts, 8.0, 1.0, 0.0), e.dated FROM search_fts "
+                "CROSS JOIN search_searchentry e INDEXED BY search_entry_cover ON e.id = search_fts.rowid "
+                "WHERE search_fts MATCH %s ORDER BY search_fts.rowid DESC LIMIT %s", [match, size])
+        return cursor.fetchall()
+
+
+def _coverage(terms: list[str], prefix: bool, filters: _Filters, ids: list[int]) -> Counter:
+    """{id: how many of `terms` the page holds} for the pages `ids` (a bounded pool)."""
+    found: Counter = Counter()
+    if not ids:
+        return found
+    with connection.cursor() as cursor:
+        for index, term in enumerate(terms):
+            last = prefix and index == len(terms) - 1
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT e.id FROM search_searchentry e WHERE e.id = ANY(%s) AND "
+                               "e.vector @@ to_tsquery('simple', %s)", [ids, term + (":*" if last else "")])
+            else:
+                cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid BETWEEN %s AND %s",
+                               [f'"{term}"' + (" *" if last else ""), min(ids), max(ids)])
+            found.update(row[0] for row in cursor.fetchall())
+    wanted = set(ids)
+    return Counter({pk: count for pk, count in found.items() if pk in wanted})
+
+
+def _ranked(terms: list[str], every: bool, prefix: bool, filters: _Filters, need: int) -> list[int]:
+    """The ids of the best `need` pages (docs/search.md "Speed"): title matches then text matches, each read in
+    blocks (TITLE_BLOCK, TEXT_BLOCK) newest first and ranked within their block; matching any word, pages
+    with more of the words come first within a block."""
+    pools = []
+    for stage, (title, block) in enumerate(((True, TITLE_BLOCK), (False, TEXT_BLOCK))):
+        size = block * max(1, math.ceil(need / block))
+        for position, (pk, rank, dated) in enumerate(_pool(terms, every, prefix, filters, title=title, size=size)):
+            pools.append((position // block, stage, pk, float(rank or 0), dated))
+    coverage = _coverage(terms, prefix, filters, [row[2] for row in pools]) if not every else Counter()
+    # By block, then (matching any word) more words first, title matches before text ones, rank, then the
+    # newer page (stable sorts: the last key first; SQLite's cursor gives the date as ISO text, which sorts alike).
+    pools.sort(key=lambda row: row[2], reverse=True)
+    pools.sort(key=lambda row: (row[4] is not None, str(row[4] or "")), reverse=True)
+    pools.sort(key=lambda row: (row[0], -coverage[row[2]], row[1], row[3]))
+    return [row[2] for row in pools[:need]]
 
 
 def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int,
          prefix: bool = True):
-    """(ids in rank order for the page, total, {kind: count}) for one way of matching. Matching any word, pages
-    with more of the words come first (then by rank), as a reader expects of "big hole in the road"."""
-    where, params = _where(language, None, jurisdiction_id)
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        source = "search_searchentry e, to_tsquery('simple', %s) q"
-        match, rank = "e.vector @@ q", "ts_rank_cd(e.vector, q) DESC"
-        query = _match_postgres(terms, every, prefix)
-    else:
-        # CROSS JOIN keeps the full-text match as the outer loop: with a plain JOIN SQLite's planner walks
-        # every entry of the language and asks FTS5 about each one (100 times slower at 10,000 entries). Each
-        # match's filters are read from the covering index (migration 0003), not from the wide entry rows, which
-        # the planner would choose without statistics.
-        source = ("search_fts CROSS JOIN search_searchentry e INDEXED BY search_entry_cover "
-                  "ON e.id = search_fts.rowid")
-        match, rank = "search_fts MATCH %s", "bm25(search_fts, 8.0, 1.0)"
-        query = _match_sqlite(terms, every, prefix)
-    coverage, coverage_params = "", []
-    if not every:
-        parts = []
-        for index, term in enumerate(terms):
-            last = index == len(terms) - 1
-            if postgres:
-                parts.append("(e.vector @@ to_tsquery('simple', %s))::int")
-                coverage_params.append(term + (":*" if last else ""))
-            else:
-                parts.append("(e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s))")
-                coverage_params.append(f'"{term}"' + (" *" if last else ""))
-        coverage = "(" + " + ".join(parts) + ") DESC, "
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT e.kind, COUNT(*) FROM {source} WHERE {match} AND {where} GROUP BY e.kind",
-                       [query, *params])
-        by_kind = dict(cursor.fetchall())
-        kind_sql, kind_params = "", []
-        if kinds:
-            kind_sql = " AND e.kind IN (%s)" % ", ".join(["%s"] * len(kinds))
-            kind_params = list(kinds)
-        cursor.execute(f"SELECT e.id FROM {source} WHERE {match} AND {where}{kind_sql} "
-                       f"ORDER BY {coverage}{rank}, e.dated DESC, e.id LIMIT %s OFFSET %s",
-                       [query, *params, *kind_params, *coverage_params, limit, offset])
-        ids = [row[0] for row in cursor.fetchall()]
-    total = sum(count for kind, count in by_kind.items() if not kinds or kind in kinds)
-    return ids, total, by_kind
+    """(ids in rank order for the page, total, {kind: count}) for one way of matching: counts per kind (each
+    capped at COUNT_CAP + 1), then the bounded ranking (_ranked). Matching any word, pages with more of the
+    words come first, as a reader expects of "big hole in the road"."""
+    filters = _Filters(language=language, jurisdiction_id=jurisdiction_id)
+    by_kind = _counts(terms, every, prefix, filters)
+    wanted = {kind: count for kind, count in by_kind.items() if not kinds or kind in kinds}
+    total = sum(wanted.values())
+    if not total or offset >= total:
+        return [], total, by_kind
+    ids = _ranked(terms, every, prefix, filters.but(kinds=tuple(kinds or ())), offset + limit)
+    return ids[offset:offset + limit], total, by_kind
 
 
 #: A typed word the index does not know is replaced by the closest word it does know: at most this many
@@ -232,27 +370,32 @@ LONG_EDITS = 2
 MIN_CORRECTED = 3
 
 
-def vocabulary(language: str) -> dict[str, int]:
-    """Every distinct word (folded, not stemmed) of the entries in `language` (titles, text and keywords),
-    with the number of entries holding it. Cached until an entry changes (the cache key carries the entries'
-    count and latest change)."""
-    state = SearchEntry.objects.filter(language=language).aggregate(n=Count("id"), latest=Max("updated_at"))
-    key = f"search:vocabulary2:{language}:{state['n']}:{state['latest'].timestamp() if state['latest'] else 0}"
-    found = cache.get(key)
-    if found is None:
-        counts: Counter[str] = Counter()
-        for title, body, keywords in SearchEntry.objects.filter(language=language).values_list(
-                "title", "body", "keywords").iterator(chunk_size=1000):
-            counts.update({text.fold(word) for word in text.words(f"{title} {body} {keywords}")})
-        found = dict(counts)
-        cache.set(key, found, 600)
-    return found
+def _known(words: list[str], language: str) -> set[str]:
+    """Which of `words` the stored vocabulary (SearchWord) holds in `language`."""
+    if not words:
+        return set()
+    return set(SearchWord.objects.filter(language=language, kind=SearchWord.WORD, word__in=words)
+               .values_list("word", flat=True))
+
+
+def candidates(word: str, language: str) -> dict[str, int]:
+    """{word: entries} of the stored vocabulary that could be within reach of `word`: a length at most the
+    allowed edits away, and a first or second letter among the typed word's first two (an edit at the start
+    moves or changes only one of them). A few hundred words at most, from an index, instead of every word."""
+    edits = SHORT_EDITS if len(word) <= SHORT_WORD else LONG_EDITS
+    letters = {word[:1], word[1:2]} - {""}
+    found = SearchWord.objects.filter(
+        Q(first__in=letters) | Q(second__in=letters), language=language, kind=SearchWord.WORD,
+        length__gte=len(word) - edits, length__lte=len(word) + edits)
+    return dict(found.values_list("word", "entries"))
 
 
 def closest_word(word: str, known: dict[str, int]) -> str:
     """The word of `known` ({word: entries}) fewest edits away from `word` (OSA distance: SHORT_EDITS for
     short words, LONG_EDITS for long ones), the more frequent one on a tie; "" when none is close enough."""
     limit = SHORT_EDITS if len(word) <= SHORT_WORD else LONG_EDITS
+    if not known:
+        return ""
     found = process.extract(word, list(known), scorer=OSA.distance, score_cutoff=limit, limit=None)
     if not found:
         return ""
@@ -261,18 +404,19 @@ def closest_word(word: str, known: dict[str, int]) -> str:
 
 
 def correct(query: str, language: str) -> str:
-    """`query` with each word the index does not know replaced by closest_word(); "" when nothing changed."""
-    known = vocabulary(language)
-    if not known:
-        return ""
+    """`query` with each word the index does not know replaced by closest_word() among its candidates();
+    "" when nothing changed. Reads the stored vocabulary (SearchWord): one query for the words it knows, one
+    per unknown word."""
+    typed = [(word, text.fold(word)) for word in text.words(query)]
+    wanted = [folded for _word, folded in typed if len(folded) >= MIN_CORRECTED and not folded.isdigit()
+              and folded not in STOP_WORDS and folded not in text.QUESTION_WORDS]
+    known = _known(wanted, language)
     changed, out = False, []
-    for word in text.words(query):
-        folded = text.fold(word)
-        if (folded in known or len(folded) < MIN_CORRECTED or folded.isdigit()
-                or folded in STOP_WORDS or folded in text.QUESTION_WORDS):
+    for word, folded in typed:
+        if folded not in wanted or folded in known:
             out.append(word)
             continue
-        best = closest_word(folded, known)
+        best = closest_word(folded, candidates(folded, language))
         out.append(best or word)
         changed = changed or bool(best)
     return " ".join(out) if changed else ""
@@ -371,48 +515,22 @@ def _jurisdiction_id(jurisdiction) -> int | None:
     return getattr(jurisdiction, "pk", jurisdiction)
 
 
-def _answer_sql(language: str, sources: list[str], jurisdiction_id: int | None) -> tuple[str, list]:
-    sql = "e.language = %s AND e.source IN (" + ", ".join(["%s"] * len(sources)) + ")"
-    params: list = [language, *sources]
-    if jurisdiction_id is not None:
-        sql += " AND (e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)"
-        params.append(jurisdiction_id)
-    return sql, params
+def _answer_counts(terms: list[str], language: str) -> tuple[int, dict[str, int]]:
+    """(how many answer pages in `language`, {term: how many of them hold it}) from the stored vocabulary
+    (SearchWord.ANSWER_TERM rows, kept as entries are written): one small query, whatever the number of pages.
+    Counted over every jurisdiction."""
+    rows = dict(SearchWord.objects.filter(language=language, kind=SearchWord.ANSWER_TERM, word__in=["", *terms])
+                .values_list("word", "entries"))
+    return rows.get("", 0), {term: rows.get(term, 0) for term in terms}
 
 
-def _answer_counts(terms: list[str], where: str, params: list) -> tuple[int, dict[str, int]]:
-    """(how many answer pages, {term: how many of them hold it}) in one query."""
-    postgres = connection.vendor == "postgresql"
-    parts, term_params = [], []
-    for term in terms:
-        if postgres:
-            parts.append("SUM(CASE WHEN e.vector @@ to_tsquery('simple', %s) THEN 1 ELSE 0 END)")
-            term_params.append(term)
-        else:
-            parts.append("SUM(CASE WHEN e.id IN (SELECT rowid FROM search_fts WHERE search_fts MATCH %s) "
-                         "THEN 1 ELSE 0 END)")
-            term_params.append(f'"{term}"')
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {', '.join(parts)} FROM search_searchentry e WHERE {where}",
-                       [*term_params, *params])
-        row = cursor.fetchone()
-    return row[0] or 0, {term: row[i + 1] or 0 for i, term in enumerate(terms)}
-
-
-def _answer_candidates(terms: list[str], where: str, params: list) -> list[tuple[int, str, str]]:
-    """(id, title terms, text terms) of the answer pages holding any of `terms`, best ranked first."""
-    if connection.vendor == "postgresql":
-        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_searchentry e, to_tsquery('simple', %s) q "
-               f"WHERE e.vector @@ q AND {where} ORDER BY ts_rank_cd(e.vector, q) DESC, e.id LIMIT %s")
-        query = _match_postgres(terms, False, prefix=False)
-    else:
-        sql = (f"SELECT e.id, e.title_terms, e.body_terms FROM search_fts CROSS JOIN search_searchentry e "
-               f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
-               f"ORDER BY bm25(search_fts, 8.0, 1.0), e.id LIMIT %s")
-        query = _match_sqlite(terms, False, prefix=False)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [query, *params, ANSWER_CANDIDATES])
-        return cursor.fetchall()
+def _answer_candidates(terms: list[str], filters: _Filters) -> list[tuple[int, str, str]]:
+    """(id, title terms, text terms) of the best-ranked ANSWER_CANDIDATES answer pages holding any of `terms`
+    (the bounded ranking of _ranked())."""
+    ids = _ranked(terms, False, False, filters, ANSWER_CANDIDATES)
+    found = {pk: (pk, title_terms, body_terms) for pk, title_terms, body_terms in
+             SearchEntry.objects.filter(pk__in=ids).values_list("id", "title_terms", "body_terms")}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def answers_for(description: str, language: str, jurisdiction=None, limit: int = 3) -> list[Answer]:
@@ -430,11 +548,11 @@ def answers_for(description: str, language: str, jurisdiction=None, limit: int =
     terms = text.description_terms(description, language)
     if not sources or not terms or limit <= 0:
         return []
-    where, params = _answer_sql(language, sources, _jurisdiction_id(jurisdiction))
-    candidates = _answer_candidates(terms, where, params)
+    filters = _Filters(language=language, jurisdiction_id=_jurisdiction_id(jurisdiction), sources=tuple(sources))
+    candidates = _answer_candidates(terms, filters)
     if not candidates:
         return []
-    pages, counts = _answer_counts(terms, where, params)
+    pages, counts = _answer_counts(terms, language)
     common = {term for term, count in counts.items()
               if pages >= COMMON_MIN_PAGES and count > COMMON_SHARE * pages}
     needed = 1 if len(terms) <= 2 else ANSWER_MIN_WORDS
