@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -176,11 +175,36 @@ class Results:
     corrected: str = ""
 
 
-def _match_sqlite(terms: list[str], every: bool, prefix: bool = True) -> str:
+def _match_sqlite(terms: list[str], every: bool, prefix: bool = True, completions: tuple[str, ...] = ()) -> str:
+    """An FTS5 query of `terms`; with `prefix`, the last term as the start of a word: the `completions`
+    (_completions()) when there are some, else FTS5's own prefix query."""
     quoted = [f'"{term}"' for term in terms]
     if prefix:
-        quoted[-1] += " *"
+        quoted[-1] = "(" + " OR ".join(f'"{term}"' for term in completions) + ")" if completions else quoted[-1] + " *"
     return (" AND " if every else " OR ").join(quoted)
+
+
+#: A word being typed ("recyc") is looked up as the terms of the stored vocabulary that start with it, at most
+#: this many (the most frequent): FTS5 answers "recyc*" by merging every such term's whole list of pages
+#: (its prefix indexes cover only 2 and 3 letters), an OR of whole terms page by page.
+COMPLETIONS = 40
+#: Languages whose stemmer only cuts word endings, so that the terms of the words starting with a prefix are
+#: every term starting with it (the Arabic stemmer also removes the article at the start: FTS5's prefix query).
+SUFFIX_STEMMED = frozenset({"en", "es", "fr", "pt", "it", "de"})
+
+
+def _completions(term: str, language: str) -> tuple[str, ...]:
+    """The index terms starting with `term` that words of the stored vocabulary give, or () when `term` is
+    short enough for the prefix indexes (3 letters) or has more than COMPLETIONS of them (FTS5's prefix query
+    then)."""
+    if len(term) <= 3 or language not in SUFFIX_STEMMED:
+        return ()
+    words = list(SearchWord.objects.filter(language=language, kind=SearchWord.WORD, word__gte=term,
+                                           word__lt=term + "\U0010ffff").values_list("word", flat=True)[:COMPLETIONS * 4])
+    if len(words) >= COMPLETIONS * 4:
+        return ()
+    found = sorted({stem for word in words for stem in text.terms(word, language)[:1] if stem.startswith(term)})
+    return tuple(found) if 0 < len(found) <= COMPLETIONS else ()
 
 
 def _match_postgres(terms: list[str], every: bool, prefix: bool = True) -> str:
@@ -196,8 +220,10 @@ COUNT_CAP = MAX_PAGE * PAGE_SIZE
 #: Ranking is bounded (docs/search.md "Speed"): pages whose *title* has the words are ranked in blocks of
 #: TITLE_BLOCK, newest first, then pages that have them only in their text, in blocks of TEXT_BLOCK. The
 #: first block of each is what page 1 shows, best ranked first; a later page reads as many blocks as it needs.
-TITLE_BLOCK = 1000
-TEXT_BLOCK = 300
+TITLE_BLOCK = 300
+TEXT_BLOCK = 200
+#: A word in a page's title weighs this many times a word in its text.
+TITLE_WEIGHT = 8.0
 
 
 @dataclass(frozen=True)
@@ -210,20 +236,32 @@ class _Filters:
     kinds: tuple[str, ...] = ()
     jurisdiction_id: int | None = None
     sources: tuple[str, ...] = ()
+    #: The completions of the last term when it is read as the start of a word (SQLite; _completions()).
+    completions: tuple[str, ...] = ()
 
-    def sqlite(self) -> str:
-        """An FTS5 expression over the `tags` column."""
+    def sqlite(self, *, language: bool = True) -> str:
+        """An FTS5 expression over the `tags` column ("" when it would keep everything). Without `language`
+        the language (and jurisdiction) are left to sqlite_join(): every page of a language is a tag that
+        ranking would have to count (bm25 counts each phrase's pages), a cost the join does not have."""
         def phrase(value: str) -> str:
             return '"' + value.replace('"', '""') + '"'
 
-        parts = [phrase(f"lang{self.language}")]
+        parts = [phrase(f"lang{self.language}")] if language else []
         if self.kinds:
             parts.append("(" + " OR ".join(phrase(f"kind{kind}") for kind in self.kinds) + ")")
         if self.sources:
             parts.append("(" + " OR ".join(phrase(f"src{source}") for source in self.sources) + ")")
-        if self.jurisdiction_id is not None:
+        if self.jurisdiction_id is not None and language:
             parts.append(f'("jur{int(self.jurisdiction_id)}" OR "jurnone")')
-        return "tags : (" + " AND ".join(parts) + ")"
+        return "tags : (" + " AND ".join(parts) + ")" if parts else ""
+
+    def sqlite_join(self) -> tuple[str, list]:
+        """The language and jurisdiction as conditions on the entries' covering index (see sqlite())."""
+        sql, params = "e.language = %s", [self.language]
+        if self.jurisdiction_id is not None:
+            sql += " AND (e.jurisdiction_id = %s OR e.jurisdiction_id IS NULL)"
+            params.append(self.jurisdiction_id)
+        return sql, params
 
     def postgres(self) -> str:
         """A tsquery (its text form) over the tag lexemes."""
@@ -243,19 +281,6 @@ class _Filters:
         return _Filters(**{**self.__dict__, **changes})
 
 
-def _count(terms: list[str], every: bool, prefix: bool, filters: _Filters, cap: int) -> int:
-    """How many pages match, counted up to `cap` + 1 (so a result over `cap` says "more")."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE e.vector @@ "
-                           "(to_tsquery('simple', %s) && %s::tsquery) LIMIT %s) found",
-                           [_match_postgres(terms, every, prefix), filters.postgres(), cap + 1])
-        else:
-            cursor.execute("SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s LIMIT %s)",
-                           [f"({_match_sqlite(terms, every, prefix)}) AND {filters.sqlite()}", cap + 1])
-        return cursor.fetchone()[0]
-
-
 def _counts(terms: list[str], every: bool, prefix: bool, filters: _Filters) -> dict[str, int]:
     """{kind: matching pages, at most COUNT_CAP + 1} for every registered kind with a match: one query."""
     kinds = [kind for kind, _label in registry.kinds()]
@@ -272,78 +297,104 @@ def _counts(terms: list[str], every: bool, prefix: bool, filters: _Filters) -> d
         else:
             parts.append("SELECT %s, (SELECT COUNT(*) FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
                          "LIMIT %s))")
-            params += [kind, f"({_match_sqlite(terms, every, prefix)}) AND {kept.sqlite()}", COUNT_CAP + 1]
+            params += [kind, f"({_match_sqlite(terms, every, prefix, filters.completions)}) AND {kept.sqlite()}", COUNT_CAP + 1]
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         return {kind: count for kind, count in cursor.fetchall() if count}
 
 
-def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, title: bool, size: int):
-    """[(id, rank, dated)] of the first `size` pages, newest first, that match in their title (`title`) or
-    only in their text, each with its rank (lower is better; SQLite bm25 with titles weighing 8 times the
-    text, PostgreSQL -ts_rank_cd over the title vector for title matches and the whole vector otherwise)."""
+#: Characters of a page's text terms that ranking reads (a long document is judged by its start).
+RANK_TEXT = 4000
+#: BM25's constants (term frequency saturation, length normalisation).
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+
+def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, title: bool, size: int,
+          with_text: bool) -> list[tuple[int, str, str, object]]:
+    """[(id, title terms, start of the text terms, date)] of the first `size` pages, newest first, that match
+    in their title (`title`) or only in their text. The text terms are read only when ranking needs them
+    (`with_text`: the text pass, or matching any word, where the words a page holds count)."""
+    text_sql = "substr({}, 1, %s)" if with_text else "''"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             query = _match_postgres(terms, every, prefix)
+            text_column = text_sql.format("e.body_terms")
             if title:
                 cursor.execute(
-                    "SELECT e.id, -ts_rank_cd(e.title_vector, q), e.dated FROM search_searchentry e, "
-                    "to_tsquery('simple', %s) q WHERE e.title_vector @@ (q && %s::tsquery) "
-                    "ORDER BY e.id DESC LIMIT %s", [query, filters.postgres(), size])
+                    f"SELECT e.id, e.title_terms, {text_column}, e.dated FROM search_searchentry e "
+                    "WHERE e.title_vector @@ (to_tsquery('simple', %s) && %s::tsquery) ORDER BY e.id DESC LIMIT %s",
+                    [*([RANK_TEXT] if with_text else []), query, filters.postgres(), size])
             else:
-                # The text matches in the order the index yields them (a bitmap scan stops after `size`), then
-                # ranked: reading every match to sort it newest first would cost what the bound saves.
                 cursor.execute(
-                    "SELECT found.id, -ts_rank_cd(found.vector, q), found.dated FROM (SELECT e.id, e.vector, e.dated "
-                    "FROM search_searchentry e WHERE e.vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
-                    "AND NOT e.title_vector @@ to_tsquery('simple', %s) LIMIT %s) found, to_tsquery('simple', %s) q",
-                    [query, filters.postgres(), query, size, query])
+                    f"SELECT e.id, e.title_terms, {text_column}, e.dated FROM search_searchentry e "
+                    "WHERE e.vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
+                    "AND NOT e.title_vector @@ to_tsquery('simple', %s) ORDER BY e.id DESC LIMIT %s",
+                    [*([RANK_TEXT] if with_text else []), query, filters.postgres(), query, size])
         else:
-            query = _match_sqlite(terms, every, prefix)
-            match = (f"title : ({query}) AND {filters.sqlite()}" if title
-                     else f"({query}) AND {filters.sqlite()} NOT title : ({query})")
+            query = _match_sqlite(terms, every, prefix, filters.completions)
+            tags = filters.sqlite(language=False)
+            tags = f" AND {tags}" if tags else ""
+            match = f"title : ({query}){tags}" if title else f"({query}){tags} NOT title : ({query})"
+            where, params = filters.sqlite_join()
+            # The terms are read from the full-text table's own copy (its title column comes first, and the
+            # text is read only when asked), not from the wide entry rows.
             cursor.execute(
-                "SELECT search_fts.rowid, bm25(search_fts, 8.0, 1.0, 0.0), e.dated FROM search_fts "
-                "CROSS JOIN search_searchentry e INDEXED BY search_entry_cover ON e.id = search_fts.rowid "
-                "WHERE search_fts MATCH %s ORDER BY search_fts.rowid DESC LIMIT %s", [match, size])
+                f"SELECT search_fts.rowid, search_fts.title, {text_sql.format('search_fts.body')}, e.dated "
+                "FROM search_fts CROSS JOIN search_searchentry e INDEXED BY search_entry_cover "
+                f"ON e.id = search_fts.rowid WHERE search_fts MATCH %s AND {where} "
+                "ORDER BY search_fts.rowid DESC LIMIT %s",
+                [*([RANK_TEXT] if with_text else []), match, *params, size])
         return cursor.fetchall()
 
 
-def _coverage(terms: list[str], prefix: bool, filters: _Filters, ids: list[int]) -> Counter:
-    """{id: how many of `terms` the page holds} for the pages `ids` (a bounded pool)."""
-    found: Counter = Counter()
-    if not ids:
-        return found
-    with connection.cursor() as cursor:
-        for index, term in enumerate(terms):
-            last = prefix and index == len(terms) - 1
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT e.id FROM search_searchentry e WHERE e.id = ANY(%s) AND "
-                               "e.vector @@ to_tsquery('simple', %s)", [ids, term + (":*" if last else "")])
-            else:
-                cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid BETWEEN %s AND %s",
-                               [f'"{term}"' + (" *" if last else ""), min(ids), max(ids)])
-            found.update(row[0] for row in cursor.fetchall())
-    wanted = set(ids)
-    return Counter({pk: count for pk, count in found.items() if pk in wanted})
+def _bm25(counts: list[int], length: int, average: float) -> float:
+    """BM25 of one field without the inverse document frequency (the pool is bounded, so the pages' shares of
+    each word are not counted: every word of the query weighs the same)."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * length / (average or 1))
+    return sum(count * (BM25_K1 + 1) / (count + norm) for count in counts if count)
+
+
+def _occurrences(terms: list[str], prefix: bool, field: str) -> list[int]:
+    """How often each of `terms` is in `field` (terms separated by single spaces); the last term as the start
+    of a word when `prefix`."""
+    padded = f" {field} "
+    last = len(terms) - 1
+    return [padded.count(f" {term}" if prefix and index == last else f" {term} ") for index, term in enumerate(terms)]
 
 
 def _ranked(terms: list[str], every: bool, prefix: bool, filters: _Filters, need: int) -> list[int]:
-    """The ids of the best `need` pages (docs/search.md "Speed"): title matches then text matches, each read in
-    blocks (TITLE_BLOCK, TEXT_BLOCK) newest first and ranked within their block; matching any word, pages
-    with more of the words come first within a block."""
-    pools = []
+    """The ids of the best `need` pages (docs/search.md "Speed"): pages with the words in their title, then
+    pages with them only in their text, each read in blocks (TITLE_BLOCK, TEXT_BLOCK) newest first and ranked
+    within their block by BM25 over the terms the page holds (titles weighing TITLE_WEIGHT times the start of
+    the text); matching any word, pages with more of the words come first within a block. The same ranking
+    in Python on both databases: neither database ranks (SQLite's bm25() counts every page holding each word
+    on every search; PostgreSQL's ts_rank_cd reads each page's whole vector)."""
+    rows = []
     for stage, (title, block) in enumerate(((True, TITLE_BLOCK), (False, TEXT_BLOCK))):
         size = block * max(1, math.ceil(need / block))
-        for position, (pk, rank, dated) in enumerate(_pool(terms, every, prefix, filters, title=title, size=size)):
-            pools.append((position // block, stage, pk, float(rank or 0), dated))
-    coverage = _coverage(terms, prefix, filters, [row[2] for row in pools]) if not every else Counter()
-    # By block, then (matching any word) more words first, title matches before text ones, rank, then the
+        found = _pool(terms, every, prefix, filters, title=title, size=size, with_text=not title or not every)
+        for position, (pk, title_terms, text_terms, dated) in enumerate(found):
+            title_counts = _occurrences(terms, prefix, title_terms or "")
+            text_counts = _occurrences(terms, prefix, text_terms or "") if text_terms else [0] * len(terms)
+            rows.append([position // block, stage, pk, title_counts, text_counts, len((title_terms or "").split()),
+                         (text_terms or "").count(" ") + 1 if text_terms else 0, dated])
+    if not rows:
+        return []
+    title_average = sum(row[5] for row in rows) / len(rows)
+    text_average = sum(row[6] for row in rows) / len(rows)
+    keyed = []
+    for block, stage, pk, title_counts, text_counts, title_length, text_length, dated in rows:
+        score = TITLE_WEIGHT * _bm25(title_counts, title_length, title_average) + _bm25(
+            text_counts, text_length, text_average)
+        coverage = 0 if every else sum(1 for a, b in zip(title_counts, text_counts) if a or b)
+        keyed.append((block, -coverage, stage, -score, pk, dated))
+    # By block, then (matching any word) more words first, title matches before text ones, score, then the
     # newer page (stable sorts: the last key first; SQLite's cursor gives the date as ISO text, which sorts alike).
-    pools.sort(key=lambda row: row[2], reverse=True)
-    pools.sort(key=lambda row: (row[4] is not None, str(row[4] or "")), reverse=True)
-    pools.sort(key=lambda row: (row[0], -coverage[row[2]], row[1], row[3]))
-    return [row[2] for row in pools[:need]]
+    keyed.sort(key=lambda row: row[4], reverse=True)
+    keyed.sort(key=lambda row: (row[5] is not None, str(row[5] or "")), reverse=True)
+    keyed.sort(key=lambda row: row[:4])
+    return [row[4] for row in keyed[:need]]
 
 
 def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int,
@@ -351,7 +402,8 @@ def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id
     """(ids in rank order for the page, total, {kind: count}) for one way of matching: counts per kind (each
     capped at COUNT_CAP + 1), then the bounded ranking (_ranked). Matching any word, pages with more of the
     words come first, as a reader expects of "big hole in the road"."""
-    filters = _Filters(language=language, jurisdiction_id=jurisdiction_id)
+    filters = _Filters(language=language, jurisdiction_id=jurisdiction_id, completions=_completions(
+        terms[-1], language) if prefix and connection.vendor == "sqlite" else ())
     by_kind = _counts(terms, every, prefix, filters)
     wanted = {kind: count for kind, count in by_kind.items() if not kinds or kind in kinds}
     total = sum(wanted.values())
@@ -455,7 +507,7 @@ def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdi
             terms = corrected_terms
         else:
             corrected = ""
-    entries = SearchEntry.objects.in_bulk(ids)
+    entries = SearchEntry.objects.only("title", "url", "kind", "body", "dated", "jurisdiction_id").in_bulk(ids)
     labels = dict(registry.kinds())
     results = []
     for pk in ids:
