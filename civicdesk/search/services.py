@@ -169,10 +169,23 @@ class Results:
     pages: int
     #: True when no page has every word, so these have some of them.
     partial: bool = False
-    #: kind -> how many pages of that kind match (for the filters), whatever kind was chosen.
+    #: kind -> how many pages of that kind match (for the filters), whatever kind was chosen; at most
+    #: COUNT_CAP (then the kind is in `more`).
     by_kind: dict[str, int] | None = None
     #: The query as corrected when nothing matched what was typed ("potholle" -> "pothole"), else "".
     corrected: str = ""
+    #: The kinds with more than COUNT_CAP matching pages (counting stopped there: "1000+").
+    more: frozenset[str] = frozenset()
+    #: True when `total` is a floor (a kind it counts stopped at COUNT_CAP): "more than 1000 results".
+    total_more: bool = False
+
+    def count_label(self, kind: str | None = None) -> str:
+        """A kind's count (or, without a kind, the sum of them) as a filter shows it: "1000+" when counting
+        stopped at COUNT_CAP."""
+        if kind:
+            return f"{self.by_kind.get(kind, 0)}+" if kind in self.more else str(self.by_kind.get(kind, 0))
+        total = sum((self.by_kind or {}).values())
+        return f"{total}+" if self.more else str(total)
 
 
 def _match_sqlite(terms: list[str], every: bool, prefix: bool = True, completions: tuple[str, ...] = ()) -> str:
@@ -303,6 +316,12 @@ def _counts(terms: list[str], every: bool, prefix: bool, filters: _Filters) -> d
         return {kind: count for kind, count in cursor.fetchall() if count}
 
 
+def _capped(by_kind: dict[str, int]) -> tuple[dict[str, int], frozenset[str]]:
+    """(counts at most COUNT_CAP, the kinds that had more)."""
+    return ({kind: min(count, COUNT_CAP) for kind, count in by_kind.items()},
+            frozenset(kind for kind, count in by_kind.items() if count > COUNT_CAP))
+
+
 #: Characters of a page's text terms that ranking reads (a long document is judged by its start).
 RANK_TEXT = 4000
 #: BM25's constants (term frequency saturation, length normalisation).
@@ -312,9 +331,11 @@ BM25_B = 0.75
 
 def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, title: bool, size: int,
           with_text: bool) -> list[tuple[int, str, str, object]]:
-    """[(id, title terms, start of the text terms, date)] of the first `size` pages, newest first, that match
-    in their title (`title`) or only in their text. The text terms are read only when ranking needs them
-    (`with_text`: the text pass, or matching any word, where the words a page holds count)."""
+    """[(id, title terms, start of the text terms, date)] of the first `size` pages that match in their title
+    (`title`) or only in their text, newest first (PostgreSQL's text pass: in the order its bitmap scan visits
+    them, which stops after `size`; sorting every match by date would visit them all). The text terms are read
+    only when ranking needs them (`with_text`: the text pass, or matching any word, where the words a page
+    holds count)."""
     text_sql = "substr({}, 1, %s)" if with_text else "''"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -329,7 +350,7 @@ def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, tit
                 cursor.execute(
                     f"SELECT e.id, e.title_terms, {text_column}, e.dated FROM search_searchentry e "
                     "WHERE e.vector @@ (to_tsquery('simple', %s) && %s::tsquery) "
-                    "AND NOT e.title_vector @@ to_tsquery('simple', %s) ORDER BY e.id DESC LIMIT %s",
+                    "AND NOT e.title_vector @@ to_tsquery('simple', %s) LIMIT %s",
                     [*([RANK_TEXT] if with_text else []), query, filters.postgres(), query, size])
         else:
             query = _match_sqlite(terms, every, prefix, filters.completions)
@@ -519,9 +540,11 @@ def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdi
             # escaped by snippet(); <mark> only
             extract=mark_safe(text.snippet(entry.body, terms, language) if extracts else ""),
             dated=entry.dated, jurisdiction_id=entry.jurisdiction_id))
+    by_kind, more = _capped(by_kind)
+    total = sum(count for kind, count in by_kind.items() if not kinds or kind in kinds)
     return Results(query=query, terms=terms, results=results, total=total, page=page,
                    pages=min(MAX_PAGE, math.ceil(total / page_size)), partial=partial, by_kind=by_kind,
-                   corrected=corrected)
+                   corrected=corrected, more=more, total_more=any(not kinds or kind in kinds for kind in more))
 
 
 def _ask_every_then_any(terms: list[str], options: dict):
