@@ -1,11 +1,13 @@
 """Writing the search index from the registered sources, and asking it (search()).
 
 Both databases index the same terms (civicdesk.search.text), so both answer alike: SQLite through the FTS5
-table `search_fts` (ranked by bm25, titles weighing 8 times the body), PostgreSQL through the GIN-indexed
-tsvector column `vector` (ranked by ts_rank_cd, titles weight A, body weight B). A query first asks for
-every meaningful word as typed; when none has them, every word with the last one as the start of a word (a
-word being typed: "streetl"); when nothing has them all, it asks for any of them, pages with more of the words
-first, and the page says so.
+table `search_fts`, PostgreSQL through the GIN-indexed tsvector columns `vector` and `title_vector`. Neither
+reads every match of a common word (docs/search.md "Speed"): counts per kind stop at COUNT_CAP, and the
+ranking (the same BM25 in Python on both, titles weighing 8 times the text) reads bounded blocks of title
+matches, then of text matches. A query first asks for every meaningful word as typed; when none has them,
+every word with the last one as the start of a word (a word being typed: "streetl"); when nothing has them
+all, it asks for any of them, pages with more of the words first, and the page says so. The stored vocabulary
+(SearchWord, kept by _apply()) answers spelling correction and answers_for()'s word counts.
 """
 
 from __future__ import annotations
@@ -693,8 +695,9 @@ SUGGESTIONS = 6
 def suggestions(query: str, language: str, *, limit: int = SUGGESTIONS) -> list[dict]:
     """What to offer under a search box for what has been typed so far: the request's tracking page when it
     is a public request's tracking number, else the best public pages (the last word read as the start of a
-    word when nothing has it whole), each {"title", "url", "label"}. Spelling is not corrected here (the
-    results page does that)."""
+    word when nothing has it whole), each {"title", "url", "label"}. When nothing matches what was typed, the
+    misspelled words are corrected from the stored vocabulary (correct(): "prmit" suggests the permit pages);
+    a word being typed that starts a known word is never "corrected", since it finds pages first."""
     from django.utils.translation import gettext
 
     jump = registry.jump_for(query)
@@ -702,4 +705,6 @@ def suggestions(query: str, language: str, *, limit: int = SUGGESTIONS) -> list[
         return [{"title": gettext("Follow request %s") % query.strip().upper(), "url": jump.url,
                  "label": gettext("Track a request")}]
     found = search(query, language=language, page_size=limit, exact=True, extracts=False)
+    if not found.results:
+        found = search(query, language=language, page_size=limit, extracts=False)
     return [{"title": result.title, "url": result.url, "label": result.label} for result in found.results]
