@@ -438,10 +438,18 @@ def _bitmap_scans():
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        yield
+    if connection.in_atomic_block and getattr(connection, "_search_bitmap_scans", False):
+        yield  # already set for this transaction
+        return
+    with transaction.atomic(savepoint=False):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true), "
+                           "set_config('enable_indexscan', 'off', true)")
+        connection._search_bitmap_scans = True
+        try:
+            yield
+        finally:
+            connection._search_bitmap_scans = False
 
 
 def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id, limit: int, offset: int,
@@ -451,13 +459,12 @@ def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id
     words come first, as a reader expects of "big hole in the road"."""
     filters = _Filters(language=language, jurisdiction_id=jurisdiction_id, completions=_completions(
         terms[-1], language) if prefix and connection.vendor == "sqlite" else ())
-    with _bitmap_scans():
-        by_kind = _counts(terms, every, prefix, filters)
-        wanted = {kind: count for kind, count in by_kind.items() if not kinds or kind in kinds}
-        total = sum(wanted.values())
-        if not total or offset >= total:
-            return [], total, by_kind
-        ids = _ranked(terms, every, prefix, filters.but(kinds=tuple(kinds or ())), offset + limit)
+    by_kind = _counts(terms, every, prefix, filters)
+    wanted = {kind: count for kind, count in by_kind.items() if not kinds or kind in kinds}
+    total = sum(wanted.values())
+    if not total or offset >= total:
+        return [], total, by_kind
+    ids = _ranked(terms, every, prefix, filters.but(kinds=tuple(kinds or ())), offset + limit)
     return ids[offset:offset + limit], total, by_kind
 
 
@@ -532,8 +539,16 @@ def search(query: str, *, language: str, kinds: list[str] | None = None, jurisdi
     leaves the highlighted extracts out (suggestions show titles only).
 
     Pages of a jurisdiction other than `jurisdiction_id` are left out when one is given (city-wide pages
-    stay). Two queries per way of matching (counts per kind, then the page) and one for the entries.
+    stay). Three queries per way of matching (counts per kind, the title pass, the text pass), one for the
+    entries, and on PostgreSQL one for the planner settings (_bitmap_scans()).
     """
+    with _bitmap_scans():
+        return _search(query, language=language, kinds=kinds, jurisdiction_id=jurisdiction_id, page=page,
+                       page_size=page_size, exact=exact, extracts=extracts)
+
+
+def _search(query: str, *, language: str, kinds, jurisdiction_id, page: int, page_size: int, exact: bool,
+            extracts: bool) -> Results:
     language = (language or "en").split("-")[0]
     terms = text.query_terms(query, language)
     page = max(1, min(int(page), MAX_PAGE))
