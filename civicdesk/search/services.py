@@ -223,10 +223,12 @@ def _completions(term: str, language: str) -> tuple[str, ...]:
     return tuple(found) if 0 < len(found) <= COMPLETIONS else ()
 
 
-def _match_postgres(terms: list[str], every: bool, prefix: bool = True) -> str:
+def _match_postgres(terms: list[str], every: bool, prefix: bool = True, completions: tuple[str, ...] = ()) -> str:
+    """A to_tsquery text of `terms`, the last one as the start of a word with `prefix` (its `completions` when
+    there are some: GIN's partial match reads every such term's list into a bitmap first)."""
     parts = list(terms)
     if prefix:
-        parts[-1] += ":*"
+        parts[-1] = "(" + " | ".join(completions) + ")" if completions else parts[-1] + ":*"
     return (" & " if every else " | ").join(parts)
 
 
@@ -252,7 +254,7 @@ class _Filters:
     kinds: tuple[str, ...] = ()
     jurisdiction_id: int | None = None
     sources: tuple[str, ...] = ()
-    #: The completions of the last term when it is read as the start of a word (SQLite; _completions()).
+    #: The completions of the last term when it is read as the start of a word (_completions()).
     completions: tuple[str, ...] = ()
 
     def sqlite(self, *, language: bool = True) -> str:
@@ -319,7 +321,8 @@ def _counts(terms: list[str], every: bool, prefix: bool, filters: _Filters) -> d
     for kind in kinds:
         kept = filters.but(kinds=(kind,))
         if postgres:
-            match, match_params = kept.postgres_match("vector", _match_postgres(terms, every, prefix))
+            match, match_params = kept.postgres_match("vector", _match_postgres(terms, every, prefix,
+                                                                                filters.completions))
             parts.append(f"SELECT %s, (SELECT COUNT(*) FROM (SELECT 1 FROM search_searchentry e WHERE {match} "
                          "LIMIT %s) found)")
             params += [kind, *match_params, COUNT_CAP + 1]
@@ -355,7 +358,7 @@ def _pool(terms: list[str], every: bool, prefix: bool, filters: _Filters, *, tit
     text_sql = "substr({}, 1, %s)" if with_text else "''"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = _match_postgres(terms, every, prefix)
+            query = _match_postgres(terms, every, prefix, filters.completions)
             text_column = text_sql.format("e.body_terms")
             match, params = filters.postgres_match("title_vector" if title else "vector", query)
             if not title:
@@ -458,7 +461,7 @@ def _ask(terms: list[str], every: bool, *, language: str, kinds, jurisdiction_id
     capped at COUNT_CAP + 1), then the bounded ranking (_ranked). Matching any word, pages with more of the
     words come first, as a reader expects of "big hole in the road"."""
     filters = _Filters(language=language, jurisdiction_id=jurisdiction_id, completions=_completions(
-        terms[-1], language) if prefix and connection.vendor == "sqlite" else ())
+        terms[-1], language) if prefix else ())
     by_kind = _counts(terms, every, prefix, filters)
     wanted = {kind: count for kind, count in by_kind.items() if not kinds or kind in kinds}
     total = sum(wanted.values())
