@@ -46,6 +46,39 @@ class SearchEntry(models.Model):
         return f"{self.source}:{self.object_id} ({self.language})"
 
 
+class SearchWord(models.Model):
+    """The index's vocabulary per language, kept by civicdesk.search.services as entries are written (so no
+    search reads the entries' text to learn it). Two kinds of row:
+
+    - WORD: a folded, unstemmed word of the entries' titles, text and keywords ("permit") with the number of
+      entries holding it: the words a typo is corrected to (services.correct()). `length`, `first` and
+      `second` (its first two letters) narrow the candidates of a typed word to a few hundred.
+    - ANSWER_TERM: an index term (stemmed) with the number of *answer* pages (Source.answers) holding it, for
+      answers_for()'s "a word most answer pages share counts half"; the row with the empty term counts the
+      answer pages themselves.
+    """
+
+    WORD = "w"
+    ANSWER_TERM = "a"
+
+    language = models.CharField(max_length=8)
+    kind = models.CharField(max_length=1)
+    word = models.CharField(max_length=40)
+    entries = models.IntegerField(default=0)
+    length = models.PositiveSmallIntegerField(default=0)
+    first = models.CharField(max_length=1, blank=True)
+    second = models.CharField(max_length=1, blank=True)
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        constraints = [models.UniqueConstraint(fields=["language", "kind", "word"], name="search_word_unique")]
+        indexes = [models.Index(fields=["language", "kind", "length"], name="search_word_length")]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.language}/{self.kind}: {self.entries})"
+
+
 class SearchMiss(models.Model):
     """A search that found nothing, counted per day and language, for editors ("what people looked for and
     did not find"). `query` is normalised (lower case, accents and punctuation gone) and anything that looks

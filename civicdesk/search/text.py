@@ -35,7 +35,6 @@ QUESTION_WORDS = frozenset(
 #: marks (decomposed "é") and Arabic short vowels (harakat), which must not split "مُكتبة" in two.
 _WORD_CHARS = "\\w\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
 _WORD = re.compile(f"[{_WORD_CHARS}]+")
-_TOKENS = re.compile(f"[{_WORD_CHARS}]+|[^{_WORD_CHARS}]+")
 
 
 def fold(text: str) -> str:
@@ -110,8 +109,15 @@ def description_terms(description: str, language: str) -> list[str]:
     return seen[:MAX_DESCRIPTION_WORDS]
 
 
-#: How much of a long text snippet() reads before it reads the rest (characters).
-SNIPPET_SCAN = 4000
+#: How much of a long text snippet() reads at first, then next, before it reads the rest (characters).
+SNIPPET_SCAN = (600, 4000)
+_TOKENS_SPLIT = re.compile(f"([{_WORD_CHARS}]+)|[^{_WORD_CHARS}]+")
+
+
+@lru_cache(maxsize=100_000)
+def _token_terms(key: str, language: str) -> tuple[str, ...]:
+    """The terms of one word as a text shows it (casefolded), cached across extracts: a site's words repeat."""
+    return tuple(terms(key, language))
 
 
 def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> str:
@@ -125,18 +131,21 @@ def snippet(text: str, wanted: list[str], language: str, *, size: int = 30) -> s
         key = token.casefold()
         found = decided.get(key)
         if found is None:
-            found = decided[key] = bool(prefixes) and any(term.startswith(prefixes) for term in terms(token, language))
+            found = decided[key] = bool(prefixes) and any(
+                term.startswith(prefixes) for term in _token_terms(key, language))
         return found
 
-    # The start of a long text first (where the extract almost always is), the whole text only when the start
+    # The start of a long text first (where the extract almost always is), more of it only when the start
     # holds none of the words: a results page makes 20 extracts, and a document's text runs to 20,000 characters.
     text = text or ""
-    for scanned in ((text[:SNIPPET_SCAN], text) if len(text) > SNIPPET_SCAN else (text,)):
+    scans = [text[:limit] for limit in SNIPPET_SCAN if len(text) > limit] + [text]
+    for scanned in scans:
         truncated = len(scanned) < len(text)
-        tokens = _TOKENS.findall(scanned)
+        split = [(match.group(0), match.group(1) is not None) for match in _TOKENS_SPLIT.finditer(scanned)]
         if truncated:
-            tokens = tokens[:-1]  # the last one may be a word cut in two
-        positions = [i for i, token in enumerate(tokens) if _WORD.fullmatch(token)]
+            split = split[:-1]  # the last one may be a word cut in two
+        tokens = [token for token, _is_word in split]
+        positions = [i for i, (_token, is_word) in enumerate(split) if is_word]
         hits = [n for n, i in enumerate(positions) if matches(tokens[i])]
         if hits:
             break

@@ -70,11 +70,11 @@ def search(request):
     keep = {"exact": "1"} if exact else {}
     filters = []
     if results is not None and results.by_kind:
-        filters.append({"kind": "", "label": None, "count": sum(results.by_kind.values()), "current": not kind,
+        filters.append({"kind": "", "label": None, "count": results.count_label(), "current": not kind,
                         "url": "?" + urlencode({"q": query, **keep})})
         for value, label in registry.kinds():
             if results.by_kind.get(value):
-                filters.append({"kind": value, "label": label, "count": results.by_kind[value],
+                filters.append({"kind": value, "label": label, "count": results.count_label(value),
                                 "current": value == kind, "url": "?" + urlencode({"q": query, "kind": value, **keep})})
     base = {"q": query, **({"kind": kind} if kind else {}), **keep}
     pages = {}

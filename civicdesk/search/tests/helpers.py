@@ -80,7 +80,10 @@ def register_answer_source(pages: dict | None = None, *, name: str = "testanswer
     sync_source(source)
 
     def unregister():
+        from civicdesk.search.services import rebuild_vocabulary
+
         registry.unregister(name)
         SearchEntry.objects.filter(source=name).delete()
+        rebuild_vocabulary()
 
     return unregister

@@ -85,3 +85,25 @@ def test_it_reads_the_last_word_as_a_start_only_when_the_whole_word_finds_nothin
     sync_all()
     assert [r.title for r in search("park", language="en").results] == ["Park cleanup day"]
     assert [r.title for r in search("parkw", language="en").results] == ["Parkway lane closure"]
+
+
+def test_it_caps_the_counts_and_says_there_are_more(client, world, monkeypatch):
+    from civicdesk.search import services
+
+    monkeypatch.setattr(services, "COUNT_CAP", 2)
+    for n in range(3):
+        make_notice(world, title_en=f"Zqculvert cleaning {n}", kind=ServiceNotice.Kind.NEWS)
+    sync_all()
+    found = search("zqculvert", language="en")
+    assert found.by_kind == {"news": 2} and found.more == {"news"} and found.total_more
+    assert found.count_label("news") == "2+" and len(found.results) == 3  # ranking is not capped
+    html = client.get("/search/", {"q": "zqculvert"}).content.decode()
+    assert "More than 2 results" in html and "(2+)" in html
+
+
+def test_it_completes_a_word_being_typed_from_the_stored_words(world):
+    make_notice(world, title_en="Zqgutter cleaning", body_en="Crews clear zqgutters and zqguttering.")
+    make_notice(world, title_en="Storm drains", body_en="Keep the zqgutter grates clear.")
+    sync_all()
+    assert [r.title for r in search("zqgutt", language="en").results] == ["Zqgutter cleaning", "Storm drains"]
+    assert [r.title for r in search("storm zqgut", language="en").results] == ["Storm drains"]

@@ -52,6 +52,16 @@ def test_it_asks_the_database_a_bounded_number_of_times(client, world, django_as
         make_notice(world, title_en=f"Hydrant flushing week {n}", kind=ServiceNotice.Kind.NEWS)
     sync_all()
     cache.clear()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # PostgreSQL: one more, the planner settings of a search
         data = client.get("/search/suggest.json", {"q": "hydrant"}).json()
     assert data["count"] == 6
+
+
+def test_it_corrects_a_typo_when_nothing_matches_what_was_typed(client, world):
+    make_notice(world, title_en="Fence permit rules", kind=ServiceNotice.Kind.NEWS)
+    make_notice(world, title_en="Primrose planting day", kind=ServiceNotice.Kind.NEWS)
+    sync_all()
+    titles = [s["title"] for s in client.get("/search/suggest.json", {"q": "prmit"}).json()["suggestions"]]
+    assert titles == ["Fence permit rules"]
+    typing = [s["title"] for s in client.get("/search/suggest.json", {"q": "prim"}).json()["suggestions"]]
+    assert typing == ["Primrose planting day"]  # a word being typed is not corrected

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from civicdesk.search import registry
 from civicdesk.search.models import SearchEntry
-from civicdesk.search.services import Written, sync_all, sync_source
+from civicdesk.search.services import Written, rebuild_vocabulary, sync_all, sync_source
 
 
 class Command(BaseCommand):
@@ -26,6 +26,7 @@ class Command(BaseCommand):
             raise SystemExit(2)
         if from_scratch:
             (SearchEntry.objects.filter(source__in=source) if source else SearchEntry.objects.all()).delete()
+            rebuild_vocabulary()  # the entries went without the index's writer: count what is left
         written = Written()
         if source:
             for name in source:
