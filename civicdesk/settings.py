@@ -473,6 +473,8 @@ SEARCH_SUGGESTIONS_PER_CLIENT_PER_MINUTE = env_int("SEARCH_SUGGESTIONS_PER_CLIEN
 SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE = env_int("SEARCH_ANSWERS_PER_CLIENT_PER_MINUTE", 30)
 SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR = env_int("SEARCH_FOLLOWS_PER_CLIENT_PER_HOUR", 30)
 SEARCH_MISSES_PER_CLIENT_PER_HOUR = env_int("SEARCH_MISSES_PER_CLIENT_PER_HOUR", 30)
+# A search that finds fewer results than this (but some) is logged for editors as "found only a few".
+SEARCH_FEW_RESULTS = env_int("SEARCH_FEW_RESULTS", 3)
 
 # --- category suggestions (civicdesk/triage/suggest.py, docs/triage.md) ---
 # Newest descriptions read per kind when training (bounds time and memory at any history size), the least

@@ -1,5 +1,6 @@
-"""Searches that found nothing, for editors: normalised, stripped of anything that looks like personal data,
-counted per day and language, kept MISS_DAYS days (docs/search.md "What people looked for").
+"""Searches that found nothing (or only a few results), for editors: normalised, stripped of anything that
+looks like personal data, counted per day, language and results found, kept MISS_DAYS days (docs/search.md
+"What people looked for").
 
 Residents type all sorts into a search box: their email address, their phone number, their tracking number,
 their street address. None of it may be stored. redact() replaces each such thing with a placeholder before
@@ -84,23 +85,25 @@ def redact(query: str) -> str:
     return normalised[:MAX_STORED].rsplit(" ", 1)[0] if len(normalised) > MAX_STORED else normalised
 
 
-def record(query: str, language: str, *, now: dt.datetime | None = None) -> str:
-    """Count one search for `query` in `language` that found nothing; returns what was stored ("" when the
-    query was left with nothing to store). Safe when two app servers count the same query at once."""
+def record(query: str, language: str, *, found: int = 0, now: dt.datetime | None = None) -> str:
+    """Count one search for `query` in `language` that found nothing (`found` 0) or only `found` results (a
+    "few results" row, kept apart); returns what was stored ("" when the query was left with nothing to
+    store). Safe when two app servers count the same query at once."""
     stored = redact(query)
     if not stored:
         return ""
     now = now or timezone.now()
     language = (language or settings.LANGUAGE_CODE).split("-")[0][:8]
     day = timezone.localdate(now)
-    updated = SearchMiss.objects.filter(day=day, language=language, query=stored).update(
+    updated = SearchMiss.objects.filter(day=day, language=language, query=stored, found=found).update(
         count=F("count") + 1, last_seen=now)
     if not updated:
         try:
             with transaction.atomic():
-                SearchMiss.objects.create(day=day, language=language, query=stored, count=1, last_seen=now)
+                SearchMiss.objects.create(day=day, language=language, query=stored, found=found, count=1,
+                                          last_seen=now)
         except IntegrityError:  # another server created the row first
-            SearchMiss.objects.filter(day=day, language=language, query=stored).update(
+            SearchMiss.objects.filter(day=day, language=language, query=stored, found=found).update(
                 count=F("count") + 1, last_seen=now)
     return stored
 

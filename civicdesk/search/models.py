@@ -84,22 +84,27 @@ class SearchMiss(models.Model):
     did not find"). `query` is normalised (lower case, accents and punctuation gone) and anything that looks
     like personal data (an email address, a phone number, a tracking number, a long run of digits, a street
     address with a house number, a web address) is replaced by a placeholder by civicdesk.search.misses
-    before it is stored; a query left with no word of its own is not stored at all. Kept MISS_DAYS days."""
+    before it is stored; a query left with no word of its own is not stored at all. Kept MISS_DAYS days.
+
+    `found` keeps the searches that found nothing (0) apart from those that found only a few results (fewer
+    than settings.SEARCH_FEW_RESULTS): a "few results" row counts the searches that found exactly `found`."""
 
     day = models.DateField(_("day"))
     language = models.CharField(_("language"), max_length=8)
     query = models.CharField(_("query"), max_length=100)
     count = models.PositiveIntegerField(_("searches"), default=0)
     last_seen = models.DateTimeField(_("last seen"))
+    found = models.PositiveSmallIntegerField(_("results found"), default=0)
 
     class Meta:
         verbose_name = _("search without results")
         verbose_name_plural = _("searches without results")
-        constraints = [models.UniqueConstraint(fields=("day", "language", "query"), name="search_miss_one_per_day")]
+        constraints = [models.UniqueConstraint(fields=("day", "language", "query", "found"),
+                                              name="search_miss_one_per_day_and_found")]
         indexes = [models.Index(fields=["day"], name="search_miss_day")]
 
     def __str__(self) -> str:
-        return f"{self.query} ({self.language}, {self.day}: {self.count})"
+        return f"{self.query} ({self.language}, {self.day}, {self.found} found: {self.count})"
 
 
 class AnswerFollow(models.Model):

@@ -62,8 +62,8 @@ def search(request):
         kind = form.cleaned_data["kind"]
         results = services.search(form.cleaned_data["q"], language=get_language(), kinds=[kind] if kind else None,
                                   page=form.cleaned_data["page"] or 1, exact=form.cleaned_data["exact"])
-        if not results.total and not kind and results.page == 1 and jump is None:
-            _log_miss(request, form.cleaned_data["q"])
+        if results.total < settings.SEARCH_FEW_RESULTS and not kind and results.page == 1 and jump is None:
+            _log_miss(request, form.cleaned_data["q"], results.total)
     query = form.cleaned_data.get("q", "") if form.is_valid() else ""
     kind = form.cleaned_data.get("kind", "") if form.is_valid() else ""
     exact = bool(form.is_valid() and form.cleaned_data.get("exact"))
@@ -90,13 +90,14 @@ def search(request):
         status=400 if form.errors else 200)
 
 
-def _log_miss(request, query: str) -> None:
-    """Count a search that found nothing for editors (misses.record redacts it), within the client's limit."""
+def _log_miss(request, query: str, found: int) -> None:
+    """Count a search that found nothing or only a few results for editors (misses.record redacts it), within
+    the client's limit (one limit for both)."""
     try:
         check(Limit(f"search-miss:client:{client_ip(request)}", settings.SEARCH_MISSES_PER_CLIENT_PER_HOUR, 3600))
     except RateLimited:
         return  # the search worked; it is just not counted
-    misses.record(query, _language())
+    misses.record(query, _language(), found=found)
 
 
 @require_GET

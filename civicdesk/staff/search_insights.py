@@ -67,18 +67,26 @@ class PeriodForm(forms.Form):
 @login_required
 def misses(request):
     """"What people looked for and did not find": searches without results in the period, the most frequent
-    first (normalised and redacted when they were logged), with their last day seen and language."""
+    first (normalised and redacted when they were logged), with their last day seen and language; then, in a
+    second table, the searches that found only a few results (fewer than settings.SEARCH_FEW_RESULTS), with
+    the most results any of them found."""
     _require_reader(request.user)
     form = PeriodForm(request.GET or None)
     days, language = form.period()
     since = timezone.localdate() - dt.timedelta(days=days - 1)
-    rows = SearchMiss.objects.filter(day__gte=since)
+    logged = SearchMiss.objects.filter(day__gte=since)
     if language:
-        rows = rows.filter(language=language)
-    rows = list(rows.values("query", "language").annotate(searches=Sum("count"), last_seen=Max("last_seen"))
-                .order_by("-searches", "-last_seen", "query")[:MAX_ROWS])
+        logged = logged.filter(language=language)
+
+    def most_frequent(found_rows):
+        return list(found_rows.values("query", "language").annotate(
+            searches=Sum("count"), last_seen=Max("last_seen"), most=Max("found"))
+            .order_by("-searches", "-last_seen", "query")[:MAX_ROWS])
+
     return render(request, "search/staff/misses.html", {
-        "form": form, "rows": rows, "days": days, "max_rows": MAX_ROWS, "keep_days": MISS_DAYS})
+        "form": form, "rows": most_frequent(logged.filter(found=0)),
+        "few_rows": most_frequent(logged.filter(found__gt=0)), "few": settings.SEARCH_FEW_RESULTS,
+        "days": days, "max_rows": MAX_ROWS, "keep_days": MISS_DAYS})
 
 
 def _answer_counts(request) -> tuple[PeriodForm, int, dt.datetime, list[dict], list[dict]]:

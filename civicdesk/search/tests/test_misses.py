@@ -57,13 +57,37 @@ def test_it_logs_a_search_without_results_from_the_page_within_a_limit(client, w
         ("zqdragon boat", "es"), ("zqunicorn parade at [address]", "en")]
 
 
+def test_it_logs_a_search_with_few_results_apart_from_those_with_none(client, world, settings):
+    settings.SEARCH_FEW_RESULTS = 3
+    page = client.get("/search/", {"q": "pothole"})
+    found = page.context["results"].total
+    assert 0 < found < 3, found
+    client.get("/search/", {"q": "zqgriffin show"})
+    client.get("/search/", {"q": "pothole"})
+    rows = sorted(SearchMiss.objects.values_list("query", "found", "count"))
+    assert rows == [("pothole", found, 2), ("zqgriffin show", 0, 1)]
+    settings.SEARCH_FEW_RESULTS = found  # now it found enough: not logged
+    client.get("/search/", {"q": "pothole"})
+    assert SearchMiss.objects.get(query="pothole").count == 2
+
+
+def test_it_redacts_and_counts_few_results_in_their_own_row(db):
+    now = timezone.now()
+    assert misses.record("bulk pickup for jane@example.org", "en", found=2, now=now) == "bulk pickup for [email]"
+    misses.record("bulk pickup for jane@example.org", "en", found=0, now=now)
+    misses.record("bulk pickup for jane@example.org", "en", found=2, now=now)
+    assert sorted(SearchMiss.objects.values_list("query", "found", "count")) == [
+        ("bulk pickup for [email]", 0, 1), ("bulk pickup for [email]", 2, 2)]
+
+
 def test_it_keeps_180_days_and_a_daily_job_prunes(db):
     now = timezone.now()
     # A day clear of the edge on both sides: a daylight-saving change between the two dates moves local
     # midnight by an hour, so 181 days back can still be the 180th local day.
     misses.record("old thing", "en", now=now - dt.timedelta(days=182))
+    misses.record("old few", "en", found=1, now=now - dt.timedelta(days=182))
     misses.record("recent thing", "en", now=now - dt.timedelta(days=178))
-    assert tasks.prune_search_misses.call() == 1
+    assert tasks.prune_search_misses.call() == 2
     assert list(SearchMiss.objects.values_list("query", flat=True)) == ["recent thing"]
     job = {job.name: job for job in schedule.jobs()}["search.prune_misses"]
     assert job.task_path == "civicdesk.search.tasks.prune_search_misses" and job.daily_at

@@ -40,6 +40,20 @@ def test_it_lists_searches_without_results_by_period_and_language(client, world,
     assert '<th scope="row">zqkayak rental</th><td>4</td>' in ninety and "zqalquiler kayak" not in ninety
 
 
+def test_it_shows_searches_that_found_nothing_and_those_that_found_a_few(client, world, seats):
+    now = timezone.now()
+    misses.record("zqcanoe hire", "en", now=now)
+    misses.record("zqferry times near 1432 Elm Street", "en", found=2, now=now)
+    misses.record("zqferry times near 1432 Elm Street", "en", found=1, now=now)
+    login_verified(client, seats.admin)
+    html = client.get(MISSES).content.decode()
+    nothing, few = html.split('data-testid="misses"')[1].split('data-testid="few-results"')
+    assert "zqcanoe hire" in nothing and "zqferry" not in nothing
+    assert '<th scope="row">zqferry times near [address]</th><td>2</td><td>2</td>' in few
+    assert "zqcanoe" not in few and "1432" not in html
+    assert "Found nothing" in html and "Found only a few" in html
+
+
 def test_it_shows_answer_follows_per_page_and_week(client, world, seats, django_assert_max_num_queries):
     now = timezone.now()
     old = now - dt.timedelta(days=3)
