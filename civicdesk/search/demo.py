@@ -1,6 +1,6 @@
 """Demo data for the site search's staff pages (the demo city, `make run`): searches without results over the
-last weeks (data/demo_misses.json, stored through misses.record, so the personal data some hold is redacted
-as it would be), and answers followed under the report form for the answer pages the demo content offers."""
+last weeks and searches that found only a few (data/demo_misses.json, stored through misses.record, so the
+personal data some hold is redacted as it would be), and answers followed under the report form for the answer pages the demo content offers."""
 
 from __future__ import annotations
 
@@ -25,6 +25,13 @@ def seed(*, rng: random.Random, now: dt.datetime, weeks: int = 8) -> str:
                 misses.record(query, language, now=now - dt.timedelta(days=rng.randrange(0, 60),
                                                                       minutes=rng.randrange(0, 1440)))
                 searches += 1
+    few = 0
+    for language in ("en", "es"):
+        for query, count, found in data["few"][language]:
+            for _ in range(count):
+                misses.record(query, language, found=found, now=now - dt.timedelta(
+                    days=rng.randrange(0, 60), minutes=rng.randrange(0, 1440)))
+                few += 1
     follows = []
     for name in registry.answer_sources():
         pages = [doc for doc in registry.get(name).documents(None) if doc.language in ("en", "es")]
@@ -37,4 +44,4 @@ def seed(*, rng: random.Random, now: dt.datetime, weeks: int = 8) -> str:
                     channel=AnswerFollow.Channel.AGENT if rng.random() < 0.2 else AnswerFollow.Channel.WEB,
                     came_back=rng.random() < 0.3))
     AnswerFollow.objects.bulk_create(follows)
-    return f"{searches} searches without results, {len(follows)} answers followed"
+    return f"{searches} searches without results, {few} with few results, {len(follows)} answers followed"

@@ -21,6 +21,9 @@ def test_it_seeds_redacted_misses_and_follows_of_the_answer_pages(db):
     stored = set(SearchMiss.objects.values_list("query", flat=True))
     assert "kayak launch permit" in stored and "permiso para quemar hojas" in stored
     assert "tree on my car [address]" in stored and "mi correo es [email]" in stored
-    assert not any("555" in query or "7kq4" in query or "example" in query for query in stored)
+    few = set(SearchMiss.objects.filter(found__gt=0).values_list("query", flat=True))
+    assert "recycling calendar" in few and "bulky item pickup for [address]" in few and "recycling calendar" not in (
+        SearchMiss.objects.filter(found=0).values_list("query", flat=True))
+    assert not any("555" in query or "7kq4" in query or "example" in query or "88" in query for query in stored)
     assert AnswerFollow.objects.filter(source="testanswers.page").count() >= 10
     assert summary.endswith("answers followed")
