@@ -71,12 +71,14 @@ def test_it_refuses_an_editor_of_another_jurisdiction(world):
         services.approve(item, user=outsider)
 
 
-def test_it_takes_an_edited_published_item_back_to_draft(world):
+def test_it_keeps_an_edited_published_item_live_until_the_change_is_approved(world):
     erin, eve = editors(world)
     item = publish(article(world), erin, eve)
     item.body = {"en": "Changed text"}
     services.save_draft(item, user=eve)
-    assert item.status == Status.DRAFT and _public_slugs() == set()
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.body["en"] != "Changed text"
+    assert _public_slugs() == {"bulk-pickup"}
 
 
 def test_it_shows_a_scheduled_item_only_from_its_publish_date_and_until_its_unpublish_date(world):
