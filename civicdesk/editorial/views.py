@@ -64,7 +64,7 @@ def content_list(request):
         elif state:
             queryset = queryset.filter(status=state)
         objects = list(queryset.order_by("-updated_at")[:LIST_LIMIT])
-        changes = PendingChange.states_for(editable.model_class(), [obj.pk for obj in objects])
+        changes = PendingChange.states_for(editable.model_class(), [obj.pk for obj in objects]) if objects else {}
         for obj in objects:
             rows.append({"obj": obj, "editable": editable, "urls": _urls(editable, obj),
                          "state": obj.schedule_label(changes.get(obj.pk))})
