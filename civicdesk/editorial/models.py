@@ -151,7 +151,7 @@ class EditorialContent(LoggedModel):
             return None
         queryset = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(self),
                                                 object_id=self.pk).select_related("author")
-        return (queryset.select_for_update() if lock else queryset).first()
+        return (queryset.select_for_update(of=("self",)) if lock else queryset).first()
 
     # --- revisions -----------------------------------------------------------------------------------------
 

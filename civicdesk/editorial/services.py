@@ -204,23 +204,17 @@ def send_back(obj: EditorialContent, *, user, comment: str) -> Revision | Pendin
     _require_editor_of(obj, user)
     comment = (comment or "").strip()
     change = _change_of(obj)
-    if change is not None:
-        if change.status != Status.IN_REVIEW:
-            raise EditorialError(_("Only an item in review can be sent back."))
-        if not comment:
-            raise EditorialError(_("Say what should change before sending it back."))
-        change.status = Status.DRAFT
-        change.review_comment = comment[:2000]
-        change.save(update_fields=["status", "review_comment", "updated_at"])
-        obj.log_action("editorial.change_sent_back", user=user, data={"comment": change.review_comment})
-        return change
-    if obj.status != Status.IN_REVIEW:
+    target = change if change is not None else obj
+    if target.status != Status.IN_REVIEW:
         raise EditorialError(_("Only an item in review can be sent back."))
     if not comment:
         raise EditorialError(_("Say what should change before sending it back."))
-    obj.status = Status.DRAFT
-    obj.review_comment = comment[:2000]
-    obj.save(update_fields=["status", "review_comment", "updated_at"])
+    target.status = Status.DRAFT
+    target.review_comment = comment[:2000]
+    target.save(update_fields=["status", "review_comment", "updated_at"])
+    if change is not None:
+        obj.log_action("editorial.change_sent_back", user=user, data={"comment": change.review_comment})
+        return change
     return _record(obj, user=user, action="sent_back", note=_("Sent back with a comment"),
                    data={"comment": obj.review_comment})
 

@@ -47,7 +47,7 @@ def _actions(item) -> list[tuple[str, str]]:
 
 def test_it_keeps_the_live_text_while_a_change_is_drafted_and_in_review(world, client,
                                                                           django_capture_on_commit_callbacks):
-    erin, eve, item = _live(world, client)
+    _erin, eve, item = _live(world, client)
     with django_capture_on_commit_callbacks(execute=True):
         change = _edit(item, eve)
     assert isinstance(change, PendingChange) and change.status == Status.DRAFT
@@ -95,7 +95,7 @@ def test_it_applies_a_changed_many_to_many_only_on_approval(world, client):
 
 
 def test_it_refuses_the_author_of_the_change_approving_it(world, client):
-    erin, eve, item = _live(world, client)
+    _erin, eve, item = _live(world, client)
     _edit(item, eve)
     services.submit_for_review(item, user=eve)
     with pytest.raises(services.EditorialError, match="another editor"):
