@@ -4,7 +4,10 @@ image files."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -251,10 +254,14 @@ def revision_changes(model, older: dict | None, newer: dict, names: dict | None 
 
 
 def _as_text(value, labels: dict) -> str:
+    """A snapshot value as words to diff: related ids by name, lists joined, nested data (a list of days with
+    their hours, of fees) as JSON."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(sorted(str(labels.get(v, v)) for v in value))
+        return ", ".join(sorted(_as_text(v, labels) for v in value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
     return str(labels.get(value, value))
 
 

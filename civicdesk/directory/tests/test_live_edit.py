@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.content.tests.helpers import editors
+from civicdesk.directory.models import DepartmentProfile
+from civicdesk.editorial import services
 from civicdesk.editorial.models import PendingChange, Status
 from civicdesk.search.services import search, sync_all
 from civicdesk.testing.auth import login_verified
@@ -75,3 +77,18 @@ def test_it_leaves_the_live_profile_when_the_change_is_sent_back(world, client):
     client.post(action, {"action": "unpublish"})
     profile.refresh_from_db()
     assert profile.status == Status.UNPUBLISHED and not PendingChange.objects.exists()
+
+
+def test_it_shows_what_a_pending_change_does_to_the_days_with_other_hours(world, client):
+    erin, _eve = editors(world)
+    profile = make_profile(world.public_works, special_days=[
+        {"date": "2030-12-24", "hours": [["08:00", "12:00"]], "note": {"en": "Christmas Eve"}}])
+    edited = DepartmentProfile.objects.get(pk=profile.pk)
+    edited.special_days = [{"date": "2030-12-31", "hours": [], "note": {"en": "New Year's Eve"}}]
+    services.save_draft(edited, user=erin)
+    login_verified(client, erin)
+    response = client.get(reverse("editorial:edit", args=["department", profile.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="pending-change"' in html
+    assert "Christmas<" in html and "New Year&#x27;s<" in html  # the diff of the days: one deleted, one inserted
+    assert DepartmentProfile.objects.get(pk=profile.pk).special_days[0]["date"] == "2030-12-24"
