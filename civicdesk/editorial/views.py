@@ -126,7 +126,7 @@ def _edit_form(request, editable, obj, change):
         instance = type(obj).objects.get(pk=obj.pk)
         if change is not None:
             m2m = instance.apply_snapshot(change.data)
-            initial = {name: ids for name, ids in m2m.items()}
+            initial = dict(m2m)
     form = editable.form_class(request.POST or None, instance=instance, initial=initial, user=request.user)
     if obj.status == Status.PUBLISHED and "jurisdiction" in form.fields:
         form.fields["jurisdiction"].disabled = True
