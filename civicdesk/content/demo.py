@@ -1,6 +1,7 @@
 """Demo help content for a city pack: topics, articles, FAQ and glossary from a JSON file (English and Spanish;
 one article on purpose in English only, to show the "not yet translated" notice), written by one editor and
-approved by another through the editorial workflow, and a few "was this page helpful?" answers."""
+approved by another through the editorial workflow (one article with a change waiting for review), and a few
+"was this page helpful?" answers."""
 
 from __future__ import annotations
 
@@ -54,5 +55,11 @@ def seed(*, jurisdiction, writer, reviewer, name: str = "riverbend") -> str:
     for article, answers in zip(articles, data.get("helpful", [])):
         HelpfulVote.objects.bulk_create(HelpfulVote(article=article, helpful=yes, comment=comment, language=lang)
                                         for yes, comment, lang in answers)
+    change = data.get("pending_change")
+    if change:  # a published article with an edit waiting for review: residents still see the live summary
+        edited = Article.objects.get(pk=articles[change["article"]].pk)
+        edited.summary = change["summary"]
+        services.save_draft(edited, user=writer)
+        services.submit_for_review(edited, user=writer)
     return (f"{len(topics)} topics, {len(articles)} articles, {len(faqs)} questions, "
             f"{len(data['glossary'])} glossary terms")

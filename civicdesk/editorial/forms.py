@@ -80,6 +80,12 @@ class EditorialForm(forms.ModelForm):
                     field.language), "html": text.render_markdown(value or "")})
         return previews
 
+    def m2m_values(self) -> dict:
+        """{name: selected objects} of the form's many-to-many fields (what a pending change holds for them)."""
+        model = self._meta.model
+        return {name: list(self.cleaned_data.get(name) or []) for name in self.fields
+                if "__" not in name and any(f.name == name and f.many_to_many for f in model._meta.get_fields())}
+
     def save(self, commit: bool = True):
         obj = super().save(commit=False)
         for name in self._meta.model.translated_fields:

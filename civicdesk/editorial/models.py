@@ -130,26 +130,43 @@ class EditorialContent(LoggedModel):
                 and (self.publish_at is None or self.publish_at <= now)
                 and (self.unpublish_at is None or self.unpublish_at > now))
 
-    def schedule_label(self) -> str:
-        """A short description of the state for editors ("Published", "Scheduled", "Expired", ...)."""
+    def schedule_label(self, change_status: str | None = None) -> str:
+        """A short description of the state for editors ("Published", "Scheduled", "Expired", ...);
+        `change_status` is the state of the item's pending change, if any ("Published, changes in review")."""
         now = timezone.now()
         if self.status == Status.PUBLISHED:
+            if change_status == Status.IN_REVIEW:
+                return str(_("Published, changes in review"))
+            if change_status == Status.DRAFT:
+                return str(_("Published, changes in draft"))
             if self.publish_at and self.publish_at > now:
                 return str(_("Scheduled"))
             if self.unpublish_at and self.unpublish_at <= now:
                 return str(_("Expired"))
         return self.get_status_display()
 
+    def pending_change(self, *, lock: bool = False) -> PendingChange | None:
+        """The change waiting for review of this (published) item, or None (`lock`: select it for update)."""
+        if self.pk is None:
+            return None
+        queryset = PendingChange.objects.filter(content_type=ContentType.objects.get_for_model(self),
+                                                object_id=self.pk).select_related("author")
+        return (queryset.select_for_update(of=("self",)) if lock else queryset).first()
+
     # --- revisions -----------------------------------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
+    def snapshot(self, m2m: dict[str, Any] | None = None) -> dict[str, Any]:
         """The content as a JSON-ready dict: every translated field and every snapshot field (many-to-many
-        fields as sorted lists of ids, foreign keys as ids). Must be called after the object (and its
-        many-to-many) has been saved."""
+        fields as sorted lists of ids, foreign keys as ids). Many-to-many values come from the saved object,
+        or from `m2m` ({name: objects or ids}) when given there: an edit not written to the object (a pending
+        change of a published item) is snapshotted from the form's values."""
+        m2m = m2m or {}
         data: dict[str, Any] = {name: dict(getattr(self, name) or {}) for name in self.translated_fields}
         for name in self.snapshot_fields:
             field = self._meta.get_field(name)
-            if field.many_to_many:
+            if field.many_to_many and name in m2m:
+                data[name] = sorted(getattr(value, "pk", value) for value in m2m[name])
+            elif field.many_to_many:
                 data[name] = sorted(getattr(self, name).values_list("pk", flat=True))
             elif field.is_relation:
                 data[name] = getattr(self, field.attname)
@@ -205,6 +222,40 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type.model}:{self.object_id} #{self.number}"
+
+
+class PendingChange(models.Model):
+    """An edit of a published item waiting for review, so the live version stays on the site meanwhile: the
+    edited content as a snapshot (the same JSON as Revision.data), its own draft → in review state, its
+    author and the reviewer's comment. At most one per item; approving it applies it to the item (a new
+    revision) and deletes it (editorial.services)."""
+
+    STATES = [(Status.DRAFT.value, Status.DRAFT.label), (Status.IN_REVIEW.value, Status.IN_REVIEW.label)]
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    data = models.JSONField(_("content"), encoder=DjangoJSONEncoder)
+    status = models.CharField(_("state"), max_length=16, choices=STATES, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("last author"))
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pending change")
+        verbose_name_plural = _("pending changes")
+        constraints = [models.UniqueConstraint(fields=["content_type", "object_id"],
+                                               name="one_pending_change_per_object")]
+
+    def __str__(self) -> str:
+        return f"{self.content_type.model}:{self.object_id} ({self.status})"
+
+    @classmethod
+    def states_for(cls, model, ids) -> dict[int, str]:
+        """{object id: state of its pending change} for objects `ids` of `model`, in one query."""
+        return dict(cls.objects.filter(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+                    .values_list("object_id", "status"))
 
 
 def _image_path(instance: "EditorialImage", filename: str) -> str:

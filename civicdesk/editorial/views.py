@@ -4,7 +4,10 @@ image files."""
 
 from __future__ import annotations
 
+import json
+
 from django.contrib import messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +21,7 @@ from civicdesk.lib.media import MediaError
 from . import access, registry, services, text
 from .diff import has_changes, word_diff
 from .forms import ApproveForm, ImageUploadForm, ListFilterForm, SendBackForm
-from .models import EditorialImage, Revision, Status
+from .models import EditorialImage, PendingChange, Revision, Status
 
 LIST_LIMIT = 300
 
@@ -63,8 +66,11 @@ def content_list(request):
             queryset = queryset.filter(status=Status.PUBLISHED, unpublish_at__lte=now)
         elif state:
             queryset = queryset.filter(status=state)
-        for obj in queryset.order_by("-updated_at")[:LIST_LIMIT]:
-            rows.append({"obj": obj, "editable": editable, "urls": _urls(editable, obj)})
+        objects = list(queryset.order_by("-updated_at")[:LIST_LIMIT])
+        changes = PendingChange.states_for(editable.model_class(), [obj.pk for obj in objects]) if objects else {}
+        for obj in objects:
+            rows.append({"obj": obj, "editable": editable, "urls": _urls(editable, obj),
+                         "state": obj.schedule_label(changes.get(obj.pk))})
     rows.sort(key=lambda row: row["obj"].updated_at, reverse=True)
     return render(request, "editorial/list.html", {
         "form": form, "rows": rows[:LIST_LIMIT], "editables": editables, "truncated": len(rows) > LIST_LIMIT,
@@ -78,12 +84,14 @@ def edit(request, key: str, pk: int | None = None):
     JavaScript; live as you type with it), and the workflow actions the item's state allows."""
     editable = _editable_or_404(key)
     model = editable.model_class()
+    change = None
     if pk is None:
         access.require_editor(request.user)
         obj = model()
     else:
         obj = access.get_for_editor(request.user, model, pk)
-    form = editable.form_class(request.POST or None, instance=obj, user=request.user)
+        change = obj.pending_change() if obj.status == Status.PUBLISHED else None
+    form = _edit_form(request, editable, obj, change)
     previews = None
     if request.method == "POST":
         if "preview" in request.POST:
@@ -92,11 +100,14 @@ def edit(request, key: str, pk: int | None = None):
         elif form.is_valid():
             item = form.save(commit=False)
             try:
-                services.save_draft(item, user=request.user, after_save=form.save_m2m)
+                saved = services.save_draft(item, user=request.user, after_save=form.save_m2m,
+                                            m2m=form.m2m_values())
             except services.EditorialError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Saved as a draft. Send it for review when it is ready."))
+                messages.success(request, _("Saved as a pending change: the published version stays on the site "
+                                            "until another editor approves it.") if isinstance(saved, PendingChange)
+                                 else _("Saved as a draft. Send it for review when it is ready."))
                 return redirect("editorial:edit", editable.key, item.pk)
     context = {"form": form, "obj": obj if obj.pk else None, "editable": editable, "previews": previews,
                "images": _images(request.user),
@@ -104,6 +115,22 @@ def edit(request, key: str, pk: int | None = None):
     if obj.pk:
         context.update(_workflow_context(request, editable, obj))
     return render(request, "editorial/edit.html", context)
+
+
+def _edit_form(request, editable, obj, change):
+    """The edit form of `obj`. On a published item the form edits its pending change (filled from the change
+    when there is one, on a separate copy so the live item is untouched) and its jurisdiction is fixed."""
+    initial = {}
+    instance = obj
+    if obj.status == Status.PUBLISHED:
+        instance = type(obj).objects.get(pk=obj.pk)
+        if change is not None:
+            m2m = instance.apply_snapshot(change.data)
+            initial = dict(m2m)
+    form = editable.form_class(request.POST or None, instance=instance, initial=initial, user=request.user)
+    if obj.status == Status.PUBLISHED and "jurisdiction" in form.fields:
+        form.fields["jurisdiction"].disabled = True
+    return form
 
 
 def _images(user):
@@ -114,7 +141,17 @@ def _images(user):
 
 def _workflow_context(request, editable, obj) -> dict:
     is_author = obj.updated_by_id == request.user.pk
+    change = obj.pending_change() if obj.status == Status.PUBLISHED else None
+    change_diff = []
+    if change is not None:
+        is_author = change.author_id == request.user.pk
+        model = type(obj)
+        live = obj.snapshot()
+        change_diff = revision_changes(model, live, change.data, related_names(model, [live, change.data]))
     return {
+        "change": change,
+        "change_diff": change_diff,
+        "state_label": obj.schedule_label(change.status if change else None),
         "urls": _urls(editable, obj),
         "approve_form": ApproveForm(prefix="approve"),
         "schedule_form": ApproveForm(prefix="schedule", initial={
@@ -126,13 +163,13 @@ def _workflow_context(request, editable, obj) -> dict:
     }
 
 
-ACTIONS = ("submit", "approve", "send_back", "schedule", "unpublish", "archive")
+ACTIONS = ("submit", "approve", "send_back", "schedule", "unpublish", "archive", "discard")
 
 
 @never_cache
 @require_POST
 def action(request, key: str, pk: int):
-    """One workflow step (submit, approve, send_back, schedule, unpublish, archive) on an item."""
+    """One workflow step (submit, approve, send_back, schedule, unpublish, archive, discard) on an item."""
     editable = _editable_or_404(key)
     obj = access.get_for_editor(request.user, editable.model_class(), pk)
     step = request.POST.get("action", "")
@@ -150,6 +187,7 @@ def action(request, key: str, pk: int):
             "schedule": _("The dates are saved."),
             "unpublish": _("Unpublished: residents no longer see it."),
             "archive": _("Archived."),
+            "discard": _("The pending change is discarded: the published version stays as it was."),
         }[step])
     return redirect("editorial:edit", editable.key, obj.pk)
 
@@ -171,6 +209,8 @@ def _run_action(request, obj, step: str) -> None:
         services.unpublish(obj, user=user)
     elif step == "archive":
         services.archive(obj, user=user)
+    elif step == "discard":
+        services.discard_change(obj, user=user)
 
 
 def related_names(model, snapshots: list[dict]) -> dict[str, dict]:
@@ -214,10 +254,14 @@ def revision_changes(model, older: dict | None, newer: dict, names: dict | None 
 
 
 def _as_text(value, labels: dict) -> str:
+    """A snapshot value as words to diff: related ids by name, lists joined, nested data (a list of days with
+    their hours, of fees) as JSON."""
     if value is None:
         return ""
     if isinstance(value, list):
-        return ", ".join(sorted(str(labels.get(v, v)) for v in value))
+        return ", ".join(sorted(_as_text(v, labels) for v in value))
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, cls=DjangoJSONEncoder)
     return str(labels.get(value, value))
 
 

@@ -49,3 +49,12 @@ def test_it_writes_every_item_in_arabic_but_the_one_left_in_english_on_purpose(d
 def test_it_links_glossary_terms_in_demo_articles(client, demo):
     html = client.get(reverse("content:article", args=["trash-and-recycling-collection"])).content.decode()
     assert 'href="/help/glossary/#term-curb"' in html
+
+
+def test_it_keeps_a_demo_article_live_with_a_change_in_review(client, demo):
+    from civicdesk.editorial.models import PendingChange, Status
+
+    change = PendingChange.objects.get()
+    article = Article.objects.get(pk=change.object_id)
+    assert change.status == Status.IN_REVIEW and article.is_public()
+    assert "holiday weeks" in change.data["summary"]["en"] and "holiday" not in article.summary["en"]

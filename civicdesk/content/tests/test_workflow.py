@@ -71,12 +71,14 @@ def test_it_refuses_an_editor_of_another_jurisdiction(world):
         services.approve(item, user=outsider)
 
 
-def test_it_takes_an_edited_published_item_back_to_draft(world):
+def test_it_keeps_an_edited_published_item_live_until_the_change_is_approved(world):
     erin, eve = editors(world)
     item = publish(article(world), erin, eve)
     item.body = {"en": "Changed text"}
     services.save_draft(item, user=eve)
-    assert item.status == Status.DRAFT and _public_slugs() == set()
+    item.refresh_from_db()
+    assert item.status == Status.PUBLISHED and item.body["en"] != "Changed text"
+    assert _public_slugs() == {"bulk-pickup"}
 
 
 def test_it_shows_a_scheduled_item_only_from_its_publish_date_and_until_its_unpublish_date(world):
@@ -126,15 +128,16 @@ def test_it_keeps_a_revision_of_every_save_and_restores_one_as_a_new_draft(world
     erin, eve = editors(world)
     item = publish(article(world), erin, eve)
     first = item.revisions().get(number=1)
+    services.unpublish(item, user=eve)
     item.body = {"en": "Completely new words", "es": "Palabras nuevas"}
     services.save_draft(item, user=eve)
     numbers = list(item.revisions().values_list("number", flat=True))
-    assert numbers == [4, 3, 2, 1]  # created, submitted, approved, edited
+    assert numbers == [5, 4, 3, 2, 1]  # created, submitted, approved, unpublished, edited
     services.restore(item, revision=first, user=eve)
     item.refresh_from_db()
     assert item.body["en"] == "Put bulky items at the curb on Monday."
     assert item.status == Status.DRAFT and item.updated_by == eve
-    assert item.revisions().first().number == 5
+    assert item.revisions().first().number == 6
 
 
 def test_it_restores_many_to_many_fields(world):

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from civicdesk.content.tests.helpers import editors
 from civicdesk.directory.models import DepartmentProfile
+from civicdesk.editorial.models import PendingChange
 from civicdesk.testing.auth import login_verified
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 
@@ -53,8 +54,11 @@ def test_it_edits_hours_days_and_fees_accessibly(live_server, tworld, browser, l
         page.locator("#id_special-4-closed").check()
         page.locator('button[name="save"]').click()
         expect(page.locator("#id_special-1-name__en")).to_have_value("New Year's Eve zqnewyear")
-        assert [day["date"] for day in DepartmentProfile.objects.get(pk=profile.pk).special_days] == [
+        # The profile is published: the edit waits as its pending change, the live days stay as they were.
+        expect(page.get_by_test_id("pending-change")).to_be_visible()
+        assert [day["date"] for day in PendingChange.objects.get(object_id=profile.pk).data["special_days"]] == [
             "2030-12-24", "2030-12-31"]
+        assert [day["date"] for day in DepartmentProfile.objects.get(pk=profile.pk).special_days] == ["2030-12-24"]
         assert_no_axe_violations(page, context=f"the department profile editor after saving ({language})")
 
         page.goto(f"{live_server.url}/staff/content/permit/{permit.pk}/")
