@@ -290,7 +290,7 @@ def _apply(doc: dict, plan: Plan, *, user) -> Jurisdiction:
     holidays = {h.date.isoformat(): h for h in j.holidays.all()}
     for h in doc.get("holidays", []):
         holiday = holidays.get(h["date"]) or Holiday(jurisdiction=j, date=_date(h["date"]))
-        holiday.name = h["name"]
+        _translated(holiday, "name", cf.holiday_names(h["name"]))
         _save(holiday, _("The holiday of %(date)s") % {"date": h["date"]})
     Holiday.objects.filter(jurisdiction=j, date__in=[_date(k) for s, k in removed if s == "holiday"]).delete()
 
