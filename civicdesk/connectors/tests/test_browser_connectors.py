@@ -26,15 +26,27 @@ def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server
     page.get_by_role("link", name="Add a connector").click()
     page.get_by_label("Name").fill("Street works batch")
     page.get_by_label("Kind").select_option(label="CSV drop folder")
-    page.get_by_label("Their status = our status code (one per line)").fill("DONE = nowhere")
+    table = page.get_by_role("table", name="Status table")
+    expect(table.get_by_role("row")).to_have_count(4)  # the header and three blank lines, without JavaScript
+    page.get_by_label("Line 1: their status").fill("DONE")
+    page.get_by_label("Line 2: their status").fill("done")
+    page.get_by_label("Line 2: our status").select_option(label="Fixed")
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("is not one of our status codes").first).to_be_visible()
+    expect(page.get_by_text("Choose which of our statuses “DONE” stands for").first).to_be_visible()
     assert_no_axe_violations(page, context="the connector form with errors")
     page.get_by_label("Folder").fill("street-works")
-    page.get_by_label("Their status = our status code (one per line)").fill("DONE = fixed")
+    page.get_by_label("Line 1: our status").select_option(label="Fixed")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("“done” is listed twice for updates coming in").first).to_be_visible()
+    page.get_by_label("Line 2: their status").fill("SHUT")
+    page.get_by_label("Line 2: direction").select_option(label="Going out (ours → theirs)")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Connector “Street works batch” saved.")).to_be_visible()
+    expect(page.get_by_label("Line 1: their status")).to_have_value("DONE")
+    expect(table.get_by_role("row")).to_have_count(6)  # two lines saved, three blank ones
     assert_no_axe_violations(page, context="the saved connector")
+    assert {(m.direction, m.external, m.status.code) for m in Connector.objects.get().status_mappings.all()} == {
+        ("in", "DONE", "fixed"), ("out", "SHUT", "fixed")}
 
     request = submit_request(service_type=tworld.graffiti, description="Tag under the railway bridge",
                              lat=IN_EAST_ELM[0], long=IN_EAST_ELM[1])
