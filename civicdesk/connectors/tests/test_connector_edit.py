@@ -114,6 +114,12 @@ def test_it_explains_what_is_wrong_in_the_table_and_keeps_the_old_one(client, ad
     assert not AuditEntry.objects.filter(action="connector.changed").exists()
 
 
+def test_it_labels_every_box_of_the_table_in_arabic(client, admin, world):
+    login_verified(client, admin)
+    page = client.get("/staff/connectors/new/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "السطر 3: حالتهم" in page and "السطر 1: حالتنا" in page and "في الاتجاهين" in page
+
+
 def test_it_allows_one_word_going_out_for_several_of_our_statuses(client, admin, world):
     login_verified(client, admin)
     client.post("/staff/connectors/new/", _form(world, rows=[("CLOSED", "fixed", "out"), ("CLOSED", "cancelled", "out")]))
