@@ -3,13 +3,15 @@ and reads the sync state on the request page, with no axe-core violation anywher
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from playwright.sync_api import expect
 
 from civicdesk.connectors.models import Connector, SyncRecord
 from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.testing.auth import sign_in_in_browser
-from civicdesk.testing.axe import assert_no_axe_violations
+from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
 from civicdesk.testing.world import IN_EAST_ELM
 
 pytestmark = pytest.mark.browser
@@ -60,3 +62,34 @@ def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server
     page.goto(f"{live_server.url}/staff/requests/{request.public_id}/")
     expect(page.get_by_test_id("sync-section")).to_contain_text("Stopped")
     assert_no_axe_violations(page, context="the request page's sync section")
+
+
+def test_it_edits_the_status_table_in_arabic_on_a_phone_without_javascript(live_server, tworld, browser, settings,
+                                                                          tmp_path):
+    settings.VAR_DIR = tmp_path
+    StaffMembership.objects.filter(user=tworld.carol).update(role=StaffMembership.Role.ADMIN)
+    connector = Connector.objects.create(jurisdiction=tworld.elm, name="Quokkaworks", kind="csv", folder="qw")
+    page = new_phone_page(browser, javascript=False)
+    try:
+        sign_in_in_browser(page, live_server.url, tworld.carol, "/staff/")
+        page.context.add_cookies([{"name": "django_language", "value": "ar", "url": live_server.url}])
+        page.goto(f"{live_server.url}/staff/connectors/{connector.pk}/")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        page.get_by_label("السطر 1: حالتهم").fill("COMPLETE")
+        page.get_by_label("السطر 1: حالتنا").select_option(value="fixed")
+        page.get_by_label("السطر 1: الاتجاه").select_option(label="في الاتجاهين")
+        page.get_by_label("السطر 2: حالتهم").fill("complete")
+        page.get_by_label("السطر 2: حالتنا").select_option(value="cancelled")
+        page.locator("form.usa-form button[type=submit]").click()
+        expect(page.get_by_text("«complete» مذكورة مرتين للتحديثات الواردة").first).to_be_visible()
+        assert_no_axe_violations(page, context="the Arabic status table with an error, on a phone")
+        if shots := os.environ.get("CIVICDESK_SCREENSHOTS"):
+            page.screenshot(path=f"{shots}/connector-status-table-ar-phone.png", full_page=True)
+        page.get_by_label("السطر 2: حالتهم").fill("")
+        page.get_by_label("السطر 2: حالتنا").select_option(value="")
+        page.locator("form.usa-form button[type=submit]").click()
+        expect(page.get_by_label("السطر 1: حالتهم")).to_have_value("COMPLETE")
+        assert {(m.direction, m.external, m.status.code) for m in connector.status_mappings.all()} == {
+            ("in", "COMPLETE", "fixed"), ("out", "COMPLETE", "fixed")}
+    finally:
+        page.context.close()
