@@ -29,7 +29,7 @@ def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server
     page.get_by_label("Name").fill("Street works batch")
     page.get_by_label("Kind").select_option(label="CSV drop folder")
     table = page.get_by_role("table", name="Status table")
-    expect(table.get_by_role("row")).to_have_count(4)  # the header and three blank lines, without JavaScript
+    expect(table.locator("tbody tr")).to_have_count(3)  # three blank lines, without JavaScript
     page.get_by_label("Line 1: their status").fill("DONE")
     page.get_by_label("Line 2: their status").fill("done")
     page.get_by_label("Line 2: our status").select_option(label="Fixed")
@@ -45,7 +45,7 @@ def test_it_sets_up_a_connector_and_handles_a_dead_letter_accessibly(live_server
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Connector “Street works batch” saved.")).to_be_visible()
     expect(page.get_by_label("Line 1: their status")).to_have_value("DONE")
-    expect(table.get_by_role("row")).to_have_count(6)  # two lines saved, three blank ones
+    expect(table.locator("tbody tr")).to_have_count(5)  # two lines saved, three blank ones
     assert_no_axe_violations(page, context="the saved connector")
     assert {(m.direction, m.external, m.status.code) for m in Connector.objects.get().status_mappings.all()} == {
         ("in", "DONE", "fixed"), ("out", "SHUT", "fixed")}
