@@ -134,6 +134,11 @@ def validate(doc: dict) -> list[str]:
             if missing:
                 problems.append(_("Entry %(n)d of \"%(section)s\" lacks %(fields)s.")
                                 % {"n": number, "section": section, "fields": ", ".join(missing)})
+    for h in doc.get("holidays", []):
+        name = h["name"]
+        if not (isinstance(name, str) or (isinstance(name, dict) and all(isinstance(v, str) for v in name.values()))):
+            problems.append(_("The holiday of %(date)s needs a name: one text, or a text per language "
+                              "({\"en\": …, \"es\": …}).") % {"date": str(h["date"])[:20]})
     if problems:
         return problems
     for section, key in (("districts", "slug"), ("departments", "slug"), ("statuses", "code"),

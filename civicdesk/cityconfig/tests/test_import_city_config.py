@@ -84,6 +84,14 @@ def test_it_imports_and_exports_holiday_names_in_every_language(world, tmp_path)
     assert "No changes: this database already holds that configuration." in run(write(tmp_path, doc), "--dry-run")
 
 
+def test_it_refuses_a_holiday_name_that_is_not_text(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["holidays"] = [{"date": "2026-07-04", "name": 4}]
+    with pytest.raises(CommandError, match="The holiday of 2026-07-04 needs a name"):
+        run(write(tmp_path, doc))
+    assert not world.elm.holidays.exists()
+
+
 def test_it_refuses_a_file_of_an_unknown_version(world, tmp_path):
     doc = export_config(world.elm)
     doc["version"] = 7
