@@ -229,6 +229,31 @@ def us_federal_holidays(first_year: int, last_year: int) -> list[tuple[dt.date, 
     return sorted((date, name) for date, name in days if first_year <= date.year <= last_year)
 
 
+#: The federal holidays' names in Spanish and Arabic (residents read them on the directory's opening hours).
+HOLIDAY_NAMES = {
+    "New Year's Day": ("Año Nuevo", "رأس السنة الميلادية"),
+    "Juneteenth": ("Juneteenth (Día de la Emancipación)", "جونتينث (يوم التحرر)"),
+    "Independence Day": ("Día de la Independencia", "يوم الاستقلال"),
+    "Veterans Day": ("Día de los Veteranos", "يوم المحاربين القدامى"),
+    "Christmas Day": ("Navidad", "عيد الميلاد"),
+    "Birthday of Martin Luther King, Jr.": ("Natalicio de Martin Luther King, Jr.", "ذكرى ميلاد مارتن لوثر كينغ الابن"),
+    "Washington's Birthday": ("Natalicio de Washington", "ذكرى ميلاد واشنطن"),
+    "Memorial Day": ("Día de los Caídos", "يوم الذكرى"),
+    "Labor Day": ("Día del Trabajo", "عيد العمال"),
+    "Columbus Day": ("Día de Colón", "يوم كولومبوس"),
+    "Thanksgiving Day": ("Día de Acción de Gracias", "عيد الشكر"),
+}
+
+
+def holiday_names(name: str) -> dict[str, str]:
+    """{language: name} of a holiday of us_federal_holidays() ("… (observed)" included)."""
+    base, observed = (name.removesuffix(" (observed)"), name.endswith(" (observed)"))
+    spanish, arabic = HOLIDAY_NAMES[base]
+    if observed:
+        spanish, arabic = f"{spanish} (día feriado)", f"{arabic} (يوم العطلة)"
+    return {"en": name, "es": spanish, "ar": arabic}
+
+
 def read_geojson(name: str) -> dict:
     return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
 
@@ -606,8 +631,10 @@ class Riverbend(DefaultCity):
                 phone=spec["phone"], email=spec["email"],
                 website=spec["website"],
             )
-            Holiday.objects.bulk_create(Holiday(jurisdiction=jurisdiction, date=date, name=name)
-                                        for date, name in holidays)
+            Holiday.objects.bulk_create(
+                Holiday(jurisdiction=jurisdiction, date=date,
+                        **{f"name_{lang}": text for lang, text in holiday_names(name).items()})
+                for date, name in holidays)
             jurisdiction.log_action("jurisdiction.demo_loaded", data={"city_pack": self.slug})
             world.jurisdictions[spec["slug"]] = jurisdiction
         for feature in read_geojson("districts.geojson")["features"]:

@@ -50,6 +50,12 @@ def english(names: dict[str, str]) -> str:
     return names.get(settings.MODELTRANSLATION_DEFAULT_LANGUAGE) or next(iter(names.values()), "")
 
 
+def holiday_names(name) -> dict[str, str]:
+    """{language: name} of a holiday entry: files written before holiday names were translated give one
+    string, read as the English name."""
+    return {settings.MODELTRANSLATION_DEFAULT_LANGUAGE: name} if isinstance(name, str) else name
+
+
 def team_key(department_slug: str, name: str) -> str:
     return f"{department_slug} / {name}"
 
@@ -129,7 +135,7 @@ def export_config(jurisdiction: Jurisdiction | None) -> dict:
     doc: dict[str, Any] = {"format": FORMAT, "version": VERSION}
     if jurisdiction is not None:
         doc["jurisdiction"] = _jurisdiction(jurisdiction)
-        doc["holidays"] = [{"date": h.date.isoformat(), "name": h.name}
+        doc["holidays"] = [{"date": h.date.isoformat(), "name": translations(h, "name")}
                            for h in jurisdiction.holidays.order_by("date")]
         doc["districts"] = [{"slug": d.slug, "name": translations(d, "name"), "boundary": d.boundary}
                             for d in jurisdiction.districts.order_by("slug")]
@@ -173,7 +179,7 @@ def records(doc: dict) -> dict[tuple[str, str], dict]:
         j = dict(doc["jurisdiction"])
         out[("jurisdiction", j.pop("slug"))] = j
     for h in doc.get("holidays", []):
-        out[("holiday", h["date"])] = {"name": h["name"]}
+        out[("holiday", h["date"])] = {"name": holiday_names(h["name"])}
     for d in doc.get("districts", []):
         out[("district", d["slug"])] = {k: v for k, v in d.items() if k != "slug"}
     for d in doc.get("departments", []):

@@ -137,6 +137,11 @@ def validate(doc: dict) -> list[str]:
             if missing:
                 problems.append(_("Entry %(n)d of \"%(section)s\" lacks %(fields)s.")
                                 % {"n": number, "section": section, "fields": ", ".join(missing)})
+    for h in doc.get("holidays", []):
+        name = h["name"]
+        if not (isinstance(name, str) or (isinstance(name, dict) and all(isinstance(v, str) for v in name.values()))):
+            problems.append(_("The holiday of %(date)s needs a name: one text, or a text per language "
+                              "({\"en\": …, \"es\": …}).") % {"date": str(h["date"])[:20]})
     if problems:
         return problems
     for section, key in (("districts", "slug"), ("departments", "slug"), ("statuses", "code"),
@@ -297,7 +302,7 @@ def _apply(doc: dict, plan: Plan, *, user) -> Jurisdiction:
     holidays = {h.date.isoformat(): h for h in j.holidays.all()}
     for h in doc.get("holidays", []):
         holiday = holidays.get(h["date"]) or Holiday(jurisdiction=j, date=_date(h["date"]))
-        holiday.name = h["name"]
+        _translated(holiday, "name", cf.holiday_names(h["name"]))
         _save(holiday, _("The holiday of %(date)s") % {"date": h["date"]})
     Holiday.objects.filter(jurisdiction=j, date__in=[_date(k) for s, k in removed if s == "holiday"]).delete()
 

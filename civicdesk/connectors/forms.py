@@ -1,4 +1,5 @@
-"""The connector form: settings by kind, the scope, the status table as lines, a write-only secret."""
+"""The connector form: settings by kind, the scope, a write-only secret; and the status table as a formset of rows
+(their status, our status, direction), with a few blank rows so it works without JavaScript."""
 
 from __future__ import annotations
 
@@ -45,10 +46,6 @@ class ConnectorForm(forms.ModelForm):
                                                         "again in full."))
     codes = forms.CharField(label=gettext_lazy("Service codes (ours = theirs, one per line)"), required=False,
                             widget=forms.Textarea(attrs={"rows": 4}))
-    incoming = forms.CharField(label=gettext_lazy("Their status = our status code (one per line)"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 6}))
-    outgoing = forms.CharField(label=gettext_lazy("Our status code = their status (one per line)"), required=False,
-                               widget=forms.Textarea(attrs={"rows": 6}))
 
     class Meta:
         model = Connector
@@ -64,36 +61,12 @@ class ConnectorForm(forms.ModelForm):
             self.initial["jurisdiction"] = places[0].pk
         if self.instance.pk:
             self.fields["jurisdiction"].disabled = True
-            mappings = list(self.instance.status_mappings.select_related("status"))
-            self.initial.setdefault("incoming", "\n".join(f"{m.external} = {m.status.code}" for m in mappings
-                                                          if m.direction == StatusMapping.Direction.INCOMING))
-            self.initial.setdefault("outgoing", "\n".join(f"{m.status.code} = {m.external}" for m in mappings
-                                                          if m.direction == StatusMapping.Direction.OUTGOING))
             self.initial.setdefault("codes", "\n".join(f"{ours} = {theirs}" for ours, theirs
                                                        in (self.instance.service_code_map or {}).items()))
         place_ids = list(jurisdictions.values_list("id", flat=True))
         self.fields["departments"].queryset = Department.objects.filter(jurisdiction_id__in=place_ids).order_by(
             "name")
         self.fields["service_types"].queryset = ServiceType.objects.filter(is_active=True).order_by("name")
-
-    def _statuses(self, pairs, *, ours_left: bool, label: str):
-        by_code = {s.code: s for s in Status.objects.all()}
-        rows = []
-        for left, right in pairs:
-            code, external = (left, right) if ours_left else (right, left)
-            if code not in by_code:
-                raise forms.ValidationError(_("%(table)s: “%(code)s” is not one of our status codes (%(known)s).")
-                                            % {"table": label, "code": code[:40], "known": ", ".join(sorted(by_code))})
-            rows.append((external, by_code[code]))
-        return rows
-
-    def clean_incoming(self):
-        label = _("Their status = our status code")
-        return self._statuses(parse_pairs(self.cleaned_data["incoming"], label), ours_left=False, label=label)
-
-    def clean_outgoing(self):
-        label = _("Our status code = their status")
-        return self._statuses(parse_pairs(self.cleaned_data["outgoing"], label), ours_left=True, label=label)
 
     def clean_codes(self):
         return dict(parse_pairs(self.cleaned_data["codes"], _("Service codes")))
@@ -120,11 +93,116 @@ class ConnectorForm(forms.ModelForm):
         connector.service_code_map = self.cleaned_data.get("codes") or {}
         return connector
 
-    def save_mappings(self, connector: Connector) -> None:
-        """Replace the connector's status table with the one typed in the form."""
-        connector.status_mappings.all().delete()
-        StatusMapping.objects.bulk_create(
-            [StatusMapping(connector=connector, direction=StatusMapping.Direction.INCOMING, external=external,
-                           status=status) for external, status in self.cleaned_data["incoming"]]
-            + [StatusMapping(connector=connector, direction=StatusMapping.Direction.OUTGOING, external=external,
-                             status=status) for external, status in self.cleaned_data["outgoing"]])
+
+#: Blank rows offered below the filled ones of the status table (enough without JavaScript).
+EXTRA_STATUS_ROWS = 3
+BOTH = "both"
+
+
+class StatusRowForm(forms.Form):
+    """One row of the status table; a row with neither status filled in is blank and ignored."""
+
+    DIRECTIONS = [(StatusMapping.Direction.INCOMING, gettext_lazy("Coming in (theirs → ours)")),
+                  (StatusMapping.Direction.OUTGOING, gettext_lazy("Going out (ours → theirs)")),
+                  (BOTH, gettext_lazy("Both ways"))]
+
+    external = forms.CharField(label=gettext_lazy("Their status"), required=False, max_length=80,
+                               error_messages={"max_length": gettext_lazy(
+                                   "Keep their status under 80 characters.")})
+    status = forms.ModelChoiceField(label=gettext_lazy("Our status"), required=False, queryset=Status.objects.none(),
+                                    to_field_name="code", empty_label="—",
+                                    error_messages={"invalid_choice": gettext_lazy(
+                                        "That is not one of our statuses: choose one from the list.")})
+    direction = forms.ChoiceField(label=gettext_lazy("Direction"), choices=DIRECTIONS, required=False,
+                                  initial=StatusMapping.Direction.INCOMING,
+                                  widget=forms.Select(attrs={"class": "usa-select"}))
+
+    def __init__(self, *args, statuses=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].queryset = statuses if statuses is not None else Status.objects.order_by("order", "code")
+
+    def clean(self):
+        data = super().clean()
+        external = (data.get("external") or "").strip()
+        data["external"] = external
+        if "external" in self.errors or "status" in self.errors:
+            return data
+        if external and not data.get("status"):
+            self.add_error("status", _("Choose which of our statuses “%(theirs)s” stands for, or empty the line.")
+                           % {"theirs": external[:60]})
+        elif data.get("status") and not external:
+            self.add_error("external", _("Write their status for “%(ours)s”, or set our status back to “—”.")
+                           % {"ours": data["status"].name})
+        data["direction"] = data.get("direction") or StatusMapping.Direction.INCOMING
+        return data
+
+    def is_blank(self) -> bool:
+        return not self.cleaned_data.get("external") and not self.cleaned_data.get("status")
+
+
+class StatusTableFormSet(forms.BaseFormSet):
+    """The connector's status table. Each of their statuses coming in may stand for one of ours only; each of
+    our statuses going out is sent as one word only (StatusMapping's constraints). `rows()` is the table as
+    (direction, their status, our status) rows to store, "both" stored as one incoming and one outgoing row."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._statuses = Status.objects.order_by("order", "code")
+
+    def get_form_kwargs(self, index):
+        # Every row is cleaned, even one left as it was shown (a blank row is valid and ignored by `rows()`).
+        return {**super().get_form_kwargs(index), "statuses": self._statuses, "empty_permitted": False}
+
+    def _filled(self) -> list[forms.Form]:
+        return [form for form in self.forms if form.is_valid() and not form.is_blank()]
+
+    def clean(self):
+        if any(form.errors for form in self.forms):
+            return
+        incoming: dict[str, str] = {}
+        outgoing: dict[int, str] = {}
+        for form in self._filled():
+            external, status, direction = (form.cleaned_data[k] for k in ("external", "status", "direction"))
+            if direction in (StatusMapping.Direction.INCOMING, BOTH):
+                if external.lower() in incoming:
+                    form.add_error("external", _("“%(theirs)s” is listed twice for updates coming in: each of their "
+                                                 "statuses can stand for one of ours only.") % {"theirs": external[:60]})
+                incoming[external.lower()] = external
+            if direction in (StatusMapping.Direction.OUTGOING, BOTH):
+                if status.pk in outgoing:
+                    form.add_error("status", _("“%(ours)s” is listed twice for updates going out: the other system "
+                                               "can be sent one word only for each of our statuses.")
+                                   % {"ours": status.name})
+                outgoing[status.pk] = external
+
+    def rows(self) -> list[tuple[str, str, Status]]:
+        out = []
+        for form in self._filled():
+            external, status, direction = (form.cleaned_data[k] for k in ("external", "status", "direction"))
+            directions = ([StatusMapping.Direction.INCOMING, StatusMapping.Direction.OUTGOING] if direction == BOTH
+                          else [direction])
+            out += [(d, external, status) for d in directions]
+        return out
+
+    def summary_errors(self) -> list[dict]:
+        """The table's problems for the page's error summary, each linking to the box it is about."""
+        return [{"id": form[name].id_for_label, "message": error}
+                for form in self.forms for name, errors in form.errors.items() for error in errors]
+
+
+StatusTable = forms.formset_factory(StatusRowForm, formset=StatusTableFormSet, extra=EXTRA_STATUS_ROWS,
+                                    max_num=200, absolute_max=200, validate_max=True)
+
+
+def status_table_initial(connector: Connector) -> list[dict]:
+    """The formset's rows from the stored StatusMapping rows: an incoming and an outgoing row with the same
+    words become one "Both ways" row."""
+    mappings = list(connector.status_mappings.select_related("status")) if connector.pk else []
+    outgoing = {(m.external, m.status_id): m for m in mappings if m.direction == StatusMapping.Direction.OUTGOING}
+    rows = []
+    for m in mappings:
+        if m.direction == StatusMapping.Direction.INCOMING:
+            both = outgoing.pop((m.external, m.status_id), None)
+            rows.append({"external": m.external, "status": m.status.code, "direction": BOTH if both else m.direction})
+    rows += [{"external": m.external, "status": m.status.code, "direction": m.direction} for m in outgoing.values()]
+    return rows

@@ -368,18 +368,35 @@ def poll_all() -> int:
     return total
 
 
-def save_connector(form, *, user) -> Connector:
-    """Save a validated ConnectorForm with its scope and status table, and audit who changed what (the
-    secret only as "changed", never its value)."""
+def save_connector(form, table, *, user) -> Connector:
+    """Save a validated ConnectorForm with its scope and its status table (a validated StatusTable formset) in one
+    transaction, and audit who changed what (the secret only as "changed", never its value; the status table's
+    rows when they changed)."""
     created = form.instance.pk is None
     with transaction.atomic():
         connector = form.save(commit=False)
         connector.save()
         connector.departments.set(form.cleaned_data.get("departments") or [])
         connector.service_types.set(form.cleaned_data.get("service_types") or [])
-        form.save_mappings(connector)
-        connector.log_action("connector.created" if created else "connector.changed", user=user, data={
-            "fields": sorted(name for name in form.changed_data if name != "new_secret"),
-            "secret_changed": bool(form.cleaned_data.get("new_secret")), "kind": connector.kind,
-            "enabled": connector.enabled})
+        before = _status_rows(connector)
+        replace_status_table(connector, table.rows())
+        after = _status_rows(connector)
+        fields = sorted(name for name in form.changed_data if name != "new_secret")
+        data = {"fields": fields + (["status_table"] if before != after else []),
+                "secret_changed": bool(form.cleaned_data.get("new_secret")), "kind": connector.kind,
+                "enabled": connector.enabled}
+        if before != after:
+            data["status_table"] = [list(row) for row in after]
+        connector.log_action("connector.created" if created else "connector.changed", user=user, data=data)
     return connector
+
+
+def _status_rows(connector: Connector) -> list[tuple[str, str, str]]:
+    return sorted(connector.status_mappings.values_list("direction", "external", "status__code"))
+
+
+def replace_status_table(connector: Connector, rows) -> None:
+    """Replace the connector's StatusMapping rows with `rows` ((direction, their status, our Status) triples)."""
+    connector.status_mappings.all().delete()
+    StatusMapping.objects.bulk_create([StatusMapping(connector=connector, direction=direction, external=external,
+                                                     status=status) for direction, external, status in rows])

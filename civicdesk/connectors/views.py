@@ -22,7 +22,7 @@ from civicdesk.throttle import services as throttle
 
 from . import access, services, signing
 from .backends.base import Update
-from .forms import ConnectorForm
+from .forms import ConnectorForm, StatusTable, status_table_initial
 from .models import Connector, SyncRecord
 
 State = SyncRecord.State
@@ -51,11 +51,15 @@ def connector_edit(request: HttpRequest, pk: int | None = None):
     connector = access.get_connector(request.user, pk) if pk else Connector()
     form = ConnectorForm(request.POST or None, instance=connector,
                          jurisdictions=access.jurisdictions_for(request.user, "configure"))
-    if request.method == "POST" and form.is_valid():
-        saved = services.save_connector(form, user=request.user)
+    table = StatusTable(request.POST or None, prefix="status", initial=status_table_initial(connector))
+    if request.method == "POST" and all([form.is_valid(), table.is_valid()]):
+        saved = services.save_connector(form, table, user=request.user)
         messages.success(request, _("Connector “%s” saved.") % saved.name)
         return redirect("connectors:edit", pk=saved.pk)
-    return render(request, "connectors/edit.html", {"form": form, "connector": connector})
+    return render(request, "connectors/edit.html", {
+        "form": form, "connector": connector, "table": table,
+        "summary_errors": table.summary_errors() + [{"id": "", "message": e} for e in table.non_form_errors()],
+        "has_errors": bool(request.method == "POST" and (form.errors or not table.is_valid()))})
 
 
 @login_required

@@ -5,9 +5,12 @@ from .models import AddressPoint, Department, District, Holiday, Jurisdiction, S
 from .scoping import JurisdictionScopedAdmin
 
 
-class HolidayInline(admin.TabularInline):
+class HolidayInline(TranslationTabularInline):
+    """The holiday's name in every site language (name_en, name_es, name_ar)."""
+
     model = Holiday
     extra = 0
+    fields = ["date", "name"]
 
 
 class DistrictInline(TranslationTabularInline):

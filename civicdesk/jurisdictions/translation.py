@@ -2,7 +2,7 @@
 
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Department, District, Jurisdiction
+from .models import Department, District, Holiday, Jurisdiction
 
 
 @register(Jurisdiction)
@@ -17,4 +17,11 @@ class DepartmentTranslation(TranslationOptions):
 
 @register(District)
 class DistrictTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Holiday)
+class HolidayTranslation(TranslationOptions):
+    """Residents read holiday names on the directory's opening hours ("Closed: Independence Day")."""
+
     fields = ("name",)

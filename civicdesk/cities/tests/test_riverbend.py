@@ -10,7 +10,8 @@ import time_machine
 from django.db import transaction
 from shapely.geometry import Point
 
-from civicdesk.cities.riverbend import DATA_DIR, Riverbend, read_catalogue, read_geojson, us_federal_holidays
+from civicdesk.cities.riverbend import (DATA_DIR, Riverbend, holiday_names, read_catalogue, read_geojson,
+                                        us_federal_holidays)
 from civicdesk.lib import geo
 
 
@@ -33,6 +34,13 @@ def test_it_leaves_out_a_holiday_observed_in_the_year_before():
     assert all(date.year == 2028 for date, _ in days)
     assert dt.date(2028, 1, 1) not in dict(days)
     assert days[0] == (dt.date(2028, 1, 17), "Birthday of Martin Luther King, Jr.")
+
+
+def test_it_names_every_holiday_in_spanish_and_arabic():
+    names = [holiday_names(name) for _date, name in us_federal_holidays(2026, 2033)]
+    assert all(set(n) == {"en", "es", "ar"} and all(n.values()) for n in names)
+    assert {"en": "Independence Day (observed)", "es": "Día de la Independencia (día feriado)",
+            "ar": "يوم الاستقلال (يوم العطلة)"} in names
 
 
 def test_it_formats_addresses_the_us_way():

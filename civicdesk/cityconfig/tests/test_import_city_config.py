@@ -72,6 +72,26 @@ def test_it_applies_every_change_and_audits_each_one(world, tmp_path):
     assert "No changes" in run(tmp_path / "config.json")
 
 
+def test_it_imports_and_exports_holiday_names_in_every_language(world, tmp_path):
+    doc = export_config(world.elm)
+    names = {"en": "Independence Day", "es": "Día de la Independencia", "ar": "يوم الاستقلال"}
+    doc["holidays"] = [{"date": "2026-07-04", "name": names}]
+    run(write(tmp_path, doc))
+    holiday = world.elm.holidays.get()
+    assert (holiday.name_en, holiday.name_es, holiday.name_ar) == ("Independence Day", "Día de la Independencia",
+                                                                   "يوم الاستقلال")
+    assert export_config(world.elm)["holidays"] == [{"date": "2026-07-04", "name": names}]
+    assert "No changes: this database already holds that configuration." in run(write(tmp_path, doc), "--dry-run")
+
+
+def test_it_refuses_a_holiday_name_that_is_not_text(world, tmp_path):
+    doc = export_config(world.elm)
+    doc["holidays"] = [{"date": "2026-07-04", "name": 4}]
+    with pytest.raises(CommandError, match="The holiday of 2026-07-04 needs a name"):
+        run(write(tmp_path, doc))
+    assert not world.elm.holidays.exists()
+
+
 def test_it_refuses_a_file_of_an_unknown_version(world, tmp_path):
     doc = export_config(world.elm)
     doc["version"] = 7

@@ -30,3 +30,6 @@ def test_it_seeds_a_connector_with_something_real_on_every_page(world, settings,
     assert Connector.objects.get().name.encode() in client.get("/staff/connectors/").content
     page = client.get("/staff/connectors/dead-letters/").content.decode()
     assert page.count('data-testid="record-') == 3
+    edit = client.get(f"/staff/connectors/{Connector.objects.get().pk}/").content.decode()
+    assert 'value="ASSIGNED"' in edit and 'value="COMPLETE"' in edit
+    assert edit.count('<option value="both" selected>') == 1  # COMPLETE ↔ fixed both ways, as one line

@@ -69,6 +69,8 @@ class TestTheFullDemo:
         assert city.time_zone == "America/Chicago"
         assert Holiday.objects.filter(jurisdiction=city, date=dt.date(2026, 11, 26), name="Thanksgiving Day").exists()
         assert Holiday.objects.filter(jurisdiction=city, date=dt.date(2027, 7, 5)).exists()
+        thanksgiving = Holiday.objects.get(jurisdiction=city, date=dt.date(2026, 11, 26))
+        assert (thanksgiving.name_es, thanksgiving.name_ar) == ("Día de Acción de Gracias", "عيد الشكر")
         # One office hour on Wednesday, Thanksgiving closed, the second hour on Friday morning.
         before_thanksgiving = dt.datetime(2026, 11, 25, 16, 0, tzinfo=city.tz)
         assert city.calendar().add_business_hours(before_thanksgiving, 2) == \

@@ -48,6 +48,20 @@ def test_it_closes_on_holidays_and_shows_days_with_other_hours(client, world, ti
     assert "Founders Day" in page and "Staff training" in page
 
 
+def test_it_names_holidays_in_the_readers_language(client, world, time_machine):
+    time_machine.move_to(MONDAY_10AM_CHICAGO, tick=False)
+    Holiday.objects.create(jurisdiction=world.elm, date=dt.date(2026, 12, 8), name_en="Founders Day",
+                           name_es="Día de los Fundadores", name_ar="يوم المؤسسين")
+    Holiday.objects.create(jurisdiction=world.elm, date=dt.date(2026, 12, 9), name_en="Riverfest Day")
+    make_profile(world.public_works)
+    url = "/departments/elm/public-works/"
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    arabic = client.get(url, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "Día de los Fundadores" in spanish and "Founders Day" not in spanish
+    assert "يوم المؤسسين" in arabic and "Founders Day" not in arabic
+    assert "Riverfest Day" in spanish and "Riverfest Day" in arabic  # no translation: the English name
+
+
 def test_it_lists_every_type_a_catch_all_rule_sends_it(client, world):
     page = client.get("/departments/maple/roads/").content.decode()
     assert "/services/pothole/" in page and "/services/graffiti/" in page and "/services/records/" not in page
