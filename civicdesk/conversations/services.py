@@ -516,7 +516,9 @@ def _file(turn: _Turn) -> None:
             address=state.get("label", "") if state.get("lat") is not None else "",
             description=state.get("description", ""), attributes=state.get("answers") or {},
             contact_phone=conversation.sender if is_sms else "", language=conversation.language,
-            client_name=conversation.channel, uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos])
+            client_name=conversation.channel, uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos],
+            # The answer below carries the tracking number: no second text with it.
+            acknowledged_on=frozenset({"sms"}) if is_sms else frozenset())
     except EmergencyReported:
         _stop_for_emergency(turn)
         return
