@@ -578,10 +578,12 @@ def agent_reply(conversation: Conversation, *, user, text: str) -> ConversationM
     return message
 
 
-def agent_file(conversation: Conversation, *, user, service_type: ServiceType, address: str, description: str):
+def agent_file(conversation: Conversation, *, user, service_type: ServiceType, address: str, description: str,
+               attributes: dict | None = None):
     """The agent files the report for the resident (submit_request with the agent as actor) and ends the
     conversation; the resident is told the tracking number (SMS: the usual acknowledgement; a platform: a
-    message). Raises RequestRejected (nothing changed) when the rules refuse it."""
+    message). `attributes`: the answers to the kind's questions. Raises RequestRejected (nothing changed) when
+    the rules refuse it."""
     photos = list(conversation.photos.all())
     is_sms = conversation.channel == "sms"
     try:
@@ -590,6 +592,7 @@ def agent_file(conversation: Conversation, *, user, service_type: ServiceType, a
             request = submit_request(
                 service_type=service_type, channel="sms" if is_sms else "social", address=address,
                 address_id="" if address else state.get("address_id") or "", description=description,
+                attributes=attributes or {},
                 lat=None if address else state.get("lat"), long=None if address else state.get("long"),
                 contact_phone=conversation.sender if is_sms else "", language=conversation.language, actor=user,
                 client_name=conversation.channel,
