@@ -95,3 +95,13 @@ def test_it_asks_the_kinds_questions_before_filing_from_the_conversation_screen(
     response = client.post(url, {**report, "asked_for": world.pothole.pk, "attribute_depth": "deep"})
     assert response.status_code == 302
     assert ServiceRequest.objects.get().attributes == {"depth": "deep"}
+
+
+def test_it_fills_in_the_answers_the_resident_already_texted(client, world):
+    conversation = stuck_conversation(world, text="Pothole by the bus shelter")
+    conversation.state = {**conversation.state, "type": world.pothole.pk, "answers": {"depth": "deep"}}
+    conversation.save()
+    login_verified(client, seat_people(world).agent)
+    client.post(reverse("conversations:take", args=[conversation.pk]))
+    page = client.get(reverse("conversations:conversation", args=[conversation.pk])).content.decode()
+    assert '<option value="deep" selected>' in page and f'name="asked_for" value="{world.pothole.pk}"' in page
