@@ -145,17 +145,19 @@ def _keep_photos(report: EmailReport, attachments) -> list[str]:
 
 
 def file_report(report: EmailReport, *, service_type: ServiceType, address_id: str = "", address: str = "",
-                description: str = "", user=None) -> object | None:
+                description: str = "", user=None, attributes: dict | None = None) -> object | None:
     """File the email report through submit_request() (channel "email", the sender as contact) and return the
     request; None when the rules refuse it (the reason is kept in `why_queued` and the report stays queued).
-    Used by the automatic path (user None) and by an agent in the triage queue (audited with their name)."""
+    Used by the automatic path (user None) and by an agent in the triage queue (audited with their name), who
+    also gives the answers to the kind's questions (`attributes`)."""
     photos = list(report.photos.all())
     body = description or "\n\n".join(part for part in (report.subject, report.text) if part)
     try:
         with transaction.atomic():
             request = submit_request(
                 service_type=service_type, channel="email", address_id=address_id, address=address,
-                description=body[:5000], contact_email=report.sender, contact_name=report.sender_name,
+                description=body[:5000], attributes=attributes or {}, contact_email=report.sender,
+                contact_name=report.sender_name,
                 language=report.language, actor=user, client_name="email",
                 not_emergency=user is not None,
                 uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos])

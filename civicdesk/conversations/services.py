@@ -516,7 +516,9 @@ def _file(turn: _Turn) -> None:
             address=state.get("label", "") if state.get("lat") is not None else "",
             description=state.get("description", ""), attributes=state.get("answers") or {},
             contact_phone=conversation.sender if is_sms else "", language=conversation.language,
-            client_name=conversation.channel, uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos])
+            client_name=conversation.channel, uploads=[File(p.file.open("rb"), name=p.original_name) for p in photos],
+            # The answer below carries the tracking number: no second text with it.
+            acknowledged_on=frozenset({"sms"}) if is_sms else frozenset())
     except EmergencyReported:
         _stop_for_emergency(turn)
         return
@@ -576,10 +578,12 @@ def agent_reply(conversation: Conversation, *, user, text: str) -> ConversationM
     return message
 
 
-def agent_file(conversation: Conversation, *, user, service_type: ServiceType, address: str, description: str):
+def agent_file(conversation: Conversation, *, user, service_type: ServiceType, address: str, description: str,
+               attributes: dict | None = None):
     """The agent files the report for the resident (submit_request with the agent as actor) and ends the
     conversation; the resident is told the tracking number (SMS: the usual acknowledgement; a platform: a
-    message). Raises RequestRejected (nothing changed) when the rules refuse it."""
+    message). `attributes`: the answers to the kind's questions. Raises RequestRejected (nothing changed) when
+    the rules refuse it."""
     photos = list(conversation.photos.all())
     is_sms = conversation.channel == "sms"
     try:
@@ -588,6 +592,7 @@ def agent_file(conversation: Conversation, *, user, service_type: ServiceType, a
             request = submit_request(
                 service_type=service_type, channel="sms" if is_sms else "social", address=address,
                 address_id="" if address else state.get("address_id") or "", description=description,
+                attributes=attributes or {},
                 lat=None if address else state.get("lat"), long=None if address else state.get("long"),
                 contact_phone=conversation.sender if is_sms else "", language=conversation.language, actor=user,
                 client_name=conversation.channel,

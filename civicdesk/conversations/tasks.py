@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-log = logging.getLogger(__name__)
+from civicdesk.core.periodic import unless_database_busy
 
 
 def close_idle(*, now=None) -> int:
@@ -56,25 +55,13 @@ def purge_old(*, now=None) -> tuple[int, int]:
     return counts
 
 
-def _guarded(work, what: str):
-    from civicdesk.core.periodic import is_transient_database_error
-
-    try:
-        return work()
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("%s skipped, database busy or unreachable: %s", what, exc)
-            return 0
-        raise
-
-
 @task()
 def close_idle_task() -> int:
     """The scheduler's slot for close_idle() (every 5 minutes)."""
-    return _guarded(close_idle, "closing idle conversations")
+    return unless_database_busy(close_idle, "closing idle conversations")
 
 
 @task()
 def purge_old_task() -> int:
     """The scheduler's slot for purge_old() (daily); returns the number of rows deleted."""
-    return _guarded(lambda: sum(purge_old()), "purging old conversations")
+    return unless_database_busy(lambda: sum(purge_old()), "purging old conversations")

@@ -42,7 +42,8 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _transcript_context(conversation: Conversation, **extra) -> dict:
     state = conversation.state
     initial = {"service_type": state.get("type"), "description": state.get("description", ""),
-               "address": "" if state.get("address_id") or state.get("lat") is not None else ""}
+               "address": "" if state.get("address_id") or state.get("lat") is not None else "",
+               **{f"attribute_{code}": answer for code, answer in (state.get("answers") or {}).items()}}
     return {"conversation": conversation, "transcript": conversation.messages.select_related("author"),
             "photos": conversation.photos.all(), "known_address": state.get("label", ""),
             "reply_form": extra.pop("reply_form", None) or AgentReplyForm(auto_id="reply_%s"),
@@ -102,7 +103,8 @@ def conversation_file(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             filed = services.agent_file(conversation, user=request.user, service_type=data["service_type"],
-                                        address=data["address"], description=data["description"])
+                                        address=data["address"], description=data["description"],
+                                        attributes=form.attribute_answers())
         except RequestRejected as exc:
             for field, errors in exc.errors.items():
                 form.add_error("address" if field == "location" else (
@@ -150,7 +152,8 @@ def email_report(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             filed = emailreports.file_report(report, service_type=data["service_type"], address=data["address"],
-                                             description=data["description"], user=request.user)
+                                             description=data["description"], user=request.user,
+                                             attributes=form.attribute_answers())
             if filed is not None:
                 messages.success(request, _("Filed as %s.") % filed.public_id)
                 return redirect("conversations:queue")

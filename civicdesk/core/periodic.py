@@ -50,6 +50,21 @@ def is_transient_database_error(exc: BaseException) -> bool:
     return isinstance(exc, InterfaceError) or any(words in message for words in CONNECTION_LOST_WORDS)
 
 
+def unless_database_busy(work: Callable[[], object], what: str, *, otherwise: object = 0) -> object:
+    """`work()`'s answer, or `otherwise` (0) when the database is busy or unreachable
+    (`is_transient_database_error`): logged as "<what> skipped", and the task's next run catches up.
+
+    For a scheduled task that is safe to run twice; any other exception propagates.
+    """
+    try:
+        return work()
+    except Exception as exc:
+        if not is_transient_database_error(exc):
+            raise
+        log.warning("%s skipped, database busy or unreachable: %s", what, exc)
+        return otherwise
+
+
 def retry_delay(failures: int, *, first: float, longest: float) -> float:
     """Seconds to wait after `failures` failures in a row: `first`, doubling each time, at most `longest`."""
     return min(longest, max(0.0, first) * 2 ** max(0, failures - 1))

@@ -7,20 +7,9 @@ import logging
 
 from django_tasks import task
 
+from civicdesk.core.periodic import unless_database_busy
+
 log = logging.getLogger(__name__)
-
-
-def _unless_database_busy(work, what: str) -> int:
-    """work()'s answer, or 0 when the database is busy or unreachable (logged; the next run catches up)."""
-    from civicdesk.core.periodic import is_transient_database_error
-
-    try:
-        return work()
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("%s skipped, database busy or unreachable: %s", what, exc)
-            return 0
-        raise
 
 
 @task()
@@ -33,7 +22,7 @@ def sync_search_index() -> int:
     """
     from . import services
 
-    written = _unless_database_busy(services.sync_all, "search sync")
+    written = unless_database_busy(services.sync_all, "search sync")
     if written == 0:  # the database was busy
         return 0
     if written.added or written.changed or written.removed:
@@ -47,4 +36,4 @@ def prune_search_misses() -> int:
     rows went. Safe to run twice; a busy database is left to the next day."""
     from . import misses
 
-    return _unless_database_busy(misses.prune, "search misses prune")
+    return unless_database_busy(misses.prune, "search misses prune")

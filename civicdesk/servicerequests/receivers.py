@@ -100,8 +100,11 @@ def within_acknowledgement_limit(recipient: Recipient | None) -> Recipient | Non
 
 
 @receiver(signals.request_submitted, sender=ServiceRequest)
-def request_received(sender, request, **kwargs):
-    reporter = within_acknowledgement_limit(reporter_recipient(request))
+def request_received(sender, request, acknowledged_on=frozenset(), **kwargs):
+    reporter = reporter_recipient(request)
+    if reporter is not None and acknowledged_on:  # told already (an SMS conversation's last answer)
+        reporter = dataclasses.replace(reporter, channels=reporter.channels - acknowledged_on)
+    reporter = within_acknowledgement_limit(reporter)
     notify(event="request.received", key=f"request:{request.pk}:received", recipients=[r for r in [reporter] if r],
            template=EMAIL + "received", request=request, scope=f"request:{request.public_id}",
            context={"role": "reporter", "entry": None})

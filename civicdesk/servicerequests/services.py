@@ -227,6 +227,9 @@ class Submission:
     requested_at: Any = None
     #: When set (Open311's jurisdiction_id), the location must lie in this jurisdiction.
     jurisdiction: Any = None
+    #: Channels on which the reporter is already given the tracking number by the channel itself (an SMS
+    #: conversation answers with it): the acknowledgement is not sent on them again.
+    acknowledged_on: frozenset[str] = frozenset()
 
 
 def submit_request(submission: Submission | None = None, **kwargs: Any) -> ServiceRequest:
@@ -317,7 +320,8 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
             request.log_action("servicerequest.submitted", user=sub.actor, data={
                 "channel": sub.channel, "service_code": service_type.code, "routing": decision.note,
             })
-            signals.request_submitted.send(sender=ServiceRequest, request=request)
+            signals.request_submitted.send(sender=ServiceRequest, request=request,
+                                           acknowledged_on=frozenset(sub.acknowledged_on))
     except Exception:
         _delete_files(saved_files)
         raise

@@ -6,7 +6,8 @@ work or network I/O: it records what to send and enqueues a task.
 
 Every signal is sent with `sender=ServiceRequest` and these keyword arguments:
 
-- request_submitted: request
+- request_submitted: request, acknowledged_on (frozenset of notification channels on which the reporter was
+  already given the tracking number by the channel that filed it; the acknowledgement skips them)
 - status_changed: request, entry (the STATUS TimelineEntry), previous (Status), closed (bool: it left the open
   states now), reopened (bool: it came back from a closed state), user (actor or None)
 - request_merged: request (the duplicate, now closed), into (the original), entry (the duplicate's public

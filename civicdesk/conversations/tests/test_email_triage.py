@@ -29,7 +29,8 @@ def test_it_files_the_email_report_for_the_sender(client, world):
     login_verified(client, agent)
     response = client.post(reverse("conversations:email_report", args=[report.pk]), {
         "service_type": world.pothole.pk, "address": "14 Oak Street", "description": "Pothole, not graffiti"})
-    assert response.status_code == 400  # the pothole's required question: not asked on this screen
+    assert response.status_code == 400  # the kind changed: the pothole's question comes back to be answered
+    assert "How deep is it?" in response.content.decode()
     response = client.post(reverse("conversations:email_report", args=[report.pk]), {
         "service_type": world.graffiti.pk, "address": "14 Oak Street", "description": "Graffiti on the wall"})
     assert response.status_code == 302
@@ -56,3 +57,13 @@ def test_it_hides_the_report_from_other_jurisdictions(client, world):
     report = queued_email(world)
     login_verified(client, world.dave)
     assert client.get(reverse("conversations:email_report", args=[report.pk])).status_code == 404
+
+
+def test_it_files_a_kind_with_a_required_question_once_it_is_answered(client, world):
+    report = queued_email(world)
+    login_verified(client, seat_people(world).agent)
+    response = client.post(reverse("conversations:email_report", args=[report.pk]), {
+        "service_type": world.pothole.pk, "asked_for": world.pothole.pk, "attribute_depth": "shallow",
+        "address": "14 Oak Street", "description": "A pothole"})
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get().attributes == {"depth": "shallow"}

@@ -226,3 +226,14 @@ def test_it_takes_si_as_yes_in_spanish(world, client):
     text(client, "Hay grafiti en la pared del 14 Oak Street")
     assert text(client, "2").startswith("¿Quiso decir 14 Oak Street? Responda SI")  # 1) Bache 2) Graffiti
     assert text(client, "Sí").startswith("Recibido.")
+
+
+def test_it_sends_the_tracking_number_in_one_text_only(world, client):
+    from civicdesk.notifications.models import Delivery
+
+    answers = [text(client, body) for body in ("Pothole on my street", "2", "1", "12 Oak Street", "no")]
+    request = ServiceRequest.objects.get()
+    texts_out = answers + list(Delivery.objects.filter(channel="sms").values_list("body_text", flat=True))
+    assert [t for t in texts_out if request.public_id in t] == [answers[-1]]
+    assert not Delivery.objects.filter(event="request.received", channel="sms").exists()
+    assert request.contact_phone == ALICE_PHONE  # later news still reaches the resident by text

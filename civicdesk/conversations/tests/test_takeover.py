@@ -77,3 +77,31 @@ def test_it_refuses_an_agent_of_another_jurisdiction(client, world):
     login_verified(client, world.dave)
     assert client.post(reverse("conversations:take", args=[conversation.pk])).status_code == 404
     assert Conversation.objects.get().status == "open"
+
+
+def test_it_asks_the_kinds_questions_before_filing_from_the_conversation_screen(client, world):
+    conversation = stuck_conversation(world)
+    login_verified(client, seat_people(world).agent)
+    client.post(reverse("conversations:take", args=[conversation.pk]))
+    url = reverse("conversations:file", args=[conversation.pk])
+    report = {"service_type": world.pothole.pk, "address": "14 Oak Street", "description": "Pothole by the shelter"}
+    response = client.post(url, report)  # the kind was changed on the screen: its questions were not shown yet
+    page = response.content.decode()
+    assert response.status_code == 400 and not ServiceRequest.objects.exists()
+    assert "This kind of problem has its own questions: answer them below." in page
+    assert "How deep is it?" in page and f'name="asked_for" value="{world.pothole.pk}"' in page
+    response = client.post(url, {**report, "asked_for": world.pothole.pk})
+    assert response.status_code == 400 and "Please answer" in response.content.decode()
+    response = client.post(url, {**report, "asked_for": world.pothole.pk, "attribute_depth": "deep"})
+    assert response.status_code == 302
+    assert ServiceRequest.objects.get().attributes == {"depth": "deep"}
+
+
+def test_it_fills_in_the_answers_the_resident_already_texted(client, world):
+    conversation = stuck_conversation(world, text="Pothole by the bus shelter")
+    conversation.state = {**conversation.state, "type": world.pothole.pk, "answers": {"depth": "deep"}}
+    conversation.save()
+    login_verified(client, seat_people(world).agent)
+    client.post(reverse("conversations:take", args=[conversation.pk]))
+    page = client.get(reverse("conversations:conversation", args=[conversation.pk])).content.decode()
+    assert '<option value="deep" selected>' in page and f'name="asked_for" value="{world.pothole.pk}"' in page

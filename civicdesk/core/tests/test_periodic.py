@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db.utils import InterfaceError, OperationalError
 
-from civicdesk.core.periodic import is_transient_database_error, retry_delay, run_periodically
+from civicdesk.core.periodic import is_transient_database_error, retry_delay, run_periodically, unless_database_busy
 
 
 class Cause(Exception):
@@ -47,3 +47,18 @@ def test_it_lets_a_bug_end_the_loop():
     with pytest.raises(OperationalError):
         run_periodically(job, name="test", wait=lambda: 0, stop=threading.Event(), retry_first=0, retry_longest=0)
     assert len(calls) == 1
+
+
+def test_it_skips_a_scheduled_run_when_the_database_is_busy_but_lets_a_bug_through(caplog):
+    def busy():
+        raise OperationalError("database is locked")
+
+    def bug():
+        raise OperationalError("no such table: staff_savedview")
+
+    assert unless_database_busy(lambda: 7, "counting") == 7
+    assert unless_database_busy(busy, "counting") == 0
+    assert unless_database_busy(busy, "listing", otherwise=[]) == []
+    assert "counting skipped, database busy or unreachable: database is locked" in caplog.text
+    with pytest.raises(OperationalError):
+        unless_database_busy(bug, "counting")
