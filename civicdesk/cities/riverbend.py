@@ -166,7 +166,7 @@ SEASONS = {
 WEEKDAY_WEIGHTS = [1.25, 1.15, 1.1, 1.05, 1.0, 0.6, 0.55]
 DAY_HOURS = [1, 0.5, 0.3, 0.3, 0.4, 1, 3, 6, 9, 10, 10, 9, 8, 8, 8, 7, 7, 7, 6, 5, 4, 3, 2, 1.5]
 NIGHT_HOURS = [6, 5, 3, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 3, 4, 6, 8, 9, 8]
-CHANNELS = {"web": 40, "phone": 28, "api": 16, "email": 5, "sms": 6, "counter": 5}
+CHANNELS = {"web": 39, "phone": 28, "api": 16, "email": 5, "sms": 6, "counter": 5, "social": 1}
 OUTCOMES = {"fixed": 83, "no_further_action": 7, "not_responsible": 4, "referred": 2, "cancelled": 4}
 # The open statuses a request passes through before each kind of closure, with their odds.
 PATHS = {
