@@ -8,6 +8,8 @@ Platform's webhooks (Facebook Pages; Instagram messaging uses the same shape): s
 
 from __future__ import annotations
 
+import abc
+
 import hashlib
 import hmac
 import json
@@ -44,33 +46,34 @@ class SocialSendError(Exception):
     """The platform refused or did not take our reply."""
 
 
-class SocialAdapter:
+class SocialAdapter(abc.ABC):
     """The contract every platform adapter fulfils (see MetaMessenger for a complete one)."""
 
     name = ""
 
+    @abc.abstractmethod
     def is_configured(self) -> bool:
-        raise NotImplementedError
+        """True when the platform's secrets are set."""
 
+    @abc.abstractmethod
     def handshake(self, request: HttpRequest) -> HttpResponse:
         """Answer the platform's GET subscription check."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def verify(self, body: bytes, headers) -> bool:
         """True when the POST body carries the platform's valid signature."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def parse(self, body: bytes) -> list[DirectMessage]:
         """The direct messages in a verified payload (echoes of our own messages and other events left out)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def send(self, recipient_id: str, text: str) -> None:
         """Send `text` to the resident; raises SocialSendError."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def media_fetcher(self) -> MediaFetcher:
         """How this platform's picture links are downloaded."""
-        raise NotImplementedError
 
 
 class _HostsFetcher(MediaFetcher):

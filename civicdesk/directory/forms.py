@@ -17,12 +17,9 @@ from .models import DepartmentProfile, PermitGuide, ServiceGuide
 class _WithSections:
     """An edit form with parts of its own (the hours grid, the formsets of days and fees), bound to the same
     POST under their own prefixes: the whole form is valid only when every part is, and the template shows each
-    part from `sections()`."""
+    part from `sections()`. Each form using it defines `_parts()`, the list of its parts."""
 
     scripts = ("directory/formset.js",)
-
-    def _parts(self) -> list:
-        raise NotImplementedError
 
     def clean(self):
         cleaned = super().clean()

@@ -12,6 +12,8 @@ services.py owns the sync state.
 
 from __future__ import annotations
 
+import abc
+
 import datetime as dt
 from dataclasses import dataclass
 
@@ -37,7 +39,7 @@ class Update:
     updated_at: dt.datetime | None = None
 
 
-class Backend:
+class Backend(abc.ABC):
     """Base class: holds the connector; subclasses implement the four calls."""
 
     #: Whether the periodic poll calls fetch_updates (webhook connectors receive updates instead).
@@ -46,15 +48,17 @@ class Backend:
     def __init__(self, connector):
         self.connector = connector
 
+    @abc.abstractmethod
     def send_new(self, request, record) -> str:
-        raise NotImplementedError
+        """Create the request in the other system; returns its id there (raises on failure)."""
 
     def find_existing(self, request, record) -> str:
         """The other system's id of a copy an earlier attempt of `record` made, or "" when there is none."""
         return ""
 
+    @abc.abstractmethod
     def send_change(self, request, record, change) -> None:
-        raise NotImplementedError
+        """Tell the other system about a later change of a request it already has (raises on failure)."""
 
     def fetch_updates(self, since: dt.datetime | None) -> list[Update]:
         return []
