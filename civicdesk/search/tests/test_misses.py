@@ -54,7 +54,7 @@ def test_it_logs_a_search_without_results_from_the_page_within_a_limit(client, w
     client.get("/search/", {"q": "zqunicorn parade at 1432 Elm Street"})
     client.get("/search/", {"q": "zqdragon boat"}, HTTP_ACCEPT_LANGUAGE="es")
     client.get("/search/", {"q": "zqbeyond the limit"})
-    client.get("/search/", {"q": "pothole"})  # found something: not a miss
+    client.get("/search/", {"q": "zqpothole"})  # also nothing found, but the per-client limit is full: not logged
     assert sorted(SearchMiss.objects.values_list("query", "language")) == [
         ("zqdragon boat", "es"), ("zqunicorn parade at [address]", "en")]
 
