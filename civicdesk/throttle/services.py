@@ -26,8 +26,7 @@ import ipaddress
 import math
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,35 +71,51 @@ def usage(limit: Limit, *, now: dt.datetime | None = None) -> int:
 def check(*limits: Limit, message: str | None = None, now: dt.datetime | None = None, cost: int = 1) -> None:
     """Count one use against every limit, or raise `RateLimited` and count nothing.
 
-    The check and the increments run in one transaction: on PostgreSQL the
-    counter rows are locked (SELECT … FOR UPDATE) so two app servers cannot both
-    take the last slot; on SQLite the write transaction is already exclusive.
-    Limits with `limit <= 0` are switched off and neither checked nor counted.
+    Each counter is bumped by one statement, ``INSERT … ON CONFLICT (key, window_start) DO UPDATE SET count =
+    count + cost RETURNING count`` (PostgreSQL and SQLite 3.35+), which opens the window or locks and counts the
+    existing row in one step; the limits are taken in key order, so two app servers counting the same keys
+    always lock them in the same order and can never deadlock (one waits for the other). When a counter comes
+    back over its limit the whole transaction rolls back, so a refused attempt uses up nothing. Limits with
+    `limit <= 0` are switched off and neither checked nor counted.
     """
     now = now or timezone.now()
-    active = [lim for lim in limits if lim.limit > 0]
+    active = sorted((lim for lim in limits if lim.limit > 0), key=lambda lim: lim.key[:200])
     if not active or not getattr(settings, "RATE_LIMITS_ENABLED", True):
         return
-    with transaction.atomic():
-        rows = {}
-        for lim in active:
-            start = lim.window_start(now)
-            row = RateCounter.objects.select_for_update().filter(key=lim.key[:200], window_start=start).first()
-            rows[lim] = (row, start)
-            if row is not None and row.count + cost > lim.limit:
-                end = start + dt.timedelta(seconds=lim.seconds)
-                retry = max(1, math.ceil((end - now).total_seconds()))
-                raise RateLimited(str(message or DEFAULT_MESSAGE), limit=lim, retry_after=retry)
-        for lim, (row, start) in rows.items():
-            if row is not None:
-                RateCounter.objects.filter(pk=row.pk).update(count=F("count") + cost)
-                continue
-            try:
-                with transaction.atomic():
-                    RateCounter.objects.create(key=lim.key[:200], window_start=start, window_seconds=lim.seconds,
-                                               count=cost)
-            except IntegrityError:  # another process opened this window first
-                RateCounter.objects.filter(key=lim.key[:200], window_start=start).update(count=F("count") + cost)
+    try:
+        with transaction.atomic():
+            for lim in active:
+                start = lim.window_start(now)
+                if _count(lim.key[:200], start, lim.seconds, cost) > lim.limit:
+                    end = start + dt.timedelta(seconds=lim.seconds)
+                    retry = max(1, math.ceil((end - now).total_seconds()))
+                    raise _Refused(lim, retry)
+    except _Refused as refused:
+        raise RateLimited(str(message or DEFAULT_MESSAGE), limit=refused.limit,
+                          retry_after=refused.retry_after) from None
+
+
+class _Refused(Exception):
+    """Raised inside the counting transaction so that it rolls back; turned into RateLimited outside it."""
+
+    def __init__(self, limit: Limit, retry_after: int):
+        super().__init__(limit.key)
+        self.limit = limit
+        self.retry_after = retry_after
+
+
+def _count(key: str, start: dt.datetime, seconds: int, cost: int) -> int:
+    """Add `cost` to the counter of `key` in the window from `start` (opening it at `cost`); returns the new count."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    key_col, start_col, seconds_col, count_col = (
+        connection.ops.quote_name(RateCounter._meta.get_field(name).column)
+        for name in ("key", "window_start", "window_seconds", "count"))
+    sql = (f"INSERT INTO {table} ({key_col}, {start_col}, {seconds_col}, {count_col}) VALUES (%s, %s, %s, %s) "
+           f"ON CONFLICT ({key_col}, {start_col}) DO UPDATE SET {count_col} = {table}.{count_col} + %s "
+           f"RETURNING {count_col}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(start), seconds, cost, cost])
+        return cursor.fetchone()[0]
 
 
 def purge_expired(*, now: dt.datetime | None = None) -> int:

@@ -78,3 +78,44 @@ def test_it_finds_the_client_address(remote, forwarded, proxies, expected):
     request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(TRUSTED_PROXY_COUNT=proxies):
         assert client_ip(request) == expected
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_counts_exactly_and_never_deadlocks_when_many_processes_count_the_same_keys_at_once():
+    """Eight connections count the same three keys, each naming them in its own order (a deadlock on
+    PostgreSQL before the counters were taken in key order); every use is counted once and the limit holds."""
+    import random
+    import threading
+
+    from django.db import connections
+
+    keys = ["feedback:request:7", "feedback:client:127.0.0.1", "a-global-budget"]
+    allowed, refused, errors = [], [], []
+    start = threading.Barrier(8)
+
+    def run(seed: int):
+        shuffle = random.Random(seed)
+        try:
+            start.wait()
+            for _ in range(10):
+                order = keys[:]
+                shuffle.shuffle(order)
+                try:
+                    check(*(Limit(key, 60 if key == "a-global-budget" else 1000, 3600) for key in order), now=T0)
+                    allowed.append(1)
+                except RateLimited:
+                    refused.append(1)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(seed,)) for seed in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert (len(allowed), len(refused)) == (60, 20)
+    assert {key: usage(Limit(key, 1, 3600), now=T0) for key in keys} == {
+        "feedback:request:7": 60, "feedback:client:127.0.0.1": 60, "a-global-budget": 60}
