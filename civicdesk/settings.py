@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "civicdesk.connectors",
     # Issue 19: reports by text message, email and social direct messages; nothing imports it.
     "civicdesk.conversations",
+    # Bills and payments (issue 17): the ledger, providers, the pay flow.
+    "civicdesk.payments",
 ]
 
 MIDDLEWARE = [
@@ -551,3 +553,11 @@ if env_bool("TESTING", False):
     # Each test client builds the middleware afresh, and whitenoise would then index all of
     # STATIC_ROOT (10,000 files after collectstatic, about a second) every time; look up per request.
     WHITENOISE_AUTOREFRESH = True
+
+# Payments (civicdesk/payments, docs/payments.md): provider name → adapter class; PAYMENT_PROVIDER takes new
+# online payments ("sandbox" for development and demos, "stripe" in production).
+PAYMENT_PROVIDERS = {
+    "sandbox": "civicdesk.payments.providers.sandbox.SandboxProvider",
+    "stripe": "civicdesk.payments.providers.stripe.StripeProvider",
+}
+PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
