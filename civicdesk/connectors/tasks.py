@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -21,14 +17,8 @@ def deliver_record(record_id: int) -> str:
 def poll_connectors() -> int:
     """Bring every polling connector's updates in (services.poll_all); a busy database waits for the next
     slot, which reads from the same cursor."""
-    from civicdesk.core.periodic import is_transient_database_error
+    from civicdesk.core.periodic import unless_database_busy
 
     from . import services
 
-    try:
-        return services.poll_all()
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("connector poll skipped, database busy or unreachable: %s", exc)
-            return 0
-        raise
+    return unless_database_busy(lambda: services.poll_all(), "connector poll")

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -14,14 +10,8 @@ def send_reminders_task() -> int:
     """Queue the day-before reminders (see services.send_reminders); safe to run twice or late.
 
     A busy or unreachable database is logged and left to the next slot."""
-    from civicdesk.core.periodic import is_transient_database_error
+    from civicdesk.core.periodic import unless_database_busy
 
     from .services import send_reminders
 
-    try:
-        return send_reminders()
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("meeting reminders skipped, database busy or unreachable: %s", exc)
-            return 0
-        raise
+    return unless_database_busy(send_reminders, "meeting reminders")

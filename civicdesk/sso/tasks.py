@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -18,15 +14,12 @@ def forget_old_nonces_task() -> int:
     """
     from django.utils import timezone
 
-    from civicdesk.core.periodic import is_transient_database_error
+    from civicdesk.core.periodic import unless_database_busy
 
     from .models import UsedNonce
     from .oidc import NONCE_KEPT_FOR
 
-    try:
+    def forget() -> int:
         return UsedNonce.objects.filter(used_at__lt=timezone.now() - NONCE_KEPT_FOR).delete()[0]
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("sso: old nonces not forgotten, database busy or unreachable: %s", exc)
-            return 0
-        raise
+
+    return unless_database_busy(forget, "forgetting old sign-in nonces")

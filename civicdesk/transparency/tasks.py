@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -16,14 +12,8 @@ def sync_rollups_task() -> int:
     Safe to run twice or late (see rollups.sync_rollups). A busy or unreachable database is logged and left
     to the next slot, which looks back far enough to catch up.
     """
-    from civicdesk.core.periodic import is_transient_database_error
+    from civicdesk.core.periodic import unless_database_busy
 
     from .rollups import sync_rollups
 
-    try:
-        return sync_rollups().changed
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("roll-up sync skipped, database busy or unreachable: %s", exc)
-            return 0
-        raise
+    return unless_database_busy(lambda: sync_rollups().changed, "roll-up sync")

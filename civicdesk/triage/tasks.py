@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-
 from django_tasks import task
-
-log = logging.getLogger(__name__)
 
 
 @task()
@@ -16,14 +12,8 @@ def retrain_classifiers_task() -> int:
     Safe to run twice (each run adds versions; only the newest few keep their bytes). A busy or unreachable
     database is logged and left to the next night; the active versions keep serving meanwhile.
     """
-    from civicdesk.core.periodic import is_transient_database_error
+    from civicdesk.core.periodic import unless_database_busy
 
     from .suggest import train_all
 
-    try:
-        return len(train_all())
-    except Exception as exc:
-        if is_transient_database_error(exc):
-            log.warning("category suggestion retraining skipped, database busy or unreachable: %s", exc)
-            return 0
-        raise
+    return unless_database_busy(lambda: len(train_all()), "category suggestion retraining")
