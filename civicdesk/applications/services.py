@@ -249,14 +249,16 @@ def _check_file(requirement: DocumentRequirement | None, upload) -> checks.Check
     limit = (requirement.max_mb if requirement else 10) * MB
     accepted = requirement.accepted_types() if requirement else {"application/pdf", "image/jpeg", "image/png",
                                                                  "image/webp"}
+    labels = ", ".join(requirement.format_labels()) if requirement else _("PDF, or a photo or scan")
+    wrong_format = ApplicationError(_("This file is not in a format accepted here. Please upload: %(formats)s.")
+                                    % {"formats": labels})
     try:
         checked = checks.check_document(upload, limit=limit, allow_images=bool(accepted & {"image/jpeg"}))
     except MediaError as exc:
-        raise ApplicationError(str(exc)) from exc
+        # The library's "not accepted" speaks to staff publishing documents: residents get this type's formats.
+        raise (wrong_format if str(exc) == str(checks.not_accepted()) else ApplicationError(str(exc))) from exc
     if checked.content_type not in accepted:
-        labels = ", ".join(requirement.format_labels()) if requirement else "PDF"
-        raise ApplicationError(_("This file is not in a format accepted here. Please upload: %(formats)s.")
-                               % {"formats": labels})
+        raise wrong_format
     return checked
 
 
