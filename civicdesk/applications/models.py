@@ -427,3 +427,7 @@ class Permit(LoggedModel):
         if self.valid_until is not None and self.valid_until < today:
             return self.State.EXPIRED
         return self.State.VALID
+
+    def state_label(self) -> str:
+        """"Genuine and valid", "Genuine but expired" or "Revoked", in the active language."""
+        return str(self.State(self.state()).label)
