@@ -4,6 +4,8 @@ verification page."""
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -12,6 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from civicdesk.core.privacy import PRIVATE_CACHE_CONTROL
 from civicdesk.formengine import services as engine
 from civicdesk.formengine.forms import SectionForm
 from civicdesk.throttle.services import RateLimited
@@ -19,6 +22,17 @@ from civicdesk.throttle.services import RateLimited
 from . import access, pdf, services
 from .forms import AnswerInfoForm, UploadForm
 from .models import Application, ApplicationDocument, ApplicationType, Permit
+
+
+def private(view):
+    """Send the view's every response with `Cache-Control: private, no-store` (as civicdesk/core/privacy.py
+    does for the staff console): applications carry personal data."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+    return wrapped
 
 
 def _limited(request, exc: RateLimited, back_url: str):

@@ -67,8 +67,10 @@ def test_it_checks_uploads_by_content_and_sends_the_complete_application(client,
     assert application.step.kind == "intake" and application.decision_due_on
     assert Delivery.objects.filter(key__startswith="application-event:", address="alice@example.org").count() == 1
     assert AuditEntry.objects.filter(action="application.submitted").count() == 1
-    page = client.get(application.get_absolute_url()).content.decode()
+    response = client.get(application.get_absolute_url())
+    page = response.content.decode()
     assert "Submitted" in page and "Withdraw my application" in page
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_an_applicant_sees_only_their_own_applications(client, fence, world):
