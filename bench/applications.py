@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+import common
 
 WARMUP = 5
 BATCH = 5000
@@ -149,8 +149,11 @@ def worker(args: argparse.Namespace) -> int:
         for _ in range(WARMUP):
             assert client.get(path()).status_code == 200, name
         issued = []
-        with connection.execute_wrapper(lambda execute, sql, params, many, context: issued.append(sql) or
-                                        execute(sql, params, many, context)):
+        def counted(execute, sql, params, many, context, issued=issued):
+            issued.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counted):
             client.get(path())
         latencies = []
         for _ in range(args.calls):

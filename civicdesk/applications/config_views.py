@@ -15,7 +15,14 @@ from civicdesk.surveys import services as builder
 from civicdesk.surveys.forms import QuestionForm
 
 from . import access, services
-from .forms import FeeRuleForm, NewTypeForm, RequirementForm, SectionForm, StepForm, TypeSettingsForm
+from .forms import (
+    FeeRuleForm,
+    NewTypeForm,
+    RequirementForm,
+    SectionForm,
+    StepForm,
+    TypeSettingsForm,
+)
 from .models import ApplicationType, DocumentRequirement, FeeRule, ReviewStep
 
 

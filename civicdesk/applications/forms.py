@@ -131,8 +131,8 @@ class RequirementForm(Texts, forms.Form):
 class FeeRuleForm(Texts, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind of fee"), choices=FeeRule.Kind.choices,
                              widget=forms.Select(attrs={"class": "usa-select"}))
-    amount = forms.DecimalField(label=gettext_lazy("Amount (for a fee per unit: per unit)"), min_value=Decimal("0"),
-                                max_value=Decimal("100000"), decimal_places=2, widget=forms.NumberInput(attrs=SMALL))
+    amount = forms.DecimalField(label=gettext_lazy("Amount (for a fee per unit: per unit)"), min_value=Decimal(0),
+                                max_value=Decimal(100000), decimal_places=2, widget=forms.NumberInput(attrs=SMALL))
     question = forms.TypedChoiceField(label=gettext_lazy("Question (per unit: a number question)"), required=False,
                                       coerce=int, empty_value=None, widget=forms.Select(attrs={"class": "usa-select"}))
     choice = forms.TypedChoiceField(label=gettext_lazy("Answer (when an answer is chosen)"), required=False,
@@ -154,7 +154,7 @@ class FeeRuleForm(Texts, forms.Form):
         cleaned["choice_obj"] = Choice.objects.filter(pk=cleaned.get("choice")).first() \
             if cleaned.get("choice") else None
         if cleaned.get("amount") is not None:
-            cleaned["amount_cents"] = int((cleaned["amount"] * 100).quantize(Decimal("1")))
+            cleaned["amount_cents"] = int((cleaned["amount"] * 100).quantize(Decimal(1)))
         return cleaned
 
 

@@ -206,7 +206,7 @@ class FeeRule(models.Model):
                 units = Decimal(str(given))
             except ArithmeticError:
                 return 0
-            return int((units * self.amount_cents).quantize(Decimal("1"))) if units > 0 else 0
+            return int((units * self.amount_cents).quantize(Decimal(1))) if units > 0 else 0
         chosen = {int(v) for v in given} if isinstance(given, list) else {int(given)} if str(given).isdigit() else set()
         return self.amount_cents if self.choice_id in chosen else 0
 

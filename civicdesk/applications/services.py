@@ -24,8 +24,17 @@ from civicdesk.subscriptions.services import recipient_for_user
 from civicdesk.throttle.services import Limit, check
 
 from . import deadlines
-from .models import (Application, ApplicationDocument, ApplicationType, ChecklistMark, DocumentRequirement, Event,
-                     FeeRule, Permit, ReviewStep)
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationType,
+    ChecklistMark,
+    DocumentRequirement,
+    Event,
+    FeeRule,
+    Permit,
+    ReviewStep,
+)
 
 Status = Application.Status
 MB = 1024 * 1024

@@ -23,7 +23,14 @@ from civicdesk.throttle.services import RateLimited
 
 from . import access, services
 from .forms import AssignForm, DecisionForm, InfoRequestForm, NoteForm, QueueFilterForm, RevokeForm
-from .models import Application, ApplicationDocument, ApplicationType, ChecklistMark, Permit, ReviewStep
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationType,
+    ChecklistMark,
+    Permit,
+    ReviewStep,
+)
 from .views import permit_response, serve_document
 
 PAGE_SIZE = 50

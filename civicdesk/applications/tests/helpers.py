@@ -6,11 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
-import pytest
-
 from civicdesk.applications import demo
 from civicdesk.applications.models import ChecklistMark
-from civicdesk.staff.tests.people import seat_people
 
 CHICAGO = zoneinfo.ZoneInfo("America/Chicago")
 
@@ -28,14 +25,3 @@ def tick_all(application, user) -> None:
     for index in range(len(application.step.checklist)):
         ChecklistMark.objects.get_or_create(application=application, step=application.step, item=index,
                                             defaults={"user": user})
-
-
-@pytest.fixture
-def fence(world, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return fence_type(world)
-
-
-@pytest.fixture
-def seats(world):
-    return seat_people(world)

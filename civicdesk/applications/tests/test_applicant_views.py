@@ -13,8 +13,6 @@ from civicdesk.applications.models import Application
 from civicdesk.audit.models import AuditEntry
 from civicdesk.notifications.models import Delivery
 
-from .helpers import fence  # noqa: F401  (fixture)
-
 
 def test_it_walks_the_form_saves_a_draft_and_resumes_it(client, fence, world):
     client.force_login(world.alice)

@@ -12,8 +12,6 @@ from civicdesk.applications.models import Application, Event
 from civicdesk.audit.models import AuditEntry
 from civicdesk.testing.auth import login_verified
 
-from .helpers import fence, seats  # noqa: F401  (fixtures)
-
 OK, LOGIN, FORBIDDEN, MISSING = "ok", "login", 403, 404
 READS = ["detail", "queues", "document"]
 WRITES = ["note", "check", "request_info", "assign", "fee_received"]

@@ -36,7 +36,7 @@ def test_it_takes_a_fence_permit_from_application_to_the_verified_pdf(live_serve
     settings.MAP_TILE_URL = ""
     settings.SITE_URL = live_server.url
     seats = seat_people(tworld)
-    fence = fence_type(tworld)
+    fence_type(tworld)
     base = live_server.url
 
     def new_page():
@@ -110,7 +110,8 @@ def test_it_takes_a_fence_permit_from_application_to_the_verified_pdf(live_serve
     assert_no_axe_violations(resident, context="the approved application")
     with resident.expect_download() as download:
         resident.get_by_test_id("permit-pdf").click()
-    image, text = first_page(open(download.value.path(), "rb").read())
+    with open(download.value.path(), "rb") as handle:
+        image, text = first_page(handle.read())
     permit = application.permit
     assert permit.number in text and "Meets the fence code." in text
     assert pdf.verification_url(permit) in text.replace("\r", "").replace("\n", "")

@@ -10,8 +10,6 @@ from civicdesk.applications.models import ApplicationType, FeeRule
 from civicdesk.audit.models import AuditEntry
 from civicdesk.testing.auth import login_verified
 
-from .helpers import fence, seats  # noqa: F401  (fixtures)
-
 
 def test_an_administrator_builds_a_type_from_scratch(client, world, seats):
     login_verified(client, seats.admin)

@@ -8,7 +8,7 @@ from civicdesk.applications import deadlines, services
 from civicdesk.applications.demo import submitted_fence
 from civicdesk.jurisdictions.models import Holiday
 
-from .helpers import fence, local  # noqa: F401  (fixture)
+from .helpers import local
 
 
 def test_it_counts_open_days_after_the_day_of_submission(world):

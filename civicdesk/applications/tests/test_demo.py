@@ -9,8 +9,6 @@ from civicdesk.applications import demo
 from civicdesk.applications.models import ApplicationType
 from civicdesk.testing.auth import login_verified
 
-from .helpers import fence, seats  # noqa: F401  (fixtures)
-
 
 def test_every_demo_type_has_its_pages(client, fence, world, seats):
     demo.build_block_party(world.elm, review_department=world.sanitation)

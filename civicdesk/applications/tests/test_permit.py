@@ -14,7 +14,6 @@ from civicdesk.applications.models import Application
 from civicdesk.audit.models import AuditEntry
 from civicdesk.testing.auth import login_verified
 
-from .helpers import fence, seats  # noqa: F401  (fixtures)
 from .pdfimage import dark_share, first_page
 
 

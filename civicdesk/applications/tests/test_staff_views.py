@@ -12,7 +12,7 @@ from civicdesk.applications.models import Application, Permit
 from civicdesk.audit.models import AuditEntry
 from civicdesk.testing.auth import login_verified
 
-from .helpers import fence, local, seats, tick_all  # noqa: F401  (fixtures)
+from .helpers import local, tick_all
 
 
 def test_it_lists_the_queues_with_counts_and_overdue(client, fence, world, seats, django_assert_max_num_queries):

@@ -12,7 +12,7 @@ from civicdesk.applications.tasks import deadline_sweep_task
 from civicdesk.jurisdictions.models import Holiday
 from civicdesk.notifications.models import Delivery
 
-from .helpers import fence, local, seats  # noqa: F401  (fixtures)
+from .helpers import local
 
 
 def warnings(application) -> int:
