@@ -166,14 +166,18 @@ def requirement_add(request, pk: int):
     return redirect("applications_config:edit", pk=found.pk)
 
 
+def _delete(request, pk: int, model, item_pk: int, service, done: str):
+    """Remove a line (a required document, a fee) of a type the user configures; audited by `service`."""
+    found = access.get_type_for_config(request.user, pk)
+    service(get_object_or_404(model, pk=item_pk, application_type=found), user=request.user)
+    messages.success(request, done)
+    return redirect("applications_config:edit", pk=found.pk)
+
+
 @login_required
 @require_POST
 def requirement_delete(request, pk: int, item_pk: int):
-    found = access.get_type_for_config(request.user, pk)
-    services.delete_requirement(get_object_or_404(DocumentRequirement, pk=item_pk, application_type=found),
-                                user=request.user)
-    messages.success(request, _("Document removed."))
-    return redirect("applications_config:edit", pk=found.pk)
+    return _delete(request, pk, DocumentRequirement, item_pk, services.delete_requirement, _("Document removed."))
 
 
 @login_required
@@ -197,7 +201,4 @@ def fee_add(request, pk: int):
 @login_required
 @require_POST
 def fee_delete(request, pk: int, item_pk: int):
-    found = access.get_type_for_config(request.user, pk)
-    services.delete_fee_rule(get_object_or_404(FeeRule, pk=item_pk, application_type=found), user=request.user)
-    messages.success(request, _("Fee removed."))
-    return redirect("applications_config:edit", pk=found.pk)
+    return _delete(request, pk, FeeRule, item_pk, services.delete_fee_rule, _("Fee removed."))

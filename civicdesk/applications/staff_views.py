@@ -168,41 +168,40 @@ def complete_step(request, pk: int):
     return _act(request, pk, "review", lambda a: services.complete_step(a, user=request.user) and _("Step completed."))
 
 
+def _form_act(request, pk: int, action: str, form_class, refused: str, call, done: str):
+    """A POST whose form (`form_class(data)`, or `form_class(data, application=...)` when it takes one) must be
+    valid (else `refused`), then `call(application, cleaned_data)`; see _act."""
+    def work(application):
+        extra = {"application": application} if "application" in form_class.__init__.__code__.co_varnames else {}
+        form = form_class(request.POST, **extra)
+        if not form.is_valid():
+            raise services.ApplicationError(refused)
+        call(application, form.cleaned_data)
+        return done
+    return _act(request, pk, action, work)
+
+
 @login_required
 @require_POST
 def note(request, pk: int):
-    def work(application):
-        form = NoteForm(request.POST)
-        if not form.is_valid():
-            raise services.ApplicationError(_("Write the note."))
-        services.add_note(application, user=request.user, message=form.cleaned_data["message"])
-        return _("Note added.")
-    return _act(request, pk, "review", work)
+    return _form_act(request, pk, "review", NoteForm, _("Write the note."),
+                     lambda a, data: services.add_note(a, user=request.user, message=data["message"]), _("Note added."))
 
 
 @login_required
 @require_POST
 def assign(request, pk: int):
-    def work(application):
-        form = AssignForm(request.POST, application=application)
-        if not form.is_valid():
-            raise services.ApplicationError(_("Choose a department or reviewer of this jurisdiction."))
-        services.assign(application, user=request.user, department=form.cleaned_data["department"],
-                        assignee=form.cleaned_data["assignee"])
-        return _("Assigned.")
-    return _act(request, pk, "assign", work)
+    return _form_act(request, pk, "assign", AssignForm, _("Choose a department or reviewer of this jurisdiction."),
+                     lambda a, data: services.assign(a, user=request.user, department=data["department"],
+                                                     assignee=data["assignee"]), _("Assigned."))
 
 
 @login_required
 @require_POST
 def request_info(request, pk: int):
-    def work(application):
-        form = InfoRequestForm(request.POST)
-        if not form.is_valid():
-            raise services.ApplicationError(_("Write what the applicant should send."))
-        services.request_information(application, user=request.user, message=form.cleaned_data["message"])
-        return _("The applicant has been asked.")
-    return _act(request, pk, "review", work)
+    return _form_act(request, pk, "review", InfoRequestForm, _("Write what the applicant should send."),
+                     lambda a, data: services.request_information(a, user=request.user, message=data["message"]),
+                     _("The applicant has been asked."))
 
 
 @login_required
@@ -215,27 +214,18 @@ def fee_received(request, pk: int):
 @login_required
 @require_POST
 def decide(request, pk: int):
-    def work(application):
-        form = DecisionForm(request.POST)
-        if not form.is_valid():
-            raise services.ApplicationError(_("Choose approve or deny and give the reasons."))
-        services.decide(application, user=request.user, approve=form.cleaned_data["outcome"] == "approve",
-                        reasons=form.cleaned_data["reasons"])
-        return _("Decision recorded; the applicant has been told.")
-    return _act(request, pk, "decide", work)
+    return _form_act(request, pk, "decide", DecisionForm, _("Choose approve or deny and give the reasons."),
+                     lambda a, data: services.decide(a, user=request.user, approve=data["outcome"] == "approve",
+                                                     reasons=data["reasons"]),
+                     _("Decision recorded; the applicant has been told."))
 
 
 @login_required
 @require_POST
 def revoke(request, pk: int):
-    def work(application):
-        permit = get_object_or_404(Permit, application=application)
-        form = RevokeForm(request.POST)
-        if not form.is_valid():
-            raise services.ApplicationError(_("Give the reason for revoking it."))
-        services.revoke(permit, user=request.user, reason=form.cleaned_data["reason"])
-        return _("Permit revoked.")
-    return _act(request, pk, "revoke", work)
+    return _form_act(request, pk, "revoke", RevokeForm, _("Give the reason for revoking it."),
+                     lambda a, data: services.revoke(get_object_or_404(Permit, application=a), user=request.user,
+                                                     reason=data["reason"]), _("Permit revoked."))
 
 
 @login_required

@@ -38,3 +38,10 @@ def test_the_seed_makes_applications_in_several_states(world, seats, settings, t
         "3 permit and licence types, 5 applications"
     states = sorted(world.alice.applications.values_list("status", flat=True))
     assert states == ["draft", "info_requested", "submitted", "submitted", "submitted"]
+
+
+def test_the_pages_speak_spanish_and_arabic(client, fence, world):
+    spanish = client.get(reverse("applications:types"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Permisos y licencias" in spanish and "Permiso de cerca" in spanish
+    arabic = client.get(fence.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in arabic and "تصريح سياج" in arabic and "مخطط الموقع" in arabic
