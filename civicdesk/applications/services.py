@@ -590,6 +590,7 @@ def sweep(now: dt.datetime | None = None) -> int:
                                                                         "business_days_left": left})
             notify(event="application.deadline_warning", key=f"application-deadline:{application.pk}:{mark}",
                    recipients=_staff_recipients(application), template="applications/email/deadline_warning",
+                   scope="staff",
                    context={"application": application, "which": which, "due": due, "left": left,
                             "public_message": ""})
             sent += 1
