@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "civicdesk.conversations",
     # Bills and payments (issue 17): the ledger, providers, the pay flow.
     "civicdesk.payments",
+    # permits and licences (issue 18): application types, applying, review, decisions, issued permits
+    "civicdesk.applications",
 ]
 
 MIDDLEWARE = [

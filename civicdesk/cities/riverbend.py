@@ -82,6 +82,9 @@ class DemoStaff:
     leads: str = ""
 
 
+#: The demo resident who has applied for permits (civicdesk/applications): signs in with DEMO_PASSWORD.
+DEMO_APPLICANT = "resident@riverbend.example.org"
+
 DEMO_STAFF = [
     DemoStaff("admin@riverbend.example.gov", "Rosa", "Delgado", _("administrator of the city and the county"),
               ((CITY, None, None, "admin"), (COUNTY, None, None, "admin")), superuser=True),
@@ -341,6 +344,7 @@ class Riverbend(DefaultCity):
             say(f"Meetings: {self._seed_meetings(world, now)}")
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Surveys: {self._seed_surveys(world)}")
+            say(f"Permits and licences: {self._seed_applications(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
@@ -615,6 +619,20 @@ class Riverbend(DefaultCity):
         author = User.objects.filter(email=DEMO_STAFF[0].email).first()
         survey = build_park_survey(world.jurisdictions[CITY], user=author)
         return f"1 open survey, {add_responses(survey, 60)} responses"
+
+    def _seed_applications(self, world: _DemoWorld) -> str:
+        """A fence permit, a block-party permit and a dog licence, and a demo resident's fence applications in
+        several states (civicdesk/applications/demo.py). Idempotent: left alone when already there."""
+        from civicdesk.accounts.models import User
+        from civicdesk.applications.demo import seed
+        from civicdesk.applications.models import ApplicationType
+
+        if ApplicationType.objects.filter(slug="fence-permit").exists():
+            return "already there"
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        applicant = User.objects.filter(email=DEMO_APPLICANT).first() or User.objects.create_user(
+            email=DEMO_APPLICANT, password=DEMO_PASSWORD, first_name="Maria", last_name="Lopez")
+        return seed(world.jurisdictions[CITY], world.departments, user=author, applicant=applicant)
 
     # --- places and people --------------------------------------------------------------------------------
 

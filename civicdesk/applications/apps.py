@@ -1,0 +1,15 @@
+import datetime as dt
+
+from django.apps import AppConfig
+
+
+class ApplicationsConfig(AppConfig):
+    name = "civicdesk.applications"
+    label = "applications"
+    verbose_name = "Applications: permits and licences"
+
+    def ready(self) -> None:
+        from civicdesk.core import schedule
+
+        schedule.register("applications.deadline_sweep", "civicdesk.applications.tasks.deadline_sweep_task",
+                          every=dt.timedelta(minutes=30))

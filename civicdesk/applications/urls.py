@@ -1,0 +1,22 @@
+"""Resident pages, mounted at /permits/."""
+
+from django.urls import path
+
+from . import views
+from .views import private
+
+app_name = "applications"
+
+urlpatterns = [
+    path("", views.type_list, name="types"),
+    path("mine/", private(views.mine), name="mine"),
+    path("verify/<str:code>/", views.verify, name="verify"),
+    path("apply/<slug:slug>/", views.type_detail, name="type"),
+    path("apply/<slug:slug>/start/", private(views.start), name="start"),
+    path("<int:pk>/", private(views.detail), name="detail"),
+    path("<int:pk>/form/", private(views.fill), name="fill"),
+    path("<int:pk>/documents/", private(views.documents), name="documents"),
+    path("<int:pk>/documents/<int:document_pk>/", private(views.document_file), name="document"),
+    path("<int:pk>/documents/<int:document_pk>/remove/", private(views.remove_document), name="remove_document"),
+    path("<int:pk>/permit.pdf", private(views.permit_pdf), name="permit_pdf"),
+]
