@@ -573,3 +573,6 @@ class Posting(models.Model):
             models.Index(fields=["billing_account", "account"], name="payments_posting_acct_idx"),
             models.Index(fields=["bill", "account"], name="payments_posting_bill_idx"),
         ]
+
+# Bill import runs, billing-system keys and reminders (paybills: getting bills in, reminding people).
+from .bill_models import BillImportReject, BillImportRun, BillingSystemKey, BillReminder, hash_key  # noqa: E402,F401
