@@ -22,8 +22,8 @@ from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 from .billformat import (
     BillData,
     FieldError,
-    account_from,
-    bill_head_from,
+    check_account,
+    check_bill_head,
     check_total,
     line_from,
 )
@@ -85,14 +85,6 @@ def authenticate(request) -> BillingSystemKey:
     return key
 
 
-def _collect(errors: list[dict], prefix: str, work):
-    try:
-        return work()
-    except FieldError as exc:
-        errors.append(_error(f"{prefix}{exc.field}", exc.message))
-        return None
-
-
 def bill_from_json(data) -> BillData:
     """The pushed bill, checked value by value; raises ApiError 400 listing every wrong value."""
     if not isinstance(data, dict) or not isinstance(data.get("account"), dict) or \
@@ -105,8 +97,10 @@ def bill_from_json(data) -> BillData:
     bill_values = {f"{name}" if name != "number" else "bill_number": _as_text(value)
                    for name, value in bill_in.items() if name != "lines"}
     errors: list[dict] = []
-    account = _collect(errors, "account.", lambda: account_from(account_values))
-    head = _collect(errors, "bill.", lambda: bill_head_from(bill_values))
+    account, account_errors = check_account(account_values)
+    head, head_errors = check_bill_head(bill_values)
+    errors += [_error(f"account.{exc.field}", exc.message) for exc in account_errors]
+    errors += [_error(f"bill.{exc.field}", exc.message) for exc in head_errors]
     lines_in = bill_in.get("lines")
     lines = []
     if not isinstance(lines_in, list) or not lines_in:
@@ -119,9 +113,10 @@ def bill_from_json(data) -> BillData:
                                                            "amount.")))
                 continue
             values = {"line_description": _as_text(line.get("description")), "line_amount": _as_text(line.get("amount"))}
-            found = _collect(errors, f"bill.lines[{n}].", lambda values=values: line_from(values))
-            if found is not None:
-                lines.append(found)
+            try:
+                lines.append(line_from(values))
+            except FieldError as exc:
+                errors.append(_error(f"bill.lines[{n}].{exc.field}", exc.message))
     if errors:
         raise ApiError(400, [_rename(error) for error in errors])
     number, issued_on, due_on, currency = head

@@ -251,37 +251,63 @@ class BillData:
         return self.account.kind, self.account.number
 
 
+def _checked(errors: list[FieldError], work, *args, **kwargs):
+    try:
+        return work(*args, **kwargs)
+    except FieldError as exc:
+        errors.append(exc)
+        return None
+
+
+def check_account(values: dict) -> tuple[AccountData | None, list[FieldError]]:
+    """The account columns of one row (or of a pushed bill): the account, or None and every wrong value."""
+    errors: list[FieldError] = []
+    found = {
+        "kind": _checked(errors, parse_kind, values.get("account_kind", "")),
+        "number": _checked(errors, _text, values, "account_number", 40, required=True),
+        "holder_name": _checked(errors, _text, values, "holder_name", 200, required=True),
+        "service_address": _checked(errors, _text, values, "service_address", 300),
+        "service_postcode": _checked(errors, _text, values, "service_postcode", 16),
+        "contact_email": _checked(errors, _email, values.get("contact_email", "")),
+        "contact_phone": _checked(errors, _phone, values.get("contact_phone", "")),
+        "contact_language": _checked(errors, parse_language, values.get("contact_language", "")),
+    }
+    return (None, errors) if errors else (AccountData(**found), [])
+
+
+def check_bill_head(values: dict) -> tuple[tuple[str, dt.date, dt.date, str] | None, list[FieldError]]:
+    """(bill number, issue date, due date, currency) of one row or pushed bill, or None and every wrong value."""
+    errors: list[FieldError] = []
+    number = _checked(errors, _text, values, "bill_number", 40, required=True)
+    issued_on = _checked(errors, parse_date, values.get("issue_date", ""), "issue_date")
+    due_on = _checked(errors, parse_date, values.get("due_date", ""), "due_date")
+    currency = _checked(errors, parse_currency, values.get("currency", ""))
+    if issued_on and due_on and due_on < issued_on:
+        errors.append(FieldError("due_date", _("The due date %(due)s is before the issue date %(issued)s.")
+                                 % {"due": due_on.isoformat(), "issued": issued_on.isoformat()}))
+    return (None, errors) if errors else ((number, issued_on, due_on, currency), [])
+
+
 def account_from(values: dict) -> AccountData:
-    """The account columns of one row (or of a pushed bill); FieldError on the first bad value."""
-    return AccountData(
-        kind=parse_kind(values.get("account_kind", "")),
-        number=_text(values, "account_number", 40, required=True),
-        holder_name=_text(values, "holder_name", 200, required=True),
-        service_address=_text(values, "service_address", 300),
-        service_postcode=_text(values, "service_postcode", 16),
-        contact_email=_email(values.get("contact_email", "")),
-        contact_phone=_phone(values.get("contact_phone", "")),
-        contact_language=parse_language(values.get("contact_language", "")),
-    )
+    """check_account(), raising the first FieldError."""
+    account, errors = check_account(values)
+    if errors:
+        raise errors[0]
+    return account
 
 
 def bill_head_from(values: dict) -> tuple[str, dt.date, dt.date, str]:
-    """(bill number, issue date, due date, currency) of one row; FieldError on the first bad value."""
-    number = _text(values, "bill_number", 40, required=True)
-    issued_on = parse_date(values.get("issue_date", ""), "issue_date")
-    due_on = parse_date(values.get("due_date", ""), "due_date")
-    if due_on < issued_on:
-        raise FieldError("due_date", _("The due date %(due)s is before the issue date %(issued)s.")
-                         % {"due": due_on.isoformat(), "issued": issued_on.isoformat()})
-    return number, issued_on, due_on, parse_currency(values.get("currency", ""))
+    """check_bill_head(), raising the first FieldError."""
+    head, errors = check_bill_head(values)
+    if errors:
+        raise errors[0]
+    return head
 
 
-def line_from(values: dict, prefix: str = "line_") -> LineData:
-    """A bill line from `line_description` / `line_amount` (or `description` / `amount`); FieldError."""
-    description = _text({"line_description": values.get(f"{prefix}description", "")}, "line_description", 200,
-                        required=True)
-    amount = values.get(f"{prefix}amount", "")
-    return LineData(description, parse_amount(str(amount) if amount is not None else "", "line_amount"))
+def line_from(values: dict) -> LineData:
+    """A bill line from `line_description` and `line_amount`; FieldError."""
+    description = _text(values, "line_description", 200, required=True)
+    return LineData(description, parse_amount(values.get("line_amount") or "", "line_amount"))
 
 
 def check_total(bill: BillData) -> None:

@@ -268,15 +268,16 @@ def _commit(run: BillImportRun, groups: list[list[Row]]) -> None:
                                 "updated_at"])
 
 
-def write_rejects(run: BillImportRun, out) -> int:
-    """Write the run's rejected rows as CSV (row, reason, original_row) to the text stream `out`; returns how many.
-    Streams from the database in id order, in constant memory."""
+def reject_rows(run: BillImportRun):
+    """The rejects CSV's rows: the header (row, reason, original_row), then each rejected row in file order,
+    streamed from the database in constant memory."""
+    yield REJECT_HEADER
+    yield from (list(values) for values in run.rejects.order_by("line", "pk").values_list("line", "reason", "raw")
+                .iterator(2000))
+
+
+def write_rejects(run: BillImportRun, out) -> None:
+    """Write the run's rejects CSV to the text stream `out`."""
     import csv
 
-    writer = csv.writer(out)
-    writer.writerow(REJECT_HEADER)
-    count = 0
-    for line, reason, raw in run.rejects.order_by("line", "pk").values_list("line", "reason", "raw").iterator(2000):
-        writer.writerow([line, reason, raw])
-        count += 1
-    return count
+    csv.writer(out).writerows(reject_rows(run))

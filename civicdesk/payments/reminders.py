@@ -18,7 +18,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from civicdesk.notifications.services import Recipient, notify
@@ -70,10 +72,20 @@ def recipient_for(account: BillingAccount) -> Recipient | None:
     return None
 
 
+def pay_url() -> str:
+    """The absolute address of the page where anyone finds and pays a bill (the pay flow, mounted at /payments/)."""
+    try:
+        path = reverse("payments:find")
+    except NoReverseMatch:  # the pay flow's URLs are not mounted (a deployment without online payments)
+        path = "/payments/"
+    return settings.SITE_URL + path
+
+
 def _context(bill: Bill, **extra) -> dict:
     account = bill.account
     return {"bill": bill, "account": account, "kind": account.get_kind_display(), "due_on": bill.due_on,
-            "owed": format_money(bill.balance_cents(), bill.currency), "number": account.number, **extra}
+            "owed": format_money(bill.balance_cents(), bill.currency), "number": account.number,
+            "pay_url": pay_url(), **extra}
 
 
 def _send(bill: Bill, stage: str, *, event: str, template: str, context: dict) -> int:
