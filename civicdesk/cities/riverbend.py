@@ -350,12 +350,21 @@ class Riverbend(DefaultCity):
             say(f"Single sign-on group mappings: {self._seed_sso(world)}")
             say(f"Work-order connector: {self._seed_connectors(world)}")
             say(f"Reports by message: {self._seed_messages(world, now)}")
+            say(f"Bills from the billing system: {self._seed_bills(world, now)}")
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""
         from civicdesk.sso import demo
 
         return demo.seed(jurisdictions=world.jurisdictions, departments=world.departments)
+
+    def _seed_bills(self, world: _DemoWorld, now) -> str:
+        """Bill reminder policies and a bill file imported through the real importer (civicdesk/payments/demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.payments.demo import seed_riverbend
+
+        admin = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return seed_riverbend(jurisdiction=world.jurisdictions[CITY], admin=admin, today=timezone.localdate(now))
 
     def _seed_connectors(self, world: _DemoWorld) -> str:
         """Parks & Forestry forwards its requests to a CSV folder under CIVICDESK_VAR_DIR (civicdesk/connectors)."""
