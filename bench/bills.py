@@ -28,7 +28,7 @@ from typing import Any
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-import common  # noqa: E402  (bench/ is not a package; its modules import each other by name)
+import common
 
 HEADER = ["database", "bills", "rows", "file MB", "import s", "rows/s", "batch p50 ms", "batch p99 ms",
           "accounts reminded", "reminder run s", "reminders/s", "reminder p50 ms", "reminder p99 ms"]
@@ -75,7 +75,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
                                        boundary={"type": "Polygon", "coordinates": [square]})
     BillKindPolicy.objects.create(jurisdiction=town, kind="water_sewer", reminder_days_before=[7],
                                   reminder_days_after=[3], late_fee_cents=500)
-    with tempfile.TemporaryDirectory(dir=args.out_dir) as folder:
+    with tempfile.TemporaryDirectory(dir=args.result_file.parent) as folder:
         path = Path(folder) / "bills.csv"
         write_file(path, args.size, args.accounts)
         file_mb = path.stat().st_size / 1e6

@@ -24,10 +24,15 @@ def import_uploaded_bills(run_id: int) -> int:
     """Carry an uploaded bill file's import on to its end; returns the bills loaded so far by the run.
 
     Idempotent: a second call (a retry, or staff pressing "continue") resumes after the last committed batch."""
-    from .billimport import import_bills
+    from .billimport import ImportFailed, import_bills
     from .models import BillImportRun
 
     run = BillImportRun.objects.select_related("jurisdiction", "started_by").get(pk=run_id)
     if run.is_finished():
         return run.bills_loaded
-    return import_bills(run).bills_loaded
+    try:
+        return import_bills(run).bills_loaded
+    except ImportFailed as exc:
+        # The file itself is gone or unreadable: say so on the import's page instead of retrying for ever.
+        BillImportRun.objects.filter(pk=run.pk).update(state=BillImportRun.State.FAILED, error=str(exc)[:2000])
+        return run.bills_loaded

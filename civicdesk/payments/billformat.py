@@ -90,8 +90,7 @@ def parse_amount(text: str, label: str = "line_amount") -> int:
         negative, value = True, value[1:-1]
     if value.startswith("-"):
         negative, value = True, value[1:]
-    if value.startswith("$"):
-        value = value[1:]
+    value = value.removeprefix("$")
     if value.startswith("-"):
         negative, value = True, value[1:]
     if not value:

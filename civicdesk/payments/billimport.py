@@ -21,8 +21,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import ledger
-from .billformat import BillData, BillFileError, Row, bill_from_rows, group_bills, read_header, read_rows
-from .models import Bill, BillImportReject, BillImportRun, BillingAccount, BillLine
+from .billformat import (
+    BillData,
+    BillFileError,
+    Row,
+    bill_from_rows,
+    group_bills,
+    read_header,
+    read_rows,
+)
+from .models import (
+    RECEIVABLE,
+    Bill,
+    BillImportReject,
+    BillImportRun,
+    BillingAccount,
+    BillLine,
+    JournalEntry,
+    Posting,
+    revenue_account,
+)
 
 #: Accounts and bills looked up per query (well under every database's limit of bound parameters).
 LOOKUP_CHUNK = 400
@@ -135,11 +153,40 @@ def save_bills(jurisdiction, bills: list[BillData], *, user=None) -> WriteResult
         BillLine(bill=bill, position=position, description=line.description, quantity=1,
                  unit_amount_cents=line.amount_cents, amount_cents=line.amount_cents)
         for bill, data in new_bills for position, line in enumerate(data.lines)])
+    fresh_bills = [bill for bill, _data in new_bills if bill.account_id in new_account_ids]
+    _post_fresh_charges(fresh_bills, user=user)
     for bill, _data in new_bills:
-        # A new account holds no credit yet, so only bills of known accounts look for one to use.
-        ledger.post_charge(bill, user=user, apply_available_credit=bill.account_id not in new_account_ids)
+        if bill.account_id not in new_account_ids:
+            # A known account may hold credit (an overpayment): the ledger's charge uses it on the new bill.
+            ledger.post_charge(bill, user=user)
         result.created.append(bill)
     return result
+
+
+def _post_fresh_charges(bills: list[Bill], *, user=None) -> None:
+    """The charges of bills of accounts created in this same transaction, in two bulk inserts: exactly the entry
+    `ledger.post_charge` writes (kind charge, key "charge:<bill id>", receivable debited and the kind's revenue
+    credited by the bill's amount). Such an account has no other entry, so there is no credit to apply and no key
+    already taken; the account rows are new and invisible to other transactions, so nothing needs locking."""
+    if not bills:
+        return
+    actor = user if (user is not None and user.is_authenticated) else None
+    entries = JournalEntry.objects.bulk_create([
+        JournalEntry(kind=JournalEntry.Kind.CHARGE, billing_account=bill.account, bill=bill, currency=bill.currency,
+                     idempotency_key=f"charge:{bill.pk}", memo=f"Bill {bill.number}", created_by=actor)
+        for bill in bills])
+    if any(entry.pk is None for entry in entries):
+        ids = dict(JournalEntry.objects.filter(idempotency_key__in=[e.idempotency_key for e in entries])
+                   .values_list("idempotency_key", "pk"))
+        for entry in entries:
+            entry.pk = ids[entry.idempotency_key]
+    postings = []
+    for entry, bill in zip(entries, bills):
+        postings += [Posting(entry=entry, account=RECEIVABLE, billing_account=bill.account, bill=bill,
+                             amount_cents=bill.amount_cents, currency=bill.currency),
+                     Posting(entry=entry, account=revenue_account(bill.account.kind), billing_account=bill.account,
+                             bill=None, amount_cents=-bill.amount_cents, currency=bill.currency)]
+    Posting.objects.bulk_create(postings)
 
 
 # --- the file import -------------------------------------------------------------------------------------

@@ -54,7 +54,7 @@ def test_it_imports_a_messy_export_exactly_and_lists_every_rejected_row(world, t
     assert bills["TX-2026-2"].account.holder_name == "O'Brien, Mary"
     assert bills["C-88231"].account.holder_name == "عمر الحداد"
     assert bills["2026-11-0003"].amount_cents == 102000  # ISO dates, "1,020.00"
-    # Each bill's charge is one balanced ledger entry.
+    # Each bill's charge is one balanced ledger entry, the very entry ledger.post_charge writes.
     assert JournalEntry.objects.filter(kind="charge").count() == 4
     assert Posting.objects.filter(account="receivable").total() == 7510 + 123456 + 3500 + 102000
     assert_every_entry_balances()
@@ -75,8 +75,14 @@ def test_it_imports_a_messy_export_exactly_and_lists_every_rejected_row(world, t
     run = BillImportRun.objects.get()
     assert (run.rows_read, run.bills_loaded, run.rows_rejected, run.accounts_created) == (15, 4, 9, 4)
     assert run.state == "finished" and run.offset == MESSY.stat().st_size
-    assert "bills loaded: 4" in output and "Import #%d finished." % run.pk in output
+    assert "bills loaded: 4" in output and f"Import #{run.pk} finished." in output
     assert AuditEntry.objects.filter(action="payments.bill_import_finished", object_id=str(run.pk)).exists()
+
+    entry = water.journal_entries.get()
+    assert (entry.idempotency_key, entry.memo) == (f"charge:{water.pk}", "Bill 2026-11-0001")
+    by_hand = make_bill(make_account(world.elm, number="X-1"), 7510)
+    assert [(p.account, p.amount_cents, p.bill_id == water.pk) for p in water.postings.order_by("pk")] == [
+        (p.account, p.amount_cents, p.bill_id == by_hand.pk) for p in by_hand.postings.order_by("pk")]
 
 
 def write_clean_file(path: Path, bills: int) -> None:
@@ -116,7 +122,7 @@ def test_it_resumes_after_an_interruption_and_never_duplicates_a_bill(world, tmp
     assert (run.rows_read, run.lines_read, run.state) == (30, 31, "running")
 
     output = run_command(source, "--jurisdiction", "elm", "--batch", "10")
-    assert "Continuing import #%d after row 31." % run.pk in output
+    assert f"Continuing import #{run.pk} after row 31." in output
     assert Bill.objects.count() == 30 and JournalEntry.objects.filter(kind="charge").count() == 30
     assert all(bill.amount_cents == 1250 and bill.lines.count() == 2 for bill in Bill.objects.all())
     run.refresh_from_db()

@@ -35,7 +35,7 @@ def bills(world):
 
 def run_on(day: dt.date, times: int = 2) -> None:
     # 09:00 in Riverbend's zone (America/Chicago): the city's date is `day`.
-    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 15, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(day.year, day.month, day.day, 15, 0, tzinfo=dt.UTC), tick=False):
         for _ in range(times):
             reminders.run_reminders()
 
@@ -102,5 +102,5 @@ def test_it_leaves_nothing_half_done_when_a_run_dies_and_the_next_run_finishes(b
 def test_it_skips_a_run_when_the_database_is_busy_and_catches_up_next_time(bills):
     with mock.patch.object(reminders, "run_reminders", side_effect=OperationalError("database is locked")):
         assert send_bill_reminders.call() == 0
-    with time_machine.travel(dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.timezone.utc), tick=False):
+    with time_machine.travel(dt.datetime(2026, 11, 23, 15, 0, tzinfo=dt.UTC), tick=False):
         assert send_bill_reminders.call() == 3
