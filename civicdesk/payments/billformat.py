@@ -399,7 +399,9 @@ class _Lines:
         self.current: list[str] = []
 
     def __iter__(self) -> Iterator[str]:
-        for raw in self.handle:
+        # readline(), not iteration: a storage's File object iterates from the start of the file (its chunks()
+        # seeks to 0), which would read the header and everything before the resumed offset again.
+        while raw := self.handle.readline():
             self.offset += len(raw)
             self.line += 1
             text = _decode(raw)
