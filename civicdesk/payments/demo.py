@@ -1,68 +1,71 @@
-"""Demo bills for the Riverbend city pack: reminder and late-fee policies, and one bill file imported through the
-real importer (a few of its rows wrong on purpose, so the import page shows rejected rows with their reasons)."""
+"""Demo bills for Riverbend (loaded by `manage.py load_demo_city`): one or two accounts of every bill kind, with
+bills, line items, a paid past bill and fee rules, so the pay flow shows something real.
+
+The facts a tester types into "Pay a bill" are listed in docs/payments.md ("Try it with the demo city").
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from . import ledger
+from .models import BillingAccount, BillKindPolicy, Payment
 
-from .billformat import COLUMNS
-from .billimport import import_bills, start_run
-from .models import BillKindPolicy
+#: (kind, number, holder, address, postcode, [(bill number, issued days ago, due in days, lines)], paid bills)
+DEMO_ACCOUNTS = [
+    ("water_sewer", "WS-100-2001", "Jordan Rivera", "110 E Adams St", "61899", [
+        ("WS-2026-10", 62, -32, [("Water, 4,200 gallons", "4.2", 612), ("Sewer", 1, 2150), ("Stormwater fee", 1, 475)]),
+        ("WS-2026-11", 31, -1, [("Water, 5,100 gallons", "5.1", 612), ("Sewer", 1, 2150), ("Stormwater fee", 1, 475)]),
+        ("WS-2026-12", 1, 20, [("Water, 3,800 gallons", "3.8", 612), ("Sewer", 1, 2150), ("Stormwater fee", 1, 475)]),
+    ], 1),
+    ("property_tax", "PT-14-22-301-007", "Sam Okafor", "141 E Adams St", "61899", [
+        ("PT-2026-2", 20, 40, [("Second installment, 2026 property tax", 1, 184250)]),
+    ], 0),
+    ("parking", "PK-7781204", "Alex Chen", "Plate IL RBD 4471", "61899", [
+        ("PC-558201", 9, 21, [("Expired meter, 200 block of Main St", 1, 3500)]),
+    ], 0),
+    ("permit_fee", "PF-2026-0412", "Riverbend Bakery LLC", "170 E Adams St", "61899", [
+        ("PF-2026-0412-1", 5, 25, [("Food service licence, annual", 1, 22500), ("Sidewalk café permit", 1, 7500)]),
+    ], 0),
+    ("other", "OT-300-118", "Taylor Brooks", "171 E Adams St", "61899", [
+        ("OT-2026-118", 12, 18, [("Bulk trash pickup, 3 items", 3, 1500)]),
+    ], 0),
+]
 
-HOLDERS = [("Lucía Fernández", "es"), ("Grace Oduya", "en"), ("عمر الحداد", "ar"), ("Tomás Muñoz", "es"),
-           ("Sam Lindqvist", "en"), ("مريم صالح", "ar"), ("Nadia Castro", "es"), ("Henry Walsh", "en")]
-STREETS = ["Elm St", "Oak Ave", "River Rd", "Mill St", "Prairie Ln", "Lincoln Ave"]
-#: Due dates relative to the day the demo is loaded: overdue, due today, and due soon, so every reminder stage
-#: and the late fee have something to act on.
-DUE_OFFSETS = [-12, -4, -1, 0, 1, 3, 7, 14, 21]
-
-
-def bill_file(today: dt.date, *, water: int = 36, parking: int = 9) -> str:
-    """The demo bill file: `water` two-line water bills, `parking` citations, and three wrong rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for n in range(water):
-        name, language = HOLDERS[n % len(HOLDERS)]
-        due = today + dt.timedelta(days=DUE_OFFSETS[n % len(DUE_OFFSETS)])
-        issued = due - dt.timedelta(days=30)
-        head = ["water_sewer", f"RB-W-{1000 + n}", name, f"{100 + n * 7} {STREETS[n % len(STREETS)]}",
-                f"6170{n % 4}", f"water{n}@riverbend.example.org", "", language, f"{issued:%Y%m}-{1000 + n}",
-                f"{issued:%m/%d/%Y}", f"{due:%m/%d/%Y}"]
-        writer.writerow(head + [f"Water usage {4 + n % 9} kgal", f"${(4 + n % 9) * 5.35:,.2f}", "USD"])
-        writer.writerow(head + ["Sewer service", "28.00", "USD"])
-    for n in range(parking):
-        name, language = HOLDERS[(n + 3) % len(HOLDERS)]
-        due = today + dt.timedelta(days=DUE_OFFSETS[(n * 2) % len(DUE_OFFSETS)])
-        issued = due - dt.timedelta(days=21)
-        writer.writerow(["Parking Citation", f"RB-P-{5000 + n}", name, "", "61701", "", f"+1217555{1200 + n:04d}",
-                         language, f"C-{5000 + n}", f"{issued:%m/%d/%Y}", f"{due:%m/%d/%Y}", "Expired meter",
-                         "35.00", "USD"])
-    issued, due = today - dt.timedelta(days=10), today + dt.timedelta(days=20)
-    writer.writerow(["parking", "RB-P-9001", "Dana Reyes", "", "61701", "dana@riverbend.example.org", "", "en",
-                     "C-9001", f"{issued:%m/%d/%Y}", f"{due:%m/%d/%Y}", "Fire lane", "-50.00", "USD"])
-    writer.writerow(["water", "RB-W-9002", "Ivy Chen", "9 Birch Ct", "61702", "ivy@riverbend.example.org", "", "en",
-                     "W-9002", "02/30/2026", f"{due:%m/%d/%Y}", "Water usage", "41.20", "USD"])
-    writer.writerow(["boat slip", "RB-B-9003", "Kim Poe", "", "61702", "kim@riverbend.example.org", "", "en",
-                     "B-9003", f"{issued:%m/%d/%Y}", f"{due:%m/%d/%Y}", "Slip rental", "120.00", "USD"])
-    return out.getvalue()
+POLICIES = {
+    "water_sewer": dict(reminder_days_before=[7, 1], reminder_days_after=[3, 10], late_fee_cents=500,
+                        late_fee_basis_points=0, late_fee_grace_days=5,
+                        convenience_fees={"card": {"basis_points": 250}, "us_bank_account": {"cents": 0}}),
+    "property_tax": dict(reminder_days_before=[30, 7], reminder_days_after=[1], late_fee_basis_points=150,
+                         late_fee_grace_days=0,
+                         convenience_fees={"card": {"basis_points": 235}, "us_bank_account": {"cents": 0}}),
+    "parking": dict(reminder_days_before=[7], reminder_days_after=[7], late_fee_cents=2500, late_fee_grace_days=14,
+                    convenience_fees={"card": {"cents": 150}}),
+    "permit_fee": dict(reminder_days_before=[14], convenience_fees={"card": {"basis_points": 250}}),
+    "other": dict(reminder_days_before=[3], convenience_fees={}),
+}
 
 
-def seed_riverbend(*, jurisdiction, admin, today: dt.date) -> str:
-    """Policies for water and parking bills and the demo bill file imported into `jurisdiction`; a summary."""
-    BillKindPolicy.objects.get_or_create(jurisdiction=jurisdiction, kind="water_sewer", defaults={
-        "reminder_days_before": [7, 1], "remind_on_due_date": True, "reminder_days_after": [3, 10],
-        "late_fee_cents": 500, "late_fee_basis_points": 150, "late_fee_grace_days": 5})
-    BillKindPolicy.objects.get_or_create(jurisdiction=jurisdiction, kind="parking", defaults={
-        "reminder_days_before": [], "remind_on_due_date": True, "reminder_days_after": [7],
-        "late_fee_cents": 2500, "late_fee_grace_days": 0})
-    name = default_storage.save("bill-imports/riverbend-demo-bills.csv",
-                                ContentFile(("\ufeff" + bill_file(today)).encode("utf-8")))
-    run = import_bills(start_run(jurisdiction=jurisdiction, path=name, filename="riverbend-bills-november.csv",
-                                 in_storage=True, user=admin))
-    return f"{run.bills_loaded} bills imported, {run.rows_rejected} rows rejected"
+def seed(*, jurisdiction, today: dt.date) -> str:
+    """Create the demo accounts, policies and bills in `jurisdiction`; returns a one-line summary."""
+    for kind, values in POLICIES.items():
+        BillKindPolicy.objects.update_or_create(jurisdiction=jurisdiction, kind=kind, defaults=values)
+    bills = 0
+    for kind, number, holder, address, postcode, specs, paid in DEMO_ACCOUNTS:
+        account, _created = BillingAccount.objects.get_or_create(
+            jurisdiction=jurisdiction, kind=kind, number=number,
+            defaults=dict(holder_name=holder, service_address=address, service_postcode=postcode,
+                          contact_email=f"{number.lower()}@example.org"))
+        for position, (bill_number, issued_ago, due_in, lines) in enumerate(specs):
+            issued = today - dt.timedelta(days=issued_ago)
+            bill = ledger.create_bill(account=account, number=bill_number, issued_on=issued,
+                                      due_on=today + dt.timedelta(days=due_in), lines=lines)
+            bills += 1
+            if position < paid:
+                payment, made = Payment.objects.get_or_create(
+                    idempotency_key=f"demo:{bill_number}", defaults=dict(
+                        account=account, bill=bill, channel=Payment.Channel.WEB, provider="sandbox", method="card",
+                        method_label="Sandbox card ending 4242", amount_cents=bill.amount_cents,
+                        status=Payment.Status.SUCCEEDED, payer_email=account.contact_email))
+                ledger.record_payment(payment)
+    return f"{len(DEMO_ACCOUNTS)} billing accounts, {bills} bills"

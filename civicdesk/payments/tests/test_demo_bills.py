@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from civicdesk.payments import reminders
-from civicdesk.payments.demo import seed_riverbend
+from civicdesk.payments.bill_demo import seed_riverbend
 from civicdesk.payments.models import Bill, BillImportRun, BillKindPolicy
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('jurisdictions', '0005_polish_holiday_names'),
-        ('payments', '0001_initial'),
+        ('payments', '0002_sandbox_checkout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
