@@ -70,9 +70,10 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     from civicdesk.payments import billimport, reminders
     from civicdesk.payments.models import BillKindPolicy
 
-    square = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
-    town = Jurisdiction.objects.create(name="Bench City", slug="bench", open311_id="bench.example.gov",
-                                       boundary={"type": "Polygon", "coordinates": [square]})
+    # Bills need no geography: the town is a unit square.
+    corners = [[x, y] for x, y in ((0, 0), (1, 0), (1, 1), (0, 1), (0, 0))]
+    town = Jurisdiction.objects.create(slug="billtown", name="Bill Town", open311_id="billtown.example.gov",
+                                       boundary={"type": "Polygon", "coordinates": [corners]})
     BillKindPolicy.objects.create(jurisdiction=town, kind="water_sewer", reminder_days_before=[7],
                                   reminder_days_after=[3], late_fee_cents=500)
     with tempfile.TemporaryDirectory(dir=args.result_file.parent) as folder:
