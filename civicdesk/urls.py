@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("civicdesk.conversations.urls")),
     # Bills and payments (issue 17): find and pay a bill, receipts, My bills, provider webhooks.
     path("payments/", include("civicdesk.payments.urls")),
+    path("", include("civicdesk.payments.bill_urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),

@@ -355,6 +355,7 @@ class Riverbend(DefaultCity):
             say(f"Work-order connector: {self._seed_connectors(world)}")
             say(f"Reports by message: {self._seed_messages(world, now)}")
             say(f"Bills: {self._seed_bills(world, now)}")
+            say(f"Bills from the billing system: {self._seed_bill_import(world, now)}")
 
     def _seed_bills(self, world: _DemoWorld, now: dt.datetime) -> str:
         """Billing accounts of every kind with bills and line items (civicdesk/payments/demo.py)."""
@@ -367,6 +368,14 @@ class Riverbend(DefaultCity):
         from civicdesk.sso import demo
 
         return demo.seed(jurisdictions=world.jurisdictions, departments=world.departments)
+
+    def _seed_bill_import(self, world: _DemoWorld, now) -> str:
+        """Bill reminder policies and a bill file imported through the real importer (payments/bill_demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.payments.bill_demo import seed_riverbend
+
+        admin = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        return seed_riverbend(jurisdiction=world.jurisdictions[CITY], admin=admin, today=timezone.localdate(now))
 
     def _seed_connectors(self, world: _DemoWorld) -> str:
         """Parks & Forestry forwards its requests to a CSV folder under CIVICDESK_VAR_DIR (civicdesk/connectors)."""

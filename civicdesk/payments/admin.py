@@ -83,3 +83,6 @@ admin.site.register(Refund, ReadOnlyAdmin)
 admin.site.register(ProviderEvent, ReadOnlyAdmin)
 admin.site.register(AutopayMandate, ReadOnlyAdmin)
 admin.site.register(AccountLink, ReadOnlyAdmin)
+
+# Bill import runs and billing-system keys (paybills: getting bills in).
+from . import bill_admin  # noqa: E402,F401

@@ -596,3 +596,7 @@ class SandboxCheckout(models.Model):
     payment_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+
+
+# Bill import runs, billing-system keys and reminders (paybills: getting bills in, reminding people).
+from .bill_models import BillImportReject, BillImportRun, BillingSystemKey, BillReminder, hash_key  # noqa: E402,F401
