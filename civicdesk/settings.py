@@ -544,7 +544,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # The stripe library logs whole API answers (customers' names and emails) at DEBUG: never below WARNING.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "stripe": {"level": "WARNING"}},
 }
 
 if env_bool("TESTING", False):
@@ -561,3 +562,14 @@ PAYMENT_PROVIDERS = {
     "stripe": "civicdesk.payments.providers.stripe.StripeProvider",
 }
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# Stripe (PAYMENT_PROVIDER=stripe; docs/payments-stripe.md): the secret API key and the webhook endpoint's signing
+# secret (both also as *_FILE). STRIPE_API_BASE points the official library at another server: the local
+# stand-in (civicdesk/payments/testing/stripe_standin.py) in tests and development.
+STRIPE_SECRET_KEY = env_secret("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_secret("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 20)
+# Retries of a failed connection or a 409/5xx answer by the library, each with the same Idempotency-Key.
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Seconds a webhook's signed timestamp may be old (Stripe's libraries default to 300) against replays.
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)
