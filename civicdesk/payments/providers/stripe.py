@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 import stripe
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .base import (
     CheckoutRequest,
@@ -62,6 +63,23 @@ HARD_DECLINES = frozenset({
 CARD_BRANDS = {"amex": "American Express", "diners": "Diners Club", "discover": "Discover",
                "eftpos_au": "Eftpos", "jcb": "JCB", "mastercard": "Mastercard", "unionpay": "UnionPay",
                "visa": "Visa", "cartes_bancaires": "Cartes Bancaires", "interac": "Interac", "link": "Link"}
+
+
+def unavailable_message() -> str:
+    """What the resident reads while Stripe cannot be used (not configured, or our key refused)."""
+    return _("Online payments are not available right now. Please try again later.")
+
+
+def declined_message(code: str) -> str:
+    """What the resident reads about a declined payment, in the active language (Stripe's own messages are
+    English only)."""
+    if code == "insufficient_funds":
+        return _("The account does not have enough money for this payment.")
+    if code == "authentication_required":
+        return _("Your bank wants you to confirm this payment. Please pay this bill online once.")
+    if code == "expired_card":
+        return _("The card has expired. Please use another card.")
+    return _("The payment was declined. Please use another card or bank account.")
 
 
 def decline_is_soft(*codes: str | None) -> bool:
@@ -123,8 +141,7 @@ class StripeProvider(PaymentProvider):
 
     def _client(self) -> stripe.StripeClient:
         if not settings.STRIPE_SECRET_KEY:
-            raise ProviderError("Stripe is not configured (STRIPE_SECRET_KEY is empty).", soft=True,
-                                code="not_configured")
+            raise ProviderError(unavailable_message(), soft=True, code="not_configured")
         return stripe.StripeClient(
             settings.STRIPE_SECRET_KEY,
             base_addresses={"api": settings.STRIPE_API_BASE},
@@ -139,7 +156,7 @@ class StripeProvider(PaymentProvider):
     def start_checkout(self, checkout: CheckoutRequest) -> CheckoutSession:
         unknown = set(checkout.methods) - set(self.methods)
         if unknown:
-            raise ProviderError(f"Stripe cannot collect {', '.join(sorted(unknown))}.", soft=False,
+            raise ProviderError(_("This payment method cannot be used online."), soft=False,
                                 code="method_not_supported")
         reference = {"reference": checkout.reference}
         params: dict = {
@@ -243,7 +260,8 @@ class StripeProvider(PaymentProvider):
     def charge_mandate(self, charge: MandateCharge) -> ProviderPayment:
         customer, _, pm = charge.mandate_ref.partition("/")
         if not customer.startswith("cus_") or not pm.startswith("pm_"):
-            raise ProviderError("This autopay mandate is not a Stripe one.", soft=False, code="invalid_mandate")
+            raise ProviderError(_("This automatic payment can no longer be used. Please set up automatic payments "
+                                  "again."), soft=False, code="invalid_mandate")
         method = self._call("payment_method.retrieve", None,
                             lambda client, options: client.v1.payment_methods.retrieve(pm, None, options))
         params = {
@@ -256,11 +274,11 @@ class StripeProvider(PaymentProvider):
                             lambda client, options: client.v1.payment_intents.create(params, options))
         if intent.get("status") in ("requires_action", "requires_confirmation"):
             # Stripe answers off-session debits that need the customer present with this status or a card error.
-            raise ProviderError("The bank asks the resident to confirm this payment.", soft=False,
+            raise ProviderError(declined_message("authentication_required"), soft=False,
                                 code="authentication_required")
         payment = self._payment_from_intent(intent)
         if payment.status == "failed":
-            raise ProviderError("The payment was declined.", soft=not payment.failure_is_hard,
+            raise ProviderError(declined_message(payment.failure_code), soft=not payment.failure_is_hard,
                                 code=payment.failure_code)
         payment = dataclasses.replace(payment, mandate_ref=charge.mandate_ref)
         logger.info("stripe debit %s for %s: %s", payment.provider_payment_id, charge.reference, payment.status)
@@ -380,22 +398,23 @@ class StripeProvider(PaymentProvider):
             error = (exc.json_body or {}).get("error") or {}
             code = error.get("decline_code") or error.get("code") or "card_declined"
             logger.info("stripe %s declined: %s", what, code)
-            raise ProviderError(error.get("message") or "The card was declined.",
+            raise ProviderError(declined_message(code),
                                 soft=decline_is_soft(error.get("advice_code"), error.get("decline_code"),
                                                      error.get("code")),
                                 code=code) from exc
         except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
             logger.warning("stripe %s failed for now: %s", what, type(exc).__name__)
-            raise ProviderError("Stripe could not be reached; try again later.", soft=True,
+            raise ProviderError(_("The payment service could not be reached. Please try again in a few minutes."),
+                                soft=True,
                                 code=getattr(exc, "code", None) or type(exc).__name__) from exc
         except (stripe.AuthenticationError, stripe.PermissionError) as exc:
             # Our configuration, not the resident's card: soft, so autopay waits for the fix instead of stopping.
             logger.error("stripe %s refused our credentials: %s", what, type(exc).__name__)
-            raise ProviderError("Stripe refused CivicDesk's credentials.", soft=True,
-                                code="authentication_error") from exc
+            raise ProviderError(unavailable_message(), soft=True, code="authentication_error") from exc
         except stripe.StripeError as exc:
             error = (exc.json_body or {}).get("error") or {}
             code = error.get("code") or error.get("type") or type(exc).__name__
             logger.warning("stripe %s refused: %s", what, code)
-            raise ProviderError(error.get("message") or "Stripe refused the request.",
+            raise ProviderError(_("The payment service refused this request: %(reason)s") % {
+                                    "reason": error.get("message") or code},
                                 soft=(exc.http_status or 0) >= 500, code=code) from exc

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 from django.test import RequestFactory
+from django.utils import translation
 
 from civicdesk.payments.providers import get_provider
 from civicdesk.payments.providers.base import (
@@ -254,6 +255,18 @@ def test_it_says_whether_a_declined_debit_may_be_retried(provider, standin, meth
         provider.charge_mandate(autopay(f"cus_CivicDesk/{method}"))
     assert replayed.value.code == code
     assert len([obj for obj in standin.objects.values() if obj["object"] == "payment_intent"]) == 1
+
+
+@pytest.mark.parametrize(("language", "words"), [
+    ("en", "The account does not have enough money for this payment."),
+    ("es", "La cuenta no tiene dinero suficiente para este pago."),
+    ("ar", "لا يوجد في الحساب مال كافٍ لهذه الدفعة."),
+])
+def test_it_explains_a_decline_in_the_residents_language(provider, language, words):
+    with translation.override(language), pytest.raises(ProviderError) as declined:
+        provider.charge_mandate(autopay("cus_CivicDesk/pm_card_visa_chargeDeclinedInsufficientFunds"))
+
+    assert str(declined.value) == words
 
 
 def test_it_stops_on_a_mandate_that_is_not_stripes_or_a_method_that_is_gone(provider):
