@@ -258,7 +258,7 @@ class StripeProvider(PaymentProvider):
     # -- autopay ---------------------------------------------------------------------------------------------
 
     def charge_mandate(self, charge: MandateCharge) -> ProviderPayment:
-        customer, _, pm = charge.mandate_ref.partition("/")
+        customer, _slash, pm = charge.mandate_ref.partition("/")
         if not customer.startswith("cus_") or not pm.startswith("pm_"):
             raise ProviderError(_("This automatic payment can no longer be used. Please set up automatic payments "
                                   "again."), soft=False, code="invalid_mandate")
