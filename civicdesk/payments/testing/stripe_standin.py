@@ -584,6 +584,19 @@ class StripeStandIn:
                     self.emit("checkout.session.async_payment_succeeded", self._public(session))
             return self._public(intent)
 
+    def expire(self, session_id: str) -> dict:
+        """An open checkout reaches its expires_at (24 hours at Stripe): expired, checkout.session.expired."""
+        try:
+            with self._lock:
+                session = self.get(session_id, "checkout.session")
+                if session["status"] != "open":
+                    raise _invalid("Only Checkout Sessions with a status of open can be expired.")
+                session.update(status="expired", url=None)
+                self.emit("checkout.session.expired", session)
+                return self._public(session)
+        finally:
+            self._flush()
+
     def pay_out(self) -> dict:
         """Pay out every balance transaction not yet paid out (an automatic payout, reconciled)."""
         try:
@@ -634,6 +647,7 @@ class StripeStandIn:
                     return
                 page = re.fullmatch(r"/c/pay/(\w+)", parts.path)
                 settle = re.fullmatch(r"/_standin/settle/(\w+)", parts.path)
+                expire = re.fullmatch(r"/_standin/expire/(\w+)", parts.path)
                 try:
                     if page and method == "GET":
                         session = standin.get(page.group(1), "checkout.session")
@@ -651,6 +665,8 @@ class StripeStandIn:
                     elif settle and method == "POST":
                         answer = standin.settle(settle.group(1))
                         self._answer(200, json.dumps(answer).encode(), "application/json")
+                    elif expire and method == "POST":
+                        self._answer(200, json.dumps(standin.expire(expire.group(1))).encode(), "application/json")
                     elif parts.path == "/_standin/payout" and method == "POST":
                         self._answer(200, json.dumps(standin.pay_out()).encode(), "application/json")
                     else:

@@ -191,6 +191,15 @@ def test_it_reads_a_failed_bank_debit_with_its_code(provider, standin, account, 
     assert standin.events[-1]["type"] == "checkout.session.async_payment_failed"
 
 
+def test_it_reads_an_expired_checkout_as_cancelled(provider, standin):
+    session = provider.start_checkout(WATER_BILL)
+
+    standin.expire(session.session_id)
+
+    assert provider.fetch_checkout(session.session_id).status == "cancelled"
+    assert standin.events[-1]["type"] == "checkout.session.expired"
+
+
 # -- autopay ----------------------------------------------------------------------------------------------------
 
 def autopay(mandate_ref: str, key: str = "autopay-bill-77-1", amount: int = 6100) -> MandateCharge:
