@@ -315,8 +315,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Other sites (the map tile server, links) learn only that a visitor came from this site, never the page
 # (tracking numbers, confirmation tokens); tile servers' usage policies ask for that Referer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Payment providers' hosted checkout pages, which the pay form's redirect leads to: CSP form-action also governs
+# the redirect that follows a form, and browsers block it otherwise. Stripe Checkout's page is on
+# checkout.stripe.com; with the local Stripe stand-in add its address (docs/payments-stripe.md).
+PAYMENT_CHECKOUT_ORIGINS = env_list("PAYMENT_CHECKOUT_ORIGINS", ["https://checkout.stripe.com"])
 # Content-Security-Policy (django-csp; the middleware adds MAP_TILE_URL's host to img-src): nothing
-# inline, nothing external. See docs/durability.md, "Security headers".
+# inline, nothing external but the checkout pages above. See docs/durability.md, "Security headers".
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -329,7 +333,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *PAYMENT_CHECKOUT_ORIGINS],
         "frame-ancestors": ["'none'"],
     },
 }
