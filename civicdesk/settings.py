@@ -566,6 +566,20 @@ PAYMENT_PROVIDERS = {
     "stripe": "civicdesk.payments.providers.stripe.StripeProvider",
 }
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# The sandbox provider works only with DEBUG on, unless this is true (a demo site; the tests).
+PAYMENTS_SANDBOX_ALLOWED = env_bool("PAYMENTS_SANDBOX_ALLOWED", False)
+# The HMAC key the sandbox signs its webhooks with (any long random string; derived from SECRET_KEY if unset).
+PAYMENTS_SANDBOX_WEBHOOK_SECRET = env("PAYMENTS_SANDBOX_WEBHOOK_SECRET", "") or ("sandbox-webhooks:" + SECRET_KEY)
+# How long a sandbox bank debit stays pending before it succeeds.
+PAYMENTS_SANDBOX_BANK_DELAY_SECONDS = env_int("PAYMENTS_SANDBOX_BANK_DELAY_SECONDS", 20)
+# Where the sandbox's task posts its webhooks (default: this site's own webhook address).
+PAYMENTS_SANDBOX_WEBHOOK_URL = env("PAYMENTS_SANDBOX_WEBHOOK_URL", "")
+# Guest "find my bill" look-ups: per client address per hour, per account number per hour, and overall per hour.
+PAYMENTS_LOOKUPS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_CLIENT_PER_HOUR", 10)
+PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR", 5)
+PAYMENTS_LOOKUPS_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_HOUR", 2000)
+# Payments started per client address per hour (each one calls the provider).
+PAYMENTS_STARTS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_STARTS_PER_CLIENT_PER_HOUR", 20)
 # Stripe (PAYMENT_PROVIDER=stripe; docs/payments-stripe.md): the secret API key and the webhook endpoint's signing
 # secret (both also as *_FILE). STRIPE_API_BASE points the official library at another server: the local
 # stand-in (civicdesk/payments/testing/stripe_standin.py) in tests and development.
