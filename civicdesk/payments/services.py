@@ -192,7 +192,7 @@ def settle(provider_name: str, news: ProviderPayment, *, event_created: int = 0)
     are written in the same transaction. Returns the payment, or None when the reference is unknown.
     """
     with transaction.atomic():
-        payment = (Payment.objects.select_for_update().select_related("account", "bill")
+        payment = (Payment.objects.select_for_update(of=("self",)).select_related("account", "bill")
                    .filter(reference=news.reference, provider=provider_name).first())
         if payment is None:
             log.warning("provider %s sent news of an unknown payment", provider_name)
