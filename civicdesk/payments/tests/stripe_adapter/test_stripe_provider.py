@@ -55,7 +55,11 @@ def test_it_is_the_adapter_registered_as_stripe_and_needs_both_secrets(settings)
     settings.STRIPE_SECRET_KEY, settings.STRIPE_WEBHOOK_SECRET = "sk_test_x", ""
     get_provider.cache_clear()
     try:
-        assert isinstance(get_provider("stripe"), StripeProvider)
+        assert isinstance(get_provider("stripe"), StripeProvider) and get_provider("stripe").name == "stripe"
+        settings.PAYMENT_PROVIDER = "sandbox"
+        assert get_provider().name == "sandbox"
+        settings.PAYMENT_PROVIDER = "stripe"  # the default follows the setting, not the first call
+        assert isinstance(get_provider(), StripeProvider)
     finally:
         get_provider.cache_clear()
     assert not StripeProvider().is_configured()
