@@ -170,6 +170,7 @@ class StripeStandIn:
         self._idempotency: dict[str, tuple[str, str, dict, int, dict]] = {}
         self._lock = threading.RLock()
         self._outbox: list[str] = []
+        self._delivering = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
     # -- objects ---------------------------------------------------------------------------------------------
@@ -267,9 +268,16 @@ class StripeStandIn:
         return event
 
     def _flush(self) -> None:
-        """Deliver the events queued by the last operation, outside the lock: our endpoint may call back."""
+        """Deliver queued events in order, outside the state lock (our endpoint may call the API back while it
+        handles one). One thread delivers at a time; another finding it busy leaves its events to that thread."""
         while self._outbox:
-            self.deliver(self._outbox.pop(0))
+            if not self._delivering.acquire(blocking=False):
+                return
+            try:
+                while self._outbox:
+                    self.deliver(self._outbox.pop(0))
+            finally:
+                self._delivering.release()
 
     def deliver(self, event_id: str, *, timestamp: int | None = None) -> int:
         """POST one event, signed, to the webhook URL (again, if it was delivered before); returns the status."""

@@ -29,23 +29,27 @@ def stripe_site(settings, live_server, standin):
     return live_server
 
 
+def go_to_stripe(page, site_url: str, method: str, total: str) -> None:
+    """Find the bill as a guest, choose `method` (the start of its label), confirm: Stripe's page opens."""
+    page.goto(f"{site_url}/payments/")
+    page.get_by_label("Kind of bill").select_option("water_sewer")
+    page.get_by_label("Account number").fill("W-100-200")
+    page.get_by_label("Service postcode").fill("62701")
+    page.get_by_label("Amount of your last bill").fill("54.20")
+    page.get_by_role("button", name="Find my bill").click()
+    page.locator("label", has_text=method).click()
+    page.get_by_label("Email for your receipt").fill("payer@example.org")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check and pay")).to_be_visible()
+    assert_no_axe_violations(page, context="confirm step")
+    page.get_by_role("button", name=f"Pay ${total}").click()
+    expect(page.get_by_role("heading", name=f"Pay {total} USD")).to_be_visible()
+
+
 def test_it_pays_a_bill_by_card_through_stripes_hosted_page_once(stripe_site, standin, bill, browser):
     page = new_phone_page(browser, javascript=False)
     try:
-        page.goto(f"{stripe_site.url}/payments/")
-        page.get_by_label("Kind of bill").select_option("water_sewer")
-        page.get_by_label("Account number").fill("W-100-200")
-        page.get_by_label("Service postcode").fill("62701")
-        page.get_by_label("Amount of your last bill").fill("54.20")
-        page.get_by_role("button", name="Find my bill").click()
-        page.locator("label", has_text="Card (fee").click()
-        page.get_by_label("Email for your receipt").fill("payer@example.org")
-        page.get_by_role("button", name="Continue").click()
-        expect(page.get_by_role("heading", name="Check and pay")).to_be_visible()
-        assert_no_axe_violations(page, context="confirm step")
-        page.get_by_role("button", name="Pay $55.56").click()
-
-        expect(page.get_by_role("heading", name="Pay 55.56 USD")).to_be_visible()
+        go_to_stripe(page, stripe_site.url, "Card (fee", "55.56")
         assert page.url.startswith(f"{standin.url}/c/pay/cs_test_")
         assert_no_axe_violations(page, context="Stripe stand-in's hosted page")
         page.get_by_label("Card", exact=True).check()
@@ -77,3 +81,33 @@ def test_it_pays_a_bill_by_card_through_stripes_hosted_page_once(stripe_site, st
     assert bill.balance_cents() == 0
     stored = json.dumps([*Payment.objects.values(), *ProviderEvent.objects.values()], default=str)
     assert CARD.replace(" ", "") not in stored and CARD not in stored
+
+
+def test_it_shows_a_bank_debit_pending_until_stripe_says_it_settled(stripe_site, standin, bill, browser):
+    page = new_phone_page(browser, javascript=False)
+    try:
+        go_to_stripe(page, stripe_site.url, "Bank account (ACH debit)", "54.20")
+        page.get_by_label("US bank account (ACH debit)").check()
+        page.get_by_label("Routing number").fill("110000000")
+        page.get_by_label("Account number").fill("000123456789")
+        page.get_by_role("button", name="Pay 54.20 USD").click()
+
+        expect(page.get_by_role("heading", name="Payment pending")).to_be_visible()
+        assert_no_axe_violations(page, context="pending receipt")
+        payment = Payment.objects.get()
+        assert payment.status == "pending" and bill.balance_cents() == 5420
+
+        standin.settle(payment.provider_payment_id)  # days later: the debit went through
+        page.reload()
+        expect(page.get_by_test_id("paid")).to_contain_text("Your payment of $54.20 was received.")
+    finally:
+        page.context.close()
+
+    payment.refresh_from_db()
+    assert payment.status == "succeeded" and payment.method_label == "Stripe Test Bank account ending 6789"
+    assert bill.balance_cents() == 0
+    assert [standin.objects[event_id]["type"] for event_id, _status in standin.deliveries] == [
+        "payment_intent.processing", "checkout.session.completed", "payment_intent.succeeded",
+        "checkout.session.async_payment_succeeded"]
+    assert "000123456789" not in json.dumps([*Payment.objects.values(), *ProviderEvent.objects.values()],
+                                            default=str)
