@@ -317,8 +317,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Other sites (the map tile server, links) learn only that a visitor came from this site, never the page
 # (tracking numbers, confirmation tokens); tile servers' usage policies ask for that Referer.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Payment providers' hosted checkout pages, which the pay form's redirect leads to: CSP form-action also governs
+# the redirect that follows a form, and browsers block it otherwise. Stripe Checkout's page is on
+# checkout.stripe.com; with the local Stripe stand-in add its address (docs/payments-stripe.md).
+PAYMENT_CHECKOUT_ORIGINS = env_list("PAYMENT_CHECKOUT_ORIGINS", ["https://checkout.stripe.com"])
 # Content-Security-Policy (django-csp; the middleware adds MAP_TILE_URL's host to img-src): nothing
-# inline, nothing external. See docs/durability.md, "Security headers".
+# inline, nothing external but the checkout pages above. See docs/durability.md, "Security headers".
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -331,7 +335,7 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        "form-action": ["'self'", *PAYMENT_CHECKOUT_ORIGINS],
         "frame-ancestors": ["'none'"],
     },
 }
@@ -546,7 +550,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # The stripe library logs whole API answers (customers' names and emails) at DEBUG: never below WARNING.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "stripe": {"level": "WARNING"}},
 }
 
 if env_bool("TESTING", False):
@@ -577,3 +582,14 @@ PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_ACCOUNT_PE
 PAYMENTS_LOOKUPS_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_HOUR", 2000)
 # Payments started per client address per hour (each one calls the provider).
 PAYMENTS_STARTS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_STARTS_PER_CLIENT_PER_HOUR", 20)
+# Stripe (PAYMENT_PROVIDER=stripe; docs/payments-stripe.md): the secret API key and the webhook endpoint's signing
+# secret (both also as *_FILE). STRIPE_API_BASE points the official library at another server: the local
+# stand-in (civicdesk/payments/testing/stripe_standin.py) in tests and development.
+STRIPE_SECRET_KEY = env_secret("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_secret("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = env("STRIPE_API_BASE", "https://api.stripe.com").rstrip("/")
+STRIPE_TIMEOUT = env_int("STRIPE_TIMEOUT", 20)
+# Retries of a failed connection or a 409/5xx answer by the library, each with the same Idempotency-Key.
+STRIPE_MAX_NETWORK_RETRIES = env_int("STRIPE_MAX_NETWORK_RETRIES", 2)
+# Seconds a webhook's signed timestamp may be old (Stripe's libraries default to 300) against replays.
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)

@@ -30,7 +30,8 @@ def assert_secure_headers(response) -> None:
     assert policy["script-src"] == ["'self'"]  # no 'unsafe-inline', no 'unsafe-eval', no other host
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
-    assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'"]
+    # forms post here only; the pay form's redirect may also lead to Stripe's hosted checkout page
+    assert policy["base-uri"] == ["'self'"] and policy["form-action"] == ["'self'", "https://checkout.stripe.com"]
     assert policy["img-src"] == ["'self'", "data:", "https://tile.openstreetmap.org"]  # the map tiles, nothing else
     permissions = dict(item.split("=", 1) for item in response["Permissions-Policy"].split(", "))
     assert permissions["geolocation"] == "(self)"

@@ -24,10 +24,17 @@ from .base import (  # noqa: F401  (the contract, importable from here)
 )
 
 
-@cache
 def get_provider(name: str | None = None) -> PaymentProvider:
     """The adapter registered under `name` (default: settings.PAYMENT_PROVIDER); raises KeyError when unknown."""
-    name = name or settings.PAYMENT_PROVIDER
+    # The default is read on every call (a changed PAYMENT_PROVIDER is seen at once); adapters are cached by name.
+    return _provider(name or settings.PAYMENT_PROVIDER)
+
+
+@cache
+def _provider(name: str) -> PaymentProvider:
     provider = import_string(settings.PAYMENT_PROVIDERS[name])()
     provider.name = name
     return provider
+
+
+get_provider.cache_clear = _provider.cache_clear
