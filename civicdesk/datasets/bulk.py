@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import gc
 import json
+import os
 import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
@@ -21,10 +22,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 from django.db import connection
+from django.utils.translation import gettext
 
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
-from .models import ImportedRequest
+from .models import DroppedIndex, ImportedRequest
 
 # The columns callers fill, in this order. Columns the models gain later are written with their
 # field defaults (see _columns), so a new field does not break the loaders.
@@ -327,29 +329,101 @@ def _is_superuser() -> bool:
     return bool(row and row[0])
 
 
+class ExclusiveLoadRefused(Exception):
+    """An exclusive load (`--rebuild-indexes`) was asked for while other clients use the database."""
+
+
+def other_clients() -> int:
+    """How many other clients have the database open right now.
+
+    PostgreSQL: the other client connections to this database
+    (pg_stat_activity). SQLite: the other processes on this machine holding
+    the database file (or its WAL) open, found in /proc (an SQLite database
+    is only ever used from the machine it is on); 0 where /proc is missing.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            return cursor.fetchone()[0]
+    name = str(connection.settings_dict["NAME"])
+    if not os.path.isfile(name) or not os.path.isdir("/proc"):
+        return 0
+    files = {os.path.realpath(name + suffix) for suffix in ("", "-wal")}
+    holders = set()
+    for pid in (entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()):
+        with contextlib.suppress(OSError):  # gone meanwhile, or another user's process
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") in files:
+                        holders.add(pid)
+                        break
+    return len(holders)
+
+
+def ensure_exclusive() -> None:
+    """Refuse an exclusive load while anything else uses the database (the site, its workers, a shell).
+
+    Raises ExclusiveLoadRefused saying how many other clients there are.
+    Dropping indexes would make their queries crawl, and the load's shortcuts
+    (foreign-key checks skipped, ids reserved in blocks) are only safe alone.
+    """
+    others = other_clients()
+    if others:
+        raise ExclusiveLoadRefused(gettext(
+            "The database is in use by %(count)d other client(s) (the site, its task worker, another command). "
+            "An exclusive load (--rebuild-indexes) needs the database to itself: stop them first, or load "
+            "without --rebuild-indexes.") % {"count": others})
+
+
+def restore_dropped_indexes() -> list[str]:
+    """Build the indexes an interrupted exclusive load left dropped (see DroppedIndex); their names."""
+    built = []
+    for dropped in DroppedIndex.objects.order_by("pk"):
+        if not _index_exists(dropped.name):
+            with connection.cursor() as cursor:
+                cursor.execute(dropped.sql)
+        dropped.delete()
+        built.append(dropped.name)
+    return built
+
+
+def _index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s", [name])
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        return cursor.fetchone() is not None
+
+
 @contextlib.contextmanager
 def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)) -> Iterator[None]:
     """Drop the tables' indexes that back no constraint, then build them again from their own SQL.
 
     One sorted build after a load of millions is far cheaper than keeping a
     dozen indexes up to date row by row. Only for loads into a database
-    nobody is using at the same time: queries run without those indexes
-    meanwhile. They are built again even when the load fails; only a process
-    killed outright leaves them dropped (`manage.py sqlmigrate` prints their
-    CREATE INDEX statements).
+    nobody is using at the same time (callers check ensure_exclusive()
+    first): queries run without those indexes meanwhile. Each index is
+    recorded as a DroppedIndex (committed first, outside a transaction)
+    before it is dropped and forgotten once it is built again, so they are
+    built again when the load fails, and after a process killed outright by
+    the next bulk command (restore_dropped_indexes()).
     """
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            cursor.execute("SELECT indexname, indexdef, tablename FROM pg_indexes WHERE schemaname = current_schema() "
                            "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
                            [tables])
         else:
             # The indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL and stay.
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            cursor.execute("SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
         indexes = cursor.fetchall()
-        for name, _sql in indexes:
+    DroppedIndex.objects.bulk_create([DroppedIndex(table=table, name=name, sql=sql) for name, sql, table in indexes])
+    with connection.cursor() as cursor:
+        for name, _sql, _table in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     try:
         yield
@@ -361,5 +435,6 @@ def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)
                     # PostgreSQL builds no index on a table with pending trigger events: run them now.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _name, sql in indexes:
+            for name, sql, _table in indexes:
                 cursor.execute(sql)
+                DroppedIndex.objects.filter(name=name).delete()

@@ -52,7 +52,9 @@ from .bulk import (
     REQUEST_COLUMNS,
     BulkWriter,
     collecting_between_batches,
+    ensure_exclusive,
     foreign_keys_unchecked,
+    restore_dropped_indexes,
     secondary_indexes_dropped,
 )
 from .services import UTC, Locator, RouteCache, SlaClock, StatusBook
@@ -206,6 +208,22 @@ class Area:
 
 
 @dataclass
+class Drawn:
+    """A batch of drawn requests as arrays, oldest first: when, which kind (an index into
+    RequestGenerator.kind_list), which place (an index into its place arrays), the pin, the local hour."""
+
+    requested: np.ndarray
+    kind: np.ndarray
+    place: np.ndarray
+    lat: np.ndarray
+    long: np.ndarray
+    hour: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.requested)
+
+
+@dataclass
 class GenerateResult:
     requests: int = 0
     timeline_entries: int = 0
@@ -293,6 +311,33 @@ class RequestGenerator:
             texts = kind.family.descriptions
             self.kind_descriptions[i] = [texts[j % len(texts)] for j in range(width)]
         self.working_codes = np.array([code_index[code] for code in self.working], dtype=np.int64)
+        self.kind_jid = np.array([area.jid for area in self.areas for _kind in area.kinds], dtype=np.int64)
+        self.area_first_kind = np.cumsum([0] + [len(area.kinds) for area in self.areas])[:-1]
+        places = [place for area in self.areas for place in area.places]
+        self.place_index = {id(place): i for i, place in enumerate(places)}
+        self.area_first_place = np.cumsum([0] + [len(area.places) for area in self.areas])[:-1]
+        self.area_place_count = np.array([len(area.places) for area in self.areas], dtype=np.int64)
+        self.place_lat = np.array([p.lat for p in places], dtype=float)
+        self.place_long = np.array([p.long for p in places], dtype=float)
+        self.place_district = np.array([p.district_id for p in places], dtype=object)
+        self.place_district_key = np.array([-1 if p.district_id is None else p.district_id for p in places],
+                                           dtype=np.int64)
+        self.place_address = np.array([p.address for p in places], dtype=object)
+        self.place_address_id = np.array([p.address_id for p in places], dtype=object)
+        # Hot spots: (centre's place index, radius, row of kind_favoured, area index).
+        favoured_rows, self.hotspot_list = [], []
+        for a, area in enumerate(self.areas):
+            for centre, radius, favoured in area.hotspots:
+                self.hotspot_list.append((self.place_index[id(centre)], radius, len(favoured_rows), a))
+                favoured_rows.append(np.isin(self.kind_type, list(favoured)))
+        self.kind_favoured = np.array(favoured_rows, dtype=bool).reshape(len(favoured_rows), len(kinds))
+        self.slot_key_list = sorted(set(self.slot_keys))
+        key_index = {key: i for i, key in enumerate(self.slot_key_list)}
+        self.slot_key_np = np.array([key_index[key] for key in self.slot_keys], dtype=np.int64)
+        self.slot_hour_np = np.array([key[2] for key in self.slot_keys], dtype=np.int64)
+        self.slot_starts_np = np.array(self.slot_starts, dtype=np.int64)
+        self.slot_cumulative_np = np.array(self.slot_cumulative, dtype=float)
+        self.area_pick_np = np.array(self.area_pick, dtype=float)
 
     # --- the city ------------------------------------------------------------------------------------
 
@@ -375,8 +420,8 @@ class RequestGenerator:
 
     # --- drawing -------------------------------------------------------------------------------------
 
-    def draws(self, count: int, batch: int) -> Iterator[list[dict]]:
-        """Batches of drawn requests (plain dicts), oldest first across the whole run; then one batch of the
+    def draws(self, count: int, batch: int) -> Iterator[Drawn]:
+        """Batches of drawn requests (as arrays), oldest first across the whole run; then one batch of the
         injected clusters' requests, when there are any."""
         batches = max(1, math.ceil(count / batch))
         total = self.slot_cumulative[-1]
@@ -387,7 +432,7 @@ class RequestGenerator:
         if self.clusters:
             yield self._cluster_batch()
 
-    def _cluster_batch(self) -> list[dict]:
+    def _cluster_batch(self) -> Drawn:
         """The injected clusters' requests (see the module docstring), newest last."""
         rng = self.cluster_rng
         start, end = self.window[1] - self.cluster_days * 86400, self.window[1] - 60
@@ -403,56 +448,68 @@ class RequestGenerator:
                 lat, long = _offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
                 requested = int(rng.uniform(start, end))
                 local = dt.datetime.fromtimestamp(requested, UTC).astimezone(self.tz)
-                drafts.append({"requested": requested, "area": area, "kind": kind, "place": centre, "lat": lat,
-                               "long": long, "hour": local.hour})
+                drafts.append((requested, self.kind_index[id(kind)], self.place_index[id(centre)], lat, long,
+                               local.hour))
             self.injected_clusters.append({
                 "service_code": kind.service_type.code, "jurisdiction": area.jurisdiction.slug,
                 "lat": centre.lat, "long": centre.long, "radius_m": CLUSTER_RADIUS_M, "count": count,
                 "start": dt.datetime.fromtimestamp(start, UTC).isoformat(),
                 "end": dt.datetime.fromtimestamp(end, UTC).isoformat()})
-        drafts.sort(key=lambda d: d["requested"])
-        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
-        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
-            if jurisdiction_id != draft["area"].jid or district_id != draft["place"].district_id:
-                draft["lat"], draft["long"] = draft["place"].lat, draft["place"].long
-        return drafts
+        drafts.sort(key=lambda d: d[0])
+        columns = list(zip(*drafts)) or [()] * 6
+        return self._kept_inside(Drawn(*(np.array(values, dtype=dtype) for values, dtype in zip(
+            columns, (np.int64, np.int64, np.int64, float, float, np.int64)))))
 
-    def _draw_batch(self, size: int, low: float, high: float) -> list[dict]:
-        rng = self.rng
-        rand = rng.random
-        drafts = []
-        for _ in range(size):
-            u = low + (high - low) * rand()
-            slot = min(bisect.bisect_right(self.slot_cumulative, u), len(self.slot_starts) - 1)
-            requested = min(self.slot_starts[slot] + int(rand() * 3600), self.window[1] - 60)
-            requested = max(requested, self.window[0])
-            area = self.areas[bisect.bisect_right(self.area_pick, rand() * self.area_pick[-1])]
-            kinds, cumulative = self._mix(area, self.slot_keys[slot])
-            kind = kinds[min(bisect.bisect_right(cumulative, rand() * cumulative[-1]), len(kinds) - 1)]
-            place, lat, long = self._place(area, kind)
-            drafts.append({"requested": int(requested), "area": area, "kind": kind, "place": place, "lat": lat,
-                           "long": long, "hour": self.slot_keys[slot][2]})
-        drafts.sort(key=lambda d: d["requested"])
-        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
-        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
-            place = draft["place"]
-            # A pin nudged over a boundary falls back onto its address (or point), which is known to be inside.
-            if jurisdiction_id != draft["area"].jid or district_id != place.district_id:
-                draft["lat"], draft["long"] = place.lat, place.long
-        return drafts
+    def _draw_batch(self, size: int, low: float, high: float) -> Drawn:
+        """`size` requests in the share [low, high) of the window's cumulative rhythm, drawn as arrays."""
+        rng = self.np_rng
+        slot = np.minimum(np.searchsorted(self.slot_cumulative_np, low + (high - low) * rng.random(size),
+                                          side="right"), len(self.slot_starts) - 1)
+        requested = np.clip(self.slot_starts_np[slot] + (rng.random(size) * 3600).astype(np.int64),
+                            int(self.window[0]), int(self.window[1] - 60))
+        area = np.searchsorted(self.area_pick_np, rng.random(size) * self.area_pick[-1], side="right")
+        # The kind, from the mix of the request's area and hour slot: one group of requests per (area, mix).
+        kind = np.empty(size, dtype=np.int64)
+        group = area * len(self.slot_key_list) + self.slot_key_np[slot]
+        order = np.argsort(group, kind="stable")
+        starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+        pick = rng.random(size)
+        for first, last in zip(starts.tolist(), [*starts[1:].tolist(), size]):
+            rows = order[first:last]
+            area_index, key = divmod(int(group[rows[0]]), len(self.slot_key_list))
+            a = self.areas[area_index]
+            _kinds, cumulative = self._mix(a, self.slot_key_list[key])
+            local = np.minimum(np.searchsorted(cumulative, pick[rows] * cumulative[-1], side="right"),
+                               len(cumulative) - 1)
+            kind[rows] = self.area_first_kind[area_index] + local
+        # The place: a hot spot favouring the kind (three times in ten, the first that says yes), else an address.
+        place = self.area_first_place[area] + (rng.random(size) * self.area_place_count[area]).astype(np.int64)
+        metres = rng.uniform(2, 20, size)
+        free = np.ones(size, dtype=bool)
+        for centre, radius, favoured, hotspot_area in self.hotspot_list:
+            hit = free & (area == hotspot_area) & self.kind_favoured[favoured][kind] & (rng.random(size) < 0.3)
+            place[hit] = centre
+            metres[hit] = np.abs(rng.normal(0, radius / 2, int(hit.sum())))
+            free &= ~hit
+        lat, long = _offset(self.place_lat[place], self.place_long[place], metres, rng.uniform(0, 2 * math.pi, size))
+        order = np.argsort(requested, kind="stable")
+        drawn = Drawn(requested[order], kind[order], place[order], lat[order], long[order],
+                      self.slot_hour_np[slot[order]])
+        return self._kept_inside(drawn)
 
-    def _place(self, area: Area, kind: Kind) -> tuple[Place, float, float]:
-        rng = self.rng
-        for centre, radius, favoured in area.hotspots:
-            if kind.type_id in favoured and rng.random() < 0.3:
-                metres = abs(rng.gauss(0, radius / 2))
-                return centre, *_offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
-        place = area.places[int(rng.random() * len(area.places))]
-        return place, *_offset(place.lat, place.long, rng.uniform(2, 20), rng.uniform(0, 2 * math.pi))
+    def _kept_inside(self, drawn: Drawn) -> Drawn:
+        """A pin nudged over a boundary falls back onto its address (or point), which is known to be inside."""
+        found = self.locator.locate_many(drawn.lat, drawn.long)
+        jurisdiction = np.array([j if j is not None else -1 for j, _ in found], dtype=np.int64)
+        district = np.array([d if d is not None else -1 for _, d in found], dtype=np.int64)
+        moved = (jurisdiction != self.kind_jid[drawn.kind]) | (district != self.place_district_key[drawn.place])
+        drawn.lat[moved] = self.place_lat[drawn.place[moved]]
+        drawn.long[moved] = self.place_long[drawn.place[moved]]
+        return drawn
 
     # --- rows ----------------------------------------------------------------------------------------
 
-    def columns(self, drafts: list[dict], ids: list[int], entry_ids: Callable[[int], list[int]],
+    def columns(self, drafts: Drawn, ids: list[int], entry_ids: Callable[[int], list[int]],
                 public_ids: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
         """Request and timeline columns for a drawn batch (numpy arrays, instants as epoch seconds, NO_TIME for
         none), keyed by REQUEST_COLUMNS / TIMELINE_COLUMNS; also the count per status code.
@@ -461,7 +518,7 @@ class RequestGenerator:
         from a numpy generator seeded by the run's seed (the same seed gives
         the same batch), so no Python runs per row except the routing look-up.
         """
-        n = len(drafts)
+        n = len(drafts.requested)
         rng = self.np_rng
         book, now = self.statuses, int(self.now.timestamp())
         codes = list(book.by_code)  # a status as an index into codes
@@ -470,14 +527,10 @@ class RequestGenerator:
         status_open = np.array([book.by_code[c].is_open for c in codes])
         initial = code_index[book.initial.code]
         kinds = self.kind_list
-        k = np.fromiter((self.kind_index[id(d["kind"])] for d in drafts), dtype=np.int64, count=n)
-        requested = np.fromiter((d["requested"] for d in drafts), dtype=np.int64, count=n)
-        jid = np.fromiter((d["area"].jid for d in drafts), dtype=np.int64, count=n)
-        hour = np.fromiter((d["hour"] for d in drafts), dtype=np.int64, count=n)
-        places = [d["place"] for d in drafts]
-        lat = np.round(np.fromiter((d["lat"] for d in drafts), dtype=float, count=n), 6)
-        long = np.round(np.fromiter((d["long"] for d in drafts), dtype=float, count=n), 6)
-        district = np.array([p.district_id for p in places], dtype=object)
+        k, requested, hour, place = drafts.kind, drafts.requested, drafts.hour, drafts.place
+        jid = self.kind_jid[k]
+        lat, long = np.round(drafts.lat, 6), np.round(drafts.long, 6)
+        district = self.place_district[place]
         type_id = self.kind_type[k]
         routes, route_of = self.routes.decide_many(jid, [kind.service_type for kind in kinds], k, district, lat, long)
 
@@ -533,8 +586,8 @@ class RequestGenerator:
             "service_type_id": type_id, "status_id": status_pk[code], "is_open": is_open,
             "priority": self.kind_priority[k], "description": descriptions,
             "attributes": self.kind_answers[k, rng.integers(0, self.kind_answers.shape[1], n)], "lat": lat,
-            "long": long, "address": np.array([p.address for p in places], dtype=object),
-            "address_id": np.array([p.address_id for p in places], dtype=object), "district_id": district,
+            "long": long, "address": self.place_address[place], "address_id": self.place_address_id[place],
+            "district_id": district,
             "channel": np.array(CHANNEL_NAMES, dtype=object)[channel], "reporter_id": np.full(n, None, dtype=object),
             "contact_name": contact_name, "contact_email": contact_email, "contact_phone": contact_phone,
             "language": np.where(rng.random(n) < 0.15, "es", "en").astype(object), "device_id": device,
@@ -664,9 +717,10 @@ class _PublicIds:
                 + pairs[(bits >> np.uint64(10)) & mask] + pairs[bits & mask])
 
 
-def _offset(lat: float, long: float, metres: float, angle: float) -> tuple[float, float]:
-    return (lat + metres * math.cos(angle) / 111_000,
-            long + metres * math.sin(angle) / (111_000 * max(math.cos(math.radians(lat)), 0.01)))
+def _offset(lat, long, metres, angle):
+    """The point `metres` away from (lat, long) in direction `angle` (radians); numbers or numpy arrays."""
+    return (lat + metres * np.cos(angle) / 111_000,
+            long + metres * np.sin(angle) / (111_000 * np.maximum(np.cos(np.radians(lat)), 0.01)))
 
 
 def _answers(service_type: ServiceType, rng: random.Random) -> dict:
@@ -699,7 +753,8 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     With `rebuild_indexes` the two tables' secondary indexes are dropped for
     the load and built again after it, and the foreign keys are not checked
     (SQLite; PostgreSQL as a superuser): only for a database nobody else uses
-    meanwhile. `on_batch(rows_so_far)` is called after each commit. Each
+    meanwhile: refused (ExclusiveLoadRefused) while other clients are
+    connected. `on_batch(rows_so_far)` is called after each commit. Each
     jurisdiction that received requests gets an audit entry. `clusters`
     injects that many known clusters in the last `cluster_days` days on top
     of the `count` requests (listed in the result's `clusters`). Raises
@@ -708,6 +763,9 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     import time
 
     started = time.perf_counter()
+    restore_dropped_indexes()  # left dropped by an interrupted exclusive load
+    if rebuild_indexes:
+        ensure_exclusive()
     generator = RequestGenerator(seed=seed, jurisdiction=jurisdiction, since_days=since_days, now=now,
                                  clusters=clusters, cluster_days=cluster_days)
     # An exclusive load (indexes dropped) also skips PostgreSQL's foreign-key triggers: every key written
@@ -730,8 +788,8 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
             result.timeline_entries += len(entries["id"])
             for code, n in counts.items():
                 result.by_status[code] = result.by_status.get(code, 0) + n
-            for draft in drafts:
-                by_jurisdiction[draft["area"].jid] = by_jurisdiction.get(draft["area"].jid, 0) + 1
+            for jurisdiction_id, n in zip(*np.unique(generator.kind_jid[drafts.kind], return_counts=True)):
+                by_jurisdiction[int(jurisdiction_id)] = by_jurisdiction.get(int(jurisdiction_id), 0) + int(n)
             collect()
             if on_batch:
                 on_batch(result.requests)

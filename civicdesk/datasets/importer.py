@@ -33,7 +33,9 @@ from . import formats
 from .bulk import (
     BulkWriter,
     collecting_between_batches,
+    ensure_exclusive,
     foreign_keys_unchecked,
+    restore_dropped_indexes,
     secondary_indexes_dropped,
 )
 from .formats import SourceRecord
@@ -279,7 +281,7 @@ class Importer:
         self.closed_default = self.statuses.first_closed()
         self.status_names = {status.pk: status.name for status in self.statuses.by_code.values()}
         self._statuses: dict[tuple, object] = {}
-        self.writer = BulkWriter(skip_fk_checks=exclusive)
+        self.writer = BulkWriter(skip_fk_checks=exclusive, exclusive=exclusive)
         self.public_ids = _PublicIds(secrets.randbits(64))
         self._latest = 0.0
         self.offered: dict[int, set[int] | None] = {}
@@ -517,7 +519,8 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     `rebuild_indexes` the request and timeline tables' secondary indexes are
     dropped for the run and built again after it, and the foreign keys are not
     checked (SQLite; PostgreSQL as a superuser): only for a database nobody
-    else uses meanwhile (see bulk.secondary_indexes_dropped). Returns the
+    else uses meanwhile (see bulk.secondary_indexes_dropped), refused with
+    ExclusiveLoadRefused while other clients are connected. Returns the
     summary of this invocation. Raises ImportFailed or SourceFileError before
     anything is written when the options or the file are unusable.
     """
@@ -528,6 +531,9 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     if not path.is_file():
         raise ImportFailed(gettext("There is no file at %(path)s.") % {"path": path})
     source = (source or fmt)[:40]
+    restore_dropped_indexes()  # left dropped by an interrupted exclusive load
+    if rebuild_indexes:
+        ensure_exclusive()
     if resume and not mapping_path:
         # A resumed run keeps the choices it started with unless new ones are given.
         last = (ImportRun.objects.filter(path=str(path), format=fmt).exclude(state=ImportRun.State.FINISHED)
