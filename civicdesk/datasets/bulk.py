@@ -1,8 +1,10 @@
 """The one fast path for writing many service requests: COPY on PostgreSQL, executemany on SQLite.
 
-The generator and the importer both build plain row tuples in the column
-orders below and hand them to a BulkWriter inside their own transaction, so a
-batch is written whole or not at all. Ids are drawn by the writer itself (from
+The generator builds a batch as columns (numpy arrays), the importer as row
+tuples in the column orders below; both hand them to a BulkWriter inside their
+own transaction, so a batch is written whole or not at all. On PostgreSQL the
+columns become one Arrow table, written as CSV in C and sent with one COPY per
+table; on SQLite they go to executemany. Ids are drawn by the writer itself (from
 the table's sequence on PostgreSQL, past the highest id on SQLite), so timeline
 rows can point at their requests without a round trip per row, and the
 sequences stay right for the rows inserted afterwards by the application.
@@ -66,10 +68,10 @@ def _columns(model, known: list[str]) -> tuple[list[str], tuple]:
 class BulkWriter:
     """Writes request, timeline and imported-id rows in one go; call its methods inside a transaction.
 
-    `timestamp(epoch_seconds)` gives the text a datetime column takes on this
-    database (UTC); `new_ids(model, n)` reserves n primary keys; `write()`
-    stores the rows. Rows are tuples in REQUEST_COLUMNS / TIMELINE_COLUMNS /
-    IMPORTED_COLUMNS order. Foreign keys are checked by the database as usual.
+    `new_ids(model, n)` reserves n primary keys; `write_columns()` stores
+    rows given as columns, `write_rows()` rows given as tuples in
+    REQUEST_COLUMNS / TIMELINE_COLUMNS / IMPORTED_COLUMNS order; instants are
+    epoch seconds either way. Foreign keys are checked by the database as usual.
     """
 
     def __init__(self, *, skip_fk_checks: bool = False, exclusive: bool = False) -> None:
@@ -82,22 +84,11 @@ class BulkWriter:
         self._suffix = "+00" if self.vendor == "postgresql" else ""
         self._clock = [text + self._suffix for text in _CLOCK]
         self._clock_array = np.array(self._clock, dtype=object)
-        self._days: dict[int, str] = {}
         #: Whether write() skips PostgreSQL's foreign-key triggers (see begin_batch()).
         self.skip_fk_checks = skip_fk_checks and self.vendor == "postgresql" and _is_superuser()
         self._tuned = False
 
     # --- values -------------------------------------------------------------------------------------
-
-    def timestamp(self, epoch: float | None) -> str | None:
-        """The UTC instant `epoch` (seconds, whole seconds kept) as text for a datetime column, or None."""
-        if epoch is None:
-            return None
-        day, seconds = divmod(int(epoch), 86400)
-        text = self._days.get(day)
-        if text is None:
-            text = self._days[day] = (_EPOCH + dt.timedelta(days=day)).strftime("%Y-%m-%d")
-        return text + self._clock[seconds]
 
     def timestamps(self, epochs: np.ndarray) -> np.ndarray:
         """Vectorised timestamp(): an object array of texts (None where `epochs` holds NO_TIME)."""
@@ -209,20 +200,14 @@ class BulkWriter:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def write(self, requests: Sequence[tuple], entries: Sequence[tuple], imported: Sequence[tuple] = ()) -> None:
-        """Store the rows (requests first, since the others point at them)."""
-        targets = [
-            (ServiceRequest, self.request_columns, self.request_extra, requests),
-            (TimelineEntry, self.timeline_columns, self.timeline_extra, entries),
-            (ImportedRequest, self.imported_columns, self.imported_extra, imported),
-        ]
-        for model, columns, extra, rows in targets:
-            if not rows:
-                continue
-            if self.vendor == "postgresql":
-                self._copy(model, columns, extra, rows)
-            else:
-                self._insert(model, columns, extra, rows)
+    def write_rows(self, requests: Sequence[tuple], entries: Sequence[tuple], imported: Sequence[tuple] = ()) -> None:
+        """write_columns() for row tuples (REQUEST_COLUMNS / TIMELINE_COLUMNS / IMPORTED_COLUMNS order, instants
+        as epoch seconds or NO_TIME), turned into columns in C (zip)."""
+        for model, known, rows in ((ServiceRequest, REQUEST_COLUMNS, requests),
+                                   (TimelineEntry, TIMELINE_COLUMNS, entries),
+                                   (ImportedRequest, IMPORTED_COLUMNS, imported)):
+            if rows:
+                self.write_columns(model, dict(zip(known, (list(column) for column in zip(*rows)))), len(rows))
 
     def write_columns(self, model, columns: Mapping[str, Sequence], count: int) -> None:
         """Store `count` rows given column by column (numpy arrays or lists, every known column of the model).
@@ -236,7 +221,8 @@ class BulkWriter:
         if count <= 0:
             return
         names, extra = {ServiceRequest: (self.request_columns, self.request_extra),
-                        TimelineEntry: (self.timeline_columns, self.timeline_extra)}[model]
+                        TimelineEntry: (self.timeline_columns, self.timeline_extra),
+                        ImportedRequest: (self.imported_columns, self.imported_extra)}[model]
         time_columns = {f.column for f in model._meta.concrete_fields if f.get_internal_type() == "DateTimeField"}
         known = names[:len(names) - len(extra)]
         values = [self.timestamps(columns[name]) if name in time_columns else columns[name] for name in known]
@@ -249,6 +235,7 @@ class BulkWriter:
         if self.vendor == "postgresql":
             arrays = [pa.array(v, from_pandas=True) if isinstance(v, np.ndarray) and v.dtype == object
                       else pa.array(v) for v in values]
+            arrays = [a.cast(pa.string()) if a.type == pa.null() else a for a in arrays]  # a column of NULLs
             buffer = io.BytesIO()
             # all_valid quotes every non-NULL value: "" is an empty text, an unquoted empty field is NULL.
             pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
@@ -261,25 +248,6 @@ class BulkWriter:
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})",
                                list(zip(*lists)))
-
-    def _copy(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor: COPY is not part of Django's cursor API
-            with raw.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                if extra:
-                    for row in rows:
-                        copy.write_row(row + extra)
-                else:
-                    for row in rows:
-                        copy.write_row(row)
-
-    def _insert(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [row + extra for row in rows] if extra else rows)
 
 
 @contextlib.contextmanager
@@ -436,5 +404,6 @@ def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET maintenance_work_mem = '512MB'")
             for name, sql, _table in indexes:
-                cursor.execute(sql)
+                if not _index_exists(name):  # built already by restore_dropped_indexes()
+                    cursor.execute(sql)
                 DroppedIndex.objects.filter(name=name).delete()

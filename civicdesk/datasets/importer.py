@@ -31,6 +31,7 @@ from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 from . import formats
 from .bulk import (
+    NO_TIME,
     BulkWriter,
     collecting_between_batches,
     ensure_exclusive,
@@ -417,9 +418,13 @@ class Importer:
     def _rows(self, placed: list[tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
         if not placed:
             return [], [], []
-        writer, ts = self.writer, self.writer.timestamp
+        writer = self.writer
+
+        def ts(epoch):  # instants go to write_columns() as whole epoch seconds
+            return NO_TIME if epoch is None else int(epoch)
+
         ids = writer.new_ids(ServiceRequest, len(placed))
-        public_ids = [self.public_ids.next() for _ in placed]
+        public_ids = self.public_ids.next_many(len(placed)).tolist()
         taken = writer.existing_public_ids(public_ids)
         while taken:
             positions = [n for n, public_id in enumerate(public_ids) if public_id in taken]
@@ -635,7 +640,7 @@ def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: 
     with transaction.atomic():
         importer.writer.begin_batch()
         requests, entries, imported, rejects, skipped = importer.process(chunk)
-        importer.writer.write(requests, entries, imported)
+        importer.writer.write_rows(requests, entries, imported)
         for reject in rejects:
             rejects_out.write(_csv_line(list(reject)))
         rejects_out.flush()
