@@ -311,6 +311,8 @@ def other_clients() -> int:
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Inside a transaction pg_stat_activity is a snapshot taken at its first read: take a fresh one.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                            "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
             return cursor.fetchone()[0]
