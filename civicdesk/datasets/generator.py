@@ -427,6 +427,8 @@ class RequestGenerator:
         total = self.slot_cumulative[-1]
         for index in range(batches):
             size = min(batch, count - index * batch)
+            if size <= 0:
+                break  # nothing to draw (count 0: the command only builds indexes an interrupted load left)
             low, high = total * index / batches, total * (index + 1) / batches
             yield self._draw_batch(size, low, high)
         if self.clusters:
