@@ -15,9 +15,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import io
 import json
 import os
-import io
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -240,9 +240,9 @@ class BulkWriter:
             # all_valid quotes every non-NULL value: "" is an empty text, an unquoted empty field is NULL.
             pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
                              pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getbuffer())
+            with connection.cursor() as cursor, \
+                    cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getbuffer())
             return
         lists = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values]
         with connection.cursor() as cursor:

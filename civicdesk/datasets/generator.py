@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -77,7 +76,7 @@ LAST_NAMES = ["Johnson", "Garcia", "Miller", "Nguyen", "Brown", "Hernandez", "Wi
               "Martinez", "Thompson", "Patel", "Schmidt", "Rivera", "Jackson", "Novak", "Ramirez", "Clark", "Lee"]
 CHANNEL_NAMES = [c for c, _ in CHANNELS]
 CHANNEL_P = np.array([w for _, w in CHANNELS], dtype=float) / sum(w for _, w in CHANNELS)
-CHANNEL_LABELS = [dict((c.value, c.label) for c in Channel)[name] for name in CHANNEL_NAMES]
+CHANNEL_LABELS = [{c.value: c.label for c in Channel}[name] for name in CHANNEL_NAMES]
 #: The channels that keep office hours (8:00 to 17:00).
 OFFICE_CHANNELS = [CHANNEL_NAMES.index("phone"), CHANNEL_NAMES.index("counter")]
 FULL_NAMES = np.array([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], dtype=object)
@@ -630,7 +629,7 @@ class RequestGenerator:
         at = every[has_end]
         text = messages[outcome[at]]
         data = np.full(len(at), "{}", dtype=object)
-        dup = np.flatnonzero(original[at] != None)  # noqa: E711 (an object array compared elementwise)
+        dup = np.flatnonzero(np.not_equal(original[at], None))
         text[dup] = [t.format(original=o) for t, o in zip(text[dup], original[at][dup])]
         data[dup] = [json.dumps({"duplicate_of": o}) for o in original[at][dup]]
         before = np.where(has_work[at], status_pk[work_code[at]], initial_pk)

@@ -12,7 +12,12 @@ from django.utils.translation import gettext
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.datasets import formats
 from civicdesk.datasets.bulk import REQUEST_COLUMNS, ExclusiveLoadRefused
-from civicdesk.datasets.generator import GeneratorError, RequestGenerator, generate_requests, generated_rows
+from civicdesk.datasets.generator import (
+    GeneratorError,
+    RequestGenerator,
+    generate_requests,
+    generated_rows,
+)
 from civicdesk.datasets.progress import Progress
 from civicdesk.jurisdictions.models import Department, Jurisdiction
 
