@@ -60,6 +60,8 @@ bench: $(VENV)/.test-installed assets
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/suite.py --size $(SIZE) --pg-size $(PG_SIZE) $(if $(QUICK),--quick) $(BENCH_ARGS)
+	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/bulk.py --db postgres $(if $(QUICK),--size 20000 --import-rows 20000,--size $(PG_SIZE))
+	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/bulk.py --db sqlite $(if $(QUICK),--size 20000 --import-rows 20000,--size $(SIZE))
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/crash.py $(if $(QUICK),--minutes 0.5 --kills 6,--minutes 3 --kills 40)
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/alerts.py $(if $(QUICK),--subscribers 5000,--subscribers 100000)
 	env -u CITY_PACK -u DATABASE_URL $(BIN)/python bench/soak.py $(if $(QUICK),--minutes 3 --bulk-rows 2000,--minutes 30)

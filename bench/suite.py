@@ -46,7 +46,8 @@ JURISDICTION = "elm.example.gov"
 WRITE_HEADER = ["database", "stored rows", "endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms",
                 "max ms", "% of bare insert"]
 READ_HEADER = ["database", "stored rows", "read path", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
-IMPORT_HEADER = ["database", "stored rows", "load", "rows", "seconds", "rows/s", "% of raw"]
+IMPORT_HEADER = ["database", "stored rows", "load", "rows", "seconds", "rows/s", "% of raw", "target rows/s",
+                 "ratio to target"]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -195,6 +196,10 @@ def worker(args: argparse.Namespace) -> int:
     if "import" not in args.skip:
         result["imports"], notes = import_bench(db, stored, args)
         result["notes"] += notes
+    if args.loader == "generate_requests":
+        result.setdefault("imports", []).insert(0, [db, 0, f"{load['method']} (the history)", load["rows"],
+                                                    load["seconds"], load["rows"] / load["seconds"], "–",
+                                                    *beside_target(db, "generate", load["rows"] / load["seconds"])])
     args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 
@@ -571,6 +576,14 @@ def read_bench(db: str, city, world, args: argparse.Namespace) -> list[list]:
     return rows
 
 
+def beside_target(db: str, step: str, rate: float) -> list[str]:
+    """[issue 15's target rows/s, rate ÷ target] for a bulk step ("generate" or "import"), dashes without one."""
+    from bulk import TARGETS
+
+    target = TARGETS.get((db, step))
+    return [f"{target:,}", f"{rate / target:.2f}"] if target else ["–", "–"]
+
+
 # --- 3. Importer --------------------------------------------------------------------------------------------------
 
 def raw_bulk_insert(path: Path) -> tuple[int, float]:
@@ -636,9 +649,9 @@ def import_bench(db: str, stored: int, args: argparse.Namespace) -> tuple[list[l
     rate = loaded / seconds if seconds else 0.0
     method = "COPY" if db == "postgres" else "executemany, 10,000-row transactions"
     rows = [[db, stored, f"raw bulk insert of the CSV rows into a bare table ({method})", raw_rows, raw_seconds,
-             raw_rate, "100%"],
+             raw_rate, "100%", "–", "–"],
             [db, stored, "manage.py import_311 --format nyc --create-types", loaded, seconds, rate,
-             f"{100 * rate / raw_rate:.0f}%" if raw_rate else "–"]]
+             f"{100 * rate / raw_rate:.0f}%" if raw_rate else "–", *beside_target(db, "import", rate)]]
     notes = []
     if loaded != raw_rows:
         notes.append(f"{db}: import_311 stored {loaded:,} of {raw_rows:,} rows (rejects in "

@@ -1,8 +1,10 @@
 """The one fast path for writing many service requests: COPY on PostgreSQL, executemany on SQLite.
 
-The generator and the importer both build plain row tuples in the column
-orders below and hand them to a BulkWriter inside their own transaction, so a
-batch is written whole or not at all. Ids are drawn by the writer itself (from
+The generator builds a batch as columns (numpy arrays), the importer as row
+tuples in the column orders below; both hand them to a BulkWriter inside their
+own transaction, so a batch is written whole or not at all. On PostgreSQL the
+columns become one Arrow table, written as CSV in C and sent with one COPY per
+table; on SQLite they go to executemany. Ids are drawn by the writer itself (from
 the table's sequence on PostgreSQL, past the highest id on SQLite), so timeline
 rows can point at their requests without a round trip per row, and the
 sequences stay right for the rows inserted afterwards by the application.
@@ -13,13 +15,20 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterator, Sequence
+import io
+import json
+import os
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from django.db import connection
+from django.utils.translation import gettext
 
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
-from .models import ImportedRequest
+from .models import DroppedIndex, ImportedRequest
 
 # The columns callers fill, in this order. Columns the models gain later are written with their
 # field defaults (see _columns), so a new field does not break the loaders.
@@ -37,6 +46,8 @@ IMPORTED_COLUMNS = ["source", "source_id", "request_id", "run_id", "row"]
 SQLITE_MAX_VARIABLES = 32_000
 
 _EPOCH = dt.datetime(1970, 1, 1)
+#: An instant column's "no value" (NULL) in the int64 epoch-second arrays write_columns() takes.
+NO_TIME = -(1 << 62)
 #: " HH:MM:SS" for every second of a day: a timestamp is then two list look-ups and one concatenation.
 _CLOCK = [f" {s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in range(86400)]
 
@@ -57,35 +68,38 @@ def _columns(model, known: list[str]) -> tuple[list[str], tuple]:
 class BulkWriter:
     """Writes request, timeline and imported-id rows in one go; call its methods inside a transaction.
 
-    `timestamp(epoch_seconds)` gives the text a datetime column takes on this
-    database (UTC); `new_ids(model, n)` reserves n primary keys; `write()`
-    stores the rows. Rows are tuples in REQUEST_COLUMNS / TIMELINE_COLUMNS /
-    IMPORTED_COLUMNS order. Foreign keys are checked by the database as usual.
+    `new_ids(model, n)` reserves n primary keys; `write_columns()` stores
+    rows given as columns, `write_rows()` rows given as tuples in
+    REQUEST_COLUMNS / TIMELINE_COLUMNS / IMPORTED_COLUMNS order; instants are
+    epoch seconds either way. Foreign keys are checked by the database as usual.
     """
 
-    def __init__(self, *, skip_fk_checks: bool = False) -> None:
+    def __init__(self, *, skip_fk_checks: bool = False, exclusive: bool = False) -> None:
         self.vendor = connection.vendor
+        #: An exclusive load (nobody else writes meanwhile): ids are reserved as one block (see new_ids).
+        self.exclusive = exclusive
         self.request_columns, self.request_extra = _columns(ServiceRequest, REQUEST_COLUMNS)
         self.timeline_columns, self.timeline_extra = _columns(TimelineEntry, TIMELINE_COLUMNS)
         self.imported_columns, self.imported_extra = _columns(ImportedRequest, IMPORTED_COLUMNS)
         self._suffix = "+00" if self.vendor == "postgresql" else ""
         self._clock = [text + self._suffix for text in _CLOCK]
-        self._days: dict[int, str] = {}
+        self._clock_array = np.array(self._clock, dtype=object)
         #: Whether write() skips PostgreSQL's foreign-key triggers (see begin_batch()).
         self.skip_fk_checks = skip_fk_checks and self.vendor == "postgresql" and _is_superuser()
         self._tuned = False
 
     # --- values -------------------------------------------------------------------------------------
 
-    def timestamp(self, epoch: float | None) -> str | None:
-        """The UTC instant `epoch` (seconds, whole seconds kept) as text for a datetime column, or None."""
-        if epoch is None:
-            return None
-        day, seconds = divmod(int(epoch), 86400)
-        text = self._days.get(day)
-        if text is None:
-            text = self._days[day] = (_EPOCH + dt.timedelta(days=day)).strftime("%Y-%m-%d")
-        return text + self._clock[seconds]
+    def timestamps(self, epochs: np.ndarray) -> np.ndarray:
+        """Vectorised timestamp(): an object array of texts (None where `epochs` holds NO_TIME)."""
+        epochs = np.asarray(epochs, dtype=np.int64)
+        missing = epochs == NO_TIME
+        day, second = np.divmod(np.where(missing, 0, epochs), 86400)
+        days, inverse = np.unique(day, return_inverse=True)
+        texts = np.array([(_EPOCH + dt.timedelta(days=int(d))).strftime("%Y-%m-%d") for d in days], dtype=object)
+        out = texts[inverse.reshape(-1)] + self._clock_array[second]
+        out[missing] = None
+        return out
 
     def begin_batch(self) -> None:
         """Settings for the batch's transaction; call first inside it.
@@ -116,13 +130,23 @@ class BulkWriter:
         """`count` unused primary keys for `model`'s table, ascending.
 
         On PostgreSQL they come from the table's sequence (other writers keep
-        working beside the load). On SQLite the caller's write transaction holds
-        the database lock, so the ids past the highest one ever used are free.
+        working beside the load); in an exclusive load as one block (the
+        sequence moved on by `count` in one statement, instead of `count`
+        calls of nextval(), which cost the server about as much as the COPY
+        itself); that is only safe while nobody else draws from the sequence.
+        On SQLite the caller's write transaction holds the database lock, so
+        the ids past the highest one ever used are free.
         """
         if count <= 0:
             return []
         table = model._meta.db_table
         with connection.cursor() as cursor:
+            if self.vendor == "postgresql" and self.exclusive:
+                cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+                               "nextval(pg_get_serial_sequence(%s, 'id')) + %s - 1)",
+                               [connection.ops.quote_name(table), connection.ops.quote_name(table), count])
+                last = cursor.fetchone()[0]
+                return list(range(last - count + 1, last + 1))
             if self.vendor == "postgresql":
                 # One row holding an array: far cheaper to fetch than `count` rows.
                 cursor.execute("SELECT array_agg(nextval(pg_get_serial_sequence(%s, 'id'))) "
@@ -176,39 +200,54 @@ class BulkWriter:
 
     # --- writing ------------------------------------------------------------------------------------
 
-    def write(self, requests: Sequence[tuple], entries: Sequence[tuple], imported: Sequence[tuple] = ()) -> None:
-        """Store the rows (requests first, since the others point at them)."""
-        targets = [
-            (ServiceRequest, self.request_columns, self.request_extra, requests),
-            (TimelineEntry, self.timeline_columns, self.timeline_extra, entries),
-            (ImportedRequest, self.imported_columns, self.imported_extra, imported),
-        ]
-        for model, columns, extra, rows in targets:
-            if not rows:
-                continue
-            if self.vendor == "postgresql":
-                self._copy(model, columns, extra, rows)
-            else:
-                self._insert(model, columns, extra, rows)
+    def write_rows(self, requests: Sequence[tuple], entries: Sequence[tuple], imported: Sequence[tuple] = ()) -> None:
+        """write_columns() for row tuples (REQUEST_COLUMNS / TIMELINE_COLUMNS / IMPORTED_COLUMNS order, instants
+        as epoch seconds or NO_TIME), turned into columns in C (zip)."""
+        for model, known, rows in ((ServiceRequest, REQUEST_COLUMNS, requests),
+                                   (TimelineEntry, TIMELINE_COLUMNS, entries),
+                                   (ImportedRequest, IMPORTED_COLUMNS, imported)):
+            if rows:
+                self.write_columns(model, dict(zip(known, (list(column) for column in zip(*rows)))), len(rows))
 
-    def _copy(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        with connection.cursor() as cursor:
-            raw = cursor.cursor  # the psycopg cursor: COPY is not part of Django's cursor API
-            with raw.copy(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) FROM STDIN") as copy:
-                if extra:
-                    for row in rows:
-                        copy.write_row(row + extra)
-                else:
-                    for row in rows:
-                        copy.write_row(row)
+    def write_columns(self, model, columns: Mapping[str, Sequence], count: int) -> None:
+        """Store `count` rows given column by column (numpy arrays or lists, every known column of the model).
 
-    def _insert(self, model, columns: list[str], extra: tuple, rows: Sequence[tuple]) -> None:
-        names = ", ".join(connection.ops.quote_name(c) for c in columns)
-        sql = (f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) "
-               f"VALUES ({', '.join(['%s'] * len(columns))})")
+        Instants are int64 epoch seconds (NO_TIME for NULL), converted here;
+        other values are as for write(). On PostgreSQL the columns become one
+        Arrow table written as CSV in C and sent with a single COPY (no Python
+        work per row or per value); on SQLite they are zipped into row tuples
+        for executemany.
+        """
+        if count <= 0:
+            return
+        names, extra = {ServiceRequest: (self.request_columns, self.request_extra),
+                        TimelineEntry: (self.timeline_columns, self.timeline_extra),
+                        ImportedRequest: (self.imported_columns, self.imported_extra)}[model]
+        time_columns = {f.column for f in model._meta.concrete_fields if f.get_internal_type() == "DateTimeField"}
+        known = names[:len(names) - len(extra)]
+        values = [self.timestamps(columns[name]) if name in time_columns else columns[name] for name in known]
+        for value in extra:
+            value = getattr(value, "obj", value)  # a JSON default (psycopg's Jsonb wrapper) as its text
+            values.append(np.full(count, value if not isinstance(value, (dict, list)) else json.dumps(value),
+                                  dtype=object))
+        table = connection.ops.quote_name(model._meta.db_table)
+        quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+        if self.vendor == "postgresql":
+            arrays = [pa.array(v, from_pandas=True) if isinstance(v, np.ndarray) and v.dtype == object
+                      else pa.array(v) for v in values]
+            arrays = [a.cast(pa.string()) if a.type == pa.null() else a for a in arrays]  # a column of NULLs
+            buffer = io.BytesIO()
+            # all_valid quotes every non-NULL value: "" is an empty text, an unquoted empty field is NULL.
+            pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
+                             pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+            with connection.cursor() as cursor, \
+                    cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getbuffer())
+            return
+        lists = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values]
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [row + extra for row in rows] if extra else rows)
+            cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})",
+                               list(zip(*lists)))
 
 
 @contextlib.contextmanager
@@ -258,29 +297,103 @@ def _is_superuser() -> bool:
     return bool(row and row[0])
 
 
+class ExclusiveLoadRefused(Exception):
+    """An exclusive load (`--rebuild-indexes`) was asked for while other clients use the database."""
+
+
+def other_clients() -> int:
+    """How many other clients have the database open right now.
+
+    PostgreSQL: the other client connections to this database
+    (pg_stat_activity). SQLite: the other processes on this machine holding
+    the database file (or its WAL) open, found in /proc (an SQLite database
+    is only ever used from the machine it is on); 0 where /proc is missing.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Inside a transaction pg_stat_activity is a snapshot taken at its first read: take a fresh one.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")
+            return cursor.fetchone()[0]
+    name = str(connection.settings_dict["NAME"])
+    if not os.path.isfile(name) or not os.path.isdir("/proc"):
+        return 0
+    files = {os.path.realpath(name + suffix) for suffix in ("", "-wal")}
+    holders = set()
+    for pid in (entry for entry in os.listdir("/proc") if entry.isdigit() and int(entry) != os.getpid()):
+        with contextlib.suppress(OSError):  # gone meanwhile, or another user's process
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                with contextlib.suppress(OSError):
+                    if os.readlink(f"/proc/{pid}/fd/{fd}") in files:
+                        holders.add(pid)
+                        break
+    return len(holders)
+
+
+def ensure_exclusive() -> None:
+    """Refuse an exclusive load while anything else uses the database (the site, its workers, a shell).
+
+    Raises ExclusiveLoadRefused saying how many other clients there are.
+    Dropping indexes would make their queries crawl, and the load's shortcuts
+    (foreign-key checks skipped, ids reserved in blocks) are only safe alone.
+    """
+    others = other_clients()
+    if others:
+        raise ExclusiveLoadRefused(gettext(
+            "The database is in use by %(count)d other client(s) (the site, its task worker, another command). "
+            "An exclusive load (--rebuild-indexes) needs the database to itself: stop them first, or load "
+            "without --rebuild-indexes.") % {"count": others})
+
+
+def restore_dropped_indexes() -> list[str]:
+    """Build the indexes an interrupted exclusive load left dropped (see DroppedIndex); their names."""
+    built = []
+    for dropped in DroppedIndex.objects.order_by("pk"):
+        if not _index_exists(dropped.name):
+            with connection.cursor() as cursor:
+                cursor.execute(dropped.sql)
+        dropped.delete()
+        built.append(dropped.name)
+    return built
+
+
+def _index_exists(name: str) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %s", [name])
+        else:
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = %s", [name])
+        return cursor.fetchone() is not None
+
+
 @contextlib.contextmanager
 def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)) -> Iterator[None]:
     """Drop the tables' indexes that back no constraint, then build them again from their own SQL.
 
     One sorted build after a load of millions is far cheaper than keeping a
     dozen indexes up to date row by row. Only for loads into a database
-    nobody is using at the same time: queries run without those indexes
-    meanwhile. They are built again even when the load fails; only a process
-    killed outright leaves them dropped (`manage.py sqlmigrate` prints their
-    CREATE INDEX statements).
+    nobody is using at the same time (callers check ensure_exclusive()
+    first): queries run without those indexes meanwhile. Each index is
+    recorded as a DroppedIndex (committed first, outside a transaction)
+    before it is dropped and forgotten once it is built again, so they are
+    built again when the load fails, and after a process killed outright by
+    the next bulk command (restore_dropped_indexes()).
     """
     tables = [model._meta.db_table for model in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            cursor.execute("SELECT indexname, indexdef, tablename FROM pg_indexes WHERE schemaname = current_schema() "
                            "AND tablename = ANY(%s) AND indexname NOT IN (SELECT conname FROM pg_constraint)",
                            [tables])
         else:
             # The indexes SQLite makes for UNIQUE and PRIMARY KEY have no SQL and stay.
-            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            cursor.execute("SELECT name, sql, tbl_name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
                            f"AND tbl_name IN ({', '.join(['%s'] * len(tables))})", tables)
         indexes = cursor.fetchall()
-        for name, _sql in indexes:
+    DroppedIndex.objects.bulk_create([DroppedIndex(table=table, name=name, sql=sql) for name, sql, table in indexes])
+    with connection.cursor() as cursor:
+        for name, _sql, _table in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
     try:
         yield
@@ -292,5 +405,7 @@ def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)
                     # PostgreSQL builds no index on a table with pending trigger events: run them now.
                     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("SET maintenance_work_mem = '512MB'")
-            for _name, sql in indexes:
-                cursor.execute(sql)
+            for name, sql, _table in indexes:
+                if not _index_exists(name):  # built already by restore_dropped_indexes()
+                    cursor.execute(sql)
+                DroppedIndex.objects.filter(name=name).delete()

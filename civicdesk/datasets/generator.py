@@ -34,7 +34,9 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+import numpy as np
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -45,9 +47,13 @@ from civicdesk.lib.ids import ALPHABET
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 
 from .bulk import (
+    NO_TIME,
+    REQUEST_COLUMNS,
     BulkWriter,
     collecting_between_batches,
+    ensure_exclusive,
     foreign_keys_unchecked,
+    restore_dropped_indexes,
     secondary_indexes_dropped,
 )
 from .services import UTC, Locator, RouteCache, SlaClock, StatusBook
@@ -68,6 +74,13 @@ FIRST_NAMES = ["Maria", "James", "Linda", "Robert", "Aisha", "Daniel", "Sofia", 
                "Emily", "David", "Keisha", "Carlos", "Hannah", "Wei", "Olivia", "Andre", "Fatima", "Noah"]
 LAST_NAMES = ["Johnson", "Garcia", "Miller", "Nguyen", "Brown", "Hernandez", "Wilson", "Okafor", "Lopez", "Kim",
               "Martinez", "Thompson", "Patel", "Schmidt", "Rivera", "Jackson", "Novak", "Ramirez", "Clark", "Lee"]
+CHANNEL_NAMES = [c for c, _ in CHANNELS]
+CHANNEL_P = np.array([w for _, w in CHANNELS], dtype=float) / sum(w for _, w in CHANNELS)
+CHANNEL_LABELS = [{c.value: c.label for c in Channel}[name] for name in CHANNEL_NAMES]
+#: The channels that keep office hours (8:00 to 17:00).
+OFFICE_CHANNELS = [CHANNEL_NAMES.index("phone"), CHANNEL_NAMES.index("counter")]
+FULL_NAMES = np.array([f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES], dtype=object)
+PHONES = np.array([f"555-01{n:02d}" for n in range(100)], dtype=object)
 #: Contact emails come from a pool this size, so some residents report more than once.
 RESIDENTS = 200_000
 #: An injected cluster: this many extra requests (at least, at most) within this many metres of one place.
@@ -194,6 +207,22 @@ class Area:
 
 
 @dataclass
+class Drawn:
+    """A batch of drawn requests as arrays, oldest first: when, which kind (an index into
+    RequestGenerator.kind_list), which place (an index into its place arrays), the pin, the local hour."""
+
+    requested: np.ndarray
+    kind: np.ndarray
+    place: np.ndarray
+    lat: np.ndarray
+    long: np.ndarray
+    hour: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.requested)
+
+
+@dataclass
 class GenerateResult:
     requests: int = 0
     timeline_entries: int = 0
@@ -253,6 +282,61 @@ class RequestGenerator:
         self._ids = _PublicIds(seed)
         self.messages = {code: STATUS_MESSAGES.get(code, "Status changed to {name}.").replace("{name}", status.name)
                          for code, status in self.statuses.by_code.items()}
+        self._kind_arrays()
+
+    def _kind_arrays(self) -> None:
+        """What columns() reads per kind, as arrays indexed by a kind's position in kind_list."""
+        self.np_rng = np.random.default_rng(self.seed % (1 << 64))
+        codes = list(self.statuses.by_code)
+        code_index = {code: i for i, code in enumerate(codes)}
+        kinds = self.kind_list = [kind for area in self.areas for kind in area.kinds]
+        self.kind_index = {id(kind): i for i, kind in enumerate(kinds)}
+        self.kind_type = np.array([kind.type_id for kind in kinds], dtype=np.int64)
+        self.kind_median = np.array([kind.median_hours for kind in kinds], dtype=float)
+        self.kind_sla = np.array([kind.sla_hours or 0 for kind in kinds], dtype=float)
+        self.kind_priority = np.array([kind.priority for kind in kinds], dtype=object)
+        self.kind_private = np.array([kind.private for kind in kinds], dtype=bool)
+        self.kind_contact = np.array([kind.contact for kind in kinds], dtype=bool).reshape(len(kinds), 4)
+        self.kind_answers = np.empty((len(kinds), len(kinds[0].answers)), dtype=object)
+        self.kind_answers[:] = [kind.answers for kind in kinds]
+        width = max(max(len(kind.outcomes) for kind in kinds), 1)
+        self.outcome_table = np.full((len(kinds), width), -1, dtype=np.int64)
+        self.outcome_count = np.array([len(kind.outcomes) for kind in kinds], dtype=np.int64)
+        width = max(len(kind.family.descriptions) for kind in kinds)
+        self.kind_descriptions = np.empty((len(kinds), width), dtype=object)
+        self.kind_description_count = np.array([len(kind.family.descriptions) for kind in kinds], dtype=np.int64)
+        for i, kind in enumerate(kinds):
+            self.outcome_table[i, :len(kind.outcomes)] = [code_index[code] for code in kind.outcomes]
+            texts = kind.family.descriptions
+            self.kind_descriptions[i] = [texts[j % len(texts)] for j in range(width)]
+        self.working_codes = np.array([code_index[code] for code in self.working], dtype=np.int64)
+        self.kind_jid = np.array([area.jid for area in self.areas for _kind in area.kinds], dtype=np.int64)
+        self.area_first_kind = np.cumsum([0] + [len(area.kinds) for area in self.areas])[:-1]
+        places = [place for area in self.areas for place in area.places]
+        self.place_index = {id(place): i for i, place in enumerate(places)}
+        self.area_first_place = np.cumsum([0] + [len(area.places) for area in self.areas])[:-1]
+        self.area_place_count = np.array([len(area.places) for area in self.areas], dtype=np.int64)
+        self.place_lat = np.array([p.lat for p in places], dtype=float)
+        self.place_long = np.array([p.long for p in places], dtype=float)
+        self.place_district = np.array([p.district_id for p in places], dtype=object)
+        self.place_district_key = np.array([-1 if p.district_id is None else p.district_id for p in places],
+                                           dtype=np.int64)
+        self.place_address = np.array([p.address for p in places], dtype=object)
+        self.place_address_id = np.array([p.address_id for p in places], dtype=object)
+        # Hot spots: (centre's place index, radius, row of kind_favoured, area index).
+        favoured_rows, self.hotspot_list = [], []
+        for a, area in enumerate(self.areas):
+            for centre, radius, favoured in area.hotspots:
+                self.hotspot_list.append((self.place_index[id(centre)], radius, len(favoured_rows), a))
+                favoured_rows.append(np.isin(self.kind_type, list(favoured)))
+        self.kind_favoured = np.array(favoured_rows, dtype=bool).reshape(len(favoured_rows), len(kinds))
+        self.slot_key_list = sorted(set(self.slot_keys))
+        key_index = {key: i for i, key in enumerate(self.slot_key_list)}
+        self.slot_key_np = np.array([key_index[key] for key in self.slot_keys], dtype=np.int64)
+        self.slot_hour_np = np.array([key[2] for key in self.slot_keys], dtype=np.int64)
+        self.slot_starts_np = np.array(self.slot_starts, dtype=np.int64)
+        self.slot_cumulative_np = np.array(self.slot_cumulative, dtype=float)
+        self.area_pick_np = np.array(self.area_pick, dtype=float)
 
     # --- the city ------------------------------------------------------------------------------------
 
@@ -335,19 +419,21 @@ class RequestGenerator:
 
     # --- drawing -------------------------------------------------------------------------------------
 
-    def draws(self, count: int, batch: int) -> Iterator[list[dict]]:
-        """Batches of drawn requests (plain dicts), oldest first across the whole run; then one batch of the
+    def draws(self, count: int, batch: int) -> Iterator[Drawn]:
+        """Batches of drawn requests (as arrays), oldest first across the whole run; then one batch of the
         injected clusters' requests, when there are any."""
         batches = max(1, math.ceil(count / batch))
         total = self.slot_cumulative[-1]
         for index in range(batches):
             size = min(batch, count - index * batch)
+            if size <= 0:
+                break  # nothing to draw (count 0: the command only builds indexes an interrupted load left)
             low, high = total * index / batches, total * (index + 1) / batches
             yield self._draw_batch(size, low, high)
         if self.clusters:
             yield self._cluster_batch()
 
-    def _cluster_batch(self) -> list[dict]:
+    def _cluster_batch(self) -> Drawn:
         """The injected clusters' requests (see the module docstring), newest last."""
         rng = self.cluster_rng
         start, end = self.window[1] - self.cluster_days * 86400, self.window[1] - 60
@@ -363,168 +449,225 @@ class RequestGenerator:
                 lat, long = _offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
                 requested = int(rng.uniform(start, end))
                 local = dt.datetime.fromtimestamp(requested, UTC).astimezone(self.tz)
-                drafts.append({"requested": requested, "area": area, "kind": kind, "place": centre, "lat": lat,
-                               "long": long, "hour": local.hour})
+                drafts.append((requested, self.kind_index[id(kind)], self.place_index[id(centre)], lat, long,
+                               local.hour))
             self.injected_clusters.append({
                 "service_code": kind.service_type.code, "jurisdiction": area.jurisdiction.slug,
                 "lat": centre.lat, "long": centre.long, "radius_m": CLUSTER_RADIUS_M, "count": count,
                 "start": dt.datetime.fromtimestamp(start, UTC).isoformat(),
                 "end": dt.datetime.fromtimestamp(end, UTC).isoformat()})
-        drafts.sort(key=lambda d: d["requested"])
-        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
-        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
-            if jurisdiction_id != draft["area"].jid or district_id != draft["place"].district_id:
-                draft["lat"], draft["long"] = draft["place"].lat, draft["place"].long
-        return drafts
+        drafts.sort(key=lambda d: d[0])
+        columns = list(zip(*drafts)) or [()] * 6
+        return self._kept_inside(Drawn(*(np.array(values, dtype=dtype) for values, dtype in zip(
+            columns, (np.int64, np.int64, np.int64, float, float, np.int64)))))
 
-    def _draw_batch(self, size: int, low: float, high: float) -> list[dict]:
-        rng = self.rng
-        rand = rng.random
-        drafts = []
-        for _ in range(size):
-            u = low + (high - low) * rand()
-            slot = min(bisect.bisect_right(self.slot_cumulative, u), len(self.slot_starts) - 1)
-            requested = min(self.slot_starts[slot] + int(rand() * 3600), self.window[1] - 60)
-            requested = max(requested, self.window[0])
-            area = self.areas[bisect.bisect_right(self.area_pick, rand() * self.area_pick[-1])]
-            kinds, cumulative = self._mix(area, self.slot_keys[slot])
-            kind = kinds[min(bisect.bisect_right(cumulative, rand() * cumulative[-1]), len(kinds) - 1)]
-            place, lat, long = self._place(area, kind)
-            drafts.append({"requested": int(requested), "area": area, "kind": kind, "place": place, "lat": lat,
-                           "long": long, "hour": self.slot_keys[slot][2]})
-        drafts.sort(key=lambda d: d["requested"])
-        found = self.locator.locate_many([d["lat"] for d in drafts], [d["long"] for d in drafts])
-        for draft, (jurisdiction_id, district_id) in zip(drafts, found):
-            place = draft["place"]
-            # A pin nudged over a boundary falls back onto its address (or point), which is known to be inside.
-            if jurisdiction_id != draft["area"].jid or district_id != place.district_id:
-                draft["lat"], draft["long"] = place.lat, place.long
-        return drafts
+    def _draw_batch(self, size: int, low: float, high: float) -> Drawn:
+        """`size` requests in the share [low, high) of the window's cumulative rhythm, drawn as arrays."""
+        rng = self.np_rng
+        slot = np.minimum(np.searchsorted(self.slot_cumulative_np, low + (high - low) * rng.random(size),
+                                          side="right"), len(self.slot_starts) - 1)
+        requested = np.clip(self.slot_starts_np[slot] + (rng.random(size) * 3600).astype(np.int64),
+                            int(self.window[0]), int(self.window[1] - 60))
+        area = np.searchsorted(self.area_pick_np, rng.random(size) * self.area_pick[-1], side="right")
+        # The kind, from the mix of the request's area and hour slot: one group of requests per (area, mix).
+        kind = np.empty(size, dtype=np.int64)
+        group = area * len(self.slot_key_list) + self.slot_key_np[slot]
+        order = np.argsort(group, kind="stable")
+        starts = np.flatnonzero(np.r_[True, group[order][1:] != group[order][:-1]])
+        pick = rng.random(size)
+        for first, last in zip(starts.tolist(), [*starts[1:].tolist(), size]):
+            rows = order[first:last]
+            area_index, key = divmod(int(group[rows[0]]), len(self.slot_key_list))
+            a = self.areas[area_index]
+            _kinds, cumulative = self._mix(a, self.slot_key_list[key])
+            local = np.minimum(np.searchsorted(cumulative, pick[rows] * cumulative[-1], side="right"),
+                               len(cumulative) - 1)
+            kind[rows] = self.area_first_kind[area_index] + local
+        # The place: a hot spot favouring the kind (three times in ten, the first that says yes), else an address.
+        place = self.area_first_place[area] + (rng.random(size) * self.area_place_count[area]).astype(np.int64)
+        metres = rng.uniform(2, 20, size)
+        free = np.ones(size, dtype=bool)
+        for centre, radius, favoured, hotspot_area in self.hotspot_list:
+            hit = free & (area == hotspot_area) & self.kind_favoured[favoured][kind] & (rng.random(size) < 0.3)
+            place[hit] = centre
+            metres[hit] = np.abs(rng.normal(0, radius / 2, int(hit.sum())))
+            free &= ~hit
+        lat, long = _offset(self.place_lat[place], self.place_long[place], metres, rng.uniform(0, 2 * math.pi, size))
+        order = np.argsort(requested, kind="stable")
+        drawn = Drawn(requested[order], kind[order], place[order], lat[order], long[order],
+                      self.slot_hour_np[slot[order]])
+        return self._kept_inside(drawn)
 
-    def _place(self, area: Area, kind: Kind) -> tuple[Place, float, float]:
-        rng = self.rng
-        for centre, radius, favoured in area.hotspots:
-            if kind.type_id in favoured and rng.random() < 0.3:
-                metres = abs(rng.gauss(0, radius / 2))
-                return centre, *_offset(centre.lat, centre.long, metres, rng.uniform(0, 2 * math.pi))
-        place = area.places[int(rng.random() * len(area.places))]
-        return place, *_offset(place.lat, place.long, rng.uniform(2, 20), rng.uniform(0, 2 * math.pi))
+    def _kept_inside(self, drawn: Drawn) -> Drawn:
+        """A pin nudged over a boundary falls back onto its address (or point), which is known to be inside."""
+        found = self.locator.locate_many(drawn.lat, drawn.long)
+        jurisdiction = np.array([j if j is not None else -1 for j, _ in found], dtype=np.int64)
+        district = np.array([d if d is not None else -1 for _, d in found], dtype=np.int64)
+        moved = (jurisdiction != self.kind_jid[drawn.kind]) | (district != self.place_district_key[drawn.place])
+        drawn.lat[moved] = self.place_lat[drawn.place[moved]]
+        drawn.long[moved] = self.place_long[drawn.place[moved]]
+        return drawn
 
     # --- rows ----------------------------------------------------------------------------------------
 
-    def rows(self, drafts: list[dict], ids: list[int], entry_ids: Callable[[int], list[int]], writer: BulkWriter,
-             public_ids: list[str]) -> tuple[list[tuple], list[tuple], dict[str, int]]:
-        """Request and timeline rows for a drawn batch, with their ids; also the count per status code."""
-        rng = self.rng
-        rand = rng.random
-        ts = writer.timestamp
-        book = self.statuses
-        initial = book.initial
-        now = self.now.timestamp()
-        requests, entries_plan, counts = [], [], {}
-        status_ids = {code: (status.pk, status.is_open) for code, status in book.by_code.items()}
-        last_of_type: dict[int, int] = {}
-        for draft, pk, public_id in zip(drafts, ids, public_ids):
-            area, kind, place = draft["area"], draft["kind"], draft["place"]
-            service_type = kind.service_type
-            jurisdiction_id = area.jid
-            requested = draft["requested"]
-            lat, long = round(draft["lat"], 6), round(draft["long"], 6)
-            decision = self.routes.decide(jurisdiction_id=jurisdiction_id, service_type=service_type,
-                                          district_id=place.district_id, lat=lat, long=long, type_id=kind.type_id)
-            office_hours = 8 <= draft["hour"] < 17
-            channel = self.channels[int(rand() * len(self.channels))]
-            if channel in ("phone", "counter") and not office_hours:
-                channel = "web"  # the call centre and the counter keep office hours
-            # The life of the request: when it is (or will be) closed, and how.
-            hours = min(rng.lognormvariate(math.log(kind.median_hours), 0.9), 24 * 400)
-            closes = requested + max(900, int(hours * 3600))
-            backlog = rand() < 0.04
-            outcomes = kind.outcomes
-            outcome = outcomes[int(rand() * len(outcomes))] if outcomes else None
-            duplicate_of = None
-            if outcome == "duplicate":
-                duplicate_of = last_of_type.get(kind.type_id)
-                if duplicate_of is None:
-                    outcome = outcomes[0] if outcomes[0] != "duplicate" else None
-                else:
-                    closes = requested + int(rng.uniform(0.3, 12) * 3600)
-            steps = []  # (status code, when)
-            if outcome != "duplicate" and rand() < 0.75 and self.working:
-                steps.append((self.working[int(rand() * len(self.working))],
-                              requested + int((closes - requested) * rng.uniform(0.05, 0.6))))
-            if outcome and not backlog:
-                steps.append((outcome, closes))
-            steps = [(code, when) for code, when in steps if when <= now]
-            code = steps[-1][0] if steps else initial.code
-            status_id, is_open = status_ids[code]
-            updated = steps[-1][1] if steps else requested
-            closed_at = updated if not is_open else None
-            counts[code] = counts.get(code, 0) + 1
-            contact = self._contact(kind)
-            requests.append((
-                pk, public_id, jurisdiction_id, kind.type_id, status_id, is_open, kind.priority,
-                kind.family.descriptions[int(rand() * len(kind.family.descriptions))] if rand() < 0.8 else "",
-                kind.answers[int(rand() * len(kind.answers))], lat, long, place.address, place.address_id,
-                place.district_id, channel, None, contact[0], contact[1], contact[2],
-                "es" if rand() < 0.15 else "en", f"{rng.getrandbits(64):016x}" if channel == "api" else "",
-                "CivicDesk 311 app" if channel == "api" else "", decision.department_id, decision.team_id,
-                decision.assignee_id, decision.rule_id, decision.note, ts(requested), ts(updated),
-                ts(self.sla.due(jurisdiction_id, requested, kind.sla_hours)), ts(closed_at),
-                duplicate_of if code == "duplicate" else None,
-                int(rand() * 4) if rand() < 0.08 else 0, kind.private, "",
-            ))
-            entries_plan.append((pk, requested, channel, decision, steps, duplicate_of))
-            last_of_type[kind.type_id] = pk
-        entries = self._timeline(entries_plan, entry_ids, ts, public_ids_by_pk=dict(zip(ids, public_ids)))
+    def columns(self, drafts: Drawn, ids: list[int], entry_ids: Callable[[int], list[int]],
+                public_ids: list[str]) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+        """Request and timeline columns for a drawn batch (numpy arrays, instants as epoch seconds, NO_TIME for
+        none), keyed by REQUEST_COLUMNS / TIMELINE_COLUMNS; also the count per status code.
+
+        Everything a request's life needs is drawn for the whole batch at once
+        from a numpy generator seeded by the run's seed (the same seed gives
+        the same batch), so no Python runs per row except the routing look-up.
+        """
+        n = len(drafts.requested)
+        rng = self.np_rng
+        book, now = self.statuses, int(self.now.timestamp())
+        codes = list(book.by_code)  # a status as an index into codes
+        code_index = {code: i for i, code in enumerate(codes)}
+        status_pk = np.array([book.by_code[c].pk for c in codes])
+        status_open = np.array([book.by_code[c].is_open for c in codes])
+        initial = code_index[book.initial.code]
+        kinds = self.kind_list
+        k, requested, hour, place = drafts.kind, drafts.requested, drafts.hour, drafts.place
+        jid = self.kind_jid[k]
+        lat, long = np.round(drafts.lat, 6), np.round(drafts.long, 6)
+        district = self.place_district[place]
+        type_id = self.kind_type[k]
+        routes, route_of = self.routes.decide_many(jid, [kind.service_type for kind in kinds], k, district, lat, long)
+
+        # Channel: the call centre and the counter keep office hours.
+        channel = rng.choice(len(CHANNEL_NAMES), size=n, p=CHANNEL_P)
+        office = (hour >= 8) & (hour < 17)
+        channel[~office & np.isin(channel, OFFICE_CHANNELS)] = CHANNEL_NAMES.index("web")
+        # The life of the request: when it is (or will be) closed, and how.
+        hours = np.minimum(rng.lognormal(np.log(self.kind_median[k]), 0.9), 24 * 400)
+        closes = requested + np.maximum(900, (hours * 3600).astype(np.int64))
+        backlog = rng.random(n) < 0.04
+        counts_k = self.outcome_count[k]
+        outcome = np.where(counts_k > 0,
+                           self.outcome_table[k, (rng.random(n) * np.maximum(counts_k, 1)).astype(np.int64)], -1)
+        # A duplicate points at the batch's previous request of the same type; the first of its type cannot be one.
+        order = np.lexsort((np.arange(n), type_id))
+        previous = np.full(n, -1)
+        same = type_id[order[1:]] == type_id[order[:-1]]
+        previous[order[1:][same]] = order[:-1][same]
+        duplicate_code = code_index.get("duplicate", -2)
+        is_dup = outcome == duplicate_code
+        lonely = is_dup & (previous < 0)
+        first_outcome = self.outcome_table[k, 0]
+        outcome[lonely] = np.where(first_outcome[lonely] != duplicate_code, first_outcome[lonely], -1)
+        is_dup &= ~lonely
+        closes = np.where(is_dup, requested + (rng.uniform(0.3, 12, n) * 3600).astype(np.int64), closes)
+        ids_array = np.asarray(ids, dtype=np.int64)
+        duplicate_of = np.where(is_dup, ids_array[np.maximum(previous, 0)], -1)
+        # Steps: a working status on three requests in four (not duplicates), then the outcome unless in the backlog.
+        working = self.working_codes
+        has_work = (~is_dup) & (rng.random(n) < 0.75) & (len(working) > 0)
+        work_code = working[rng.integers(0, max(len(working), 1), n)] if len(working) else np.full(n, initial)
+        work_at = requested + ((closes - requested) * rng.uniform(0.05, 0.6, n)).astype(np.int64)
+        has_work &= work_at <= now
+        has_end = (outcome >= 0) & ~backlog & (closes <= now)
+        code = np.where(has_end, outcome, np.where(has_work, work_code, initial))
+        updated = np.where(has_end, closes, np.where(has_work, work_at, requested))
+        is_open = status_open[code]
+        counts = {codes[c]: int(m) for c, m in zip(*np.unique(code, return_counts=True))}
+
+        contact_name, contact_email, contact_phone = self._contacts(k, n)
+        descriptions = self.kind_descriptions[k, rng.integers(0, 1 << 30, n) % self.kind_description_count[k]]
+        descriptions[rng.random(n) >= 0.8] = ""
+        api = channel == CHANNEL_NAMES.index("api")
+        device = np.full(n, "", dtype=object)
+        device[api] = [f"{value:016x}" for value in rng.integers(0, 1 << 63, int(api.sum()), dtype=np.int64).tolist()]
+        supporters = np.where(rng.random(n) < 0.08, rng.integers(0, 4, n), 0)
+        route_values = np.array([(r.department_id, r.team_id, r.assignee_id, r.rule_id, r.note) for r in routes]
+                                + [(None, None, None, None, "")], dtype=object)[route_of]
+        expected = self.sla.due_many(jid, requested, self.kind_sla[k])
+        requests = {
+            "id": ids_array, "public_id": np.asarray(public_ids, dtype=object), "jurisdiction_id": jid,
+            "service_type_id": type_id, "status_id": status_pk[code], "is_open": is_open,
+            "priority": self.kind_priority[k], "description": descriptions,
+            "attributes": self.kind_answers[k, rng.integers(0, self.kind_answers.shape[1], n)], "lat": lat,
+            "long": long, "address": self.place_address[place], "address_id": self.place_address_id[place],
+            "district_id": district,
+            "channel": np.array(CHANNEL_NAMES, dtype=object)[channel], "reporter_id": np.full(n, None, dtype=object),
+            "contact_name": contact_name, "contact_email": contact_email, "contact_phone": contact_phone,
+            "language": np.where(rng.random(n) < 0.15, "es", "en").astype(object), "device_id": device,
+            "client_name": np.where(api, "CivicDesk 311 app", "").astype(object),
+            "department_id": route_values[:, 0], "team_id": route_values[:, 1], "assignee_id": route_values[:, 2],
+            "routing_rule_id": route_values[:, 3], "routing_note": route_values[:, 4], "requested_at": requested,
+            "updated_at": updated, "expected_at": expected, "closed_at": np.where(is_open, NO_TIME, updated),
+            "duplicate_of_id": np.where(code == duplicate_code, duplicate_of, None).astype(object),
+            "supporters_count": supporters, "is_private": self.kind_private[k],
+            "media_url": np.full(n, "", dtype=object),
+        }
+        entries = self._timeline_columns(
+            entry_ids, ids_array, requested, channel, route_values[:, 3], route_values[:, 4],
+            (has_work, work_code, work_at), (has_end, outcome, closes), status_pk, codes,
+            np.where(is_dup, np.asarray(public_ids, dtype=object)[np.maximum(previous, 0)], None))
         return requests, entries, counts
 
-    def _timeline(self, plans: list[tuple], entry_ids: Callable[[int], list[int]], ts,
-                  public_ids_by_pk: dict[int, str]) -> list[tuple]:
-        book = self.statuses
-        submitted, routed, changed = (str(TimelineEntry.Kind.SUBMITTED.value), str(TimelineEntry.Kind.ROUTED.value),
-                                      str(TimelineEntry.Kind.STATUS.value))
-        count = sum(2 + len(steps) for _, _, _, _, steps, _ in plans)
-        ids = iter(entry_ids(count))
-        received = {c.value: f"Request received via {c.label}." for c in Channel}
-        routed_data: dict[int | None, str] = {}
-        initial_id = book.initial.pk
-        status_ids = {code: status.pk for code, status in book.by_code.items()}
-        entries = []
-        for pk, requested, channel, decision, steps, duplicate_of in plans:
-            when = ts(requested)
-            entries.append((next(ids), pk, submitted, True, received[channel], None, None, initial_id, "{}",
-                            when))
-            data = routed_data.get(decision.rule_id)
-            if data is None:
-                data = routed_data[decision.rule_id] = json.dumps({"rule": decision.rule_id,
-                                                                   "possible_duplicates": []})
-            entries.append((next(ids), pk, routed, False, decision.note, None, None, None, data, when))
-            current = initial_id
-            for code, moment in steps:
-                status_id = status_ids[code]
-                text, data = self.messages[code], "{}"
-                if code == "duplicate" and duplicate_of in public_ids_by_pk:
-                    text = text.format(original=public_ids_by_pk[duplicate_of])
-                    data = json.dumps({"duplicate_of": public_ids_by_pk[duplicate_of]})
-                entries.append((next(ids), pk, changed, True, text, None, current, status_id, data, ts(moment)))
-                current = status_id
-        return entries
+    def _timeline_columns(self, entry_ids, pks, requested, channel, rule_ids, notes, work, end, status_pk, codes,
+                          original) -> dict[str, Any]:
+        """The timeline of a batch as columns: per request SUBMITTED, ROUTED, then one STATUS entry per step."""
+        n = len(pks)
+        has_work, work_code, work_at = work
+        has_end, outcome, closes = end
+        initial_pk = self.statuses.initial.pk
+        parts = []  # (position in a request's timeline, request index, columns)
+        every = np.arange(n)
+        received = np.array([f"Request received via {label}." for label in CHANNEL_LABELS], dtype=object)
+        rule_data = {rule: json.dumps({"rule": rule, "possible_duplicates": []}) for rule in set(rule_ids.tolist())}
+        parts.append((0, every, str(TimelineEntry.Kind.SUBMITTED.value), True, received[channel], None, initial_pk,
+                      "{}", requested))
+        parts.append((1, every, str(TimelineEntry.Kind.ROUTED.value), False, notes, None, None,
+                      np.array([rule_data[r] for r in rule_ids.tolist()], dtype=object), requested))
+        messages = np.array([self.messages[c] for c in codes], dtype=object)
+        status_kind = str(TimelineEntry.Kind.STATUS.value)
+        at = every[has_work]
+        parts.append((2, at, status_kind, True, messages[work_code[at]], initial_pk, status_pk[work_code[at]], "{}",
+                      work_at[at]))
+        at = every[has_end]
+        text = messages[outcome[at]]
+        data = np.full(len(at), "{}", dtype=object)
+        dup = np.flatnonzero(np.not_equal(original[at], None))
+        text[dup] = [t.format(original=o) for t, o in zip(text[dup], original[at][dup])]
+        data[dup] = [json.dumps({"duplicate_of": o}) for o in original[at][dup]]
+        before = np.where(has_work[at], status_pk[work_code[at]], initial_pk)
+        parts.append((3, at, status_kind, True, text, before, status_pk[outcome[at]], data, closes[at]))
+        position = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
+        index = np.concatenate([p[1] for p in parts])
+        order = np.lexsort((position, index))  # a request's entries together, in the order they happened
 
-    def _contact(self, kind: Kind) -> tuple[str, str, str]:
-        rand = self.rng.random
-        must, requires_name, requires_email, requires_phone = kind.contact
-        if not must and rand() >= 0.5:
-            return "", "", ""
-        first, last = FIRST_NAMES[int(rand() * len(FIRST_NAMES))], LAST_NAMES[int(rand() * len(LAST_NAMES))]
-        name = f"{first} {last}" if requires_name or rand() < 0.7 else ""
-        email = f"resident{int(rand() * RESIDENTS)}@example.org" if requires_email or rand() < 0.8 else ""
-        phone = f"555-01{int(rand() * 100):02d}" if requires_phone or not email or rand() < 0.2 else ""
-        return name, email, phone
+        def column(values_at, dtype=object):
+            return np.concatenate([np.broadcast_to(np.asarray(p[values_at], dtype=dtype), (len(p[1]),))
+                                   for p in parts])[order]
+
+        count = len(order)
+        return {
+            "id": np.asarray(entry_ids(count), dtype=np.int64), "request_id": pks[index[order]],
+            "kind": column(2), "is_public": column(3, bool), "message": column(4),
+            "author_id": np.full(count, None, dtype=object), "status_from_id": column(5), "status_to_id": column(6),
+            "data": column(7), "created_at": column(8, np.int64),
+        }
+
+    def _contacts(self, k: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Name, email and phone columns: half the reporters leave details, always when the type needs them."""
+        rng = self.np_rng
+        must, requires_name, requires_email, requires_phone = (self.kind_contact[k, i] for i in range(4))
+        leaves = must | (rng.random(n) < 0.5)
+        name = np.where(leaves & (requires_name | (rng.random(n) < 0.7)),
+                        FULL_NAMES[rng.integers(0, len(FULL_NAMES), n)], "")
+        wants_email = leaves & (requires_email | (rng.random(n) < 0.8))
+        email = np.full(n, "", dtype=object)
+        email[wants_email] = [f"resident{r}@example.org"
+                              for r in rng.integers(0, RESIDENTS, int(wants_email.sum())).tolist()]
+        phone = np.where(leaves & (requires_phone | ~wants_email | (rng.random(n) < 0.2)),
+                         PHONES[rng.integers(0, 100, n)], "")
+        return name.astype(object), email, phone.astype(object)
 
     def public_ids(self, count: int, writer: BulkWriter | None) -> list[str]:
         """`count` tracking numbers in new_public_id()'s format, none of them stored yet."""
-        ids = [self._ids.next() for _ in range(count)]
+        ids = self._ids.next_many(count).tolist()
         taken = writer.existing_public_ids(ids) if writer is not None else set()
         while taken:  # a clash with a request made another way: draw again for those only
             positions = [n for n, public_id in enumerate(ids) if public_id in taken]
@@ -556,21 +699,29 @@ class _PublicIds:
         keys = random.Random(f"public-ids:{seed}")
         self.keys = [keys.getrandbits(20) for _ in range(4)]
         self.counter = keys.getrandbits(39)
-        self.pairs = [a + b for a in ALPHABET for b in ALPHABET]
+        self.pairs = np.array([a + b for a in ALPHABET for b in ALPHABET], dtype=object)
 
     def next(self) -> str:
-        self.counter = (self.counter + 1) % (1 << 40)
-        left, right = self.counter >> 20, self.counter & 0xFFFFF
+        return self.next_many(1)[0]
+
+    def next_many(self, count: int) -> np.ndarray:
+        """The next `count` ids (an object array of texts), computed for all of them at once."""
+        counters = (self.counter + 1 + np.arange(count, dtype=np.uint64)) % np.uint64(1 << 40)
+        self.counter = (self.counter + count) % (1 << 40)
+        left, right = counters >> np.uint64(20), counters & np.uint64(0xFFFFF)
         for key in self.keys:
-            left, right = right, left ^ (((right * 0x9E3779B1) ^ key) >> 3 & 0xFFFFF)
-        bits = (left << 20) | right
-        pairs = self.pairs
-        return f"{pairs[bits >> 30]}{pairs[(bits >> 20) & 1023]}-{pairs[(bits >> 10) & 1023]}{pairs[bits & 1023]}"
+            left, right = right, left ^ ((((right * np.uint64(0x9E3779B1)) ^ np.uint64(key)) >> np.uint64(3))
+                                         & np.uint64(0xFFFFF))
+        bits = (left << np.uint64(20)) | right
+        pairs, mask = self.pairs, np.uint64(1023)
+        return (pairs[(bits >> np.uint64(30)) & mask] + pairs[(bits >> np.uint64(20)) & mask] + "-"
+                + pairs[(bits >> np.uint64(10)) & mask] + pairs[bits & mask])
 
 
-def _offset(lat: float, long: float, metres: float, angle: float) -> tuple[float, float]:
-    return (lat + metres * math.cos(angle) / 111_000,
-            long + metres * math.sin(angle) / (111_000 * max(math.cos(math.radians(lat)), 0.01)))
+def _offset(lat, long, metres, angle):
+    """The point `metres` away from (lat, long) in direction `angle` (radians); numbers or numpy arrays."""
+    return (lat + metres * np.cos(angle) / 111_000,
+            long + metres * np.sin(angle) / (111_000 * np.maximum(np.cos(np.radians(lat)), 0.01)))
 
 
 def _answers(service_type: ServiceType, rng: random.Random) -> dict:
@@ -603,7 +754,8 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     With `rebuild_indexes` the two tables' secondary indexes are dropped for
     the load and built again after it, and the foreign keys are not checked
     (SQLite; PostgreSQL as a superuser): only for a database nobody else uses
-    meanwhile. `on_batch(rows_so_far)` is called after each commit. Each
+    meanwhile: refused (ExclusiveLoadRefused) while other clients are
+    connected. `on_batch(rows_so_far)` is called after each commit. Each
     jurisdiction that received requests gets an audit entry. `clusters`
     injects that many known clusters in the last `cluster_days` days on top
     of the `count` requests (listed in the result's `clusters`). Raises
@@ -612,11 +764,14 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     import time
 
     started = time.perf_counter()
+    restore_dropped_indexes()  # left dropped by an interrupted exclusive load
+    if rebuild_indexes:
+        ensure_exclusive()
     generator = RequestGenerator(seed=seed, jurisdiction=jurisdiction, since_days=since_days, now=now,
                                  clusters=clusters, cluster_days=cluster_days)
     # An exclusive load (indexes dropped) also skips PostgreSQL's foreign-key triggers: every key written
     # was read from the database just before (see BulkWriter.begin_batch).
-    writer = BulkWriter(skip_fk_checks=rebuild_indexes)
+    writer = BulkWriter(skip_fk_checks=rebuild_indexes, exclusive=rebuild_indexes)
     result = GenerateResult()
     by_jurisdiction: dict[int, int] = {}
     with secondary_indexes_dropped() if rebuild_indexes else _nothing(), \
@@ -626,15 +781,16 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
                 writer.begin_batch()
                 public_ids = generator.public_ids(len(drafts), writer)
                 ids = writer.new_ids(ServiceRequest, len(drafts))
-                requests, entries, counts = generator.rows(
-                    drafts, ids, lambda n: writer.new_ids(TimelineEntry, n), writer, public_ids)
-                writer.write(requests, entries)
-            result.requests += len(requests)
-            result.timeline_entries += len(entries)
+                requests, entries, counts = generator.columns(
+                    drafts, ids, lambda n: writer.new_ids(TimelineEntry, n), public_ids)
+                writer.write_columns(ServiceRequest, requests, len(drafts))
+                writer.write_columns(TimelineEntry, entries, len(entries["id"]))
+            result.requests += len(drafts)
+            result.timeline_entries += len(entries["id"])
             for code, n in counts.items():
                 result.by_status[code] = result.by_status.get(code, 0) + n
-            for draft in drafts:
-                by_jurisdiction[draft["area"].jid] = by_jurisdiction.get(draft["area"].jid, 0) + 1
+            for jurisdiction_id, n in zip(*np.unique(generator.kind_jid[drafts.kind], return_counts=True)):
+                by_jurisdiction[int(jurisdiction_id)] = by_jurisdiction.get(int(jurisdiction_id), 0) + int(n)
             collect()
             if on_batch:
                 on_batch(result.requests)
@@ -658,20 +814,19 @@ class _nothing:
         return False
 
 
-class EpochStamps:
-    """Stands in for BulkWriter.timestamp when rows go to a file: keeps instants as epoch seconds."""
-
-    @staticmethod
-    def timestamp(epoch: float | None) -> float | None:
-        return epoch
-
-
 def generated_rows(generator: RequestGenerator, count: int, batch: int) -> Iterator[tuple]:
-    """Request rows (REQUEST_COLUMNS order, instants as epoch seconds) for writing a file, not the database."""
-    counter = itertools.count(1)
+    """Request rows (REQUEST_COLUMNS order, instants as epoch seconds or None) for writing a file, not the
+    database."""
+    first = 1
     for drafts in generator.draws(count, batch):
-        ids = [next(counter) for _ in drafts]
-        public_ids = generator.public_ids(len(drafts), None)
-        requests, _entries, _counts = generator.rows(drafts, ids, lambda n: list(range(n)), EpochStamps(),
-                                                     public_ids)
-        yield from requests
+        ids = list(range(first, first + len(drafts)))
+        first += len(drafts)
+        requests, _entries, _counts = generator.columns(drafts, ids, lambda n: list(range(n)),
+                                                        generator.public_ids(len(drafts), None))
+        columns = []
+        for name in REQUEST_COLUMNS:
+            values = np.asarray(requests[name]).tolist()
+            if name.endswith("_at"):
+                values = [None if value == NO_TIME else value for value in values]
+            columns.append(values)
+        yield from zip(*columns)

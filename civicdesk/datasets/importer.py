@@ -31,9 +31,12 @@ from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
 from . import formats
 from .bulk import (
+    NO_TIME,
     BulkWriter,
     collecting_between_batches,
+    ensure_exclusive,
     foreign_keys_unchecked,
+    restore_dropped_indexes,
     secondary_indexes_dropped,
 )
 from .formats import SourceRecord
@@ -279,7 +282,7 @@ class Importer:
         self.closed_default = self.statuses.first_closed()
         self.status_names = {status.pk: status.name for status in self.statuses.by_code.values()}
         self._statuses: dict[tuple, object] = {}
-        self.writer = BulkWriter(skip_fk_checks=exclusive)
+        self.writer = BulkWriter(skip_fk_checks=exclusive, exclusive=exclusive)
         self.public_ids = _PublicIds(secrets.randbits(64))
         self._latest = 0.0
         self.offered: dict[int, set[int] | None] = {}
@@ -415,9 +418,13 @@ class Importer:
     def _rows(self, placed: list[tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
         if not placed:
             return [], [], []
-        writer, ts = self.writer, self.writer.timestamp
+        writer = self.writer
+
+        def ts(epoch):  # instants go to write_columns() as whole epoch seconds
+            return NO_TIME if epoch is None else int(epoch)
+
         ids = writer.new_ids(ServiceRequest, len(placed))
-        public_ids = [self.public_ids.next() for _ in placed]
+        public_ids = self.public_ids.next_many(len(placed)).tolist()
         taken = writer.existing_public_ids(public_ids)
         while taken:
             positions = [n for n, public_id in enumerate(public_ids) if public_id in taken]
@@ -517,7 +524,8 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     `rebuild_indexes` the request and timeline tables' secondary indexes are
     dropped for the run and built again after it, and the foreign keys are not
     checked (SQLite; PostgreSQL as a superuser): only for a database nobody
-    else uses meanwhile (see bulk.secondary_indexes_dropped). Returns the
+    else uses meanwhile (see bulk.secondary_indexes_dropped), refused with
+    ExclusiveLoadRefused while other clients are connected. Returns the
     summary of this invocation. Raises ImportFailed or SourceFileError before
     anything is written when the options or the file are unusable.
     """
@@ -528,6 +536,9 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
     if not path.is_file():
         raise ImportFailed(gettext("There is no file at %(path)s.") % {"path": path})
     source = (source or fmt)[:40]
+    restore_dropped_indexes()  # left dropped by an interrupted exclusive load
+    if rebuild_indexes:
+        ensure_exclusive()
     if resume and not mapping_path:
         # A resumed run keeps the choices it started with unless new ones are given.
         last = (ImportRun.objects.filter(path=str(path), format=fmt).exclude(state=ImportRun.State.FINISHED)
@@ -629,7 +640,7 @@ def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: 
     with transaction.atomic():
         importer.writer.begin_batch()
         requests, entries, imported, rejects, skipped = importer.process(chunk)
-        importer.writer.write(requests, entries, imported)
+        importer.writer.write_rows(requests, entries, imported)
         for reject in rejects:
             rejects_out.write(_csv_line(list(reject)))
         rejects_out.flush()

@@ -91,3 +91,26 @@ class ImportedRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}:{self.source_id}"
+
+
+class DroppedIndex(models.Model):
+    """An index an exclusive load (`--rebuild-indexes`) dropped and has not built again yet.
+
+    Written and committed before the index is dropped, deleted once it is
+    built again, so a load killed in between (kill -9, a power cut) leaves a
+    note instead of a silently slower database: the next bulk command, of
+    either kind and in either mode, builds these indexes first
+    (bulk.restore_dropped_indexes); `manage.py generate_requests 0` does only that.
+    """
+
+    table = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, unique=True)
+    sql = models.TextField()
+    dropped_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("index dropped by an exclusive load")
+        verbose_name_plural = _("indexes dropped by an exclusive load")
+
+    def __str__(self) -> str:
+        return f"{self.table}.{self.name}"

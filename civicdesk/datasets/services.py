@@ -141,6 +141,37 @@ class RouteCache:
                                                     made.rule.pk if made.rule else None, made.note[:255])
         return decision
 
+    def decide_many(self, jurisdiction_ids: np.ndarray, types: Sequence[ServiceType], type_index: np.ndarray,
+                    district_ids: np.ndarray, lats: np.ndarray, longs: np.ndarray) -> tuple[list[Route], np.ndarray]:
+        """decide() for many requests: (the distinct decisions, each request's index into them).
+
+        A request's service type is `types[type_index[i]]`. Which drawn areas
+        hold each point is computed with one vectorised shapely call per area.
+        """
+        count = len(jurisdiction_ids)
+        inside: list[tuple] = [()] * count
+        for jurisdiction_id, areas in self._areas.items():
+            rows = np.flatnonzero(jurisdiction_ids == jurisdiction_id)
+            if not areas or not len(rows):
+                continue
+            points = shapely.points(longs[rows], lats[rows])
+            flags = np.column_stack([shapely.covers(area, points) for area in areas]).tolist()
+            for row, flag in zip(rows.tolist(), flags):
+                inside[row] = tuple(flag)
+        decisions: list[Route] = []
+        slots: dict[tuple, int] = {}
+        index = np.empty(count, dtype=np.int64)
+        keys = zip(jurisdiction_ids.tolist(), type_index.tolist(), np.asarray(district_ids).tolist(), inside)
+        for row, key in enumerate(keys):
+            slot = slots.get(key)
+            if slot is None:
+                service_type = types[key[1]]
+                slot = slots[key] = len(decisions)
+                decisions.append(self.decide(jurisdiction_id=key[0], service_type=service_type, district_id=key[2],
+                                             lat=float(lats[row]), long=float(longs[row]), type_id=service_type.pk))
+            index[row] = slot
+        return decisions, index
+
 
 class SlaClock:
     """SLA due times for many requests: `Jurisdiction.calendar().add_business_hours`, without walking days.
@@ -177,6 +208,36 @@ class SlaClock:
         if j < i or j >= len(starts) or target > before[j] + (ends[j] - starts[j]):
             return self._exact(jurisdiction_id, requested, hours)
         return starts[j] + (target - before[j])
+
+    def due_many(self, jurisdiction_ids: np.ndarray, requested: np.ndarray, hours: np.ndarray) -> np.ndarray:
+        """due() for many requests at once, as whole epoch seconds (int64; `missing` where a type has no SLA)."""
+        from .bulk import NO_TIME
+
+        result = np.full(len(requested), NO_TIME, dtype=np.int64)
+        for jurisdiction_id in np.unique(jurisdiction_ids).tolist():
+            rows = np.flatnonzero((jurisdiction_ids == jurisdiction_id) & (hours > 0))
+            if not len(rows):
+                continue
+            self.due(jurisdiction_id, float(requested[rows[0]]), float(hours[rows[0]]))  # builds the spans
+            spans = self._spans[jurisdiction_id]
+            when, seconds = requested[rows].astype(float), hours[rows] * 3600
+            if spans is None:
+                result[rows] = (when + seconds).astype(np.int64)
+                continue
+            starts, ends, before = (np.asarray(values, dtype=float) for values in spans)
+            i = np.searchsorted(ends, when, side="right")
+            ok = (self.start <= when) & (when <= self.end) & (i < len(starts))
+            i = np.minimum(i, len(starts) - 1)
+            target = before[i] + np.maximum(0.0, when - starts[i]) + seconds
+            j = np.searchsorted(before, target, side="left") - 1
+            ok &= (j >= i) & (j < len(starts))
+            j = np.clip(j, 0, len(starts) - 1)
+            ok &= target <= before[j] + (ends[j] - starts[j])
+            due = starts[j] + (target - before[j])
+            for n in np.flatnonzero(~ok).tolist():  # outside the listed spans: the calendar itself
+                due[n] = self._exact(jurisdiction_id, when[n], hours[rows[n]])
+            result[rows] = due.astype(np.int64)
+        return result
 
     def _exact(self, jurisdiction_id: int, moment: float, hours: float) -> float:
         start = dt.datetime.fromtimestamp(moment, UTC)

@@ -11,8 +11,13 @@ from django.utils.translation import gettext
 
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.datasets import formats
-from civicdesk.datasets.bulk import REQUEST_COLUMNS
-from civicdesk.datasets.generator import GeneratorError, RequestGenerator, generate_requests, generated_rows
+from civicdesk.datasets.bulk import REQUEST_COLUMNS, ExclusiveLoadRefused
+from civicdesk.datasets.generator import (
+    GeneratorError,
+    RequestGenerator,
+    generate_requests,
+    generated_rows,
+)
 from civicdesk.datasets.progress import Progress
 from civicdesk.jurisdictions.models import Department, Jurisdiction
 
@@ -86,7 +91,7 @@ class Command(BaseCommand):
             result = generate_requests(count, seed=seed, jurisdiction=target, since_days=since, batch=batch,
                                        rebuild_indexes=rebuild_indexes, on_batch=lambda done: bar.update(done, done),
                                        clusters=clusters, cluster_days=cluster_days)
-        except GeneratorError as exc:
+        except (GeneratorError, ExclusiveLoadRefused) as exc:
             raise CommandError(str(exc)) from exc
         bar.finish(result.requests, result.requests)
         rate = result.requests / result.seconds if result.seconds else 0

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext
 
 from civicdesk.datasets import formats
+from civicdesk.datasets.bulk import ExclusiveLoadRefused
 from civicdesk.datasets.formats import SourceFileError
 from civicdesk.datasets.importer import ImportFailed, import_file
 from civicdesk.datasets.progress import Progress
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                                   create_types=create_types, mapping_path=map, reject_path=rejects, resume=resume,
                                   batch=batch, max_batches=max_batches, rebuild_indexes=rebuild_indexes,
                                   on_batch=on_batch)
-        except (ImportFailed, SourceFileError) as exc:
+        except (ImportFailed, SourceFileError, ExclusiveLoadRefused) as exc:
             raise CommandError(str(exc)) from exc
         if bar is not None:
             bar.finish(summary.run.offset, summary.run.rows_read)
