@@ -95,6 +95,11 @@ DEMO_STAFF = [
               ((CITY, "parks-forestry", "Forestry crew", "contractor"),)),
     DemoStaff("editor@riverbend.example.gov", "Lena", "Okafor", _("editor of the help pages (articles, FAQ, glossary)"),
               ((CITY, None, None, "editor"),)),
+    DemoStaff("cashier@riverbend.example.gov", "Nadia", "Brooks", _("cashier at the city hall counter (bills and payments)"),
+              ((CITY, None, None, "cashier"),)),
+    DemoStaff("finance@riverbend.example.gov", "Grace", "Lindqvist",
+              _("finance supervisor (refund approvals, reconciliation, ledger export)"),
+              ((CITY, None, None, "finance"),)),
     DemoStaff("highway@harlancounty.example.gov", "Dale", "Hughes", _("Harlan County Highway Department staff"),
               ((COUNTY, "highway", "Road maintenance crew", "staff"),), leads="Road maintenance crew"),
 ]
