@@ -561,3 +561,6 @@ PAYMENT_PROVIDERS = {
     "stripe": "civicdesk.payments.providers.stripe.StripeProvider",
 }
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# The daily reconciliation (docs/payments-operations.md) lists an online payment no payout included after this
+# many days.
+PAYMENTS_PAYOUT_WITHIN_DAYS = env_int("PAYMENTS_PAYOUT_WITHIN_DAYS", 7)

@@ -87,3 +87,72 @@ def require_in(user, action: str, jurisdiction_id: int) -> None:
     access.require_staff(user)
     if not can(user, action, jurisdiction_id):
         raise PermissionDenied(_REFUSALS[action])
+
+
+def _in_reach(user, action: str, jurisdiction_id: int, missing: str):
+    """Http404 (`missing`) unless `user` may do `action` in the jurisdiction: what lies outside one's
+    jurisdictions is not even confirmed to exist."""
+    from django.http import Http404
+
+    access.require_staff(user)
+    if not can(user, action, jurisdiction_id):
+        if action in allowed_actions(user):
+            raise Http404(missing)
+        raise PermissionDenied(_REFUSALS[action])
+
+
+def get_account_for_staff(user, pk: int, action: str = "take_payment"):
+    """The billing account, or Http404 when it does not exist or lies outside the user's reach for `action`;
+    PermissionDenied when the user's role does not include `action` at all."""
+    from django.http import Http404
+
+    from .models import BillingAccount
+
+    access.require_staff(user)
+    account = BillingAccount.objects.select_related("jurisdiction").filter(pk=pk).first()
+    if account is None:
+        require(user, action)
+        raise Http404(_("No account you can see has that number."))
+    _in_reach(user, action, account.jurisdiction_id, _("No account you can see has that number."))
+    return account
+
+
+def get_payment_for_staff(user, reference: str, action: str = "request_refund"):
+    """The payment by its public reference, with the same answers as get_account_for_staff."""
+    from django.http import Http404
+
+    from .models import Payment
+
+    access.require_staff(user)
+    payment = (Payment.objects.select_related("account__jurisdiction", "bill", "taken_by", "tender")
+               .filter(reference=(reference or "").strip().upper()).first())
+    if payment is None:
+        require(user, action)
+        raise Http404(_("No payment you can see has that reference."))
+    _in_reach(user, action, payment.account.jurisdiction_id, _("No payment you can see has that reference."))
+    return payment
+
+
+def get_refund_for_staff(user, pk: int, action: str = "approve_refund"):
+    """The refund, with the same answers as get_account_for_staff."""
+    from django.http import Http404
+
+    from .models import Refund
+
+    access.require_staff(user)
+    refund = (Refund.objects.select_related("payment__account__jurisdiction", "requested_by", "approved_by")
+              .filter(pk=pk).first())
+    if refund is None:
+        require(user, action)
+        raise Http404(_("No refund you can see has that number."))
+    _in_reach(user, action, refund.payment.account.jurisdiction_id, _("No refund you can see has that number."))
+    return refund
+
+
+def require_any(user, actions: set[str] | None = None) -> set[str]:
+    """The actions among `actions` (all by default) `user` may do somewhere; PermissionDenied when none."""
+    access.require_staff(user)
+    allowed = allowed_actions(user) & (actions if actions is not None else set(RULES))
+    if not allowed:
+        raise PermissionDenied(_("Your role does not include bills and payments."))
+    return allowed

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.apps import AppConfig
 
 
@@ -5,3 +7,12 @@ class PaymentsConfig(AppConfig):
     name = "civicdesk.payments"
     label = "payments"
     verbose_name = "Bills and payments"
+
+    def ready(self) -> None:
+        from civicdesk.core import schedule
+
+        # Staff money operations (docs/payments-operations.md).
+        schedule.register("payments.reconcile_payouts", "civicdesk.payments.ops_tasks.reconcile_payouts_task",
+                          daily_at="06:15")
+        schedule.register("payments.send_approved_refunds",
+                          "civicdesk.payments.ops_tasks.send_approved_refunds_task", every=dt.timedelta(minutes=10))
