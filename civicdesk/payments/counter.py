@@ -34,13 +34,18 @@ class CounterPaymentError(ValueError):
     """A counter payment refused, with words the cashier can read out (and the form shows)."""
 
 
+def looks_like_a_card_number(text: str) -> bool:
+    """True when `text` holds 13 or more digits in a row (spaces and dashes between them allowed)."""
+    return bool(_CARD_LIKE.search(text or ""))
+
+
 def check_terminal_reference(reference: str) -> str:
     """The card terminal's transaction reference, trimmed; CounterPaymentError when it is missing, too long, or
     looks like a card number (13 or more digits in a row): card numbers are never typed in or stored."""
     reference = (reference or "").strip()
     if not reference:
         raise CounterPaymentError(_("Type the reference the card terminal printed on its slip."))
-    if _CARD_LIKE.search(reference):
+    if looks_like_a_card_number(reference):
         raise CounterPaymentError(_("That looks like a card number. Type the terminal's transaction reference "
                                     "instead: card numbers must never be written down or stored."))
     if len(reference) > 40 or not re.fullmatch(r"[A-Za-z0-9 /._-]+", reference):

@@ -22,14 +22,16 @@ class MoneyField(forms.CharField):
     default_error_messages = {"invalid": _("Type an amount like 12.50.")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 16)
-        kwargs.setdefault("widget", forms.TextInput(attrs=INPUT | {"inputmode": "decimal", "autocomplete": "off"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs=INPUT | {"inputmode": "decimal", "autocomplete": "off",
+                                                                   "maxlength": "16"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
         text = (super().to_python(value) or "").replace("$", "").replace(",", "").strip()
         if not text:
             return None
+        if len(text) > 16:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             amount = Decimal(text)
         except InvalidOperation:
@@ -67,6 +69,13 @@ class CounterPaymentForm(forms.Form):
             (bill.pk, _("Bill %(number)s, due %(due)s, owed %(owed)s") % {
                 "number": bill.number, "due": bill.due_on.isoformat(),
                 "owed": format_money(bill.balance_cents(), bill.currency)}) for bill in bills]
+
+
+    def forget_terminal_reference(self) -> None:
+        """Show the terminal reference field empty again: what was typed may have been a card number, which must
+        not be sent back to the browser."""
+        self.data = self.data.copy()
+        self.data["terminal_reference"] = ""
 
 
 class RefundRequestForm(forms.Form):

@@ -89,6 +89,8 @@ def account(request, pk: int):
                 user=request.user)
         except counter.CounterPaymentError as error:
             form.add_error(None, str(error))
+            if counter.looks_like_a_card_number(data["terminal_reference"]):
+                form.forget_terminal_reference()
         else:
             if payment.created:
                 messages.success(request, _("Payment %(reference)s of %(amount)s recorded.") % {
