@@ -564,3 +564,17 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
 # The daily reconciliation (docs/payments-operations.md) lists an online payment no payout included after this
 # many days.
 PAYMENTS_PAYOUT_WITHIN_DAYS = env_int("PAYMENTS_PAYOUT_WITHIN_DAYS", 7)
+# The sandbox provider works only with DEBUG on, unless this is true (a demo site; the tests).
+PAYMENTS_SANDBOX_ALLOWED = env_bool("PAYMENTS_SANDBOX_ALLOWED", False)
+# The HMAC key the sandbox signs its webhooks with (any long random string; derived from SECRET_KEY if unset).
+PAYMENTS_SANDBOX_WEBHOOK_SECRET = env("PAYMENTS_SANDBOX_WEBHOOK_SECRET", "") or ("sandbox-webhooks:" + SECRET_KEY)
+# How long a sandbox bank debit stays pending before it succeeds.
+PAYMENTS_SANDBOX_BANK_DELAY_SECONDS = env_int("PAYMENTS_SANDBOX_BANK_DELAY_SECONDS", 20)
+# Where the sandbox's task posts its webhooks (default: this site's own webhook address).
+PAYMENTS_SANDBOX_WEBHOOK_URL = env("PAYMENTS_SANDBOX_WEBHOOK_URL", "")
+# Guest "find my bill" look-ups: per client address per hour, per account number per hour, and overall per hour.
+PAYMENTS_LOOKUPS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_CLIENT_PER_HOUR", 10)
+PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR", 5)
+PAYMENTS_LOOKUPS_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_HOUR", 2000)
+# Payments started per client address per hour (each one calls the provider).
+PAYMENTS_STARTS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_STARTS_PER_CLIENT_PER_HOUR", 20)

@@ -33,6 +33,8 @@ urlpatterns = [
     path("staff/payments/", include("civicdesk.payments.staff_urls")),
     # Reports by text message, email and social media (issue 19): staff queues and the social webhooks.
     path("", include("civicdesk.conversations.urls")),
+    # Bills and payments (issue 17): find and pay a bill, receipts, My bills, provider webhooks.
+    path("payments/", include("civicdesk.payments.urls")),
     path("staff/", include("civicdesk.staff.urls")),
     path("notifications/", include("civicdesk.notifications.urls")),
     path("subscriptions/", include("civicdesk.subscriptions.urls")),

@@ -355,6 +355,13 @@ class Riverbend(DefaultCity):
             say(f"Single sign-on group mappings: {self._seed_sso(world)}")
             say(f"Work-order connector: {self._seed_connectors(world)}")
             say(f"Reports by message: {self._seed_messages(world, now)}")
+            say(f"Bills: {self._seed_bills(world, now)}")
+
+    def _seed_bills(self, world: _DemoWorld, now: dt.datetime) -> str:
+        """Billing accounts of every kind with bills and line items (civicdesk/payments/demo.py)."""
+        from civicdesk.payments import demo
+
+        return demo.seed(jurisdiction=world.jurisdictions[CITY], today=timezone.localdate(now))
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""

@@ -582,5 +582,28 @@ class Posting(models.Model):
         ]
 
 
+class SandboxCheckout(models.Model):
+    """A checkout at the sandbox provider (development and demos only): the provider's side of the story.
+
+    A real provider keeps this at its end; the sandbox keeps it here so that its hosted page, its webhooks and
+    `fetch_checkout` agree. `idempotency_key` is unique: the same request returns the same checkout.
+    """
+
+    session_id = models.CharField(max_length=64, unique=True)
+    idempotency_key = models.CharField(max_length=160, unique=True)
+    reference = models.CharField(max_length=20)
+    amount_cents = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    description = models.CharField(max_length=300)
+    methods = models.JSONField(default=list)
+    success_url = models.CharField(max_length=500)
+    cancel_url = models.CharField(max_length=500)
+    status = models.CharField(max_length=12, default="open", help_text="open, pending, succeeded, failed, cancelled")
+    method = models.CharField(max_length=40, blank=True)
+    payment_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 # Staff money operations (counter tenders, reconciliation differences) keep their models in their own module.
 from .ops_models import CounterTender, PayoutDifference  # noqa: E402,F401

@@ -1,0 +1,66 @@
+"""Signed-in residents: link an account with the bill's facts, then see open and past bills, payments, receipts."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from civicdesk.payments import services
+from civicdesk.payments.models import AccountLink
+
+from .helpers import make_account, make_bill, make_payment
+
+FACTS = {"kind": "water_sewer", "number": "W-100-200", "postcode": "62701", "last_amount": "54.20"}
+
+
+def test_it_asks_guests_to_sign_in(client, db):
+    assert client.get(reverse("payments:mine")).status_code == 302
+    assert client.get(reverse("payments:link")).status_code == 302
+
+
+def test_it_links_an_account_with_the_facts_of_its_bill(client, bill, world):
+    client.force_login(world.alice)
+    response = client.post(reverse("payments:link"), FACTS)
+    assert response.status_code == 302 and response.url == reverse("payments:mine")
+    link = AccountLink.objects.get(user=world.alice)
+    assert link.account == bill.account and link.verified_by == "bill_facts"
+    assert bill.account.audit_entries().filter(action="billingaccount.linked").exists()
+    client.post(reverse("payments:link"), FACTS)
+    assert AccountLink.objects.count() == 1
+
+
+def test_it_refuses_to_link_with_a_wrong_fact(client, bill, world):
+    client.force_login(world.alice)
+    response = client.post(reverse("payments:link"), FACTS | {"postcode": "99999"})
+    assert b"We could not find a bill with those details" in response.content
+    assert not AccountLink.objects.exists()
+
+
+def test_it_shows_open_bills_past_bills_payments_and_receipts(client, bill, world, django_assert_max_num_queries):
+    older = make_bill(bill.account, 3000, number="2026-10")
+    payment = make_payment(bill.account, 3000, bill=older, payer_email="alice@example.org")
+    AccountLink.objects.create(user=world.alice, account=bill.account)
+    other = make_account(world.elm, number="P-77", kind="parking")
+    make_bill(other, 4500, number="T-1")
+    AccountLink.objects.create(user=world.alice, account=other)
+    client.force_login(world.alice)
+    with django_assert_max_num_queries(60):
+        page = client.get(reverse("payments:mine")).content.decode()
+    assert "Bill 2026-11, due" in page and "$54.20 owed" in page
+    assert "2026-10" in page and payment.reference in page
+    assert reverse("payments:receipt", args=[services.receipt_token(payment)]) in page
+    assert "P-77" in page and "T-1" in page
+
+
+def test_it_lets_a_linked_resident_pay_without_the_facts_again(client, bill, world):
+    AccountLink.objects.create(user=world.alice, account=bill.account)
+    client.force_login(world.alice)
+    assert client.get(reverse("payments:account", args=[bill.account.pk])).status_code == 200
+    client.force_login(world.mallory)
+    assert client.get(reverse("payments:account", args=[bill.account.pk])).status_code == 404
+
+
+def test_it_shows_nothing_of_accounts_linked_by_others(client, bill, world):
+    AccountLink.objects.create(user=world.alice, account=bill.account)
+    client.force_login(world.mallory)
+    page = client.get(reverse("payments:mine")).content.decode()
+    assert "W-100-200" not in page and "You have not linked a billing account yet." in page
