@@ -356,12 +356,22 @@ class Riverbend(DefaultCity):
             say(f"Work-order connector: {self._seed_connectors(world)}")
             say(f"Reports by message: {self._seed_messages(world, now)}")
             say(f"Bills: {self._seed_bills(world, now)}")
+            say(f"Counter, refunds, reconciliation: {self._seed_money_ops(world)}")
 
     def _seed_bills(self, world: _DemoWorld, now: dt.datetime) -> str:
         """Billing accounts of every kind with bills and line items (civicdesk/payments/demo.py)."""
         from civicdesk.payments import demo
 
         return demo.seed(jurisdiction=world.jurisdictions[CITY], today=timezone.localdate(now))
+
+    def _seed_money_ops(self, world: _DemoWorld) -> str:
+        """Counter payments by the demo cashier, a refund waiting for approval, a payout difference
+        (civicdesk/payments/ops_demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.payments import ops_demo
+
+        return ops_demo.seed(jurisdiction=world.jurisdictions[CITY],
+                             cashier=User.objects.get(email="cashier@riverbend.example.gov"))
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""

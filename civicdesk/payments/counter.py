@@ -3,7 +3,7 @@
 `take_counter_payment()` is the one way in. It checks the amount against what is owed, records the payment as
 succeeded with how it was tendered (`CounterTender`: change for cash, the cheque's number, the terminal's
 reference), posts it to the ledger (cash_drawer, cheques or terminal_clearing, see models.COUNTER_ACCOUNTS),
-audits it and sends the holder a receipt, all in one transaction. The form carries a submission key chosen when
+audits it and emails the holder the receipt online payments get (services.send_receipt), all in one transaction. The form carries a submission key chosen when
 it was shown: submitting it twice (a double click, a reload) finds the first payment and takes nothing more.
 """
 
@@ -16,9 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import ledger
+from . import ledger, services
 from .models import Bill, BillingAccount, CounterTender, Payment, format_money
-from .notify import send_to_holder
 
 METHODS = {
     "cash": gettext_lazy("Cash"),
@@ -121,7 +120,7 @@ def take_counter_payment(*, account: BillingAccount, bill: Bill | None, method: 
                 "method": method, "amount_cents": amount_cents, "bill": bill.number if bill else "",
                 "tendered_cents": tender.tendered_cents, "change_cents": tender.change_cents,
                 "cheque_number": tender.cheque_number, "terminal_reference": tender.terminal_reference})
-            send_receipt(payment)
+            services.send_receipt(payment)  # the same receipt (page, PDF, email) as an online payment
     except IntegrityError:
         # The same form was submitted twice at once: the other submission wrote the payment first.
         existing = _existing(key, account)
@@ -140,14 +139,3 @@ def _existing(key: str, account: BillingAccount) -> Payment | None:
         raise CounterPaymentError(_("This form was already used for another account. Start again."))
     payment.created = False
     return payment
-
-
-def send_receipt(payment: Payment) -> int:
-    """Email (or text) the holder the counter receipt, once per payment; 0 when they gave no contact."""
-    tender = getattr(payment, "tender", None)
-    return send_to_holder(payment.account, event="payment.counter_receipt", key=f"counter_receipt:{payment.pk}",
-                          template="payments/notify/counter_receipt",
-                          context={"payment": payment, "tender": tender, "account": payment.account,
-                                   "bill": payment.bill,
-                                   "amount": format_money(payment.amount_cents, payment.currency),
-                                   "change": format_money(tender.change_cents if tender else 0, payment.currency)})

@@ -16,19 +16,9 @@ import datetime as dt
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
+from .forms import method_label
 from .models import RECEIVABLE, Bill, Payment, Posting, Refund
-
-#: How each method is named on the dashboard (the Payment.method codes of every channel).
-METHOD_LABELS = {
-    "card": gettext_lazy("Card, online"),
-    "us_bank_account": gettext_lazy("Bank debit, online"),
-    "cash": gettext_lazy("Cash"),
-    "cheque": gettext_lazy("Cheque"),
-    "card_terminal": gettext_lazy("Card terminal"),
-    "other": gettext_lazy("Other"),
-}
 
 PAID = (Payment.Status.SUCCEEDED, Payment.Status.PARTIALLY_REFUNDED, Payment.Status.REFUNDED)
 
@@ -53,7 +43,7 @@ class Dashboard:
         return [self.cells.get((day, method), (0, 0))[1] for day in self.days]
 
     def method_labels(self) -> list[str]:
-        return [str(METHOD_LABELS.get(m, m)) for m in self.methods]
+        return [method_label(m) for m in self.methods]
 
     def method_totals(self) -> list[int]:
         return [sum(self.per_method(m)) for m in self.methods]

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('jurisdictions', '0006_payops_roles'),
-        ('payments', '0001_initial'),
+        ('payments', '0002_sandbox_checkout'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -31,5 +31,5 @@ def money_people(world) -> MoneyPeople:
         finance=seat("fin@elm.example.gov", "Fran", Role.FINANCE_SUPERVISOR),
         finance2=seat("fin2@elm.example.gov", "Flo", Role.FINANCE_SUPERVISOR),
         county_finance=seat("fin@county.example.gov", "Cory", Role.FINANCE_SUPERVISOR, world.county),
-        admin=seat("ada@elm.example.gov", "Ada", Role.ADMIN),
+        admin=seat("adam@elm.example.gov", "Adam", Role.ADMIN),
     )

@@ -43,7 +43,7 @@ def test_it_shows_charts_with_their_tables_and_a_csv(client, money):
     page = client.get(reverse("payments_staff:dashboard"))
     html = page.content.decode()
     assert page.status_code == 200 and html.count('role="img"') == 2
-    assert "$60.00" in html and "$27.00" in html and "Card, online" in html
+    assert "$60.00" in html and "$27.00" in html and "Card" in html
     response = client.get(reverse("payments_staff:dashboard_csv"))
     lines = b"".join(response.streaming_content).decode().splitlines()
     assert lines[0] == "day,method,payments,amount"
