@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from civicdesk.notifications.services import Recipient, link_token, notify, read_link_token
+from civicdesk.notifications.services import Recipient, link_token, link_tokens, notify, read_link_token
 from civicdesk.throttle.services import Limit, check
 
 from . import ledger
@@ -126,6 +126,11 @@ def receipt_token(payment: Payment) -> str:
     return link_token(RECEIPT_PURPOSE, "payment", payment.reference)
 
 
+def receipt_tokens(payments) -> dict[str, str]:
+    """receipt_token() for many payments in two queries: {reference: token}."""
+    return link_tokens(RECEIPT_PURPOSE, "payment", [payment.reference for payment in payments])
+
+
 def payment_for_token(token: str) -> Payment | None:
     """The payment a receipt token names, or None."""
     found = read_link_token(token, RECEIPT_PURPOSE)
@@ -192,7 +197,7 @@ def settle(provider_name: str, news: ProviderPayment, *, event_created: int = 0)
     are written in the same transaction. Returns the payment, or None when the reference is unknown.
     """
     with transaction.atomic():
-        payment = (Payment.objects.select_for_update().select_related("account", "bill")
+        payment = (Payment.objects.select_for_update(of=("self",)).select_related("account", "bill")
                    .filter(reference=news.reference, provider=provider_name).first())
         if payment is None:
             log.warning("provider %s sent news of an unknown payment", provider_name)

@@ -49,8 +49,8 @@ def _get_account_for_payer(request, pk: int) -> BillingAccount:
     raise Http404
 
 
-def find_bill(request):
-    """Step 1: account number, postcode and last bill amount → the account's page."""
+def _facts_page(request, template: str, back: str, on_found):
+    """The "three facts from the bill" form (find, link): `on_found(account)` answers when they match."""
     form = FindBillForm(request.POST or None)
     not_found = False
     if request.method == "POST" and form.is_valid():
@@ -60,13 +60,21 @@ def find_bill(request):
                                              last_amount_cents=form.cleaned_data["last_amount"],
                                              client=client_ip(request))
         except RateLimited as exc:
-            return _limited(request, exc, reverse("payments:find"))
+            return _limited(request, exc, reverse(back))
         if account is not None:
-            _remember(request, account)
-            return redirect("payments:account", pk=account.pk)
+            return on_found(account)
         not_found = True
-    return render(request, "payments/find.html", {
+    return render(request, template, {
         "form": form, "not_found": not_found, "not_found_message": services.not_found_message()})
+
+
+def find_bill(request):
+    """Step 1: account number, postcode and last bill amount → the account's page."""
+    def found(account):
+        _remember(request, account)
+        return redirect("payments:account", pk=account.pk)
+
+    return _facts_page(request, "payments/find.html", "payments:find", found)
 
 
 def account_page(request, pk: int):
@@ -113,8 +121,9 @@ def _payments(account: BillingAccount):
     payments = list(account.payments.filter(status__in=[
         Payment.Status.SUCCEEDED, Payment.Status.PENDING, Payment.Status.PARTIALLY_REFUNDED,
         Payment.Status.REFUNDED]).select_related("bill")[:24])
+    tokens = services.receipt_tokens(payments)
     for payment in payments:
-        payment.receipt_token = services.receipt_token(payment)
+        payment.receipt_token = tokens[payment.reference]
     return payments
 
 
@@ -226,22 +235,9 @@ def my_bills(request):
 @login_required
 def link_account(request):
     """Signed-in residents link an account with the same three facts a guest gives."""
-    form = FindBillForm(request.POST or None)
-    not_found = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            account = services.find_account(kind=form.cleaned_data["kind"], number=form.cleaned_data["number"],
-                                             postcode=form.cleaned_data["postcode"],
-                                             last_amount_cents=form.cleaned_data["last_amount"],
-                                             client=client_ip(request))
-        except RateLimited as exc:
-            return _limited(request, exc, reverse("payments:link"))
-        if account is not None:
-            services.link_account(user=request.user, account=account)
-            messages.success(request, _("Account %(number)s is now linked to your login.") % {
-                "number": account.number})
-            return redirect("payments:mine")
-        not_found = True
-    return render(request, "payments/link.html", {
-        "form": form, "not_found": not_found, "not_found_message": services.not_found_message()})
+    def found(account):
+        services.link_account(user=request.user, account=account)
+        messages.success(request, _("Account %(number)s is now linked to your login.") % {"number": account.number})
+        return redirect("payments:mine")
 
+    return _facts_page(request, "payments/link.html", "payments:link", found)

@@ -43,7 +43,7 @@ def test_it_shows_open_bills_past_bills_payments_and_receipts(client, bill, worl
     make_bill(other, 4500, number="T-1")
     AccountLink.objects.create(user=world.alice, account=other)
     client.force_login(world.alice)
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(30):
         page = client.get(reverse("payments:mine")).content.decode()
     assert "Bill 2026-11, due" in page and "$54.20 owed" in page
     assert "2026-10" in page and payment.reference in page

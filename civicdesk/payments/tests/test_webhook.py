@@ -102,3 +102,23 @@ def test_it_marks_a_declined_payment_failed_without_touching_the_ledger(client, 
 def test_it_answers_404_for_an_unknown_provider(client, db):
     assert client.post(reverse("payments:webhook", args=["nobody"]), b"{}",
                        content_type="application/json").status_code == 404
+
+
+def test_it_loses_nothing_when_applying_crashes_and_the_provider_retries(client, bill, monkeypatch):
+    from civicdesk.payments import ledger
+    payment, checkout = started(client, bill)
+    outcome(checkout, "succeeded")
+    body = webhook_body(checkout, event_id="evt_retry")
+    real = ledger.record_payment
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("worker died between the provider's answer and our commit")
+
+    monkeypatch.setattr(ledger, "record_payment", crash)
+    client.raise_request_exception = False
+    assert deliver(client, body).status_code == 500
+    payment.refresh_from_db()
+    assert payment.status == "created" and not ProviderEvent.objects.exists()  # all rolled back together
+    monkeypatch.setattr(ledger, "record_payment", real)
+    assert deliver(client, body).content == b"processed"
+    assert JournalEntry.objects.filter(payment=payment, kind="payment").count() == 1 and bill.balance_cents() == 0
