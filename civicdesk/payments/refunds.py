@@ -195,3 +195,21 @@ def new_submission_key() -> str:
     """A fresh key for a form that records money (counter payments, refund requests): shown with the form,
     so submitting the same form twice is recognised."""
     return uuid.uuid4().hex
+
+
+def apply_provider_refund(provider_name: str, answer) -> Refund | None:
+    """A provider's news about a refund (a webhook's ProviderRefund): finish it when it succeeded, mark it failed
+    when it failed; None when no refund of ours has that provider id. Idempotent (a repeat changes nothing)."""
+    refund = Refund.objects.filter(payment__provider=provider_name,
+                                   provider_refund_id=answer.provider_refund_id).first()
+    if refund is None:
+        return None
+    if answer.status == "succeeded":
+        return complete_refund(refund)
+    if answer.status == "failed":
+        with transaction.atomic():
+            updated = Refund.objects.filter(pk=refund.pk, status=Refund.Status.SENT).update(
+                status=Refund.Status.FAILED, completed_at=timezone.now())
+            if updated:
+                refund.log_action("refund.failed", data={"provider_refund_id": answer.provider_refund_id})
+    return Refund.objects.get(pk=refund.pk)

@@ -189,3 +189,20 @@ def test_it_finishes_a_pending_provider_refund_later_once(account, people, fake)
     refunds.complete_refund(refund)
     assert Refund.objects.get(pk=refund.pk).status == Refund.Status.SUCCEEDED
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.REFUND).count() == 1
+
+
+def test_it_finishes_or_fails_a_sent_refund_from_the_providers_webhook_news(account, people, fake):
+    cashier, finance, _ = people
+    fake.answers = ["pending", "pending"]
+    done = refunds.approve_refund(ask(online_payment(account), cashier, cents=1000), user=finance)
+    failed = refunds.approve_refund(ask(done.payment, cashier, cents=1000, key="form-2"), user=finance)
+
+    def news(refund, status):
+        return ProviderRefund(provider_refund_id=refund.provider_refund_id, provider_payment_id="pi_123",
+                              status=status, amount_cents=1000, currency="usd")
+
+    assert refunds.apply_provider_refund("fake", news(done, "succeeded")).status == Refund.Status.SUCCEEDED
+    assert refunds.apply_provider_refund("fake", news(done, "succeeded")).status == Refund.Status.SUCCEEDED
+    assert refunds.apply_provider_refund("fake", news(failed, "failed")).status == Refund.Status.FAILED
+    assert JournalEntry.objects.filter(kind=JournalEntry.Kind.REFUND).count() == 1
+    assert refunds.apply_provider_refund("other", news(done, "succeeded")) is None
