@@ -11,7 +11,6 @@ Columns (docs/payments-operations.md, "General-ledger export"):
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from datetime import datetime, timezone as dt_timezone
 
@@ -59,14 +58,25 @@ def rows(start: datetime, end: datetime, jurisdiction_ids: set[int] | None) -> I
                str(refund or ""), _text(memo)]
 
 
+class _Echo:
+    """A file-like object whose write() returns what it was given, so csv.writer formats a row into a string."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_text(table, *, batch: int = 500) -> Iterator[str]:
+    """Rows (lists of strings) as CSV text (CRLF line ends), `batch` rows per chunk: for streaming responses."""
+    writer = csv.writer(_Echo(), lineterminator="\r\n")
+    lines: list[str] = []
+    for row in table:
+        lines.append(writer.writerow(row))
+        if len(lines) >= batch:
+            yield "".join(lines)
+            lines.clear()
+    yield "".join(lines)
+
+
 def stream(start: datetime, end: datetime, jurisdiction_ids: set[int] | None) -> Iterator[str]:
     """`rows()` as CSV text, a few hundred rows per chunk."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for count, row in enumerate(rows(start, end, jurisdiction_ids), start=1):
-        writer.writerow(row)
-        if count % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_text(rows(start, end, jurisdiction_ids))

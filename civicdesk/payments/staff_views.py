@@ -257,21 +257,7 @@ def dashboard_csv(request):
                 count, cents = data.cells.get((day, method), (0, 0))
                 yield [day.isoformat(), method, str(count), f"{cents / 100:.2f}"]
 
-    return streaming_csv(csv_lines(rows()), "collected-per-day.csv")
-
-
-def csv_lines(rows):
-    """Rows as CSV text, one chunk per row."""
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(row)
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+    return streaming_csv(gl_export.csv_text(rows()), "collected-per-day.csv")
 
 
 def _differences_in_reach(user):

@@ -60,13 +60,18 @@ def test_it_does_not_offer_the_requester_their_own_approval(client, setup):
     assert refund.status == Refund.Status.REQUESTED
 
 
-def test_it_turns_a_refund_down_with_a_note(client, setup):
-    people, payment = setup
+def asked_by_the_cashier(client, people, payment, then):
+    """The cashier asks for $20 back; then `then` signs in. Returns the refund."""
     login_verified(client, people.cashier)
     ask(client, payment)
     client.logout()
-    login_verified(client, people.finance)
-    refund = Refund.objects.get()
+    login_verified(client, then)
+    return Refund.objects.get()
+
+
+def test_it_turns_a_refund_down_with_a_note(client, setup):
+    people, payment = setup
+    refund = asked_by_the_cashier(client, people, payment, people.finance)
     client.post(reverse("payments_staff:reject", args=[refund.pk]), {"note": "<b>zanzibarnote</b> not owed"})
     refund.refresh_from_db()
     assert refund.status == Refund.Status.REJECTED
@@ -85,11 +90,7 @@ def test_it_answers_a_refund_beyond_the_payment_clearly(client, setup):
 
 def test_it_keeps_other_jurisdictions_refunds_out_of_reach(client, setup):
     people, payment = setup
-    login_verified(client, people.cashier)
-    ask(client, payment)
-    client.logout()
-    login_verified(client, people.county_finance)
-    refund = Refund.objects.get()
+    refund = asked_by_the_cashier(client, people, payment, people.county_finance)
     assert "No refund is waiting." in client.get(reverse("payments_staff:refunds")).content.decode()
     assert client.post(reverse("payments_staff:approve", args=[refund.pk])).status_code == 404
     assert Refund.objects.get().status == Refund.Status.REQUESTED
