@@ -61,3 +61,10 @@ def test_it_limits_look_ups_overall(client, bill, settings):
     settings.PAYMENTS_LOOKUPS_PER_HOUR = 1
     client.post(URL, facts(number="X1"), REMOTE_ADDR="10.0.0.1")
     assert client.post(URL, facts(), REMOTE_ADDR="10.0.0.2").status_code == 429
+
+
+@pytest.mark.parametrize(("language", "title", "button"), [("es", "Pagar una factura", "Buscar mi factura"),
+                                                           ("ar", "دفع فاتورة", "ابحث عن فاتورتي")])
+def test_it_speaks_spanish_and_arabic(client, db, language, title, button):
+    page = client.get(URL, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert title in page and button in page
