@@ -206,3 +206,15 @@ def test_it_finishes_or_fails_a_sent_refund_from_the_providers_webhook_news(acco
     assert refunds.apply_provider_refund("fake", news(failed, "failed")).status == Refund.Status.FAILED
     assert JournalEntry.objects.filter(kind=JournalEntry.Kind.REFUND).count() == 1
     assert refunds.apply_provider_refund("other", news(done, "succeeded")) is None
+
+
+def test_it_retries_approved_refunds_from_the_periodic_task(account, people, fake):
+    from civicdesk.payments.ops_tasks import send_approved_refunds_task
+
+    cashier, finance, _ = people
+    fake.answers = [ProviderError("timeout", soft=True, code="timeout")]
+    refund = refunds.approve_refund(ask(online_payment(account), cashier), user=finance)
+    assert refund.status == Refund.Status.APPROVED
+    assert send_approved_refunds_task.call() == 1
+    assert Refund.objects.get(pk=refund.pk).status == Refund.Status.SUCCEEDED
+    assert send_approved_refunds_task.call() == 0
