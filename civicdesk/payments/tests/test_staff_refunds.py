@@ -104,3 +104,17 @@ def test_it_lists_refunds_in_few_queries(client, setup, django_assert_max_num_qu
     login_verified(client, people.finance)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("payments_staff:refunds")).status_code == 200
+
+
+@pytest.mark.parametrize(("language", "heading", "button"), [
+    ("es", "Reembolsos", "Aprobar el reembolso de $20.00"),
+    ("ar", "المبالغ المستردة", "الموافقة على استرداد $20.00"),
+])
+def test_it_speaks_spanish_and_arabic(client, setup, language, heading, button):
+    from django.utils import translation
+
+    people, payment = setup
+    asked_by_the_cashier(client, people, payment, people.finance)
+    with translation.override(language):
+        page = client.get(reverse("payments_staff:refunds"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f"<h1>{heading}</h1>" in page and button in page
