@@ -160,8 +160,10 @@ def start_payment(*, account: BillingAccount, bill: Bill | None, amount_cents: i
                 payer_email=payer_email, payer_language=language,
                 user=user if (user is not None and user.is_authenticated) else None))
     payment = existing
-    if payment.account_id != account.pk:
-        raise PaymentRefused(_("This form was already used for another account. Please start again."))
+    if (payment.account_id, payment.bill_id, payment.amount_cents, payment.method) != (
+            account.pk, bill.pk if bill else None, amount_cents, method):
+        # The same form sent back with other choices (the browser's back button): never reuse the first payment.
+        raise PaymentRefused(_("This form has expired. Please start again."))
     token = receipt_token(payment)
     if payment.status != Payment.Status.CREATED:  # a second click after the provider answered: show the outcome
         return payment, reverse("payments:receipt", args=[token])

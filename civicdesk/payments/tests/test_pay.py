@@ -132,3 +132,11 @@ def test_it_limits_payments_started_per_client(client, bill, settings):
     verify(client, bill.account)
     client.post(url(bill.account), pay_form(bill, amount_choice="other", other="1"))
     assert client.post(url(bill.account), pay_form(bill, amount_choice="other", other="1")).status_code == 429
+
+
+def test_it_refuses_a_reused_form_with_other_choices(client, bill):
+    verify(client, bill.account)
+    client.post(url(bill.account), pay_form(bill, key="b" * 32))
+    response = client.post(url(bill.account), pay_form(bill, key="b" * 32, amount_choice="other", other="5"))
+    assert "This form has expired. Please start again." in response.content.decode()
+    assert Payment.objects.get().amount_cents == 5420
