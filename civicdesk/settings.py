@@ -568,6 +568,9 @@ PAYMENT_PROVIDERS = {
     "stripe": "civicdesk.payments.providers.stripe.StripeProvider",
 }
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", "sandbox")
+# The daily reconciliation (docs/payments-operations.md) lists an online payment no payout included after this
+# many days.
+PAYMENTS_PAYOUT_WITHIN_DAYS = env_int("PAYMENTS_PAYOUT_WITHIN_DAYS", 7)
 # The sandbox provider works only with DEBUG on, unless this is true (a demo site; the tests).
 PAYMENTS_SANDBOX_ALLOWED = env_bool("PAYMENTS_SANDBOX_ALLOWED", False)
 # The HMAC key the sandbox signs its webhooks with (any long random string; derived from SECRET_KEY if unset).

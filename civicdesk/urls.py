@@ -31,6 +31,8 @@ urlpatterns = [
     path("content-images/<int:pk>/", editorial_views.image_file, name="editorial_image"),
     path("staff/city-config/", include("civicdesk.cityconfig.urls")),
     path("staff/embed/", include("civicdesk.embed.staff_urls")),
+    # Staff money operations (issue 17): counter payments, refunds, reconciliation, ledger export, dashboard.
+    path("staff/payments/", include("civicdesk.payments.staff_urls")),
     # Reports by text message, email and social media (issue 19): staff queues and the social webhooks.
     path("", include("civicdesk.conversations.urls")),
     # Bills and payments (issue 17): find and pay a bill, receipts, My bills, provider webhooks.

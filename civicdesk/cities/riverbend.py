@@ -98,6 +98,11 @@ DEMO_STAFF = [
               ((CITY, "parks-forestry", "Forestry crew", "contractor"),)),
     DemoStaff("editor@riverbend.example.gov", "Lena", "Okafor", _("editor of the help pages (articles, FAQ, glossary)"),
               ((CITY, None, None, "editor"),)),
+    DemoStaff("cashier@riverbend.example.gov", "Nadia", "Brooks", _("cashier at the city hall counter (bills and payments)"),
+              ((CITY, None, None, "cashier"),)),
+    DemoStaff("finance@riverbend.example.gov", "Grace", "Lindqvist",
+              _("finance supervisor (refund approvals, reconciliation, ledger export)"),
+              ((CITY, None, None, "finance"),)),
     DemoStaff("highway@harlancounty.example.gov", "Dale", "Hughes", _("Harlan County Highway Department staff"),
               ((COUNTY, "highway", "Road maintenance crew", "staff"),), leads="Road maintenance crew"),
 ]
@@ -356,12 +361,22 @@ class Riverbend(DefaultCity):
             say(f"Reports by message: {self._seed_messages(world, now)}")
             say(f"Bills: {self._seed_bills(world, now)}")
             say(f"Bills from the billing system: {self._seed_bill_import(world, now)}")
+            say(f"Counter, refunds, reconciliation: {self._seed_money_ops(world)}")
 
     def _seed_bills(self, world: _DemoWorld, now: dt.datetime) -> str:
         """Billing accounts of every kind with bills and line items (civicdesk/payments/demo.py)."""
         from civicdesk.payments import demo
 
         return demo.seed(jurisdiction=world.jurisdictions[CITY], today=timezone.localdate(now))
+
+    def _seed_money_ops(self, world: _DemoWorld) -> str:
+        """Counter payments by the demo cashier, a refund waiting for approval, a payout difference
+        (civicdesk/payments/ops_demo.py)."""
+        from civicdesk.accounts.models import User
+        from civicdesk.payments import ops_demo
+
+        return ops_demo.seed(jurisdiction=world.jurisdictions[CITY],
+                             cashier=User.objects.get(email="cashier@riverbend.example.gov"))
 
     def _seed_sso(self, world: _DemoWorld) -> int:
         """The single sign-on table: directory groups → seats (civicdesk/sso/demo.py); sign-on itself stays off."""

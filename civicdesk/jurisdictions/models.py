@@ -211,6 +211,11 @@ class StaffMembership(models.Model):
         CONTRACTOR = "contractor", _("Contractor")
         #: Writes and reviews the information hub's content (civicdesk/editorial); sees no requests.
         EDITOR = "editor", _("Editor")
+        #: Takes counter payments and asks for refunds (civicdesk/payments); sees no requests.
+        CASHIER = "cashier", _("Cashier")
+        #: Approves refunds, reads the finance dashboard, reconciles payouts and exports the general ledger
+        #: (civicdesk/payments); sees no requests.
+        FINANCE_SUPERVISOR = "finance", _("Finance supervisor")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="memberships")

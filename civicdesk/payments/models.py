@@ -11,7 +11,8 @@ the postings of one journal entry always sum to zero. The account codes:
 - ``revenue:<bill kind>``: income from bills (credited by charges);
 - ``fees_revenue``: convenience fees; ``late_fees_revenue``: late fees;
 - ``provider_clearing:<provider>``: money a provider collected for us and has not paid out yet;
-- ``cash_drawer``: money taken at a counter;
+- ``cash_drawer``: cash taken at a counter; ``cheques``: cheques taken at a counter; ``terminal_clearing``:
+  card-terminal payments taken at a counter;
 - ``customer_credit``: money residents paid beyond what they owed (a credit, so its balance is negative);
 - ``credits_issued``: goodwill credits and write-downs the city granted.
 """
@@ -34,6 +35,11 @@ CUSTOMER_CREDIT = "customer_credit"
 FEES_REVENUE = "fees_revenue"
 LATE_FEES_REVENUE = "late_fees_revenue"
 CASH_DRAWER = "cash_drawer"
+#: Cheques taken at a counter, not yet banked; card-terminal payments not yet settled by the terminal's acquirer
+#: (added by the staff money operations, docs/payments-operations.md).
+CHEQUES = "cheques"
+TERMINAL_CLEARING = "terminal_clearing"
+COUNTER_ACCOUNTS = {"cheque": CHEQUES, "card_terminal": TERMINAL_CLEARING}
 CREDITS_ISSUED = "credits_issued"
 
 
@@ -398,9 +404,10 @@ class Payment(LoggedModel):
         return self.amount_cents + self.convenience_fee_cents
 
     def clearing_account(self) -> str:
-        """The ledger account the money lands in: the cash drawer for counter payments, else the provider's."""
+        """The ledger account the money lands in: at a counter, the cash drawer, cheques or the card terminal's
+        clearing account by method; online, the provider's clearing account."""
         if self.channel == self.Channel.COUNTER:
-            return CASH_DRAWER
+            return COUNTER_ACCOUNTS.get(self.method, CASH_DRAWER)
         return clearing_account(self.provider or "unknown")
 
     def refunded_cents(self) -> int:
@@ -600,3 +607,5 @@ class SandboxCheckout(models.Model):
 
 # Bill import runs, billing-system keys and reminders (paybills: getting bills in, reminding people).
 from .bill_models import BillImportReject, BillImportRun, BillingSystemKey, BillReminder, hash_key  # noqa: E402,F401
+# Staff money operations (counter tenders, reconciliation differences) keep their models in their own module.
+from .ops_models import CounterTender, PayoutDifference  # noqa: E402,F401

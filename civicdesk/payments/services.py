@@ -265,6 +265,10 @@ def handle_webhook(provider_name: str, body: bytes, headers) -> str:
             return "duplicate"
         if event.kind == "payment" and event.payment is not None:
             settle(provider_name, event.payment, event_created=event.created)
+        elif event.kind == "refund" and event.refund is not None:  # a pending refund done (payops, refunds.py)
+            from .refunds import apply_provider_refund
+
+            apply_provider_refund(provider_name, event.refund)
         record.processed_at = timezone.now()
         record.save(update_fields=["processed_at"])
     return "processed" if event.kind == "payment" else "ignored"
@@ -272,6 +276,9 @@ def handle_webhook(provider_name: str, body: bytes, headers) -> str:
 
 def _summary(event) -> dict:
     """What staff may see of an event: its kind, our reference, the status and the amount (never the body)."""
+    if event.kind == "payout":  # what the daily reconciliation matches (payops, reconciliation.py)
+        return {"kind": event.kind, "payout_id": event.payout_id, "amount_cents": event.payout_amount_cents,
+                "currency": event.payout_currency, "payment_ids": list(event.payout_payment_ids)}
     if event.payment is None:
         return {"kind": event.kind}
     return {"kind": event.kind, "reference": event.payment.reference, "status": event.payment.status,

@@ -53,7 +53,8 @@ REFUSALS = {
 
 #: When two mappings give the same seat different roles, the one earlier here wins.
 ROLE_PRECEDENCE = [StaffMembership.Role.ADMIN, StaffMembership.Role.SUPERVISOR, StaffMembership.Role.STAFF,
-                   StaffMembership.Role.EDITOR, StaffMembership.Role.AGENT, StaffMembership.Role.CONTRACTOR]
+                   StaffMembership.Role.EDITOR, StaffMembership.Role.FINANCE_SUPERVISOR, StaffMembership.Role.CASHIER,
+                   StaffMembership.Role.AGENT, StaffMembership.Role.CONTRACTOR]
 
 
 def audit(action: str, *, user=None, jurisdiction_id: int | None = None, data: dict | None = None) -> AuditEntry:

@@ -17,6 +17,11 @@ SUPERUSER = "superuser"
 #: Which seats may do what to a request they can see. A seat only counts for
 #: requests inside its scope (see `_seat_covers`), so "staff" here means
 #: "staff of the request's department".
+#: Seats that work elsewhere in the console and reach no service request at all: editors write the help content
+#: (civicdesk/editorial); cashiers and finance supervisors handle money (civicdesk/payments, whose rules sit in
+#: its own access.py).
+NO_REQUEST_ROLES = frozenset({Role.EDITOR, Role.CASHIER, Role.FINANCE_SUPERVISOR})
+
 RULES: dict[str, set[str]] = {
     "view": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, Role.CONTRACTOR, SUPERUSER},
     "see_contact": {Role.AGENT, Role.STAFF, Role.SUPERVISOR, Role.ADMIN, SUPERUSER},
@@ -86,7 +91,7 @@ def _seat_q(user, seat: StaffMembership) -> Q:
 
 def _seat_reach_q(user, seat: StaffMembership) -> Q:
     """The requests one seat reaches by jurisdiction, department and assignment, before private types."""
-    if seat.role == Role.EDITOR:  # editors write the help content (civicdesk/editorial), not requests
+    if seat.role in NO_REQUEST_ROLES:
         return Q(pk__in=[])
     in_jurisdiction = Q(jurisdiction_id=seat.jurisdiction_id)
     if seat.role in (Role.AGENT, Role.ADMIN):
@@ -103,7 +108,7 @@ def _seat_reach_q(user, seat: StaffMembership) -> Q:
 
 def _seat_covers(user, seat: StaffMembership, request: ServiceRequest) -> bool:
     """The same rule as `_seat_q`, for one request already in memory."""
-    if request.jurisdiction_id != seat.jurisdiction_id or seat.role == Role.EDITOR:
+    if request.jurisdiction_id != seat.jurisdiction_id or seat.role in NO_REQUEST_ROLES:
         return False
     if not _seat_covers_private_type(seat, request):
         return False

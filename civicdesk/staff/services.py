@@ -66,7 +66,8 @@ def queue(user, key: str, now: dt.datetime | None = None) -> QuerySet:
     rule. The other queues are the visible requests narrowed down.
     """
     now = now or timezone.now()
-    whole = [s for s in access.seats(user) if s.role not in (access.Role.CONTRACTOR, access.Role.EDITOR)]
+    whole = [s for s in access.seats(user)
+             if s.role != access.Role.CONTRACTOR and s.role not in access.NO_REQUEST_ROLES]
     departments = sorted({s.department_id for s in whole if s.department_id})
     teams = sorted({s.team_id for s in whole if s.team_id})
     jurisdictions = sorted({s.jurisdiction_id for s in whole})

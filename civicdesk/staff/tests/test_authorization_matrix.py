@@ -48,8 +48,17 @@ def setup(world, settings, tmp_path):
         "anonymous": None, "resident": world.alice, "agent": seats.agent, "staff": world.bob,
         "supervisor": seats.supervisor, "admin": seats.admin, "contractor": seats.contractor,
         "root": seats.root, "other department": world.carol, "other jurisdiction": world.dave,
+        "cashier": money_person(world, "cash@elm.example.gov", StaffMembership.Role.CASHIER),
+        "finance supervisor": money_person(world, "fin@elm.example.gov", StaffMembership.Role.FINANCE_SUPERVISOR),
     }
     return world, seats, target, original, people
+
+
+def money_person(world, email, role):
+    """A cashier or finance supervisor of Elm (civicdesk/payments): a staff seat that reaches no request."""
+    user = User.objects.create_user(email=email, password="correct horse battery", is_staff=True)
+    StaffMembership.objects.create(user=user, jurisdiction=world.elm, role=role)
+    return user
 
 
 def expected(seat: str, action: str):
@@ -58,8 +67,10 @@ def expected(seat: str, action: str):
         return LOGIN
     if seat == "resident":
         return FORBIDDEN
-    if seat == "contractor" and action == "intake_support":
-        return FORBIDDEN  # contractors take no calls, whatever the request
+    if seat in ("contractor", "cashier", "finance supervisor") and action == "intake_support":
+        return FORBIDDEN  # contractors and the money seats take no calls, whatever the request
+    if seat in ("cashier", "finance supervisor"):
+        return MISSING  # they handle bills and payments (civicdesk/payments/access.py), never requests
     if seat in ("contractor", "other department", "other jurisdiction"):
         return MISSING
     if seat == "agent":
@@ -97,7 +108,7 @@ def written() -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("seat", ["anonymous", "resident", "agent", "staff", "supervisor", "admin", "contractor",
-                                  "root", "other department", "other jurisdiction"])
+                                  "root", "other department", "other jurisdiction", "cashier", "finance supervisor"])
 def test_it_allows_exactly_what_each_seat_may_do(client, setup, seat):
     world, seats, target, original, people = setup
     user = people[seat]
