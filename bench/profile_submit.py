@@ -202,10 +202,11 @@ def main(argv=None) -> int:
     from django.test import Client
 
     calls = Calls(args.seed)
-    client = Client(HTTP_HOST="localhost")
+    # One client per path: an Open311 app sends no cookies; a browser keeps its session and CSRF cookies.
+    clients = {"open311": Client(HTTP_HOST="localhost"), "web": Client(HTTP_HOST="localhost")}
     for _ in range(10):  # warm-up: templates compiled, configuration cached, connection open
-        post(client, calls.open311())
-        post(client, calls.web())
+        post(clients["open311"], calls.open311())
+        post(clients["web"], calls.web())
     report = [f"# Submission profile: {args.label} ({connection.vendor})", "",
               f"{args.submissions} calls per measurement; CPU = time.process_time() of this process"
               + (" (SQLite runs in it)" if connection.vendor == "sqlite" else " (the PostgreSQL server not counted)"),
@@ -215,12 +216,12 @@ def main(argv=None) -> int:
     for place in ("spread", "hot spot"):
         if place == "hot spot":
             spot = hot_spot(calls, args.nearby)
-            post(client, calls.open311(spot))
-            post(client, calls.web(spot))
+            post(clients["open311"], calls.open311(spot))
+            post(clients["web"], calls.web(spot))
         for path in ("open311", "web"):
             make = (lambda p=path: getattr(calls, p)(spot)) if spot else getattr(calls, path)
-            sql = statements(client, make())
-            cpu, profile = measure(client, make, args.submissions, args.top)
+            sql = statements(clients[path], make())
+            cpu, profile = measure(clients[path], make, args.submissions, args.top)
             title = f"{'Open311 POST' if path == 'open311' else 'web submit'}, {place}" + (
                 f" ({args.nearby} open requests of the kind within its duplicate radius)" if spot else "")
             numbers.append(f"- {title}: {len(sql)} SQL statements; {summary(cpu)}")

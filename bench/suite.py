@@ -44,7 +44,7 @@ import common  # noqa: E402  (bench/ is not a package; its modules import each o
 
 JURISDICTION = "elm.example.gov"
 WRITE_HEADER = ["database", "stored rows", "endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms",
-                "max ms", "% of bare insert"]
+                "max ms", "% of bare insert", "change at the hot spot"]
 READ_HEADER = ["database", "stored rows", "read path", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
 IMPORT_HEADER = ["database", "stored rows", "load", "rows", "seconds", "rows/s", "% of raw"]
 
@@ -65,6 +65,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--loader", choices=["workload", "generate_requests"], default="workload",
                         help="how the history is stored: bench/workload.py's COPY/executemany loader (default, "
                              "the faster), or `manage.py generate_requests --rebuild-indexes` (richer timelines)")
+    parser.add_argument("--hot-spot", type=int, default=500,
+                        help="open requests of one kind stored within its duplicate radius of one point before the "
+                             "hot-spot write loads")
     parser.add_argument("--seed", type=int, default=311)
     parser.add_argument("--pg-fsync", choices=["on", "off"], default="on",
                         help="fsync, synchronous_commit and full_page_writes of the throwaway PostgreSQL")
@@ -82,7 +85,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.duration, args.calls, args.import_rows = min(args.duration, 5.0), min(args.calls, 50), \
             min(args.import_rows, 5_000)
     if min(args.size, args.pg_size, args.clients, args.client_processes, args.workers, args.calls) < 1 \
-            or args.duration <= 0 or args.import_rows < 0:
+            or args.duration <= 0 or args.import_rows < 0 or args.hot_spot < 0:
         parser.error("sizes, --clients, --client-processes, --workers, --calls and --duration must be positive")
     args.client_processes = min(args.client_processes, args.clients)
     args.out_dir = args.out_dir.resolve()
@@ -98,7 +101,7 @@ def worker_options(args: argparse.Namespace, size: int) -> list[str]:
     options = ["--size", str(size), "--duration", str(args.duration), "--clients", str(args.clients),
                "--client-processes", str(args.client_processes), "--workers", str(args.workers),
                "--calls", str(args.calls), "--import-rows", str(args.import_rows), "--loader", args.loader,
-               "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
+               "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--hot-spot", str(args.hot_spot)]
     for skipped in args.skip:
         options += ["--skip", skipped]
     return options
@@ -243,11 +246,27 @@ def create_bench_table() -> None:
                            "(id integer PRIMARY KEY AUTOINCREMENT, body text NOT NULL, created_at text NOT NULL)")
 
 
-def open311_bodies(city, key: str, count: int, seed: int) -> list[str]:
-    """Form bodies for POST requests.json: varied public service types, places, answers and contacts."""
+def _calls(city, count: int, seed: int, at=None) -> list[dict[str, Any]]:
+    """`count` public submissions (workload.submissions); with `at` (kind, lat, long, from hot_spot()) all of
+    that kind, within a few metres of that point."""
     import workload
 
-    calls = [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
+    if at is None:
+        return [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
+    kind, lat, long = at
+    rng = random.Random(seed)
+    calls = []
+    for call in workload.submissions(city, count, seed):
+        jitter = 10 / 111_000  # about 10 m
+        calls.append({**call, "service_type": kind.service_type, "attributes": kind.answers(rng),
+                      "lat": lat + rng.uniform(-jitter, jitter), "long": long + rng.uniform(-jitter, jitter)})
+    return calls
+
+
+def open311_bodies(city, key: str, count: int, seed: int, at=None) -> list[str]:
+    """Form bodies for POST requests.json: varied public service types, places, answers and contacts (or one
+    kind at one spot: `at`, see _calls)."""
+    calls = _calls(city, count, seed, at)
     bodies = []
     for call in calls:
         form = {"api_key": key, "jurisdiction_id": JURISDICTION if call["lat"] < 5 else "maple.example.gov",
@@ -258,13 +277,11 @@ def open311_bodies(city, key: str, count: int, seed: int) -> list[str]:
     return bodies
 
 
-def web_forms(city, count: int, seed: int) -> list[tuple[str, dict[str, str]]]:
+def web_forms(city, count: int, seed: int, at=None) -> list[tuple[str, dict[str, str]]]:
     """(details path, form fields) for the web form's final step, as a browser posts it (pin already dropped)."""
-    import workload
-
     forms = []
     # The web form offers public service types only (a private type is reported through staff or the API key holder).
-    for call in [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]:
+    for call in _calls(city, count, seed, at):
         code = call["service_type"].code
         fields = {"lat": f"{call['lat']:.6f}", "long": f"{call['long']:.6f}", "description": call["description"],
                   "email": call["contact_email"], "phone": call["contact_phone"]}
@@ -303,7 +320,7 @@ def send(port: int, kind: str, payload: Any, conn, csrf: tuple[str, str] | None)
     if kind == "insert":
         status, content, seconds = common.fetch(port, "POST", "/bench/insert", payload, connection=conn)
         return status == 200, status, content, seconds
-    if kind == "open311":
+    if kind.startswith("open311"):
         status, content, seconds = common.fetch(port, "POST", "/open311/v2/requests.json", payload, connection=conn)
         return status == 200, status, content, seconds
     path, fields = payload
@@ -326,7 +343,7 @@ def _client_process(port: int, kind: str, payloads: list, threads: int, start_at
     def run(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
-            csrf = csrf_pair(port, payloads[0][0]) if kind == "web" else None
+            csrf = csrf_pair(port, payloads[0][0]) if kind.startswith("web") else None
         except (OSError, RuntimeError) as exc:
             with lock:
                 errors.append(str(exc))
@@ -404,11 +421,16 @@ def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> 
     }
     labels = {"noop": "trivial endpoint (GET /bench/noop)", "insert": "bare one-row insert (POST /bench/insert)",
               "open311": "Open311 POST requests.json", "web": "web form submit (POST /report/…/details/)"}
+    hot = hot_spot(city, args.hot_spot, args.seed)
+    payloads["open311-hot"] = [body for body in open311_bodies(city, key, 5000, args.seed + 3, at=hot)]
+    payloads["web-hot"] = web_forms(city, 5000, args.seed + 4, at=hot)
+    labels["open311-hot"] = labels["open311"] + f", {args.hot_spot} open of its kind within the duplicate radius"
+    labels["web-hot"] = labels["web"] + f", {args.hot_spot} open of its kind within the duplicate radius"
     connections.close_all()  # nothing shared across the load generator's fork
     rows, measured = [], {}
     log = args.out_dir / f"suite-server-{db}.log"
     with common.live_server(log, workers=args.workers, env={"BENCH_ENDPOINTS": "true"}) as port:
-        for kind in ["noop", "insert", "open311", "web"]:
+        for kind in ["noop", "insert", "open311", "web", "open311-hot", "web-hot"]:
             load_endpoint(port, kind, payloads[kind], args, min(3.0, args.duration))  # warm-up, untimed
             say(f"[{db}] loading {labels[kind]} for {args.duration:g} s ...")
             measured[kind] = run = load_endpoint(port, kind, payloads[kind], args, args.duration)
@@ -417,10 +439,25 @@ def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> 
                 + (f" (first: {run['errors'][0]})" if run["errors"] else ""))
     bare = measured["insert"]["throughput"]
     for kind, run in measured.items():
+        spread = measured.get(kind.removesuffix("-hot")) if kind.endswith("-hot") else None
         rows.append([db, stored, labels[kind], args.clients, run["count"], len(run["errors"]), run["throughput"],
                      run["p50_ms"], run["p99_ms"], run["max_ms"],
-                     f"{100 * run['throughput'] / bare:.0f}%" if bare else "–"])
+                     f"{100 * run['throughput'] / bare:.0f}%" if bare else "–",
+                     f"{100 * run['throughput'] / spread['throughput'] - 100:+.0f}%"
+                     if spread and spread["throughput"] else "–"])
     return rows
+
+
+def hot_spot(city, count: int, seed: int) -> tuple[Any, float, float]:
+    """(kind, lat, long) of the hot spot: the middle of the first area, where `count` open requests of the first
+    kind with a duplicate radius are stored first (bench/workload.py open_requests_around)."""
+    import workload
+
+    kind = next(k for k in city.kinds if k.service_type.duplicate_radius_m > 0 and not k.service_type.is_private)
+    area = city.areas[0]
+    lat, long = (area.min_lat + area.max_lat) / 2, (area.min_long + area.max_long) / 2
+    workload.open_requests_around(kind.service_type, lat, long, count, seed)
+    return kind, lat, long
 
 
 # --- 2. Reads at scale --------------------------------------------------------------------------------------------

@@ -241,14 +241,10 @@ def details(request, code: str):
         contact_warning = True
     elif request.method == "POST" and form.is_valid():
         try:
-            check(*report_limits(request), message=_(
-                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
-                "connection just now. Please try again later, or call us. What you typed is still below."))
+            service_request, emergency = _submit(request, service_type, form, kept)
         except RateLimited as exc:
             form.add_error(None, exc.message)
             limited = exc
-        else:
-            service_request, emergency = _submit(request, service_type, form, kept)
         if service_request is not None:
             request.session["just_submitted"] = service_request.public_id
             deflection.report_finished(request.session)  # answers followed before did not settle it
@@ -279,6 +275,10 @@ def _submit(request, service_type: ServiceType, form: ReportForm, kept: list):
             contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
             uploads=kept_files + list(data.get("media") or []),
             not_emergency=data.get("not_emergency", False), actor=request.user,
+            # Counted in the report's own transaction: one commit per report.
+            limits=report_limits(request), limit_message=_(
+                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
+                "connection just now. Please try again later, or call us. What you typed is still below."),
         )
     except services.EmergencyReported as exc:
         return None, exc
