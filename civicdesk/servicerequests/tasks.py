@@ -50,8 +50,19 @@ def acknowledge(*, request_pk: int, acknowledged_on: list[str] | None = None) ->
     from .models import ServiceRequest
     from .receivers import acknowledge_request
 
+    from civicdesk.notifications import sending
+    from civicdesk.notifications.models import Delivery
+
     request = ServiceRequest.objects.select_related("service_type", "status", "jurisdiction", "department",
                                                     "reporter").filter(pk=request_pk).first()
     if request is None:
         return 0
-    return acknowledge_request(request, frozenset(acknowledged_on or ()))
+    queued = acknowledge_request(request, frozenset(acknowledged_on or ()))
+    # Sent now, not only by the send task notify() queued: that task sits behind any news of the request
+    # queued since the submission (a status change), and the resident must get "we received it" first.
+    # Sending is claimed per delivery, so the queued task later finds nothing left to send.
+    due = list(Delivery.objects.filter(key=f"request:{request.pk}:received", status=Delivery.Status.QUEUED)
+               .values_list("pk", flat=True))
+    if due:
+        sending.send(due)
+    return queued
