@@ -17,7 +17,7 @@ from civicdesk.catalog import search
 from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.core.conditional import PageVersion, conditional_page
 from civicdesk.jurisdictions.models import District, Jurisdiction
-from civicdesk.lib import geo
+from civicdesk.lib import config_cache, geo
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.search import deflection
 from civicdesk.search.services import answers_for
@@ -34,7 +34,11 @@ from .nearby import open_reports_near
 
 
 def _get_service_type(code: str) -> ServiceType:
-    service_type = ServiceType.objects.public().filter(code=code).first()
+    """The public kind of problem with this code, from the per-process cache (lib/config_cache.py; shared:
+    read-only); 404 when there is none."""
+    offered = config_cache.cached("intake_service_types",
+                                  lambda: {service.code: service for service in ServiceType.objects.public()})
+    service_type = offered.get(code)
     if service_type is None:
         raise Http404(_("There is no such kind of problem to report."))
     return service_type
