@@ -9,7 +9,8 @@ environment: migrate, build the shared test world, store a year of history
 1. **Writes over HTTP.** `manage.py serve --workers 2 --no-worker` (gunicorn as `serve` runs it) with
    BENCH_ENDPOINTS=true, loaded for --duration seconds per endpoint by --client-processes processes of
    --clients threads in all (each thread one HTTP/1.1 connection, one request at a time): the trivial
-   endpoint, the bare one-row insert, Open311 POST requests.json and the web form's submit.
+   endpoint, the bare one-row insert, Open311 POST requests.json and the web form's submit, then the two
+   submission paths again at a hot spot of --hot-spot open requests of their kind.
 2. **Reads at scale**, one call at a time: tracking page (HTTP), Open311 requests.json window (HTTP),
    staff queue first page, nearby-open look-up, dashboard counts (in process, through the services).
 3. **Importer.** A generated NYC-shaped CSV through `manage.py import_311 --format nyc` when that command
@@ -126,7 +127,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple[
                   f"configuration, access log on), BENCH_ENDPOINTS=true; {args.clients} connections from "
                   f"{args.client_processes} "
                   f"load-generator processes on the same machine, {args.duration:g} s per endpoint after a "
-                  "warm-up.", "", common.markdown_table(WRITE_HEADER, writes), ""]
+                  f"warm-up. The hot-spot rows submit one kind within ~10 m of a point where {args.hot_spot} open "
+                  "requests of that kind lie within its duplicate radius.", "",
+                  common.markdown_table(WRITE_HEADER, writes), ""]
     reads = [row for r in results for row in r.get("reads", [])]
     if reads:
         lines += ["Reads at scale, one call at a time after warm-up (HTTP rows through the same server; "
