@@ -79,8 +79,10 @@ def _current_generation(now: float) -> int | None:
         from django.db import DatabaseError, transaction
 
         try:
-            # A savepoint only inside someone's transaction, so a failed read cannot break it.
-            with transaction.atomic(savepoint=transaction.get_connection().in_atomic_block):
+            if transaction.get_connection().in_atomic_block:
+                with transaction.atomic():  # a savepoint: a failed read cannot break the caller's transaction
+                    value = _generation_reader()
+            else:  # autocommit: no transaction of its own (on SQLite that would take the write lock)
                 value = _generation_reader()
         except DatabaseError:  # no table yet (before migrate) or the database is away: keep what we had
             return _generation["value"]
