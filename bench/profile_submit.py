@@ -13,7 +13,7 @@ and the per-process configuration cache on (CONFIG_CACHE_SECONDS as in productio
    included), written out in full;
 2. `--submissions` calls of each path, CPU time of each (`time.process_time()`, this process only: on
    SQLite the database engine runs in it, on PostgreSQL the server's CPU is not counted), then the same calls
-   again under cProfile, whose top functions by cumulative time are written out;
+   again under cProfile (timed by CPU time too), whose top functions by cumulative time are written out;
 3. the same at a hot spot (`--nearby`, default 500, open requests of the same kind within the kind's duplicate
    radius of the submitted point).
 
@@ -165,7 +165,7 @@ def measure(client, make, n: int, top: int) -> tuple[list[float], str]:
         began = time.process_time()
         post(client, call)
         cpu.append(time.process_time() - began)
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU time, as above: waiting for a CPU is not the code's cost
     for _ in range(n):
         call = make()
         profile.enable()
