@@ -9,7 +9,8 @@ environment: migrate, build the shared test world, store a year of history
 1. **Writes over HTTP.** `manage.py serve --workers 2 --no-worker` (gunicorn as `serve` runs it) with
    BENCH_ENDPOINTS=true, loaded for --duration seconds per endpoint by --client-processes processes of
    --clients threads in all (each thread one HTTP/1.1 connection, one request at a time): the trivial
-   endpoint, the bare one-row insert, Open311 POST requests.json and the web form's submit.
+   endpoint, the bare one-row insert, Open311 POST requests.json and the web form's submit, then the two
+   submission paths again at a hot spot of --hot-spot open requests of their kind.
 2. **Reads at scale**, one call at a time: tracking page (HTTP), Open311 requests.json window (HTTP),
    staff queue first page, nearby-open look-up, dashboard counts (in process, through the services).
 3. **Importer.** A generated NYC-shaped CSV through `manage.py import_311 --format nyc` when that command
@@ -44,7 +45,7 @@ import common  # noqa: E402  (bench/ is not a package; its modules import each o
 
 JURISDICTION = "elm.example.gov"
 WRITE_HEADER = ["database", "stored rows", "endpoint", "clients", "requests", "errors", "req/s", "p50 ms", "p99 ms",
-                "max ms", "% of bare insert"]
+                "max ms", "% of bare insert", "change at the hot spot"]
 READ_HEADER = ["database", "stored rows", "read path", "calls", "rows", "SQL queries", "p50 ms", "p99 ms", "max ms"]
 IMPORT_HEADER = ["database", "stored rows", "load", "rows", "seconds", "rows/s", "% of raw", "target rows/s",
                  "ratio to target"]
@@ -66,6 +67,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--loader", choices=["workload", "generate_requests"], default="workload",
                         help="how the history is stored: bench/workload.py's COPY/executemany loader (default, "
                              "the faster), or `manage.py generate_requests --rebuild-indexes` (richer timelines)")
+    parser.add_argument("--hot-spot", type=int, default=500,
+                        help="open requests of one kind stored within its duplicate radius of one point before the "
+                             "hot-spot write loads")
     parser.add_argument("--seed", type=int, default=311)
     parser.add_argument("--pg-fsync", choices=["on", "off"], default="on",
                         help="fsync, synchronous_commit and full_page_writes of the throwaway PostgreSQL")
@@ -83,7 +87,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.duration, args.calls, args.import_rows = min(args.duration, 5.0), min(args.calls, 50), \
             min(args.import_rows, 5_000)
     if min(args.size, args.pg_size, args.clients, args.client_processes, args.workers, args.calls) < 1 \
-            or args.duration <= 0 or args.import_rows < 0:
+            or args.duration <= 0 or args.import_rows < 0 or args.hot_spot < 0:
         parser.error("sizes, --clients, --client-processes, --workers, --calls and --duration must be positive")
     args.client_processes = min(args.client_processes, args.clients)
     args.out_dir = args.out_dir.resolve()
@@ -99,7 +103,7 @@ def worker_options(args: argparse.Namespace, size: int) -> list[str]:
     options = ["--size", str(size), "--duration", str(args.duration), "--clients", str(args.clients),
                "--client-processes", str(args.client_processes), "--workers", str(args.workers),
                "--calls", str(args.calls), "--import-rows", str(args.import_rows), "--loader", args.loader,
-               "--seed", str(args.seed), "--out-dir", str(args.out_dir)]
+               "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--hot-spot", str(args.hot_spot)]
     for skipped in args.skip:
         options += ["--skip", skipped]
     return options
@@ -124,7 +128,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple[
                   f"configuration, access log on), BENCH_ENDPOINTS=true; {args.clients} connections from "
                   f"{args.client_processes} "
                   f"load-generator processes on the same machine, {args.duration:g} s per endpoint after a "
-                  "warm-up.", "", common.markdown_table(WRITE_HEADER, writes), ""]
+                  f"warm-up. The hot-spot rows submit one kind within ~10 m of a point where {args.hot_spot} open "
+                  "requests of that kind lie within its duplicate radius.", "",
+                  common.markdown_table(WRITE_HEADER, writes), ""]
     reads = [row for r in results for row in r.get("reads", [])]
     if reads:
         lines += ["Reads at scale, one call at a time after warm-up (HTTP rows through the same server; "
@@ -248,11 +254,27 @@ def create_bench_table() -> None:
                            "(id integer PRIMARY KEY AUTOINCREMENT, body text NOT NULL, created_at text NOT NULL)")
 
 
-def open311_bodies(city, key: str, count: int, seed: int) -> list[str]:
-    """Form bodies for POST requests.json: varied public service types, places, answers and contacts."""
+def _calls(city, count: int, seed: int, at=None) -> list[dict[str, Any]]:
+    """`count` public submissions (workload.submissions); with `at` (kind, lat, long, from hot_spot()) all of
+    that kind, within a few metres of that point."""
     import workload
 
-    calls = [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
+    if at is None:
+        return [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
+    kind, lat, long = at
+    rng = random.Random(seed)
+    calls = []
+    for call in workload.submissions(city, count, seed):
+        jitter = 10 / 111_000  # about 10 m
+        calls.append({**call, "service_type": kind.service_type, "attributes": kind.answers(rng),
+                      "lat": lat + rng.uniform(-jitter, jitter), "long": long + rng.uniform(-jitter, jitter)})
+    return calls
+
+
+def open311_bodies(city, key: str, count: int, seed: int, at=None) -> list[str]:
+    """Form bodies for POST requests.json: varied public service types, places, answers and contacts (or one
+    kind at one spot: `at`, see _calls)."""
+    calls = _calls(city, count, seed, at)
     bodies = []
     for call in calls:
         form = {"api_key": key, "jurisdiction_id": JURISDICTION if call["lat"] < 5 else "maple.example.gov",
@@ -263,13 +285,11 @@ def open311_bodies(city, key: str, count: int, seed: int) -> list[str]:
     return bodies
 
 
-def web_forms(city, count: int, seed: int) -> list[tuple[str, dict[str, str]]]:
+def web_forms(city, count: int, seed: int, at=None) -> list[tuple[str, dict[str, str]]]:
     """(details path, form fields) for the web form's final step, as a browser posts it (pin already dropped)."""
-    import workload
-
     forms = []
     # The web form offers public service types only (a private type is reported through staff or the API key holder).
-    for call in [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]:
+    for call in _calls(city, count, seed, at):
         code = call["service_type"].code
         fields = {"lat": f"{call['lat']:.6f}", "long": f"{call['long']:.6f}", "description": call["description"],
                   "email": call["contact_email"], "phone": call["contact_phone"]}
@@ -308,7 +328,7 @@ def send(port: int, kind: str, payload: Any, conn, csrf: tuple[str, str] | None)
     if kind == "insert":
         status, content, seconds = common.fetch(port, "POST", "/bench/insert", payload, connection=conn)
         return status == 200, status, content, seconds
-    if kind == "open311":
+    if kind.startswith("open311"):
         status, content, seconds = common.fetch(port, "POST", "/open311/v2/requests.json", payload, connection=conn)
         return status == 200, status, content, seconds
     path, fields = payload
@@ -331,7 +351,7 @@ def _client_process(port: int, kind: str, payloads: list, threads: int, start_at
     def run(offset: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         try:
-            csrf = csrf_pair(port, payloads[0][0]) if kind == "web" else None
+            csrf = csrf_pair(port, payloads[0][0]) if kind.startswith("web") else None
         except (OSError, RuntimeError) as exc:
             with lock:
                 errors.append(str(exc))
@@ -409,11 +429,19 @@ def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> 
     }
     labels = {"noop": "trivial endpoint (GET /bench/noop)", "insert": "bare one-row insert (POST /bench/insert)",
               "open311": "Open311 POST requests.json", "web": "web form submit (POST /report/…/details/)"}
+    hot = hot_spot(city, args.hot_spot, args.seed)
+    payloads["open311-hot"] = [body for body in open311_bodies(city, key, 5000, args.seed + 3, at=hot)]
+    payloads["web-hot"] = web_forms(city, 5000, args.seed + 4, at=hot)
+    labels["open311-hot"] = labels["open311"] + f", {args.hot_spot} open of its kind within the duplicate radius"
+    labels["web-hot"] = labels["web"] + f", {args.hot_spot} open of its kind within the duplicate radius"
     connections.close_all()  # nothing shared across the load generator's fork
     rows, measured = [], {}
     log = args.out_dir / f"suite-server-{db}.log"
-    with common.live_server(log, workers=args.workers, env={"BENCH_ENDPOINTS": "true"}) as port:
-        for kind in ["noop", "insert", "open311", "web"]:
+    # Every client is 127.0.0.1: the web report limits stay on (counting them is part of a report's cost) but
+    # so high that none is refused.
+    env = {"BENCH_ENDPOINTS": "true", "REPORTS_PER_CLIENT_PER_HOUR": "1000000000", "REPORTS_PER_HOUR": "1000000000"}
+    with common.live_server(log, workers=args.workers, env=env) as port:
+        for kind in ["noop", "insert", "open311", "web", "open311-hot", "web-hot"]:
             load_endpoint(port, kind, payloads[kind], args, min(3.0, args.duration))  # warm-up, untimed
             say(f"[{db}] loading {labels[kind]} for {args.duration:g} s ...")
             measured[kind] = run = load_endpoint(port, kind, payloads[kind], args, args.duration)
@@ -422,10 +450,25 @@ def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> 
                 + (f" (first: {run['errors'][0]})" if run["errors"] else ""))
     bare = measured["insert"]["throughput"]
     for kind, run in measured.items():
+        spread = measured.get(kind.removesuffix("-hot")) if kind.endswith("-hot") else None
         rows.append([db, stored, labels[kind], args.clients, run["count"], len(run["errors"]), run["throughput"],
                      run["p50_ms"], run["p99_ms"], run["max_ms"],
-                     f"{100 * run['throughput'] / bare:.0f}%" if bare else "–"])
+                     f"{100 * run['throughput'] / bare:.0f}%" if bare else "–",
+                     f"{100 * run['throughput'] / spread['throughput'] - 100:+.0f}%"
+                     if spread and spread["throughput"] else "–"])
     return rows
+
+
+def hot_spot(city, count: int, seed: int) -> tuple[Any, float, float]:
+    """(kind, lat, long) of the hot spot: the middle of the first area, where `count` open requests of the first
+    kind with a duplicate radius are stored first (bench/workload.py open_requests_around)."""
+    import workload
+
+    kind = next(k for k in city.kinds if k.service_type.duplicate_radius_m > 0 and not k.service_type.is_private)
+    area = city.areas[0]
+    lat, long = (area.min_lat + area.max_lat) / 2, (area.min_long + area.max_long) / 2
+    workload.open_requests_around(kind.service_type, lat, long, count, seed)
+    return kind, lat, long
 
 
 # --- 2. Reads at scale --------------------------------------------------------------------------------------------

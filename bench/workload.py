@@ -379,3 +379,28 @@ def _executemany(rows: Iterator[tuple[tuple, tuple]], request_columns: list[str]
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(request_sql, [request for request, _ in batch])
             cursor.executemany(timeline_sql, [entry for _, entry in batch])
+
+
+def open_requests_around(service_type: ServiceType, lat: float, long: float, count: int, seed: int = 0) -> int:
+    """Store `count` open, public requests of `service_type` scattered within half its duplicate radius of
+    (lat, long), copying the place and routing a real submission there would get (one bulk insert, no
+    timeline): the "hot spot" where every new report's duplicate look-up meets them all. Returns `count`."""
+    rng = random.Random(f"hot spot {seed}")  # a stream of its own: no tracking number of the history again
+    where = places.locate(lat, long)
+    if where.jurisdiction is None:
+        raise RuntimeError(f"({lat}, {long}) lies in no jurisdiction")
+    status = Status.objects.filter(kind=Status.Kind.OPEN).order_by("order", "pk").first()
+    decision = route(jurisdiction=where.jurisdiction, service_type=service_type, lat=lat, long=long,
+                     district_id=where.district.pk if where.district else None)
+    now = timezone.now()
+    span = max(service_type.duplicate_radius_m, 1) / 2 / 111_000 / 1.5  # degrees, inside half the radius
+    ids = _public_ids(rng)
+    rows = [ServiceRequest(
+        public_id=next(ids), jurisdiction=where.jurisdiction, district=where.district, service_type=service_type,
+        status=status, is_open=True, lat=lat + rng.uniform(-span, span), long=long + rng.uniform(-span, span),
+        department_id=decision.department_id, team_id=decision.team_id, routing_rule=decision.rule,
+        routing_note=decision.note[:255], channel=Channel.WEB, description=rng.choice(DESCRIPTIONS),
+        requested_at=now - dt.timedelta(minutes=i), updated_at=now - dt.timedelta(minutes=i))
+        for i in range(count)]
+    ServiceRequest.objects.bulk_create(rows, batch_size=500)
+    return count

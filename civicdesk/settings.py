@@ -357,9 +357,12 @@ SESSION_COOKIE_HTTPONLY = True
 # `make bench` compares real endpoints with. Only the benchmark's own server sets it.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
 # Seconds each process keeps small configuration tables (routing rules, emergency phrases, statuses, calendars,
-# boundaries) before reading them again; a change is seen at once by the process that made it
-# (civicdesk/lib/config_cache.py). Tests default to 0 (no caching) so each test sees only its own world.
-CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 0 if env_bool("TESTING", False) else 10)
+# boundaries, connectors) at most; a change is seen at once by the process that made it, and by the others
+# within CONFIG_GENERATION_CHECK_SECONDS, when they next read the change count (core.ConfigGeneration)
+# (civicdesk/lib/config_cache.py, docs/performance.md). The expiry is the backstop for writes that bypass model
+# signals. Tests default to 0 (no caching) so each test sees only its own world.
+CONFIG_CACHE_SECONDS = env_int("CONFIG_CACHE_SECONDS", 0 if env_bool("TESTING", False) else 300)
+CONFIG_GENERATION_CHECK_SECONDS = float(env("CONFIG_GENERATION_CHECK_SECONDS", "1"))
 
 # --- alerts ---
 # Area subscriptions (civicdesk/alerts): limits per email address, confirmation link lifetime, and the

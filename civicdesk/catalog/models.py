@@ -155,6 +155,11 @@ class ServiceAttribute(models.Model):
     def has_values(self) -> bool:
         return self.datatype in (self.Datatype.SINGLE, self.Datatype.MULTI)
 
+    def choice_keys(self) -> set[str]:
+        """The keys of this question's choices: from the prefetched values when they were prefetched (as
+        catalog.services.questions() does, cached per process), so validating an answer sends no query."""
+        return {value.key for value in self.values.all()}
+
     def clean_answer(self, raw: Any) -> Any:
         """Validate and convert one answer; returns None for no answer.
 
@@ -168,7 +173,7 @@ class ServiceAttribute(models.Model):
                 raise ValidationError(gettext("Please answer “%(q)s”.") % {"q": self.description})
             return None
         if self.datatype == self.Datatype.MULTI:
-            keys = set(self.values.values_list("key", flat=True))
+            keys = self.choice_keys()
             bad = [v for v in values if v not in keys]
             if bad:
                 raise ValidationError(gettext("“%(v)s” is not one of the choices for “%(q)s”.")
@@ -178,7 +183,7 @@ class ServiceAttribute(models.Model):
             raise ValidationError(gettext("Give only one answer to “%(q)s”.") % {"q": self.description})
         value = values[0]
         if self.datatype == self.Datatype.SINGLE:
-            if not self.values.filter(key=value).exists():
+            if value not in self.choice_keys():
                 raise ValidationError(gettext("“%(v)s” is not one of the choices for “%(q)s”.")
                                       % {"v": value, "q": self.description})
             return value

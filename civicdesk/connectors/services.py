@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from civicdesk.catalog.models import Status
+from civicdesk.lib import config_cache
 from civicdesk.servicerequests import services as request_services
 from civicdesk.servicerequests.models import ServiceRequest
 
@@ -39,6 +40,9 @@ from .models import (
 
 log = logging.getLogger(__name__)
 State = SyncRecord.State
+
+# Every submission asks which connectors forward it (connectors_for): cached per process, emptied on change.
+config_cache.clear_on_change(Connector)
 
 #: The connector whose update is being applied now: its own changes are not sent back to it.
 _applying: contextvars.ContextVar[int | None] = contextvars.ContextVar("connector_applying", default=None)
@@ -67,12 +71,21 @@ def _enqueue(record_id: int, at: dt.datetime | None = None) -> None:
 # --- Queueing, from the request's own transaction ---------------------------------------------------------
 
 
-def connectors_for(request: ServiceRequest) -> list[Connector]:
-    """The enabled connectors of the request's jurisdiction whose scope covers it (two queries)."""
-    found = list(Connector.objects.filter(jurisdiction_id=request.jurisdiction_id, enabled=True)
+def _enabled_connectors(jurisdiction_id: int) -> list[Connector]:
+    found = list(Connector.objects.filter(jurisdiction_id=jurisdiction_id, enabled=True)
                  .prefetch_related("departments", "service_types"))
     for connector in found:
         connector._scope = ({d.pk for d in connector.departments.all()}, {t.pk for t in connector.service_types.all()})
+    return found
+
+
+def connectors_for(request: ServiceRequest) -> list[Connector]:
+    """The enabled connectors of the request's jurisdiction whose scope covers it.
+
+    Every submission asks, so the jurisdiction's connectors are read once per process (lib/config_cache.py;
+    a change of a connector or its scope empties the cache); the objects are shared: read-only."""
+    found = config_cache.cached(("connectors", request.jurisdiction_id),
+                                lambda: _enabled_connectors(request.jurisdiction_id))
     return [connector for connector in found if connector.covers(request)]
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext, gettext_lazy as _
 
 from civicdesk.catalog.models import ServiceAttribute, ServiceType
+from civicdesk.catalog.services import questions
 from civicdesk.lib.contact_details import find_contact_details
 from civicdesk.lib import phones
 
@@ -87,7 +88,8 @@ class ServiceQuestionsMixin:
 
     def add_question_fields(self, service_type: ServiceType) -> None:
         self.attribute_names = []
-        for attribute in service_type.attributes.filter(variable=True).prefetch_related("values"):
+        # The cached questions (catalog.services.questions): a report's form sends no query for them.
+        for attribute in [question for question in questions(service_type) if question.variable]:
             name = f"attribute_{attribute.code}"
             self.fields[name] = _attribute_field(attribute)
             self.attribute_names.append(name)

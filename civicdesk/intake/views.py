@@ -17,7 +17,7 @@ from civicdesk.catalog import search
 from civicdesk.catalog.models import ServiceGroup, ServiceType
 from civicdesk.core.conditional import PageVersion, conditional_page
 from civicdesk.jurisdictions.models import District, Jurisdiction
-from civicdesk.lib import geo
+from civicdesk.lib import config_cache, geo
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.search import deflection
 from civicdesk.search.services import answers_for
@@ -34,7 +34,11 @@ from .nearby import open_reports_near
 
 
 def _get_service_type(code: str) -> ServiceType:
-    service_type = ServiceType.objects.public().filter(code=code).first()
+    """The public kind of problem with this code, from the per-process cache (lib/config_cache.py; shared:
+    read-only); 404 when there is none."""
+    offered = config_cache.cached("intake_service_types",
+                                  lambda: {service.code: service for service in ServiceType.objects.public()})
+    service_type = offered.get(code)
     if service_type is None:
         raise Http404(_("There is no such kind of problem to report."))
     return service_type
@@ -241,14 +245,10 @@ def details(request, code: str):
         contact_warning = True
     elif request.method == "POST" and form.is_valid():
         try:
-            check(*report_limits(request), message=_(
-                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
-                "connection just now. Please try again later, or call us. What you typed is still below."))
+            service_request, emergency = _submit(request, service_type, form, kept)
         except RateLimited as exc:
             form.add_error(None, exc.message)
             limited = exc
-        else:
-            service_request, emergency = _submit(request, service_type, form, kept)
         if service_request is not None:
             request.session["just_submitted"] = service_request.public_id
             deflection.report_finished(request.session)  # answers followed before did not settle it
@@ -279,6 +279,10 @@ def _submit(request, service_type: ServiceType, form: ReportForm, kept: list):
             contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
             uploads=kept_files + list(data.get("media") or []),
             not_emergency=data.get("not_emergency", False), actor=request.user,
+            # Counted in the report's own transaction: one commit per report.
+            limits=report_limits(request), limit_message=_(
+                "You have sent a lot of reports in the last hour, so we cannot take another one from this "
+                "connection just now. Please try again later, or call us. What you typed is still below."),
         )
     except services.EmergencyReported as exc:
         return None, exc

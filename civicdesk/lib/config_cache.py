@@ -9,9 +9,15 @@ seconds (setting; 0 turns caching off, the default under TESTING).
 Contract:
 - A save, delete or many-to-many change of a model passed to `clear_on_change()`
   empties the whole cache at once in the process that made it (nothing stale
-  there, not even until the end of the transaction);
-- other processes (the other web workers, the task worker) see the change when
-  their entry expires, at most CONFIG_CACHE_SECONDS later;
+  there, not even until the end of the transaction), and counts one change in
+  the database (core.ConfigGeneration, through the hook core registers);
+- other processes (the other web workers, the task worker) read that count at
+  most once every CONFIG_GENERATION_CHECK_SECONDS (one indexed one-row read, not
+  one per request) and drop every entry loaded under an older count: they see
+  the change within that interval. Without a registered reader (or with the
+  check turned off, a negative interval) they see it when their entry expires,
+  at most CONFIG_CACHE_SECONDS later, which is also the backstop for writes
+  that bypass both signals and `changed()`;
 - bulk updates and raw SQL send no signals: call `changed()` after them (it also
   counts the change for public pages' validators, see civicdesk/core/conditional.py);
   `clear()` alone is for tests that change settings.
@@ -30,8 +36,12 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 T = TypeVar("T")
 
-_entries: dict[Hashable, tuple[float, Any]] = {}
+_entries: dict[Hashable, tuple[float, int | None, Any]] = {}
 _lock = Lock()
+#: Reads the configuration's change count from the database (registered by civicdesk/core, which owns the row).
+_generation_reader: Callable[[], int] | None = None
+#: The change count this process last read, and when (time.monotonic()).
+_generation: dict[str, Any] = {"value": None, "read_at": float("-inf")}
 #: Called after a change of a watched model, once the cache is emptied (civicdesk/core registers the one that
 #: counts configuration changes for public pages' validators). Each takes no arguments.
 _change_hooks: list[Callable[[], None]] = []
@@ -43,19 +53,48 @@ def cached(key: Hashable, load: Callable[[], T]) -> T:
     if ttl <= 0:
         return load()
     now = time.monotonic()
+    generation = _current_generation(now)
     hit = _entries.get(key)
-    if hit is not None and hit[0] > now:
-        return hit[1]
-    value = load()
+    if hit is not None and hit[0] > now and hit[1] == generation:
+        return hit[2]
+    value = load()  # loaded after the count was read: a change committed meanwhile shows at the next check
     with _lock:
-        _entries[key] = (now + ttl, value)
+        _entries[key] = (now + ttl, generation, value)
     return value
+
+
+def read_generation_with(reader: Callable[[], int] | None) -> None:
+    """Register the function that reads the configuration's change count (civicdesk/core does, in ready())."""
+    global _generation_reader
+    _generation_reader = reader
+    _generation.update(value=None, read_at=float("-inf"))
+
+
+def _current_generation(now: float) -> int | None:
+    """The change count, read again when the last read is CONFIG_GENERATION_CHECK_SECONDS old."""
+    interval = getattr(settings, "CONFIG_GENERATION_CHECK_SECONDS", 1.0)
+    if _generation_reader is None or interval < 0:
+        return None
+    if now - _generation["read_at"] >= interval:
+        from django.db import DatabaseError, transaction
+
+        try:
+            if transaction.get_connection().in_atomic_block:
+                with transaction.atomic():  # a savepoint: a failed read cannot break the caller's transaction
+                    value = _generation_reader()
+            else:  # autocommit: no transaction of its own (on SQLite that would take the write lock)
+                value = _generation_reader()
+        except DatabaseError:  # no table yet (before migrate) or the database is away: keep what we had
+            return _generation["value"]
+        _generation.update(value=value, read_at=now)
+    return _generation["value"]
 
 
 def clear(*args: Any, **kwargs: Any) -> None:
     """Forget every cached value (also usable as a signal receiver)."""
     with _lock:
         _entries.clear()
+        _generation["read_at"] = float("-inf")  # and read the count again before the next entry is kept
 
 
 def on_change(hook: Callable[[], None]) -> None:

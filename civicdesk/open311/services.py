@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from civicdesk.catalog.models import ServiceAttribute, ServiceType, Status
 from civicdesk.jurisdictions.models import AddressPoint, Department, Jurisdiction
+from civicdesk.lib import config_cache
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.servicerequests import services as requests_services
 from civicdesk.servicerequests.models import Attachment, Channel, ServiceRequest, TimelineEntry
@@ -66,6 +67,12 @@ def split_list(value: str) -> list[str]:
 
 # --- Jurisdictions ---------------------------------------------------------------------------------------------------
 
+def _active_jurisdictions() -> dict[str, Jurisdiction]:
+    """Active jurisdictions by open311_id, read once per process (lib/config_cache.py; shared: read-only)."""
+    return config_cache.cached("open311_jurisdictions", lambda: {
+        jurisdiction.open311_id: jurisdiction for jurisdiction in Jurisdiction.objects.filter(is_active=True)})
+
+
 def resolve_jurisdiction(open311_id: str, *, api_key: ApiKey | None = None) -> Jurisdiction:
     """The jurisdiction a call is about.
 
@@ -74,7 +81,7 @@ def resolve_jurisdiction(open311_id: str, *, api_key: ApiKey | None = None) -> J
     it is needed and missing.
     """
     if open311_id:
-        jurisdiction = Jurisdiction.objects.filter(open311_id=open311_id, is_active=True).first()
+        jurisdiction = _active_jurisdictions().get(open311_id)
         if jurisdiction is None:
             raise Open311Error(404, gettext("jurisdiction_id %s was not found.") % open311_id[:120])
         return jurisdiction
@@ -273,8 +280,13 @@ def offered_services(jurisdiction: Jurisdiction) -> QuerySet[ServiceType]:
 
 
 def find_service(jurisdiction: Jurisdiction, code: str) -> ServiceType:
-    """The offered service type with this code; Open311Error 404 otherwise (private and inactive ones too)."""
-    service = offered_services(jurisdiction).filter(code=code).first() if SERVICE_CODE_RE.match(code) else None
+    """The offered service type with this code; Open311Error 404 otherwise (private and inactive ones too).
+
+    Every POST asks, so the jurisdiction's offered types are read once per process (lib/config_cache.py,
+    emptied when a type, its questions or its jurisdictions change); the objects are shared: read-only."""
+    offered = config_cache.cached(("open311_services", jurisdiction.pk),
+                                  lambda: {service.code: service for service in offered_services(jurisdiction)})
+    service = offered.get(code) if SERVICE_CODE_RE.match(code) else None
     if service is None:
         raise Open311Error(404, gettext("service_code %s was not found.") % code[:64])
     return service

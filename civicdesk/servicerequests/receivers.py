@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.dispatch import receiver
 
+from civicdesk.notifications.models import Delivery
 from civicdesk.notifications.services import Recipient, notify
 from civicdesk.subscriptions.models import Follow
 from civicdesk.subscriptions.services import recipients_for_users, reporter_recipient
@@ -101,13 +102,27 @@ def within_acknowledgement_limit(recipient: Recipient | None) -> Recipient | Non
 
 @receiver(signals.request_submitted, sender=ServiceRequest)
 def request_received(sender, request, acknowledged_on=frozenset(), **kwargs):
+    # Only the task is queued here, in the submission's transaction (so it exists exactly when the request
+    # does); the worker renders and queues the message (acknowledge_request below), not the resident's request.
+    tasks.acknowledge.enqueue(request_pk=request.pk, acknowledged_on=sorted(acknowledged_on))
+
+
+def acknowledge_request(request: ServiceRequest, acknowledged_on=frozenset()) -> int:
+    """Queue the "we received your request" message to the reporter (and the event's webhooks); returns the
+    number of deliveries queued. Run by the `acknowledge` task after the submission committed; safe to run
+    twice: the message's key is the request's, and a second run neither counts the address against its
+    hourly limit again nor sends again."""
+    key = f"request:{request.pk}:received"
     reporter = reporter_recipient(request)
     if reporter is not None and acknowledged_on:  # told already (an SMS conversation's last answer)
-        reporter = dataclasses.replace(reporter, channels=reporter.channels - acknowledged_on)
+        reporter = dataclasses.replace(reporter, channels=reporter.channels - frozenset(acknowledged_on))
+    if reporter is not None:
+        done = set(Delivery.objects.filter(key=key).values_list("channel", flat=True))
+        reporter = dataclasses.replace(reporter, channels=reporter.channels - done) if done else reporter
     reporter = within_acknowledgement_limit(reporter)
-    notify(event="request.received", key=f"request:{request.pk}:received", recipients=[r for r in [reporter] if r],
-           template=EMAIL + "received", request=request, scope=f"request:{request.public_id}",
-           context={"role": "reporter", "entry": None})
+    return notify(event="request.received", key=key, recipients=[r for r in [reporter] if r],
+                  template=EMAIL + "received", request=request, scope=f"request:{request.public_id}",
+                  context={"role": "reporter", "entry": None})
 
 
 @receiver(signals.status_changed, sender=ServiceRequest)

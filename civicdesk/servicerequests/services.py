@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -20,6 +20,7 @@ from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.catalog.services import initial_status, jurisdiction_ids, questions, route
 from civicdesk.jurisdictions import services as places
 from civicdesk.lib import geo, phones
+from civicdesk.lib.ids import new_public_id
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.throttle.services import Limit, check
 from civicdesk.triage.services import detect_emergency, duplicate_candidates
@@ -230,6 +231,11 @@ class Submission:
     #: Channels on which the reporter is already given the tracking number by the channel itself (an SMS
     #: conversation answers with it): the acknowledgement is not sent on them again.
     acknowledged_on: frozenset[str] = frozenset()
+    #: Rate limits (throttle.Limit) the report counts against, checked in the submission's own transaction
+    #: (one commit per report): over one, RateLimited (with `limit_message`) is raised and nothing is saved
+    #: or counted. A report refused for any other reason does not count either.
+    limits: Sequence[Limit] = ()
+    limit_message: str | None = None
 
 
 def submit_request(submission: Submission | None = None, **kwargs: Any) -> ServiceRequest:
@@ -284,47 +290,59 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
         name = name or reporter.get_full_name()
 
     saved_files: list[str] = []
-    try:
-        with transaction.atomic():
-            request = ServiceRequest.objects.create(
-                public_id=_unused_public_id(), jurisdiction=where.jurisdiction, service_type=service_type, status=initial,
-                is_open=initial.is_open, priority=service_type.default_priority, description=description,
-                attributes=attributes, lat=where.lat, long=where.long, address=where.address,
-                address_id=where.address_id, district=where.district, channel=sub.channel, reporter=reporter,
-                contact_name=name[:120], contact_email=email, contact_phone=phone,
-                language=sub.language or "en", device_id=(sub.device_id or "")[:120],
-                client_name=(sub.client_name or "")[:120], department_id=decision.department_id,
-                team_id=decision.team_id, assignee_id=decision.assignee_id, routing_rule=decision.rule,
-                routing_note=decision.note[:255], requested_at=now, updated_at=now, expected_at=expected,
-                media_url=(sub.media_url or "")[:500], is_private=service_type.is_private,
-                possible_emergency=bool(possible_emergency),
-            )
-            TimelineEntry.objects.bulk_create([
-                TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True,
-                              status_to=initial, created_at=now,
-                              message=gettext("Request received via %s.") % request.get_channel_display(),
-                              message_code="received_via", message_params={"channel": request.channel},
-                              author=sub.actor if getattr(sub.actor, "is_authenticated", False) else None),
-                TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now,
-                              message=decision.note, data={
-                                  "rule": decision.rule.pk if decision.rule else None,
-                                  "possible_duplicates": [d.public_id for d, _ in duplicates],
-                              }),
-            ])
-            if possible_emergency:
-                TimelineEntry.objects.create(
-                    request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
-                    message=_possible_emergency_note(possible_emergency, confirmed=sub.not_emergency),
-                    data={"possible_emergency": possible_emergency, "confirmed_not_emergency": sub.not_emergency})
-            _save_attachments(request, media, saved_files)
-            request.log_action("servicerequest.submitted", user=sub.actor, data={
-                "channel": sub.channel, "service_code": service_type.code, "routing": decision.note,
-            })
-            signals.request_submitted.send(sender=ServiceRequest, request=request,
-                                           acknowledged_on=frozenset(sub.acknowledged_on))
-    except Exception:
-        _delete_files(saved_files)
-        raise
+    # The tracking number is random (lib/ids.py): the unique index, not a look-up first, proves it unused; on
+    # the rare collision (40 random bits) the whole transaction is tried again with another number.
+    for attempt in range(1, 4):
+        public_id = new_public_id()
+        try:
+            with transaction.atomic():
+                if sub.limits:
+                    check(*sub.limits, message=sub.limit_message)
+                request = ServiceRequest.objects.create(
+                    public_id=public_id, jurisdiction=where.jurisdiction, service_type=service_type, status=initial,
+                    is_open=initial.is_open, priority=service_type.default_priority, description=description,
+                    attributes=attributes, lat=where.lat, long=where.long, address=where.address,
+                    address_id=where.address_id, district=where.district, channel=sub.channel, reporter=reporter,
+                    contact_name=name[:120], contact_email=email, contact_phone=phone,
+                    language=sub.language or "en", device_id=(sub.device_id or "")[:120],
+                    client_name=(sub.client_name or "")[:120], department_id=decision.department_id,
+                    team_id=decision.team_id, assignee_id=decision.assignee_id, routing_rule=decision.rule,
+                    routing_note=decision.note[:255], requested_at=now, updated_at=now, expected_at=expected,
+                    media_url=(sub.media_url or "")[:500], is_private=service_type.is_private,
+                    possible_emergency=bool(possible_emergency),
+                )
+                TimelineEntry.objects.bulk_create([
+                    TimelineEntry(request=request, kind=TimelineEntry.Kind.SUBMITTED, is_public=True,
+                                  status_to=initial, created_at=now,
+                                  message=gettext("Request received via %s.") % request.get_channel_display(),
+                                  message_code="received_via", message_params={"channel": request.channel},
+                                  author=sub.actor if getattr(sub.actor, "is_authenticated", False) else None),
+                    TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now,
+                                  message=decision.note, data={
+                                      "rule": decision.rule.pk if decision.rule else None,
+                                      "possible_duplicates": [d.public_id for d, _ in duplicates],
+                                  }),
+                ])
+                if possible_emergency:
+                    TimelineEntry.objects.create(
+                        request=request, kind=TimelineEntry.Kind.INTERNAL_NOTE, is_public=False, created_at=now,
+                        message=_possible_emergency_note(possible_emergency, confirmed=sub.not_emergency),
+                        data={"possible_emergency": possible_emergency, "confirmed_not_emergency": sub.not_emergency})
+                _save_attachments(request, media, saved_files)
+                request.log_action("servicerequest.submitted", user=sub.actor, data={
+                    "channel": sub.channel, "service_code": service_type.code, "routing": decision.note,
+                })
+                signals.request_submitted.send(sender=ServiceRequest, request=request,
+                                               acknowledged_on=frozenset(sub.acknowledged_on))
+            break
+        except IntegrityError:
+            _delete_files(saved_files)
+            saved_files = []
+            if attempt == 3 or not ServiceRequest.objects.filter(public_id=public_id).exists():
+                raise
+        except Exception:
+            _delete_files(saved_files)
+            raise
     return request
 
 
@@ -335,16 +353,6 @@ def _possible_emergency_note(phrases: list[str], *, confirmed: bool) -> str:
         return gettext("Possible emergency: the reporter confirmed it is not an emergency, but the report matches "
                        "%(phrases)s. Check it first.") % {"phrases": quoted}
     return gettext("Possible emergency: the report loosely matches %(phrases)s. Check it first.") % {"phrases": quoted}
-
-
-def _unused_public_id() -> str:
-    """A fresh tracking number; 40 random bits collide about once in a million at a million stored."""
-    from civicdesk.lib.ids import new_public_id
-
-    while True:
-        candidate = new_public_id()
-        if not ServiceRequest.objects.filter(public_id=candidate).exists():
-            return candidate
 
 
 def _delete_files(names: list[str]) -> None:

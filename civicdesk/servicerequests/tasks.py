@@ -1,4 +1,5 @@
-"""Background work for requests: telling a request's followers about it (see receivers.py)."""
+"""Background work for requests: acknowledging a new request, telling a request's followers about it (see
+receivers.py)."""
 
 from __future__ import annotations
 
@@ -35,4 +36,33 @@ def tell_followers(*, event: str, key: str, template: str, request_pk: int, entr
     for scope, recipients in by_scope.items():
         queued += notify(event=event, key=key, recipients=recipients, template=EMAIL + template, request=request,
                          scope=scope, context=context)
+    return queued
+
+
+@task()
+def acknowledge(*, request_pk: int, acknowledged_on: list[str] | None = None) -> int:
+    """Queue the acknowledgement of a new request (receivers.acknowledge_request); returns how many messages.
+
+    Enqueued by submit_request() in the submission's transaction, so it runs once the request is committed and
+    never for a submission that rolled back; rendering the message here keeps templates, link tokens and the
+    suppression look-ups out of the resident's request.
+    """
+    from .models import ServiceRequest
+    from .receivers import acknowledge_request
+
+    from civicdesk.notifications import sending
+    from civicdesk.notifications.models import Delivery
+
+    request = ServiceRequest.objects.select_related("service_type", "status", "jurisdiction", "department",
+                                                    "reporter").filter(pk=request_pk).first()
+    if request is None:
+        return 0
+    queued = acknowledge_request(request, frozenset(acknowledged_on or ()))
+    # Sent now, not only by the send task notify() queued: that task sits behind any news of the request
+    # queued since the submission (a status change), and the resident must get "we received it" first.
+    # Sending is claimed per delivery, so the queued task later finds nothing left to send.
+    due = list(Delivery.objects.filter(key=f"request:{request.pk}:received", status=Delivery.Status.QUEUED)
+               .values_list("pk", flat=True))
+    if due:
+        sending.send(due)
     return queued

@@ -8,6 +8,7 @@ from email.utils import make_msgid
 
 import pytest
 
+from civicdesk.servicerequests.tasks import acknowledge
 from civicdesk.conversations import kinds
 from civicdesk.conversations.models import EmailReport, ReportPhoto
 from civicdesk.inbound.models import InboundMessage
@@ -64,6 +65,7 @@ def test_it_files_an_email_with_a_confident_kind_and_one_address_and_acknowledge
     assert request.attachments.count() == 1 and not ReportPhoto.objects.exists()
     report = EmailReport.objects.get()
     assert (report.status, report.request) == ("filed", request)
+    acknowledge.call(request_pk=request.pk)  # what the worker does with the task the report queued
     acknowledgement = Delivery.objects.get(event="request.received", channel="email")
     assert acknowledgement.address == "resident@example.org" and request.public_id in acknowledgement.body_text
     assert InboundMessage.objects.get().reason == "new_report"

@@ -9,6 +9,7 @@ import re
 from django.urls import reverse
 from django.utils import formats, translation
 
+from civicdesk.servicerequests.tasks import acknowledge
 from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.testing.world import IN_WEST_ELM
@@ -64,6 +65,7 @@ def test_it_writes_the_acknowledgement_in_arabic_right_to_left(world):
                                       address_id="A1", attributes={"depth": "deep"},
                                       description="حفرة عميقة قرب الموقف", contact_name="Layla",
                                       contact_email="layla@example.org", language="ar")
+    acknowledge.call(request_pk=request.pk)  # what the worker does with the task the report queued
     email = Delivery.objects.get(request=request, event="request.received", channel="email",
                                  address="layla@example.org")
     assert email.language == "ar"

@@ -17,7 +17,7 @@ from civicdesk.triage.services import emergency_phrases_in
 
 
 @pytest.fixture
-def caching(settings):
+def caching(settings, db):
     settings.CONFIG_CACHE_SECONDS = 60
     config_cache.clear()
     yield
@@ -76,3 +76,25 @@ def test_it_submits_with_fewer_queries_once_warm(world, caching):
     # Routing rules and their types, statuses, questions, phrases, calendar, boundaries: read once.
     assert len(warm.captured_queries) <= len(cold.captured_queries) - 8
     assert request.department_id is not None and request.expected_at is not None
+
+
+def test_it_drops_what_it_loaded_when_another_process_counted_a_change(db, caching, settings):
+    from civicdesk.core.models import ConfigGeneration
+
+    settings.CONFIG_GENERATION_CHECK_SECONDS = 0  # read the count at every look-up
+    loads = []
+    assert config_cache.cached("k", lambda: loads.append(1) or len(loads)) == 1
+    assert config_cache.cached("k", lambda: loads.append(1) or len(loads)) == 1
+    # Another process saved a service type: its count reaches us through the database, not a signal here.
+    ConfigGeneration.objects.update_or_create(pk=1, defaults={"value": 41})
+    assert config_cache.cached("k", lambda: loads.append(1) or len(loads)) == 2
+    assert config_cache.cached("k", lambda: loads.append(1) or len(loads)) == 2
+
+
+def test_it_reads_the_count_at_most_once_an_interval(db, caching, settings):
+    settings.CONFIG_GENERATION_CHECK_SECONDS = 3600
+    config_cache.cached("k", lambda: 1)  # the first look-up reads the count
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(20):
+            config_cache.cached("k", lambda: 1)
+    assert captured.captured_queries == []

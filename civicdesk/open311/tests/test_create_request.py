@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from civicdesk.catalog.models import AttributeValue, ServiceAttribute
 from civicdesk.notifications.models import Delivery
+from civicdesk.servicerequests import tasks
 from civicdesk.open311 import schemas
 from civicdesk.open311.services import issue_api_key, revoke_api_key
 from civicdesk.servicerequests.models import Attachment, ServiceRequest
@@ -35,6 +36,7 @@ def test_it_goes_through_submit_request_with_audit_and_acknowledgement(api, worl
     audit = created.audit_entries().get(action="servicerequest.submitted")
     assert audit.data["channel"] == "api"
     assert created.timeline.filter(kind="submitted", message="Request received via Open311 API.").exists()
+    tasks.acknowledge.call(request_pk=created.pk)  # queued with the request, rendered by the worker
     assert Delivery.objects.filter(event="request.received", request=created, address="zed@example.org").exists()
 
 

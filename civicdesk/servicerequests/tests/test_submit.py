@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
 from civicdesk.audit.models import AuditEntry
-from civicdesk.servicerequests import services
+from civicdesk.servicerequests import services, tasks
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM, OUTSIDE_EVERYTHING
 from civicdesk.lib.ids import PUBLIC_ID_RE
@@ -43,10 +45,42 @@ def test_it_writes_a_public_first_entry_and_an_audit_entry(world):
     assert AuditEntry.objects.filter(action="servicerequest.submitted", object_id=str(request.pk)).count() == 1
 
 
+def acknowledgement_tasks():
+    return DBTaskResult.objects.filter(task_path="civicdesk.servicerequests.tasks.acknowledge")
+
+
 def test_it_queues_the_acknowledgement_in_the_same_transaction(world):
     request = submit(world, contact_email="zed@example.org")
+    [task] = acknowledgement_tasks()
+    assert task.args_kwargs["kwargs"]["request_pk"] == request.pk
+    assert not Delivery.objects.exists()  # rendered by the worker, not during the submission
+    tasks.acknowledge.call(**task.args_kwargs["kwargs"])
     delivery = Delivery.objects.get(event="request.received", request=request)
-    assert (delivery.address, delivery.status) == ("zed@example.org", Delivery.Status.QUEUED)
+    assert delivery.address == "zed@example.org" and request.public_id in delivery.subject
+    assert delivery.status == Delivery.Status.SENT
+
+
+def test_it_queues_no_acknowledgement_when_the_submission_rolls_back(world):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        submit(world, contact_email="zed@example.org")
+        raise RuntimeError("the caller's transaction fails after the submission")
+    assert not ServiceRequest.objects.exists() and not acknowledgement_tasks().exists()
+
+
+def test_it_acknowledges_once_when_the_task_runs_twice(world):
+    request = submit(world, contact_email="zed@example.org")
+    assert tasks.acknowledge.call(request_pk=request.pk, acknowledged_on=[]) == 1
+    assert tasks.acknowledge.call(request_pk=request.pk, acknowledged_on=[]) == 0
+    assert Delivery.objects.filter(event="request.received", request=request).count() == 1
+
+
+def test_it_takes_a_new_tracking_number_when_the_random_one_is_taken(world, monkeypatch):
+    taken = submit(world)
+    numbers = iter([taken.public_id, "ZZZZ-ZZZZ"])
+    monkeypatch.setattr(services, "new_public_id", lambda: next(numbers))
+    request = submit(world)
+    assert request.public_id == "ZZZZ-ZZZZ" and ServiceRequest.objects.count() == 2
+    assert request.timeline.count() == 2 and acknowledgement_tasks().count() == 2
 
 
 def test_it_routes_to_the_smallest_jurisdiction_holding_the_point(world):
