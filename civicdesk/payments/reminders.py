@@ -106,6 +106,15 @@ def _claim(bill: Bill, stage: str) -> BillReminder | None:
         return None
 
 
+def _chunks(bills):
+    """The bills of an ordered-by-pk queryset, CHUNK at a time, each chunk read fresh after the last one's pk
+    (keyset paging), so bills paid or charged by an earlier chunk are seen as they are now."""
+    after = 0
+    while chunk := list(bills.filter(pk__gt=after)[:CHUNK]):
+        yield chunk
+        after = chunk[-1].pk
+
+
 def send_reminders(policy: BillKindPolicy, today: dt.date, summary: ReminderSummary) -> None:
     """Queue the current reminder stage of each open bill of the policy's jurisdiction and kind."""
     policy_stages = stages(policy)
@@ -116,12 +125,7 @@ def send_reminders(policy: BillKindPolicy, today: dt.date, summary: ReminderSumm
                                         due_on__gte=today - dt.timedelta(days=last + CATCH_UP_DAYS),
                                         due_on__lte=today - dt.timedelta(days=first))
              .select_related("account").order_by("pk"))
-    after = 0
-    while True:
-        chunk = list(bills.filter(pk__gt=after)[:CHUNK])
-        if not chunk:
-            return
-        after = chunk[-1].pk
+    for chunk in _chunks(bills):
         with transaction.atomic():
             sent = {(bill_id, stage) for bill_id, stage in BillReminder.objects.filter(
                 bill_id__in=[bill.pk for bill in chunk]).values_list("bill_id", "stage")}
@@ -153,12 +157,7 @@ def apply_late_fees(policy: BillKindPolicy, today: dt.date, summary: ReminderSum
                                         late_fee_applied_at__isnull=True,
                                         due_on__lt=today - dt.timedelta(days=policy.late_fee_grace_days))
              .select_related("account").order_by("pk"))
-    after = 0
-    while True:
-        chunk = list(bills.filter(pk__gt=after)[:CHUNK])
-        if not chunk:
-            return
-        after = chunk[-1].pk
+    for chunk in _chunks(bills):
         for bill in chunk:
             with transaction.atomic():
                 entry = ledger.post_late_fee(bill, policy=policy)
