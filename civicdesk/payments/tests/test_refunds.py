@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 from django.db import IntegrityError, transaction
 
@@ -12,31 +14,20 @@ from civicdesk.notifications.models import Delivery
 from civicdesk.payments import counter, refunds
 from civicdesk.payments.models import CASH_DRAWER, JournalEntry, Payment, Posting, Refund
 from civicdesk.payments.providers import ProviderError, ProviderRefund, get_provider
-from civicdesk.payments.providers.base import PaymentProvider
+from civicdesk.payments.providers.sandbox import SandboxProvider
 
 from .helpers import assert_every_entry_balances, make_bill, make_payment
 
 
-class FakeProvider(PaymentProvider):
-    """Answers refund() from `answers` (a ProviderError is raised) and records every call."""
+class FakeProvider(SandboxProvider):
+    """The sandbox, except that refund() answers from `answers` (a ProviderError is raised) and records every
+    call, so a test can script the provider's soft and hard refusals."""
 
-    calls: list = []
-    answers: list = []
+    calls: ClassVar[list] = []
+    answers: ClassVar[list] = []
 
     def is_configured(self):
         return True
-
-    def start_checkout(self, checkout):
-        raise NotImplementedError
-
-    def fetch_checkout(self, session_id):
-        raise NotImplementedError
-
-    def parse_webhook(self, body, headers):
-        raise NotImplementedError
-
-    def charge_mandate(self, charge):
-        raise NotImplementedError
 
     def refund(self, provider_payment_id, amount_cents, currency, idempotency_key):
         FakeProvider.calls.append((provider_payment_id, amount_cents, idempotency_key))
@@ -98,7 +89,7 @@ def test_it_waits_for_approval_then_refunds_through_the_provider_once(account, p
 
 
 def test_it_refuses_an_approval_by_the_person_who_asked(account, people, fake):
-    cashier, finance, _ = people
+    _cashier, finance, _ = people
     refund = ask(online_payment(account), finance)
     with pytest.raises(refunds.RefundError, match="someone other than the person who asked"):
         refunds.approve_refund(refund, user=finance)
