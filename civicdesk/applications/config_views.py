@@ -94,6 +94,8 @@ def section_add(request, pk: int):
             messages.success(request, _("Section added."))
         except builder.SurveyError as exc:
             _refused(request, _locked_words(found, exc))
+    else:
+        messages.error(request, _("The section could not be added: a text is too long."))
     return redirect("applications_config:edit", pk=found.pk)
 
 
