@@ -10,6 +10,11 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from civicdesk.core import schedule
+        from civicdesk.payments import hooks
+
+        from .fees import fee_paid_online
+
+        hooks.on_payment_succeeded(fee_paid_online)
 
         schedule.register("applications.deadline_sweep", "civicdesk.applications.tasks.deadline_sweep_task",
                           every=dt.timedelta(minutes=30))

@@ -53,6 +53,11 @@ class ApplicationType(LoggedModel):
     description = models.JSONField(_("description"), default=dict, blank=True)
     form = models.OneToOneField("formengine.Form", on_delete=models.PROTECT, related_name="application_type")
     currency = models.CharField(_("currency"), max_length=3, default="USD")
+    fee_due = models.CharField(
+        _("the fee must be paid"), max_length=10, default="issue",
+        choices=[("submission", _("before the review starts")), ("issue", _("before the permit is issued"))],
+        help_text=_("Before the review starts: the intake check cannot be completed until the fee is paid or "
+                    "waived. Before the permit is issued: the review goes on, approval waits for the fee."))
     intake_days = models.PositiveSmallIntegerField(_("intake check within (business days)"), default=3)
     decision_days = models.PositiveSmallIntegerField(_("decision within (business days)"), default=15)
     warn_days = models.PositiveSmallIntegerField(
@@ -355,6 +360,8 @@ class Event(models.Model):
         INFO_REQUESTED = "info_requested", _("More information requested")
         INFO_PROVIDED = "info_provided", _("Information provided")
         FEE_RECEIVED = "fee_received", _("Fee received")
+        FEE_WAIVED = "fee_waived", _("Fee waived")
+        DOCUMENT_SENT = "document_sent", _("Document from the city")
         APPROVED = "approved", _("Approved")
         DENIED = "denied", _("Denied")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -431,3 +438,6 @@ class Permit(LoggedModel):
     def state_label(self) -> str:
         """"Genuine and valid", "Genuine but expired" or "Revoked", in the active language."""
         return str(self.State(self.state()).label)
+
+
+from .fee_models import ApplicationFee  # noqa: E402,F401  (the fee's bill and waiver, fees.py)

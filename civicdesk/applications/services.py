@@ -72,7 +72,7 @@ def create_type(*, jurisdiction, slug: str, name: dict, user, kind: str = Applic
 
 
 TYPE_FIELDS = ("name", "description", "kind", "intake_days", "decision_days", "warn_days", "pauses_clock",
-               "decider_role", "valid_days", "is_published", "currency")
+               "decider_role", "valid_days", "is_published", "currency", "fee_due")
 
 
 def update_type(application_type: ApplicationType, *, user, **fields) -> ApplicationType:
@@ -433,6 +433,9 @@ def complete_step(application: Application, *, user) -> Application:
     step = application.step
     if step is None or step.kind == ReviewStep.Kind.DECISION:
         raise ApplicationError(_("This is the decision: approve or deny the application."))
+    from .fees import require_fee_before_review
+
+    require_fee_before_review(application)
     ticked = set(ChecklistMark.objects.filter(application=application, step=step).values_list("item", flat=True))
     if len(ticked) < len(step.checklist or []):
         raise ApplicationError(_("Tick every item of the checklist first."))

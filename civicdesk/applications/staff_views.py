@@ -84,7 +84,7 @@ def queues(request):
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(rows.select_related("application_type", "step", "department", "assignee")
+    rows = list(rows.select_related("application_type", "step", "department", "assignee", "fee")
                 .order_by("decision_due_on", "id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "applications/staff/queues.html", {

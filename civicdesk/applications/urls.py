@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import fee_views, views
 from .views import private
 
 app_name = "applications"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("apply/<slug:slug>/", views.type_detail, name="type"),
     path("apply/<slug:slug>/start/", private(views.start), name="start"),
     path("<int:pk>/", private(views.detail), name="detail"),
+    path("<int:pk>/pay/", private(fee_views.pay), name="pay"),
     path("<int:pk>/form/", private(views.fill), name="fill"),
     path("<int:pk>/documents/", private(views.documents), name="documents"),
     path("<int:pk>/documents/<int:document_pk>/", private(views.document_file), name="document"),

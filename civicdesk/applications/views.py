@@ -71,7 +71,7 @@ def start(request, slug: str):
 @login_required
 def mine(request):
     """The resident's own applications, newest first, with status and deadline."""
-    applications = (Application.objects.filter(applicant=request.user).select_related("application_type", "step")
+    applications = (Application.objects.filter(applicant=request.user).select_related("application_type", "step", "fee")
                     .order_by("-created_at", "-id"))
     return render(request, "applications/mine.html", {"applications": applications})
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from civicdesk.notifications.services import Recipient, link_token, link_tokens, notify, read_link_token
 from civicdesk.throttle.services import Limit, check
 
-from . import ledger
+from . import hooks, ledger
 from .models import AccountLink, Bill, BillingAccount, BillKindPolicy, Payment, ProviderEvent
 from .providers import CheckoutRequest, InvalidSignature, ProviderError, ProviderPayment, get_provider
 
@@ -226,6 +226,7 @@ def settle(provider_name: str, news: ProviderPayment, *, event_created: int = 0)
         if status == Payment.Status.SUCCEEDED:
             ledger.record_payment(payment)
             send_receipt(payment)
+            hooks.payment_succeeded(payment)
     return payment
 
 
