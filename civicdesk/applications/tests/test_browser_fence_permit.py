@@ -1,6 +1,7 @@
 """A fence permit in Chromium, every page with no axe-core violation: the resident applies (form, site plan,
-sending), staff ask for more information, the resident answers, staff record the fee and approve, the resident
-downloads the permit (rendered to PNG and checked) and its verification page confirms it."""
+sending), staff ask for more information, the resident answers and pays the fee online (payments' sandbox
+provider, its hosted page), staff see it paid and approve, the resident downloads the permit (rendered to PNG and
+checked) and its verification page confirms it."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ def test_it_takes_a_fence_permit_from_application_to_the_verified_pdf(live_serve
     settings.MEDIA_ROOT = str(tmp_path)
     settings.MAP_TILE_URL = ""
     settings.SITE_URL = live_server.url
+    settings.PAYMENTS_SANDBOX_ALLOWED = True
+    settings.PAYMENT_PROVIDER = "sandbox"
     seats = seat_people(tworld)
     fence_type(tworld)
     base = live_server.url
@@ -89,6 +92,22 @@ def test_it_takes_a_fence_permit_from_application_to_the_verified_pdf(live_serve
     resident.get_by_role("button", name="Send my answer").click()
     expect(resident.get_by_test_id("status")).to_have_text("Submitted")
 
+    # The fee, online: the pay page, the provider's hosted page, the receipt, and "paid" on the application.
+    expect(resident.get_by_test_id("fee")).to_contain_text("not paid yet")
+    resident.get_by_test_id("pay").click()
+    expect(resident.get_by_role("heading", name="Pay the fee")).to_be_visible()
+    assert_no_axe_violations(resident, context="the fee's pay page")
+    resident.locator("label", has_text="Card").click()
+    resident.get_by_test_id("go-pay").click()
+    expect(resident.get_by_role("heading", name="Sandbox payment page")).to_be_visible()
+    resident.get_by_role("button", name="Submit").click()
+    expect(resident.get_by_test_id("paid")).to_contain_text("Thank you.")
+    assert_no_axe_violations(resident, context="the fee's receipt")
+    resident.goto(f"{base}{application.get_absolute_url()}")
+    expect(resident.get_by_test_id("fee")).to_contain_text("paid")
+    expect(resident.get_by_test_id("fee")).not_to_contain_text("not paid")
+    expect(resident.get_by_test_id("events")).to_contain_text("Fee received")
+
     # The intake check and the two department reviews (their own tests walk them page by page).
     application.refresh_from_db()
     from civicdesk.applications import services
@@ -98,7 +117,8 @@ def test_it_takes_a_fence_permit_from_application_to_the_verified_pdf(live_serve
         services.complete_step(application, user=reviewer)
     staff.reload()
     expect(staff.get_by_test_id("step")).to_have_text("Decision")
-    staff.get_by_role("button", name="Record the fee as received").click()
+    expect(staff.get_by_test_id("fee")).to_contain_text("paid")
+    expect(staff.get_by_role("button", name="Record the fee as received")).to_have_count(0)
     staff.locator("label:text-is('Approve')").click()
     staff.get_by_label("Reasons (the applicant reads them)").fill("Meets the fence code.")
     staff.get_by_role("button", name="Record the decision").click()
