@@ -441,3 +441,4 @@ class Permit(LoggedModel):
 
 
 from .fee_models import ApplicationFee  # noqa: E402,F401  (the fee's bill and waiver, fees.py)
+from .outgoing_models import SentDocument  # noqa: E402,F401  (documents staff send, outgoing.py)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import fee_views, staff_views
+from . import fee_views, outgoing_views, staff_views
 from .views import private
 
 app_name = "applications_staff"
@@ -17,6 +17,8 @@ urlpatterns = [
     path("<int:pk>/request-information/", private(staff_views.request_info), name="request_info"),
     path("<int:pk>/fee-received/", private(staff_views.fee_received), name="fee_received"),
     path("<int:pk>/waive-fee/", private(fee_views.waive), name="waive_fee"),
+    path("<int:pk>/send-document/", private(outgoing_views.send), name="send_document"),
+    path("<int:pk>/sent/<int:document_pk>/", private(outgoing_views.staff_file), name="sent_document"),
     path("<int:pk>/decide/", private(staff_views.decide), name="decide"),
     path("<int:pk>/revoke/", private(staff_views.revoke), name="revoke"),
     path("<int:pk>/documents/<int:document_pk>/", private(staff_views.document_file), name="document"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import fee_views, views
+from . import fee_views, outgoing_views, views
 from .views import private
 
 app_name = "applications"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("apply/<slug:slug>/start/", private(views.start), name="start"),
     path("<int:pk>/", private(views.detail), name="detail"),
     path("<int:pk>/pay/", private(fee_views.pay), name="pay"),
+    path("<int:pk>/from-the-city/<int:document_pk>/", private(outgoing_views.applicant_file), name="sent_document"),
     path("<int:pk>/form/", private(views.fill), name="fill"),
     path("<int:pk>/documents/", private(views.documents), name="documents"),
     path("<int:pk>/documents/<int:document_pk>/", private(views.document_file), name="document"),
