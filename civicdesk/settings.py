@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "civicdesk.payments",
     # permits and licences (issue 18): application types, applying, review, decisions, issued permits
     "civicdesk.applications",
+    # Inspections (issue 18): inspectors' availability, bookings by applicants, results on a phone.
+    "civicdesk.inspections",
 ]
 
 MIDDLEWARE = [

@@ -436,6 +436,9 @@ def complete_step(application: Application, *, user) -> Application:
     from .fees import require_fee_before_review
 
     require_fee_before_review(application)
+    from .gates import check_before_step
+
+    check_before_step(application, step)
     ticked = set(ChecklistMark.objects.filter(application=application, step=step).values_list("item", flat=True))
     if len(ticked) < len(step.checklist or []):
         raise ApplicationError(_("Tick every item of the checklist first."))
@@ -525,6 +528,10 @@ def decide(application: Application, *, user, approve: bool, reasons: str, now: 
         raise ApplicationError(_("We are waiting for the applicant's information."))
     if approve and application.fee_cents and application.fee_received_at is None:
         raise ApplicationError(_("Record the fee as received before approving."))
+    if approve:
+        from .gates import check_before_step
+
+        check_before_step(application, application.step)
     now = now or timezone.now()
     permit = None
     with transaction.atomic():

@@ -19,7 +19,7 @@ from civicdesk.formengine import services as engine
 from civicdesk.formengine.forms import SectionForm
 from civicdesk.throttle.services import RateLimited
 
-from . import access, pdf, services
+from . import access, gates, pdf, services
 from .forms import AnswerInfoForm, UploadForm
 from .models import Application, ApplicationDocument, ApplicationType, Permit
 
@@ -196,7 +196,8 @@ def detail(request, pk: int):
         "application": application, "form": form,
         "events": application.events.filter(internal=False).order_by("created_at", "id"),
         "uploaded": list(application.documents.all()),
-        "permit": Permit.objects.filter(application=application).first()})
+        "permit": Permit.objects.filter(application=application).first(),
+        "panels": gates.panels(request, application)})
 
 
 @login_required
