@@ -32,9 +32,11 @@ def applicant_panel(request, application) -> str:
     if rule is None:
         return ""
     bookings = list(application.inspections.select_related("slot").prefetch_related("photos"))
-    slots = list(services.open_slots(application)[:30]) if services.needs_booking(application) else []
-    return render_to_string("inspections/_panel.html", {"application": application, "bookings": bookings,
-                                                        "slots": slots, "rule": rule}, request=request)
+    needs = services.needs_booking(application)
+    slots = list(services.open_slots(application)[:30]) if needs else []
+    return render_to_string("inspections/_panel.html", {
+        "application": application, "bookings": bookings, "slots": slots, "needs": needs,
+        "failed": bool(bookings) and bookings[-1].status == Booking.Status.FAILED}, request=request)
 
 
 @login_required
