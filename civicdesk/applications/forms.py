@@ -65,7 +65,7 @@ class TypeSettingsForm(Texts, forms.Form):
                                     required=False, min_value=1, max_value=3650, widget=forms.NumberInput(attrs=SMALL))
     is_published = forms.BooleanField(label=gettext_lazy("Residents can apply"), required=False)
     fee_due = forms.ChoiceField(label=gettext_lazy("The fee must be paid"),
-                                choices=ApplicationType._meta.get_field("fee_due").choices,
+                                choices=ApplicationType._meta.get_field("fee_due").choices, required=False,
                                 widget=forms.Select(attrs={"class": "usa-select"}),
                                 help_text=ApplicationType._meta.get_field("fee_due").help_text)
 
@@ -77,6 +77,9 @@ class TypeSettingsForm(Texts, forms.Form):
         self.add_texts("name", _("Name"), initial=application_type.name, max_length=200)
         self.add_texts("description", _("Description"), required=False, initial=application_type.description,
                        long=True)
+
+    def clean_fee_due(self):
+        return self.cleaned_data.get("fee_due") or "issue"  # not sent (an older form): the default
 
     def clean(self):
         cleaned = super().clean()

@@ -350,6 +350,7 @@ class Riverbend(DefaultCity):
             say(f"Newsletter issues: {self._seed_newsletter(world, now)}")
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Permits and licences: {self._seed_applications(world)}")
+            say(f"Inspections: {self._seed_inspections(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
@@ -664,6 +665,20 @@ class Riverbend(DefaultCity):
         applicant = User.objects.filter(email=DEMO_APPLICANT).first() or User.objects.create_user(
             email=DEMO_APPLICANT, password=DEMO_PASSWORD, first_name="Maria", last_name="Lopez")
         return seed(world.jurisdictions[CITY], world.departments, user=author, applicant=applicant)
+
+    def _seed_inspections(self, world: _DemoWorld) -> str:
+        """The fence permit's inspection by Public Works (Priya inspects), her times next week, one booking
+        (civicdesk/inspections/demo.py). Idempotent."""
+        from civicdesk.accounts.models import User
+        from civicdesk.applications.models import ApplicationType
+        from civicdesk.inspections.demo import seed
+
+        fence = ApplicationType.objects.filter(slug="fence-permit").first()
+        inspector = User.objects.filter(email="publicworks@riverbend.example.gov").first()
+        if fence is None or inspector is None:
+            return "no fence permit or inspector"
+        return seed(fence, department=world.departments["public-works"], inspector=inspector,
+                    applicant=User.objects.filter(email=DEMO_APPLICANT).first())
 
     # --- places and people --------------------------------------------------------------------------------
 
