@@ -20,7 +20,7 @@ def before_step(callback: Callable) -> None:
 
 
 def check_before_step(application, step) -> None:
-    for callback in list(_before_step):
+    for callback in _before_step:
         callback(application, step)
 
 

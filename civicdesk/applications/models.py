@@ -443,5 +443,5 @@ class Permit(LoggedModel):
         return str(self.State(self.state()).label)
 
 
-from .fee_models import ApplicationFee  # noqa: E402,F401  (the fee's bill and waiver, fees.py)
-from .outgoing_models import SentDocument  # noqa: E402,F401  (documents staff send, outgoing.py)
+from .fee_models import ApplicationFee  # noqa: F401  (the fee's bill and waiver, fees.py)
+from .outgoing_models import SentDocument  # noqa: F401  (documents staff send, outgoing.py)

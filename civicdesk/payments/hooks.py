@@ -21,5 +21,5 @@ def on_payment_succeeded(callback: Callable) -> None:
 
 def payment_succeeded(payment) -> None:
     """Call every registered callback with the payment that just succeeded."""
-    for callback in list(_succeeded):
+    for callback in _succeeded:
         callback(payment)

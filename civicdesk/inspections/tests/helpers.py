@@ -17,7 +17,7 @@ from civicdesk.inspections.models import InspectionRule
 def inspected_fence(world):
     """The fence permit type, needing a passed inspection by Public Works before the decision."""
     kind = fence_type(world)
-    decision = [step for step in kind.ordered_steps() if step.kind == "decision"][0]
+    decision = next(step for step in kind.ordered_steps() if step.kind == "decision")
     InspectionRule.objects.create(application_type=kind, department=world.public_works, before_step=decision)
     return kind
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from civicdesk.applications.demo import submitted_fence
 from civicdesk.applications.tests.test_browser_fence_permit import resident_signs_in

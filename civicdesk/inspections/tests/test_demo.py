@@ -6,11 +6,10 @@ from __future__ import annotations
 from django.urls import reverse
 
 from civicdesk.applications.demo import submitted_fence
+from civicdesk.applications.tests.helpers import fence_type
 from civicdesk.inspections import demo
 from civicdesk.inspections.models import Booking, Slot
 from civicdesk.testing.auth import login_verified
-
-from civicdesk.applications.tests.helpers import fence_type
 
 
 def test_it_seeds_times_next_week_and_a_booking_shown_on_the_pages(client, world):
