@@ -53,30 +53,36 @@ def test_it_refuses_a_full_slot_someone_elses_application_and_a_past_or_foreign_
                           ends_at=timezone.now() + dt.timedelta(days=1, hours=1), capacity=1)
 
 
-@pytest.mark.django_db(transaction=True)
-def test_it_never_double_books_when_two_applicants_book_the_last_place_at_once(world):
-    kind = inspected_fence(world)
-    applications = [submitted_fence(kind, world.alice), submitted_fence(kind, world.alice)]
-    last = slot(world)
-    barrier = threading.Barrier(2)
+def book_at_once(pairs) -> list[str]:
+    """Book each (application, slot) pair in its own thread and connection, all released at the same moment;
+    returns "booked" or "refused" per booker."""
+    barrier = threading.Barrier(len(pairs))
     outcomes: list[str] = []
 
-    def booker(application):
+    def booker(application, chosen):
         try:
             barrier.wait(10)
-            services.book(application, user=world.alice, slot=last)
+            services.book(application, user=application.applicant, slot=chosen)
             outcomes.append("booked")
         except ApplicationError:
             outcomes.append("refused")
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=booker, args=(a,)) for a in applications]
+    threads = [threading.Thread(target=booker, args=pair) for pair in pairs]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(60)
-    assert sorted(outcomes) == ["booked", "refused"]
+    return sorted(outcomes)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_never_double_books_when_two_applicants_book_the_last_place_at_once(world):
+    kind = inspected_fence(world)
+    applications = [submitted_fence(kind, world.alice), submitted_fence(kind, world.alice)]
+    last = slot(world)
+    assert book_at_once([(a, last) for a in applications]) == ["booked", "refused"]
     assert Booking.objects.filter(slot=last).count() == 1 and Slot.objects.get(pk=last.pk).booked == 1
 
 
@@ -85,25 +91,7 @@ def test_it_never_books_one_application_twice_when_two_tabs_book_at_once(world):
     kind = inspected_fence(world)
     application = submitted_fence(kind, world.alice)
     slots = [slot(world, hour=9), slot(world, hour=10)]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
-
-    def booker(chosen):
-        try:
-            barrier.wait(10)
-            services.book(application, user=world.alice, slot=chosen)
-            outcomes.append("booked")
-        except ApplicationError:
-            outcomes.append("refused")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=booker, args=(s,)) for s in slots]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert sorted(outcomes) == ["booked", "refused"]
+    assert book_at_once([(application, s) for s in slots]) == ["booked", "refused"]
     assert Booking.objects.filter(application=application).count() == 1
     assert sum(Slot.objects.filter(pk__in=[s.pk for s in slots]).values_list("booked", flat=True)) == 1
 
