@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('applications', '0002_alter_event_kind'),
+        ('applications', '0002_records_event_kinds'),
         ('jurisdictions', '0006_payops_roles'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
