@@ -46,7 +46,7 @@ def build_records_type(jurisdiction, *, department, user=None, slug: str = "publ
                                          name=_t("Public records request", "Solicitud de registros públicos",
                                                  "طلب سجلات عامة"))
     section = kind_type.form.sections.get()
-    _question(kind_type, section, Question.Kind.LONG_TEXT, _t(
+    _question(kind_type, section, Question.Kind.TEXT, _t(
         "Which records do you want? Describe them as precisely as you can.",
         "¿Qué registros desea? Descríbalos con la mayor precisión posible.",
         "ما السجلات التي تريدها؟ صفها بأكبر قدر ممكن من الدقة."), user=user)

@@ -57,14 +57,12 @@ def is_records_application(application: Application) -> bool:
 
 
 def default_summary(application: Application) -> str:
-    """What the request asks for, from the first long-text answer (else the first short one): the log's summary
-    until staff edit it. Only the description question's answer: never the requester's name or contacts."""
-    questions = application.application_type.form.questions_in_order()
-    for kinds in ((Question.Kind.LONG_TEXT,), (Question.Kind.TEXT,)):
-        for question in questions:
-            value = application.answers.get(question.field_name)
-            if question.kind in kinds and isinstance(value, str) and value.strip():
-                return value.strip()[:2000]
+    """What the request asks for, the answer to the form's first free-text question: the log's summary until
+    staff edit it. Only that answer: never the requester's name or contact details."""
+    for question in application.application_type.form.questions_in_order():
+        value = application.answers.get(question.field_name)
+        if question.kind == Question.Kind.TEXT and isinstance(value, str) and value.strip():
+            return value.strip()[:2000]
     return ""
 
 
