@@ -13,7 +13,7 @@ TEXTAREA = {"class": "usa-textarea", "rows": 4}
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search the requests"), max_length=200, required=False,
                         widget=forms.TextInput(attrs={"class": "usa-input", "type": "search"}))
-    before = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    before = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput)
 
 
 class AcknowledgeForm(forms.Form):
