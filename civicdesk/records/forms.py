@@ -46,7 +46,8 @@ class MarkForm(forms.Form):
                                        widget=forms.Select(attrs={"class": "usa-select"}))
     redacted = forms.FileField(label=gettext_lazy("Redacted version"), required=False,
                                widget=forms.ClearableFileInput(attrs={"class": "usa-file-input"}))
-    in_public_log = forms.BooleanField(label=gettext_lazy("Public in the log once released"), required=False)
+    in_public_log = forms.BooleanField(label=gettext_lazy("Public in the log once released"), required=False,
+                                       widget=forms.CheckboxInput(attrs={"class": "usa-checkbox__input"}))
 
     def __init__(self, *args, jurisdiction, document=None, **kwargs):
         if document is not None:
@@ -63,7 +64,7 @@ class SummaryForm(forms.Form):
 
 
 class ReleaseForm(forms.Form):
-    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), widget=forms.RadioSelect(
-        attrs={"class": "usa-radio__input"}), choices=[(o.value, o.label) for o in Outcome if o != Outcome.WITHDRAWN])
+    outcome = forms.ChoiceField(label=gettext_lazy("Outcome"), widget=forms.RadioSelect,
+                                choices=[(o.value, o.label) for o in Outcome if o != Outcome.WITHDRAWN])
     message = forms.CharField(label=gettext_lazy("Message to the requester (optional)"), max_length=5000,
                               required=False, widget=forms.Textarea(attrs=TEXTAREA))
