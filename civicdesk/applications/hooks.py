@@ -18,5 +18,5 @@ def on_change(listener: Callable) -> None:
 
 
 def changed(application, what: str) -> None:
-    for listener in list(_listeners):
+    for listener in _listeners:
         listener(application, what)

@@ -20,7 +20,15 @@ from civicdesk.applications.staff_views import answers_shown
 from civicdesk.throttle.services import RateLimited
 
 from . import access, services
-from .forms import AcknowledgeForm, ClarifyForm, ExtendForm, MarkForm, ReleaseForm, SummaryForm, UploadForm
+from .forms import (
+    AcknowledgeForm,
+    ClarifyForm,
+    ExtendForm,
+    MarkForm,
+    ReleaseForm,
+    SummaryForm,
+    UploadForm,
+)
 from .models import ResponsiveDocument
 
 QUEUE_SIZE = 100

@@ -77,8 +77,8 @@ def test_it_releases_documents_only_after_release_and_withheld_ones_never(client
     services.mark_document(kept, user=world.bob, treatment="withhold", exemption=exemption(world), in_public_log=True)
     records = services.records_for(application)
     token = services.release_token(records)
-    public = lambda d: reverse("records:document", args=[application.pk, d.pk])  # noqa: E731
-    linked = lambda d: reverse("records:release_document", args=[token, d.pk])  # noqa: E731
+    public = lambda d: reverse("records:document", args=[application.pk, d.pk])
+    linked = lambda d: reverse("records:release_document", args=[token, d.pk])
     assert [client.get(public(given)).status_code, client.get(linked(given)).status_code] == [404, 404]
     services.release(application, user=world.bob, outcome="partial")
     assert [client.get(public(given)).status_code, client.get(linked(given)).status_code] == [200, 200]

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from civicdesk.records import services
+from civicdesk.records import services, views
 from civicdesk.records.models import RecordsRequest
-from civicdesk.records import views
 
 #: A small page, so a few requests fill more than one (each request counts against the requester's limit).
 PAGE_SIZE = 4
@@ -17,7 +16,7 @@ from .helpers import released_in_part, submitted
 
 
 def test_it_lists_requests_without_the_requesters_identity(client, records_type, world):
-    application, docs = released_in_part(records_type, world)
+    application, _docs = released_in_part(records_type, world)
     submitted(records_type, world.alice, description="Budget of the library zephyrquartz")
     page = client.get(reverse("records:log"))
     text = page.content.decode()
@@ -33,7 +32,7 @@ def test_it_lists_requests_without_the_requesters_identity(client, records_type,
 
 def test_it_serves_public_documents_only_released_and_marked_public(client, records_type, world):
     application, docs = released_in_part(records_type, world)
-    url = lambda name: reverse("records:document", args=[application.pk, docs[name].pk])  # noqa: E731
+    url = lambda name: reverse("records:document", args=[application.pk, docs[name].pk])
     assert client.get(url("full")).status_code == 200
     assert client.get(url("part")).status_code == 200
     assert client.get(url("private")).status_code == 404

@@ -17,7 +17,7 @@ from .helpers import exemption, submitted
 def test_it_walks_a_request_from_acknowledgement_to_partial_release(client, records_type, world, seats):
     application = submitted(records_type, world.alice)
     login_verified(client, seats.supervisor)  # Public Works supervisor: may review and decide
-    url = lambda name, *args: reverse(f"records_staff:{name}", args=[application.pk, *args])  # noqa: E731
+    url = lambda name, *args: reverse(f"records_staff:{name}", args=[application.pk, *args])
     queue = client.get(reverse("records_staff:queue"))
     assert f"PRR-{application.pk:06d}" in queue.content.decode()
     page = client.get(url("detail"))
