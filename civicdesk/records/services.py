@@ -48,7 +48,10 @@ ACCEPTED_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/webp",
                   "application/vnd.oasis.opendocument.spreadsheet"}
 
 
-class RecordsError(applications.ApplicationError):
+ApplicationError = applications.ApplicationError
+
+
+class RecordsError(ApplicationError):
     """A change refused, with words for the person who tried."""
 
 

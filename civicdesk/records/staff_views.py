@@ -83,7 +83,7 @@ def _act(request, pk: int, action: str, form_class, work, done: str):
             first = next(iter(form.errors.values()))[0]
             raise services.RecordsError(first)
         work(application, form.cleaned_data)
-    except services.RecordsError as exc:
+    except services.ApplicationError as exc:  # RecordsError, or a refusal of the applications services
         messages.error(request, exc.messages[0])
     except RateLimited as exc:
         messages.error(request, exc.message)

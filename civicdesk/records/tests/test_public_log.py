@@ -75,3 +75,13 @@ def test_it_pages_by_keyset_without_n_plus_one(client, records_type, world, djan
 def test_it_ignores_a_bad_cursor(client, records_type, world, bad):
     submitted(records_type, world.alice)
     assert client.get(reverse("records:log"), {"before": bad}).status_code == 200
+
+
+def test_it_gives_the_site_search_the_log_entries_and_never_the_requester(records_type, world):
+    from civicdesk.records.search_index import records_documents
+
+    application = submitted(records_type, world.alice, description="Tree survey of saffronmoth avenue")
+    documents = list(records_documents())
+    assert documents and all("saffronmoth" in d.body for d in documents)
+    assert all(world.alice.email not in f"{d.title} {d.body}" for d in documents)
+    assert {d.url for d in documents} == {reverse("records:entry", args=[application.pk])}

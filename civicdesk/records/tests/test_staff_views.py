@@ -54,3 +54,14 @@ def test_it_says_why_a_release_is_refused_and_writes_nothing(client, records_typ
     refused = client.post(reverse("records_staff:extend", args=[application.pk]), {"days": "99", "reason": "x"},
                           follow=True)
     assert "1 to 10 business days" in refused.content.decode()
+
+
+def test_it_pauses_the_clock_on_clarification_and_refuses_a_second_ask_in_words(client, records_type, world, seats):
+    application = submitted(records_type, world.alice)
+    login_verified(client, seats.supervisor)
+    url = reverse("records_staff:clarify", args=[application.pk])
+    client.post(url, {"message": "Which years?"})
+    application.refresh_from_db()
+    assert application.status == "info_requested" and application.paused_since is not None
+    again = client.post(url, {"message": "And which street?"}, follow=True)
+    assert again.status_code == 200 and "already waiting" in again.content.decode()
