@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "civicdesk.payments",
     # permits and licences (issue 18): application types, applying, review, decisions, issued permits
     "civicdesk.applications",
+    "civicdesk.records",
 ]
 
 MIDDLEWARE = [
