@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "civicdesk.applications",
     # Inspections (issue 18): inspectors' availability, bookings by applicants, results on a phone.
     "civicdesk.inspections",
+    "civicdesk.records",
 ]
 
 MIDDLEWARE = [

@@ -370,6 +370,10 @@ class Event(models.Model):
         WITHDRAWN = "withdrawn", _("Withdrawn")
         REVOKED = "revoked", _("Permit revoked")
         DEADLINE_WARNING = "deadline_warning", _("Deadline warning")
+        # Public-records requests (civicdesk/records) write these on the same timeline.
+        ACKNOWLEDGED = "acknowledged", _("Request acknowledged")
+        EXTENDED = "extended", _("Deadline extended")
+        RELEASED = "released", _("Records released")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -23,7 +23,7 @@ from civicdesk.notifications.services import Recipient, notify
 from civicdesk.subscriptions.services import recipient_for_user
 from civicdesk.throttle.services import Limit, check
 
-from . import deadlines
+from . import deadlines, hooks
 from .models import (
     Application,
     ApplicationDocument,
@@ -345,6 +345,7 @@ def submit(application: Application, *, user, now: dt.datetime | None = None) ->
         locked.log_action("application.submitted", user=user,
                           data={"fee_cents": locked.fee_cents, "decision_due_on": str(locked.decision_due_on)})
         _tell_applicant(locked, _event(locked, Event.Kind.SUBMITTED, user=user))
+        hooks.changed(locked, "submitted")
     return locked
 
 
@@ -359,6 +360,7 @@ def withdraw(application: Application, *, user, now: dt.datetime | None = None) 
         application.save(update_fields=["status", "paused_since", "updated_at"])
         application.log_action("application.withdrawn", user=user, data={"was": was})
         event = _event(application, Event.Kind.WITHDRAWN, user=user)
+        hooks.changed(application, "withdrawn")
         if was != Status.DRAFT:
             _tell_applicant(application, event)
 

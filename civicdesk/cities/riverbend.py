@@ -351,6 +351,7 @@ class Riverbend(DefaultCity):
             say(f"Surveys: {self._seed_surveys(world)}")
             say(f"Permits and licences: {self._seed_applications(world)}")
             say(f"Inspections: {self._seed_inspections(world)}")
+            say(f"Public records requests: {self._seed_records(world)}")
             say(f"Forums and comments: {self._seed_forums(world)}")
             say(f"Help content: {self._seed_help_content(world)}")
             say(f"Directory: {self._seed_directory(world, now)}")
@@ -679,6 +680,21 @@ class Riverbend(DefaultCity):
             return "no fence permit or inspector"
         return seed(fence, department=world.departments["public-works"], inspector=inspector,
                     applicant=User.objects.filter(email=DEMO_APPLICANT).first())
+
+    def _seed_records(self, world: _DemoWorld) -> str:
+        """The "Public records request" type (handled by the city's administrators, who act as the clerk's
+        office), its exemption reasons, and five requests in the public log (civicdesk/records/demo.py).
+        Idempotent: left alone when already there."""
+        from civicdesk.accounts.models import User
+        from civicdesk.applications.models import ApplicationType
+        from civicdesk.records.demo import seed
+
+        if ApplicationType.objects.filter(slug="public-records").exists():
+            return "already there"
+        author = User.objects.filter(email=DEMO_STAFF[0].email).first()
+        requester = User.objects.filter(email=DEMO_APPLICANT).first() or User.objects.create_user(
+            email=DEMO_APPLICANT, password=DEMO_PASSWORD, first_name="Maria", last_name="Lopez")
+        return seed(world.jurisdictions[CITY], department=None, user=author, requester=requester)
 
     # --- places and people --------------------------------------------------------------------------------
 

@@ -11,6 +11,9 @@ def assert_no_axe_violations(page, *, context: str = "") -> None:
     """
     from axe_playwright_python.sync_playwright import Axe
 
+    # A click that navigates returns once the new page is committed, before it is parsed: axe would check an
+    # empty document (no main landmark, no heading) on a slow machine. Wait for the page to finish loading.
+    page.wait_for_load_state("load")
     target = page
     if getattr(page, "cd_without_javascript", False):
         target = page.context.browser.new_context(viewport=page.viewport_size).new_page()

@@ -139,6 +139,7 @@ def assert_accessible(page, *, context: str = "") -> None:
     """Run axe-core on the page; fail on any serious or critical violation."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")  # not an empty, just-committed document after a click (see testing/axe.py)
     results = Axe().run(page)
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, f"axe violations {context} on {page.url}: " + "; ".join(

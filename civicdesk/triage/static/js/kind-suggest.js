@@ -12,7 +12,9 @@
     var status = box.querySelector("[data-kind-suggest-status]");
     var timer = null;
     var latest = 0;
-    var asked = field.value.trim();
+    // What the server already answered for: the words the page was rendered with. Words typed before this
+    // script ran (a slow connection) are asked about at once below.
+    var asked = field.defaultValue.trim();
 
     function ask() {
       var text = field.value.trim();
@@ -36,5 +38,6 @@
       window.clearTimeout(timer);
       timer = window.setTimeout(ask, 500);
     });
+    if (field.value.trim() !== asked) { ask(); }
   });
 })();
