@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +15,7 @@ from civicdesk.throttle.services import RateLimited
 from . import access, outgoing
 from .models import SentDocument
 from .services import ApplicationError
+from .views import serve_document
 
 
 class SendDocumentForm(forms.Form):
@@ -45,22 +45,15 @@ def send(request, pk: int):
     return redirect("applications_staff:detail", pk=application.pk)
 
 
-def _serve(document: SentDocument) -> FileResponse:
-    response = FileResponse(document.file.open("rb"), as_attachment=True, content_type=document.content_type,
-                            filename=document.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def applicant_file(request, pk: int, document_pk: int):
     """A document the city sent on the applicant's own application (404 for anyone else's)."""
     application = access.get_application_for_applicant(request.user, pk)
-    return _serve(get_object_or_404(SentDocument, pk=document_pk, application=application))
+    return serve_document(get_object_or_404(SentDocument, pk=document_pk, application=application))
 
 
 @login_required
 def staff_file(request, pk: int, document_pk: int):
     """The same document for staff who reach the application."""
     application = access.get_application_for_staff(request.user, pk)
-    return _serve(get_object_or_404(SentDocument, pk=document_pk, application=application))
+    return serve_document(get_object_or_404(SentDocument, pk=document_pk, application=application))
