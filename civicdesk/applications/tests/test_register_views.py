@@ -5,6 +5,7 @@ page choosing what a type publishes (administrators only, audited)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -141,3 +142,12 @@ def test_only_administrators_choose_what_a_type_publishes(client, fence, world, 
     assert register.enabled and [q.pk for q in register.public_questions.all()] == [questions[3].pk]
     refused = client.post(url, {"enabled": "on", "place_question": 999999})
     assert refused.status_code == 200 and not fence.register.show_holder
+
+
+def test_an_expired_licence_shows_as_expired(client, published, world, reviewers):
+    permit = issue(published, world.alice, reviewers)
+    permit.valid_until = permit.issued_at.date() - dt.timedelta(days=1)
+    permit.save(update_fields=["valid_until"])
+    body = client.get(reverse("applications:register") + "?state=expired").content.decode()
+    assert permit.number in body and '<td data-testid="state">Expired</td>' in body
+    assert permit.number not in client.get(reverse("applications:register") + "?state=valid").content.decode()
