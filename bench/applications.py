@@ -42,8 +42,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str) -> str:
     command = f"python bench/applications.py --size {args.size} --calls {args.calls} --db {args.db}"
     lines = common.results_heading(command, machine, results)
-    lines += ["", f"Stored before measuring: {args.size:,} applications (a seventh approved with a permit in the public "
-              f"register). Whole pages through Django's test client; {min(WARMUP, args.calls)} untimed warm-up calls first.", ""]
+    warmup = min(WARMUP, args.calls)
+    lines += ["", (f"Stored before measuring: {args.size:,} applications (a seventh approved with a permit in the "
+                   f"public register). Whole pages through Django's test client; {warmup} untimed warm-up calls "
+                   "first."), ""]
     rows = [[r["db"], r["stored"], m["name"], m["calls"], m["queries"], m["p50_ms"], m["p99_ms"], m["max_ms"]]
             for r in results for m in r["measurements"]]
     return "\n".join([*lines, common.markdown_table(HEADER, rows), ""])

@@ -8,11 +8,10 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from shapely.geometry import shape
 
 from civicdesk.formengine.models import Question
 from civicdesk.surveys import services as builder
-
-from shapely.geometry import shape
 
 from . import registers, services
 from .models import Application, ApplicationType, ChecklistMark, DocumentRequirement, FeeRule

@@ -443,4 +443,4 @@ class Permit(LoggedModel):
         return str(self.State(self.state()).label)
 
 
-from .register_models import RegisterEntry, RegisterSettings  # noqa: E402,F401  (public registers; registers.py)
+from .register_models import RegisterEntry, RegisterSettings  # noqa: F401 (public registers: registers.py)

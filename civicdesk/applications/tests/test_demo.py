@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from civicdesk.applications import demo
-from civicdesk.applications import renewals
+from civicdesk.applications import demo, renewals
 from civicdesk.applications.models import ApplicationType, Permit, RegisterEntry, RegisterSettings
 from civicdesk.testing.auth import login_verified
 
