@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.formengine.models import Question
 from civicdesk.formengine.text import pick
-from civicdesk.staff.services import bounded_count, format_count
+from civicdesk.staff.services import COUNT_LIMIT, format_count
 from civicdesk.throttle.services import RateLimited
 
 from . import access, services
@@ -59,9 +60,23 @@ def queue_filters(today: dt.date, user) -> list[tuple[str, str, Q]]:
     ]
 
 
+def bounded_counts(querysets: dict, limit: int = COUNT_LIMIT) -> dict:
+    """{key: how many rows of the queryset, counting no further than `limit`} in one query: a bounded count
+    per queue (as the request queues', civicdesk/staff/services.bounded_count), so a million applications cost
+    what a thousand do."""
+    parts, params = [], []
+    for index, queryset in enumerate(querysets.values()):
+        sql, found = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded_{index})")
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(querysets, cursor.fetchone()))
+
+
 @login_required
 def queues(request):
-    """The application queues of what the viewer reaches, with bounded counts (one query each, "999+" past the
+    """The application queues of what the viewer reaches, with bounded counts (one query, "999+" past the
     bound), nearest deadline first."""
     access.require_reviewer(request.user)
     today = timezone.localdate()
@@ -69,8 +84,7 @@ def queues(request):
     key = request.GET.get("queue") or "active"
     chosen = next((f for f in filters if f[0] == key), filters[0])
     visible = access.applications_for_staff(request.user)
-    # Bounded like the request queues': each count stops at COUNT_LIMIT, so a million applications cost no more.
-    counts = {k: bounded_count(visible.filter(q)) for k, _label, q in filters}
+    counts = bounded_counts({k: visible.filter(q) for k, _label, q in filters})
     types = ApplicationType.objects.filter(pk__in=visible.values("application_type_id").distinct()).order_by("slug") \
         if not request.user.is_superuser else ApplicationType.objects.order_by("slug")
     form = QueueFilterForm(request.GET or None, types=list(types))

@@ -151,3 +151,11 @@ def test_an_expired_licence_shows_as_expired(client, published, world, reviewers
     body = client.get(reverse("applications:register") + "?state=expired").content.decode()
     assert permit.number in body and '<td data-testid="state">Expired</td>' in body
     assert permit.number not in client.get(reverse("applications:register") + "?state=valid").content.decode()
+
+
+def test_the_register_speaks_spanish_and_arabic(client, published, world, reviewers):
+    issue(published, world.alice, reviewers)
+    spanish = client.get(reverse("applications:register"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Registro de permisos y licencias" in spanish and "Vigente" in spanish
+    arabic = client.get(reverse("applications:register_map"), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert 'dir="rtl"' in arabic and "خريطة التصاريح والرخص" in arabic
