@@ -18,3 +18,12 @@ class ApplicationsConfig(AppConfig):
 
         schedule.register("applications.deadline_sweep", "civicdesk.applications.tasks.deadline_sweep_task",
                           every=dt.timedelta(minutes=30))
+        schedule.register("applications.renewal_reminders", "civicdesk.applications.tasks.renewal_reminders_task",
+                          every=dt.timedelta(hours=6))
+
+        from django.db.models.signals import post_save
+
+        from .models import Permit
+        from .registers import on_permit_saved
+
+        post_save.connect(on_permit_saved, sender=Permit, dispatch_uid="applications.register")

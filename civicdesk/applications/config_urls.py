@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import config_views
+from . import config_views, register_views
 from .views import private
 
 app_name = "applications_config"
@@ -18,5 +18,6 @@ urlpatterns = [
     path("<int:pk>/documents/add/", private(config_views.requirement_add), name="requirement_add"),
     path("<int:pk>/documents/<int:item_pk>/delete/", private(config_views.requirement_delete), name="requirement_delete"),
     path("<int:pk>/fees/add/", private(config_views.fee_add), name="fee_add"),
+    path("<int:pk>/register/", private(register_views.settings_page), name="register"),
     path("<int:pk>/fees/<int:item_pk>/delete/", private(config_views.fee_delete), name="fee_delete"),
 ]

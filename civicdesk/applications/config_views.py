@@ -69,7 +69,9 @@ def edit(request, pk: int):
                                  decision_days=data["decision_days"], warn_days=data["warn_days"],
                                  pauses_clock=data["pauses_clock"], decider_role=data["decider_role"],
                                  valid_days=data["valid_days"], is_published=data["is_published"],
-                                 fee_due=data["fee_due"])
+                                 fee_due=data["fee_due"],
+                                 renewal_window_days=data["renewal_window_days"],
+                                 second_reminder_days=data["second_reminder_days"])
         except services.ApplicationError as exc:
             form.add_error(None, exc.messages[0])
         else:

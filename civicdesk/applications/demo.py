@@ -8,12 +8,13 @@ import datetime as dt
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from shapely.geometry import shape
 
 from civicdesk.formengine.models import Question
 from civicdesk.surveys import services as builder
 
-from . import services
-from .models import Application, ApplicationType, DocumentRequirement, FeeRule
+from . import registers, services
+from .models import Application, ApplicationType, ChecklistMark, DocumentRequirement, FeeRule
 
 K = Question.Kind
 F = DocumentRequirement.Format
@@ -165,13 +166,54 @@ def submitted_fence(kind_type: ApplicationType, applicant, *, now=None, length: 
     return services.submit(application, user=applicant, now=now)
 
 
+def open_registers(fence: ApplicationType, party: ApplicationType, dog: ApplicationType, *, user=None) -> None:
+    """The demo registers: fences with their place, height and material; block parties with their street and
+    date; dog licences with their status and dates only (no place: it would be the owner's home). Dog licences
+    remind their holders 60 and 14 days before they expire."""
+    height, material = fence.form.questions_in_order()[1], fence.form.questions_in_order()[3]
+    registers.save_settings(fence, user=user, enabled=True, place_question=fence.form.questions_in_order()[0],
+                            public_questions=[height, material])
+    day, street = party.form.questions_in_order()[:2]
+    registers.save_settings(party, user=user, enabled=True, place_question=street, public_questions=[day])
+    registers.save_settings(dog, user=user, enabled=True, show_place=False)
+    services.update_type(dog, user=user, renewal_window_days=60, second_reminder_days=14)
+
+
+def decided(application: Application, *, user, now=None, approve: bool = True):
+    """Walk a submitted application through its steps (checklists ticked) and decide it, as reviewers do."""
+    while application.step.kind != "decision":
+        for index in range(len(application.step.checklist)):
+            ChecklistMark.objects.get_or_create(application=application, step=application.step, item=index,
+                                                defaults={"user": user})
+        services.complete_step(application, user=user)
+    if approve and application.fee_cents:
+        services.record_fee(application, user=user, now=now)
+    return services.decide(application, user=user, approve=approve, reasons="Meets the rules.", now=now)
+
+
+def dog_licence_near_expiry(dog: ApplicationType, applicant, *, user=None, days_left: int = 35):
+    """An approved dog licence of `applicant` that expires in `days_left` days: its renewal reminder is due."""
+    now = timezone.now() - dt.timedelta(days=(dog.valid_days or 365) - days_left)
+    questions = dog.form.questions_in_order()
+    application = services.start_application(dog, user=applicant, language="en")
+    services.save_answers(application, answers={questions[0].field_name: "Biscuit",
+                                                questions[1].field_name: questions[1].choices.order_by("position")
+                                                .first().pk}, section_at=0)
+    services.upload_document(application, user=applicant, upload=pdf_upload("rabies.pdf"),
+                             requirement=dog.requirements.get())
+    return decided(services.submit(application, user=applicant, now=now), user=user, now=now)
+
+
 def seed(jurisdiction, departments: dict, *, user=None, applicant=None) -> str:
-    """The three demo types of Riverbend and, with an applicant, five fence applications in several states."""
+    """The three demo types of Riverbend with their public registers and, with an applicant, five fence
+    applications in several states, an issued fence permit on the map, and a dog licence whose renewal reminder
+    is due."""
     fence = build_fence_permit(jurisdiction, review_department=departments["code-enforcement"],
                                second_department=departments["public-works"],
                                decision_department=departments["code-enforcement"], user=user)
-    build_block_party(jurisdiction, review_department=departments["transportation"], user=user)
-    build_dog_licence(jurisdiction, review_department=departments["code-enforcement"], user=user)
+    party = build_block_party(jurisdiction, review_department=departments["transportation"], user=user)
+    dog = build_dog_licence(jurisdiction, review_department=departments["code-enforcement"], user=user)
+    open_registers(fence, party, dog, user=user)
     made = 0
     if applicant is not None:
         now = timezone.now()
@@ -182,5 +224,14 @@ def seed(jurisdiction, departments: dict, *, user=None, applicant=None) -> str:
         services.request_information(waiting, user=user, message="Please add the fence's distance from the sidewalk.")
         draft = services.start_application(fence, user=applicant, language="en")
         services.save_answers(draft, answers=fence_answers(fence), section_at=0)
-        made += 1
+        issued = services.start_application(fence, user=applicant, language="en")
+        point = shape(jurisdiction.boundary).representative_point()
+        answers = fence_answers(fence, length=80)
+        answers[fence.form.questions_in_order()[0].field_name] = {"lat": round(point.y, 6), "long": round(point.x, 6),
+                                                                  "address": "40 Elm Avenue"}
+        services.save_answers(issued, answers=answers, section_at=0)
+        services.upload_document(issued, user=applicant, upload=pdf_upload(), requirement=fence.requirements.get())
+        decided(services.submit(issued, user=applicant), user=user)
+        dog_licence_near_expiry(dog, applicant, user=user)
+        made += 3
     return f"3 permit and licence types, {made} applications"

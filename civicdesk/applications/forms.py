@@ -63,6 +63,12 @@ class TypeSettingsForm(Texts, forms.Form):
                                      widget=forms.Select(attrs={"class": "usa-select"}))
     valid_days = forms.IntegerField(label=gettext_lazy("A permit is valid for (days; empty: no expiry)"),
                                     required=False, min_value=1, max_value=3650, widget=forms.NumberInput(attrs=SMALL))
+    renewal_window_days = forms.IntegerField(
+        label=gettext_lazy("Send a renewal reminder this many days before expiry (empty: none)"), required=False,
+        min_value=1, max_value=365, widget=forms.NumberInput(attrs=SMALL))
+    second_reminder_days = forms.IntegerField(
+        label=gettext_lazy("Send a second reminder this many days before expiry (empty: none)"), required=False,
+        min_value=1, max_value=365, widget=forms.NumberInput(attrs=SMALL))
     is_published = forms.BooleanField(label=gettext_lazy("Residents can apply"), required=False)
     fee_due = forms.ChoiceField(label=gettext_lazy("The fee must be paid"),
                                 choices=ApplicationType._meta.get_field("fee_due").choices, required=False,
@@ -72,7 +78,7 @@ class TypeSettingsForm(Texts, forms.Form):
     def __init__(self, *args, application_type: ApplicationType, **kwargs):
         kwargs.setdefault("initial", {key: getattr(application_type, key) for key in (
             "intake_days", "decision_days", "warn_days", "pauses_clock", "decider_role", "valid_days",
-            "is_published", "fee_due")})
+            "renewal_window_days", "second_reminder_days", "is_published", "fee_due")})
         super().__init__(*args, **kwargs)
         self.add_texts("name", _("Name"), initial=application_type.name, max_length=200)
         self.add_texts("description", _("Description"), required=False, initial=application_type.description,

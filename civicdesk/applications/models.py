@@ -68,6 +68,10 @@ class ApplicationType(LoggedModel):
                                              (Role.ADMIN, _("Jurisdiction admin"))])
     valid_days = models.PositiveIntegerField(_("a permit is valid for (days; empty: no expiry)"), null=True,
                                              blank=True)
+    renewal_window_days = models.PositiveSmallIntegerField(
+        _("send a renewal reminder this many days before expiry (empty: none)"), null=True, blank=True)
+    second_reminder_days = models.PositiveSmallIntegerField(
+        _("send a second reminder this many days before expiry (empty: none)"), null=True, blank=True)
     is_published = models.BooleanField(_("residents can apply"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -265,6 +269,8 @@ class Application(LoggedModel):
     warned_for = models.CharField(max_length=40, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reasons = models.TextField(blank=True)
+    renews = models.ForeignKey("Permit", null=True, blank=True, on_delete=models.PROTECT, related_name="renewals",
+                               verbose_name=_("renews"))
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ApplicationQuerySet.as_manager()
@@ -412,13 +418,17 @@ class Permit(LoggedModel):
     application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="permit")
     code = models.CharField(max_length=32, unique=True, default=_token)
     issued_at = models.DateTimeField(default=timezone.now)
+    valid_from = models.DateField(null=True, blank=True)
     valid_until = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    second_reminded_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)
 
     class Meta:
         verbose_name = _("permit or licence")
         verbose_name_plural = _("permits and licences")
+        indexes = [models.Index(fields=["valid_until"], name="permit_valid_until")]
 
     def __str__(self) -> str:
         return self.number
@@ -449,3 +459,4 @@ class Permit(LoggedModel):
 
 from .fee_models import ApplicationFee  # noqa: F401  (the fee's bill and waiver, fees.py)
 from .outgoing_models import SentDocument  # noqa: F401  (documents staff send, outgoing.py)
+from .register_models import RegisterEntry, RegisterSettings  # noqa: F401 (public registers: registers.py)

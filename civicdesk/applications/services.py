@@ -72,7 +72,8 @@ def create_type(*, jurisdiction, slug: str, name: dict, user, kind: str = Applic
 
 
 TYPE_FIELDS = ("name", "description", "kind", "intake_days", "decision_days", "warn_days", "pauses_clock",
-               "decider_role", "valid_days", "is_published", "currency", "fee_due")
+               "decider_role", "valid_days", "is_published", "currency", "fee_due", "renewal_window_days",
+               "second_reminder_days")
 
 
 def update_type(application_type: ApplicationType, *, user, **fields) -> ApplicationType:
@@ -86,6 +87,10 @@ def update_type(application_type: ApplicationType, *, user, **fields) -> Applica
     if fields.get("intake_days", 0) and fields.get("decision_days") is not None \
             and fields["intake_days"] > fields["decision_days"]:
         raise ApplicationError(_("The intake check cannot be due after the decision."))
+    window, second = (fields.get(key, getattr(application_type, key)) for key in ("renewal_window_days",
+                                                                                 "second_reminder_days"))
+    if second is not None and (window is None or second >= window):
+        raise ApplicationError(_("The second renewal reminder must come after the first: give fewer days."))
     changed = {key: [getattr(application_type, key), value] for key, value in fields.items()
                if getattr(application_type, key) != value}
     with transaction.atomic():
@@ -519,7 +524,8 @@ def decide(application: Application, *, user, approve: bool, reasons: str, now: 
            ) -> Permit | None:
     """Approve or deny, with reasons the applicant reads. Only at the decision step, only when not waiting
     for the applicant, and (to approve) only once a fee due has been received. Approving issues the permit
-    (valid for the type's `valid_days` from today, the jurisdiction's day)."""
+    (valid for the type's `valid_days` from today, the jurisdiction's day; for a renewal, from the old
+    permit's expiry when that is later)."""
     _require_active(application)
     reasons = (reasons or "").strip()
     if not reasons:
@@ -543,9 +549,12 @@ def decide(application: Application, *, user, approve: bool, reasons: str, now: 
         application.log_action("application.approved" if approve else "application.denied", user=user)
         if approve:
             days = application.application_type.valid_days
-            today = deadlines.local_day(application.jurisdiction, now)
-            permit = Permit.objects.create(application=application, issued_at=now,
-                                           valid_until=today + dt.timedelta(days=days) if days else None)
+            starts = deadlines.local_day(application.jurisdiction, now)
+            renewed = application.renews
+            if renewed is not None and renewed.valid_until is not None and renewed.valid_until > starts:
+                starts = renewed.valid_until  # a renewal continues the old licence, from its expiry
+            permit = Permit.objects.create(application=application, issued_at=now, valid_from=starts,
+                                           valid_until=starts + dt.timedelta(days=days) if days else None)
             permit.log_action("permit.issued", user=user, data={"application": application.pk})
         event = _event(application, Event.Kind.APPROVED if approve else Event.Kind.DENIED, user=user,
                        message=reasons[:5000])

@@ -9,7 +9,8 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from civicdesk.formengine.models import Question
 from civicdesk.formengine.text import pick
+from civicdesk.staff.services import COUNT_LIMIT, format_count
 from civicdesk.throttle.services import RateLimited
 
 from . import access, services
@@ -58,16 +60,31 @@ def queue_filters(today: dt.date, user) -> list[tuple[str, str, Q]]:
     ]
 
 
+def bounded_counts(querysets: dict, limit: int = COUNT_LIMIT) -> dict:
+    """{key: how many rows of the queryset, counting no further than `limit`} in one query: a bounded count
+    per queue (as the request queues', civicdesk/staff/services.bounded_count), so a million applications cost
+    what a thousand do."""
+    parts, params = [], []
+    for index, queryset in enumerate(querysets.values()):
+        sql, found = queryset.order_by().values("pk")[:limit].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded_{index})")
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return dict(zip(querysets, cursor.fetchone()))
+
+
 @login_required
 def queues(request):
-    """The application queues of what the viewer reaches, with counts (one query), newest deadline first."""
+    """The application queues of what the viewer reaches, with bounded counts (one query, "999+" past the
+    bound), nearest deadline first."""
     access.require_reviewer(request.user)
     today = timezone.localdate()
     filters = queue_filters(today, request.user)
     key = request.GET.get("queue") or "active"
     chosen = next((f for f in filters if f[0] == key), filters[0])
     visible = access.applications_for_staff(request.user)
-    counts = visible.aggregate(**{k: Count("pk", filter=q) for k, _label, q in filters})
+    counts = bounded_counts({k: visible.filter(q) for k, _label, q in filters})
     types = ApplicationType.objects.filter(pk__in=visible.values("application_type_id").distinct()).order_by("slug") \
         if not request.user.is_superuser else ApplicationType.objects.order_by("slug")
     form = QueueFilterForm(request.GET or None, types=list(types))
@@ -88,7 +105,7 @@ def queues(request):
                 .order_by("decision_due_on", "id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "applications/staff/queues.html", {
-        "queues": [(k, label, counts[k]) for k, label, _q in filters], "queue_key": chosen[0],
+        "queues": [(k, label, format_count(counts[k])) for k, label, _q in filters], "queue_key": chosen[0],
         "queue_label": chosen[1], "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page,
         "query": query, "form": form, "today": today,
         "may_configure": access.config_jurisdictions(request.user).exists()})
@@ -99,21 +116,23 @@ def answers_shown(application: Application) -> list[tuple[str, str]]:
     found = []
     for question in application.application_type.form.questions_in_order():
         value = application.answers.get(question.field_name)
-        if value is None:
-            continue
-        labels = {c.pk: pick(c.text) for c in question.choices.all()}
-        if question.kind == Question.Kind.MAP_PIN:
-            words = value.get("address") or f"{value.get('lat')}, {value.get('long')}"
-        elif isinstance(value, list):
-            words = ", ".join(labels.get(int(v), str(v)) for v in value)
-        elif question.kind == Question.Kind.SINGLE:
-            words = labels.get(int(value), str(value))
-        elif isinstance(value, dict):
-            words = ", ".join(f"{labels.get(int(k), k)}: {v}" for k, v in value.items())
-        else:
-            words = str(value)
-        found.append((pick(question.text), words))
+        if value is not None:
+            found.append((pick(question.text), answer_words(question, value)))
     return found
+
+
+def answer_words(question: Question, value) -> str:
+    """A stored answer in words of the active language (choices by their label, a pin by its address)."""
+    labels = {c.pk: pick(c.text) for c in question.choices.all()}
+    if question.kind == Question.Kind.MAP_PIN:
+        return value.get("address") or f"{value.get('lat')}, {value.get('long')}"
+    if isinstance(value, list):
+        return ", ".join(labels.get(int(v), str(v)) for v in value)
+    if question.kind == Question.Kind.SINGLE:
+        return labels.get(int(value), str(value))
+    if isinstance(value, dict):
+        return ", ".join(f"{labels.get(int(k), k)}: {v}" for k, v in value.items())
+    return str(value)
 
 
 @login_required

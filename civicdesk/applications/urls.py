@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import fee_views, outgoing_views, views
+from . import fee_views, outgoing_views, register_views, views
 from .views import private
 
 app_name = "applications"
@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.type_list, name="types"),
     path("mine/", private(views.mine), name="mine"),
     path("verify/<str:code>/", views.verify, name="verify"),
+    path("renew/<str:code>/", private(register_views.renew), name="renew"),
+    path("register/", register_views.register_list, name="register"),
+    path("register/map/", register_views.register_map, name="register_map"),
+    path("register/map.json", register_views.register_map_data, name="register_map_data"),
+    path("register/permits.<str:fmt>", register_views.register_export, name="register_export"),
     path("apply/<slug:slug>/", views.type_detail, name="type"),
     path("apply/<slug:slug>/start/", private(views.start), name="start"),
     path("<int:pk>/", private(views.detail), name="detail"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from civicdesk.applications import demo
-from civicdesk.applications.models import ApplicationType
+from civicdesk.applications import demo, renewals
+from civicdesk.applications.models import ApplicationType, Permit, RegisterEntry, RegisterSettings
 from civicdesk.testing.auth import login_verified
 
 
@@ -35,9 +35,32 @@ def test_the_seed_makes_applications_in_several_states(world, seats, settings, t
     departments = {"code-enforcement": world.public_works, "public-works": world.sanitation,
                    "transportation": world.sanitation}
     assert demo.seed(world.elm, departments, user=seats.admin, applicant=world.alice) == \
-        "3 permit and licence types, 5 applications"
+        "3 permit and licence types, 7 applications"
     states = sorted(world.alice.applications.values_list("status", flat=True))
-    assert states == ["draft", "info_requested", "submitted", "submitted", "submitted"]
+    assert states == ["approved", "approved", "draft", "info_requested", "submitted", "submitted", "submitted"]
+    # Every demo type has its register on; the issued fence is on the map; the dog licence's reminder is due.
+    assert RegisterSettings.objects.filter(enabled=True).count() == 3
+    fence_entry = RegisterEntry.objects.get(application_type__slug="fence-permit")
+    assert fence_entry.lat is not None and fence_entry.place == "40 Elm Avenue"
+    dog = Permit.objects.get(application__application_type__slug="dog-licence")
+    assert renewals.may_renew(dog) and renewals.send_reminders() == 1
+
+
+def test_every_demo_type_has_its_register_page(client, world, seats, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    departments = {"code-enforcement": world.public_works, "public-works": world.sanitation,
+                   "transportation": world.sanitation}
+    demo.seed(world.elm, departments, user=seats.admin, applicant=world.alice)
+    login_verified(client, seats.admin)
+    for kind_type in ApplicationType.objects.all():
+        page = client.get(reverse("applications:register") + f"?type={kind_type.slug}").content.decode()
+        assert f'<option value="{kind_type.slug}" selected>' in page
+        numbers = [p.number for p in Permit.objects.filter(application__application_type=kind_type)]
+        assert all(number in page for number in numbers)
+        assert world.alice.email not in page and world.alice.first_name not in page
+        staff_page = client.get(reverse("applications_config:register", args=[kind_type.pk]))
+        assert staff_page.status_code == 200
+    assert client.get(reverse("applications:register_map") + "?type=fence-permit").status_code == 200
 
 
 def test_the_pages_speak_spanish_and_arabic(client, fence, world):

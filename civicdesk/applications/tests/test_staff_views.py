@@ -4,12 +4,15 @@ audit-logged."""
 
 from __future__ import annotations
 
+import functools
+
 from django.urls import reverse
 
-from civicdesk.applications import services
+from civicdesk.applications import services, staff_views
 from civicdesk.applications.demo import submitted_fence
 from civicdesk.applications.models import Application, Permit
 from civicdesk.audit.models import AuditEntry
+from civicdesk.staff.services import format_count
 from civicdesk.testing.auth import login_verified
 
 from .helpers import local, tick_all
@@ -116,3 +119,13 @@ def test_it_denies_with_reasons(fence, world, seats):
     application.refresh_from_db()
     assert application.status == "denied" and application.decision_reasons == "Too close to the road."
     assert not Permit.objects.filter(application=application).exists()
+
+
+def test_it_bounds_the_queue_counts(client, fence, world, seats, monkeypatch):
+    for _ in range(3):
+        submitted_fence(fence, world.alice)
+    monkeypatch.setattr(staff_views.bounded_counts, "__defaults__", (2,))
+    monkeypatch.setattr(staff_views, "format_count", functools.partial(format_count, limit=2))
+    login_verified(client, seats.admin)
+    body = client.get(reverse("applications_staff:queues")).content.decode()
+    assert 'data-testid="count-active">1+<' in body and 'data-testid="count-decided">0<' in body
