@@ -105,7 +105,7 @@ def test_it_shows_the_accounts_autopay_mandate_and_debits(client, world, people,
                                   mandate_text="I authorise staffpagecanary", consented_at=timezone.make_aware(
                                       dt.datetime(2026, 10, 1, 12)), consent_user_agent="AgentQuokka/1.0")
     autopay.run_autopay(timezone.make_aware(dt.datetime(2026, 11, 15, 12)))
-    login_verified(client, people.cashier_elm)
+    login_verified(client, people.cashier)
     page = client.get(reverse("payments_staff:account", args=[account.pk])).content.decode()
     assert "staffpagecanary" in page and "AgentQuokka/1.0" in page
     assert 'data-testid="autopay-debits"' in page and bill.number in page
