@@ -181,8 +181,10 @@ def debit_and_kill(count: int, kills: int, timeout: float, seed: int, log_dir: P
     began = time.time()
     worker = start_worker(log_dir, 0)
     done_kills = 0
-    # Kill at random moments while debits are being made: spread over the expected run (about 5 ms a debit).
-    next_kill = began + rng.uniform(2, 4)
+    # Kill at random moments while debits are being made: only once the restarted worker has made progress (a
+    # worker killed while still importing Django proves nothing), then after a random 1 to 4 seconds.
+    next_kill = began + rng.uniform(1, 4)
+    started_at_restart = 0
     try:
         while not finished(count):
             if time.time() > began + timeout:
@@ -190,7 +192,7 @@ def debit_and_kill(count: int, kills: int, timeout: float, seed: int, log_dir: P
             if worker.poll() is not None:
                 raise RuntimeError(f"the worker stopped by itself; see {log_dir}/autopay-worker-*.log")
             started = AutopayDebit.objects.exclude(state=AutopayDebit.State.SCHEDULED).count()
-            if done_kills < kills and time.time() >= next_kill and 0 < started < count:
+            if done_kills < kills and time.time() >= next_kill and started_at_restart < started < count:
                 worker.send_signal(signal.SIGKILL)
                 worker.wait()
                 done_kills += 1
@@ -198,7 +200,8 @@ def debit_and_kill(count: int, kills: int, timeout: float, seed: int, log_dir: P
                 enqueue_run()  # the scheduler's next slot
                 connection.close()
                 worker = start_worker(log_dir, done_kills)
-                next_kill = time.time() + rng.uniform(2, 6)
+                next_kill = time.time() + rng.uniform(1, 4)
+                started_at_restart = started
             time.sleep(0.2)
         seconds = time.time() - began
     finally:
