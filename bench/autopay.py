@@ -28,7 +28,8 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-import common  # noqa: E402  (bench/ is not a package)
+import alerts  # noqa: E402  (bench/ is not a package)
+import common  # noqa: E402
 
 HEADER = ["database", "bills", "kills", "recovered in flight", "seconds", "debits/s", "charged once",
           "charged twice", "not charged", "ledger once", "ledger twice", "unpaid bills"]
@@ -50,23 +51,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def setup_environment() -> str:
-    """Point Django at the benchmark's database before it is imported; return "sqlite" or "postgres"."""
-    var_dir = Path(os.environ.get("CIVICDESK_VAR_DIR") or common.OUT_DIR / "autopay-var").resolve()
-    var_dir.mkdir(parents=True, exist_ok=True)
-    os.environ["CIVICDESK_VAR_DIR"] = str(var_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
-    os.environ["CITY_PACK"] = "civicdesk.cities.default.DefaultCity"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    """Point Django at the benchmark's database (as bench/alerts.py does) with the sandbox provider allowed."""
     os.environ["PAYMENTS_SANDBOX_ALLOWED"] = "true"
     os.environ["PAYMENT_PROVIDER"] = "sandbox"
     os.environ["TESTING"] = "false"
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return "postgres"
-    database = var_dir / "autopay-bench.sqlite3"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{database}{suffix}").unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = f"sqlite:///{database}"
-    return "sqlite"
+    return alerts.setup_environment("autopay")
 
 
 def load_due_bills(count: int, jurisdiction, *, due_on: dt.date, seed: int = 17) -> None:

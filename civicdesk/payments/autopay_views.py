@@ -112,4 +112,6 @@ def sandbox_setup(request, session_id: str):
             setup.method = "us_bank_account" if choice == "save" else ""
             setup.save(update_fields=["status", "method", "updated_at"])
         return redirect(setup.cancel_url if setup.status == "cancelled" else setup.success_url)
-    return render(request, "payments/autopay_sandbox.html", {"setup": setup})
+    return render(request, "payments/autopay_sandbox.html", {
+        "setup": setup, "is_open": setup.status == "open",
+        "outcomes": [("save", _("Save the sandbox bank account ending 6789")), ("cancel", _("Cancel and go back"))]})

@@ -212,7 +212,10 @@ def sandbox_checkout(request, session_id: str):
             return redirect(checkout.success_url)
     elif request.method == "POST":
         return redirect(checkout.success_url)
-    return render(request, "payments/sandbox_checkout.html", {"checkout": checkout})
+    return render(request, "payments/sandbox_checkout.html", {
+        "checkout": checkout, "is_open": checkout.status == "open",
+        "outcomes": [("card", _("Pay by card (succeeds)")), ("bank", _("Pay by bank debit (pending, then succeeds)")),
+                     ("decline", _("Decline")), ("cancel", _("Cancel and go back"))]})
 
 
 def _bank_delay() -> int:

@@ -65,6 +65,19 @@ def _stable_id(prefix: str, key: str) -> str:
     return prefix + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def _once_by_key(model, key: str, make) -> object:
+    """The row of `model` whose `idempotency_key` is `key`, created from the fields `make()` returns the first time
+    (or the row of a concurrent caller that created it first)."""
+    found = model.objects.filter(idempotency_key=key).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = model.objects.create(idempotency_key=key, **make())
+        except IntegrityError:
+            found = model.objects.get(idempotency_key=key)
+    return found
+
+
 class SandboxProvider(PaymentProvider):
     """The development provider (see the module's docstring)."""
 
@@ -84,18 +97,10 @@ class SandboxProvider(PaymentProvider):
         self._require()
         if checkout.amount_cents <= 0:
             raise ProviderError("Amount must be positive.", soft=False, code="amount_invalid")
-        found = SandboxCheckout.objects.filter(idempotency_key=checkout.idempotency_key).first()
-        if found is None:
-            try:
-                with transaction.atomic():
-                    found = SandboxCheckout.objects.create(
-                        session_id="sbx_cs_" + secrets.token_hex(12), idempotency_key=checkout.idempotency_key,
-                        reference=checkout.reference, amount_cents=checkout.amount_cents,
-                        currency=checkout.currency, description=checkout.description[:300],
-                        methods=list(checkout.methods), success_url=checkout.success_url,
-                        cancel_url=checkout.cancel_url)
-            except IntegrityError:
-                found = SandboxCheckout.objects.get(idempotency_key=checkout.idempotency_key)
+        found = _once_by_key(SandboxCheckout, checkout.idempotency_key, lambda: dict(
+            session_id="sbx_cs_" + secrets.token_hex(12), reference=checkout.reference,
+            amount_cents=checkout.amount_cents, currency=checkout.currency, description=checkout.description[:300],
+            methods=list(checkout.methods), success_url=checkout.success_url, cancel_url=checkout.cancel_url))
         return CheckoutSession(session_id=found.session_id,
                                redirect_url=reverse("payments:sandbox_checkout", args=[found.session_id]))
 
@@ -154,21 +159,13 @@ class SandboxProvider(PaymentProvider):
         self._require()
         if charge.amount_cents <= 0:
             raise ProviderError("Amount must be positive.", soft=False, code="amount_invalid")
-        found = SandboxCharge.objects.filter(idempotency_key=charge.idempotency_key).first()
-        if found is None:
-            cents = charge.amount_cents % 100
-            failure = {SOFT_FAILURE_CENTS: ("insufficient_funds", True),
-                       HARD_FAILURE_CENTS: ("mandate_revoked", False)}.get(cents)
-            try:
-                with transaction.atomic():
-                    found = SandboxCharge.objects.create(
-                        idempotency_key=charge.idempotency_key, mandate_ref=charge.mandate_ref,
-                        reference=charge.reference, amount_cents=charge.amount_cents, currency=charge.currency,
-                        payment_id=_stable_id("sbx_pi_", charge.idempotency_key),
-                        status="failed" if failure else "succeeded", failure_code=failure[0] if failure else "",
-                        failure_is_soft=bool(failure and failure[1]))
-            except IntegrityError:
-                found = SandboxCharge.objects.get(idempotency_key=charge.idempotency_key)
+        failure = {SOFT_FAILURE_CENTS: ("insufficient_funds", True),
+                   HARD_FAILURE_CENTS: ("mandate_revoked", False)}.get(charge.amount_cents % 100)
+        found = _once_by_key(SandboxCharge, charge.idempotency_key, lambda: dict(
+            mandate_ref=charge.mandate_ref, reference=charge.reference, amount_cents=charge.amount_cents,
+            currency=charge.currency, payment_id=_stable_id("sbx_pi_", charge.idempotency_key),
+            status="failed" if failure else "succeeded", failure_code=failure[0] if failure else "",
+            failure_is_soft=bool(failure and failure[1])))
         if (found.amount_cents, found.currency, found.reference) != (charge.amount_cents, charge.currency,
                                                                       charge.reference):
             # What Stripe answers when a key is reused with other parameters.
@@ -185,17 +182,10 @@ class SandboxProvider(PaymentProvider):
         from civicdesk.payments.models import SandboxCheckout
 
         self._require()
-        found = SandboxCheckout.objects.filter(idempotency_key=setup.idempotency_key).first()
-        if found is None:
-            try:
-                with transaction.atomic():
-                    found = SandboxCheckout.objects.create(
-                        session_id="sbx_seti_" + secrets.token_hex(12), idempotency_key=setup.idempotency_key,
-                        reference=setup.reference[:20], amount_cents=0, currency="usd",
-                        description=setup.description[:300], methods=list(setup.methods),
-                        success_url=setup.success_url, cancel_url=setup.cancel_url)
-            except IntegrityError:
-                found = SandboxCheckout.objects.get(idempotency_key=setup.idempotency_key)
+        found = _once_by_key(SandboxCheckout, setup.idempotency_key, lambda: dict(
+            session_id="sbx_seti_" + secrets.token_hex(12), reference=setup.reference[:20], amount_cents=0,
+            currency="usd", description=setup.description[:300], methods=list(setup.methods),
+            success_url=setup.success_url, cancel_url=setup.cancel_url))
         return CheckoutSession(session_id=found.session_id,
                                redirect_url=reverse("payments:autopay_sandbox", args=[found.session_id]))
 
