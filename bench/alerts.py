@@ -74,9 +74,10 @@ class Sink:
             return len(self.arrivals)
 
 
-def setup_environment() -> str:
-    """Point Django at the benchmark's database before it is imported; return a description of it."""
-    var_dir = Path(os.environ.get("CIVICDESK_VAR_DIR") or common.OUT_DIR / "alerts-var").resolve()
+def setup_environment(name: str = "alerts") -> str:
+    """Point Django at the benchmark's database before it is imported; return a description of it. `name` names
+    its folder and SQLite file (bench/autopay.py shares this)."""
+    var_dir = Path(os.environ.get("CIVICDESK_VAR_DIR") or common.OUT_DIR / f"{name}-var").resolve()
     var_dir.mkdir(parents=True, exist_ok=True)
     os.environ["CIVICDESK_VAR_DIR"] = str(var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "civicdesk.settings")
@@ -84,7 +85,7 @@ def setup_environment() -> str:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         return "postgres"
-    database = var_dir / "alerts-bench.sqlite3"
+    database = var_dir / f"{name}-bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"

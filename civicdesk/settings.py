@@ -591,6 +591,10 @@ PAYMENTS_LOOKUPS_PER_ACCOUNT_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_ACCOUNT_PE
 PAYMENTS_LOOKUPS_PER_HOUR = env_int("PAYMENTS_LOOKUPS_PER_HOUR", 2000)
 # Payments started per client address per hour (each one calls the provider).
 PAYMENTS_STARTS_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_STARTS_PER_CLIENT_PER_HOUR", 20)
+# Autopay (docs/payments-autopay.md): enrolments and cancellations per client address per hour; the days after a
+# soft failure (insufficient funds) at which a debit is tried again, one per retry (so 1,3 = three attempts at most).
+PAYMENTS_AUTOPAY_CHANGES_PER_CLIENT_PER_HOUR = env_int("PAYMENTS_AUTOPAY_CHANGES_PER_CLIENT_PER_HOUR", 10)
+PAYMENTS_AUTOPAY_RETRY_DAYS = [int(d) for d in env("PAYMENTS_AUTOPAY_RETRY_DAYS", "1,3").split(",") if d.strip()]
 # Stripe (PAYMENT_PROVIDER=stripe; docs/payments-stripe.md): the secret API key and the webhook endpoint's signing
 # secret (both also as *_FILE). STRIPE_API_BASE points the official library at another server: the local
 # stand-in (civicdesk/payments/testing/stripe_standin.py) in tests and development.

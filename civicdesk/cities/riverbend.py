@@ -369,7 +369,15 @@ class Riverbend(DefaultCity):
         """Billing accounts of every kind with bills and line items (civicdesk/payments/demo.py)."""
         from civicdesk.payments import demo
 
-        return demo.seed(jurisdiction=world.jurisdictions[CITY], today=timezone.localdate(now))
+        from civicdesk.accounts.models import User
+
+        summary = demo.seed(jurisdiction=world.jurisdictions[CITY], today=timezone.localdate(now))
+        # The demo resident (who also applies for permits) pays a water bill by autopay (docs/payments-autopay.md).
+        resident = User.objects.filter(email=DEMO_APPLICANT).first() or User.objects.create_user(
+            email=DEMO_APPLICANT, password=DEMO_PASSWORD, first_name="Maria", last_name="Lopez")
+        autopay = demo.seed_autopay(jurisdiction=world.jurisdictions[CITY], user=resident,
+                                    today=timezone.localdate(now))
+        return f"{summary}; {autopay}"
 
     def _seed_money_ops(self, world: _DemoWorld) -> str:
         """Counter payments by the demo cashier, a refund waiting for approval, a payout difference

@@ -6,7 +6,9 @@ from django.contrib import admin
 
 from .models import (
     AccountLink,
+    AutopayDebit,
     AutopayMandate,
+    AutopaySetup,
     Bill,
     BillingAccount,
     BillKindPolicy,
@@ -82,6 +84,8 @@ class PaymentAdmin(ReadOnlyAdmin):
 admin.site.register(Refund, ReadOnlyAdmin)
 admin.site.register(ProviderEvent, ReadOnlyAdmin)
 admin.site.register(AutopayMandate, ReadOnlyAdmin)
+admin.site.register(AutopayDebit, ReadOnlyAdmin)  # autopay (docs/payments-autopay.md)
+admin.site.register(AutopaySetup, ReadOnlyAdmin)
 admin.site.register(AccountLink, ReadOnlyAdmin)
 
 # Bill import runs and billing-system keys (paybills: getting bills in).

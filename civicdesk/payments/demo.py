@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 from . import ledger
 from .models import BillingAccount, BillKindPolicy, Payment
 
@@ -69,3 +71,26 @@ def seed(*, jurisdiction, today: dt.date) -> str:
                         status=Payment.Status.SUCCEEDED, payer_email=account.contact_email))
                 ledger.record_payment(payment)
     return f"{len(DEMO_ACCOUNTS)} billing accounts, {bills} bills"
+
+
+def seed_autopay(*, jurisdiction, user, today: dt.date) -> str:
+    """A demo resident (`user`) linked to a water account with a bill due in two days, enrolled in autopay (sandbox)
+    with the mandate text of the day; its notice and debit are scheduled by the first autopay run."""
+    from .autopay import mandate_text, schedule_debits
+    from .models import AccountLink, AutopayMandate
+
+    account, _created = BillingAccount.objects.get_or_create(
+        jurisdiction=jurisdiction, kind="water_sewer", number="WS-100-2077", defaults=dict(
+            holder_name=user.get_full_name() or user.email, service_address="212 N Main St",
+            service_postcode="61899", contact_email=user.email))
+    ledger.create_bill(account=account, number="WS-2026-AP1", issued_on=today - dt.timedelta(days=28),
+                       due_on=today + dt.timedelta(days=2),
+                       lines=[("Water, 3,100 gallons", "3.1", 612), ("Sewer", 1, 2150), ("Stormwater fee", 1, 475)])
+    AccountLink.objects.get_or_create(user=user, account=account, defaults={"verified_by": "staff"})
+    if not AutopayMandate.objects.filter(account=account, active=True).exists():
+        AutopayMandate.objects.create(
+            account=account, user=user, provider="sandbox", mandate_ref="sbx_pm_demo_ws_100_2077",
+            method_label="Sandbox bank account ending 6789", mandate_text=mandate_text(account, "en"),
+            consented_at=timezone.now() - dt.timedelta(days=20), consent_user_agent="demo data")
+    scheduled = schedule_debits(today).scheduled
+    return f"account {account.number} on autopay for {user.email}, {scheduled} debit scheduled"

@@ -6,6 +6,7 @@
 - **Outstanding**: the sum of every account's receivable in the ledger now (what residents owe, bills and late
   fees, before any credit they hold).
 - **Overdue**: what is still owed on open bills whose due date has passed, and how many such bills.
+- **Autopay**: of the collected payments, how many were autopay debits and their amount (docs/payments-autopay.md).
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ class Dashboard:
     outstanding_cents: int
     overdue_cents: int
     overdue_bills: int
+    autopay_debits: int = 0
+    autopay_cents: int = 0
 
     def per_day(self) -> list[int]:
         """Cents collected on each of `days`, all methods together."""
@@ -73,7 +76,10 @@ def dashboard(*, start: dt.date, end: dt.date, jurisdiction_ids: set[int] | None
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
     methods = sorted({method for _day, method in cells})
     overdue = bills.aggregate(n=Count("pk"), s=Coalesce(Sum("owed_cents"), 0))
+    autopay = payments.filter(channel=Payment.Channel.AUTOPAY).aggregate(n=Count("pk"),
+                                                                        s=Coalesce(Sum("amount_cents"), 0))
     return Dashboard(
         days=days, methods=methods, cells=cells, collected_cents=sum(s for _n, s in cells.values()),
         refunded_cents=refunds.aggregate(s=Coalesce(Sum("amount_cents"), 0))["s"],
-        outstanding_cents=postings.total(), overdue_cents=overdue["s"], overdue_bills=overdue["n"])
+        outstanding_cents=postings.total(), overdue_cents=overdue["s"], overdue_bills=overdue["n"],
+        autopay_debits=autopay["n"], autopay_cents=autopay["s"])

@@ -609,3 +609,5 @@ class SandboxCheckout(models.Model):
 from .bill_models import BillImportReject, BillImportRun, BillingSystemKey, BillReminder, hash_key  # noqa: E402,F401
 # Staff money operations (counter tenders, reconciliation differences) keep their models in their own module.
 from .ops_models import CounterTender, PayoutDifference  # noqa: E402,F401
+# Autopay's debits, pending enrolments and the sandbox's recorded charges (docs/payments-autopay.md).
+from .autopay_models import AutopayDebit, AutopaySetup, SandboxCharge  # noqa: E402,F401

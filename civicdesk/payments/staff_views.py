@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from civicdesk.lib import svgcharts
 
 from . import access, counter, finance, gl_export, reconciliation, refunds
-from .models import Bill, BillingAccount, Payment, PayoutDifference, Refund, format_money
+from .models import AutopayDebit, Bill, BillingAccount, Payment, PayoutDifference, Refund, format_money
 from .staff_forms import (
     AccountSearchForm,
     CounterPaymentForm,
@@ -100,7 +100,10 @@ def account(request, pk: int):
                 .order_by("-created_at", "-pk")[:20])
     return render(request, "payments/staff/account.html", {
         "account": account, "bills": bills, "form": form, "payments": payments,
-        "owed": format_money(account.balance_cents(), account.currency)}, status=400 if form.errors else 200)
+        "owed": format_money(account.balance_cents(), account.currency),
+        "mandates": account.mandates.select_related("user").order_by("-consented_at")[:5],
+        "autopay_debits": AutopayDebit.objects.filter(bill__account=account).select_related("bill", "payment")[:20],
+    }, status=400 if form.errors else 200)
 
 
 @login_required

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import autopay_views, views
 
 app_name = "payments"
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("sandbox/<str:session_id>/", views.sandbox_checkout, name="sandbox_checkout"),
     path("mine/", views.my_bills, name="mine"),
     path("mine/link/", views.link_account, name="link"),
+    path("account/<int:pk>/autopay/", autopay_views.autopay_page, name="autopay"),
+    path("autopay/return/<str:token>/", autopay_views.autopay_return, name="autopay_return"),
+    path("autopay/sandbox/<str:session_id>/", autopay_views.sandbox_setup, name="autopay_sandbox"),
 ]

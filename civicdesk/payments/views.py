@@ -18,7 +18,7 @@ from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services
 from .forms import FindBillForm, PayForm, method_label
-from .models import AccountLink, Bill, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
+from .models import AccountLink, AutopayMandate, Bill, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
 from .providers import InvalidSignature, get_provider
 
 SESSION_KEY = "payments_verified_accounts"
@@ -86,7 +86,9 @@ def account_page(request, pk: int):
     form = PayForm(request.POST or None, account=account, bills=bills, methods=list(provider.methods),
                    policy=policy, user=request.user)
     context = {"account": account, "bills": bills, "form": form, "credit_cents": account.credit_cents(),
-               "past_bills": _past_bills(account), "payments": _payments(account)}
+               "past_bills": _past_bills(account), "payments": _payments(account),
+               "autopay_linked": request.user.is_authenticated and AccountLink.objects.filter(
+                   user=request.user, account=account).exists()}
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -210,7 +212,10 @@ def sandbox_checkout(request, session_id: str):
             return redirect(checkout.success_url)
     elif request.method == "POST":
         return redirect(checkout.success_url)
-    return render(request, "payments/sandbox_checkout.html", {"checkout": checkout})
+    return render(request, "payments/sandbox_checkout.html", {
+        "checkout": checkout, "is_open": checkout.status == "open",
+        "outcomes": [("card", _("Pay by card (succeeds)")), ("bank", _("Pay by bank debit (pending, then succeeds)")),
+                     ("decline", _("Decline")), ("cancel", _("Cancel and go back"))]})
 
 
 def _bank_delay() -> int:
@@ -223,12 +228,15 @@ def my_bills(request):
     """Signed-in residents: every linked account with its open and past bills, payments and receipts."""
     links = (AccountLink.objects.filter(user=request.user).select_related("account", "account__jurisdiction")
              .order_by("linked_at"))
+    with_autopay = set(AutopayMandate.objects.filter(account__links__user=request.user, active=True)
+                       .values_list("account_id", flat=True))
     accounts = []
     for link in links:
         account = link.account
         accounts.append({"account": account, "open_bills": list(account.bills.open().order_by("due_on")),
                          "past_bills": _past_bills(account), "payments": _payments(account),
-                         "balance_cents": account.balance_cents(), "credit_cents": account.credit_cents()})
+                         "balance_cents": account.balance_cents(), "credit_cents": account.credit_cents(),
+                         "autopay": account.pk in with_autopay})
     return render(request, "payments/my_bills.html", {"accounts": accounts})
 
 

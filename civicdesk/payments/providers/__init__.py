@@ -21,6 +21,8 @@ from .base import (  # noqa: F401  (the contract, importable from here)
     ProviderEvent,
     ProviderPayment,
     ProviderRefund,
+    SavedMethod,
+    SetupRequest,
 )
 
 

@@ -103,6 +103,30 @@ class MandateCharge:
 
 
 @dataclasses.dataclass(frozen=True)
+class SetupRequest:
+    """Ask the provider to save a payment method for autopay, moving no money (autopay enrolment). `reference` is
+    our enrolment's token; the same `idempotency_key` returns the same session."""
+
+    reference: str
+    description: str
+    success_url: str
+    cancel_url: str
+    idempotency_key: str
+    customer_email: str = ""
+    methods: tuple[str, ...] = ("us_bank_account",)
+
+
+@dataclasses.dataclass(frozen=True)
+class SavedMethod:
+    """What the provider says about a setup session: `status` "saved" (with `mandate_ref` and a `method_label`
+    safe to show), "open" (not finished) or "cancelled"."""
+
+    status: str
+    mandate_ref: str = ""
+    method_label: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class ProviderEvent:
     """A verified webhook. `event_id` is unique per event at the provider (deduplicate on it); `kind` is ours:
     "payment" (with `payment`), "refund" (with `refund`), "payout" (with `payout_id`, `payout_amount_cents`,
@@ -148,6 +172,15 @@ class PaymentProvider(abc.ABC):
     def charge_mandate(self, charge: MandateCharge) -> ProviderPayment:
         """Debit a saved payment method; the same `idempotency_key` never debits twice. Raises ProviderError
         (soft: retry later; hard: stop autopay and tell the resident)."""
+
+    def start_mandate_setup(self, setup: SetupRequest) -> CheckoutSession:
+        """Start the provider's page that saves a payment method for autopay (no money moves). Raises
+        ProviderError; providers that cannot save methods raise it hard (the default)."""
+        raise ProviderError("This payment provider does not offer autopay.", soft=False, code="setup_unsupported")
+
+    def fetch_mandate_setup(self, session_id: str) -> SavedMethod:
+        """How a setup session ended (read when the resident comes back). Raises ProviderError."""
+        raise ProviderError("This payment provider does not offer autopay.", soft=False, code="setup_unsupported")
 
     @abc.abstractmethod
     def refund(self, provider_payment_id: str, amount_cents: int, currency: str,

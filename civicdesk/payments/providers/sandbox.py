@@ -7,6 +7,9 @@ posted by the task worker to /payments/webhooks/sandbox/, exactly as a real prov
 
 Mandate debits (autopay) choose their outcome by magic amounts: an amount whose cents end in 51 fails softly
 (insufficient funds: retry later), one ending in 52 fails hard (mandate revoked: stop). Anything else succeeds.
+Each debit is recorded by its idempotency key (`SandboxCharge`): asking again with the same key returns the first
+outcome, never a second debit, as Stripe does. Saving a payment method for autopay is a hosted page of its own
+(/payments/autopay/sandbox/<session>/), kept as a `SandboxCheckout` of amount 0.
 
 It refuses to work unless DEBUG is on or PAYMENTS_SANDBOX_ALLOWED is true (demo sites, tests): a production site
 must never take pretend money.
@@ -34,6 +37,8 @@ from .base import (
     ProviderEvent,
     ProviderPayment,
     ProviderRefund,
+    SavedMethod,
+    SetupRequest,
 )
 
 SIGNATURE_HEADER = "X-Sandbox-Signature"
@@ -60,6 +65,19 @@ def _stable_id(prefix: str, key: str) -> str:
     return prefix + hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
+def _once_by_key(model, key: str, make) -> object:
+    """The row of `model` whose `idempotency_key` is `key`, created from the fields `make()` returns the first time
+    (or the row of a concurrent caller that created it first)."""
+    found = model.objects.filter(idempotency_key=key).first()
+    if found is None:
+        try:
+            with transaction.atomic():
+                found = model.objects.create(idempotency_key=key, **make())
+        except IntegrityError:
+            found = model.objects.get(idempotency_key=key)
+    return found
+
+
 class SandboxProvider(PaymentProvider):
     """The development provider (see the module's docstring)."""
 
@@ -79,18 +97,10 @@ class SandboxProvider(PaymentProvider):
         self._require()
         if checkout.amount_cents <= 0:
             raise ProviderError("Amount must be positive.", soft=False, code="amount_invalid")
-        found = SandboxCheckout.objects.filter(idempotency_key=checkout.idempotency_key).first()
-        if found is None:
-            try:
-                with transaction.atomic():
-                    found = SandboxCheckout.objects.create(
-                        session_id="sbx_cs_" + secrets.token_hex(12), idempotency_key=checkout.idempotency_key,
-                        reference=checkout.reference, amount_cents=checkout.amount_cents,
-                        currency=checkout.currency, description=checkout.description[:300],
-                        methods=list(checkout.methods), success_url=checkout.success_url,
-                        cancel_url=checkout.cancel_url)
-            except IntegrityError:
-                found = SandboxCheckout.objects.get(idempotency_key=checkout.idempotency_key)
+        found = _once_by_key(SandboxCheckout, checkout.idempotency_key, lambda: dict(
+            session_id="sbx_cs_" + secrets.token_hex(12), reference=checkout.reference,
+            amount_cents=checkout.amount_cents, currency=checkout.currency, description=checkout.description[:300],
+            methods=list(checkout.methods), success_url=checkout.success_url, cancel_url=checkout.cancel_url))
         return CheckoutSession(session_id=found.session_id,
                                redirect_url=reverse("payments:sandbox_checkout", args=[found.session_id]))
 
@@ -144,16 +154,52 @@ class SandboxProvider(PaymentProvider):
         return ProviderEvent(event_id=event_id, kind="payment", created=created, payment=payment)
 
     def charge_mandate(self, charge: MandateCharge) -> ProviderPayment:
+        from civicdesk.payments.models import SandboxCharge
+
         self._require()
-        cents = charge.amount_cents % 100
-        if cents == SOFT_FAILURE_CENTS:
-            raise ProviderError("Insufficient funds (sandbox).", soft=True, code="insufficient_funds")
-        if cents == HARD_FAILURE_CENTS:
-            raise ProviderError("Mandate revoked (sandbox).", soft=False, code="mandate_revoked")
+        if charge.amount_cents <= 0:
+            raise ProviderError("Amount must be positive.", soft=False, code="amount_invalid")
+        failure = {SOFT_FAILURE_CENTS: ("insufficient_funds", True),
+                   HARD_FAILURE_CENTS: ("mandate_revoked", False)}.get(charge.amount_cents % 100)
+        found = _once_by_key(SandboxCharge, charge.idempotency_key, lambda: dict(
+            mandate_ref=charge.mandate_ref, reference=charge.reference, amount_cents=charge.amount_cents,
+            currency=charge.currency, payment_id=_stable_id("sbx_pi_", charge.idempotency_key),
+            status="failed" if failure else "succeeded", failure_code=failure[0] if failure else "",
+            failure_is_soft=bool(failure and failure[1])))
+        if (found.amount_cents, found.currency, found.reference) != (charge.amount_cents, charge.currency,
+                                                                      charge.reference):
+            # What Stripe answers when a key is reused with other parameters.
+            raise ProviderError("Idempotency key reused with other parameters.", soft=False, code="idempotency_error")
+        if found.status == "failed":
+            message = "Insufficient funds (sandbox)." if found.failure_is_soft else "Mandate revoked (sandbox)."
+            raise ProviderError(message, soft=found.failure_is_soft, code=found.failure_code)
         return ProviderPayment(
-            reference=charge.reference, provider_payment_id=_stable_id("sbx_pi_", charge.idempotency_key),
+            reference=charge.reference, provider_payment_id=found.payment_id,
             status="succeeded", amount_cents=charge.amount_cents, currency=charge.currency,
             method="us_bank_account", method_label=METHOD_LABELS["us_bank_account"], mandate_ref=charge.mandate_ref)
+
+    def start_mandate_setup(self, setup: SetupRequest) -> CheckoutSession:
+        from civicdesk.payments.models import SandboxCheckout
+
+        self._require()
+        found = _once_by_key(SandboxCheckout, setup.idempotency_key, lambda: dict(
+            session_id="sbx_seti_" + secrets.token_hex(12), reference=setup.reference[:20], amount_cents=0,
+            currency="usd", description=setup.description[:300], methods=list(setup.methods),
+            success_url=setup.success_url, cancel_url=setup.cancel_url))
+        return CheckoutSession(session_id=found.session_id,
+                               redirect_url=reverse("payments:autopay_sandbox", args=[found.session_id]))
+
+    def fetch_mandate_setup(self, session_id: str) -> SavedMethod:
+        from civicdesk.payments.models import SandboxCheckout
+
+        self._require()
+        found = SandboxCheckout.objects.filter(session_id=session_id, amount_cents=0).first()
+        if found is None:
+            raise ProviderError("No such setup.", soft=False, code="resource_missing")
+        if found.status == "succeeded":
+            return SavedMethod(status="saved", mandate_ref=_stable_id("sbx_pm_", found.session_id),
+                               method_label=METHOD_LABELS["us_bank_account"])
+        return SavedMethod(status="cancelled" if found.status == "cancelled" else "open")
 
     def refund(self, provider_payment_id: str, amount_cents: int, currency: str,
                idempotency_key: str) -> ProviderRefund:

@@ -29,6 +29,8 @@ from .base import (
     ProviderEvent,
     ProviderPayment,
     ProviderRefund,
+    SavedMethod,
+    SetupRequest,
 )
 
 logger = logging.getLogger(__name__)
@@ -256,6 +258,38 @@ class StripeProvider(PaymentProvider):
         )
 
     # -- autopay ---------------------------------------------------------------------------------------------
+
+    def start_mandate_setup(self, setup: SetupRequest) -> CheckoutSession:
+        """Checkout in setup mode: a Customer (made once per enrolment, by its own key) and a session that saves
+        the method to it for off-session debits; no money moves."""
+        unknown = set(setup.methods) - set(self.methods)
+        if unknown:
+            raise ProviderError(_("This payment method cannot be used online."), soft=False,
+                                code="method_not_supported")
+        reference = {"reference": setup.reference}
+        customer_params = {"metadata": reference, **({"email": setup.customer_email} if setup.customer_email else {})}
+        customer = self._call("customer.create", setup.idempotency_key + ":customer",
+                              lambda client, options: client.v1.customers.create(customer_params, options))
+        params = {"mode": "setup", "customer": customer["id"], "payment_method_types": list(setup.methods),
+                  "client_reference_id": setup.reference, "metadata": reference,
+                  "success_url": setup.success_url, "cancel_url": setup.cancel_url}
+        session = self._call("checkout.session.create", setup.idempotency_key,
+                             lambda client, options: client.v1.checkout.sessions.create(params, options))
+        return CheckoutSession(session_id=session["id"], redirect_url=session["url"])
+
+    def fetch_mandate_setup(self, session_id: str) -> SavedMethod:
+        session = self._call("checkout.session.retrieve", None, lambda client, options:
+                             client.v1.checkout.sessions.retrieve(
+                                 session_id, {"expand": ["setup_intent", "setup_intent.payment_method"]}, options))
+        intent = session.get("setup_intent")
+        if session.get("status") == "expired":
+            return SavedMethod(status="cancelled")
+        if session.get("status") != "complete" or not isinstance(intent, Mapping) or intent.get(
+                "status") != "succeeded":
+            return SavedMethod(status="open")
+        _method, label = method_label(intent.get("payment_method"))
+        return SavedMethod(status="saved", method_label=label,
+                           mandate_ref=f"{_id(intent.get('customer'))}/{_id(intent.get('payment_method'))}")
 
     def charge_mandate(self, charge: MandateCharge) -> ProviderPayment:
         customer, _slash, pm = charge.mandate_ref.partition("/")

@@ -308,11 +308,13 @@ class StripeStandIn:
     # -- API ------------------------------------------------------------------------------------------------
 
     ROUTES = [
+        ("POST", r"/v1/customers", "create_customer"),
         ("POST", r"/v1/checkout/sessions", "create_session"),
         ("GET", r"/v1/checkout/sessions/(?P<id>[\w]+)", "retrieve_session"),
         ("POST", r"/v1/payment_intents", "create_intent"),
         ("GET", r"/v1/payment_intents/(?P<id>[\w]+)", "retrieve_intent"),
         ("GET", r"/v1/payment_methods/(?P<id>[\w]+)", "retrieve_payment_method"),
+        ("GET", r"/v1/setup_intents/(?P<id>[\w]+)", "retrieve_setup_intent"),
         ("POST", r"/v1/refunds", "create_refund"),
         ("GET", r"/v1/refunds/(?P<id>[\w]+)", "retrieve_refund"),
         ("GET", r"/v1/balance_transactions", "list_balance_transactions"),
@@ -381,12 +383,18 @@ class StripeStandIn:
                 obj[node] = self._expand(value, [".".join(rest)])
         return obj
 
+    def create_customer(self, params: dict) -> dict:
+        return self._public(self._new("cus", {"object": "customer", "email": params.get("email"),
+                                              "metadata": params.get("metadata") or {}}))
+
     def create_session(self, params: dict) -> dict:
+        if params.get("mode") == "setup":
+            return self._create_setup_session(params)
         for name in ("success_url", "line_items"):
             if not params.get(name):
                 raise _invalid(f"Missing required param: {name}.", param=name, code="parameter_missing")
         if params.get("mode") != "payment":
-            raise _invalid("The stand-in only plays mode=payment.", param="mode")
+            raise _invalid("The stand-in plays mode=payment and mode=setup.", param="mode")
         [item] = params["line_items"]
         price = item["price_data"]
         amount = int(price["unit_amount"]) * int(item.get("quantity", 1))
@@ -411,6 +419,32 @@ class StripeStandIn:
             "_description": price.get("product_data", {}).get("name", ""), "_intent_data": intent_data})
         session["url"] = f"{self.url}/c/pay/{session['id']}"
         return self._public(session)
+
+    def _create_setup_session(self, params: dict) -> dict:
+        """Checkout in setup mode: saves a payment method to a Customer for later off-session debits, no charge."""
+        if not params.get("success_url"):
+            raise _invalid("Missing required param: success_url.", param="success_url", code="parameter_missing")
+        customer = params.get("customer")
+        if customer:
+            self.get(customer, "customer")
+        methods = params.get("payment_method_types") or ["card"]
+        if any(method not in ("card", "us_bank_account") for method in methods):
+            raise _invalid("Invalid payment_method_types[0]: must be one of card or us_bank_account",
+                           param="payment_method_types")
+        session = self._new("cs_test", {
+            "object": "checkout.session", "mode": "setup", "status": "open", "payment_status": "no_payment_required",
+            "amount_subtotal": None, "amount_total": None, "currency": None,
+            "client_reference_id": params.get("client_reference_id"), "customer": customer,
+            "customer_creation": None, "customer_email": None, "customer_details": None,
+            "metadata": params.get("metadata") or {}, "payment_intent": None, "setup_intent": None,
+            "payment_method_types": methods, "success_url": params["success_url"],
+            "cancel_url": params.get("cancel_url"), "expires_at": int(time.time()) + 24 * 3600, "url": None,
+            "_description": "", "_intent_data": {}})
+        session["url"] = f"{self.url}/c/pay/{session['id']}"
+        return self._public(session)
+
+    def retrieve_setup_intent(self, params: dict, id: str) -> dict:
+        return self._expand(self._public(self.get(id, "setup_intent")), params.get("expand") or [])
 
     @staticmethod
     def _public(obj: dict) -> dict:
@@ -533,6 +567,8 @@ class StripeStandIn:
                 method = self._payment_method("us_bank_account", account, routing=routing,
                                               name=form.get("name", ""))
                 decline = BANK_ACCOUNTS.get(account, "")
+            if session["mode"] == "setup":
+                return self._complete_setup(session, method, kind), ""
             intent_data = session["_intent_data"]
             if session["customer_creation"] == "always" or intent_data.get("setup_future_usage"):
                 customer = self._new("cus", {"object": "customer", "email": session["customer_email"],
@@ -561,6 +597,19 @@ class StripeStandIn:
                 self.emit("payment_intent.processing", self._public(intent))
             self.emit("checkout.session.completed", self._public(session))
             return session, ""
+
+    def _complete_setup(self, session: dict, method: dict, kind: str) -> dict:
+        """The saved method attached to the session's Customer (one made when none was given), via a SetupIntent."""
+        if not session["customer"]:
+            session["customer"] = self._new("cus", {"object": "customer", "email": None, "metadata": {}})["id"]
+        method["customer"] = session["customer"]
+        intent = self._new("seti", {"object": "setup_intent", "status": "succeeded", "usage": "off_session",
+                                    "customer": session["customer"], "payment_method": method["id"],
+                                    "payment_method_types": [kind], "metadata": session["metadata"]})
+        session["setup_intent"], session["status"] = intent["id"], "complete"
+        self.emit("setup_intent.succeeded", self._public(intent))
+        self.emit("checkout.session.completed", self._public(session))
+        return session
 
     def settle(self, intent_id: str) -> dict:
         """A bank debit's outcome arrives (days later at Stripe): succeeded, or failed with the account's code."""
@@ -708,7 +757,8 @@ class StripeStandIn:
         """The hosted checkout page: one labelled form, no script; errors announced and tied to the form."""
         form = form or {}
         esc = html.escape
-        amount = f"{session['amount_total'] / 100:,.2f} {session['currency'].upper()}"
+        amount = (f"{session['amount_total'] / 100:,.2f} {session['currency'].upper()}"
+                  if session["mode"] == "payment" else "")
         methods = session["payment_method_types"]
         chosen = form.get("method", methods[0])
         if session["status"] != "open":
@@ -739,12 +789,13 @@ class StripeStandIn:
                     f'<fieldset><legend>Pay with</legend>{choices}</fieldset>'
                     f'<p><label for="name">Name on the card or account</label><br><input id="name" name="name" '
                     f'autocomplete="name" value="{esc(form.get("name", ""))}"></p>{card}{bank}'
-                    f'<p><button type="submit">Pay {esc(amount)}</button></p></form>'
+                    f'<p><button type="submit">{f"Pay {esc(amount)}" if amount else "Save"}</button></p></form>'
                     f'<p><a href="{esc(session["cancel_url"] or "")}">Cancel and go back</a></p>')
+        title = f"Pay {esc(amount)}" if amount else "Save a payment method"
         return ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                f"<title>Pay {esc(amount)} (Stripe stand-in)</title></head><body><main>"
-                f"<h1>Pay {esc(amount)}</h1><p>{esc(session['_description'])}</p>"
+                f"<title>{title} (Stripe stand-in)</title></head><body><main>"
+                f"<h1>{title}</h1><p>{esc(session['_description'])}</p>"
                 "<p>Test checkout page of the local Stripe stand-in: no real money moves.</p>"
                 f"{body}</main></body></html>")
 

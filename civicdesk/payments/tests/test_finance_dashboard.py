@@ -57,3 +57,16 @@ def test_it_lets_a_jurisdiction_admin_read_it_but_not_a_cashier(client, money):
     client.logout()
     login_verified(client, people.cashier)
     assert client.get(reverse("payments_staff:dashboard")).status_code == 403
+
+
+def test_it_counts_autopay_debits_among_the_collected(client, world, money, account):
+    bill = make_bill(account, 1800, due_in_days=90)
+    make_payment(account, 1800, bill=bill, channel="autopay", method="us_bank_account",
+                 succeeded_at=timezone.now())
+    today = timezone.localdate()
+    data = finance.dashboard(start=today - dt.timedelta(days=2), end=today, jurisdiction_ids={world.elm.pk})
+    assert (data.autopay_debits, data.autopay_cents, data.collected_cents) == (1, 1800, 7800)
+    people, _overdue = money
+    login_verified(client, people.finance)
+    page = client.get(reverse("payments_staff:dashboard")).content.decode()
+    assert "$18.00 in 1 debit" in page

@@ -89,3 +89,23 @@ def test_it_keeps_other_jurisdictions_accounts_out_of_reach(client, world, peopl
     assert client.get(reverse("payments_staff:account", args=[county.pk])).status_code == 404
     login_verified(client, world.bob)
     assert client.get(reverse("payments_staff:account", args=[county.pk])).status_code == 403
+
+
+def test_it_shows_the_accounts_autopay_mandate_and_debits(client, world, people, account):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicdesk.payments import autopay
+    from civicdesk.payments.models import AutopayMandate
+
+    bill = make_bill(account, 4200, issued_on=dt.date(2026, 11, 1), due_in_days=14)
+    AutopayMandate.objects.create(account=account, user=world.alice, provider="sandbox", mandate_ref="sbx_pm_s",
+                                  method_label="Sandbox bank account ending 6789",
+                                  mandate_text="I authorise staffpagecanary", consented_at=timezone.make_aware(
+                                      dt.datetime(2026, 10, 1, 12)), consent_user_agent="AgentQuokka/1.0")
+    autopay.run_autopay(timezone.make_aware(dt.datetime(2026, 11, 15, 12)))
+    login_verified(client, people.cashier)
+    page = client.get(reverse("payments_staff:account", args=[account.pk])).content.decode()
+    assert "staffpagecanary" in page and "AgentQuokka/1.0" in page
+    assert 'data-testid="autopay-debits"' in page and bill.number in page
