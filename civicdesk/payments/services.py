@@ -345,15 +345,19 @@ def link_account(*, user, account: BillingAccount) -> AccountLink:
 
 
 def send_receipt(payment: Payment) -> int:
-    """Email the receipt of a succeeded payment to the payer (once: notify() is idempotent by its key)."""
+    """Email the receipt of a succeeded payment to the payer (once: notify() is idempotent by its key), with a
+    link to the receipt page and a direct link to its PDF."""
     email = payment.payer_email or (payment.user.email if payment.user_id else "")
     if not email:
         return 0
+    token = receipt_token(payment)
+    # The receipt page and its PDF, behind the same opaque token (no reference or address in the links).
     sent = notify(event="payment.receipt", key=f"payment:{payment.pk}:receipt",
                   recipients=[Recipient(email=email, language=payment.payer_language)],
                   template="payments/email/receipt", scope="payments",
                   context={"payment": payment, "account": payment.account, "bill": payment.bill,
-                           "receipt_path": reverse("payments:receipt", args=[receipt_token(payment)])})
+                           "receipt_path": reverse("payments:receipt", args=[token]),
+                           "receipt_pdf_path": reverse("payments:receipt_pdf", args=[token])})
     Payment.objects.filter(pk=payment.pk, receipt_sent_at__isnull=True).update(receipt_sent_at=timezone.now())
     return sent
 
