@@ -18,7 +18,7 @@ from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services
 from .forms import FindBillForm, PayForm, method_label
-from .models import AccountLink, Bill, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
+from .models import AccountLink, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
 from .providers import InvalidSignature, get_provider
 
 SESSION_KEY = "payments_verified_accounts"

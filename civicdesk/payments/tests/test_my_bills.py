@@ -86,7 +86,7 @@ def _link_accounts(world, count: int) -> list:
 @pytest.mark.parametrize("count", [1, 20])
 def test_it_costs_the_same_queries_for_one_or_twenty_linked_accounts(client, world, count,
                                                                        django_assert_max_num_queries):
-    linked = _link_accounts(world, count)
+    _link_accounts(world, count)
     client.force_login(world.alice)
     client.get(reverse("payments:mine"))  # receipt tokens are created on the first visit
     with django_assert_max_num_queries(12):
