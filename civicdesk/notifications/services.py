@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import TYPE_CHECKING, Any
@@ -93,12 +93,21 @@ def link_token(purpose: str, channel: str, address: str, scope: str = "") -> str
 def link_tokens(purpose: str, channel: str, addresses: list[str], scope: str = "") -> dict[str, str]:
     """link_token() for many addresses at once: {address: token}, in two queries (an insert that skips the
     addresses that have one already, then a read of them all)."""
-    if not addresses:
+    return {address: token for (address, _scope), token in
+            scoped_link_tokens(purpose, channel, [(address, scope) for address in addresses]).items()}
+
+
+def scoped_link_tokens(purpose: str, channel: str, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """link_token() for many (address, scope) pairs at once: {(address, scope): token}, in two queries."""
+    if not pairs:
         return {}
     LinkToken.objects.bulk_create([LinkToken(purpose=purpose, channel=channel, address=address, scope=scope)
-                                   for address in addresses], ignore_conflicts=True)
-    return dict(LinkToken.objects.filter(purpose=purpose, channel=channel, scope=scope, address__in=addresses)
-                .values_list("address", "token"))
+                                   for address, scope in pairs], ignore_conflicts=True)
+    wanted = set(pairs)
+    found = LinkToken.objects.filter(purpose=purpose, channel=channel, scope__in={scope for _a, scope in pairs},
+                                     address__in={address for address, _s in pairs})
+    return {(address, scope): token for address, scope, token in found.values_list("address", "scope", "token")
+            if (address, scope) in wanted}
 
 
 def read_link_token(token: str, purpose: str) -> LinkToken | None:
@@ -184,7 +193,7 @@ def is_suppressed(channel: str, address: str, scope: str = "") -> bool:
 
 # --- notify ----------------------------------------------------------------
 
-def _chunks(items: Iterable[Recipient], size: int) -> Iterator[list[Recipient]]:
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
@@ -217,6 +226,16 @@ class _Templates:
         return False
 
 
+@dataclass(frozen=True)
+class Message:
+    """One occurrence for `notify_each()`: its key, recipients, template context and unsubscribe scope."""
+
+    key: str
+    recipients: Sequence[Recipient]
+    context: dict = field(default_factory=dict)
+    scope: str = ""
+
+
 def notify(*, event: str, key: str, recipients: Iterable[Recipient], template: str, context: dict | None = None,
            request: ServiceRequest | None = None, scope: str = "") -> int:
     """Queue one Delivery per (key, channel, address) not queued before, and enqueue sending.
@@ -238,69 +257,100 @@ def notify(*, event: str, key: str, recipients: Iterable[Recipient], template: s
 
     Returns the number of new deliveries queued for sending (skipped ones are not counted).
     """
+    context = dict(context or {})
+    return sum(_notify_messages(event=event, template=template, request=request,
+                                messages=[Message(key=key, recipients=recipients, context=context, scope=scope)])
+               .values())
+
+
+def notify_each(*, event: str, template: str, messages: Iterable[Message]) -> dict[str, int]:
+    """notify() for many occurrences of one event at once, each with its own key, recipients, context and scope
+    (a bill reminder per bill): the same rows, the same at-most-once guarantee per (key, channel, address), the
+    same opt-out and language rules, but a few queries per NOTIFICATIONS_CHUNK_SIZE deliveries instead of a few
+    per message. Returns {key: new deliveries queued for sending} (keys with none are left out)."""
+    return _notify_messages(event=event, template=template, request=None, messages=list(messages))
+
+
+def _notify_messages(*, event: str, template: str, request, messages: list[Message]) -> dict[str, int]:
+    """The one queueing path of notify() and notify_each(): (key, recipient, context, scope) items chunked by
+    NOTIFICATIONS_CHUNK_SIZE, one bulk insert and one send task per chunk, webhooks per message."""
     from .tasks import send_deliveries
 
-    context = dict(context or {})
     templates = _Templates.load(template)
     if templates.text is None and templates.sms is None:
         raise TemplateDoesNotExist(f"{template}.txt")
-    queued = 0
+    items = ((message.key, recipient, message.context, message.scope)
+             for message in messages for recipient in message.recipients)
+    queued: dict[str, int] = {}
     with transaction.atomic():
-        for chunk in _chunks(recipients, settings.NOTIFICATIONS_CHUNK_SIZE):
-            ids = _queue_chunk(chunk, event=event, key=key, template=template, templates=templates,
-                               context=context, request=request, scope=scope)
+        for chunk in _chunks(items, settings.NOTIFICATIONS_CHUNK_SIZE):
+            ids = _queue_chunk(chunk, event=event, template=template, templates=templates, request=request)
             if ids:
-                send_deliveries.enqueue(ids)
-                queued += len(ids)
-        webhook_ids = _queue_webhooks(event=event, key=key, context=context, request=request)
-        if webhook_ids:
-            send_deliveries.enqueue(webhook_ids)
-            queued += len(webhook_ids)
+                send_deliveries.enqueue(sorted(ids))
+                for key in ids.values():
+                    queued[key] = queued.get(key, 0) + 1
+        endpoints = WebhookEndpoint.objects.for_event(event)
+        for message in messages if endpoints else ():
+            webhook_ids = _queue_webhooks(event=event, key=message.key, context=message.context, request=request,
+                                          endpoints=endpoints)
+            if webhook_ids:
+                send_deliveries.enqueue(webhook_ids)
+                queued[message.key] = queued.get(message.key, 0) + len(webhook_ids)
     return queued
 
 
-def _queue_chunk(chunk: list[Recipient], *, event: str, key: str, template: str, templates: _Templates,
-                 context: dict, request, scope: str) -> list[int]:
-    """Insert this chunk's new deliveries (bulk, conflicts ignored) and return the ids of those to send."""
+def _queue_chunk(chunk: list[tuple[str, Recipient, dict, str]], *, event: str, template: str,
+                 templates: _Templates, request) -> dict[int, str]:
+    """Insert this chunk's new deliveries (bulk, conflicts ignored) and return {id: key} of those to send."""
     rows: list[Delivery] = []
     for channel in (ChannelKind.EMAIL, ChannelKind.SMS):
         if not templates.supports(channel):
             continue
-        wanted: dict[str, Recipient] = {}
-        for recipient in chunk:
+        wanted: dict[tuple[str, str], tuple[Recipient, dict, str]] = {}
+        for key, recipient, context, scope in chunk:
             address = recipient.address(channel)
-            if address and address not in wanted:
-                wanted[address] = recipient
+            if address and (key, address) not in wanted:
+                wanted[(key, address)] = (recipient, context, scope)
         if not wanted:
             continue
-        known = set(Delivery.objects.filter(key=key, channel=channel, address__in=list(wanted))
-                    .values_list("address", flat=True))
-        suppressed = set(Suppression.objects.filter(channel=channel, address__in=list(wanted), scope__in={"", scope})
-                         .values_list("address", flat=True))
+        keys, addresses = {key for key, _a in wanted}, {address for _k, address in wanted}
+        known = {pair for pair in Delivery.objects.filter(key__in=keys, channel=channel, address__in=addresses)
+                 .values_list("key", "address") if pair in wanted}
+        scopes = {scope for _r, _c, scope in wanted.values()}
+        suppressed = set(Suppression.objects.filter(channel=channel, address__in=addresses, scope__in={"", *scopes})
+                         .values_list("address", "scope"))
+        fresh = {pair: value for pair, value in wanted.items() if pair not in known
+                 and (pair[1], "") not in suppressed and (pair[1], value[2]) not in suppressed}
         # Unsubscribe links for the whole chunk in a few queries, not a look-up per message.
-        links = link_tokens("unsubscribe", channel, [a for a in wanted if a not in known and a not in suppressed],
-                            scope)
-        for address, recipient in wanted.items():
-            if address in known:
+        links = scoped_link_tokens("unsubscribe", channel,
+                                   list({(address, value[2]) for (_k, address), value in fresh.items()}))
+        for (key, address), (recipient, context, scope) in wanted.items():
+            if (key, address) in known:
                 continue
             delivery = Delivery(channel=channel, address=address, event=event, key=key, template=template,
                                 language=recipient.language_code(), scope=scope, request=request,
                                 user_id=recipient.user_id)
-            if address in suppressed:
+            if (key, address) not in fresh:
                 delivery.status = Delivery.Status.SKIPPED
                 delivery.error = "The address opted out or bounced before this message was queued."
             else:
-                _render(delivery, recipient, templates, context, request, link_token=links.get(address))
+                _render(delivery, recipient, templates, context, request, link_token=links.get((address, scope)))
             rows.append(delivery)
     if not rows:
-        return []
+        return {}
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    ids: list[int] = []
+    ids: dict[int, str] = {}
     for channel in {row.channel for row in rows}:
-        addresses = [row.address for row in rows if row.channel == channel and row.status == Delivery.Status.QUEUED]
-        ids += Delivery.objects.filter(key=key, channel=channel, address__in=addresses,
-                                       status=Delivery.Status.QUEUED).values_list("pk", flat=True)
-    return sorted(ids)
+        pairs = {(row.key, row.address) for row in rows
+                 if row.channel == channel and row.status == Delivery.Status.QUEUED}
+        if not pairs:
+            continue
+        for pk, key, address in Delivery.objects.filter(
+                key__in={key for key, _a in pairs}, channel=channel, address__in={address for _k, address in pairs},
+                status=Delivery.Status.QUEUED).values_list("pk", "key", "address"):
+            if (key, address) in pairs:
+                ids[pk] = key
+    return ids
 
 
 def _render(delivery: Delivery, recipient: Recipient, templates: _Templates, context: dict, request,
@@ -349,8 +399,9 @@ def public_request_fields(request) -> dict:
     }
 
 
-def _queue_webhooks(*, event: str, key: str, context: dict, request) -> list[int]:
-    endpoints = WebhookEndpoint.objects.for_event(event)
+def _queue_webhooks(*, event: str, key: str, context: dict, request, endpoints=None) -> list[int]:
+    if endpoints is None:
+        endpoints = WebhookEndpoint.objects.for_event(event)
     if endpoints:
         known = set(Delivery.objects.filter(key=key, channel=ChannelKind.WEBHOOK,
                                             address__in=[endpoint.url for endpoint in endpoints])

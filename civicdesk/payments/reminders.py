@@ -8,9 +8,10 @@
 2. applies the late fee (`ledger.post_late_fee`, idempotency key "late_fee:<bill>") to open bills still unpaid
    the day after the policy's grace period, and queues a notice.
 
-Each chunk of bills is one transaction holding the `BillReminder` rows (unique per bill and stage) and the
-`notify()` deliveries (unique per event key and address), so a run that dies leaves nothing half done and a second
-run, at once or after a crash, sends nothing twice.
+Bills are read CHUNK at a time by keyset paging. Each chunk of reminders is one transaction holding the
+`BillReminder` rows (unique per bill and stage, bulk inserted) and the deliveries of one `notify_each()` call
+(unique per event key and address), a constant number of queries per chunk rather than a few per bill; so a run
+that dies leaves nothing half done and a second run, at once or after a crash, sends nothing twice.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from civicdesk.notifications.services import Recipient, notify
+from civicdesk.notifications.services import Message, Recipient, notify, notify_each
 
 from . import ledger
-from .models import Bill, BillingAccount, BillKindPolicy, BillReminder, format_money
+from .models import Bill, BillingAccount, BillKind, BillKindPolicy, BillReminder, format_money
 
 #: Bills looked at per transaction.
 CHUNK = 500
@@ -83,18 +84,28 @@ def pay_url() -> str:
 
 def _context(bill: Bill, **extra) -> dict:
     account = bill.account
-    return {"bill": bill, "account": account, "kind": account.get_kind_display(), "due_on": bill.due_on,
+    # The kind's lazy label: rendered in each recipient's language (notify() renders inside their language).
+    return {"bill": bill, "account": account, "kind": BillKind(account.kind).label, "due_on": bill.due_on,
             "owed": format_money(bill.balance_cents(), bill.currency), "number": account.number,
             "pay_url": pay_url(), **extra}
 
 
+def _key(bill: Bill, stage: str) -> str:
+    """The notification key of a bill's stage: a (key, channel, address) is delivered at most once, ever."""
+    return f"bill:{bill.pk}:{stage}"
+
+
+def _scope(bill: Bill) -> str:
+    """What the unsubscribe link of a bill message stops: messages about this billing account."""
+    return f"billing-account:{bill.account_id}"
+
+
 def _send(bill: Bill, stage: str, *, event: str, template: str, context: dict) -> int:
-    account = bill.account
-    recipient = recipient_for(account)
+    recipient = recipient_for(bill.account)
     if recipient is None:
         return 0
-    return notify(event=event, key=f"bill:{bill.pk}:{stage}", recipients=[recipient], template=template,
-                  context=context, scope=f"billing-account:{account.pk}")
+    return notify(event=event, key=_key(bill, stage), recipients=[recipient], template=template,
+                  context=context, scope=_scope(bill))
 
 
 def _claim(bill: Bill, stage: str) -> BillReminder | None:
@@ -124,28 +135,44 @@ def send_reminders(policy: BillKindPolicy, today: dt.date, summary: ReminderSumm
     bills = (Bill.objects.open().filter(account__jurisdiction_id=policy.jurisdiction_id, account__kind=policy.kind,
                                         due_on__gte=today - dt.timedelta(days=last + CATCH_UP_DAYS),
                                         due_on__lte=today - dt.timedelta(days=first))
-             .select_related("account").order_by("pk"))
+             .select_related("account__jurisdiction").order_by("pk"))
     for chunk in _chunks(bills):
-        with transaction.atomic():
-            sent = {(bill_id, stage) for bill_id, stage in BillReminder.objects.filter(
-                bill_id__in=[bill.pk for bill in chunk]).values_list("bill_id", "stage")}
-            for bill in chunk:
-                stage = current_stage(bill.due_on, today, policy_stages)
-                if stage is None:
-                    continue
-                offset, name = stage
-                # A later stage already sent (the policy changed) or this one: nothing more to say.
-                if any((bill.pk, later) in sent for o, later in policy_stages if o >= offset):
-                    continue
-                reminder = _claim(bill, name)
-                if reminder is None:
-                    continue
-                queued = _send(bill, name, event="bill.reminder", template="payments/email/bill_reminder",
-                               context=_context(bill, stage=name.split(":")[0], days=abs(offset)))
-                if queued:
-                    BillReminder.objects.filter(pk=reminder.pk).update(queued=queued)
-                summary.reminders += 1
-                summary.messages += queued
+        remind_chunk(chunk, today, policy_stages, summary)
+
+
+def remind_chunk(chunk: list[Bill], today: dt.date, policy_stages: list[tuple[int, str]],
+                 summary: ReminderSummary) -> None:
+    """One chunk of bills in one transaction and a constant number of queries: the stages already sent, one
+    `notify_each()` for all the chunk's messages, one bulk insert of the BillReminder rows.
+
+    A crash anywhere in it rolls the whole chunk back (rows and deliveries), so the next run does it again, and
+    nothing is sent twice: a stage already recorded is skipped, and a delivery's (key, channel, address) is
+    unique, so two runs at once queue one message and the second one's BillReminder row is ignored."""
+    with transaction.atomic():
+        sent = {(bill_id, stage) for bill_id, stage in BillReminder.objects.filter(
+            bill_id__in=[bill.pk for bill in chunk]).values_list("bill_id", "stage")}
+        due: list[tuple[Bill, str]] = []
+        messages: list[Message] = []
+        for bill in chunk:
+            stage = current_stage(bill.due_on, today, policy_stages)
+            if stage is None:
+                continue
+            offset, name = stage
+            # A later stage already sent (the policy changed) or this one: nothing more to say.
+            if any((bill.pk, later) in sent for o, later in policy_stages if o >= offset):
+                continue
+            due.append((bill, name))
+            recipient = recipient_for(bill.account)
+            if recipient is not None:
+                messages.append(Message(key=_key(bill, name), recipients=[recipient], scope=_scope(bill),
+                                        context=_context(bill, stage=name.split(":")[0], days=abs(offset))))
+        if not due:
+            return
+        queued = notify_each(event="bill.reminder", template="payments/email/bill_reminder", messages=messages)
+        BillReminder.objects.bulk_create([BillReminder(bill=bill, stage=name, queued=queued.get(_key(bill, name), 0))
+                                          for bill, name in due], ignore_conflicts=True)
+    summary.reminders += len(due)
+    summary.messages += sum(queued.values())
 
 
 def apply_late_fees(policy: BillKindPolicy, today: dt.date, summary: ReminderSummary) -> None:
@@ -156,7 +183,7 @@ def apply_late_fees(policy: BillKindPolicy, today: dt.date, summary: ReminderSum
     bills = (Bill.objects.open().filter(account__jurisdiction_id=policy.jurisdiction_id, account__kind=policy.kind,
                                         late_fee_applied_at__isnull=True,
                                         due_on__lt=today - dt.timedelta(days=policy.late_fee_grace_days))
-             .select_related("account").order_by("pk"))
+             .select_related("account__jurisdiction").order_by("pk"))
     for chunk in _chunks(bills):
         for bill in chunk:
             with transaction.atomic():
@@ -164,7 +191,7 @@ def apply_late_fees(policy: BillKindPolicy, today: dt.date, summary: ReminderSum
                 if entry is None or not getattr(entry, "created", False) or _claim(bill, LATE_FEE_STAGE) is None:
                     continue
                 fee = sum(p.amount_cents for p in entry.postings.all() if p.amount_cents > 0)
-                bill = Bill.objects.with_balance().select_related("account").get(pk=bill.pk)
+                bill = Bill.objects.with_balance().select_related("account__jurisdiction").get(pk=bill.pk)
                 summary.messages += _send(bill, LATE_FEE_STAGE, event="bill.late_fee",
                                           template="payments/email/bill_late_fee",
                                           context=_context(bill, fee=format_money(fee, bill.currency)))

@@ -131,6 +131,57 @@ def receipt_tokens(payments) -> dict[str, str]:
     return link_tokens(RECEIPT_PURPOSE, "payment", [payment.reference for payment in payments])
 
 
+#: Past bills and payments listed per account on "My bills" and the account's page.
+HISTORY_LENGTH = 24
+HISTORY_STATUSES = (Payment.Status.SUCCEEDED, Payment.Status.PENDING, Payment.Status.PARTIALLY_REFUNDED,
+                    Payment.Status.REFUNDED)
+
+
+def account_summaries(accounts: list[BillingAccount]) -> list[dict]:
+    """For each account, in order: {"account", "open_bills" (by due date), "past_bills" (paid or void, newest
+    first), "payments" (each with `receipt_token`), "balance_cents", "credit_cents"}, the lists at most
+    HISTORY_LENGTH long.
+
+    Five queries whatever the number of accounts and bills (bills with their ledger balance, payments with their
+    bill, the receipt tokens' insert and read, the balances grouped by account): "My bills" must not cost a few
+    queries per linked account (tests/test_my_bills.py counts them)."""
+    from django.db.models import Sum
+
+    from .models import CUSTOMER_CREDIT, RECEIVABLE, Posting
+
+    if not accounts:
+        return []
+    ids = [account.pk for account in accounts]
+    open_bills: dict[int, list[Bill]] = {pk: [] for pk in ids}
+    past_bills: dict[int, list[Bill]] = {pk: [] for pk in ids}
+    for bill in Bill.objects.with_balance().filter(account_id__in=ids).order_by("-issued_on", "-pk"):
+        if bill.status() == Bill.Status.OPEN:
+            open_bills[bill.account_id].append(bill)
+        elif len(past_bills[bill.account_id]) < HISTORY_LENGTH:
+            past_bills[bill.account_id].append(bill)
+    payments: dict[int, list[Payment]] = {pk: [] for pk in ids}
+    for payment in (Payment.objects.filter(account_id__in=ids, status__in=HISTORY_STATUSES)
+                    .select_related("bill").order_by("-created_at", "-pk")):
+        if len(payments[payment.account_id]) < HISTORY_LENGTH:
+            payments[payment.account_id].append(payment)
+    tokens = receipt_tokens([payment for listed in payments.values() for payment in listed])
+    for listed in payments.values():
+        for payment in listed:
+            payment.receipt_token = tokens[payment.reference]
+    sums: dict[tuple[int, str], int] = {
+        (row["billing_account_id"], row["account"]): row["s"] for row in
+        Posting.objects.filter(billing_account_id__in=ids, account__in=[RECEIVABLE, CUSTOMER_CREDIT])
+        .order_by().values("billing_account_id", "account").annotate(s=Sum("amount_cents"))}
+    summaries = []
+    for account in accounts:
+        receivable, credit = sums.get((account.pk, RECEIVABLE), 0), sums.get((account.pk, CUSTOMER_CREDIT), 0)
+        summaries.append({
+            "account": account, "past_bills": past_bills[account.pk], "payments": payments[account.pk],
+            "open_bills": sorted(open_bills[account.pk], key=lambda bill: (bill.due_on, bill.pk)),
+            "balance_cents": receivable + credit, "credit_cents": -credit})
+    return summaries
+
+
 def payment_for_token(token: str) -> Payment | None:
     """The payment a receipt token names, or None."""
     found = read_link_token(token, RECEIPT_PURPOSE)
@@ -295,15 +346,19 @@ def link_account(*, user, account: BillingAccount) -> AccountLink:
 
 
 def send_receipt(payment: Payment) -> int:
-    """Email the receipt of a succeeded payment to the payer (once: notify() is idempotent by its key)."""
+    """Email the receipt of a succeeded payment to the payer (once: notify() is idempotent by its key), with a
+    link to the receipt page and a direct link to its PDF."""
     email = payment.payer_email or (payment.user.email if payment.user_id else "")
     if not email:
         return 0
+    token = receipt_token(payment)
+    # The receipt page and its PDF, behind the same opaque token (no reference or address in the links).
     sent = notify(event="payment.receipt", key=f"payment:{payment.pk}:receipt",
                   recipients=[Recipient(email=email, language=payment.payer_language)],
                   template="payments/email/receipt", scope="payments",
                   context={"payment": payment, "account": payment.account, "bill": payment.bill,
-                           "receipt_path": reverse("payments:receipt", args=[receipt_token(payment)])})
+                           "receipt_path": reverse("payments:receipt", args=[token]),
+                           "receipt_pdf_path": reverse("payments:receipt_pdf", args=[token])})
     Payment.objects.filter(pk=payment.pk, receipt_sent_at__isnull=True).update(receipt_sent_at=timezone.now())
     return sent
 

@@ -18,7 +18,7 @@ from civicdesk.throttle.services import RateLimited, client_ip
 
 from . import services
 from .forms import FindBillForm, PayForm, method_label
-from .models import AccountLink, AutopayMandate, Bill, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
+from .models import AccountLink, AutopayMandate, BillingAccount, BillKindPolicy, Payment, SandboxCheckout
 from .providers import InvalidSignature, get_provider
 
 SESSION_KEY = "payments_verified_accounts"
@@ -85,8 +85,9 @@ def account_page(request, pk: int):
     policy = BillKindPolicy.for_account(account)
     form = PayForm(request.POST or None, account=account, bills=bills, methods=list(provider.methods),
                    policy=policy, user=request.user)
-    context = {"account": account, "bills": bills, "form": form, "credit_cents": account.credit_cents(),
-               "past_bills": _past_bills(account), "payments": _payments(account),
+    summary = services.account_summaries([account])[0]
+    context = {"account": account, "bills": bills, "form": form, "credit_cents": summary["credit_cents"],
+               "past_bills": summary["past_bills"], "payments": summary["payments"],
                "autopay_linked": request.user.is_authenticated and AccountLink.objects.filter(
                    user=request.user, account=account).exists()}
     if request.method == "POST" and form.is_valid():
@@ -112,21 +113,6 @@ def account_page(request, pk: int):
             return render(request, "payments/account.html", context)
         return redirect(url)
     return render(request, "payments/account.html", context)
-
-
-def _past_bills(account: BillingAccount):
-    return [bill for bill in account.bills.with_balance().order_by("-issued_on", "-pk")[:24]
-            if bill.status() != Bill.Status.OPEN]
-
-
-def _payments(account: BillingAccount):
-    payments = list(account.payments.filter(status__in=[
-        Payment.Status.SUCCEEDED, Payment.Status.PENDING, Payment.Status.PARTIALLY_REFUNDED,
-        Payment.Status.REFUNDED]).select_related("bill")[:24])
-    tokens = services.receipt_tokens(payments)
-    for payment in payments:
-        payment.receipt_token = tokens[payment.reference]
-    return payments
 
 
 def provider_return(request, token: str):
@@ -230,13 +216,10 @@ def my_bills(request):
              .order_by("linked_at"))
     with_autopay = set(AutopayMandate.objects.filter(account__links__user=request.user, active=True)
                        .values_list("account_id", flat=True))
-    accounts = []
-    for link in links:
-        account = link.account
-        accounts.append({"account": account, "open_bills": list(account.bills.open().order_by("due_on")),
-                         "past_bills": _past_bills(account), "payments": _payments(account),
-                         "balance_cents": account.balance_cents(), "credit_cents": account.credit_cents(),
-                         "autopay": account.pk in with_autopay})
+    # A constant number of queries however many accounts are linked (services.account_summaries).
+    accounts = services.account_summaries([link.account for link in links])
+    for summary in accounts:
+        summary["autopay"] = summary["account"].pk in with_autopay
     return render(request, "payments/my_bills.html", {"accounts": accounts})
 
 

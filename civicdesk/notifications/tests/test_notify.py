@@ -146,3 +146,26 @@ def test_it_writes_nothing_when_the_callers_transaction_rolls_back(world):
         raise RuntimeError("the change failed")
 
     assert not Delivery.objects.exists() and not DBTaskResult.objects.exists()
+
+
+def test_it_queues_many_occurrences_at_once_each_once_with_its_own_context_and_scope(world,
+                                                                                     django_assert_max_num_queries):
+    from civicdesk.notifications.services import Message, notify_each
+
+    opt_out("email", "quiet@example.org", "bill:2")
+    messages = [Message(key=f"bill:{n}", scope=f"bill:{n}", context={"message": f"zanzibill{n}"},
+                        recipients=[Recipient(email="same@example.org", language=("es", "ar", "en")[n % 3])])
+                for n in range(30)]
+    messages.append(Message(key="bill:2", scope="bill:2", recipients=[Recipient(email="quiet@example.org")]))
+    with django_assert_max_num_queries(15):
+        queued = notify_each(event="bill.reminder", template="notifications_test/plain", messages=messages)
+    assert queued == {f"bill:{n}": 1 for n in range(30)}  # the opted-out address counts nothing
+    assert Delivery.objects.get(address="quiet@example.org").status == Delivery.Status.SKIPPED
+    second = Delivery.objects.get(key="bill:1", address="same@example.org")
+    assert "zanzibill1" in second.body_text and second.language == "ar"
+    token = second.headers["List-Unsubscribe"].strip("<>").rstrip("/").rsplit("/", 1)[1]
+    assert read_unsubscribe_token(token) == ("email", "same@example.org", "bill:1")
+    assert sorted(id_ for ids in send_tasks() for id_ in ids) == sorted(
+        Delivery.objects.filter(status=Delivery.Status.QUEUED).values_list("pk", flat=True))
+    assert notify_each(event="bill.reminder", template="notifications_test/plain", messages=messages) == {}
+    assert Delivery.objects.count() == 31

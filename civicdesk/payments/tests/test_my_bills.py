@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
 from django.urls import reverse
 
 from civicdesk.payments import services
-from civicdesk.payments.models import AccountLink
+from civicdesk.payments.models import AccountLink, format_money
 
 from .helpers import make_account, make_bill, make_payment
 
@@ -64,3 +67,53 @@ def test_it_shows_nothing_of_accounts_linked_by_others(client, bill, world):
     client.force_login(world.mallory)
     page = client.get(reverse("payments:mine")).content.decode()
     assert "W-100-200" not in page and "You have not linked a billing account yet." in page
+
+
+def _link_accounts(world, count: int) -> list:
+    """`count` accounts linked to alice, each with an open bill, two paid bills and two payments."""
+    linked = []
+    for n in range(count):
+        account = make_account(world.elm, number=f"Q-{n:03d}")
+        for month in (9, 10):
+            paid = make_bill(account, 2000 + n, number=f"Q{n}-{month}", issued_on=date(2026, month, 1))
+            make_payment(account, 2000 + n, bill=paid)
+        make_bill(account, 3000 + n, number=f"Q{n}-11")
+        AccountLink.objects.create(user=world.alice, account=account)
+        linked.append(account)
+    return linked
+
+
+@pytest.mark.parametrize("count", [1, 20])
+def test_it_costs_the_same_queries_for_one_or_twenty_linked_accounts(client, world, count,
+                                                                       django_assert_max_num_queries):
+    _link_accounts(world, count)
+    client.force_login(world.alice)
+    client.get(reverse("payments:mine"))  # receipt tokens are created on the first visit
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("payments:mine")).content.decode()
+    assert page.count('data-testid="linked-account"') == count
+    last = count - 1
+    assert f"Q{last}-11" in page and f"Q{last}-9" in page and f"Q{last}-10" in page
+    assert format_money(3000 + last) + " owed" in page
+
+
+def test_it_sums_each_linked_accounts_balance_and_credit_apart(world):
+    first, second = _link_accounts(world, 2)
+    make_payment(second, 5000)  # more than the open bill: the rest is a credit
+    summaries = services.account_summaries([first, second])
+    assert [s["account"] for s in summaries] == [first, second]
+    assert summaries[0]["balance_cents"] == first.balance_cents() == 3000
+    assert summaries[1]["balance_cents"] == second.balance_cents()
+    assert summaries[1]["credit_cents"] == second.credit_cents() > 0
+    assert [b.number for b in summaries[0]["past_bills"]] == ["Q0-10", "Q0-9"]
+    assert all(p.receipt_token for p in summaries[0]["payments"])
+
+
+def test_it_lists_at_most_the_history_length_of_past_bills(world):
+    account = make_account(world.elm, number="H-1")
+    for n in range(services.HISTORY_LENGTH + 3):
+        paid = make_bill(account, 100, number=f"H{n:02d}", issued_on=date(2024, 1, 1) + timedelta(days=n))
+        make_payment(account, 100, bill=paid)
+    summary = services.account_summaries([account])[0]
+    assert len(summary["past_bills"]) == len(summary["payments"]) == services.HISTORY_LENGTH
+    assert summary["past_bills"][0].number == f"H{services.HISTORY_LENGTH + 2:02d}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+from django.conf import settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -42,6 +43,20 @@ def test_it_emails_the_receipt_once(client, bill):
     assert "$55.56" in delivery.body_text
     assert reverse("payments:receipt", args=[services.receipt_token(payment)]) in delivery.body_text
     assert Payment.objects.get().receipt_sent_at is not None
+
+
+def test_it_emails_a_signed_link_to_the_pdf_receipt_that_opens_the_pdf(client, bill):
+    payment = paid(client, bill, email="pdf-link@example.org")
+    services.send_receipt(payment)
+    body = Delivery.objects.get(event="payment.receipt").body_text
+    line = next(line for line in body.splitlines() if line.startswith("Your receipt as a PDF file:"))
+    url = line.split(": ", 1)[1]
+    assert payment.reference not in url and "pdf-link" not in url  # an opaque token, not the reference or email
+    response = client.get(url.removeprefix(settings.SITE_URL))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert payment.reference in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    forged = url.removeprefix(settings.SITE_URL).replace("/receipt/", "/receipt/x")
+    assert client.get(forged).status_code == 404
 
 
 def test_it_emails_the_receipt_in_the_payers_language(client, bill):

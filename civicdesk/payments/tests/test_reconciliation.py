@@ -116,3 +116,15 @@ def test_it_keeps_reconciliation_from_cashiers_and_other_jurisdictions(client, p
     assert "pi_late" not in client.get(reverse("payments_staff:reconciliation")).content.decode()
     difference = PayoutDifference.objects.get()
     assert client.post(reverse("payments_staff:resolve", args=[difference.pk]), {"note": "x"}).status_code == 404
+
+
+def test_it_lists_many_differences_in_few_queries(client, people, account, django_assert_max_num_queries):
+    for n in range(25):
+        paid(account, 1000 + n, f"pi_many{n}", days_ago=9)
+    reconciliation.reconcile(now=NOW)
+    for difference in PayoutDifference.objects.all()[:5]:
+        reconciliation.resolve(difference, user=people.finance, note="checked with the bank")
+    login_verified(client, people.finance)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("payments_staff:reconciliation")).content.decode()
+    assert page.count("pi_many") == 25

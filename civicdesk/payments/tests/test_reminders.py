@@ -82,21 +82,75 @@ def test_it_sends_only_the_latest_stage_after_days_without_a_run(bills):
 
 
 def test_it_leaves_nothing_half_done_when_a_run_dies_and_the_next_run_finishes(bills):
-    real_send = reminders._send
-    calls = []
+    real_notify_each = reminders.notify_each
 
-    def dies_on_the_second_bill(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 2:
-            raise RuntimeError("worker killed")
-        return real_send(*args, **kwargs)
+    def dies_after_queueing(**kwargs):
+        real_notify_each(**kwargs)
+        raise RuntimeError("worker killed")
 
-    with mock.patch.object(reminders, "_send", dies_on_the_second_bill), pytest.raises(RuntimeError):
+    with mock.patch.object(reminders, "notify_each", dies_after_queueing), pytest.raises(RuntimeError):
         run_on(dt.date(2026, 11, 23), times=1)
     assert not BillReminder.objects.exists() and not Delivery.objects.exists()
     run_on(dt.date(2026, 11, 23))
     assert BillReminder.objects.filter(stage="before:7").count() == 3
     assert Delivery.objects.filter(event="bill.reminder").count() == 3
+
+
+def _many_bills(world, count: int) -> list:
+    BillKindPolicy.objects.create(jurisdiction=world.elm, kind="water_sewer", reminder_days_before=[7])
+    issued = dt.date(2026, 11, 1)
+    return [make_bill(make_account(world.elm, email=f"many{n}@example.org", contact_language=("es", "ar")[n % 2]),
+                      4000 + n, issued_on=issued, due_in_days=(DUE - issued).days) for n in range(count)]
+
+
+def test_it_resumes_after_a_crash_between_chunks_and_sends_each_reminder_once(world, monkeypatch):
+    bills = _many_bills(world, 7)
+    monkeypatch.setattr(reminders, "CHUNK", 3)
+    real_notify_each = reminders.notify_each
+    calls = []
+
+    def dies_in_the_second_chunk(**kwargs):
+        calls.append(1)
+        queued = real_notify_each(**kwargs)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return queued
+
+    with mock.patch.object(reminders, "notify_each", dies_in_the_second_chunk), pytest.raises(RuntimeError):
+        run_on(dt.date(2026, 11, 23), times=1)
+    assert BillReminder.objects.count() == Delivery.objects.count() == 3  # the first chunk, whole
+    run_on(dt.date(2026, 11, 23))
+    run_on(dt.date(2026, 11, 24))
+    for bill in bills:
+        delivery = Delivery.objects.get(key=f"bill:{bill.pk}:before:7")
+        assert delivery.address == bill.account.contact_email
+        assert delivery.language == bill.account.contact_language
+        assert BillReminder.objects.get(bill=bill).queued == 1
+    assert Delivery.objects.count() == BillReminder.objects.count() == 7
+
+
+def test_it_costs_the_same_queries_for_a_chunk_of_three_or_thirty_bills(world, django_assert_max_num_queries):
+    _many_bills(world, 30)
+    day = dt.date(2026, 11, 23)
+    with django_assert_max_num_queries(20):
+        run_on(day, times=1)
+    assert Delivery.objects.filter(event="bill.reminder", status="queued").count() == 30
+
+
+def test_it_honours_an_opt_out_of_the_account_and_of_everything(world):
+    from civicdesk.notifications.services import opt_out, read_unsubscribe_token
+
+    quiet, silent, loud = _many_bills(world, 3)
+    opt_out("email", quiet.account.contact_email, f"billing-account:{quiet.account_id}")
+    opt_out("email", silent.account.contact_email, "")
+    run_on(dt.date(2026, 11, 23))
+    rows = dict(Delivery.objects.values_list("address", "status"))
+    assert rows == {quiet.account.contact_email: "skipped", silent.account.contact_email: "skipped",
+                    loud.account.contact_email: "queued"}
+    assert dict(BillReminder.objects.values_list("bill_id", "queued")) == {quiet.pk: 0, silent.pk: 0, loud.pk: 1}
+    body = Delivery.objects.get(address=loud.account.contact_email).body_text
+    token = body.split("/unsubscribe/")[1].split("/")[0]
+    assert read_unsubscribe_token(token) == ("email", loud.account.contact_email, f"billing-account:{loud.account_id}")
 
 
 def test_it_skips_a_run_when_the_database_is_busy_and_catches_up_next_time(bills):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from civicdesk.payments.models import Payment
 from civicdesk.testing.auth import login_verified
 
-from .helpers import make_account, make_bill
+from .helpers import make_account, make_bill, make_payment
 from .ops_people import money_people
 
 
@@ -109,3 +109,16 @@ def test_it_shows_the_accounts_autopay_mandate_and_debits(client, world, people,
     page = client.get(reverse("payments_staff:account", args=[account.pk])).content.decode()
     assert "staffpagecanary" in page and "AgentQuokka/1.0" in page
     assert 'data-testid="autopay-debits"' in page and bill.number in page
+
+
+def test_it_shows_an_account_with_many_bills_and_payments_in_few_queries(client, people, account,
+                                                                           django_assert_max_num_queries):
+    references = []
+    for n in range(12):
+        bill = make_bill(account, 5000 + n, number=f"MANY-{n:02d}")
+        references.append(make_payment(account, 1000, bill=bill, channel="counter", method="cash",
+                                       taken_by=people.cashier).reference)
+    login_verified(client, people.cashier)
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("payments_staff:account", args=[account.pk])).content.decode()
+    assert all(f"MANY-{n:02d}" in page for n in range(12)) and all(ref in page for ref in references)
