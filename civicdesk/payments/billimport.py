@@ -17,6 +17,7 @@ from pathlib import Path
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from .billformat import (
     read_rows,
 )
 from .models import (
+    CUSTOMER_CREDIT,
     RECEIVABLE,
     Bill,
     BillImportReject,
@@ -80,7 +82,8 @@ def save_bills(jurisdiction, bills: list[BillData], *, user=None) -> WriteResult
     """Write `bills` (already checked by billformat) in the caller's transaction: accounts created or brought up
     to date (the billing system is the source of holder and contact details), new bills with their lines in bulk,
     and each new bill's charge posted to the ledger. A bill whose account and number exist is skipped; a bill in
-    another currency than its account is rejected. A few queries per batch plus the ledger's per-bill entry."""
+    another currency than its account is rejected. A few queries per batch; only a bill of an account holding
+    credit adds the ledger's own few queries (its charge applies the credit)."""
     result = WriteResult(created=[], skipped=[], rejected=[])
     if not bills:
         return result
@@ -153,21 +156,39 @@ def save_bills(jurisdiction, bills: list[BillData], *, user=None) -> WriteResult
         BillLine(bill=bill, position=position, description=line.description, quantity=1,
                  unit_amount_cents=line.amount_cents, amount_cents=line.amount_cents)
         for bill, data in new_bills for position, line in enumerate(data.lines)])
-    fresh_bills = [bill for bill, _data in new_bills if bill.account_id in new_account_ids]
-    _post_fresh_charges(fresh_bills, user=user)
+    # Bills of accounts created here, and of known accounts without credit, are charged in bulk; a known account
+    # holding credit (an overpayment) goes through the ledger's charge, which applies the credit to the new bill.
+    with_credit = _lock_and_find_credit({bill.account_id for bill, _data in new_bills} - new_account_ids)
+    _post_fresh_charges([bill for bill, _data in new_bills if bill.account_id not in with_credit], user=user)
     for bill, _data in new_bills:
-        if bill.account_id not in new_account_ids:
-            # A known account may hold credit (an overpayment): the ledger's charge uses it on the new bill.
+        if bill.account_id in with_credit:
             ledger.post_charge(bill, user=user)
         result.created.append(bill)
     return result
 
 
+def _lock_and_find_credit(account_ids: set[int]) -> set[int]:
+    """Lock the known accounts about to be charged (in id order, as every ledger writer locks one account, so
+    two writers never wait on each other in a circle) and return the ids of those holding credit. Once locked, no
+    payment can add credit before this transaction commits, so the others are charged in bulk safely."""
+    if not account_ids:
+        return set()
+    ordered = sorted(account_ids)
+    with_credit: set[int] = set()
+    for chunk in _chunks(ordered):
+        list(BillingAccount.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+        with_credit.update(
+            Posting.objects.filter(billing_account_id__in=chunk, account=CUSTOMER_CREDIT).order_by()
+            .values("billing_account_id").annotate(total=Sum("amount_cents")).filter(total__lt=0)
+            .values_list("billing_account_id", flat=True))
+    return with_credit
+
+
 def _post_fresh_charges(bills: list[Bill], *, user=None) -> None:
-    """The charges of bills of accounts created in this same transaction, in two bulk inserts: exactly the entry
+    """The charges of new bills of accounts without credit, in two bulk inserts: exactly the entry
     `ledger.post_charge` writes (kind charge, key "charge:<bill id>", receivable debited and the kind's revenue
-    credited by the bill's amount). Such an account has no other entry, so there is no credit to apply and no key
-    already taken; the account rows are new and invisible to other transactions, so nothing needs locking."""
+    credited by the bill's amount). The bills are new, so no key is taken; their accounts are either created in
+    this transaction (invisible to others) or locked by `_lock_and_find_credit`, and hold no credit to apply."""
     if not bills:
         return
     actor = user if (user is not None and user.is_authenticated) else None

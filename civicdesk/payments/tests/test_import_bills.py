@@ -151,6 +151,36 @@ def test_it_keeps_a_bill_whole_across_batches_and_updates_known_accounts(world, 
     assert (run.accounts_created, run.accounts_updated, run.batches) == (2, 1, 3)
 
 
+def test_it_charges_next_months_bills_of_known_accounts_in_a_fixed_number_of_queries(world, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def second_month(bills: int, overpaid: str = "") -> int:
+        """Queries of importing `bills` December bills in one batch onto the accounts November created (after an
+        overpayment by account `overpaid`)."""
+        write_clean_file(tmp_path / "november.csv", bills)
+        run_command(tmp_path / "november.csv", "--jurisdiction", "elm", "--batch", "10000")
+        if overpaid:
+            make_payment(BillingAccount.objects.get(number=overpaid), 1250 + 500)  # its bill and 5.00 of credit
+        december = tmp_path / "december.csv"
+        december.write_text((tmp_path / "november.csv").read_text(encoding="utf-8").replace(
+            ",B-", ",D-").replace("11/01/2026,11/30/2026", "12/01/2026,12/31/2026"), encoding="utf-8")
+        with CaptureQueriesContext(connection) as queries:
+            run_command(december, "--jurisdiction", "elm", "--batch", "10000")
+        return len(queries)
+
+    few = second_month(3)
+    many = second_month(60)
+    assert many == few, (few, many)  # not a few more per bill
+    assert Bill.objects.filter(number__startswith="D-").count() == 60
+    # An account holding credit (an overpayment) has its next bill charged by the ledger, which applies it.
+    second_month(61, overpaid="A-0060")
+    assert Bill.objects.get(number="D-0060").balance_cents() == 1250 - 500
+    assert Bill.objects.get(number="D-0059").balance_cents() == 1250
+    assert JournalEntry.objects.filter(kind="charge", bill__number__startswith="D-").count() == 61
+    assert_every_entry_balances()
+
+
 def test_it_rejects_a_bill_whose_rows_are_not_together_and_skips_a_bill_already_there(world, tmp_path):
     account = make_account(world.elm, number="A-0009")
     make_bill(account, 999, number="B-0009")
