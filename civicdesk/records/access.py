@@ -6,6 +6,8 @@
   a department (administrators); agents, contractors and editors none. Staff may "review" (acknowledge, ask
   for clarification, gather and mark documents, edit the public summary) and "decide" (extend, release) by
   the type's decider role.
+- Only the jurisdiction's administrators (and superusers) change the records settings: a records type's policy
+  and the jurisdiction's exemption reasons (the same rule as configuring application types).
 - The public (and the requester through the signed link) get a document only once the request is released,
   only when it is released in full or in part (the redacted version), never a withheld one, and never the
   original of a partly released one; the public log serves it only when not marked "not for the public log".
@@ -35,6 +37,27 @@ def get_request_for_staff(user, pk: int, action: str = "view"):
 
 def get_request_for_requester(user, pk: int):
     return _records_only(applications_access.get_application_for_applicant(user, pk))
+
+
+def get_policy_for_config(user, type_pk: int):
+    """The records policy of a type the user configures (403 when they configure none, 404 otherwise)."""
+    found = applications_access.get_type_for_config(user, type_pk)
+    if not hasattr(found, "records_policy"):
+        raise Http404(_("No public-records request type you can configure has that number."))
+    return found.records_policy
+
+
+def config_jurisdictions(user):
+    """Jurisdictions whose exemption reasons the user may change: those they administer."""
+    return applications_access.config_jurisdictions(user)
+
+
+def get_jurisdiction_for_config(user, pk: int):
+    applications_access.require_configurer(user)
+    found = config_jurisdictions(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404(_("No jurisdiction you administer has that number."))
+    return found
 
 
 def public_requests():

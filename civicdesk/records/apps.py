@@ -9,11 +9,12 @@ class RecordsConfig(AppConfig):
     def ready(self) -> None:
         from civicdesk.applications import hooks
 
-        from .services import on_application_change
+        from .services import on_application_change, settings_links
 
         # The deadline sweep of civicdesk/applications already warns before the acknowledgement (intake) and
         # answer (decision) deadlines of records requests: no second schedule here.
         hooks.on_change(on_application_change)
+        hooks.config_links(settings_links)
 
         from .search_index import register_sources
 

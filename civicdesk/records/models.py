@@ -45,9 +45,11 @@ class RecordsPolicy(LoggedModel):
         return self.application_type.jurisdiction_id
 
 
-class ExemptionReason(models.Model):
+class ExemptionReason(LoggedModel):
     """A legal reason to withhold a record, in whole or in part, with the statute it rests on (per
-    jurisdiction; configured in the Django admin). The requester and the public log read label and citation."""
+    jurisdiction; configured by its administrators in the staff console, /staff/records/exemptions/). The
+    requester and the public log read label (a language -> text map) and citation. A reason a document cites
+    is never deleted, only taken out of use (`is_active` off: no longer offered when marking documents)."""
 
     jurisdiction = models.ForeignKey("jurisdictions.Jurisdiction", on_delete=models.CASCADE,
                                      related_name="exemption_reasons", verbose_name=_("jurisdiction"))
@@ -65,6 +67,10 @@ class ExemptionReason(models.Model):
 
     def __str__(self) -> str:
         return f"{pick(self.label) or self.code} ({self.citation})"
+
+    def is_cited(self) -> bool:
+        """True when a responsive document cites this reason (then it may only be taken out of use)."""
+        return ResponsiveDocument.objects.filter(exemption=self).exists()
 
 
 class Outcome(models.TextChoices):

@@ -377,3 +377,81 @@ def send_new_link(application: Application, *, user) -> None:
         locked.log_action("records.link_resent", user=user, data={"links_sent": locked.links_sent})
         event = _event(application, Event.Kind.RELEASED, user=user, message=_("A new download link was sent."))
         _tell_requester(locked, event, link=release_url(locked))
+
+
+# --- Settings: the records policy of a type and the jurisdiction's exemption reasons (staff console) ---------
+
+#: The ranges the settings page accepts (also checked here, whatever the caller).
+POLICY_RANGES = {"max_extensions": (0, 10), "max_extension_days": (1, 90), "link_days": (1, 365)}
+
+
+@transaction.atomic
+def update_policy(policy, *, user, max_extensions: int, max_extension_days: int, link_days: int) -> None:
+    """Change a type's records policy; audited with the values before and after."""
+    new = {"max_extensions": max_extensions, "max_extension_days": max_extension_days, "link_days": link_days}
+    for name, value in new.items():
+        low, high = POLICY_RANGES[name]
+        if not isinstance(value, int) or not low <= value <= high:
+            raise RecordsError(_("Each setting must be a whole number in its range."))
+    before = {name: getattr(policy, name) for name in new}
+    for name, value in new.items():
+        setattr(policy, name, value)
+    policy.save(update_fields=list(new))
+    policy.log_action("records.policy_updated", user=user, data={"before": before, "after": new})
+
+
+@transaction.atomic
+def save_exemption(jurisdiction, *, user, reason: ExemptionReason | None = None, code: str = "", label: dict,
+                   citation: str, position: int, is_active: bool) -> ExemptionReason:
+    """Add an exemption reason to `jurisdiction` (`reason` None: `code` must be new there) or change one (its
+    code stays: documents and messages already quote it). Audited."""
+    if not label:
+        raise RecordsError(_("Give the reason in at least the first language."))
+    if reason is None:
+        if ExemptionReason.objects.filter(jurisdiction=jurisdiction, code=code).exists():
+            raise RecordsError(_("Another exemption reason already uses this code."))
+        reason = ExemptionReason(jurisdiction=jurisdiction, code=code)
+        action = "records.exemption_added"
+    else:
+        action = "records.exemption_changed"
+    reason.label, reason.citation, reason.position, reason.is_active = label, citation, position, is_active
+    reason.save()
+    reason.log_action(action, user=user, data={"code": reason.code, "label": label, "citation": citation,
+                                               "position": position, "is_active": is_active})
+    return reason
+
+
+@transaction.atomic
+def move_exemption(reason: ExemptionReason, *, user, up: bool) -> None:
+    """Swap a reason with its neighbour in the jurisdiction's order (positions renumbered 0, 1, 2...). Audited."""
+    reasons = list(ExemptionReason.objects.select_for_update().filter(jurisdiction_id=reason.jurisdiction_id))
+    index = next(n for n, found in enumerate(reasons) if found.pk == reason.pk)
+    other = index - 1 if up else index + 1
+    if 0 <= other < len(reasons):
+        reasons[index], reasons[other] = reasons[other], reasons[index]
+    for position, found in enumerate(reasons):
+        if found.position != position:
+            found.position = position
+            found.save(update_fields=["position"])
+    reason.log_action("records.exemption_moved", user=user, data={"code": reason.code, "up": up,
+                                                                  "order": [found.code for found in reasons]})
+
+
+@transaction.atomic
+def delete_exemption(reason: ExemptionReason, *, user) -> None:
+    """Delete a reason no document cites; one that a document cites is refused (take it out of use instead)."""
+    if reason.is_cited():
+        raise RecordsError(_("A document cites this exemption reason, so it cannot be deleted. Take it out of use "
+                             "instead: it stays on the documents that cite it and is no longer offered."))
+    reason.log_action("records.exemption_deleted", user=user, data={"code": reason.code, "label": reason.label,
+                                                                    "citation": reason.citation})
+    reason.delete()
+
+
+def settings_links(application_type) -> list[tuple[str, str]]:
+    """The records settings pages of a records-request type, for its staff page (applications.hooks)."""
+    if not hasattr(application_type, "records_policy"):
+        return []
+    return [(_("Records settings: extensions and download links"),
+             reverse("records_staff:policy", args=[application_type.pk])),
+            (_("Exemption reasons"), reverse("records_staff:exemptions", args=[application_type.jurisdiction_id]))]

@@ -4,7 +4,7 @@ from django.urls import path
 
 from civicdesk.applications.views import private
 
-from . import staff_views
+from . import config_views, staff_views
 
 app_name = "records_staff"
 
@@ -19,4 +19,11 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_pk>/file/", private(staff_views.document_file), name="document"),
     path("<int:pk>/summary/", private(staff_views.summary), name="summary"),
     path("<int:pk>/release/", private(staff_views.release), name="release"),
+    path("settings/<int:type_pk>/", private(config_views.policy), name="policy"),
+    path("exemptions/<int:jurisdiction_pk>/", private(config_views.exemptions), name="exemptions"),
+    path("exemptions/<int:jurisdiction_pk>/<int:reason_pk>/", private(config_views.exemption), name="exemption"),
+    path("exemptions/<int:jurisdiction_pk>/<int:reason_pk>/move/", private(config_views.exemption_move),
+         name="exemption_move"),
+    path("exemptions/<int:jurisdiction_pk>/<int:reason_pk>/delete/", private(config_views.exemption_delete),
+         name="exemption_delete"),
 ]

@@ -29,7 +29,7 @@ from .forms import (
     SummaryForm,
     UploadForm,
 )
-from .models import ResponsiveDocument
+from .models import RecordsPolicy, ResponsiveDocument
 
 QUEUE_SIZE = 100
 
@@ -46,7 +46,12 @@ def queue(request):
         rows = rows.exclude(status__in=Application.ACTIVE).order_by("-decided_at", "-id")
     else:
         rows = rows.filter(status__in=Application.ACTIVE).order_by("decision_due_on", "id")
-    return render(request, "records/staff/queue.html", {"rows": list(rows[:QUEUE_SIZE]), "closed": closed})
+    administered = list(access.config_jurisdictions(request.user))
+    policies = list(RecordsPolicy.objects.filter(application_type__jurisdiction__in=administered)
+                    .select_related("application_type", "application_type__jurisdiction")
+                    .order_by("application_type__jurisdiction__name", "application_type_id"))
+    return render(request, "records/staff/queue.html", {"rows": list(rows[:QUEUE_SIZE]), "closed": closed,
+                                                        "administered": administered, "policies": policies})
 
 
 def _clock(application: Application) -> dict:
