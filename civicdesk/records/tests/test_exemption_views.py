@@ -41,14 +41,13 @@ def test_it_lists_the_demo_citys_five_reasons_in_each_language(client, records_t
     body = page.content.decode()
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
     for code, label, citation in EXEMPTIONS:
-        assert code in body and label["en"] in body and citation.replace("§", "§") in body
+        assert code in body and label["en"] in body and citation in body
     for code in ("en", "es", "ar"):
         assert f'for="id_label__{code}"' in body
-    spanish = client.get(_list(world), headers={"accept-language": "es"}).content.decode()
-    arabic = client.get(_list(world), headers={"accept-language": "ar"}).content.decode()
-    assert EXEMPTIONS[0][1]["es"] in spanish or EXEMPTIONS[0][1]["es"] in client.get(
-        "/es" + _list(world)).content.decode()
-    assert arabic
+    spanish = client.get(_list(world), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Motivos de exención" in spanish and EXEMPTIONS[0][1]["es"] in spanish
+    arabic = client.get(_list(world), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "أسباب الإعفاء" in arabic and EXEMPTIONS[0][1]["ar"] in arabic
 
 
 def test_it_adds_a_reason_in_three_languages_and_audits_it(client, records_type, world, seats):
