@@ -1,5 +1,6 @@
-"""Operators configure each jurisdiction's exemption reasons (with their statutes) and each records type's policy
-here; staff work on requests in the staff console (/staff/records/)."""
+"""Each jurisdiction's exemption reasons (with their statutes) and each records type's policy, for operators; the
+jurisdiction's administrators change them in the staff console (config_views.py, docs/records.md "Settings");
+staff work on requests in the staff console (/staff/records/)."""
 
 from django.contrib import admin
 

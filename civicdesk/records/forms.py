@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.validators import validate_slug
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,7 +60,10 @@ class MarkForm(forms.Form):
                                           "in_public_log": document.in_public_log})
             kwargs.setdefault("prefix", f"d{document.pk}")
         super().__init__(*args, **kwargs)
-        self.fields["exemption"].queryset = ExemptionReason.objects.filter(jurisdiction=jurisdiction, is_active=True)
+        # Reasons in use, and the one the document already cites even if it has since been taken out of use.
+        in_use = Q(is_active=True) | Q(pk=document.exemption_id) if document is not None and document.exemption_id \
+            else Q(is_active=True)
+        self.fields["exemption"].queryset = ExemptionReason.objects.filter(in_use, jurisdiction=jurisdiction)
 
 
 class SummaryForm(forms.Form):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from civicdesk.audit.models import AuditEntry
 from civicdesk.jurisdictions.models import StaffMembership
 from civicdesk.records import services
-from civicdesk.records.demo import EXEMPTIONS, pdf_upload
+from civicdesk.records.demo import EXEMPTIONS, pdf_upload, seed
 from civicdesk.records.models import ExemptionReason
 from civicdesk.testing.auth import login_verified
 
@@ -147,3 +147,33 @@ def test_it_refuses_everyone_but_the_jurisdictions_administrators(client, record
             assert getattr(client, method)(url, data).status_code == status, (person, url)
     assert ExemptionReason.objects.filter(jurisdiction=world.elm).count() == 5
     assert not AuditEntry.objects.filter(action__startswith="records.exemption").exists()
+
+
+def test_it_shows_the_seeded_demo_reasons_cited_ones_not_deletable(client, world, seats, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    seed(world.elm, department=world.public_works, user=world.bob, requester=world.alice)
+    login_verified(client, seats.admin)
+    body = client.get(_list(world)).content.decode()
+    assert body.count('href="/staff/records/exemptions/') == 5
+    for reason in ExemptionReason.objects.filter(jurisdiction=world.elm):
+        page = client.get(_one(world, reason)).content.decode()
+        assert reason.label["en"] in page
+        assert ("Delete this exemption reason" in page) is (reason.code not in ("personal-privacy", "deliberative"))
+
+
+def test_it_keeps_an_out_of_use_reason_on_the_documents_that_cite_it(client, records_type, world, seats):
+    application = submitted(records_type, world.alice)
+    document = services.add_document(application, user=world.bob, upload=pdf_upload("memo.pdf"))
+    cited = exemption(world, "deliberative")
+    services.mark_document(document, user=world.bob, treatment="withhold", exemption=cited, in_public_log=True)
+    login_verified(client, seats.admin)
+    client.post(_one(world, cited), {"label__en": "Preliminary drafts and deliberations", "citation": cited.citation,
+                                     "position": "2"})
+    cited.refresh_from_db()
+    assert not cited.is_active
+    page = client.get(reverse("records_staff:detail", args=[application.pk])).content.decode()
+    assert f'<option value="{cited.pk}" selected>' in page
+    assert f'<option value="{exemption(world, "security").pk}">' in page
+    services.add_document(application, user=world.bob, upload=pdf_upload("other.pdf"))  # not offered there
+    fresh = client.get(reverse("records_staff:detail", args=[application.pk])).content.decode()
+    assert fresh.count(f'<option value="{cited.pk}"') == 1
