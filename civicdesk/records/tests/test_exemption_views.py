@@ -27,6 +27,15 @@ def _one(world, reason, name="exemption") -> str:
     return reverse(f"records_staff:{name}", args=[world.elm.pk, reason.pk])
 
 
+def _withheld_citing(records_type, world, code: str):
+    """A submitted request with one document withheld citing the reason `code`: (application, reason)."""
+    application = submitted(records_type, world.alice)
+    document = services.add_document(application, user=world.bob, upload=pdf_upload("memo.pdf"))
+    cited = exemption(world, code)
+    services.mark_document(document, user=world.bob, treatment="withhold", exemption=cited, in_public_log=True)
+    return application, cited
+
+
 def _new(**extra) -> dict:
     return {"code": "trade-secrets", "label__en": "Trade secrets", "label__es": "Secretos comerciales",
             "label__ar": "الأسرار التجارية", "citation": "Public Records Act § 7(1)(g)", "position": "5",
@@ -106,10 +115,7 @@ def test_it_reorders_reasons(client, records_type, world, seats):
 
 
 def test_it_deletes_an_uncited_reason_but_never_a_cited_one(client, records_type, world, seats):
-    application = submitted(records_type, world.alice)
-    document = services.add_document(application, user=world.bob, upload=pdf_upload("memo.pdf"))
-    cited = exemption(world, "deliberative")
-    services.mark_document(document, user=world.bob, treatment="withhold", exemption=cited, in_public_log=True)
+    application, cited = _withheld_citing(records_type, world, "deliberative")
     login_verified(client, seats.admin)
     page = client.get(_one(world, cited)).content.decode()
     assert "cannot be deleted" in page and "Delete this exemption reason" not in page
@@ -162,10 +168,7 @@ def test_it_shows_the_seeded_demo_reasons_cited_ones_not_deletable(client, world
 
 
 def test_it_keeps_an_out_of_use_reason_on_the_documents_that_cite_it(client, records_type, world, seats):
-    application = submitted(records_type, world.alice)
-    document = services.add_document(application, user=world.bob, upload=pdf_upload("memo.pdf"))
-    cited = exemption(world, "deliberative")
-    services.mark_document(document, user=world.bob, treatment="withhold", exemption=cited, in_public_log=True)
+    application, cited = _withheld_citing(records_type, world, "deliberative")
     login_verified(client, seats.admin)
     client.post(_one(world, cited), {"label__en": "Preliminary drafts and deliberations", "citation": cited.citation,
                                      "position": "2"})
