@@ -2,7 +2,10 @@
 import higher ones, so a higher app registers a function here in its AppConfig.ready().
 
 `on_change(fn)`: fn(application, what) runs inside the transaction of a change, with `what` one of
-"submitted" and "withdrawn". An exception rolls the change back."""
+"submitted" and "withdrawn". An exception rolls the change back.
+
+`register_type_config_link(fn)`: fn(application_type) returns (label, url) or None; the type's staff page lists
+the links (more settings a higher app keeps for the type, such as its inspection requirement)."""
 
 from __future__ import annotations
 
@@ -20,3 +23,17 @@ def on_change(listener: Callable) -> None:
 def changed(application, what: str) -> None:
     for listener in _listeners:
         listener(application, what)
+
+
+type_config_links: list[Callable] = []
+
+
+def register_type_config_link(link: Callable) -> None:
+    """Register `link(application_type)` -> (label, url) or None; registering the same function twice keeps one."""
+    if link not in type_config_links:
+        type_config_links.append(link)
+
+
+def config_links(application_type) -> list[tuple[str, str]]:
+    """The (label, url) pairs the registered apps offer for `application_type`, in registration order."""
+    return [found for found in (link(application_type) for link in list(type_config_links)) if found]
