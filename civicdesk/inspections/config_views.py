@@ -76,7 +76,7 @@ def type_settings(request, pk: int):
     rule = InspectionRule.objects.filter(application_type=found).first()
     initial = {"enabled": rule is not None, "department": rule.department_id if rule else None,
                "before_step": rule.before_step_id if rule else None}
-    form = RuleForm(request.POST or None, application_type=found, initial=initial)
+    form = RuleForm(request.POST if request.method == "POST" else None, application_type=found, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
