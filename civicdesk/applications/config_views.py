@@ -82,7 +82,7 @@ def edit(request, pk: int):
         "steps": found.ordered_steps(), "requirements": list(found.requirements.all()),
         "fee_rules": list(found.fee_rules.select_related("question", "choice")),
         "requirement_form": RequirementForm(), "fee_form": FeeRuleForm(application_type=found),
-        "section_form": SectionForm(), "extra_links": hooks.links_for(found)})
+        "section_form": SectionForm(), "config_links": hooks.config_links(found)})
 
 
 @login_required

@@ -4,15 +4,15 @@ import higher ones, so a higher app registers a function here in its AppConfig.r
 `on_change(fn)`: fn(application, what) runs inside the transaction of a change, with `what` one of
 "submitted" and "withdrawn". An exception rolls the change back.
 
-`config_links(fn)`: fn(application_type) returns [(label, url), ...], extra configuration pages of that type
-that a higher app offers (the records settings of a records-request type); the type's staff page lists them."""
+`register_type_config_link(fn)`: fn(application_type) returns a list of (label, url): more settings pages a higher
+app keeps for that type (a records-request type's records settings, a type's inspection requirement); the type's
+staff page lists them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 _listeners: list[Callable] = []
-_link_makers: list[Callable] = []
 
 
 def on_change(listener: Callable) -> None:
@@ -26,12 +26,15 @@ def changed(application, what: str) -> None:
         listener(application, what)
 
 
-def config_links(maker: Callable) -> None:
-    """Register `maker(application_type) -> [(label, url), ...]`; registering the same function twice keeps one."""
-    if maker not in _link_makers:
-        _link_makers.append(maker)
+type_config_links: list[Callable] = []
 
 
-def links_for(application_type) -> list[tuple[str, str]]:
-    """Every extra configuration link of `application_type`, in registration order."""
-    return [link for maker in _link_makers for link in maker(application_type)]
+def register_type_config_link(link: Callable) -> None:
+    """Register `link(application_type) -> [(label, url), ...]`; registering the same function twice keeps one."""
+    if link not in type_config_links:
+        type_config_links.append(link)
+
+
+def config_links(application_type) -> list[tuple[str, str]]:
+    """Every (label, url) the registered apps offer for `application_type`, in registration order."""
+    return [found for link in list(type_config_links) for found in link(application_type)]

@@ -185,3 +185,50 @@ def send_reminders(now: dt.datetime | None = None) -> int:
                        template="inspections/email/reminder", scope=f"application:{booking.application_id}",
                        context={"booking": booking, "application": booking.application, "slot": booking.slot})
     return sent
+
+
+def open_bookings_of_type(application_type) -> int:
+    """Inspections booked (no result yet) on applications of `application_type`."""
+    return Booking.objects.filter(application__application_type=application_type,
+                                  status=Booking.Status.BOOKED).count()
+
+
+def set_rule(application_type, *, user, enabled: bool, department=None, before_step=None) -> InspectionRule | None:
+    """Turn the type's inspection requirement on (or change it) or off; audited on the type. The department must
+    be one of the type's jurisdiction and the step one of the type's. Turning it off, or moving it to another
+    department, is refused while inspections are booked without a result; bookings and results already
+    recorded are never deleted (a Booking belongs to its application, not to the rule)."""
+    from civicdesk.applications.models import ApplicationType
+
+    with transaction.atomic():
+        # One administrator at a time changes a type's rule (the open-bookings check and the write agree).
+        ApplicationType.objects.select_for_update().filter(pk=application_type.pk).first()
+        rule = InspectionRule.objects.filter(application_type=application_type).first()
+        if not enabled:
+            if rule is None:
+                return None
+            if open_bookings_of_type(application_type):
+                raise ApplicationError(_("Inspections are booked on this type and have no result yet. Record "
+                                         "their results first, then turn the requirement off."))
+            application_type.log_action("inspection.rule_off", user=user, data={
+                "department": rule.department_id, "before_step": rule.before_step_id})
+            rule.delete()
+            return None
+        if department is None or department.jurisdiction_id != application_type.jurisdiction_id:
+            raise ApplicationError(_("Choose a department of this type's jurisdiction."))
+        if before_step is None or before_step.application_type_id != application_type.pk:
+            raise ApplicationError(_("Choose one of this type's review steps."))
+        if rule is not None and rule.department_id != department.pk and open_bookings_of_type(application_type):
+            raise ApplicationError(_("Inspections are booked with the current department and have no result "
+                                     "yet. Record their results first, then choose another department."))
+        data = {"department": department.pk, "before_step": before_step.pk}
+        if rule is None:
+            rule = InspectionRule.objects.create(application_type=application_type, department=department,
+                                                 before_step=before_step)
+            application_type.log_action("inspection.rule_on", user=user, data=data)
+        elif (rule.department_id, rule.before_step_id) != (department.pk, before_step.pk):
+            data["was"] = {"department": rule.department_id, "before_step": rule.before_step_id}
+            rule.department, rule.before_step = department, before_step
+            rule.save(update_fields=["department", "before_step"])
+            application_type.log_action("inspection.rule_changed", user=user, data=data)
+    return rule

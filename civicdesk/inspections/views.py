@@ -67,6 +67,11 @@ def _require_inspector(user):
     return departments
 
 
+def _may_configure(user) -> bool:
+    """True when the user administers a jurisdiction: the pages link to the inspection settings."""
+    return app_access.config_jurisdictions(user).exists()
+
+
 class SlotForm(forms.Form):
     department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=None,
                                         widget=forms.Select(attrs={"class": "usa-select"}))
@@ -108,7 +113,8 @@ def availability(request):
     slots = (Slot.objects.filter(inspector=request.user, ends_at__gte=timezone.now())
              .select_related("department").order_by("starts_at")[:100])
     return render(request, "inspections/availability.html", {"form": form, "slots": slots,
-                                                             "today": timezone.localdate()})
+                                                             "today": timezone.localdate(),
+                                                             "may_configure": _may_configure(request.user)})
 
 
 @login_required
@@ -124,7 +130,8 @@ def day(request):
                 .order_by("slot__starts_at", "id"))
     return render(request, "inspections/day.html", {"bookings": bookings, "day": chosen,
                                                     "previous": chosen - dt.timedelta(days=1),
-                                                    "next": chosen + dt.timedelta(days=1)})
+                                                    "next": chosen + dt.timedelta(days=1),
+                                                    "may_configure": _may_configure(request.user)})
 
 
 class ResultForm(forms.Form):

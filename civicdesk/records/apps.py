@@ -14,7 +14,7 @@ class RecordsConfig(AppConfig):
         # The deadline sweep of civicdesk/applications already warns before the acknowledgement (intake) and
         # answer (decision) deadlines of records requests: no second schedule here.
         hooks.on_change(on_application_change)
-        hooks.config_links(settings_links)
+        hooks.register_type_config_link(settings_links)
 
         from .search_index import register_sources
 
