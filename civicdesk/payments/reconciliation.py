@@ -10,7 +10,9 @@ payments. A payout arrives as a `ProviderEvent` of kind "payout" whose `payload_
 - a payout that names a payment we do not know → `unknown_payment`;
 - a payout whose amount differs from what the ledger holds for its payments in the provider's clearing account
   (payment plus convenience fee, minus refunds posted) → `amount_mismatch` (a payment the ledger forgot shows
-  here too);
+  here too). A provider that keeps its fees back (Stripe) pays out the net: the fees it reports for the payout
+  (`fee_cents` in the summary) are added back before comparing, so its fees are not a difference; the finance
+  system books them as an expense from the payout summary and the bank statement;
 - an online payment that succeeded more than PAYMENTS_PAYOUT_WITHIN_DAYS days ago and is in no payout →
   `not_paid_out` (resolved by itself, with a note, if a later payout includes it).
 
@@ -116,7 +118,7 @@ def _check_payout(provider: str, payout_id: str, ids: list[str], summary: dict) 
             found += _record(f"unknown:{provider}:{payout_id}:{pid}", kind=PayoutDifference.Kind.UNKNOWN_PAYMENT,
                              provider=provider, payout_id=payout_id, provider_payment_id=pid, currency=currency)
     expected = _ledger_cents(payments)
-    actual = int(summary.get("amount_cents") or 0)
+    actual = int(summary.get("amount_cents") or 0) + int(summary.get("fee_cents") or 0)  # gross of fees
     if not (set(ids) - known) and expected != actual:
         found += _record(f"mismatch:{provider}:{payout_id}", kind=PayoutDifference.Kind.AMOUNT_MISMATCH,
                          provider=provider, payout_id=payout_id, jurisdiction_id=jurisdiction_id,

@@ -330,7 +330,8 @@ def _summary(event) -> dict:
     """What staff may see of an event: its kind, our reference, the status and the amount (never the body)."""
     if event.kind == "payout":  # what the daily reconciliation matches (payops, reconciliation.py)
         return {"kind": event.kind, "payout_id": event.payout_id, "amount_cents": event.payout_amount_cents,
-                "currency": event.payout_currency, "payment_ids": list(event.payout_payment_ids)}
+                "fee_cents": event.payout_fee_cents, "currency": event.payout_currency,
+                "payment_ids": list(event.payout_payment_ids)}
     if event.payment is None:
         return {"kind": event.kind}
     return {"kind": event.kind, "reference": event.payment.reference, "status": event.payment.status,

@@ -129,8 +129,9 @@ class SavedMethod:
 @dataclasses.dataclass(frozen=True)
 class ProviderEvent:
     """A verified webhook. `event_id` is unique per event at the provider (deduplicate on it); `kind` is ours:
-    "payment" (with `payment`), "refund" (with `refund`), "payout" (with `payout_id`, `payout_amount_cents`,
-    `payout_payment_ids`) or "ignored" (an event type we do not use). `created` is the provider's Unix time,
+    "payment" (with `payment`), "refund" (with `refund`), "payout" (with `payout_id`, `payout_amount_cents` (what
+    reached the bank), `payout_fee_cents` (the provider's fees kept back from it), `payout_payment_ids`) or
+    "ignored" (an event type we do not use). `created` is the provider's Unix time,
     which orders events that arrive out of order."""
 
     event_id: str
@@ -140,6 +141,7 @@ class ProviderEvent:
     refund: ProviderRefund | None = None
     payout_id: str = ""
     payout_amount_cents: int = 0
+    payout_fee_cents: int = 0
     payout_currency: str = ""
     payout_payment_ids: tuple[str, ...] = ()
 

@@ -379,9 +379,10 @@ class StripeProvider(PaymentProvider):
                     {**latest, "payment_intent": latest.get("payment_intent") or obj.get("payment_intent")}),
                     **base)
         if kind in ("payout.paid", "payout.reconciliation_completed"):
+            intents, fees = self._payout_contents(obj)
             return ProviderEvent(kind="payout", payout_id=obj.get("id", ""),
-                                 payout_amount_cents=obj.get("amount") or 0, payout_currency=obj.get("currency") or "",
-                                 payout_payment_ids=self._payout_payments(obj), **base)
+                                 payout_amount_cents=obj.get("amount") or 0, payout_fee_cents=fees,
+                                 payout_currency=obj.get("currency") or "", payout_payment_ids=intents, **base)
         return ProviderEvent(kind="ignored", **base)
 
     def _intent_details(self, intent_id: str):
@@ -403,22 +404,26 @@ class StripeProvider(PaymentProvider):
         except ProviderError:
             return pm_id
 
-    def _payout_payments(self, payout) -> tuple[str, ...]:
-        """The PaymentIntents whose charges a payout carried, through its balance transactions. Stripe can list
+    def _payout_contents(self, payout) -> tuple[tuple[str, ...], int]:
+        """The PaymentIntents whose charges a payout carried and the fees Stripe kept back from it, through its
+        balance transactions (a payout is the sum of their `net`, each `amount` minus its `fee`). Stripe can list
         them only once the payout is reconciled (reconciliation_status "completed"); before that this is empty
         and payout.reconciliation_completed brings the list (docs.stripe.com/payouts/reconciliation)."""
         if payout.get("reconciliation_status") not in (None, "completed"):
-            return ()
+            return (), 0
         params = {"payout": payout.get("id", ""), "limit": 100, "expand": ["data.source"]}
-        ids = []
+        ids, fees = [], 0
         for transaction in self._call("balance_transaction.list", None, lambda client, options: [
                 item.to_dict() for item in client.v1.balance_transactions.list(params, options).auto_paging_iter()]):
+            if transaction.get("type") == "payout":
+                continue
+            fees += int(transaction.get("fee") or 0)
             source = transaction.get("source")
             if source and not isinstance(source, str) and source.get("object") == "charge":
                 intent = _id(source.get("payment_intent"))
                 if intent and intent not in ids:
                     ids.append(intent)
-        return tuple(ids)
+        return tuple(ids), fees
 
     # -- errors ----------------------------------------------------------------------------------------------
 

@@ -27,10 +27,12 @@ def paid(account, cents, pid, days_ago=1):
     return payment
 
 
-def payout(payout_id, cents, ids, provider="sandbox"):
+def payout(payout_id, cents, ids, provider="sandbox", fee_cents=None):
+    summary = {"payout_id": payout_id, "amount_cents": cents, "currency": "usd", "payment_ids": ids}
+    if fee_cents is not None:
+        summary["fee_cents"] = fee_cents
     return ProviderEvent.objects.create(provider=provider, event_id=f"evt_{payout_id}", kind="payout", created=1,
-                                        payload_summary={"payout_id": payout_id, "amount_cents": cents,
-                                                         "currency": "usd", "payment_ids": ids})
+                                        payload_summary=summary)
 
 
 def kinds():
@@ -41,6 +43,18 @@ def test_it_finds_nothing_when_payouts_match_the_ledger(account):
     paid(account, 5000, "pi_1"), paid(account, 2500, "pi_2")
     payout("po_1", 7500, ["pi_1", "pi_2"])
     assert reconciliation.reconcile(now=NOW).new_differences == 0 and not PayoutDifference.objects.exists()
+
+
+def test_it_adds_back_the_fees_a_provider_kept_from_a_payout(account):
+    # Stripe pays out the net: 7,500 collected, 2.9% + 30¢ per card charge kept back (175 + 103 cents).
+    paid(account, 5000, "pi_1"), paid(account, 2500, "pi_2")
+    payout("po_net", 7500 - 278, ["pi_1", "pi_2"], fee_cents=278)
+    assert reconciliation.reconcile(now=NOW).new_differences == 0
+    # The same net payout with its fees unreported is 2.78 short of the ledger: a difference for staff.
+    payout("po_unexplained", 7500 - 278, ["pi_1", "pi_2"])
+    assert reconciliation.reconcile(now=NOW).new_differences == 1
+    mismatch = PayoutDifference.objects.get()
+    assert (mismatch.payout_id, mismatch.expected_cents, mismatch.actual_cents) == ("po_unexplained", 7500, 7222)
 
 
 def test_it_lists_an_unknown_payment_a_mismatch_and_a_payment_never_paid_out_once(account):
