@@ -91,7 +91,7 @@ def build_world() -> World:
                                          name_es="Recogida no realizada", sla_hours=8, requires_email=True,
                                          allow_anonymous=False)
     graffiti = ServiceType.objects.create(code="graffiti", name="Graffiti", group=streets, duplicate_radius_m=0)
-    records = ServiceType.objects.create(code="records", name="Public records request", is_private=True,
+    records = ServiceType.objects.create(code="records", name="Sealed records request", is_private=True,
                                          allow_anonymous=False, requires_email=True)
     RoutingRule.objects.create(jurisdiction=elm, name="Garbage north", department=sanitation, team=north_crew,
                                district=west, order=10).service_types.add(garbage)

@@ -60,7 +60,7 @@ def test_it_never_shows_private_requests_or_private_types(client, world):
     html = client.get(URL).content.decode()
     assert recent_links(html) == [public.public_id]
     assert private.public_id not in html and records.public_id not in html
-    assert "Public records request" not in html
+    assert "Sealed records request" not in html
 
 
 def test_it_never_shows_who_reported(client, world):

@@ -22,7 +22,7 @@ def test_it_lists_public_types_and_permits_a_to_z_with_a_letter_index(client, wo
 def test_it_never_lists_private_or_inactive_types(client, world):
     ServiceType.objects.create(code="retired", name="Retired kind", is_active=False)
     page = client.get("/services/?in=elm").content.decode()
-    assert "Public records request" not in page and "Retired kind" not in page
+    assert "Sealed records request" not in page and "Retired kind" not in page
 
 
 def test_it_lists_only_what_the_chosen_jurisdiction_offers(client, world):

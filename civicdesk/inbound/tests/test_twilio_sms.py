@@ -129,7 +129,7 @@ def test_it_answers_status_for_a_private_request_only_to_its_reporter(world, cli
     assert stranger == f"We could not find request {private.public_id}. Check the tracking number and try again."
     assert unknown == "We could not find request ZZZZ-ZZZZ. Check the tracking number and try again."
     own = answer(text(client, f"STATUS {private.public_id}"))
-    assert own.startswith(f"Request {private.public_id} (Public records request): Submitted.")
+    assert own.startswith(f"Request {private.public_id} (Sealed records request): Submitted.")
     assert not TimelineEntry.objects.filter(kind=TimelineEntry.Kind.RESIDENT_REPLY).exists()
 
 

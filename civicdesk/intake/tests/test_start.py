@@ -34,7 +34,7 @@ def test_it_lists_public_types_under_their_groups_in_order(client, world):
 def test_it_hides_private_and_inactive_types(client, world):
     ServiceType.objects.create(code="old-bins", name="Old bin exchange", group=world.garbage.group, is_active=False)
     html = client.get(URL).content.decode()
-    assert "records" not in category_links(html) and "Public records request" not in html
+    assert "records" not in category_links(html) and "Sealed records request" not in html
     assert "old-bins" not in category_links(html) and "Old bin exchange" not in html
     assert sorted(category_links(html)) == ["graffiti", "missed-collection", "pothole"]
 

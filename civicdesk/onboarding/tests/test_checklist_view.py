@@ -40,7 +40,7 @@ def test_it_lists_every_check_with_a_reason_and_a_fix_link(client, world, django
     # Elm staffs both departments, has addresses and a seat with two-factor (the admin's); no rule sends
     # public records requests anywhere.
     assert failing == {"routing", "contact", "open311", "email", "sms", "worker"}
-    assert "<li>Public records request</li>" in body
+    assert "<li>Sealed records request</li>" in body
     assert "Town of Elm: 6 items block going live" in body
     assert reverse("admin:open311_apikey_add") in body
     assert reverse("admin:jurisdictions_jurisdiction_change", args=[world.elm.pk]) in body

@@ -156,7 +156,7 @@ def test_it_counts_only_public_requests_and_sensitive_ones_without_place(world):
     text = repr(data)
     for value in CANARY.values():
         assert value not in text
-    assert "Public records request" not in text
+    assert "Sealed records request" not in text
 
     def keys(value):
         if isinstance(value, dict):

@@ -89,7 +89,7 @@ def test_it_never_shows_personal_data_or_private_kinds(client, world):
     body = client.get(url(report)).content.decode()
     for value in CANARY.values():
         assert value not in body
-    assert "Public records request" not in body
+    assert "Sealed records request" not in body
     figures, _tables = read_page(body)
     assert figures["received"] == "1"
 

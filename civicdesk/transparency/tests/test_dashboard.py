@@ -139,9 +139,9 @@ def test_it_never_counts_private_requests_or_private_types(client, world, city):
     summary = {row[0]: row for row in read_csv(client, "summary", "period=30")[1:]}
     assert int(summary["received"][2]) == everything["now"]["received"]
     names = [r[0] for r in read_csv(client, "kinds", "period=30")[1:]]
-    assert "Public records request" not in names
+    assert "Sealed records request" not in names
     page = get(client, "/dashboard/")
-    assert b"Public records request" not in page.content and b"Pat Resident" not in page.content
+    assert b"Sealed records request" not in page.content and b"Pat Resident" not in page.content
     assert b"resident@example.org" not in page.content
 
 
