@@ -48,7 +48,11 @@ def expect_kept(page, words: dict, javascript: bool) -> None:
     thumbnail = page.get_by_role("img", name=words["kept_photo"])
     expect(thumbnail).to_be_visible()
     if javascript:
-        assert thumbnail.evaluate("img => img.naturalWidth") > 0
+        # The thumbnail may still be loading on a busy machine: wait for its load (or error) before measuring.
+        assert thumbnail.evaluate("""img => img.complete ? img.naturalWidth : new Promise(done => {
+            img.addEventListener("load", () => done(img.naturalWidth), {once: true});
+            img.addEventListener("error", () => done(0), {once: true});
+        })""") > 0
 
 
 @pytest.mark.parametrize(("javascript", "language"), [(True, "en-US"), (False, "en-US"), (False, "es")],
