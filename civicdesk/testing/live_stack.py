@@ -202,6 +202,11 @@ class Stack:
     def stop(self) -> None:
         """Stop everything this stack started; kill what does not stop within 20 s."""
         self.stop_worker()
+        self.stop_serve()
+
+    def stop_serve(self) -> None:
+        """Stop `serve` (gunicorn, the SLA sweep, the scheduler of periodic jobs) or the bare gunicorn; the task
+        worker started beside it keeps running."""
         if self.serve is not None and self.serve.poll() is None:
             self.serve.send_signal(signal.SIGTERM)  # serve stops its own children
             try:

@@ -561,6 +561,9 @@ class Soak:
             runner.join()
             replies_to.disable()
         processes = sampler.stop()
+        # Nothing may enqueue once the drain has begun: the scheduler of periodic jobs (a 5-minute slot can start
+        # between the drain and the audit) and the SLA sweep stop with `serve`.
+        self.stack.stop_serve()
         self.say(f"soak: traffic stopped; {sum(a.acknowledged for a in attempts)} reports acknowledged; "
                  f"draining the queue ({queued_tasks()} tasks) ...")
         drain_began = time.monotonic()
