@@ -9,6 +9,8 @@ to), or when it is assigned to the person. Agents, contractors and editors reach
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -29,12 +31,42 @@ RULES: dict[str, set[str]] = {
 }
 
 
-def _seat_q(user, seat) -> Q | None:
-    if seat.role not in REVIEW_ROLES:
-        return None
-    if seat.department_id is None:
-        return Q(jurisdiction_id=seat.jurisdiction_id)
-    return Q(jurisdiction_id=seat.jurisdiction_id) & (Q(department_id=seat.department_id) | Q(assignee_id=user.pk))
+@dataclass(frozen=True)
+class Reach:
+    """One simple part of what a user reaches in the console: a jurisdiction's applications, or those of it that
+    sit with a department, or those of it assigned to one person. What a user reaches is the union of their
+    reaches; each is served by one index (see queues.py)."""
+
+    jurisdiction_id: int
+    department_id: int | None = None
+    assignee_id: int | None = None
+
+    def q(self) -> Q:
+        q = Q(jurisdiction_id=self.jurisdiction_id)
+        if self.department_id is not None:
+            q &= Q(department_id=self.department_id)
+        if self.assignee_id is not None:
+            q &= Q(assignee_id=self.assignee_id)
+        return q
+
+
+def reaches(user) -> list[Reach]:
+    """What the user reaches, seat by seat: a seat without a department reaches its jurisdiction; a seat with one
+    reaches the department's applications and those assigned to the user, in its jurisdiction. A superuser
+    reaches every jurisdiction. Duplicates removed, in seat order."""
+    from civicdesk.jurisdictions.models import Jurisdiction
+
+    if getattr(user, "is_superuser", False):
+        return [Reach(pk) for pk in Jurisdiction.objects.order_by("pk").values_list("pk", flat=True)]
+    found: list[Reach] = []
+    for seat in access.seats(user):
+        if seat.role not in REVIEW_ROLES:
+            continue
+        parts = [Reach(seat.jurisdiction_id)] if seat.department_id is None else [
+            Reach(seat.jurisdiction_id, department_id=seat.department_id),
+            Reach(seat.jurisdiction_id, assignee_id=user.pk)]
+        found += [part for part in parts if part not in found]
+    return found
 
 
 def visibility_q(user) -> Q | None:
@@ -43,10 +75,8 @@ def visibility_q(user) -> Q | None:
     if getattr(user, "is_superuser", False):
         return None
     q = Q(pk__in=[])
-    for seat in access.seats(user):
-        found = _seat_q(user, seat)
-        if found is not None:
-            q |= found
+    for reach in reaches(user):
+        q |= reach.q()
     return q
 
 

@@ -282,6 +282,11 @@ class Application(LoggedModel):
             models.Index(fields=["jurisdiction", "status", "decision_due_on"]),
             models.Index(fields=["department", "status", "decision_due_on"]),
             models.Index(fields=["applicant", "created_at"]),
+            # The queues per reach (queues.py): one step's of a department or of a whole jurisdiction, and
+            # one reviewer's (few enough to filter by step as they are read in due order).
+            models.Index(fields=["department", "status", "step", "decision_due_on"]),
+            models.Index(fields=["jurisdiction", "status", "step", "decision_due_on"]),
+            models.Index(fields=["assignee", "status", "decision_due_on"]),
         ]
 
     def __str__(self) -> str:

@@ -5,25 +5,22 @@ service (audited)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from civicdesk.formengine.models import Question
 from civicdesk.formengine.text import pick
-from civicdesk.staff.services import COUNT_LIMIT, format_count
+from civicdesk.staff.services import format_count
 from civicdesk.throttle.services import RateLimited
 
 from . import access, services
+from . import queues as queue_reads
 from .forms import AssignForm, DecisionForm, InfoRequestForm, NoteForm, QueueFilterForm, RevokeForm
 from .models import (
     Application,
@@ -31,47 +28,11 @@ from .models import (
     ApplicationType,
     ChecklistMark,
     Permit,
-    ReviewStep,
 )
 from .views import permit_response, serve_document
 
 PAGE_SIZE = 50
-#: "Due soon": the decision is due within this many calendar days.
-DUE_SOON_DAYS = 7
 Status = Application.Status
-
-
-def queue_filters(today: dt.date, user) -> list[tuple[str, str, Q]]:
-    """(key, label, filter) of every queue, in the order the console lists them."""
-    running = Q(paused_since__isnull=True)
-    return [
-        ("active", gettext_lazy("All open"), Q(status__in=Application.ACTIVE)),
-        ("intake", gettext_lazy("Intake check"), Q(status__in=Application.ACTIVE, step__kind=ReviewStep.Kind.INTAKE)),
-        ("review", gettext_lazy("Department review"),
-         Q(status__in=Application.ACTIVE, step__kind=ReviewStep.Kind.REVIEW)),
-        ("decision", gettext_lazy("Decision"), Q(status__in=Application.ACTIVE, step__kind=ReviewStep.Kind.DECISION)),
-        ("info_requested", gettext_lazy("Waiting for the applicant"), Q(status=Status.INFO_REQUESTED)),
-        ("mine", gettext_lazy("Assigned to me"), Q(status__in=Application.ACTIVE, assignee_id=user.pk)),
-        ("due_soon", gettext_lazy("Due within a week"),
-         Q(status__in=Application.ACTIVE, decision_due_on__gte=today,
-           decision_due_on__lte=today + dt.timedelta(days=DUE_SOON_DAYS)) & running),
-        ("overdue", gettext_lazy("Overdue"), Q(status__in=Application.ACTIVE, decision_due_on__lt=today) & running),
-        ("decided", gettext_lazy("Decided"), Q(status__in=(Status.APPROVED, Status.DENIED))),
-    ]
-
-
-def bounded_counts(querysets: dict, limit: int = COUNT_LIMIT) -> dict:
-    """{key: how many rows of the queryset, counting no further than `limit`} in one query: a bounded count
-    per queue (as the request queues', civicdesk/staff/services.bounded_count), so a million applications cost
-    what a thousand do."""
-    parts, params = [], []
-    for index, queryset in enumerate(querysets.values()):
-        sql, found = queryset.order_by().values("pk")[:limit].query.sql_with_params()
-        parts.append(f"(SELECT COUNT(*) FROM ({sql}) bounded_{index})")
-        params.extend(found)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(querysets, cursor.fetchone()))
 
 
 @login_required
@@ -80,34 +41,36 @@ def queues(request):
     bound), nearest deadline first."""
     access.require_reviewer(request.user)
     today = timezone.localdate()
-    filters = queue_filters(today, request.user)
-    key = request.GET.get("queue") or "active"
-    chosen = next((f for f in filters if f[0] == key), filters[0])
-    visible = access.applications_for_staff(request.user)
-    counts = bounded_counts({k: visible.filter(q) for k, _label, q in filters})
-    types = ApplicationType.objects.filter(pk__in=visible.values("application_type_id").distinct()).order_by("slug") \
-        if not request.user.is_superuser else ApplicationType.objects.order_by("slug")
+    every = queue_reads.all_queues(today, request.user)
+    chosen = next((queue for queue in every if queue.key == request.GET.get("queue")), every[0])
+    counts = queue_reads.bounded_counts(request.user, every)
+    # The types of the jurisdictions the viewer reaches (reading which types their applications have would read
+    # every one of them).
+    jurisdictions = {reach.jurisdiction_id for reach in access.reaches(request.user)}
+    types = ApplicationType.objects.filter(jurisdiction_id__in=jurisdictions).order_by("slug")
     form = QueueFilterForm(request.GET or None, types=list(types))
-    rows = visible.filter(chosen[2])
+    extra, step_kind = Q(), None
     if form.is_valid():
         step = form.cleaned_data.get("step")
         if step == "info_requested":
-            rows = rows.filter(status=Status.INFO_REQUESTED)
+            extra &= Q(status=Status.INFO_REQUESTED)
         elif step:
-            rows = rows.filter(step__kind=step)
+            step_kind = step
         if form.cleaned_data.get("type"):
-            rows = rows.filter(application_type_id=form.cleaned_data["type"])
+            extra &= Q(application_type_id=form.cleaned_data["type"])
     try:
         page = max(1, int(request.GET.get("page", "1")))
     except ValueError:
         page = 1
-    rows = list(rows.select_related("application_type", "step", "department", "assignee", "fee")
-                .order_by("decision_due_on", "id")[(page - 1) * PAGE_SIZE: page * PAGE_SIZE + 1])
+    ids = queue_reads.page_ids(request.user, chosen, extra=extra, step_kind=step_kind, offset=(page - 1) * PAGE_SIZE, size=PAGE_SIZE + 1)
+    found = Application.objects.select_related("application_type", "step", "department", "assignee", "fee") \
+        .in_bulk(ids)
+    rows = [found[pk] for pk in ids if pk in found]
     query = urlencode({k: v for k, v in request.GET.items() if k != "page"})
     return render(request, "applications/staff/queues.html", {
-        "queues": [(k, label, format_count(counts[k])) for k, label, _q in filters], "queue_key": chosen[0],
-        "queue_label": chosen[1], "rows": rows[:PAGE_SIZE], "has_next": len(rows) > PAGE_SIZE, "page": page,
-        "query": query, "form": form, "today": today,
+        "queues": [(queue.key, queue.label, format_count(counts[queue.key])) for queue in every],
+        "queue_key": chosen.key, "queue_label": chosen.label, "rows": rows[:PAGE_SIZE],
+        "has_next": len(rows) > PAGE_SIZE, "page": page, "query": query, "form": form, "today": today,
         "may_configure": access.config_jurisdictions(request.user).exists()})
 
 

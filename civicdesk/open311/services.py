@@ -12,9 +12,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, transaction
-from django.db.models import (BigIntegerField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery,
-                              prefetch_related_objects)
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -22,6 +30,7 @@ from civicdesk.catalog.models import ServiceAttribute, ServiceType, Status
 from civicdesk.jurisdictions.models import AddressPoint, Department, Jurisdiction
 from civicdesk.lib import config_cache
 from civicdesk.lib.ids import normalize_public_id
+from civicdesk.lib.planner import among_unindexed
 from civicdesk.servicerequests import services as requests_services
 from civicdesk.servicerequests.models import Attachment, Channel, ServiceRequest, TimelineEntry
 
@@ -304,34 +313,19 @@ def public_requests(jurisdiction: Jurisdiction) -> QuerySet[ServiceRequest]:
     return ServiceRequest.objects.public().filter(jurisdiction=jurisdiction)
 
 
-def _among(queryset: QuerySet, field: str, values: list) -> QuerySet:
-    """`queryset` filtered on `field` in `values`, without letting SQLite use an index on `field`.
-
-    SQLite keeps no statistics (Django never runs ANALYZE), so it prefers any
-    index with an equality test, e.g. every request of a big jurisdiction, to
-    a range on time; comparing `field` + 0 leaves it the time index. PostgreSQL
-    plans well from its statistics, which such an expression would hide.
-    """
-    if connection.vendor == "sqlite":
-        alias = field.replace("__", "_") + "_value"
-        queryset = queryset.alias(**{alias: ExpressionWrapper(F(field) + 0, output_field=BigIntegerField())})
-        field = alias
-    return queryset.filter(**{f"{field}__in": values})
-
-
 def _newest_first(jurisdiction: Jurisdiction, *, type_ids: list[int] | None = None,
                   status_ids: list[int] | None = None) -> QuerySet[ServiceRequest]:
     """Public requests of the jurisdiction (of those types and statuses, when given), newest first.
 
     Walking the requested-time index backwards until a page is full costs at
     most one date window; fetching every request of the jurisdiction or type
-    and sorting them would cost their whole history (see _among).
+    and sorting them would cost their whole history (see civicdesk/lib/planner.py).
     """
-    queryset = _among(ServiceRequest.objects.public(), "jurisdiction_id", [jurisdiction.pk])
+    queryset = among_unindexed(ServiceRequest.objects.public(), "jurisdiction_id", [jurisdiction.pk])
     if type_ids is not None:
-        queryset = _among(queryset, "service_type_id", type_ids)
+        queryset = among_unindexed(queryset, "service_type_id", type_ids)
     if status_ids is not None:
-        queryset = _among(queryset, "status_id", status_ids)
+        queryset = among_unindexed(queryset, "status_id", status_ids)
     return queryset.order_by("-requested_at", "-id")
 
 
@@ -650,7 +644,7 @@ def find_updates(jurisdiction: Jurisdiction, data: Mapping, *, exclude_key: ApiK
                    .order_by("-created_at", "-id").values("status_to")[:1])
     # Every service that adds to a timeline also sets the request's updated_at, so the requests touched since
     # `start` (found through their updated_at index) hold every entry of the window.
-    entries = (_among(TimelineEntry.objects, "request__jurisdiction_id", [jurisdiction.pk])
+    entries = (among_unindexed(TimelineEntry.objects, "request__jurisdiction_id", [jurisdiction.pk])
                .filter(request__updated_at__gte=start, request__is_private=False,
                        request__service_type__is_private=False, is_public=True,
                        kind__in=[TimelineEntry.Kind.STATUS, TimelineEntry.Kind.PUBLIC_NOTE],

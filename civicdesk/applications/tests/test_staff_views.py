@@ -8,7 +8,7 @@ import functools
 
 from django.urls import reverse
 
-from civicdesk.applications import services, staff_views
+from civicdesk.applications import queues, services, staff_views
 from civicdesk.applications.demo import submitted_fence
 from civicdesk.applications.models import Application, Permit
 from civicdesk.audit.models import AuditEntry
@@ -124,7 +124,7 @@ def test_it_denies_with_reasons(fence, world, seats):
 def test_it_bounds_the_queue_counts(client, fence, world, seats, monkeypatch):
     for _ in range(3):
         submitted_fence(fence, world.alice)
-    monkeypatch.setattr(staff_views.bounded_counts, "__defaults__", (2,))
+    monkeypatch.setattr(queues.bounded_counts, "__defaults__", (2,))
     monkeypatch.setattr(staff_views, "format_count", functools.partial(format_count, limit=2))
     login_verified(client, seats.admin)
     body = client.get(reverse("applications_staff:queues")).content.decode()
