@@ -92,3 +92,10 @@ def test_it_exports_in_keyset_batches(published, world, reviewers):
     batches = list(registers.open_data_batches(batch_size=2))
     assert [[row[0] for row in batch] for batch in batches] == [[permits[2].number, permits[1].number],
                                                                 [permits[0].number]]
+
+
+def test_its_page_speaks_spanish_and_arabic(client, published):
+    spanish = client.get("/open-data/permit-register/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Registro de permisos y licencias" in spanish and "El número del permiso." in spanish
+    arabic = client.get("/open-data/permit-register/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "سجل التصاريح والرخص" in arabic and "رقم التصريح." in arabic

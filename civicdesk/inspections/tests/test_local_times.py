@@ -110,3 +110,26 @@ def test_it_lists_the_inspectors_day_on_the_jurisdictions_clock(client, elm_in_l
     assert result_url not in client.get(reverse("inspections_staff:day") + "?date=2099-03-03").content.decode()
     result = client.get(result_url).content.decode()
     assert "March 2, 2099, 11:30 p.m. PST" in result and "?date=2099-03-02" in result
+
+
+def test_it_speaks_spanish_and_arabic(client, elm_in_los_angeles):
+    world = elm_in_los_angeles
+    inspected_fence(world)
+    login_verified(client, world.bob)
+    url = reverse("inspections_staff:availability")
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Hora local de la jurisdicción del departamento (America/Los_Angeles)." in spanish
+    arabic = client.post(url, {"department": world.public_works.pk, "day": "2099-03-08", "start": "02:30",
+                               "end": "04:00", "capacity": 1}, HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "لا يوجد هذا الوقت في ذلك اليوم في America/Los_Angeles" in arabic
+
+
+def test_it_reminds_in_the_applicants_language_and_the_local_time(elm_in_los_angeles):
+    world = elm_in_los_angeles
+    world.alice.language = "es"
+    world.alice.save()
+    application = submitted_fence(inspected_fence(world), world.alice)
+    services.book(application, user=world.alice, slot=nine_am(world))
+    services.send_reminders()
+    reminder = Delivery.objects.get(event="inspection.reminder", channel="email")
+    assert "Recordatorio: su inspección es el 2 de marzo de 2099 a las 09:00 (PST)." in reminder.body_text
