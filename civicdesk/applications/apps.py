@@ -27,3 +27,9 @@ class ApplicationsConfig(AppConfig):
         from .registers import on_permit_saved
 
         post_save.connect(on_permit_saved, sender=Permit, dispatch_uid="applications.register")
+
+        from civicdesk.opendata.builtin import register_dataset
+
+        from .registers import OPEN_DATA
+
+        register_dataset(OPEN_DATA)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from civicdesk.formengine.text import pick
 from civicdesk.jurisdictions.models import District
-from civicdesk.opendata.builtin import Column
 from civicdesk.opendata.exports import write_csv, write_geojson
 from civicdesk.throttle.services import RateLimited
 
@@ -24,22 +23,6 @@ from .models import Permit
 from .register_forms import RegisterFilterForm, RegisterSettingsForm
 from .services import ApplicationError
 from .views import _limited
-
-#: Rows read per query while writing an export.
-EXPORT_BATCH = 2000
-#: The export's columns (the data dictionary on docs/applications.md lists them too).
-COLUMNS = (
-    Column("permit_number", "text", "The permit's number", "FENCE-PERMIT-000042", nullable=False),
-    Column("type", "text", "The permit or licence type (web address)", "fence-permit", nullable=False),
-    Column("status", "text", "valid, expired or revoked (empty when the type does not publish it)", "valid"),
-    Column("issued_on", "date", "Day issued (empty when the type does not publish dates)", "2026-05-01"),
-    Column("valid_until", "date", "Last day valid (empty: no expiry, or not published)", "2026-10-28"),
-    Column("place", "text", "Address or place, when the type publishes it", "12 Oak Street"),
-    Column("district", "text", "District of the place", "Ward 1"),
-    Column("holder", "text", "Holder's name, only where the law makes it public", ""),
-    Column("lat", "number", "Latitude of the place (WGS84)", "41.88"),
-    Column("long", "number", "Longitude of the place (WGS84)", "-87.63"),
-)
 
 
 def _filters(request):
@@ -80,27 +63,6 @@ def register_map_data(request):
     return JsonResponse(registers.map_data(filters, timezone.localdate()))
 
 
-def _export_batches(filters, today, *, placed: bool):
-    """Tuples in COLUMNS order, in keyset batches of EXPORT_BATCH (only the type's published facts)."""
-    rows = registers.entries(filters, today).select_related("application_type__register", "district")
-    if placed:
-        rows = rows.exclude(lat__isnull=True)
-    after = None
-    while True:
-        batch = list((rows.filter(permit_id__lt=after) if after else rows).order_by("-permit_id")[:EXPORT_BATCH])
-        if not batch:
-            return
-        out = []
-        for row in batch:
-            shown = row.application_type.register
-            out.append((row.number, row.application_type.slug, row.state(today) if shown.show_status else None,
-                        row.issued_on if shown.show_dates else None, row.valid_until if shown.show_dates else None,
-                        row.place or None, row.district.name if row.district else None, row.holder or None,
-                        row.lat, row.long))
-        yield out
-        after = batch[-1].permit_id
-
-
 def register_export(request, fmt: str):
     """The register (filtered as the page) as CSV or GeoJSON (the permits with a place), through the open-data
     writers; streamed from a temporary file so a large register never sits in memory."""
@@ -109,7 +71,7 @@ def register_export(request, fmt: str):
     _form, filters, _types = _filters(request)
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
     writer = write_csv if fmt == "csv" else write_geojson
-    writer(_export_batches(filters, timezone.localdate(), placed=fmt == "geojson"), COLUMNS, out)
+    writer(registers.export_batches(filters, timezone.localdate(), placed=fmt == "geojson"), registers.COLUMNS, out)
     out.seek(0)
     content_type = "text/csv; charset=utf-8" if fmt == "csv" else "application/geo+json"
     return FileResponse(out, as_attachment=True, filename=f"permit-register.{fmt}", content_type=content_type)

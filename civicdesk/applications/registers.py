@@ -6,6 +6,9 @@ What is public, and why: the permit number and type (so anyone can check a permi
 settings say, the place (so neighbours know what is permitted on their street), the dates and the status, and
 answers staff mark public (e.g. a fence's height). Never the applicant's contact details; the holder's name
 only for types whose law makes it public (business licences).
+
+The register's CSV and GeoJSON exports and its open-data dataset (`OPEN_DATA`, added to the open-data catalogue
+in apps.py) are the same rows from the same query (`export_batches`, over `entries`).
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from civicdesk.opendata.builtin import BuiltinDataset, Column
 
 from .models import ApplicationType, Permit, RegisterEntry, RegisterSettings
 from .register_models import CELL_DEGREES, cell_of
@@ -30,6 +36,8 @@ MAP_POINTS_LIMIT = 500
 MAP_CELLS_LIMIT = 2000
 #: Permits written per query when a type's register is rebuilt.
 REBUILD_BATCH = 500
+#: Rows read per query while writing an export.
+EXPORT_BATCH = 2000
 
 SETTINGS_FIELDS = ("enabled", "show_place", "show_dates", "show_status", "show_holder", "place_question")
 
@@ -211,3 +219,69 @@ def map_data(filters: Filters, today: dt.date) -> dict:
             "properties": {"count": cell["n"]}})
     return {"type": "FeatureCollection", "aggregated": True, "features": features}
 
+
+
+# --- exports and open data ----------------------------------------------------------------------------------
+
+#: The columns of the register's exports and of its open-data dataset (docs/applications.md lists them too).
+COLUMNS = (
+    Column("permit_number", "text", gettext_lazy("The permit's number."), "FENCE-PERMIT-000042", nullable=False),
+    Column("type", "text", gettext_lazy("The permit or licence type (its web address)."), "fence-permit",
+           nullable=False),
+    Column("status", "text", gettext_lazy("valid, expired or revoked on the day of the export; empty when the type "
+                                          "does not publish it."), "valid"),
+    Column("issued_on", "date", gettext_lazy("Day issued; empty when the type does not publish dates."),
+           "2026-05-01"),
+    Column("valid_until", "date", gettext_lazy("Last day valid; empty when there is no expiry or the type does "
+                                               "not publish dates."), "2026-10-28"),
+    Column("place", "text", gettext_lazy("Address or place, when the type publishes it."), "12 Oak Street"),
+    Column("district", "text", gettext_lazy("District of the place, when the type publishes it."), "Ward 1"),
+    Column("holder", "text", gettext_lazy("Holder's name, only for types whose law makes it public (business "
+                                          "licences); otherwise empty."), ""),
+    Column("lat", "number", gettext_lazy("Latitude of the place (WGS84), when the type publishes it."), "41.88"),
+    Column("long", "number", gettext_lazy("Longitude of the place (WGS84), when the type publishes it."),
+           "-87.63"),
+)
+
+
+def export_batches(filters: Filters, today: dt.date, *, placed: bool = False, batch_size: int = EXPORT_BATCH):
+    """The register's rows (`entries(filters, today)`) as tuples in COLUMNS order, newest permit first, in keyset
+    batches of `batch_size`: only the facts each type publishes. `placed`: only the permits with a point (for
+    GeoJSON)."""
+    rows = entries(filters, today).select_related("application_type__register", "district")
+    if placed:
+        rows = rows.exclude(lat__isnull=True)
+    after = None
+    while True:
+        batch = list((rows.filter(permit_id__lt=after) if after else rows).order_by("-permit_id")[:batch_size])
+        if not batch:
+            return
+        out = []
+        for row in batch:
+            shown = row.application_type.register
+            out.append((row.number, row.application_type.slug, row.state(today) if shown.show_status else None,
+                        row.issued_on if shown.show_dates else None, row.valid_until if shown.show_dates else None,
+                        row.place or None, row.district.name if row.district else None, row.holder or None,
+                        row.lat, row.long))
+        yield out
+        after = batch[-1].permit_id
+
+
+def open_data_batches(*, batch_size: int = EXPORT_BATCH):
+    """The whole register (no filter; status on today's date) for the nightly open-data export."""
+    return export_batches(Filters(), timezone.localdate(), batch_size=batch_size)
+
+
+def open_data_point_batches(*, batch_size: int = EXPORT_BATCH):
+    """The permits of the register with a point, for the open-data GeoJSON file."""
+    return export_batches(Filters(), timezone.localdate(), placed=True, batch_size=batch_size)
+
+
+#: The register as an open dataset, added to the catalogue by apps.py (opendata.builtin.register_dataset).
+OPEN_DATA = BuiltinDataset(
+    "permit-register", gettext_lazy("Register of permits and licences"),
+    gettext_lazy("The permits and licences issued of every type whose public register is on: number and type, "
+                 "and, as each type publishes them, the place, the dates and the status. The holder's name only "
+                 "where the law makes it public; never contact details. Updated every night."),
+    ("permits", "licences", "register"), COLUMNS, open_data_batches, formats=("csv", "geojson"),
+    point_batches=open_data_point_batches)

@@ -9,7 +9,9 @@ SQLite and PostgreSQL alike (the check constraint is the last line of defence).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
+import zoneinfo
 
 from django.conf import settings
 from django.db import models
@@ -42,7 +44,11 @@ class InspectionRule(LoggedModel):
 
 
 class Slot(LoggedModel):
-    """An inspector's availability: a time on a day and how many inspections fit in it."""
+    """An inspector's availability: a time on a day and how many inspections fit in it.
+
+    Times are stored in UTC and always shown in the time zone of the department's jurisdiction (`tz`), whatever
+    the server's TIME_ZONE: templates write `slot.starts_at|timezone:slot.tz`, Python `slot.local_starts_at()`.
+    Read slots with `select_related("department__jurisdiction")` to keep that free."""
 
     department = models.ForeignKey("jurisdictions.Department", on_delete=models.CASCADE, related_name="+")
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
@@ -60,10 +66,28 @@ class Slot(LoggedModel):
                                               name="inspections_slot_not_overbooked")]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.local_starts_at():%Y-%m-%d %H:%M %Z}"
 
     def audit_jurisdiction_id(self) -> int | None:
         return self.department.jurisdiction_id
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        """The time zone the slot's times are shown and entered in: its jurisdiction's (`Jurisdiction.tz`)."""
+        return self.department.jurisdiction.tz
+
+    def local_starts_at(self) -> dt.datetime:
+        """When the slot starts, in its jurisdiction's time zone (aware)."""
+        return self.starts_at.astimezone(self.tz)
+
+    def local_ends_at(self) -> dt.datetime:
+        """When the slot ends, in its jurisdiction's time zone (aware)."""
+        return self.ends_at.astimezone(self.tz)
+
+    def when_text(self) -> str:
+        """The start as plain text for timelines, audit data and messages: "2026-05-04 09:00 PDT" in the
+        jurisdiction's time zone (its abbreviation, so the text is clear wherever it is read)."""
+        return self.local_starts_at().strftime("%Y-%m-%d %H:%M %Z")
 
     def places_left(self) -> int:
         return max(0, self.capacity - self.booked)

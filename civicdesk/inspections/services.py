@@ -5,10 +5,11 @@ ApplicationError (words for the person who tried) and writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,8 +54,20 @@ def inspector_departments(user):
                         .values("department_id"))
 
 
+def local_time(department, day: dt.date, time: dt.time) -> dt.datetime | None:
+    """`time` on `day` as a clock in the department's jurisdiction shows it (aware, in that zone), or None when
+    no such time exists there that day (skipped when the clocks go forward). Of a time that happens twice (the
+    clocks go back), the first."""
+    tz = department.jurisdiction.tz
+    moment = dt.datetime.combine(day, time, tzinfo=tz)
+    back = moment.astimezone(dt.UTC).astimezone(tz)
+    return moment if back.replace(tzinfo=None) == moment.replace(tzinfo=None) else None
+
+
 def add_slot(*, user, department, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int) -> Slot:
-    """Publish availability: a slot of the inspector `user` in `department`; audited."""
+    """Publish availability: a slot of the inspector `user` in `department`; audited (the times as the
+    jurisdiction's clock shows them, with its zone). `starts_at` and `ends_at` are aware; a form builds them
+    from what staff typed with `local_time()`."""
     if not is_inspector(user, department):
         raise ApplicationError(_("Only the department's staff publish its inspection times."))
     if ends_at <= starts_at:
@@ -66,8 +79,9 @@ def add_slot(*, user, department, starts_at: dt.datetime, ends_at: dt.datetime, 
     with transaction.atomic():
         slot = Slot.objects.create(department=department, inspector=user, starts_at=starts_at, ends_at=ends_at,
                                    capacity=capacity)
-        slot.log_action("inspection.slot_added", user=user, data={"starts_at": starts_at.isoformat(),
-                                                                  "capacity": capacity})
+        slot.log_action("inspection.slot_added", user=user, data={
+            "starts_at": slot.local_starts_at().isoformat(), "ends_at": slot.local_ends_at().isoformat(),
+            "time_zone": department.jurisdiction.time_zone, "capacity": capacity})
     return slot
 
 
@@ -77,7 +91,8 @@ def open_slots(application: Application):
     if rule is None:
         return Slot.objects.none()
     return (Slot.objects.filter(department=rule.department, starts_at__gt=timezone.now(),
-                                booked__lt=F("capacity")).select_related("inspector").order_by("starts_at", "id"))
+                                booked__lt=F("capacity")).select_related("inspector", "department__jurisdiction")
+            .order_by("starts_at", "id"))
 
 
 def needs_booking(application: Application) -> bool:
@@ -106,9 +121,9 @@ def book(application: Application, *, user, slot: Slot) -> Booking:
             if not Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity")).update(booked=F("booked") + 1):
                 raise ApplicationError(_("That time was just taken. Please choose another."))
             booking = Booking.objects.create(slot=slot, application=application)
-            booking.log_action("inspection.booked", user=user, data={"slot": slot.pk})
-            event = _event(application, Event.Kind.INSPECTION_BOOKED, user=user,
-                           message=timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M"))
+            booking.log_action("inspection.booked", user=user, data={"slot": slot.pk,
+                                                                     "starts_at": slot.local_starts_at().isoformat()})
+            event = _event(application, Event.Kind.INSPECTION_BOOKED, user=user, message=slot.when_text())
             _tell_applicant(application, event)
     except IntegrityError:
         raise ApplicationError(_("This application already has an inspection booked.")) from None
@@ -177,7 +192,8 @@ def send_reminders(now: dt.datetime | None = None) -> int:
     sent = 0
     for booking in (Booking.objects.filter(status=Booking.Status.BOOKED, slot__starts_at__gt=now,
                                            slot__starts_at__lte=now + dt.timedelta(hours=REMIND_HOURS))
-                    .select_related("slot", "application__applicant", "application__application_type")):
+                    .select_related("slot__department__jurisdiction", "application__applicant",
+                                    "application__application_type")):
         recipient = recipient_for_user(booking.application.applicant)
         if recipient is None:
             continue
@@ -185,6 +201,31 @@ def send_reminders(now: dt.datetime | None = None) -> int:
                        template="inspections/email/reminder", scope=f"application:{booking.application_id}",
                        context={"booking": booking, "application": booking.application, "slot": booking.slot})
     return sent
+
+
+def inspector_zones(user) -> list[zoneinfo.ZoneInfo]:
+    """The time zones of the jurisdictions the inspector's slots (else their departments) are in, the main one
+    first: the one the inspector's "today" is read in. The server's zone when they have neither."""
+    names = list(Slot.objects.filter(inspector=user).values_list("department__jurisdiction__time_zone", flat=True)
+                 .order_by().distinct())
+    if not names:
+        names = list(inspector_departments(user).values_list("jurisdiction__time_zone", flat=True).order_by()
+                     .distinct())
+    return [zoneinfo.ZoneInfo(name) for name in sorted(set(names))] or [timezone.get_default_timezone()]
+
+
+def bookings_on_day(user, day: dt.date):
+    """The bookings in the inspector's slots starting on `day`, the day as each slot's jurisdiction's clock
+    reads it (not the server's), in time order."""
+    within = Q(pk__in=[])
+    for tz in inspector_zones(user):
+        start = dt.datetime.combine(day, dt.time(), tzinfo=tz)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=tz)
+        within |= Q(slot__department__jurisdiction__time_zone=str(tz), slot__starts_at__gte=start,
+                    slot__starts_at__lt=end)
+    return (Booking.objects.filter(within, slot__inspector=user)
+            .select_related("slot__department__jurisdiction", "application__application_type",
+                            "application__applicant").order_by("slot__starts_at", "id"))
 
 
 def open_bookings_of_type(application_type) -> int:

@@ -31,7 +31,8 @@ def applicant_panel(request, application) -> str:
     rule = services.rule_for(application)
     if rule is None:
         return ""
-    bookings = list(application.inspections.select_related("slot").prefetch_related("photos"))
+    bookings = list(application.inspections.select_related("slot__department__jurisdiction")
+                    .prefetch_related("photos"))
     needs = services.needs_booking(application)
     slots = list(services.open_slots(application)[:30]) if needs else []
     return render_to_string("inspections/_panel.html", {
@@ -87,10 +88,24 @@ class SlotForm(forms.Form):
     def __init__(self, *args, departments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments.select_related("jurisdiction")
+        zones = sorted({department.jurisdiction.time_zone for department in self.fields["department"].queryset})
+        self.fields["start"].help_text = _("Local time of the department's jurisdiction (%(zones)s).") % {
+            "zones": ", ".join(zones)}
 
-
-def _aware(department, day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=department.jurisdiction.tz)
+    def clean(self):
+        """The times typed, read on the jurisdiction's clock: `starts_at` and `ends_at` (aware)."""
+        data = super().clean()
+        department, day = data.get("department"), data.get("day")
+        if department is None or day is None:
+            return data
+        for field, key in (("start", "starts_at"), ("end", "ends_at")):
+            if data.get(field) is None:
+                continue
+            data[key] = services.local_time(department, day, data[field])
+            if data[key] is None:
+                self.add_error(field, _("There is no such time on that day in %(zone)s: the clocks go forward. "
+                                        "Choose another time.") % {"zone": department.jurisdiction.time_zone})
+        return data
 
 
 @login_required
@@ -101,33 +116,36 @@ def availability(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_slot(user=request.user, department=data["department"],
-                              starts_at=_aware(data["department"], data["day"], data["start"]),
-                              ends_at=_aware(data["department"], data["day"], data["end"]),
-                              capacity=data["capacity"])
+            services.add_slot(user=request.user, department=data["department"], starts_at=data["starts_at"],
+                              ends_at=data["ends_at"], capacity=data["capacity"])
         except ApplicationError as exc:
             form.add_error(None, exc.messages[0])
         else:
             messages.success(request, _("Time added: applicants can book it now."))
             return redirect("inspections_staff:availability")
     slots = (Slot.objects.filter(inspector=request.user, ends_at__gte=timezone.now())
-             .select_related("department").order_by("starts_at")[:100])
+             .select_related("department__jurisdiction").order_by("starts_at")[:100])
     return render(request, "inspections/availability.html", {"form": form, "slots": slots,
-                                                             "today": timezone.localdate(),
+                                                             "today": _today(request.user),
                                                              "may_configure": _may_configure(request.user)})
+
+
+def _today(user) -> dt.date:
+    """Today on the clock of the inspector's (main) jurisdiction."""
+    return timezone.now().astimezone(services.inspector_zones(user)[0]).date()
 
 
 @login_required
 def day(request):
-    """The inspector's day: the inspections booked in their slots on one day, in order."""
+    """The inspector's day: the inspections booked in their slots on one day (on the jurisdiction's clock), in
+    order."""
     _require_inspector(request.user)
     try:
-        chosen = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else timezone.localdate()
+        chosen = dt.date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else None
     except ValueError:
-        chosen = timezone.localdate()
-    bookings = (Booking.objects.filter(slot__inspector=request.user, slot__starts_at__date=chosen)
-                .select_related("slot", "application__application_type", "application__applicant")
-                .order_by("slot__starts_at", "id"))
+        chosen = None
+    chosen = chosen or _today(request.user)
+    bookings = services.bookings_on_day(request.user, chosen)
     return render(request, "inspections/day.html", {"bookings": bookings, "day": chosen,
                                                     "previous": chosen - dt.timedelta(days=1),
                                                     "next": chosen + dt.timedelta(days=1),
@@ -143,7 +161,7 @@ class ResultForm(forms.Form):
 
 def _booking_for_inspector(user, pk: int) -> Booking:
     _require_inspector(user)
-    booking = (Booking.objects.select_related("slot__department", "application__application_type",
+    booking = (Booking.objects.select_related("slot__department__jurisdiction", "application__application_type",
                                               "application__applicant").filter(pk=pk).first())
     if booking is None or not services.is_inspector(user, booking.slot.department):
         raise Http404(_("No inspection you can see has that number."))

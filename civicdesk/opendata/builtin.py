@@ -1,4 +1,5 @@
-"""The datasets CivicDesk publishes by itself: requests, service types and daily counts.
+"""The datasets CivicDesk publishes by itself: requests, service types and daily counts, and those higher apps
+add with `register_dataset()` (the permit register, from the applications app).
 
 Each dataset names its columns once (`Column`: the data dictionary, the CSV header, the JSON keys and the
 Parquet schema all come from it) and yields its rows in that order, in keyset batches, so an export of
@@ -380,6 +381,8 @@ class BuiltinDataset:
     #: ISO 8601 repeating duration of the export schedule (DCAT-US accrualPeriodicity).
     frequency: str = "R/P1D"
     formats: tuple[str, ...] = ("csv", "json", "geojson", "parquet")
+    #: The rows the GeoJSON file is made of, when some rows have no point (None: `batches`, every row has one).
+    point_batches: Any = None
 
     def column_names(self) -> list[str]:
         return [column.name for column in self.columns]
@@ -415,6 +418,29 @@ BUILTIN = {dataset.slug: dataset for dataset in (
         ("311", "statistics", "daily counts"), DAILY_COUNT_COLUMNS, daily_count_batches,
         formats=("csv", "json", "parquet")),
 )}
+
+
+#: The (latitude, longitude) columns a GeoJSON point is made of: Open311 names, NYC names.
+COORDINATES = (("lat", "long"), ("Latitude", "Longitude"))
+#: Slugs the open-data URLs use for something else: no dataset may take them.
+RESERVED_SLUGS = frozenset({"api", "files", "staff"})
+
+
+def register_dataset(dataset: BuiltinDataset) -> None:
+    """Publish a dataset a higher app builds (call it from that app's AppConfig.ready(): opendata never imports
+    the apps above it). The dataset then has its page, its data dictionary, its /data.json entry and its files,
+    made by the nightly export like the built-in ones.
+
+    Its `batches` (and `point_batches`) must yield only what the public may see, in keyset batches, with the
+    `batch_size` keyword accepted. Registering the same dataset again changes nothing; another dataset under a
+    slug already taken (or reserved) raises ValueError."""
+    if dataset.slug in RESERVED_SLUGS:
+        raise ValueError(f"{dataset.slug} is reserved by the open-data pages")
+    if dataset.slug in BUILTIN and BUILTIN[dataset.slug] != dataset:
+        raise ValueError(f"another open dataset is already named {dataset.slug}")
+    if "geojson" in dataset.formats and not any(set(pair) <= set(dataset.column_names()) for pair in COORDINATES):
+        raise ValueError(f"{dataset.slug} has no lat/long columns for its GeoJSON file")
+    BUILTIN[dataset.slug] = dataset
 
 
 def english(func):

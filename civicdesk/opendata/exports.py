@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .arrowrows import fix_texts, float_texts
-from .builtin import BUILTIN, BuiltinDataset, Column, english
+from .builtin import BUILTIN, COORDINATES, BuiltinDataset, Column, english
 from .models import ExportFile
 
 log = logging.getLogger(__name__)
@@ -208,10 +208,6 @@ def write_geojson(batches: Iterable, columns: tuple[Column, ...], out: IO[bytes]
     return count
 
 
-#: The (latitude, longitude) columns a GeoJSON point is made of: Open311 names, NYC names.
-COORDINATES = (("lat", "long"), ("Latitude", "Longitude"))
-
-
 def arrow_schema(columns: tuple[Column, ...]):
     types = {"text": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(),
              "datetime": pa.timestamp("us", tz="UTC"), "date": pa.date32()}
@@ -256,8 +252,9 @@ def export(dataset: BuiltinDataset, fmt: str, *, storage=None, batch_size: int |
     storage = storage or default_storage
     started = time.monotonic()
     options = {} if batch_size is None else {"batch_size": batch_size}
+    batches = dataset.point_batches if fmt == "geojson" and dataset.point_batches is not None else dataset.batches
     with tempfile.TemporaryFile() as scratch:
-        rows = english(lambda: WRITERS[fmt](dataset.batches(**options), dataset.columns, scratch))
+        rows = english(lambda: WRITERS[fmt](batches(**options), dataset.columns, scratch))
         scratch.seek(0)
         stamp = timezone.now().strftime("%Y%m%dT%H%M%S")
         name = storage.save(f"{STORAGE_DIR}/{dataset.slug}/{dataset.slug}-{stamp}-{secrets.token_hex(4)}.{fmt}",
@@ -282,7 +279,7 @@ def export(dataset: BuiltinDataset, fmt: str, *, storage=None, batch_size: int |
 
 def export_all(*, datasets: Iterable[str] | None = None, formats: Iterable[str] | None = None,
                storage=None) -> list[ExportFile]:
-    """Export every built-in dataset (or those named) in each of its formats (or those named)."""
+    """Export every built-in and registered dataset (or those named) in each of its formats (or those named)."""
     done = []
     for slug in datasets or BUILTIN:
         dataset = BUILTIN[slug]

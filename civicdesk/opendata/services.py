@@ -18,12 +18,12 @@ ROW_BATCH = 1000
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A URL name from the title, with -2, -3… when another dataset has it (or a built-in one)."""
-    from .builtin import BUILTIN
+    from .builtin import BUILTIN, RESERVED_SLUGS
 
     base = (slugify(title) or "dataset")[:70]
     taken = PublishedDataset.objects.exclude(pk=exclude_pk).filter(slug__startswith=base).values_list("slug",
                                                                                                       flat=True)
-    taken = set(taken) | set(BUILTIN) | {"api", "files", "staff"}
+    taken = set(taken) | set(BUILTIN) | RESERVED_SLUGS
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
