@@ -53,7 +53,7 @@ class Reach:
 def reaches(user) -> list[Reach]:
     """What the user reaches, seat by seat: a seat without a department reaches its jurisdiction; a seat with one
     reaches the department's applications and those assigned to the user, in its jurisdiction. A superuser
-    reaches every jurisdiction. Duplicates removed, in seat order."""
+    reaches every jurisdiction. In seat order, without duplicates or reaches inside a whole jurisdiction reached."""
     from civicdesk.jurisdictions.models import Jurisdiction
 
     if getattr(user, "is_superuser", False):
@@ -66,7 +66,10 @@ def reaches(user) -> list[Reach]:
             Reach(seat.jurisdiction_id, department_id=seat.department_id),
             Reach(seat.jurisdiction_id, assignee_id=user.pk)]
         found += [part for part in parts if part not in found]
-    return found
+    # A whole jurisdiction holds every narrower reach in it.
+    whole = {reach.jurisdiction_id for reach in found if reach.department_id is None and reach.assignee_id is None}
+    return [reach for reach in found if reach.jurisdiction_id not in whole
+            or (reach.department_id is None and reach.assignee_id is None)]
 
 
 def visibility_q(user) -> Q | None:

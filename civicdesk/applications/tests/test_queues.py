@@ -40,8 +40,10 @@ def spread(fence, world, seats, *, count: int, seed: int) -> None:
 
 
 def viewers(world, seats):
-    """Staff of one department, of two departments, a department's supervisor, the town's admin, a superuser."""
+    """Staff of one department, of two departments, a department's supervisor, the town's admin (also seated in a
+    department), a superuser."""
     StaffMembership.objects.create(user=world.carol, jurisdiction=world.elm, department=world.public_works)
+    StaffMembership.objects.create(user=seats.admin, jurisdiction=world.elm, department=world.sanitation)
     return {"bob": world.bob, "carol (two departments)": world.carol, "supervisor": seats.supervisor,
             "admin": seats.admin, "superuser": seats.root}
 
@@ -61,6 +63,14 @@ def test_it_counts_and_pages_every_queue_as_the_plain_filter_does(fence, world, 
             assert counts[queue.key] == min(40, len(expected)), (name, queue.key)
             assert queues.page_ids(user, queue, size=1000) == expected, (name, queue.key)
             assert queues.page_ids(user, queue, offset=7, size=5) == expected[7:12], (name, queue.key)
+
+
+def test_it_reads_a_whole_jurisdiction_once_for_a_seat_that_also_has_a_department(fence, world, seats):
+    viewers(world, seats)
+    assert access.reaches(seats.admin) == [access.Reach(world.elm.pk)]
+    assert access.reaches(world.carol) == [access.Reach(world.elm.pk, department_id=world.sanitation.pk),
+                                           access.Reach(world.elm.pk, assignee_id=world.carol.pk),
+                                           access.Reach(world.elm.pk, department_id=world.public_works.pk)]
 
 
 def test_it_narrows_a_queue_by_step_and_by_type(fence, world, seats):
