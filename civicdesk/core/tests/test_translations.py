@@ -6,23 +6,28 @@ checks below them are in Spanish; the Arabic pages are checked in test_arabic.py
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import html as html_lib
+import os
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.template.loader import render_to_string
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from civicdesk.servicerequests.tasks import acknowledge
 from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.servicerequests.tasks import acknowledge
 from civicdesk.testing.world import IN_WEST_ELM
 
 #: How the emergency number shows on every page: a link that dials it.
@@ -197,6 +202,52 @@ def test_it_translates_every_message_and_leaves_none_fuzzy(language):
     fuzzy = [f"line {e.line}: {e.msgid!r}" for e in entries if "fuzzy" in e.flags]
     assert untranslated == [], (f"{len(untranslated)} untranslated {language} messages:\n" + "\n".join(untranslated))
     assert fuzzy == [], f"fuzzy {language} messages (Django ignores them):\n" + "\n".join(fuzzy)
+
+
+#: What `make messages` reads (makemessages' own extensions for the "django" domain) and the folders it skips
+#: (the Makefile's --ignore list, plus what is not source: hidden folders, collected static files, runtime data).
+EXTRACTED = {".py", ".html", ".txt"}
+NOT_SOURCE = {".venv", "node_modules", "bench", "staticfiles", "var", "__pycache__"}
+
+
+def extract_from_source(into: Path) -> Path:
+    """Copy the source and the catalogues into `into`, run makemessages there, and return its locale folder.
+
+    makemessages writes a `.py` twin beside every template it reads and a `.pot` beside the catalogues, so it
+    runs on a copy: the working tree is never touched.
+    """
+    base = Path(settings.BASE_DIR)
+    for folder, subfolders, files in os.walk(base):
+        subfolders[:] = [name for name in subfolders if name not in NOT_SOURCE and not name.startswith(".")]
+        relative = Path(folder).relative_to(base)
+        wanted = [name for name in files if Path(name).suffix in EXTRACTED
+                  or (relative.parts[:2] == ("civicdesk", "locale") and name.endswith(".po"))]
+        if wanted:
+            (into / relative).mkdir(parents=True, exist_ok=True)
+        for name in wanted:
+            shutil.copyfile(Path(folder) / name, into / relative / name)
+    locale = into / "civicdesk" / "locale"
+    with override_settings(LOCALE_PATHS=[locale]):
+        call_command("makemessages", locale=sorted(CHECKED), ignore_patterns=sorted(NOT_SOURCE), verbosity=0)
+    return locale
+
+
+@pytest.fixture(scope="module")
+def extracted_locale(tmp_path_factory) -> Path:
+    into = tmp_path_factory.mktemp("makemessages")
+    with contextlib.chdir(into):  # makemessages reads the tree under the current folder
+        return extract_from_source(into)
+
+
+@languages
+def test_it_translates_every_message_the_source_marks(language, extracted_locale):
+    """The committed catalogue may be complete yet stale: this reads the messages from the code itself."""
+    entries = read_po(extracted_locale / language / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 300
+    missing = [f"{' '.join(e.references[:2])}: {e.msgid!r}" for e in entries
+               if "fuzzy" in e.flags or not all(t.strip() for t in e.translations())]
+    assert missing == [], (f"{len(missing)} messages of the source lack a {language} translation (untranslated or "
+                           "fuzzy); run `make messages` and translate them:\n" + "\n".join(missing))
 
 
 @languages

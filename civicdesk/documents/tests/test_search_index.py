@@ -8,9 +8,8 @@ import datetime as dt
 from django.utils import timezone
 
 from civicdesk.documents import samples, services
-from civicdesk.search.services import search, sync_all
-
 from civicdesk.editorial import services as editorial
+from civicdesk.search.services import search, sync_all
 
 from .helpers import editors, extract_all, make_document, upload
 
@@ -79,3 +78,17 @@ def test_it_indexes_a_document_whose_text_cannot_be_read_by_its_title(world, dja
                              title={"en": "Zqscanned survey plat"})
     assert document.current_version.text_status == "no_text"
     assert titles("zqscanned") == ["Zqscanned survey plat"]
+
+
+def test_it_finds_a_short_word_of_an_uploaded_pdf_typed_with_a_typo(client, world,
+                                                                    django_capture_on_commit_callbacks):
+    make_document(world, capture=django_capture_on_commit_callbacks, title={"en": "Invasive plants bylaw"},
+                  data=samples.pdf("Invasive plants", ["Owners must cut back kudzu vines before June.",
+                                                        "Crews may remove the vines at the owner's cost."]))
+    # the search page, as a resident uses it: one letter changed, one left out, two swapped
+    for typo in ("kudsu", "kdzu", "ukdzu"):
+        page = client.get("/search/", {"q": typo}).content.decode()
+        assert "Invasive plants bylaw" in page, typo
+        assert "Showing results for “kudzu”." in page, typo
+        assert "<mark>kudzu</mark>" in page, typo
+    assert titles("kudsu") == ["Invasive plants bylaw"]
