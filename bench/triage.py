@@ -8,10 +8,13 @@ history.py: the catalogue's demo reports varied with openings, endings, house nu
 kinds weighted as a city's mix is, potholes and missed trash far more common than gravel roads), then trains
 with `train_all()` (the model of every language and one per language, each kind's newest `--rows-per-kind`
 descriptions) and measures:
-- accuracy on two held-out sets, per language: "generated" (new texts from the same generator, never stored:
-  optimistic, since they reuse the training reports' sentences) and "hand-written" (triage/data/
+- accuracy on three held-out sets, per language: "generated" (new texts from the same generator, never stored:
+  optimistic, since they reuse the training reports' sentences), "hand-written" (triage/data/
   kind_phrasings.jsonl: residents' phrasings written apart from the generator, with misspellings, Spanish and
-  Arabic: the honest number). Top-1: the right kind is the first suggestion; top-3: among the first three.
+  Arabic) and "imported" (triage/data/imported_history_sample.jsonl: a city's past requests as Open311 JSON
+  Lines, loaded after training through `manage.py import_311` into a jurisdiction of the demo city's boundary,
+  then read back from the database: description, kind and language as the importer stored them). The last two
+  are the honest numbers. Top-1: the right kind is the first suggestion; top-3: among the first three.
   Each text is scored by the model the site would use for it (its language's, else the jurisdiction-wide one).
 - time to train each model (reading the history included) and the model's stored size;
 - time of one `suggest_kinds()` call as intake makes it (the database look-ups included, the model cached),
@@ -21,6 +24,7 @@ descriptions) and measures:
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import random
 import sys
@@ -62,7 +66,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str
     lines = common.results_heading(command + (f" ({args.label})" if args.label else ""), machine, results)
     lines += ["", ("Category suggestions (docs/triage.md). Accuracy: share of held-out texts whose kind was the first "
                    "(top-1) or among the first three (top-3) suggestions. “generated” texts reuse the training "
-                   "reports' sentences (optimistic); “hand-written” are triage/data/kind_phrasings.jsonl (honest)."),
+                   "reports' sentences (optimistic); “hand-written” are triage/data/kind_phrasings.jsonl and “imported” "
+                   "triage/data/imported_history_sample.jsonl loaded through import_311 after training (honest)."),
               ""]
     lines += [common.markdown_table(TRAIN_HEADER, [
         [r["db"], m["model"], m["rows"], m["kinds"], m["train_s"], m["mb"], m["top1"], m["top3"]]
@@ -128,6 +133,28 @@ def _held_out(kinds: dict, seed: int) -> list[tuple[str, str, str, int]]:
     return texts
 
 
+def _imported_held_out(out_dir: Path) -> tuple[list[tuple[str, str, str, int]], str]:
+    """Load the imported history sample through `manage.py import_311` (Open311 JSON Lines) into a jurisdiction
+    with the demo city's boundary (the file's points are Riverbend addresses) and read it back: (set, language,
+    text, service type id) per loaded request, and what the importer said. Run after training, so never trained on."""
+    from django.core.management import call_command
+
+    from civicdesk.jurisdictions.models import Jurisdiction
+    from civicdesk.servicerequests.models import ServiceRequest
+    from civicdesk.triage import history
+
+    city = json.loads((history.DATA / "city.geojson").read_text("utf-8"))["features"][0]["geometry"]
+    Jurisdiction.objects.create(name="City of Riverbend", slug="riverbend", open311_id="riverbend.example.gov",
+                                boundary=city, time_zone="America/Chicago")
+    out = io.StringIO()
+    call_command("import_311", str(history.IMPORTED_HISTORY_FILE), "--format", "open311", "--jurisdiction",
+                 "riverbend", "--source", "triage-sample", "--rejects", str(out_dir / "triage-imported.rejects.csv"),
+                 stdout=out)
+    loaded = (ServiceRequest.objects.filter(imported_from__source="triage-sample")
+              .order_by("pk").values_list("language", "description", "service_type_id"))
+    return [("imported", language, text, kind) for language, text, kind in loaded], out.getvalue().splitlines()[0]
+
+
 def worker(args: argparse.Namespace) -> int:
     import django
 
@@ -161,6 +188,9 @@ def worker(args: argparse.Namespace) -> int:
         say(f"[{db}] trained [{models[-1]['model']}]: {model.rows:,} rows in {model.train_seconds:.1f} s, "
             f"{size / 1e6:.1f} MB")
     held = _held_out(kinds, args.seed)
+    imported, import_said = _imported_held_out(args.out_dir)
+    held += imported
+    say(f"[{db}] import_311 of the imported history sample: {import_said}")
     accuracy = []
     for which in ("language's", "every language"):
         scores: dict[tuple[str, str], list[int]] = {}
@@ -194,7 +224,7 @@ def worker(args: argparse.Namespace) -> int:
                         "p99_ms": common.percentile(ordered, 99) * 1000, "max_ms": ordered[-1] * 1000})
         say(f"[{db}] {name}: p50 {timings[-1]['p50_ms']:.2f} ms, p99 {timings[-1]['p99_ms']:.2f} ms")
     result = {"db": db, "server": common.describe_server(connection) + f"; {args.size:,} requests stored in "
-              f"{store_s:.0f} s", "models": models, "accuracy": accuracy, "timings": timings}
+              f"{store_s:.0f} s; imported history sample (import_311): {import_said}", "models": models, "accuracy": accuracy, "timings": timings}
     args.result_file.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0
 

@@ -91,6 +91,8 @@ class SourceRecord:
     address_id: str = ""
     channel: str = ""
     media_url: str = ""
+    #: The language the resident wrote in, when the source says (Open311 files may carry "language").
+    language: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -252,6 +254,7 @@ def _open311(row: int, raw: str, obj: Any) -> SourceRecord:
         closed=text("updated_datetime") if text("status").lower() == "closed" else "",
         expected=text("expected_datetime"), status_notes=text("status_notes"), lat=text("lat"), long=text("long"),
         address=text("address"), address_id=text("address_id"), media_url=text("media_url"), channel="api",
+        language=text("language").lower(),
     )
 
 

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -286,6 +287,7 @@ class Importer:
         self.public_ids = _PublicIds(secrets.randbits(64))
         self._latest = 0.0
         self.offered: dict[int, set[int] | None] = {}
+        self.languages = {code for code, _name in settings.LANGUAGES}
 
     def _offered_in(self, service_type: ServiceType) -> set[int] | None:
         key = service_type.id
@@ -436,6 +438,7 @@ class Importer:
         initial = self.statuses.initial
         decide, due_at, source, run_id = self.routes.decide, self.sla.due, self.run.source, self.run.id
         status_of = self._status
+        languages = self.languages
         open_ids = {status.id: status.is_open for status in self.statuses.by_code.values()}
         for (p, jurisdiction_id, district_id, requested, closed, updated, expected), pk, public_id in zip(
                 placed, ids, public_ids):
@@ -458,7 +461,8 @@ class Importer:
             requests.append((
                 pk, public_id, jurisdiction_id, service_type.id, status.id, is_open,
                 service_type.default_priority, record.description[:5000], "{}", p.lat, p.long, record.address[:255],
-                record.address_id[:64], district_id, record.channel or "web", None, "", "", "", "en", "", "",
+                record.address_id[:64], district_id, record.channel or "web", None, "", "", "",
+                record.language if record.language in languages else "en", "", "",
                 decision.department_id, decision.team_id, decision.assignee_id, decision.rule_id, decision.note,
                 ts(requested), ts(last), ts(due), ts(closed), None, 0, service_type.is_private,
                 media_url[:500] if media_url and media_url.startswith(("http://", "https://")) else "",

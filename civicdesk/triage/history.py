@@ -4,7 +4,8 @@ The texts come from the Riverbend catalogue's demo reports (civicdesk/cities/dat
 two to five short English and Spanish reports per kind), varied with everyday openings and endings
 ("Hi,", "please fix", "near the school"), house numbers and an occasional typo. That is far more regular
 than what residents really write, so accuracy measured on it is optimistic; the hand-written phrasings in
-triage/data/kind_phrasings.jsonl, never used for training, are the honest test (docs/triage.md).
+triage/data/kind_phrasings.jsonl and the imported history sample triage/data/imported_history_sample.jsonl,
+never used for training, are the honest tests (docs/triage.md).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ from django.utils import timezone
 
 DATA = Path(__file__).resolve().parents[1] / "cities" / "data" / "riverbend"
 PHRASINGS_FILE = Path(__file__).resolve().parent / "data" / "kind_phrasings.jsonl"
+#: Residents' requests as a city's old system exports them (Open311 JSON Lines with a "language"), loaded
+#: through `import_311` by bench/triage.py and held out from training (docs/triage.md).
+IMPORTED_HISTORY_FILE = Path(__file__).resolve().parent / "data" / "imported_history_sample.jsonl"
 
 OPENINGS = {
     "en": ["", "", "", "Hi, ", "Hello, ", "Please help: ", "Reporting that ", "FYI ", "Again: "],

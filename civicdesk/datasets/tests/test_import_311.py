@@ -350,3 +350,16 @@ def test_it_records_no_run_when_the_reject_file_cannot_be_written(world, tmp_pat
     with pytest.raises(CommandError, match="Cannot write the reject file"):
         run(path, "--format", "nyc", "--rejects", tmp_path / "missing-folder" / "rejects.csv")
     assert not ImportRun.objects.exists() and not ServiceRequest.objects.exists()
+
+
+def test_it_keeps_the_language_an_open311_request_was_written_in(world, tmp_path):
+    path = tmp_path / "requests.jsonl"
+    items = [{**OPEN311[0], "service_request_id": "900", "language": "es", "description": "bache en la calle"},
+             {**OPEN311[0], "service_request_id": "901", "language": "xx"},
+             {**OPEN311[0], "service_request_id": "902"}]
+    path.write_text("\n".join(json.dumps(item) for item in items) + "\n", encoding="utf-8")
+    out = run(path, "--format", "open311")
+    assert "Rows read: 3; loaded: 3;" in out
+    languages = dict(ServiceRequest.objects.filter(imported_from__source_id__in=["900", "901", "902"])
+                     .values_list("imported_from__source_id", "language"))
+    assert languages == {"900": "es", "901": "en", "902": "en"}
