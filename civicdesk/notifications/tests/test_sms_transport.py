@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from urllib.parse import parse_qs
 
 import pytest
@@ -51,37 +50,6 @@ def test_the_development_backend_keeps_each_text_in_the_outbox(tworld):
     assert message.to == "+12175554567" and message.delivery == delivery
     assert message.body == f"{delivery.request.public_id}: Fixed. Reply STOP to stop."
     assert delivery.status == Delivery.Status.SENT and delivery.provider_id == f"dev-{message.pk}"
-
-
-@pytest.fixture
-def twilio(settings, http_server):
-    """Point the Twilio adapter at a local server that behaves like Twilio's Messages resource."""
-    settings.NOTIFICATION_TRANSPORTS = {**settings.NOTIFICATION_TRANSPORTS,
-                                        "sms": "civicdesk.notifications.transports.sms.TwilioSms"}
-    settings.TWILIO_API_BASE = http_server.url
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC0123", "secret-token"
-    settings.TWILIO_FROM_NUMBER = "+12175559999"
-    errors = {"+12175550001": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
-                                     "status": 400}),
-              "+12175550002": (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
-                                     "status": 400}),
-              "+12175550003": (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
-              "+12175550004": (503, {"message": "Service Unavailable"})}
-
-    def answer(received):
-        expected_auth = "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
-        if received.path != "/2010-04-01/Accounts/AC0123/Messages.json":
-            return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
-        if received.headers["Authorization"] != expected_auth:
-            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
-        form = {name: values[0] for name, values in parse_qs(received.body.decode()).items()}
-        if form["To"] in errors:
-            return errors[form["To"]]
-        return 201, {"sid": f"SM{len(http_server.received):032d}", "status": "queued", "to": form["To"],
-                     "from": form["From"], "body": form["Body"]}
-
-    http_server.answer = answer
-    return http_server
 
 
 def test_it_posts_the_text_to_twilio_and_keeps_the_message_sid(tworld, twilio, settings):
