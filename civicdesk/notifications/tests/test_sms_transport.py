@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import parse_qs
 
 import pytest
@@ -102,3 +103,37 @@ def test_it_retries_without_blaming_the_number_when_our_credentials_are_wrong(tw
     assert delivery.status == Delivery.Status.QUEUED and "error 20003" in delivery.error
     assert not Suppression.objects.exists()
     assert delivery.headers == {}  # texts carry no email headers
+
+
+def test_it_reads_the_twilio_account_without_sending_anything(db, twilio, settings):
+    from civicdesk.notifications.transports.sms import TwilioSms
+
+    assert TwilioSms().check_account() == "Town of Elm"
+    [received] = twilio.received
+    assert (received.method, received.path) == ("GET", "/2010-04-01/Accounts/AC0123.json")
+    assert received.headers["Authorization"] == "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
+
+
+def test_it_says_whose_fault_a_failed_twilio_call_is(db, twilio, settings):
+    import socket
+
+    from civicdesk.notifications.transports import TransportError
+    from civicdesk.notifications.transports.sms import TwilioSms
+
+    with pytest.raises(TransportError) as refused:
+        TwilioSms().send_text("+12175550001", "Hello")
+    assert refused.value.kind == "recipient" and refused.value.permanent
+    with pytest.raises(TransportError) as busy:
+        TwilioSms().send_text("+12175550004", "Hello")
+    assert busy.value.kind == "provider" and not busy.value.permanent
+    settings.TWILIO_AUTH_TOKEN = "wrong"
+    for call in (TwilioSms().check_account, lambda: TwilioSms().send_text("+12175554567", "Hello")):
+        with pytest.raises(TransportError) as wrong:
+            call()
+        assert wrong.value.kind == "credentials" and "error 20003" in wrong.value.message
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.TWILIO_API_BASE = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.raises(TransportError) as down:
+        TwilioSms().check_account()
+    assert down.value.kind == "unreachable" and not down.value.permanent
