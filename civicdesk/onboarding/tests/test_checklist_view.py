@@ -280,3 +280,24 @@ def test_it_speaks_spanish(client, world):
     spanish = client.get(URL, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Lista de comprobación para empezar" in spanish
     assert "Town of Elm: 6 puntos impiden empezar" in spanish
+
+
+def test_it_speaks_spanish_and_arabic_about_test_texts(client, world, twilio, settings):
+    seats = seat_people(world)
+    login_verified(client, seats.admin)
+    spanish = client.get(URL, HTTP_ACCEPT_LANGUAGE="es")
+    assert "No se ha enviado ningún mensaje de prueba con la configuración actual" in sms_check(spanish).reason
+    body = spanish.content.decode()
+    assert "Enviar un mensaje de prueba" in body and "Número de móvil para un mensaje de prueba" in body
+    assert "Abrir esta página no envía ningún mensaje" in body
+    settings.TWILIO_AUTH_TOKEN = "wrong-token"
+    arabic = client.post(URL, {"jurisdiction": "elm", "action": "sms", "number": "217-555-4567"},
+                         HTTP_ACCEPT_LANGUAGE="ar")
+    assert sms_check(arabic).reason.startswith("رفض TwilioSms حسابنا")
+    assert "لم تُرسل" in arabic.content.decode()
+    settings.NOTIFICATION_TRANSPORTS = {**settings.NOTIFICATION_TRANSPORTS,
+                                        "sms": "civicdesk.notifications.transports.sms.DevelopmentSms"}
+    demo = client.post(URL, {"jurisdiction": "elm", "action": "sms", "number": "217-555-4567"},
+                       HTTP_ACCEPT_LANGUAGE="es")
+    assert sms_check(demo).reason.startswith("El sistema de desarrollo guardó el mensaje de prueba para +12175554567")
+    assert "Este sitio usa el sistema de SMS de desarrollo" in demo.content.decode()
