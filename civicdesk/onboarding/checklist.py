@@ -328,8 +328,9 @@ def check_sms(test_to: str = "") -> Check:
     try:
         refused = sms_limits.admit(test_to)
     except sms_limits.SmsHeld:
-        return Check("sms", title, False, _("The hourly budget of text messages (Admin → SMS budget and countries) is used up, "
-                                            "so no test text was sent. Try again in the next hour."))
+        return Check("sms", title, False, _("The hourly limit of text messages (for the whole site, or to this number; Admin → "
+                                            "SMS budget and countries) is used up, so no test text was sent. Try "
+                                            "again in the next hour."))
     if refused is not None:  # sms_test_number() refuses these first; the policy may have changed since
         return Check("sms", title, False, refused.message)
     transport = import_string(settings.NOTIFICATION_TRANSPORTS.get("sms") or DEVELOPMENT_SMS)()

@@ -194,3 +194,13 @@ def test_it_keeps_a_demo_test_text_in_the_development_outbox(world, settings):
     assert ("FAIL Text messages (SMS): The development backend kept the test text to +12175554567 in its outbox "
             "(Admin → SMS messages): nothing left this machine.") in output
     assert SmsMessage.objects.get().to == "+12175554567"
+
+
+def test_it_sends_no_test_text_over_the_sms_budget(world, twilio):
+    from civicdesk.notifications.models import SmsPolicy
+
+    SmsPolicy.objects.create(hourly_budget=0)
+    passed, output = check("--jurisdiction", "elm", "--test-sms", "217-555-4567")
+    assert not passed
+    assert "FAIL Text messages (SMS): The hourly limit of text messages (for the whole site, or to this number" in output
+    assert not twilio.received
