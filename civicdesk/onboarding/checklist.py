@@ -3,7 +3,9 @@
 `run_checklist(jurisdiction)` returns the checks for one jurisdiction (catalogue, routing, people, addresses,
 contact details) followed by those of the whole site (email, SMS, task worker). Every check here blocks going
 live: `manage.py check_city` exits non-zero while one fails. Checks read the database and settings only,
-except email, which opens a real connection to the SMTP server (and sends a message when given an address).
+except email, which opens a real connection to the SMTP server (and sends a message when given an address),
+and SMS when given a number: a test text then goes out through the configured transport. SMS passes only
+once a test text went out with the current settings (remembered SMS_CHECK_SECONDS, `remembered_sms_check()`).
 The checklist page never does that on a plain visit: it shows the last result (kept EMAIL_CHECK_SECONDS in the
 cache, `remembered_email_check()`), and the admin presses a button (a POST) to test the server again, so a
 mail server that hangs cannot make the page wait; the connection itself gives up after EMAIL_CHECK_TIMEOUT.
@@ -40,6 +42,10 @@ WORKER_WAIT = dt.timedelta(minutes=10)
 EMAIL_CHECK_SECONDS = 10 * 60
 EMAIL_CHECK_TIMEOUT = 10
 EMAIL_CHECK_CACHE_KEY = "onboarding:email-check"
+#: How long a test text counts (seconds). Longer than the mail server's test: each one costs the city a text
+#: and buzzes someone's phone, and a change of the SMS settings voids it at once anyway.
+SMS_CHECK_SECONDS = 24 * 60 * 60
+SMS_CHECK_CACHE_KEY = "onboarding:sms-check"
 #: Seats that work a department's queue.
 QUEUE_ROLES = {StaffMembership.Role.STAFF, StaffMembership.Role.SUPERVISOR, StaffMembership.Role.ADMIN,
                StaffMembership.Role.CONTRACTOR}
@@ -236,20 +242,143 @@ def remembered_email_check() -> Check:
     return result
 
 
-def check_sms() -> Check:
-    """A real SMS transport is configured (not the development one) and has its settings."""
+DEVELOPMENT_SMS = "civicdesk.notifications.transports.sms.DevelopmentSms"
+
+
+def _sms_fingerprint() -> str:
+    """A digest of the SMS settings a test text depends on, so a remembered test stops counting once they change
+    (the token only enters the digest, never the cache)."""
+    import hashlib
+
+    parts = [settings.NOTIFICATION_TRANSPORTS.get("sms", ""), settings.TWILIO_API_BASE,
+             settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, settings.TWILIO_FROM_NUMBER]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def sms_is_development() -> bool:
+    """True when texts go to the development outbox (or nowhere): nothing leaves the machine."""
+    path = settings.NOTIFICATION_TRANSPORTS.get("sms", "")
+    return not path or path == DEVELOPMENT_SMS or path.endswith(".DevelopmentSms")
+
+
+def _sms_settings() -> Check | None:
+    """The SMS check's verdict from the settings alone (the development transport, a transport that cannot be
+    built), else None."""
     from civicdesk.notifications.transports import TransportError
 
-    path = settings.NOTIFICATION_TRANSPORTS.get("sms", "")
     title = _("Text messages (SMS)")
-    if not path or path.endswith(".DevelopmentSms"):
+    if sms_is_development():
         return Check("sms", title, False, _("Text messages are not configured (SMS_TRANSPORT is the development "
                                             "one), so residents who chose texts get nothing. See docs/notifications.md."))
     try:
-        import_string(path)()
+        import_string(settings.NOTIFICATION_TRANSPORTS["sms"])()
     except (ImportError, TransportError) as exc:
         return Check("sms", title, False, _("The text message service is not ready: %(error)s") % {"error": exc})
-    return Check("sms", title, True, _("Text messages go out through %(name)s.") % {"name": path.rsplit(".", 1)[-1]})
+    return None
+
+
+def sms_test_number(raw: str) -> str:
+    """The E.164 number a test text goes to, read as residents' numbers are (`lib.phones`) and allowed by the
+    SMS policy's countries and kinds of number; raises PhoneError saying why not in plain words."""
+    from civicdesk.lib.phones import PhoneError, sms_number
+    from civicdesk.notifications import sms_limits
+
+    refusal = sms_limits.refusal_for(raw)
+    if refusal is not None:
+        raise PhoneError(refusal.message)
+    number = sms_number(raw)
+    if not number:
+        raise PhoneError(_("Include the area code, like 217-555-0142."))
+    return number
+
+
+def _sms_failure(exc) -> str:
+    """What went wrong with a test text, in words an administrator can act on (never a traceback)."""
+    service = settings.NOTIFICATION_TRANSPORTS.get("sms", "").rsplit(".", 1)[-1]
+    reasons = {
+        "credentials": _("%(service)s refused our account: check the account SID and auth token "
+                         "(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN) and that the account is active."),
+        "unreachable": _("%(service)s could not be reached (no answer, or no network route to it). Try again "
+                         "later, or check the server's connection to the internet and TWILIO_API_BASE."),
+        "recipient": _("%(service)s refused the number: it cannot receive texts (not a valid mobile number, or it "
+                       "replied STOP). Try another number."),
+        "sender": _("%(service)s refused our sending number (TWILIO_FROM_NUMBER): it must be an SMS-capable "
+                    "number of this account."),
+    }
+    reason = reasons.get(getattr(exc, "kind", ""), _("%(service)s did not send the text; it answered: %(error)s"))
+    return reason % {"service": service, "error": getattr(exc, "message", "")}
+
+
+def check_sms(test_to: str = "") -> Check:
+    """Text messages go out: when `test_to` (E.164, see `sms_test_number`) is given, a test text is sent to it
+    through the configured transport now (for Twilio, after reading the account, which sends nothing) and the
+    result is remembered for SMS_CHECK_SECONDS with the settings it was made with; without it, the last test
+    with the current settings (remembered_sms_check). Passes only after a test text with the current settings
+    went out through a real (not development) transport."""
+    if not test_to:
+        return remembered_sms_check()
+    from civicdesk.notifications import sms_limits
+    from civicdesk.notifications.transports import TransportError
+
+    title = _("Text messages (SMS)")
+    found = _sms_settings()
+    if found is not None and not sms_is_development():
+        return found
+    body = _("CivicDesk test message: text messages work.")
+    try:
+        refused = sms_limits.admit(test_to)
+    except sms_limits.SmsHeld:
+        return Check("sms", title, False, _("The hourly limit of text messages (for the whole site, or to this number; Admin → "
+                                            "SMS budget and countries) is used up, so no test text was sent. Try "
+                                            "again in the next hour."))
+    if refused is not None:  # sms_test_number() refuses these first; the policy may have changed since
+        return Check("sms", title, False, refused.message)
+    transport = import_string(settings.NOTIFICATION_TRANSPORTS.get("sms") or DEVELOPMENT_SMS)()
+    try:
+        if sms_is_development():
+            transport.send_text(test_to, body)
+            result = Check("sms", title, False, _(
+                "The development backend kept the test text to %(to)s in its outbox (Admin → SMS messages): "
+                "nothing left this machine. Residents get no texts until SMS_TRANSPORT names a real service.")
+                % {"to": test_to}, _admin("notifications_smsmessage_changelist"), _("See the outbox"))
+        else:
+            account = transport.check_account() if hasattr(transport, "check_account") else ""
+            if hasattr(transport, "send_text"):
+                transport.send_text(test_to, body)
+            else:
+                raise TransportError(f"{type(transport).__name__} cannot send a text outside a delivery.")
+            service = type(transport).__name__
+            result = Check("sms", title, True, _("%(service)s accepted a test text to %(to)s (account %(account)s).")
+                           % {"service": service, "to": test_to, "account": account} if account
+                           else _("%(service)s accepted a test text to %(to)s.") % {"service": service, "to": test_to})
+    except TransportError as exc:
+        result = Check("sms", title, False, _sms_failure(exc))
+    finally:
+        transport.close()
+    cache.set(SMS_CHECK_CACHE_KEY, {"check": asdict(result), "at": timezone.now().isoformat(),
+                                    "settings": _sms_fingerprint()}, SMS_CHECK_SECONDS)
+    return result
+
+
+def remembered_sms_check() -> Check:
+    """The SMS check without sending anything: the settings' verdict (a development test shown when there was
+    one), else the last test text with the current settings (within SMS_CHECK_SECONDS) and its time, else
+    "no test text yet" (which blocks until one is sent)."""
+    found = _sms_settings()
+    remembered = cache.get(SMS_CHECK_CACHE_KEY)
+    if remembered and remembered.get("settings") != _sms_fingerprint():
+        remembered = None
+    if found is not None and not (remembered and sms_is_development()):
+        return found
+    if not remembered:
+        return Check("sms", _("Text messages (SMS)"), False,
+                     _("No test text has been sent with the current settings in the last %(hours)s hours: send one "
+                       "with “Send a test text” below (or manage.py check_city --test-sms NUMBER).")
+                     % {"hours": SMS_CHECK_SECONDS // 3600})
+    result = Check(**remembered["check"])
+    at = timezone.localtime(dt.datetime.fromisoformat(remembered["at"]))
+    result.reason = _("%(reason)s (tested at %(time)s)") % {"reason": result.reason, "time": at.strftime("%H:%M")}
+    return result
 
 
 def check_worker(now: dt.datetime | None = None) -> Check:
@@ -273,9 +402,12 @@ def check_worker(now: dt.datetime | None = None) -> Check:
                  % {"time": timezone.localtime(last).strftime("%Y-%m-%d %H:%M")})
 
 
-def run_checklist(jurisdiction: Jurisdiction, *, test_email_to: str = "", email: Check | None = None) -> list[Check]:
+def run_checklist(jurisdiction: Jurisdiction, *, test_email_to: str = "", email: Check | None = None,
+                  sms: Check | None = None) -> list[Check]:
     """Every check for `jurisdiction`, then the site-wide ones. `email` is the email check when the caller already
-    has it (the checklist page: remembered, or just tested); else the mail server is tested now."""
+    has it (the checklist page: remembered, or just tested); else the mail server is tested now. `sms` likewise
+    (a test text just sent); else the last test text is shown."""
     return [check_routing(jurisdiction), check_department_staff(jurisdiction), check_districts(jurisdiction),
             check_addresses(jurisdiction), check_two_factor(jurisdiction), check_contact(jurisdiction),
-            check_open311_keys(jurisdiction), email or check_email(test_email_to), check_sms(), check_worker()]
+            check_open311_keys(jurisdiction), email or check_email(test_email_to), sms or check_sms(),
+            check_worker()]

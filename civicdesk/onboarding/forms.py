@@ -1,4 +1,5 @@
-"""Forms of the boundary upload (file, then the name attribute), the staff import and the invitation page."""
+"""Forms of the boundary upload (file, then the name attribute), the staff import, the checklist's test text and
+the invitation page."""
 
 from __future__ import annotations
 
@@ -9,6 +10,24 @@ from django.utils.translation import gettext_lazy as _
 from .access import jurisdictions_for
 from .geofiles import MAX_FILE_BYTES
 from .models import BoundaryUpload
+
+
+class TestSmsForm(forms.Form):
+    """The number the checklist's test text goes to, read as residents' numbers are and allowed by the SMS
+    policy; `cleaned_data["number"]` is E.164."""
+
+    number = forms.CharField(label=_("Mobile number for a test text"), max_length=40, help_text=_(
+        "A phone you have with you, like 217-555-0142 (or +44 7700 900123 abroad)."))
+
+    def clean_number(self) -> str:
+        from civicdesk.lib.phones import PhoneError
+
+        from .checklist import sms_test_number
+
+        try:
+            return sms_test_number(self.cleaned_data["number"])
+        except PhoneError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class BoundaryUploadForm(forms.Form):

@@ -23,13 +23,30 @@ from civicdesk.throttle.services import check as throttle_check
 from . import access, invitations
 from . import staff_import as staff_import_service
 from .boundaries import apply_plan, plan_import
-from .checklist import EMAIL_CHECK_SECONDS, check_email, remembered_email_check, run_checklist
-from .forms import AcceptInvitationForm, BoundaryUploadForm, NameFieldForm, StaffImportForm
+from .checklist import (
+    EMAIL_CHECK_SECONDS,
+    SMS_CHECK_SECONDS,
+    check_email,
+    check_sms,
+    remembered_email_check,
+    run_checklist,
+    sms_is_development,
+)
+from .forms import (
+    AcceptInvitationForm,
+    BoundaryUploadForm,
+    NameFieldForm,
+    StaffImportForm,
+    TestSmsForm,
+)
 from .models import BoundaryUpload, StaffImportUpload, StaffInvitation
 
 #: Test emails a person may ask for per hour, and the whole site per hour.
 TEST_EMAILS_PER_PERSON_PER_HOUR = 5
 TEST_EMAILS_PER_HOUR = 50
+#: Test texts likewise (each costs the city a text; the SMS policy's hourly budget applies as well).
+TEST_TEXTS_PER_PERSON_PER_HOUR = 5
+TEST_TEXTS_PER_HOUR = 20
 
 
 def _chosen_jurisdiction(request, jurisdictions):
@@ -39,20 +56,37 @@ def _chosen_jurisdiction(request, jurisdictions):
 
 @require_http_methods(["GET", "POST"])
 def checklist(request):
-    """The go-live checklist for one of the admin's jurisdictions. A visit never contacts the mail server (it
-    shows the last test); POST tests it now: action "test" opens a connection, "send" (the default) also sends a
-    test email to the admin."""
+    """The go-live checklist for one of the admin's jurisdictions. A visit never contacts the mail server or the
+    SMS provider (it shows the last tests); POST tests one now: action "test" opens a connection to the mail
+    server, "send" (the default) also sends a test email to the admin, "sms" sends a test text to the number
+    typed in the form."""
     access.require_onboarding_admin(request.user)
     jurisdictions = access.jurisdictions_for(request.user)
     jurisdiction = _chosen_jurisdiction(request, jurisdictions)
     test_to = ""
-    email = None
-    if request.method == "POST" and jurisdiction is not None:
-        sending = request.POST.get("action", "send") != "test"
-        kind = "test-email" if sending else "test-server"
+    email = sms = None
+    sms_form = TestSmsForm()
+    status = 200
+    action = request.POST.get("action", "send")
+    if request.method == "POST" and jurisdiction is not None and action == "sms":
+        sms_form = TestSmsForm(request.POST)
+        if not sms_form.is_valid():
+            status = 400
+        else:
+            try:
+                _throttle(request, "test-text", TEST_TEXTS_PER_PERSON_PER_HOUR, TEST_TEXTS_PER_HOUR)
+            except RateLimited as exc:
+                messages.error(request, exc.message)
+                return redirect(_checklist_url(jurisdiction))
+            number = sms_form.cleaned_data["number"]
+            sms = check_sms(number)
+            jurisdiction.log_action("onboarding.test_sms_sent", user=request.user, data={
+                "to": "…" + number[-2:], "passed": sms.ok, "development": sms_is_development()})
+    elif request.method == "POST" and jurisdiction is not None:
+        sending = action != "test"
         try:
-            throttle_check(Limit(f"onboarding:{kind}:user:{request.user.pk}", TEST_EMAILS_PER_PERSON_PER_HOUR,
-                                 3600), Limit(f"onboarding:{kind}:global", TEST_EMAILS_PER_HOUR, 3600))
+            _throttle(request, "test-email" if sending else "test-server", TEST_EMAILS_PER_PERSON_PER_HOUR,
+                      TEST_EMAILS_PER_HOUR)
         except RateLimited as exc:
             messages.error(request, exc.message)
             return redirect(_checklist_url(jurisdiction))
@@ -62,13 +96,21 @@ def checklist(request):
         else:
             jurisdiction.log_action("onboarding.mail_server_tested", user=request.user)
         email = check_email(test_to)
-    elif jurisdiction is not None:
-        email = remembered_email_check()
-    checks = run_checklist(jurisdiction, test_email_to=test_to, email=email) if jurisdiction is not None else []
+    if jurisdiction is not None:
+        email = email or remembered_email_check()
+    checks = (run_checklist(jurisdiction, test_email_to=test_to, email=email, sms=sms)
+              if jurisdiction is not None else [])
     blocking = [c for c in checks if not c.ok]
     return render(request, "onboarding/checklist.html", {
         "jurisdictions": jurisdictions, "jurisdiction": jurisdiction, "checks": checks, "blocking": blocking,
-        "tested_email": bool(test_to), "email_check_minutes": EMAIL_CHECK_SECONDS // 60})
+        "tested_email": bool(test_to), "email_check_minutes": EMAIL_CHECK_SECONDS // 60, "sms_form": sms_form,
+        "sms_result": sms, "sms_development": sms_is_development(), "sms_check_hours": SMS_CHECK_SECONDS // 3600}, status=status)
+
+
+def _throttle(request, kind: str, per_person: int, per_site: int) -> None:
+    """Count one test of `kind` by this person; raises RateLimited past the hourly limits."""
+    throttle_check(Limit(f"onboarding:{kind}:user:{request.user.pk}", per_person, 3600),
+                   Limit(f"onboarding:{kind}:global", per_site, 3600))
 
 
 def _checklist_url(jurisdiction) -> str:

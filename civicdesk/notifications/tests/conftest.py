@@ -1,13 +1,16 @@
-"""Fixtures of the notifications tests: message templates of their own, a request, a local HTTP server."""
+"""Fixtures of the notifications tests: message templates of their own, a request, a local HTTP server, and
+that server playing Twilio (also used by the go-live checklist's test text in civicdesk/onboarding/tests)."""
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -59,9 +62,12 @@ def http_server():
     fake = FakeServer()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
+        def do_GET(self):
+            self.do_POST(method="GET")
+
+        def do_POST(self, method="POST"):
             length = int(self.headers.get("Content-Length", "0"))
-            got = Received("POST", self.path, self.headers, self.rfile.read(length))
+            got = Received(method, self.path, self.headers, self.rfile.read(length))
             fake.received.append(got)
             status, body = fake.answer(got) if fake.answer else (200, {})
             data = json.dumps(body).encode()
@@ -83,6 +89,42 @@ def http_server():
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def twilio(settings, http_server):
+    """Point the Twilio adapter at a local server that behaves like Twilio's Messages and Accounts resources:
+    account AC0123 with token secret-token; the numbers in `errors` get Twilio's answers for them."""
+    settings.NOTIFICATION_TRANSPORTS = {**settings.NOTIFICATION_TRANSPORTS,
+                                        "sms": "civicdesk.notifications.transports.sms.TwilioSms"}
+    settings.TWILIO_API_BASE = http_server.url
+    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC0123", "secret-token"
+    settings.TWILIO_FROM_NUMBER = "+12175559999"
+    errors = {"+12175550001": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
+                                     "status": 400}),
+              "+12175550002": (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
+                                     "status": 400}),
+              "+12175550003": (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
+              "+12175550004": (503, {"message": "Service Unavailable"})}
+
+    def answer(received):
+        expected_auth = "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
+        if received.method == "GET" and received.path == "/2010-04-01/Accounts/AC0123.json":
+            if received.headers["Authorization"] != expected_auth:
+                return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+            return 200, {"sid": "AC0123", "friendly_name": "Town of Elm", "status": "active", "type": "Full"}
+        if received.path != "/2010-04-01/Accounts/AC0123/Messages.json" or received.method != "POST":
+            return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
+        if received.headers["Authorization"] != expected_auth:
+            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
+        form = {name: values[0] for name, values in parse_qs(received.body.decode()).items()}
+        if form["To"] in errors:
+            return errors[form["To"]]
+        return 201, {"sid": f"SM{len(http_server.received):032d}", "status": "queued", "to": form["To"],
+                     "from": form["From"], "body": form["Body"]}
+
+    http_server.answer = answer
+    return http_server
 
 
 @dataclass

@@ -53,37 +53,6 @@ def test_the_development_backend_keeps_each_text_in_the_outbox(tworld):
     assert delivery.status == Delivery.Status.SENT and delivery.provider_id == f"dev-{message.pk}"
 
 
-@pytest.fixture
-def twilio(settings, http_server):
-    """Point the Twilio adapter at a local server that behaves like Twilio's Messages resource."""
-    settings.NOTIFICATION_TRANSPORTS = {**settings.NOTIFICATION_TRANSPORTS,
-                                        "sms": "civicdesk.notifications.transports.sms.TwilioSms"}
-    settings.TWILIO_API_BASE = http_server.url
-    settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN = "AC0123", "secret-token"
-    settings.TWILIO_FROM_NUMBER = "+12175559999"
-    errors = {"+12175550001": (400, {"code": 21211, "message": "The 'To' number is not a valid phone number.",
-                                     "status": 400}),
-              "+12175550002": (400, {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
-                                     "status": 400}),
-              "+12175550003": (429, {"code": 20429, "message": "Too Many Requests", "status": 429}),
-              "+12175550004": (503, {"message": "Service Unavailable"})}
-
-    def answer(received):
-        expected_auth = "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
-        if received.path != "/2010-04-01/Accounts/AC0123/Messages.json":
-            return 404, {"code": 20404, "message": "The requested resource was not found", "status": 404}
-        if received.headers["Authorization"] != expected_auth:
-            return 401, {"code": 20003, "message": "Authenticate", "status": 401}
-        form = {name: values[0] for name, values in parse_qs(received.body.decode()).items()}
-        if form["To"] in errors:
-            return errors[form["To"]]
-        return 201, {"sid": f"SM{len(http_server.received):032d}", "status": "queued", "to": form["To"],
-                     "from": form["From"], "body": form["Body"]}
-
-    http_server.answer = answer
-    return http_server
-
-
 def test_it_posts_the_text_to_twilio_and_keeps_the_message_sid(tworld, twilio, settings):
     text(tworld, "+12175554567")
 
@@ -134,3 +103,37 @@ def test_it_retries_without_blaming_the_number_when_our_credentials_are_wrong(tw
     assert delivery.status == Delivery.Status.QUEUED and "error 20003" in delivery.error
     assert not Suppression.objects.exists()
     assert delivery.headers == {}  # texts carry no email headers
+
+
+def test_it_reads_the_twilio_account_without_sending_anything(db, twilio, settings):
+    from civicdesk.notifications.transports.sms import TwilioSms
+
+    assert TwilioSms().check_account() == "Town of Elm"
+    [received] = twilio.received
+    assert (received.method, received.path) == ("GET", "/2010-04-01/Accounts/AC0123.json")
+    assert received.headers["Authorization"] == "Basic " + base64.b64encode(b"AC0123:secret-token").decode()
+
+
+def test_it_says_whose_fault_a_failed_twilio_call_is(db, twilio, settings):
+    import socket
+
+    from civicdesk.notifications.transports import TransportError
+    from civicdesk.notifications.transports.sms import TwilioSms
+
+    with pytest.raises(TransportError) as refused:
+        TwilioSms().send_text("+12175550001", "Hello")
+    assert refused.value.kind == "recipient" and refused.value.permanent
+    with pytest.raises(TransportError) as busy:
+        TwilioSms().send_text("+12175550004", "Hello")
+    assert busy.value.kind == "provider" and not busy.value.permanent
+    settings.TWILIO_AUTH_TOKEN = "wrong"
+    for call in (TwilioSms().check_account, lambda: TwilioSms().send_text("+12175554567", "Hello")):
+        with pytest.raises(TransportError) as wrong:
+            call()
+        assert wrong.value.kind == "credentials" and "error 20003" in wrong.value.message
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        settings.TWILIO_API_BASE = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    with pytest.raises(TransportError) as down:
+        TwilioSms().check_account()
+    assert down.value.kind == "unreachable" and not down.value.permanent

@@ -22,13 +22,17 @@ class TransportError(Exception):
 
     A permanent error suppresses the address on its channel (a bounce) unless `suppress` is False: a number
     our own policy refuses (a premium-rate number, a country not allowed) is not the receiver's fault.
+    `kind` says whose the fault is, for people who must fix it (the go-live checklist's test text):
+    "credentials" (the provider refused our account), "unreachable" (no answer), "recipient" (the number
+    cannot get texts), "sender" (our sending number is refused), "provider" (its error, or busy) or "".
     """
 
-    def __init__(self, message: str, *, permanent: bool = False, suppress: bool = True) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, suppress: bool = True, kind: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
         self.suppress = suppress
+        self.kind = kind
 
 
 class Transport(abc.ABC):

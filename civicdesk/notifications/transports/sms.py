@@ -25,6 +25,11 @@ TWILIO_RECIPIENT_ERRORS = frozenset({21211, 21610, 21612, 21614})
 # Delivery receipts (ErrorCode in a status callback) that mean the same for a message already accepted:
 # 30003 unreachable handset, 30005 unknown destination, 30006 landline or unreachable carrier, 21610 STOP.
 TWILIO_UNDELIVERABLE_RECEIPTS = frozenset({21610, 30003, 30005, 30006})
+# Our own account is refused: 20003 authentication failed, 20005 and 10001 the account is not active.
+TWILIO_ACCOUNT_ERRORS = frozenset({10001, 20003, 20005})
+# Our "From" number is refused: 21212 invalid, 21606 not SMS-capable or not ours, 21659 not a Twilio number,
+# 21660 it belongs to another account.
+TWILIO_SENDER_ERRORS = frozenset({21212, 21606, 21659, 21660})
 
 
 def twilio_signature(url: str, params: dict[str, str], auth_token: str) -> str:
@@ -47,9 +52,14 @@ class DevelopmentSms(Transport):
     resend_is_safe = False
 
     def send(self, delivery: Delivery) -> str:
+        return self.send_text(delivery.address, delivery.body_text, delivery=delivery)
+
+    def send_text(self, to: str, body: str, *, delivery: Delivery | None = None) -> str:
+        """Keep `body` for `to` (E.164) in the outbox; return its provider id "dev-<pk>". Nothing leaves the
+        machine."""
         from civicdesk.notifications.models import SmsMessage
 
-        message = SmsMessage.objects.create(to=delivery.address, body=delivery.body_text, delivery=delivery)
+        message = SmsMessage.objects.create(to=to, body=body, delivery=delivery)
         return f"dev-{message.pk}"
 
 
@@ -66,7 +76,16 @@ def twilio_error(status: int, body: bytes) -> TransportError:
     code = data.get("code") if isinstance(data, dict) else None
     message = data.get("message", "") if isinstance(data, dict) else ""
     text = f"Twilio HTTP {status}" + (f" error {code}" if code else "") + (f": {message}" if message else "")
-    return TransportError(text, permanent=status < 500 and status != 429 and code in TWILIO_RECIPIENT_ERRORS)
+    if status == 401 or code in TWILIO_ACCOUNT_ERRORS:
+        kind = "credentials"
+    elif code in TWILIO_RECIPIENT_ERRORS:
+        kind = "recipient"
+    elif code in TWILIO_SENDER_ERRORS:
+        kind = "sender"
+    else:
+        kind = "provider"
+    return TransportError(text, permanent=status < 500 and status != 429 and code in TWILIO_RECIPIENT_ERRORS,
+                          kind=kind)
 
 
 class TwilioSms(Transport):
@@ -86,22 +105,52 @@ class TwilioSms(Transport):
                                  "TWILIO_FROM_NUMBER).", permanent=False)
 
     def send(self, delivery: Delivery) -> str:
-        url = f"{settings.TWILIO_API_BASE}/2010-04-01/Accounts/{urllib.parse.quote(self.sid)}/Messages.json"
-        fields = {"To": delivery.address, "From": settings.TWILIO_FROM_NUMBER, "Body": delivery.body_text,
+        return self.send_text(delivery.address, delivery.body_text)
+
+    def send_text(self, to: str, body: str) -> str:
+        """Post one text to `to` (E.164); return Twilio's message sid ("" if its answer has none) or raise
+        TransportError (its `kind` says whose fault a failure is)."""
+        url = f"{self._account_url()}/Messages.json"
+        fields = {"To": to, "From": settings.TWILIO_FROM_NUMBER, "Body": body,
                   "StatusCallback": settings.SITE_URL + reverse("notifications:twilio_status")}
-        credentials = base64.b64encode(f"{self.sid}:{self.token}".encode()).decode()
-        request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST", headers={
-            "Authorization": f"Basic {credentials}", "Accept": "application/json",
-            "Content-Type": "application/x-www-form-urlencoded"})
+        body_bytes = self._call(urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(),
+                                                       method="POST", headers=self._headers(form=True)))
         try:
-            with urllib.request.urlopen(request, timeout=settings.TWILIO_TIMEOUT) as response:
-                body = response.read()
-        except urllib.error.HTTPError as exc:
-            raise twilio_error(exc.code, exc.read()) from exc
-        except (urllib.error.URLError, OSError) as exc:
-            raise TransportError(f"Twilio could not be reached: {exc}", permanent=False) from exc
-        try:
-            return str(json.loads(body.decode())["sid"])
+            return str(json.loads(body_bytes.decode())["sid"])
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             # Twilio accepted the text (2xx): sending it again would be a duplicate, so it counts as sent.
             return ""
+
+    def check_account(self) -> str:
+        """Read our account (GET .../Accounts/{sid}.json), which sends nothing and costs nothing: returns its
+        name when Twilio accepts the SID and token and the account is active, else raises TransportError."""
+        body = self._call(urllib.request.Request(f"{self._account_url()}.json", method="GET",
+                                                 headers=self._headers()))
+        try:
+            data = json.loads(body.decode())
+        except (UnicodeDecodeError, ValueError):
+            data = {}
+        data = data if isinstance(data, dict) else {}
+        status = str(data.get("status", "active"))
+        if status != "active":
+            raise TransportError(f"The Twilio account {self.sid} is {status}.", kind="credentials")
+        return str(data.get("friendly_name") or self.sid)
+
+    def _account_url(self) -> str:
+        return f"{settings.TWILIO_API_BASE}/2010-04-01/Accounts/{urllib.parse.quote(self.sid)}"
+
+    def _headers(self, *, form: bool = False) -> dict[str, str]:
+        credentials = base64.b64encode(f"{self.sid}:{self.token}".encode()).decode()
+        headers = {"Authorization": f"Basic {credentials}", "Accept": "application/json"}
+        if form:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return headers
+
+    def _call(self, request: urllib.request.Request) -> bytes:
+        try:
+            with urllib.request.urlopen(request, timeout=settings.TWILIO_TIMEOUT) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            raise twilio_error(exc.code, exc.read()) from exc
+        except (urllib.error.URLError, OSError) as exc:
+            raise TransportError(f"Twilio could not be reached: {exc}", permanent=False, kind="unreachable") from exc

@@ -76,6 +76,34 @@ def test_it_previews_wards_on_a_map_and_saves_them(live_server, ada, browser, se
         page.context.close()
 
 
+def test_it_sends_a_demo_test_text_from_the_checklist(live_server, ada, browser, settings):
+    from django.core.cache import cache
+
+    from civicdesk.notifications.models import SmsMessage
+    from civicdesk.onboarding.checklist import SMS_CHECK_CACHE_KEY
+
+    cache.delete(SMS_CHECK_CACHE_KEY)
+    settings.NOTIFICATION_TRANSPORTS = {**settings.NOTIFICATION_TRANSPORTS,
+                                        "sms": "civicdesk.notifications.transports.sms.DevelopmentSms"}
+    page = new_phone_page(browser)
+    try:
+        sign_in(page, live_server.url, ada)
+        expect(page.get_by_test_id("sms-development")).to_contain_text("nothing leaves this machine")
+        page.get_by_label("Mobile number for a test text").fill("call me")
+        page.get_by_role("button", name="Send a test text").click()
+        expect(page.get_by_role("alert")).to_contain_text("Enter a phone number using digits only")
+        assert_no_axe_violations(page, context="test text with a number it cannot read")
+        page.get_by_label("Mobile number for a test text").fill("706-555-0142")
+        page.get_by_role("button", name="Send a test text").click()
+        expect(page.get_by_test_id("sms-result")).to_contain_text("nothing left this machine")
+        expect(page.get_by_test_id("check-sms")).to_contain_text("kept the test text to +17065550142")
+        assert_no_axe_violations(page, context="checklist after a demo test text")
+        assert SmsMessage.objects.get().to == "+17065550142"
+    finally:
+        page.context.close()
+        cache.delete(SMS_CHECK_CACHE_KEY)
+
+
 def test_it_previews_without_javascript_as_a_table(live_server, ada, browser, settings, tmp_path):
     settings.MAP_TILE_URL = ""
     page = new_phone_page(browser, javascript=False)
