@@ -161,7 +161,7 @@ def results_heading(command: str, machine: str, results: Sequence[dict] = ()) ->
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 # --- Set-up shared by every benchmark: databases, Django in a subprocess, a live server --------------------------
@@ -175,7 +175,8 @@ def database_url(db: str, name: str, out_dir: Path, *, pg_fsync: str = "on", kee
                  pg_settings: dict[str, str] | None = None) -> Iterator[str]:
     """A URL of an empty database of kind `db` ("sqlite" or "postgres"), removed afterwards when this run made it.
 
-    SQLite: a new file `<name>.sqlite3` in `out_dir` (kept with `keep`). PostgreSQL: BENCH_DATABASE_URL when set
+    SQLite: a new file `<name>.sqlite3` in `out_dir` (kept with `keep`), a copy of BENCH_SQLITE_TEMPLATE when set
+    (a migrated empty database). PostgreSQL: BENCH_DATABASE_URL when set
     (it must point at an empty database), otherwise a throwaway cluster (see throwaway_postgres), durable unless
     `pg_fsync` is "off", with 1 GB of shared buffers and any `pg_settings` on top.
     """
@@ -184,6 +185,11 @@ def database_url(db: str, name: str, out_dir: Path, *, pg_fsync: str = "on", kee
         files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
         for file in files:
             file.unlink(missing_ok=True)
+        template = os.environ.get("BENCH_SQLITE_TEMPLATE")
+        if template and Path(template).is_file():
+            # An empty database already migrated (the test suite's benchmark smoke tests make one per run):
+            # the worker's migrate then has nothing left to apply.
+            shutil.copyfile(template, path)
         try:
             yield f"sqlite:///{path}"
         finally:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,6 +14,7 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 
 from .world import World, build_world
@@ -144,3 +148,27 @@ def assert_accessible(page, *, context: str = "") -> None:
     bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
     assert not bad, f"axe violations {context} on {page.url}: " + "; ".join(
         f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad)
+
+
+@pytest.fixture(scope="session")
+def bench_sqlite_template(tmp_path_factory):
+    """A migrated empty SQLite database that the benchmark smoke tests' databases are copied from
+    (BENCH_SQLITE_TEMPLATE, read by bench/common.database_url): one migrate per test run instead of one per
+    benchmark, each costing half a minute of CPU. Migrated as the benchmarks' workers run (bench/common.django_env)."""
+    folder = tmp_path_factory.mktemp("bench-template")
+    path = folder / "template.sqlite3"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{path}", "CIVICDESK_VAR_DIR": str(folder / "var"),
+           "CITY_PACK": "civicdesk.cities.default.DefaultCity", "DJANGO_SETTINGS_MODULE": "civicdesk.settings",
+           "DEBUG": "false", "LOG_LEVEL": "WARNING", "TESTING": "false"}
+    env.pop("DATABASE_URL_FILE", None)
+    subprocess.run([sys.executable, "-m", "django", "migrate", "--noinput", "-v0"], cwd=django_settings.BASE_DIR, env=env,
+                   check=True, timeout=900)
+    with sqlite3.connect(path) as database:  # the write-ahead log folded back: the one file is the whole database
+        database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = os.environ.get("BENCH_SQLITE_TEMPLATE")
+    os.environ["BENCH_SQLITE_TEMPLATE"] = str(path)
+    yield path
+    if before is None:
+        os.environ.pop("BENCH_SQLITE_TEMPLATE", None)
+    else:
+        os.environ["BENCH_SQLITE_TEMPLATE"] = before

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[3]
+# The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
+pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 PAGES = ["queue: all open, my department (bob)", "queue: overdue, my department (bob)",
          "queue: all open, whole town (admin)", "queue: decision step, whole town (admin)",
          "queue: second page, whole town (admin)", "public verification page",

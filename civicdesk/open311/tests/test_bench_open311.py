@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
+# The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
+pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 
 
 def _table(output: str, first_cells: str) -> list[list[str]]:

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[3]
+# The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
+pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 RUN_HEADER = ["database", "stored rows", "processes", "submissions", "throughput req/s", "p50 ms", "p99 ms",
               "max ms"]
 

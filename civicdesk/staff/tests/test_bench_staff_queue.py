@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[3]
+# The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
+pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 MEASUREMENTS = ["first page, my department", "first page, my department, pothole filter",
                 "second page (keyset), my department", "second page (keyset), my department, pothole",
                 "capped counts of all queues"]

@@ -9,9 +9,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from civicdesk.triage.history import IMPORTED_HISTORY_FILE
 
 REPO = Path(__file__).resolve().parents[3]
+# The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
+pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 
 
 def _rows(text: str, first_column: str) -> list[list[str]]:
