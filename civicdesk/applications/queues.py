@@ -81,11 +81,11 @@ def all_queues(today: dt.date, user) -> list[Queue]:
 def reach_queryset(reach: access.Reach) -> QuerySet:
     """The (non-draft) applications of one reach, filtered so that SQLite, which plans without statistics, takes
     the index the reach leads with: the department's or the assignee's (the jurisdiction hidden from the index
-    chooser, civicdesk/lib/planner.py), or the jurisdiction's for a whole jurisdiction."""
+    chooser of either database, civicdesk/lib/planner.py), or the jurisdiction's for a whole jurisdiction."""
     queryset = Application.objects.exclude(status=Status.DRAFT)
     if reach.department_id is None and reach.assignee_id is None:
         return queryset.filter(jurisdiction_id=reach.jurisdiction_id)
-    queryset = among_unindexed(queryset, "jurisdiction_id", [reach.jurisdiction_id])
+    queryset = among_unindexed(queryset, "jurisdiction_id", [reach.jurisdiction_id], every_database=True)
     if reach.department_id is not None:
         queryset = queryset.filter(department_id=reach.department_id)
     if reach.assignee_id is not None:
