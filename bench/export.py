@@ -15,8 +15,9 @@ How it counts, per format: "rows/s" is rows ÷ the whole export's wall time (rea
 runs in the process); "DB CPU s" is the PostgreSQL server's CPU time for the export (the backend process
 serving the connection, read from /proc; "–" on SQLite or when /proc cannot be read); "rows per CPU s" is
 rows ÷ (CPU s + DB CPU s): on a shared, busy machine it says more about the code than wall-clock rows/s.
-"peak RSS" is the process's peak resident memory after the export (constant memory shows as a flat figure
-across sizes). The second table sums the four formats, the way the nightly task runs them one after the
+"peak RSS" is the process's peak resident memory after the export (it also holds the generated data);
+"export's own MB" is how far resident memory rose above where it stood while the export ran (sampled every
+20 ms): constant memory shows as the same figure at every size. The second table sums the four formats, the way the nightly task runs them one after the
 other: rows written (the rows of all four files) ÷ total seconds and ÷ total CPU seconds.
 """
 
@@ -28,7 +29,7 @@ import resource
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
@@ -36,7 +37,7 @@ import common  # noqa: E402  (bench/ is not a package; its modules import each o
 
 FORMATS = ("csv", "json", "geojson", "parquet")
 HEADER = ["database", "stored rows", "format", "rows exported", "seconds", "rows/s", "CPU s", "DB CPU s",
-          "rows per CPU s", "file MB", "peak RSS MB"]
+          "rows per CPU s", "file MB", "peak RSS MB", "export's own MB"]
 TOTAL_HEADER = ["database", "formats", "rows written", "seconds", "rows/s", "CPU s", "DB CPU s", "rows per CPU s"]
 
 
@@ -73,7 +74,8 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, machine: str
               "the storage API to local disk.", ""]
     rows = [[r["db"], r["stored"], m["format"], m["rows"], f"{m['seconds']:.2f}", _rate(m["rows"], m["seconds"]),
              f"{m['cpu_s']:.2f}", _db_cpu(m["db_cpu_s"]), _rate(m["rows"], m["cpu_s"] + (m["db_cpu_s"] or 0)),
-             f"{m['bytes'] / 1e6:.1f}", f"{m['peak_rss_mb']:.0f}"] for r in results for m in r["measurements"]]
+             f"{m['bytes'] / 1e6:.1f}", f"{m['peak_rss_mb']:.0f}", f"{m['growth_mb']:.0f}"]
+            for r in results for m in r["measurements"]]
     lines += [common.markdown_table(HEADER, rows), ""]
     totals = []
     for r in results:
@@ -128,13 +130,52 @@ def measure(dataset, fmt: str, connection) -> dict[str, Any]:
 
     server_before = server_cpu_seconds(connection)
     cpu_before = time.process_time()
-    item = export(dataset, fmt)
+    with RssSampler() as sampler:
+        item = export(dataset, fmt)
     cpu = time.process_time() - cpu_before
     server_after = server_cpu_seconds(connection)
     db_cpu = None if server_before is None or server_after is None else server_after - server_before
     return {"format": fmt, "rows": item.row_count, "seconds": item.duration,
             "rows_per_s": item.rows_per_second() or 0.0, "cpu_s": cpu, "db_cpu_s": db_cpu, "bytes": item.size,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "growth_mb": sampler.growth_mb}
+
+
+class RssSampler:
+    """The process's resident memory read from /proc every 20 ms while the block runs: `growth_mb` is the most it
+    rose above where it stood when the block began, i.e. the export's own memory (the peak RSS of the whole
+    process also holds the generated data and what earlier formats left in the allocator)."""
+
+    def __enter__(self) -> Self:
+        import threading
+
+        self.start = self.peak = _rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak = max(self.peak, _rss_mb())
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, _rss_mb())
+
+    @property
+    def growth_mb(self) -> float:
+        return self.peak - self.start
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now, in MB (Linux /proc; 0 where it cannot be read)."""
+    import os
+
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        return 0.0
 
 
 def worker(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ def test_it_prints_one_row_per_format_and_records_it(tmp_path):
         cells = [cell.strip().replace(",", "") for cell in line.strip("|").split("|")]
         assert 0 < int(cells[3]) <= 300 and float(cells[5]) > 0  # public rows exported, a rate
         assert cells[7] == "–" and float(cells[8]) > 0  # no server CPU on SQLite; rows per CPU second
+        assert float(cells[11]) >= 0  # the export's own memory, sampled while it ran
     total = next(line for line in run.stdout.splitlines() if line.startswith("| sqlite, total |"))
     cells = [cell.strip().replace(",", "") for cell in total.strip("|").split("|")]
     assert cells[1] == "csvjsongeojsonparquet" and int(cells[2]) == sum(
