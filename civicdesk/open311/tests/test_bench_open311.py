@@ -8,21 +8,16 @@ from pathlib import Path
 
 import pytest
 
+from civicdesk.testing.markdown_tables import markdown_table
+
 REPO = Path(__file__).resolve().parents[3]
 # The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
 pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 
 
-def _table(output: str, first_cells: str) -> list[list[str]]:
-    """The rows of the markdown table whose header starts with `first_cells`."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_cells} |"))
-    rows = []
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        rows.append([cell.strip() for cell in line.strip("|").split("|")])
-    return rows
+def _table(text: str, first_cell: str) -> list[list[str]]:
+    """The rows of the markdown table whose header starts with `first_cell`."""
+    return markdown_table(text, first_cell)[1]
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from civicdesk.testing.markdown_tables import markdown_table
+
 REPO = Path(__file__).resolve().parents[3]
 # The database starts as a copy of one migrated per test run (civicdesk/testing/fixtures.py).
 pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
@@ -15,16 +17,7 @@ RUN_HEADER = ["database", "stored rows", "processes", "submissions", "throughput
               "max ms"]
 
 
-def _table(output: str, first_column: str) -> tuple[list[str], list[list[str]]]:
-    """The header and rows of the markdown table whose header starts with `first_column`."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_column} |"))
-    rows = []
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        rows.append([cell.strip() for cell in line.strip("|").split("|")])
-    return [cell.strip() for cell in lines[start].strip("|").split("|")], rows
+_table = markdown_table
 
 
 def _number(cell: str) -> float:

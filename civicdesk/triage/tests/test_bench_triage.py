@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from civicdesk.testing.markdown_tables import markdown_table
 from civicdesk.triage.history import IMPORTED_HISTORY_FILE
 
 REPO = Path(__file__).resolve().parents[3]
@@ -18,16 +19,9 @@ REPO = Path(__file__).resolve().parents[3]
 pytestmark = pytest.mark.usefixtures("bench_sqlite_template")
 
 
-def _rows(text: str, first_column: str) -> list[list[str]]:
-    """The rows of the markdown table whose header starts with `first_column`."""
-    lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {first_column} |"))
-    rows = []
-    for line in lines[start + 2:]:
-        if not line.startswith("|"):
-            break
-        rows.append([cell.strip() for cell in line.strip("|").split("|")])
-    return rows
+def _rows(text: str, first_cell: str) -> list[list[str]]:
+    """The rows of the markdown table whose header starts with `first_cell`."""
+    return markdown_table(text, first_cell)[1]
 
 
 def test_it_scores_the_imported_history_per_language_beside_the_other_sets(tmp_path):
