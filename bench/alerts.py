@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -88,6 +89,9 @@ def setup_environment(name: str = "alerts") -> str:
     database = var_dir / f"{name}-bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{database}{suffix}").unlink(missing_ok=True)
+    template = os.environ.get("BENCH_SQLITE_TEMPLATE")
+    if template and Path(template).is_file():  # a migrated empty database (as common.database_url)
+        shutil.copyfile(template, database)
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     return "sqlite"
 
