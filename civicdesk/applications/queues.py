@@ -93,11 +93,13 @@ def reach_queryset(reach: access.Reach) -> QuerySet:
     return queryset
 
 
-def parts(user, queue: Queue, extra: Q | None = None) -> list[QuerySet]:
-    """The queue's applications the user reaches, as disjoint querysets, one per reach. "Assigned to me" needs only
-    the user's own reach per jurisdiction: their applications in a department they reach are assigned to them
-    too, and every reach of a jurisdiction covers what is assigned to them there."""
-    reaches = access.reaches(user)
+def parts(user, queue: Queue, extra: Q | None = None, *,
+          reaches: list[access.Reach] | None = None) -> list[QuerySet]:
+    """The queue's applications the user reaches (`reaches`, read from the seats when not given), as disjoint
+    querysets, one per reach. "Assigned to me" needs only the user's own reach per jurisdiction: their
+    applications in a department they reach are assigned to them too, and every reach of a jurisdiction covers
+    what is assigned to them there."""
+    reaches = access.reaches(user) if reaches is None else reaches
     if queue.key == MINE:
         reaches = [access.Reach(jurisdiction, assignee_id=user.pk)
                    for jurisdiction in dict.fromkeys(reach.jurisdiction_id for reach in reaches)]
@@ -123,10 +125,11 @@ def _sql(queryset: QuerySet) -> tuple[str, tuple] | None:
 def bounded_counts(user, queues: list[Queue], limit: int = COUNT_LIMIT) -> dict[str, int]:
     """{queue key: how many applications of the queue the user reaches, counting no further than `limit`}, in one
     query: per reach a count that stops at `limit` rows, summed."""
+    reaches = access.reaches(user)  # once for every queue (a superuser's are a query)
     selects, params, reads = [], [], []
     for queue in queues:
         terms = []
-        for part in parts(user, queue):
+        for part in parts(user, queue, reaches=reaches):
             found = _sql(part.order_by().values("pk")[:limit])
             if found is not None:
                 terms.append(f"(SELECT COUNT(*) FROM ({found[0]}) bounded_{len(selects)}_{len(terms)})")
@@ -151,6 +154,7 @@ def page_parts(user, queue: Queue, *, wanted: int, extra: Q | None = None,
     if len(kinds) > 1:
         return []  # at two kinds of step at once: none
     steps = [None] if not kinds else list(ReviewStep.objects.filter(kind=kinds.pop()).values_list("pk", flat=True))
+    reaches = access.reaches(user)  # once for every status (a superuser's are a query)
     statuses = list(queue.statuses)
     unpaused_types = []
     if queue.running and Status.INFO_REQUESTED in statuses:
@@ -164,7 +168,7 @@ def page_parts(user, queue: Queue, *, wanted: int, extra: Q | None = None,
     for status in statuses:
         # One status at a time (not also "status IN" the queue's, which would leave the planner free to read
         # the index by all of them, out of due order).
-        for of_status in parts(user, replace(queue, statuses=(status,)), extra):
+        for of_status in parts(user, replace(queue, statuses=(status,)), extra, reaches=reaches):
             if queue.running and status == Status.INFO_REQUESTED:
                 of_status = of_status.filter(application_type_id__in=unpaused_types)
             for step in steps:
