@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from civicdesk.lib import phones
+from civicdesk.throttle import services as limiter
 from civicdesk.throttle.services import Limit, RateLimited, check, usage
 
 from .models import SmsPolicy
@@ -65,7 +64,7 @@ def admit(number: str, *, now: dt.datetime | None = None) -> phones.SmsRefusal |
     Returns a refusal when the number may never be texted (nothing is counted), raises SmsHeld when the
     text must wait for the next hour, and returns None when it may go now.
     """
-    now = now or timezone.now()
+    now = now or limiter.clock()
     policy = SmsPolicy.current()
     refusal = refusal_for(number, policy)
     if refusal is not None:

@@ -34,6 +34,32 @@ def _default_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _rate_windows_open_with_the_test(monkeypatch):
+    """Rate-limit windows are fixed and aligned to the epoch, so a test that fills a per-minute limit and
+    expects the next call refused fails when a minute turns between its calls (about 1 run in 300 per such
+    test; it happened in CI). The limiter's clock starts every test one second into a new UTC day, which
+    opens a fresh window of every length that divides a day (a minute, an hour, the day), then runs with
+    the real clock. Calls that pass `now=`, and tests travelling with time_machine, are unaffected."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from civicdesk.throttle import services as throttle
+
+    now = timezone.now()
+    next_day = dt.datetime.combine(now.astimezone(dt.UTC).date() + dt.timedelta(days=1), dt.time(0, 0, 1),
+                                   tzinfo=dt.UTC)
+    offset = next_day - now
+
+    def aligned() -> dt.datetime:
+        import time_machine
+
+        return timezone.now() if time_machine.traveller_stack else timezone.now() + offset
+
+    monkeypatch.setattr(throttle, "clock", aligned)
+
+
 @pytest.fixture
 def world(db) -> World:
     """The shared test world (see civicdesk.testing.world)."""

@@ -57,12 +57,17 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
+def clock() -> dt.datetime:
+    """The limiter's clock: now. Code that works out a window itself (`sms_limits`) reads the same clock."""
+    return timezone.now()
+
+
 DEFAULT_MESSAGE = _("You have tried this too many times. Please wait a while and try again.")
 
 
 def usage(limit: Limit, *, now: dt.datetime | None = None) -> int:
     """How many times `limit.key` was counted in the current window (0 when never)."""
-    now = now or timezone.now()
+    now = now or clock()
     row = RateCounter.objects.filter(key=limit.key[:200], window_start=limit.window_start(now)).values_list(
         "count", flat=True).first()
     return row or 0
@@ -78,7 +83,7 @@ def check(*limits: Limit, message: str | None = None, now: dt.datetime | None = 
     back over its limit the whole transaction rolls back, so a refused attempt uses up nothing. Limits with
     `limit <= 0` are switched off and neither checked nor counted.
     """
-    now = now or timezone.now()
+    now = now or clock()
     active = sorted((lim for lim in limits if lim.limit > 0), key=lambda lim: lim.key[:200])
     if not active or not getattr(settings, "RATE_LIMITS_ENABLED", True):
         return
@@ -120,7 +125,7 @@ def _count(key: str, start: dt.datetime, seconds: int, cost: int) -> int:
 
 def purge_expired(*, now: dt.datetime | None = None) -> int:
     """Delete windows that have closed; returns how many rows went. Safe to run from any periodic job."""
-    now = now or timezone.now()
+    now = now or clock()
     longest = getattr(settings, "RATE_LIMIT_LONGEST_WINDOW_SECONDS", 7 * 24 * 3600)
     deleted, _ = RateCounter.objects.filter(window_start__lt=now - dt.timedelta(seconds=longest)).delete()
     return deleted

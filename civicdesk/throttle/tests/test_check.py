@@ -119,3 +119,19 @@ def test_it_counts_exactly_and_never_deadlocks_when_many_processes_count_the_sam
     assert (len(allowed), len(refused)) == (60, 20)
     assert {key: usage(Limit(key, 1, 3600), now=T0) for key in keys} == {
         "feedback:request:7": 60, "feedback:client:127.0.0.1": 60, "a-global-budget": 60}
+
+
+def test_it_starts_each_test_in_fresh_windows_so_a_minute_never_turns_mid_test():
+    """The shared fixture `_rate_windows_open_with_the_test` (civicdesk/testing/fixtures.py): without a `now=`,
+    the limiter's clock sits at the start of a UTC day, so every per-minute, hourly and daily window just opened."""
+    from civicdesk.throttle import services
+
+    now = services.clock()
+    for seconds in (60, 3600, 86400):
+        assert 0 <= (now - Limit("any", 1, seconds).window_start(now)).total_seconds() < 30
+    lim = Limit("fresh-window", 2, 60)
+    check(lim)
+    check(lim)
+    with pytest.raises(RateLimited) as refused:
+        check(lim)
+    assert refused.value.retry_after > 30
