@@ -8,12 +8,27 @@ The functions take plain values (a BBox, a zoom, MapFilters) so a later roll-up 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Avg, BooleanField, Case, Count, F, FloatField, Func, Q, Value, When, Window
+from django.db.models import (
+    Avg,
+    BigIntegerField,
+    BooleanField,
+    Case,
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    Q,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Floor
 from django.urls import reverse
 
@@ -211,20 +226,49 @@ def _snapped(column: str, sensitive_ids: list[int]):
 
 
 def _in_view(requests, bbox: BBox, sensitive_ids: list[int]):
-    """Requests whose public point is inside the box. The exact columns are bounded first (widened by half
-    a snapping cell, which covers any snapped point inside the box) so the position index does the work."""
-    pad = SENSITIVE_GRID_DEGREES / 2 if sensitive_ids else 0.0
-    requests = requests.filter(lat__gte=bbox.south - pad, lat__lte=bbox.north + pad,
-                               long__gte=bbox.west - pad, long__lte=bbox.east + pad)
-    if connection.vendor == "postgresql":
-        # The same box as a geometric test, which the GiST index map_sr_point answers (migration 0002);
-        # the B-tree on (lat, long) would read the city's whole band of latitude.
-        requests = requests.filter(PointInBox(bbox.west - pad, bbox.south - pad, bbox.east + pad, bbox.north + pad))
+    """Requests whose public point is inside the box, with that point as (plat, plong).
+
+    The stored columns are bounded first, so that an index does the work: a request of a shown type inside the
+    box itself, or one of a snapped (sensitive) type inside `_snapped_region`, the grid cells whose centres
+    fall in the box (where a snapped point inside the box can come from). The public point is then checked
+    exactly."""
+    if sensitive_ids:
+        # The type is compared as `service_type_id + 0`: the planner must not AND the type's index (millions
+        # of rows of one kind) with the few thousand the position index finds.
+        requests = requests.alias(snapped_type=ExpressionWrapper(F("service_type_id") + 0,
+                                                                 output_field=BigIntegerField()))
+        requests = requests.filter(_box_condition(bbox) | (
+            Q(snapped_type__in=sensitive_ids) & _snapped_region_condition(bbox)))
+    else:
+        requests = requests.filter(_box_condition(bbox))
     requests = requests.annotate(plat=_snapped("lat", sensitive_ids), plong=_snapped("long", sensitive_ids))
     if sensitive_ids:
         requests = requests.filter(plat__gte=bbox.south, plat__lte=bbox.north,
                                    plong__gte=bbox.west, plong__lte=bbox.east)
     return requests
+
+
+def _box_condition(bbox: BBox) -> Q:
+    """The stored point inside `bbox` (edges included), as the position index reads it: on PostgreSQL a
+    geometric test that the GiST index map_sr_point answers (migration 0002; the B-tree on (lat, long) would
+    read the city's whole band of latitude), elsewhere ranges on the B-tree sr_position."""
+    if connection.vendor == "postgresql":
+        return Q(PointInBox(bbox.west, bbox.south, bbox.east, bbox.north))
+    return Q(lat__gte=bbox.south, lat__lte=bbox.north, long__gte=bbox.west, long__lte=bbox.east)
+
+
+def _snapped_region_condition(bbox: BBox) -> Q:
+    """Where the stored point of a snapped request must be for its public point (its grid cell's centre,
+    lib.geo.snap_to_grid) to fall inside `bbox`: the cells whose centres are in the box, widened by a hair for
+    rounding (the exact test on the public point follows). Nothing when no centre is in the box."""
+    grid = SENSITIVE_GRID_DEGREES
+    rows = range(math.ceil(bbox.south / grid - 0.5), math.floor(bbox.north / grid - 0.5) + 1)
+    columns = range(math.ceil(bbox.west / grid - 0.5), math.floor(bbox.east / grid - 0.5) + 1)
+    if not rows or not columns:
+        return Q(pk__in=[])
+    hair = grid * 1e-6
+    return _box_condition(BBox(south=rows[0] * grid - hair, west=columns[0] * grid - hair,
+                               north=(rows[-1] + 1) * grid + hair, east=(columns[-1] + 1) * grid + hair))
 
 
 class PointInBox(Func):
@@ -287,16 +331,15 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters, *, use_rollup: bool = 
         rows = rollup.cells_from_rollup(bbox, size, level, filters, types) or []
         small: set = set()
     else:
-        located = _in_view(filtered_requests(filters, types), bbox, types.sensitive).annotate(
-            cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
+        located = _located(filtered_requests(filters, types), bbox, types.sensitive, size)
         rows = list(located.order_by().values("cy", "cx").annotate(n=Count("id"), mlat=Avg("plat"),
                                                                     mlong=Avg("plong")))
-        small = {(row["cy"], row["cx"]) for row in rows if row["n"] <= POINTS_PER_CELL} \
-            if zoom >= POINTS_MIN_ZOOM else set()
+        small = {(row["cy"], row["cx"]): row["n"] for row in rows if row["n"] <= POINTS_PER_CELL} \
+            if zoom >= POINTS_MIN_ZOOM else {}
         if small:
-            view.points = _points(located)
+            view.points = _points(filtered_requests(filters, types), bbox, types.sensitive, size, small)
             if view.points is None:
-                view.points, view.points_truncated, small = [], True, set()
+                view.points, view.points_truncated, small = [], True, {}
     for row in rows:
         if (row["cy"], row["cx"]) in small:
             continue
@@ -307,14 +350,45 @@ def map_cells(bbox: BBox, zoom: int, filters: MapFilters, *, use_rollup: bool = 
     return view
 
 
-def _points(located) -> list[MapPoint] | None:
-    """The requests of the cells holding at most POINTS_PER_CELL, or None when there are more than
-    MAX_POINTS of them."""
-    rows = list(
-        located.annotate(n=Window(Count("id"), partition_by=[F("cy"), F("cx")]))
-        .filter(n__lte=POINTS_PER_CELL)
-        .order_by("-requested_at", "-id")
-        .values("public_id", "service_type_id", "status_id", "is_open", "plat", "plong")[:MAX_POINTS + 1])
+def _located(requests, bbox: BBox, sensitive_ids: list[int], size: float):
+    """`requests` inside the view, each with its public point (plat, plong) and grid cell (cy, cx)."""
+    return _in_view(requests, bbox, sensitive_ids).annotate(
+        cy=Floor(F("plat") / Value(size)), cx=Floor(F("plong") / Value(size)))
+
+
+#: Up to this many small cells, their requests are read cell by cell (one index range each); above it, in one
+#: pass over the view with a count per cell.
+POINT_CELLS_BY_RANGE = 64
+
+
+def _points(requests, bbox: BBox, sensitive_ids: list[int], size: float,
+            small: dict[tuple, int]) -> list[MapPoint] | None:
+    """The requests of the cells holding at most POINTS_PER_CELL (`small`: {(cy, cx): count}, from the cell
+    count), or None when they are more than MAX_POINTS (known from the counts, so nothing is read then).
+
+    The view was just counted, so only the small cells' few requests are read: each small cell's box (widened
+    by half a snapping cell when some types are snapped) is an index range of its own, OR-ed together, and
+    the exact cell is then checked on the public point. A street view in a busy downtown holds thousands of
+    requests in a few crowded cells and a handful in the others; reading the view a second time (to count
+    per cell again) cost as much as the count itself. Beyond POINT_CELLS_BY_RANGE small cells the boxes
+    would make a long statement, so the view is read once more with a window count per cell instead."""
+    if sum(small.values()) > MAX_POINTS:
+        return None
+    located = _located(requests, bbox, sensitive_ids, size)
+    if len(small) <= POINT_CELLS_BY_RANGE:
+        pad = SENSITIVE_GRID_DEGREES / 2 if sensitive_ids else 0.0
+        boxes, cells = Q(), Q()
+        for cy, cx in small:
+            south, west = cy * size, cx * size
+            boxes |= _box_condition(BBox(south=south - pad, west=west - pad, north=south + size + pad,
+                                         east=west + size + pad))
+            cells |= Q(cy=cy, cx=cx)
+        located = _located(requests.filter(boxes), bbox, sensitive_ids, size).filter(cells)
+    else:
+        located = located.annotate(n=Window(Count("id"), partition_by=[F("cy"), F("cx")])).filter(
+            n__lte=POINTS_PER_CELL)
+    rows = list(located.order_by("-requested_at", "-id")
+                .values("public_id", "service_type_id", "status_id", "is_open", "plat", "plong")[:MAX_POINTS + 1])
     if len(rows) > MAX_POINTS:
         return None
     kinds = {t.pk: t.name for t in ServiceType.objects.filter(pk__in={row["service_type_id"] for row in rows})}

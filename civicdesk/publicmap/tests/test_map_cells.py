@@ -142,3 +142,46 @@ def test_it_reads_a_leaflet_bbox_and_refuses_nonsense():
     for bad in ["", "1,2,3", "a,b,c,d", "1,2,1,3", "1,5,2,4", "nan,1,2,3", "1,2,inf,3"]:
         with pytest.raises(ValueError):
             BBox.parse(bad)
+
+
+def _street_view(world):
+    """A street view with one crowded cell, a few lone requests (one of a snapped type, one on the view's
+    edge) and requests just outside the view, as (box, zoom, the public ids that must come back as points)."""
+    rodents = sensitive_type(world)
+    zoom = 16
+    size = services.cell_degrees(zoom)
+    south, west = 3.0, 2.5
+    box = BBox(south, west, south + 8 * size, west + 8 * size)
+    for _ in range(services.POINTS_PER_CELL + 2):
+        make_request(world, lat=south + 0.5 * size, long=west + 0.5 * size)
+    lone = [make_request(world, lat=south + 3.2 * size, long=west + 5.7 * size),
+            make_request(world, lat=south + 3.4 * size, long=west + 5.9 * size, ago=dt.timedelta(minutes=5)),
+            make_request(world, lat=box.north, long=west + 2.5 * size)]  # on the edge: inside
+    snapped_lat, snapped_long = snap_to_grid(south + 6 * size, west + 2 * size)
+    assert box.south <= snapped_lat <= box.north and box.west <= snapped_long <= box.east
+    lone.append(make_request(world, service_type=rodents, lat=south + 6 * size, long=west + 2 * size))
+    make_request(world, lat=box.north + size / 2, long=west + 2.5 * size)  # outside
+    make_request(world, lat=south + 3.2 * size, long=box.west - size / 3)  # outside
+    return box, zoom, {sr.public_id for sr in lone}
+
+
+def test_it_reads_only_the_small_cells_for_the_points_and_finds_the_same_ones_either_way(world, monkeypatch):
+    box, zoom, expected = _street_view(world)
+    by_range = map_cells(box, zoom, MapFilters())
+    assert {p.public_id for p in by_range.points} == expected
+    assert [cell.count for cell in by_range.cells] == [services.POINTS_PER_CELL + 2]
+    monkeypatch.setattr(services, "POINT_CELLS_BY_RANGE", 0)  # the one-pass form with a window count
+    in_one_pass = map_cells(box, zoom, MapFilters())
+    assert [p.public_id for p in in_one_pass.points] == [p.public_id for p in by_range.points]
+    assert [(p.lat, p.long) for p in in_one_pass.points] == [(p.lat, p.long) for p in by_range.points]
+    assert in_one_pass.cells == by_range.cells
+
+
+def test_it_knows_from_the_counts_that_the_points_are_too_many_without_reading_them(
+        world, monkeypatch, django_assert_num_queries):
+    box, zoom, expected = _street_view(world)
+    monkeypatch.setattr(services, "MAX_POINTS", len(expected) - 1)
+    with django_assert_num_queries(2):  # the service types and the cell count: no read of the points
+        view = map_cells(box, zoom, MapFilters())
+    assert view.points == [] and view.points_truncated
+    assert view.total == len(expected) + services.POINTS_PER_CELL + 2
