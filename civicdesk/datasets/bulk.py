@@ -1,8 +1,8 @@
 """The one fast path for writing many service requests: COPY on PostgreSQL, executemany on SQLite.
 
-The generator builds a batch as columns (numpy arrays), the importer as row
-tuples in the column orders below; both hand them to a BulkWriter inside their
-own transaction, so a batch is written whole or not at all. On PostgreSQL the
+The generator and the importer build a batch as columns (numpy arrays or
+lists, named as in the column orders below) and hand them to a BulkWriter
+inside their own transaction, so a batch is written whole or not at all. On PostgreSQL the
 columns become one Arrow table, written as CSV in C and sent with one COPY per
 table; on SQLite they go to executemany. Ids are drawn by the writer itself (from
 the table's sequence on PostgreSQL, past the highest id on SQLite), so timeline

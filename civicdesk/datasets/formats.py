@@ -180,8 +180,8 @@ def read_records(handle: IO[bytes], fmt: str, header: list[str], offset: int,
     row = first_row
     for values in csv.reader(lines):
         raw = lines.take()
-        if not "".join(values).strip():
-            continue  # a blank line is not a request
+        if (not values or not values[0].strip()) and not "".join(values).strip():
+            continue  # a blank line is not a request (the first field settles it for nearly every row)
         if len(values) != width:
             record = SourceRecord(row, raw, extra={"problem": f"the row has {len(values)} fields but the header has "
                                                              f"{width}"})

@@ -3,7 +3,10 @@
 The file is streamed batch by batch; each batch is one transaction holding
 its requests, their timeline entries, their source ids and the run's progress
 (see ImportRun), so a crash loses at most the batch in progress and a resumed
-run redoes it without duplicates.
+run redoes it without duplicates. Rows are read and checked one by one (the
+checks' order decides a bad row's reason); the rest of a batch's work is done
+for all its rows at once and the result is handed to BulkWriter as columns
+(see Importer.process).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -42,13 +46,14 @@ from .bulk import (
 )
 from .formats import SourceRecord
 from .generator import _PublicIds
-from .models import ImportRun
+from .models import ImportedRequest, ImportRun
 from .services import Locator, RouteCache, SlaClock, StatusBook
 
 IMPORTED_GROUP = "Imported"
 _LATITUDE, _LONGITUDE = gettext_lazy("latitude"), gettext_lazy("longitude")
-_DATES = (("requested", gettext_lazy("creation date")), ("closed", gettext_lazy("closing date")),
-          ("updated", gettext_lazy("update date")), ("expected", gettext_lazy("due date")))
+#: What the requested, closed, updated and expected dates are called in a reject's reason.
+_DATE_LABELS = (gettext_lazy("creation date"), gettext_lazy("closing date"), gettext_lazy("update date"),
+                gettext_lazy("due date"))
 REJECT_HEADER = ["row", "source_id", "reason", "original_row"]
 _US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*([AaPp][Mm])?)?$")
 # What published status words mean here (lower case). Words not listed count as open, or closed when the row
@@ -102,6 +107,12 @@ class LocalClock:
             local = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=hour * 3600)
             offset = self._offsets[hour] = int(local.replace(tzinfo=self.tz).utcoffset().total_seconds())
         return naive_seconds - offset
+
+    def epoch_many(self, naive_seconds: np.ndarray) -> np.ndarray:
+        """epoch() for an int64 array: the offset is looked up once per distinct hour."""
+        hours, inverse = np.unique(naive_seconds // 3600, return_inverse=True)
+        offsets = np.array([self.epoch(hour * 3600) - hour * 3600 for hour in hours.tolist()], dtype=np.int64)
+        return naive_seconds + offsets[inverse.reshape(-1)]
 
 
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
@@ -296,9 +307,15 @@ class Importer:
             self.offered[key] = ids or None
         return self.offered[key]
 
-    def process(self, batch: list[SourceRecord]) -> tuple[list[tuple], list[tuple], list[tuple], list[tuple],
-                                                           int]:
-        """Check and convert one batch: (requests, entries, imported ids, rejects, skipped count)."""
+    def process(self, batch: list[SourceRecord]) -> _Batch:
+        """Check and convert one batch: its rows as columns for BulkWriter.write_columns(), its rejects and
+        how many rows it skipped.
+
+        Each row is checked on its own (reading its fields, in the order that decides which reason a bad
+        row is rejected for); what follows is done for the whole batch at once with numpy: local times to
+        instants, the status's consequences, routing and SLA due times (once per distinct case), and the
+        columns themselves.
+        """
         rejects: list[tuple] = []
         parsed: list[_Parsed] = []
         self._latest = timezone.now().timestamp() + 86400  # a day of slack for clocks and time zones
@@ -322,7 +339,7 @@ class Importer:
             else:
                 fresh.append(p)
         located = self.locator.locate_many([p.lat for p in fresh], [p.long for p in fresh])
-        placed = []
+        placed, jurisdiction_ids, district_ids = [], [], []
         for p, (jurisdiction_id, district_id) in zip(fresh, located):
             if jurisdiction_id is None:
                 reason = (gettext("the point %(lat)s, %(long)s is outside %(name)s")
@@ -339,13 +356,13 @@ class Importer:
                                 % {"service": p.service_type.name, "place": self.jurisdictions[jurisdiction_id].name},
                                 p.record.raw))
                 continue
-            try:
-                placed.append(self._times(p, jurisdiction_id, district_id))
-            except _Reject as exc:
-                rejects.append((p.record.row, p.record.source_id, str(exc), p.record.raw))
-        requests, entries, imported = self._rows(placed)
+            placed.append(p)
+            jurisdiction_ids.append(jurisdiction_id)
+            district_ids.append(district_id)
+        result = self._rows(*self._times(placed, jurisdiction_ids, district_ids, rejects))
         rejects.sort(key=lambda r: r[0])
-        return requests, entries, imported, rejects, skipped
+        result.rejects, result.skipped = rejects, skipped
+        return result
 
     def _parse(self, record: SourceRecord, seen: dict[str, int]) -> _Parsed:
         if record.extra.get("problem"):
@@ -365,48 +382,70 @@ class Importer:
         if service_type is None:
             raise _Reject(gettext("no service type matches the category “%(category)s” (add it to the mapping file, "
                                   "or import with --create-types)") % {"category": record.categories[0]})
-        if not record.lat.strip() or not record.long.strip():
+        lat_text, long_text = record.lat.strip(), record.long.strip()
+        if not lat_text or not long_text:
             raise _Reject(gettext("the request has no coordinates"))
-        lat = _number(record.lat.strip(), _LATITUDE, 90)
-        long = _number(record.long.strip(), _LONGITUDE, 180)
+        lat = _number(lat_text, _LATITUDE, 90)
+        long = _number(long_text, _LONGITUDE, 180)
         if lat == 0 and long == 0:
             raise _Reject(gettext("the coordinates 0, 0 are a placeholder, not a place"))
-        when = {}
-        for name, label in _DATES:  # labels are lazy: translated only for a row that is rejected
-            text = getattr(record, name)
+        when = []
+        for text, label in zip((record.requested, record.closed, record.updated, record.expected), _DATE_LABELS):
             try:
-                when[name] = parse_when(text)
+                when.append(parse_when(text) if text else None)
             except ValueError:
+                # The label is lazy: translated only for a row that is rejected.
                 raise _Reject(gettext("the %(label)s “%(value)s” is not a date") % {"label": label, "value": text}) \
                     from None
-        if when["requested"] is None:
+        if when[0] is None:
             raise _Reject(gettext("the request has no creation date"))
-        return _Parsed(record, service_type, lat, long, when["requested"], when["closed"], when["updated"],
-                       when["expected"])
+        return _Parsed(record, service_type, lat, long, *when)
 
-    def _times(self, p: _Parsed, jurisdiction_id: int, district_id: int | None) -> tuple:
-        epoch = self.clocks[jurisdiction_id].epoch
-        requested, closed, updated, expected = (
-            None if value is None else value[0] if value[1] else epoch(value[0])
-            for value in (p.requested, p.closed, p.updated, p.expected))
-        if requested > self._latest:
-            raise _Reject(gettext("the creation date is in the future"))
-        if closed is not None and closed < requested:
-            raise _Reject(gettext("the closing date is before the creation date"))
-        return p, jurisdiction_id, district_id, requested, closed, updated, expected
+    def _times(self, placed: list[_Parsed], jurisdiction_ids: list[int], district_ids: list[int | None],
+               rejects: list[tuple]) -> tuple:
+        """The placed rows' dates as instants (int64 epoch seconds, NO_TIME for none), local wall-clock times
+        read in their jurisdiction's zone; rows created in the future or closed before they were created go
+        to `rejects`. Returns (rows kept, their jurisdiction ids, district ids, requested, closed, updated,
+        expected)."""
+        jurisdictions = np.array(jurisdiction_ids, dtype=np.int64)
+        instants = []
+        for name in ("requested", "closed", "updated", "expected"):
+            values = [getattr(p, name) for p in placed]
+            seconds = np.array([NO_TIME if value is None else value[0] for value in values], dtype=np.int64)
+            local = np.array([value is not None and not value[1] for value in values], dtype=bool)
+            for jurisdiction_id in np.unique(jurisdictions[local]).tolist():
+                rows = np.flatnonzero(local & (jurisdictions == jurisdiction_id))
+                seconds[rows] = self.clocks[jurisdiction_id].epoch_many(seconds[rows])
+            instants.append(seconds)
+        requested, closed = instants[0], instants[1]
+        future = requested > self._latest
+        backwards = ~future & (closed != NO_TIME) & (closed < requested)
+        if future.any() or backwards.any():
+            in_future, closed_early = gettext("the creation date is in the future"), \
+                gettext("the closing date is before the creation date")
+            for n in np.flatnonzero(future | backwards).tolist():
+                record = placed[n].record
+                rejects.append((record.row, record.source_id, in_future if future[n] else closed_early, record.raw))
+            keep = np.flatnonzero(~(future | backwards))
+            placed = [placed[n] for n in keep.tolist()]
+            jurisdictions = jurisdictions[keep]
+            district_ids = [district_ids[n] for n in keep.tolist()]
+            instants = [values[keep] for values in instants]
+        return (placed, jurisdictions, district_ids, *instants)
 
-    def _status(self, record: SourceRecord, closed_at: int | None):
-        key = (record.status, record.duplicate, closed_at is not None)
+    def _status(self, record: SourceRecord, closed: bool):
+        key = (record.status, record.duplicate, closed)
         status = self._statuses.get(key)
         if status is None:
-            status = self._statuses[key] = self._status_for(record, closed_at)
+            status = self._statuses[key] = self._status_for(record, closed)
         return status
 
-    def _status_for(self, record: SourceRecord, closed_at: int | None):
-        """The status a published status word (and duplicate flag, and closing date) means here."""
+    def _status_for(self, record: SourceRecord, closed: bool):
+        """The status a published status word (and duplicate flag, and whether there is a closing date)
+        means here."""
         word = record.status.strip().lower()
         book = self.statuses
-        if word in CLOSED_STATUSES or (word not in OPEN_STATUSES and closed_at is not None):
+        if word in CLOSED_STATUSES or (word not in OPEN_STATUSES and closed):
             code = "duplicate" if record.duplicate else CLOSED_STATUSES.get(word, "")
             status = book.by_code.get(code) if code else None
             if status is None or status.is_open:
@@ -417,74 +456,127 @@ class Importer:
         status = book.by_code.get(code) if code else None
         return status if status is not None and status.is_open else book.initial
 
-    def _rows(self, placed: list[tuple]) -> tuple[list[tuple], list[tuple], list[tuple]]:
-        if not placed:
-            return [], [], []
+    def _rows(self, placed: list[_Parsed], jurisdictions: np.ndarray, district_ids: list[int | None],
+              requested: np.ndarray, closed: np.ndarray, updated: np.ndarray, expected: np.ndarray) -> _Batch:
+        """The columns of the requests, their timeline entries and imported ids (see _Batch)."""
+        count = len(placed)
+        batch = _Batch(count=count)
+        if not count:
+            return batch
         writer = self.writer
-
-        def ts(epoch):  # instants go to write_columns() as whole epoch seconds
-            return NO_TIME if epoch is None else int(epoch)
-
-        ids = writer.new_ids(ServiceRequest, len(placed))
-        public_ids = self.public_ids.next_many(len(placed)).tolist()
+        ids = writer.new_ids(ServiceRequest, count)
+        public_ids = self.public_ids.next_many(count).tolist()
         taken = writer.existing_public_ids(public_ids)
         while taken:
             positions = [n for n, public_id in enumerate(public_ids) if public_id in taken]
             for n in positions:
                 public_ids[n] = self.public_ids.next()
             taken = writer.existing_public_ids([public_ids[n] for n in positions])
-        requests, plans, imported = [], [], []
-        submitted_kind, status_kind = str(TimelineEntry.Kind.SUBMITTED.value), str(TimelineEntry.Kind.STATUS.value)
-        initial = self.statuses.initial
-        decide, due_at, source, run_id = self.routes.decide, self.sla.due, self.run.source, self.run.id
+        records = [p.record for p in placed]
+        types = [p.service_type for p in placed]
         status_of = self._status
-        languages = self.languages
+        statuses = [status_of(record, has_closed) for record, has_closed in zip(records, (closed != NO_TIME).tolist())]
+        status_ids = np.array([status.id for status in statuses], dtype=np.int64)
         open_ids = {status.id: status.is_open for status in self.statuses.by_code.values()}
-        for (p, jurisdiction_id, district_id, requested, closed, updated, expected), pk, public_id in zip(
-                placed, ids, public_ids):
-            record, service_type = p.record, p.service_type
-            status = status_of(record, closed)
-            is_open = open_ids[status.id]
-            if is_open:
-                closed = None
-            elif closed is None:
-                closed = max(updated or requested, requested)
-            last = requested
-            if closed is not None and closed > last:
-                last = closed
-            if updated is not None and updated > last:
-                last = updated
-            decision = decide(jurisdiction_id=jurisdiction_id, service_type=service_type, district_id=district_id,
-                              lat=p.lat, long=p.long, type_id=service_type.id)
-            due = expected if expected is not None else due_at(jurisdiction_id, requested, service_type.sla_hours)
-            media_url = record.media_url
-            requests.append((
-                pk, public_id, jurisdiction_id, service_type.id, status.id, is_open,
-                service_type.default_priority, record.description[:5000], "{}", p.lat, p.long, record.address[:255],
-                record.address_id[:64], district_id, record.channel or "web", None, "", "", "",
-                record.language if record.language in languages else "en", "", "",
-                decision.department_id, decision.team_id, decision.assignee_id, decision.rule_id, decision.note,
-                ts(requested), ts(last), ts(due), ts(closed), None, 0, service_type.is_private,
-                media_url[:500] if media_url and media_url.startswith(("http://", "https://")) else "",
-            ))
-            plans.append((pk, requested, closed, last, status.id, record.status_notes))
-            imported.append((source, record.source_id, pk, run_id, record.row))
-        entry_count = len(plans) + sum(1 for plan in plans if plan[4] != initial.id)
-        entry_ids = iter(writer.new_ids(TimelineEntry, entry_count))
+        is_open = [open_ids[status.id] for status in statuses]
+        opened = np.array(is_open, dtype=bool)
+        # Open: no closing date. Closed without one: closed when last updated (never before it was created).
+        updated_or_requested = np.where((updated == NO_TIME) | (updated == 0), requested, updated)
+        closed = np.where(opened, NO_TIME, np.where(closed == NO_TIME, np.maximum(updated_or_requested, requested),
+                                                    closed))
+        last = np.maximum(requested, np.maximum(closed, updated))  # NO_TIME is below every instant
+        lats = np.array([p.lat for p in placed], dtype=float)
+        longs = np.array([p.long for p in placed], dtype=float)
+        distinct: dict[int, ServiceType] = {}
+        for service_type in types:
+            distinct.setdefault(service_type.id, service_type)
+        position = {type_id: n for n, type_id in enumerate(distinct)}
+        type_index = np.array([position[service_type.id] for service_type in types], dtype=np.int64)
+        decisions, chosen = self.routes.decide_many(jurisdictions, list(distinct.values()), type_index,
+                                                    np.array(district_ids, dtype=object), lats, longs)
+        chosen = chosen.tolist()
+        hours = np.array([0.0 if due_given else float(service_type.sla_hours or 0)
+                          for service_type, due_given in zip(types, (expected != NO_TIME).tolist())])
+        due = np.where(expected != NO_TIME, expected, self.sla.due_many(jurisdictions, requested, hours))
+        languages = self.languages
+        batch.requests = {
+            "id": ids, "public_id": public_ids, "jurisdiction_id": jurisdictions.tolist(),
+            "service_type_id": [service_type.id for service_type in types], "status_id": status_ids.tolist(),
+            "is_open": is_open, "priority": [service_type.default_priority for service_type in types],
+            "description": [record.description[:5000] for record in records], "attributes": ["{}"] * count,
+            "lat": lats.tolist(), "long": longs.tolist(), "address": [record.address[:255] for record in records],
+            "address_id": [record.address_id[:64] for record in records], "district_id": list(district_ids),
+            "channel": [record.channel or "web" for record in records], "reporter_id": [None] * count,
+            "contact_name": [""] * count, "contact_email": [""] * count, "contact_phone": [""] * count,
+            "language": [record.language if record.language in languages else "en" for record in records],
+            "device_id": [""] * count, "client_name": [""] * count,
+            "department_id": [decisions[n].department_id for n in chosen],
+            "team_id": [decisions[n].team_id for n in chosen],
+            "assignee_id": [decisions[n].assignee_id for n in chosen],
+            "routing_rule_id": [decisions[n].rule_id for n in chosen],
+            "routing_note": [decisions[n].note for n in chosen],
+            "requested_at": requested, "updated_at": last, "expected_at": due, "closed_at": closed,
+            "duplicate_of_id": [None] * count, "supporters_count": [0] * count,
+            "is_private": [service_type.is_private for service_type in types],
+            "media_url": [record.media_url[:500] if record.media_url.startswith(("http://", "https://")) else ""
+                          for record in records],
+        }
+        batch.imported = {"source": [self.run.source] * count, "source_id": [record.source_id for record in records],
+                          "request_id": ids, "run_id": [self.run.id] * count, "row": [record.row for record in records]}
+        batch.entries = self._entries(np.array(ids, dtype=np.int64), records, status_ids, requested, closed, last)
+        batch.entry_count = len(batch.entries["id"])
+        return batch
+
+    def _entries(self, ids: np.ndarray, records: list[SourceRecord], status_ids: np.ndarray, requested: np.ndarray,
+                 closed: np.ndarray, last: np.ndarray) -> dict[str, list]:
+        """Timeline columns: each request's "submitted" entry, followed by a status entry when its status is not
+        the initial one (closed: the closing entry, with the source's resolution text; open but further along,
+        such as assigned or in progress: one entry for the move, when the source last changed it)."""
+        initial_id = self.statuses.initial.id
+        moved = status_ids != initial_id
+        count = len(ids) + int(moved.sum())
+        submitted = np.arange(len(ids)) + np.concatenate(([0], np.cumsum(moved)[:-1])).astype(np.int64)
+        changes = submitted[moved] + 1
         names = self.status_names
-        received = gettext("Imported from %(source)s.") % {"source": self.run.source}
-        initial_id = initial.id
-        entries = []
-        for pk, requested, closed, last, status_id, notes in plans:
-            entries.append((next(entry_ids), pk, submitted_kind, True, received, None, None, initial_id, "{}",
-                            ts(requested)))
-            if status_id != initial_id:
-                # Closed: the closing entry, with the source's resolution text. Open but further along
-                # (assigned, in progress): one entry for the move, when the source last changed it.
-                when = closed if closed is not None else last
-                entries.append((next(entry_ids), pk, status_kind, True, notes[:5000] or names[status_id], None,
-                                initial_id, status_id, "{}", ts(when)))
-        return requests, entries, imported
+        columns = {
+            "id": np.array(self.writer.new_ids(TimelineEntry, count), dtype=np.int64),
+            "request_id": np.empty(count, dtype=np.int64),
+            "kind": np.full(count, str(TimelineEntry.Kind.SUBMITTED.value), dtype=object),
+            "is_public": np.full(count, True, dtype=object),
+            "message": np.full(count, gettext("Imported from %(source)s.") % {"source": self.run.source},
+                               dtype=object),
+            "author_id": np.full(count, None, dtype=object),
+            "status_from_id": np.full(count, None, dtype=object),
+            "status_to_id": np.full(count, initial_id, dtype=object),
+            "data": np.full(count, "{}", dtype=object),
+            "created_at": np.empty(count, dtype=np.int64),
+        }
+        columns["request_id"][submitted] = ids
+        columns["request_id"][changes] = ids[moved]
+        columns["kind"][changes] = str(TimelineEntry.Kind.STATUS.value)
+        notes = [records[n].status_notes[:5000] for n in np.flatnonzero(moved).tolist()]
+        columns["message"][changes] = np.array([note or names[status_id] for note, status_id in
+                                                zip(notes, status_ids[moved].tolist())], dtype=object)
+        columns["status_from_id"][changes] = initial_id
+        columns["status_to_id"][changes] = status_ids[moved].tolist()
+        columns["created_at"][submitted] = requested
+        columns["created_at"][changes] = np.where(closed != NO_TIME, closed, last)[moved]
+        return {name: values if name == "created_at" else values.tolist() for name, values in columns.items()}
+
+
+@dataclass(slots=True)
+class _Batch:
+    """One processed batch: the columns BulkWriter.write_columns() takes (requests, timeline entries, imported
+    ids; instants as int64 epoch seconds), how many rows each holds, the rejects as (row, source id, reason,
+    original text) and how many rows were skipped as imported before."""
+
+    count: int
+    requests: dict = field(default_factory=dict)
+    entries: dict = field(default_factory=dict)
+    imported: dict = field(default_factory=dict)
+    entry_count: int = 0
+    rejects: list[tuple] = field(default_factory=list)
+    skipped: int = 0
 
 
 def start_run(path: Path, *, fmt: str, source: str, jurisdiction: Jurisdiction | None, options: dict,
@@ -643,14 +735,17 @@ def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: 
             summary: ImportSummary) -> None:
     with transaction.atomic():
         importer.writer.begin_batch()
-        requests, entries, imported, rejects, skipped = importer.process(chunk)
-        importer.writer.write_rows(requests, entries, imported)
+        batch = importer.process(chunk)
+        rejects, skipped = batch.rejects, batch.skipped
+        importer.writer.write_columns(ServiceRequest, batch.requests, batch.count)
+        importer.writer.write_columns(TimelineEntry, batch.entries, batch.entry_count)
+        importer.writer.write_columns(ImportedRequest, batch.imported, batch.count)
         for reject in rejects:
             rejects_out.write(_csv_line(list(reject)))
         rejects_out.flush()
         run.offset = end
         run.rows_read += len(chunk)
-        run.rows_loaded += len(requests)
+        run.rows_loaded += batch.count
         run.rows_skipped += skipped
         run.rows_rejected += len(rejects)
         run.batches += 1
@@ -659,7 +754,7 @@ def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: 
         run.save(update_fields=["offset", "rows_read", "rows_loaded", "rows_skipped", "rows_rejected", "batches",
                                 "reject_offset", "updated_at"])
     summary.read += len(chunk)
-    summary.loaded += len(requests)
+    summary.loaded += batch.count
     summary.skipped += skipped
     summary.rejected += len(rejects)
 

@@ -38,6 +38,9 @@ class Locator:
         self._d_keys, self._d_shapes = _shapes(((d.pk, d.jurisdiction_id), d.boundary) for d in districts)
         self._d_tree = shapely.STRtree(self._d_shapes) if self._d_shapes else None
         self._d_area = [s.area for s in self._d_shapes]
+        self._d_ids = [district_id for district_id, _jurisdiction_id in self._d_keys]
+        self._d_jurisdictions = np.array([jurisdiction_id for _district_id, jurisdiction_id in self._d_keys],
+                                         dtype=object)
         self.all_active = jurisdictions is None
 
     def locate_many(self, lats: Sequence[float], longs: Sequence[float]) -> list[tuple[int | None, int | None]]:
@@ -50,21 +53,14 @@ class Locator:
         if not count or self._j_tree is None:
             return result
         points = shapely.points(np.asarray(longs, dtype=float), np.asarray(lats, dtype=float))
-        best_j: list[int | None] = [None] * count
-        best_area = [float("inf")] * count
-        for point_index, shape_index in self._j_tree.query(points, predicate="covered_by").T.tolist():
-            if self._j_area[shape_index] < best_area[point_index]:
-                best_area[point_index] = self._j_area[shape_index]
-                best_j[point_index] = self._j_keys[shape_index]
-        best_d: list[int | None] = [None] * count
+        best_j = _smallest(self._j_tree.query(points, predicate="covered_by"), self._j_area, self._j_keys, count)
+        best_d = np.full(count, None, dtype=object)
         if self._d_tree is not None:
-            d_area = [float("inf")] * count
-            for point_index, shape_index in self._d_tree.query(points, predicate="covered_by").T.tolist():
-                district_id, jurisdiction_id = self._d_keys[shape_index]
-                if jurisdiction_id == best_j[point_index] and self._d_area[shape_index] < d_area[point_index]:
-                    d_area[point_index] = self._d_area[shape_index]
-                    best_d[point_index] = district_id
-        return list(zip(best_j, best_d))
+            pairs = self._d_tree.query(points, predicate="covered_by")
+            # Only districts of the jurisdiction each point was placed in.
+            of_point = self._d_jurisdictions[pairs[1]] == best_j[pairs[0]]
+            best_d = _smallest(pairs[:, of_point.astype(bool)], self._d_area, self._d_ids, count)
+        return list(zip(best_j.tolist(), best_d.tolist()))
 
     def random_points(self, jurisdiction: Jurisdiction, count: int, rng) -> list[tuple[float, float, int | None]]:
         """Up to `count` random (lat, long, district id) inside `jurisdiction` and no smaller one inside it."""
@@ -80,6 +76,23 @@ class Locator:
             if len(found) >= count:
                 break
         return found[:count]
+
+
+def _smallest(pairs: np.ndarray, areas: list[float], keys: list, count: int) -> np.ndarray:
+    """For each of `count` points, the key of the smallest-area shape among the (point, shape) index `pairs`
+    (an STRtree query's answer); None for a point in no pair. Of shapes with equal areas the first one in
+    `pairs` wins. An object array of keys."""
+    best = np.full(count, None, dtype=object)
+    if not pairs.shape[1]:
+        return best
+    point_index, shape_index = pairs
+    order = np.lexsort((np.asarray(areas, dtype=float)[shape_index], point_index))  # stable: ties keep their order
+    ordered_points = point_index[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = ordered_points[1:] != ordered_points[:-1]
+    winners = order[first]
+    best[point_index[winners]] = np.array(keys, dtype=object)[shape_index[winners]]
+    return best
 
 
 def _shapes(items) -> tuple[list, list]:

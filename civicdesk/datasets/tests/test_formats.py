@@ -33,6 +33,18 @@ def test_it_turns_local_wall_clock_times_into_instants_across_daylight_saving():
     assert clock.epoch(summer) == summer + 4 * 3600
 
 
+def test_it_turns_many_local_times_into_instants_at_once_as_it_does_one_by_one():
+    import zoneinfo
+
+    import numpy as np
+
+    clock = LocalClock(zoneinfo.ZoneInfo("America/New_York"))
+    start, _ = parse_when("03/08/2025 11:00:00 PM")  # across the spring gap and the autumn repeat
+    autumn, _ = parse_when("11/01/2025 11:00:00 PM")
+    naive = [start + n * 1234 for n in range(200)] + [autumn + n * 1234 for n in range(200)] + [start, -3600]
+    assert LocalClock(clock.tz).epoch_many(np.array(naive, dtype=np.int64)).tolist() == [clock.epoch(n) for n in naive]
+
+
 def test_it_normalises_headers_and_the_2025_nyc_names():
     assert normalise("X Coordinate (State Plane)") == "x_coordinate_state_plane"
     assert normalise("\ufeffUnique Key") == "unique_key"

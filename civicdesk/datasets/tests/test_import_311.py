@@ -363,3 +363,49 @@ def test_it_keeps_the_language_an_open311_request_was_written_in(world, tmp_path
     languages = dict(ServiceRequest.objects.filter(imported_from__source_id__in=["900", "901", "902"])
                      .values_list("imported_from__source_id", "language"))
     assert languages == {"900": "es", "901": "en", "902": "en"}
+
+
+def test_it_checks_a_batch_whose_rows_mix_good_and_bad_dates_row_by_row(world, tmp_path):
+    path = write(tmp_path, "nyc.csv", NYC_HEADER,
+                 nyc_row("8001", "02/03/2025 09:00:00 AM", "Pothole"),
+                 nyc_row("8002", "01/01/2099 10:00:00 AM", "Pothole"),
+                 nyc_row("8003", "02/03/2025 09:00:00 AM", "Pothole", closed="02/04/2025 10:30:00 AM",
+                         status="Closed", resolution="Filled."),
+                 nyc_row("8004", "02/05/2025 09:00:00 AM", "Pothole", closed="02/04/2025 09:00:00 AM",
+                         status="Closed"),
+                 nyc_row("8005", "02/03/2025 09:00:00 AM", "Graffiti", status="Closed",
+                         updated="02/06/2025 04:15:00 PM"),
+                 nyc_row("8006", "02/03/2025 09:00:00 AM", "Graffiti", status="Assigned",
+                         updated="02/04/2025 08:00:00 AM"),
+                 nyc_row("8007", "02/03/2025 25:00:00 AM", "Pothole"))
+    out = run(path, "--format", "nyc")
+    assert "Rows read: 7; loaded: 4; skipped as already imported: 0; rejected: 3." in out
+    assert [(row["row"], row["reason"]) for row in rejects_of(path)] == [
+        ("2", "the creation date is in the future"),
+        ("4", "the closing date is before the creation date"),
+        ("7", "the creation date “02/03/2025 25:00:00 AM” is not a date"),
+    ]
+    utc = dt.timezone.utc
+    by_id = {r.imported_from.source_id: r for r in ServiceRequest.objects.select_related("imported_from", "status")}
+    # 9:00 in Chicago's winter is 15:00 UTC; a pothole's 16 business hours run on from there.
+    assert by_id["8001"].requested_at == dt.datetime(2025, 2, 3, 15, 0, tzinfo=utc)
+    assert by_id["8001"].expected_at == world.elm.calendar().add_business_hours(by_id["8001"].requested_at, 16)
+    assert by_id["8001"].is_open and by_id["8001"].closed_at is None
+    assert by_id["8003"].closed_at == dt.datetime(2025, 2, 4, 16, 30, tzinfo=utc)
+    # Closed without a closing date: closed when last updated.
+    assert by_id["8005"].closed_at == dt.datetime(2025, 2, 6, 22, 15, tzinfo=utc) and not by_id["8005"].is_open
+    assert by_id["8006"].status.code == "acknowledged" and by_id["8006"].updated_at == dt.datetime(
+        2025, 2, 4, 14, 0, tzinfo=utc)
+    # Each request's timeline: "submitted" first, then (when its status moved on) one entry for the move.
+    entries = [(e.request.imported_from.source_id, e.kind, e.message, e.created_at)
+               for e in TimelineEntry.objects.select_related("request__imported_from").order_by("id")]
+    assert entries == [
+        ("8001", "submitted", "Imported from nyc.", dt.datetime(2025, 2, 3, 15, 0, tzinfo=utc)),
+        ("8003", "submitted", "Imported from nyc.", dt.datetime(2025, 2, 3, 15, 0, tzinfo=utc)),
+        ("8003", "status", "Filled.", dt.datetime(2025, 2, 4, 16, 30, tzinfo=utc)),
+        ("8005", "submitted", "Imported from nyc.", dt.datetime(2025, 2, 3, 15, 0, tzinfo=utc)),
+        ("8005", "status", by_id["8005"].status.name, dt.datetime(2025, 2, 6, 22, 15, tzinfo=utc)),
+        ("8006", "submitted", "Imported from nyc.", dt.datetime(2025, 2, 3, 15, 0, tzinfo=utc)),
+        ("8006", "status", by_id["8006"].status.name, dt.datetime(2025, 2, 4, 14, 0, tzinfo=utc)),
+    ]
+    assert dangling_keys() == {}

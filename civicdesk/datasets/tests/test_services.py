@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import numpy as np
+
 from civicdesk.catalog.models import RoutingRule
 from civicdesk.catalog.services import route
+from civicdesk.datasets.bulk import NO_TIME
 from civicdesk.datasets.services import Locator, RouteCache, SlaClock, StatusBook
 from civicdesk.jurisdictions.models import Holiday
 from civicdesk.jurisdictions.services import locate
@@ -69,6 +72,38 @@ def test_it_gives_the_calendars_own_sla_due_times(world):
     before_range = start - 30 * 86400  # outside the listed days: the calendar answers
     assert clock.due(world.elm.pk, before_range, 8) == calendar.add_business_hours(
         dt.datetime.fromtimestamp(before_range, UTC), 8).timestamp()
+
+
+def test_it_gives_many_due_times_and_routes_at_once_as_it_gives_each(world):
+    """The importer converts a batch with due_many() and decide_many(): the same answers as one by one."""
+    corner = RoutingRule.objects.create(jurisdiction=world.elm, name="Corner potholes", order=5,
+                                        department=world.sanitation, area=square(3.5, 3.5, 4, 4))
+    corner.service_types.add(world.pothole)
+    start = dt.datetime(2026, 3, 1, tzinfo=UTC).timestamp()
+    clock = SlaClock([world.elm, world.county], start=start, end=start + 100 * 86400)
+    rng = random.Random(5)
+    count = 300
+    jurisdictions = np.array([rng.choice([world.elm.pk, world.county.pk]) for _ in range(count)], dtype=np.int64)
+    # Some moments before the listed days (the calendar answers), some rows without an SLA (hours 0).
+    requested = np.array([int(start + rng.uniform(-20, 100) * 86400) for _ in range(count)], dtype=np.int64)
+    hours = np.array([rng.choice([0.0, 1.0, 8.0, 16.0, 72.0]) for _ in range(count)])
+    due = clock.due_many(jurisdictions, requested, hours).tolist()
+    for n in range(count):
+        one = clock.due(int(jurisdictions[n]), int(requested[n]), float(hours[n]))
+        assert due[n] == (NO_TIME if one is None else int(one))
+    types = [world.pothole, world.garbage, world.graffiti]
+    type_index = np.array([rng.randrange(3) for _ in range(count)], dtype=np.int64)
+    lats, longs = np.array([rng.uniform(2, 4) for _ in range(count)]), np.array([rng.uniform(2, 4) for _ in range(count)])
+    places = Locator([world.elm]).locate_many(lats.tolist(), longs.tolist())
+    elm = np.full(count, world.elm.pk, dtype=np.int64)
+    districts = np.array([district for _, district in places], dtype=object)
+    cache = RouteCache([world.elm])
+    decisions, chosen = cache.decide_many(elm, types, type_index, districts, lats, longs)
+    fresh = RouteCache([world.elm])
+    for n in range(count):
+        one = fresh.decide(jurisdiction_id=world.elm.pk, service_type=types[type_index[n]], district_id=districts[n],
+                           lat=float(lats[n]), long=float(longs[n]))
+        assert decisions[chosen[n]] == one
 
 
 def test_it_maps_a_plain_closed_to_fixed_and_knows_the_initial_status(world):
