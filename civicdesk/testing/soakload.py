@@ -1,6 +1,6 @@
 """Soak testing: minutes of mixed traffic against the real stack, with processes killed now and then.
 
-Used by `civicdesk/core/tests/test_soak.py` (about 3 minutes, in CI) and `bench/soak.py` (30 minutes by
+Used by `civicdesk/core/tests/test_soak.py` (2 minutes of traffic, in CI) and `bench/soak.py` (30 minutes by
 default). It builds on the crash test (civicdesk/testing/crashload.py): its `Load` submits the reports
 (Open311 POSTs and the web form, each with its own address) and its `Killer` kills gunicorn workers and the
 task worker; `crashload.audit` checks that every acknowledged report is stored exactly once. Around that
