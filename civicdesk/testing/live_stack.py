@@ -179,15 +179,37 @@ class Stack:
                                            stderr=subprocess.STDOUT, start_new_session=True)
         self.worker_starts += 1
 
-    def drain_worker(self, worker_id: str = "crash-test-worker", timeout: float = 120) -> None:
-        """Stop the running worker gently, then run one under the same id until the queue is empty."""
+    def drain_worker(self, done, worker_id: str = "crash-test-worker", timeout: float = 120) -> None:
+        """Stop the running worker gently, then run one under the same id until `done()` is true, and stop it
+        gently too. AssertionError when it exits on its own, does not stop cleanly, or `done()` is still false
+        after `timeout` seconds.
+
+        One worker that keeps polling (every 0.2 s) rather than `--batch` passes one after the other: a batch
+        pass ends at the first moment nothing is due, so tasks due a few seconds later (a claim's lease) took a
+        new process, and a Django start-up, each."""
         from civicdesk.core.management.commands.serve import task_worker_command
 
         self.stop_worker()
-        command = [*task_worker_command(worker_id), "--batch"]
-        result = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=timeout,
-                                check=False)
-        assert result.returncode == 0, result.stdout + result.stderr
+        if done():
+            return
+        log_path = self.log_dir / "drain-worker.log"
+        with log_path.open("a") as log:
+            worker = subprocess.Popen([*task_worker_command(worker_id), "--interval", "0.2"], cwd=ROOT, env=self.env,
+                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            deadline = time.monotonic() + timeout
+            while not done():
+                assert worker.poll() is None, f"the draining worker exited with {worker.returncode}:\n" + self.log(
+                    "drain-worker.log")
+                if time.monotonic() > deadline:
+                    raise AssertionError("tasks still queued after the drain:\n" + self.log("drain-worker.log"))
+                time.sleep(0.2)
+            worker.send_signal(signal.SIGTERM)  # finishes a task it is running, then exits 0
+            assert worker.wait(timeout=20) == 0, self.log("drain-worker.log")
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
 
     def stop_worker(self) -> None:
         if self.worker is not None and self.worker.poll() is None:

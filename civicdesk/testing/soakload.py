@@ -1,6 +1,6 @@
 """Soak testing: minutes of mixed traffic against the real stack, with processes killed now and then.
 
-Used by `civicdesk/core/tests/test_soak.py` (about 3 minutes, in CI) and `bench/soak.py` (30 minutes by
+Used by `civicdesk/core/tests/test_soak.py` (2 minutes of traffic, in CI) and `bench/soak.py` (30 minutes by
 default). It builds on the crash test (civicdesk/testing/crashload.py): its `Load` submits the reports
 (Open311 POSTs and the web form, each with its own address) and its `Killer` kills gunicorn workers and the
 task worker; `crashload.audit` checks that every acknowledged report is stored exactly once. Around that
@@ -330,31 +330,43 @@ class BulkRun:
     output: str = ""
 
 
-def bulk_runs(stack: Stack, work_dir: Path, *, rows: int) -> list[BulkRun]:
+def bulk_runs(stack: Stack, work_dir: Path, *, rows: int) -> tuple[list[str], list[BulkRun]]:
     """The bulk writers of a soak: generate `rows` requests into the database, and import `rows` NYC rows.
 
-    The NYC file is written beforehand (by generate_requests --output, no database writes). Small batches
-    keep each write transaction short, as an operator would run them beside live traffic.
+    Returns (the command that writes the NYC file, the runs). That file is written first (by
+    generate_requests --output, no database writes), in BulkRunner's thread while the traffic runs. Small
+    batches keep each write transaction short, as an operator would run them beside live traffic.
     """
     django = [sys.executable, "-m", "django"]
     csv_path = work_dir / "soak-import.csv"
-    subprocess.run([*django, "generate_requests", str(rows), "--seed", "7", "--output", str(csv_path),
-                    "--format", "nyc", "--no-progress"], cwd=ROOT, env=stack.env, check=True, capture_output=True)
-    return [BulkRun("generate_requests", [*django, "generate_requests", str(rows), "--seed", "3", "--batch", "200",
-                                          "--since", "30", "--no-progress"]),
-            BulkRun("import_311", [*django, "import_311", str(csv_path), "--format", "nyc", "--create-types",
-                                   "--batch", "200", "--source", "soak", "--no-progress"])]
+    prepare = [*django, "generate_requests", str(rows), "--seed", "7", "--output", str(csv_path), "--format", "nyc",
+               "--no-progress"]
+    return prepare, [BulkRun("generate_requests", [*django, "generate_requests", str(rows), "--seed", "3", "--batch",
+                                                   "200", "--since", "30", "--no-progress"]),
+                     BulkRun("import_311", [*django, "import_311", str(csv_path), "--format", "nyc", "--create-types",
+                                            "--batch", "200", "--source", "soak", "--no-progress"])]
 
 
 class BulkRunner(threading.Thread):
-    """Runs each BulkRun at its moment (`at` seconds after start), one after the other."""
+    """Runs `prepare` (a command that writes no data: the import's file), then each BulkRun at its moment (`at`
+    seconds after start, or as soon as the one before has finished), one after the other."""
 
-    def __init__(self, stack: Stack, runs: list[BulkRun], at: list[float]):
+    def __init__(self, stack: Stack, runs: list[BulkRun], at: list[float], prepare: list[str] | None = None):
         super().__init__(daemon=True)
-        self.stack, self.runs, self.at = stack, runs, at
+        self.stack, self.runs, self.at, self.prepare = stack, runs, at, prepare
 
     def run(self) -> None:
         began = time.monotonic()
+        if self.prepare:
+            # Beside the traffic rather than before it: the file is needed only by the second run, and writing it
+            # first kept the soak waiting several seconds of Django start-up and generation.
+            result = subprocess.run(self.prepare, cwd=ROOT, env=self.stack.env, capture_output=True, text=True,
+                                    check=False)
+            if result.returncode != 0:  # every run is then reported failed, with the reason
+                for run in self.runs:
+                    run.returncode = result.returncode
+                    run.output = f"preparing failed: {(result.stdout + result.stderr)[-1500:]}"
+                return
         for run, moment in zip(self.runs, self.at, strict=True):
             time.sleep(max(0.0, began + moment - time.monotonic()))
             run.started = time.monotonic() - began
@@ -533,7 +545,7 @@ class Soak:
     def run(self, received) -> SoakReport:
         """Run the soak, drain the queue, audit. `received()` returns the (To, Message-ID) of every email so far."""
         seconds = self.minutes * 60
-        bulk = bulk_runs(self.stack, self.work_dir, rows=self.bulk_rows)
+        prepare, bulk = bulk_runs(self.stack, self.work_dir, rows=self.bulk_rows)
         serve_log = self.stack.log_dir / "serve.log"
         log_start = serve_log.stat().st_size if serve_log.exists() else 0
         sampler = MemorySampler(self.stack, self.sample_every)
@@ -541,7 +553,7 @@ class Soak:
                     web_clients=self.web_clients, think=self.think)
         traffic = Traffic(self.stack, load, staff_user=self.staff_user, think=self.think, seed=self.seed)
         killer = Killer(self.stack, seed=self.seed)
-        runner = BulkRunner(self.stack, bulk, at=[seconds * 0.2, seconds * 0.45])
+        runner = BulkRunner(self.stack, bulk, at=[seconds * 0.2, seconds * 0.45], prepare=prepare)
         replies_to = override_settings(INBOUND_EMAIL_DOMAIN=REPLY_DOMAIN)  # as the server signs Reply-To
         replies_to.enable()
         sampler.start()

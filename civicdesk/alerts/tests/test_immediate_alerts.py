@@ -98,6 +98,7 @@ def test_it_alerts_on_a_duplicate_closed_by_a_merge(tworld):
 
 
 def test_it_retries_a_chunk_the_database_could_not_write(tworld):
+    import logging
     import threading
 
     from django.db import connection, transaction
@@ -122,21 +123,40 @@ def test_it_retries_a_chunk_the_database_could_not_write(tworld):
             release.wait(30)
         connection.close()
 
+    class ReleaseOnRetry(logging.Handler):
+        # The lock is held until the chunk has failed and warns that it will retry (the warning comes between
+        # the rolled-back write and the retry's INSERT), not for a fixed time: on SQLite that INSERT needs the
+        # same write lock, and gets it as soon as the holder lets go instead of after the holder's 30 s.
+        def emit(self, record):
+            release.set()
+
+    task_log, handler = logging.getLogger(tasks.__name__), ReleaseOnRetry(logging.WARNING)
+    level = task_log.level
+    task_log.addHandler(handler)
+    task_log.setLevel(logging.WARNING)
     holder = threading.Thread(target=hold_the_write_lock)
     holder.start()
     try:
         assert locked.wait(10)
         with connection.cursor() as cursor:
+            # The chunk's write gives up after a short wait: SQLite's busy timeout (20 s in settings) or a
+            # PostgreSQL lock timeout; the failure is the same "could not write", only sooner.
             if connection.vendor == "postgresql":
                 cursor.execute("SET lock_timeout = '300ms'")
+            else:
+                cursor.execute("PRAGMA busy_timeout = 2000")
         started = dt.datetime.now(dt.timezone.utc)
         assert tasks.send_area_alerts.call(request.pk, "new", [subscription.pk]) == 0
     finally:
         release.set()
         holder.join()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+        task_log.removeHandler(handler)
+        task_log.setLevel(level)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
                 cursor.execute("RESET lock_timeout")
+            else:
+                cursor.execute(f"PRAGMA busy_timeout = {int(connection.settings_dict['OPTIONS']['timeout'] * 1000)}")
     assert alerted(request) == set()
     [retry] = DBTaskResult.objects.filter(task_path="civicdesk.alerts.tasks.send_area_alerts")
     assert retry.args_kwargs["args"] == [request.pk, "new", [subscription.pk], 2]

@@ -62,11 +62,14 @@ def _when(value) -> dt.datetime:
 
 
 @pytest.fixture
-def old_server(tworld, tmp_path):
-    """The old system: (its Open311 base URL, its database URL), serving until the test ends."""
+def old_server(tworld, tmp_path, bench_sqlite_template):
+    """The old system: (its Open311 base URL, its database URL), serving until the test ends.
+
+    Its database starts empty; on SQLite as a copy of the one migrated once per test run (`migrate` below then
+    has nothing to apply)."""
     config = tmp_path / "old-system.json"
     config.write_text(json.dumps(old_system_config(tworld)), encoding="utf-8")
-    url, drop = fresh_database(tmp_path)
+    url, drop = fresh_database(tmp_path, migrated=True)
     var = tmp_path / "old-var"
     stack = None
     try:
