@@ -374,7 +374,6 @@ def _points(requests, bbox: BBox, sensitive_ids: list[int], size: float,
     would make a long statement, so the view is read once more with a window count per cell instead."""
     if sum(small.values()) > MAX_POINTS:
         return None
-    located = _located(requests, bbox, sensitive_ids, size)
     if len(small) <= POINT_CELLS_BY_RANGE:
         pad = SENSITIVE_GRID_DEGREES / 2 if sensitive_ids else 0.0
         boxes, cells = Q(), Q()
@@ -385,8 +384,8 @@ def _points(requests, bbox: BBox, sensitive_ids: list[int], size: float,
             cells |= Q(cy=cy, cx=cx)
         located = _located(requests.filter(boxes), bbox, sensitive_ids, size).filter(cells)
     else:
-        located = located.annotate(n=Window(Count("id"), partition_by=[F("cy"), F("cx")])).filter(
-            n__lte=POINTS_PER_CELL)
+        located = _located(requests, bbox, sensitive_ids, size).annotate(
+            n=Window(Count("id"), partition_by=[F("cy"), F("cx")])).filter(n__lte=POINTS_PER_CELL)
     rows = list(located.order_by("-requested_at", "-id")
                 .values("public_id", "service_type_id", "status_id", "is_open", "plat", "plong")[:MAX_POINTS + 1])
     if len(rows) > MAX_POINTS:
