@@ -20,6 +20,12 @@ def among_unindexed(queryset: QuerySet, field: str, values: list, *, every_datab
     more common than it is, and the jurisdiction's index looks as good as the department's."""
     if every_database or connection.vendor == "sqlite":
         alias = field.replace("__", "_") + "_value"
-        queryset = queryset.alias(**{alias: ExpressionWrapper(F(field) + 0, output_field=BigIntegerField())})
+        queryset = queryset.alias(**{alias: unindexed(field)})
         field = alias
     return queryset.filter(**{f"{field}__in": values})
+
+
+def unindexed(field: str) -> ExpressionWrapper:
+    """`field + 0`: the same integer value, which no index of `field` serves (for an alias that a filter, or
+    one branch of an OR, compares instead of the column itself)."""
+    return ExpressionWrapper(F(field) + 0, output_field=BigIntegerField())

@@ -16,11 +16,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Avg,
-    BigIntegerField,
     BooleanField,
     Case,
     Count,
-    ExpressionWrapper,
     F,
     FloatField,
     Func,
@@ -34,6 +32,7 @@ from django.urls import reverse
 
 from civicdesk.catalog.models import ServiceType, Status
 from civicdesk.lib.geo import SENSITIVE_GRID_DEGREES
+from civicdesk.lib.planner import unindexed
 from civicdesk.servicerequests.models import ServiceRequest
 
 #: Grid cells per 256-pixel map tile width: one cluster per 64 pixels or so.
@@ -235,8 +234,7 @@ def _in_view(requests, bbox: BBox, sensitive_ids: list[int]):
     if sensitive_ids:
         # The type is compared as `service_type_id + 0`: the planner must not AND the type's index (millions
         # of rows of one kind) with the few thousand the position index finds.
-        requests = requests.alias(snapped_type=ExpressionWrapper(F("service_type_id") + 0,
-                                                                 output_field=BigIntegerField()))
+        requests = requests.alias(snapped_type=unindexed("service_type_id"))
         requests = requests.filter(_box_condition(bbox) | (
             Q(snapped_type__in=sensitive_ids) & _snapped_region_condition(bbox)))
     else:
