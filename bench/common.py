@@ -324,11 +324,13 @@ def describe_server(connection) -> str:
 
 
 def fetch(port: int, method: str, path: str, body: str | None = None, connection=None,
-          headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+          headers: dict[str, str] | None = None, received: dict[str, str] | None = None
+          ) -> tuple[int, bytes, float]:
     """One HTTP call to 127.0.0.1:`port`; returns status, body and seconds taken (to the last byte).
 
     With `connection` (an http.client.HTTPConnection) the call reuses it; it reconnects by itself
-    when the server closed it (gunicorn's sync workers close after every response).
+    when the server closed it (gunicorn's sync workers close after every response). With `received`, the
+    response's headers are put in it (names in lower case).
     """
     import http.client
 
@@ -341,6 +343,8 @@ def fetch(port: int, method: str, path: str, body: str | None = None, connection
     response = conn.getresponse()
     content = response.read()
     seconds = time.perf_counter() - began
+    if received is not None:
+        received.update((name.lower(), value) for name, value in response.getheaders())
     if connection is None:
         conn.close()
     return response.status, content, seconds

@@ -172,7 +172,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside one writer; IMMEDIATE takes the write lock at
     # BEGIN so concurrent writers queue on busy_timeout instead of failing.
     # synchronous=FULL: an acknowledged report survives power loss (see README).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections are kept between requests (DB_CONN_MAX_AGE, as on PostgreSQL): a new SQLite connection
+    # parses the whole schema (over 800 tables and indexes) at its first statement, about 3 ms, which a page
+    # answered 304 or a submission would otherwise pay on every request (docs/performance.md). Each kept
+    # connection holds at most SQLITE_CACHE_MB of pages: one per gunicorn thread.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -180,7 +183,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL;"
             f"PRAGMA synchronous={env('SQLITE_SYNCHRONOUS', 'FULL')};"
             "PRAGMA foreign_keys=ON;"
-            "PRAGMA cache_size=-65536;"
+            f"PRAGMA cache_size=-{env_int('SQLITE_CACHE_MB', 16) * 1024};"
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
@@ -359,6 +362,9 @@ SESSION_COOKIE_HTTPONLY = True
 # BENCH_ENDPOINTS=true mounts /bench/noop and /bench/insert (civicdesk/core/bench_urls.py), the ceilings
 # `make bench` compares real endpoints with. Only the benchmark's own server sets it.
 BENCH_ENDPOINTS = env_bool("BENCH_ENDPOINTS", False)
+# Rendered public pages without forms (home, notices, the report form's first step) each process keeps, by ETag,
+# to send the next visitor without rendering (civicdesk/core/conditional.py, docs/caching.md). 0 keeps none.
+PAGE_STORE_MB = env_int("PAGE_STORE_MB", 8)
 # Seconds each process keeps small configuration tables (routing rules, emergency phrases, statuses, calendars,
 # boundaries, connectors) at most; a change is seen at once by the process that made it, and by the others
 # within CONFIG_GENERATION_CHECK_SECONDS, when they next read the change count (core.ConfigGeneration)

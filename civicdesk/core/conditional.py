@@ -14,6 +14,14 @@ change) or None (no validator: render as usual, e.g. an unknown tracking number)
   without forms (a shared cache may keep it and must ask again, cheaply, each time: never stale), `private,
   no-cache` for a page with a form (its CSRF token is the visitor's: only their own browser may keep it).
 
+Pages are also kept, rendered, by the process that rendered them (`RenderedPages`, bounded by PAGE_STORE_MB):
+the next anonymous visitor whose validator comes out the same is sent the same bytes without rendering. The
+validator is worked out from everything the page shows, so a kept page is never served after it changed: the
+new validator simply finds nothing kept. A page with forms is kept without its CSRF tokens (each a masked copy
+of the first visitor's secret, checked as such): every later visitor gets the page with a token of their own,
+and the CSRF cookie if they had none, exactly as if it had been rendered for them. Embedded pages
+(docs/embed.md) are not kept.
+
 Signed-in users, visitors with a message waiting (a flash message shows once) and other methods than GET and
 HEAD are served exactly as before, with no validator. The ETag is the only validator answered: the
 Last-Modified date is sent for information (a language change does not change it, so `If-Modified-Since` alone
@@ -24,6 +32,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,7 +42,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db.models import F
-from django.http import HttpResponseNotModified
+from django.http import HttpResponse, HttpResponseNotModified
+from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_token
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -90,6 +102,81 @@ def count_config_change() -> None:
         ConfigGeneration.objects.get_or_create(pk=1, defaults={"value": 1, "changed_at": now})
 
 
+#: A CSRF token in a rendered form (Django's `{% csrf_token %}` writes exactly this).
+_FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"' % CSRF_TOKEN_LENGTH)
+
+
+def _token_parts(content: bytes, secret: str) -> list[bytes] | None:
+    """`content` cut at each CSRF token in it, or None unless every token found is a masked copy of `secret`
+    and nothing else in the page holds the secret (then the page cannot be given to another visitor)."""
+    tokens = {match.group(1) for match in _FORM_TOKEN.finditer(content)}
+    if not tokens or not secret or any(_unmask_cipher_token(token.decode()) != secret for token in tokens):
+        return None
+    parts = re.split(b"|".join(re.escape(token) for token in tokens), content)
+    if any(secret.encode() in part for part in parts):
+        return None
+    return parts
+
+
+class RenderedPages:
+    """Rendered public pages kept by this process, by validator, newest use last; at most `max_bytes` of bodies.
+
+    Only whole 200 responses are kept, without cookies (a page with forms: the CSRF cookie only, since its
+    tokens are taken out): a kept page is the view's answer for that validator, and middleware still runs on
+    every copy sent (security headers, compression, the visitor's Vary, the CSRF cookie)."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._pages: OrderedDict[str, tuple[list[bytes], list[tuple[str, str]]]] = OrderedDict()
+        self._lock = threading.Lock()  # gunicorn's threads share the process's pages
+
+    def get(self, key: str, token: Callable[[], str] = str) -> HttpResponse | None:
+        """A fresh copy of the page kept under `key`, with `token()` where its CSRF tokens were; or None."""
+        with self._lock:
+            kept = self._pages.get(key)
+            if kept is None:
+                return None
+            self._pages.move_to_end(key)
+        parts, headers = kept
+        response = HttpResponse(token().encode().join(parts) if len(parts) > 1 else parts[0])
+        for name, value in headers:
+            response[name] = value
+        return response
+
+    def keep(self, key: str, response, *, csrf_secret: str = "") -> None:
+        """Keep `response` under `key` if it is a whole page that fits, forgetting the least used ones. With
+        `csrf_secret`, the page's forms' tokens (masked copies of that secret) are taken out, and it is not kept
+        when they are not all such copies."""
+        cookies = set(response.cookies) - ({settings.CSRF_COOKIE_NAME} if csrf_secret else set())
+        if self.max_bytes <= 0 or response.status_code != 200 or cookies or getattr(response, "streaming", False):
+            return
+        content = response.content
+        if len(content) > self.max_bytes // 8:
+            return
+        parts = _token_parts(content, csrf_secret) if csrf_secret else [content]
+        if parts is None:
+            return
+        with self._lock:
+            if key in self._pages:
+                return
+            self._pages[key] = (parts, [(name, value) for name, value in response.items()
+                                        if name.lower() not in ("etag", "set-cookie")])
+            self.size += len(content)
+            while self.size > self.max_bytes:
+                _, (dropped, _) = self._pages.popitem(last=False)
+                self.size -= sum(len(part) for part in dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self.size = 0
+
+
+#: This process's kept pages (PAGE_STORE_MB; 0 keeps none).
+rendered_pages = RenderedPages(settings.PAGE_STORE_MB * 1024 * 1024)
+
+
 def _eligible(request) -> bool:
     """Anonymous GET/HEAD with no message waiting: the page is the same for everyone with the same cookies."""
     if request.method not in ("GET", "HEAD"):
@@ -106,7 +193,10 @@ def _eligible(request) -> bool:
 
 
 def _etag(request, version: PageVersion, csrf_secret: str) -> str:
-    parts = [build_id(), str(config_generation()), translation.get_language() or "", request.get_full_path(),
+    generation = getattr(request, "_civicdesk_config_generation", None)
+    if generation is None:  # read once per request however many validators it works out
+        generation = request._civicdesk_config_generation = config_generation()
+    parts = [build_id(), str(generation), translation.get_language() or "", request.get_full_path(),
              csrf_secret, request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), version.key]
     return '"%s"' % hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
@@ -152,6 +242,15 @@ def conditional_page(version: Callable[..., PageVersion | None], *, forms: bool 
                     response = HttpResponseNotModified()
                     _headers(response, request, etag, current, private=forms)
                     return response
+            keeping = getattr(request, "civicdesk_embed", None) is None
+            # Kept pages are found by the validator without the visitor's CSRF secret (none without forms).
+            key = _etag(request, current, "") if keeping else ""
+            if keeping:
+                kept = rendered_pages.get(key, functools.partial(get_token, request))
+                if kept is not None:
+                    secret = request.META.get("CSRF_COOKIE", "") if forms else ""
+                    kept["ETag"] = _etag(request, current, secret)
+                    return kept
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.has_header("ETag") or getattr(response, "streaming", False):
                 return response
@@ -162,6 +261,8 @@ def conditional_page(version: Callable[..., PageVersion | None], *, forms: bool 
             # The secret the page's token was made for: the cookie sent, or the one this response sets.
             secret = request.META.get("CSRF_COOKIE", csrf_cookie) if with_form else csrf_cookie
             _headers(response, request, _etag(request, current, secret or ""), current, private=forms)
+            if keeping:
+                rendered_pages.keep(key, response, csrf_secret=(secret or "") if forms else "")
             return response
 
         return wrapper

@@ -223,7 +223,8 @@ def authenticate(raw: str, *, action: str = "create_request") -> ApiKey:
     """The active key `raw` stands for. Raises Open311Error 403 (in the spec's words) otherwise."""
     key = None
     if raw:
-        key = ApiKey.objects.select_related("jurisdiction").filter(key_hash=hash_key(raw), is_active=True).first()
+        # Every POST asks: the key's own row only (its jurisdiction, when a call needs it, is read then).
+        key = next(iter(ApiKey.objects.filter(key_hash=hash_key(raw), is_active=True)[:1]), None)
     if key is None:
         raise Open311Error(403, gettext("Invalid api_key received -- can't proceed with %s.") % action)
     return key

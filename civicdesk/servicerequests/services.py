@@ -23,7 +23,7 @@ from civicdesk.lib import geo, phones
 from civicdesk.lib.ids import new_public_id
 from civicdesk.lib.media import MediaError, ProcessedMedia, process_upload
 from civicdesk.throttle.services import Limit, check
-from civicdesk.triage.services import detect_emergency, duplicate_candidates
+from civicdesk.triage.services import detect_emergency, nearest_open
 
 from . import signals
 from .models import Attachment, Channel, ServiceRequest, Support, TimelineEntry
@@ -283,7 +283,8 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
     expected = None
     if service_type.sla_hours:
         expected = places.business_calendar(where.jurisdiction).add_business_hours(now, service_type.sla_hours)
-    duplicates = duplicate_candidates(service_type=service_type, lat=where.lat, long=where.long)
+    duplicates = [public_id for _, public_id, _ in nearest_open(service_type=service_type, lat=where.lat,
+                                                                    long=where.long)]
     reporter = sub.reporter if (sub.reporter is not None and sub.reporter.is_authenticated) else None
     if reporter is not None:
         email = email or reporter.email
@@ -320,7 +321,7 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                     TimelineEntry(request=request, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now,
                                   message=decision.note, data={
                                       "rule": decision.rule.pk if decision.rule else None,
-                                      "possible_duplicates": [d.public_id for d, _ in duplicates],
+                                      "possible_duplicates": duplicates,
                                   }),
                 ])
                 if possible_emergency:

@@ -35,6 +35,18 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _no_rendered_page_kept_from_another_test():
+    """Each test starts with no rendered public page kept (core/conditional.py). In production the
+    configuration generation only grows, so an ETag never comes back with other contents; tests roll the
+    database back, so two tests can build the same ETag over different data or settings."""
+    from civicdesk.core.conditional import rendered_pages
+
+    rendered_pages.clear()
+    yield
+    rendered_pages.clear()
+
+
+@pytest.fixture(autouse=True)
 def _rate_windows_open_with_the_test(monkeypatch):
     """Rate-limit windows are fixed and aligned to the epoch, so a test that fills a per-minute limit and
     expects the next call refused fails when a minute turns between its calls (about 1 run in 300 per such

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -68,44 +69,74 @@ def load_emergency_phrases(path: Path | str = DEFAULT_PHRASES_FILE, *, replace: 
     return len(data.get("phrases", [])), len(data.get("variants", []))
 
 
-def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None):
-    """Open public requests of the same type within the type's duplicate radius, nearest first.
+def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None
+                 ) -> list[tuple[int, str, float]]:
+    """(id, tracking number, distance in metres) of the open public requests of the same type within the type's
+    duplicate radius, nearest first: one statement.
 
-    Returns a list of (request, distance in metres).
-
-    This runs inside every submission, so the database does the sorting: the box of `near()` (served by the
-    partial index `sr_open_type_pos`) is ordered by a flat-earth distance (longitude scaled by the cosine of
-    the latitude, exact to well under a metre at duplicate radii) and only the nearest few rows come back.
-    Whatever the number of open reports at a busy spot, a submission loads `limit` + 2 requests, not hundreds.
-    The exact great-circle distance then decides the radius.
+    This runs inside every submission (the routing note lists the possible duplicates' numbers), so the
+    database does the sorting and the statement is written once, not built by the ORM each call (building it
+    cost more than running it): the box of `near()` (served by the partial index `sr_open_type_pos`) is ordered
+    by a flat-earth distance (longitude scaled by the cosine of the latitude, exact to well under a metre at
+    duplicate radii) and only the nearest `limit` + 2 rows come back. The exact great-circle distance then
+    decides the radius. Whatever the number of open reports at a busy spot, a submission reads a handful of
+    rows, not hundreds.
     """
-    from django.db.models import F, FloatField, Value
-    from django.db.models.expressions import ExpressionWrapper
+    from django.db import connection
+
+    from civicdesk.lib.geo import bbox
+
+    radius = service_type.duplicate_radius_m
+    if radius <= 0 or service_type.is_private:  # requests of a private type are never public
+        return []
+    min_lat, max_lat, min_long, max_long = bbox(lat, long, radius)
+    coslat = math.cos(math.radians(lat))
+    params: list = [service_type.pk, min_lat, max_lat, min_long, max_long]
+    if exclude_id is not None:
+        params.append(exclude_id)
+    params += [lat, lat, long, coslat, long, coslat, limit + 2]
+    with connection.cursor() as cursor:
+        cursor.execute(_nearest_open_sql(connection.vendor, exclude_id is not None), params)
+        nearest = cursor.fetchall()
+    return [(pk, public_id, dist) for pk, public_id, req_lat, req_long in nearest
+            if (dist := distance_m(lat, long, req_lat, req_long)) <= radius][:limit]
+
+
+def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None):
+    """Open public requests of the same type within the type's duplicate radius, nearest first, as
+    (request, distance in metres) with their status and type loaded: `nearest_open`, then the few requests it
+    found (no second query when it found none)."""
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    within = nearest_open(service_type=service_type, lat=lat, long=long, limit=limit, exclude_id=exclude_id)
+    if not within:
+        return []
+    loaded = ServiceRequest.objects.select_related("status", "service_type").in_bulk([pk for pk, _, _ in within])
+    return [(loaded[pk], dist) for pk, _, dist in within if pk in loaded]
+
+
+@functools.cache
+def _nearest_open_sql(vendor: str, excluding: bool) -> str:
+    """The duplicate look-up's statement (see nearest_open): open, public, not merged requests of one
+    type inside a box, nearest first by flat-earth distance, then newest. `is_open` is written bare, as the
+    partial index sr_open_type_pos states it, so SQLite uses that index (it matches index conditions by form).
+    Written once per process and database `vendor` (its quoting)."""
+    from django.db import connection
 
     from civicdesk.servicerequests.models import ServiceRequest
 
-    radius = service_type.duplicate_radius_m
-    if radius <= 0:
-        return []
-    coslat = math.cos(math.radians(lat))
-    north = F("lat") - Value(lat)
-    east = (F("long") - Value(long)) * Value(coslat)
-    flat_distance = ExpressionWrapper(north * north + east * east, output_field=FloatField())
-    candidates = (
-        ServiceRequest.objects.public().open()
-        .filter(service_type=service_type, duplicate_of__isnull=True)
-        .near(lat, long, radius)
+    meta = ServiceRequest._meta
+
+    def column(name: str) -> str:
+        return connection.ops.quote_name(meta.get_field(name).column)
+
+    lat, long = column("lat"), column("long")
+    return (
+        f"SELECT {column('id')}, {column('public_id')}, {lat}, {long} FROM {connection.ops.quote_name(meta.db_table)} "
+        f"WHERE {column('is_open')} AND NOT {column('is_private')} AND {column('service_type')} = %s "
+        f"AND {column('duplicate_of')} IS NULL AND {lat} >= %s AND {lat} <= %s AND {long} >= %s AND {long} <= %s "
+        + (f"AND {column('id')} <> %s " if excluding else "")
+        + f"ORDER BY ({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s), "
+        f"{column('requested_at')} DESC LIMIT %s"
     )
-    if exclude_id is not None:
-        candidates = candidates.exclude(pk=exclude_id)
-    candidates = (
-        candidates.select_related("status", "service_type")
-        .annotate(flat_distance=flat_distance)
-        .order_by("flat_distance", "-requested_at")[:limit + 2]
-    )
-    scored = []
-    for req in candidates:
-        dist = distance_m(lat, long, req.lat, req.long)
-        if dist <= radius:
-            scored.append((req, dist))
-    return scored[:limit]
+

@@ -201,3 +201,152 @@ def test_it_switches_language_from_a_cached_page_without_a_token(world):
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "es"
     assert client.get("/").wsgi_request.LANGUAGE_CODE == "es"
+
+
+# --- Rendered pages kept by the process (RenderedPages) -------------------------------------------------------
+
+
+def test_it_sends_the_next_visitor_the_kept_home_page_without_rendering_and_renders_after_a_change(world):
+    with time_machine.travel(timezone.now().replace(second=0), tick=True):
+        first = Client().get("/")
+        assert first.status_code == 200 and first.templates  # rendered
+        kept = Client().get("/")  # another visitor, no validator
+        assert kept.status_code == 200 and kept.templates == []  # not rendered again
+        assert kept.content == first.content and kept["ETag"] == first["ETag"]
+        assert kept["Cache-Control"] == "public, no-cache" and "Cookie" in kept["Vary"]
+        assert kept["Content-Type"] == first["Content-Type"]
+        report(world, description="A new quarrystone report, kept page test")
+        fresh = Client().get("/")
+        assert fresh.templates and fresh["ETag"] != first["ETag"]  # the change shows at once
+
+
+def test_it_keeps_a_page_per_language_and_never_sends_one_to_the_other(world):
+    url = reverse("notices:list")
+    with time_machine.travel(timezone.now().replace(second=0), tick=True):
+        english = Client().get(url)
+        spanish = Client().get(url, HTTP_ACCEPT_LANGUAGE="es")
+        assert spanish.templates and spanish["ETag"] != english["ETag"]
+        assert Client().get(url, HTTP_ACCEPT_LANGUAGE="es").content == spanish.content
+        assert Client().get(url).content == english.content
+
+
+def test_it_renders_the_notices_again_when_a_notice_is_published(world):
+    url = reverse("notices:list")
+    with time_machine.travel(timezone.now().replace(second=0), tick=True):
+        Client().get(url)
+        assert Client().get(url).templates == []
+        ServiceNotice.objects.create(
+            jurisdiction=world.elm, kind=ServiceNotice.Kind.DISRUPTION, title="Quarrystone bridge shut",
+            body="Shut for works.", starts_at=timezone.now() - dt.timedelta(hours=1), published_at=timezone.now())
+        after = Client().get(url)
+        assert after.templates and b"Quarrystone bridge shut" in after.content
+
+
+def test_it_never_keeps_or_sends_kept_pages_for_signed_in_visitors_or_embedded_pages(client, world, tracked):
+    client.force_login(world.bob)
+    client.get("/")
+    assert client.get("/").templates
+    Client().get("/")  # kept for anonymous visitors...
+    signed_in = client.get("/")
+    assert signed_in.templates and "ETag" not in signed_in  # ...never sent to a signed-in one
+
+
+def test_it_forgets_the_least_used_pages_beyond_its_size():
+    from django.http import HttpResponse
+
+    from civicdesk.core.conditional import RenderedPages
+
+    pages = RenderedPages(max_bytes=8 * 100)
+    for n in range(3):
+        pages.keep(f'"p{n}"', HttpResponse(b"x" * 100))
+    assert pages.get('"p0"') is not None  # used: now the newest
+    for n in range(3, 9):
+        pages.keep(f'"p{n}"', HttpResponse(b"y" * 100))
+    assert pages.size <= 800
+    assert pages.get('"p0"') is not None and pages.get('"p1"') is None
+    pages.keep('"big"', HttpResponse(b"z" * 101))  # over an eighth of the store: never kept
+    assert pages.get('"big"') is None
+    cookie = HttpResponse(b"c")
+    cookie.set_cookie("seen", "1")
+    pages.keep('"cookie"', cookie)
+    assert pages.get('"cookie"') is None
+    pages.keep('"error"', HttpResponse(b"e", status=500))
+    assert pages.get('"error"') is None
+    copy = pages.get('"p8"')
+    copy.content = b"changed by middleware"
+    assert pages.get('"p8"').content == b"y" * 100  # every visitor gets a fresh copy
+
+
+def test_it_keeps_nothing_when_switched_off(settings, world):
+    from civicdesk.core.conditional import RenderedPages
+
+    pages = RenderedPages(max_bytes=0)
+    first = Client().get("/")
+    pages.keep(first["ETag"], first)
+    assert pages.get(first["ETag"]) is None
+
+
+def _token_in(response) -> str:
+    import re
+
+    return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.content).group(1).decode()
+
+
+def test_it_sends_a_kept_tracking_page_with_each_visitors_own_working_token(world, tracked):
+    from django.middleware.csrf import _unmask_cipher_token
+
+    url = tracked.get_absolute_url()
+    first = Client().get(url)
+    assert first.templates
+    visitor = Client(enforce_csrf_checks=True)
+    kept = visitor.get(url)
+    assert kept.status_code == 200 and kept.templates == []  # not rendered again
+    secret = kept.cookies["csrftoken"].value  # a cookie of their own, as a rendered page would set
+    assert secret != first.cookies["csrftoken"].value
+    assert _unmask_cipher_token(_token_in(kept)) == secret
+    assert first.cookies["csrftoken"].value.encode() not in kept.content
+    assert kept["Cache-Control"] == "private, no-cache" and kept["ETag"] != first["ETag"]
+    assert again(visitor, url, kept).status_code == 304  # their own validator works
+    # The kept page's form works for them: "affects me too" is counted.
+    supported = visitor.post(reverse("servicerequests:support", args=[tracked.public_id]),
+                             {"csrfmiddlewaretoken": _token_in(kept)})
+    assert supported.status_code == 302
+    tracked.refresh_from_db()
+    assert tracked.supporters_count == 1
+
+
+def test_it_renders_the_tracking_page_again_after_a_status_change(world, tracked):
+    url = tracked.get_absolute_url()
+    Client().get(url)
+    assert Client().get(url).templates == []
+    _status_change(world, tracked)
+    after = Client().get(url)
+    assert after.templates and b"Crew quarrystone on the way" in after.content
+
+
+def test_it_keeps_a_page_only_when_every_token_in_it_is_the_visitors(world):
+    from civicdesk.core.conditional import _token_parts
+
+    secret = "a" * 32
+    from django.middleware.csrf import _mask_cipher_secret
+
+    token = _mask_cipher_secret(secret)
+    page = f'<form><input name="csrfmiddlewaretoken" value="{token}"></form><p>{token}</p>'.encode()
+    assert _token_parts(page, secret) == [b'<form><input name="csrfmiddlewaretoken" value="', b'"></form><p>',
+                                          b"</p>"]
+    other = _mask_cipher_secret("b" * 32)
+    assert _token_parts(page.replace(token.encode(), other.encode(), 1), secret) is None  # someone else's
+    assert _token_parts(page + secret.encode(), secret) is None  # the secret itself in the page
+    assert _token_parts(b"<p>no form</p>", secret) is None
+
+
+def test_it_never_keeps_an_embedded_page_nor_sends_it_to_the_full_site(world):
+    from civicdesk.embed.models import EmbedSettings
+
+    EmbedSettings.objects.create(jurisdiction=world.elm, allowed_origins="https://www.elm.gov")
+    embedded = Client().get("/embed/elm/report/")
+    assert embedded.status_code == 200 and 'class="cd-embed-body"' in embedded.content.decode()
+    assert Client().get("/embed/elm/report/").templates  # rendered each time
+    full = Client().get("/report/")
+    assert full.templates and 'class="cd-embed-body"' not in full.content.decode()
+    assert Client().get("/report/").templates == []  # the full site's page is kept as usual

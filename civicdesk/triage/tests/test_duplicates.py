@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from civicdesk.servicerequests import services
-from civicdesk.triage.services import duplicate_candidates
+from civicdesk.triage.services import duplicate_candidates, nearest_open
 
 
 def report(world, lat, long, service_type=None, **extra):
@@ -70,8 +70,24 @@ def test_it_finds_the_nearest_at_a_busy_spot_however_old_loading_only_a_few_rows
     with CaptureQueriesContext(connection) as captured:
         found = duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5, limit=3)
     assert [r for r, _ in found] == [nearest, others[0], others[1]]
-    assert len(captured) == 1
+    assert found[0][0].status.code and found[0][0].service_type.code == "pothole"  # loaded with the requests
+    # The nearest limit + 2 ids and points, then only the three requests within the radius.
+    assert len(captured) == 2
     assert "LIMIT 5" in captured[0]["sql"]
+    with CaptureQueriesContext(connection) as captured:
+        numbers = nearest_open(service_type=world.pothole, lat=3.0, long=3.5, limit=3)
+    assert [public_id for _, public_id, _ in numbers] == [r.public_id for r, _ in found]
+    assert [round(d) for _, _, d in numbers] == [round(d) for _, d in found]
+    assert len(captured) == 1  # what a submission asks: the tracking numbers, one statement
+
+
+def test_it_reads_one_statement_and_loads_nothing_where_nothing_lies_within_the_radius(world):
+    # Inside the look-up's box (its corner) but beyond the 50 m radius: found by the box, dropped by distance.
+    corner = report(world, 3.0 + 45 / 111_320, 3.5 + 45 / 111_320)
+    assert corner.pk
+    with CaptureQueriesContext(connection) as captured:
+        assert duplicate_candidates(service_type=world.pothole, lat=3.0, long=3.5) == []
+    assert len(captured) == 1
 
 
 def test_it_leaves_out_the_request_being_checked(world):
