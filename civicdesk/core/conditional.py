@@ -7,7 +7,8 @@ change) or None (no validator: render as usual, e.g. an unknown tracking number)
 `conditional_page(version)` then:
 
 - builds the ETag from the version, the configuration generation (core.ConfigGeneration: renaming a kind of
-  problem or a status changes every page's ETag on every server), the language, the visitor's session cookie,
+  problem or a status changes every page's ETag on every server, within CONFIG_GENERATION_CHECK_SECONDS, as
+  the configuration cache the page is rendered from sees it: lib/config_cache.generation()), the language, the visitor's session cookie,
   for pages with forms the visitor's CSRF cookie (the page carries a token made for it), and the build (static
   files, templates, code version), and answers `If-None-Match` with 304 Not Modified without rendering;
 - otherwise renders, and sets `ETag`, `Last-Modified` and `Cache-Control`: `public, no-cache` for a page
@@ -47,6 +48,8 @@ from django.middleware.csrf import CSRF_TOKEN_LENGTH, _unmask_cipher_token, get_
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
+
+from civicdesk.lib import config_cache
 
 PUBLIC_CACHE_CONTROL = "public, no-cache"
 PRIVATE_CACHE_CONTROL = "private, no-cache"
@@ -194,8 +197,14 @@ def _eligible(request) -> bool:
 
 def _etag(request, version: PageVersion, csrf_secret: str) -> str:
     generation = getattr(request, "_civicdesk_config_generation", None)
-    if generation is None:  # read once per request however many validators it works out
-        generation = request._civicdesk_config_generation = config_generation()
+    if generation is None:  # once per request however many validators it works out
+        # The count the process's configuration cache was read under (at most once a second per process, not
+        # per request: the page is rendered from that cache, so they agree); the row itself when the cache is
+        # off or has no count yet.
+        generation = config_cache.generation()
+        if generation is None:
+            generation = config_generation()
+        request._civicdesk_config_generation = generation
     parts = [build_id(), str(generation), translation.get_language() or "", request.get_full_path(),
              csrf_secret, request.COOKIES.get(settings.SESSION_COOKIE_NAME, ""), version.key]
     return '"%s"' % hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
@@ -262,7 +271,7 @@ def conditional_page(version: Callable[..., PageVersion | None], *, forms: bool 
             secret = request.META.get("CSRF_COOKIE", csrf_cookie) if with_form else csrf_cookie
             _headers(response, request, _etag(request, current, secret or ""), current, private=forms)
             if keeping:
-                rendered_pages.keep(key, response, csrf_secret=(secret or "") if forms else "")
+                rendered_pages.keep(key, response, csrf_secret=(secret or "") if forms and with_form else "")
             return response
 
         return wrapper

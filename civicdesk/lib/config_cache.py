@@ -63,6 +63,16 @@ def cached(key: Hashable, load: Callable[[], T]) -> T:
     return value
 
 
+def generation() -> int | None:
+    """The change count this process's cached configuration belongs to (read at most once every
+    CONFIG_GENERATION_CHECK_SECONDS), or None when the cache is off or no reader is registered. Public pages'
+    validators use it (civicdesk/core/conditional.py): a page is rendered with the cached configuration, so
+    its validator names the count that configuration was read under."""
+    if getattr(settings, "CONFIG_CACHE_SECONDS", 0) <= 0:
+        return None
+    return _current_generation(time.monotonic())
+
+
 def read_generation_with(reader: Callable[[], int] | None) -> None:
     """Register the function that reads the configuration's change count (civicdesk/core does, in ready())."""
     global _generation_reader

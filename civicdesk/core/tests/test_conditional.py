@@ -350,3 +350,31 @@ def test_it_never_keeps_an_embedded_page_nor_sends_it_to_the_full_site(world):
     full = Client().get("/report/")
     assert full.templates and 'class="cd-embed-body"' not in full.content.decode()
     assert Client().get("/report/").templates == []  # the full site's page is kept as usual
+
+
+def test_it_names_the_configuration_the_process_renders_from_in_each_validator(settings, world):
+    """With the configuration cache on, the ETag carries the change count that cache was read under (no query
+    per request): another server's change shows once this process checks the count again."""
+    from civicdesk.core.models import ConfigGeneration
+    from civicdesk.lib import config_cache
+
+    settings.CONFIG_CACHE_SECONDS = 600
+    settings.CONFIG_GENERATION_CHECK_SECONDS = 3600
+    config_cache.clear()
+    try:
+        url = reverse("intake:start")
+        first = Client().get(url)
+        # Another server renames something: the row counts it, this process has not looked yet.
+        ConfigGeneration.objects.update_or_create(pk=1, defaults={"value": 1000, "changed_at": timezone.now()})
+        assert Client().get(url)["ETag"] == first["ETag"]
+        settings.CONFIG_GENERATION_CHECK_SECONDS = 0  # the next check is due
+        changed = Client().get(url)
+        assert changed["ETag"] != first["ETag"] and changed.templates  # rendered from the new configuration
+        # A change made in this process shows at once.
+        settings.CONFIG_GENERATION_CHECK_SECONDS = 3600
+        world.pothole.name = "Quarrystone pothole"
+        world.pothole.save()
+        renamed = Client().get(url)
+        assert renamed["ETag"] != changed["ETag"] and "Quarrystone pothole" in renamed.content.decode()
+    finally:
+        config_cache.clear()
