@@ -107,6 +107,10 @@ class ServiceRequest(LoggedModel):
     updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     expected_at = models.DateTimeField(_("expected (SLA due)"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    #: When staff last transferred it to another department (services.transfer); None if never. Lets the staff
+    #: console's "Transferred in" queue read the few transferred requests (index sr_transferred_open) instead of
+    #: every open request of the department.
+    transferred_at = models.DateTimeField(_("last transferred"), null=True, blank=True)
 
     duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, db_index=False,
                                      related_name="duplicates", verbose_name=_("duplicate of"))
@@ -135,6 +139,9 @@ class ServiceRequest(LoggedModel):
             models.Index(fields=["assignee", "is_open", "requested_at"], name="sr_assignee_open"),
             models.Index(fields=["is_open", "expected_at"], name="sr_open_expected"),
             models.Index(fields=["department", "is_open", "requested_at"], name="sr_dept_open"),
+            # "Transferred in": the same walk over transferred requests only.
+            models.Index(fields=["department", "is_open", "requested_at"],
+                         condition=models.Q(transferred_at__isnull=False), name="sr_transferred_open"),
             models.Index(fields=["jurisdiction", "is_open", "requested_at"], name="sr_juris_open"),
             models.Index(fields=["contact_email"], name="sr_contact_email"),
             models.Index(fields=["contact_phone"], name="sr_contact_phone"),

@@ -551,9 +551,9 @@ def transfer(request: ServiceRequest, *, department, user=None, reason: str) -> 
         locked.routing_rule = None
         locked.routing_note = (gettext("Transferred from %(a)s to %(b)s")
                                % {"a": from_name, "b": department.name})[:255]
-        locked.updated_at = now
+        locked.updated_at = locked.transferred_at = now
         locked.save(update_fields=["department", "jurisdiction", "district", "team", "assignee", "routing_rule",
-                                   "routing_note", "updated_at"])
+                                   "routing_note", "updated_at", "transferred_at"])
         entry = TimelineEntry.objects.create(
             request=locked, kind=TimelineEntry.Kind.ROUTED, is_public=False, created_at=now, author=_actor(user),
             message=gettext("Transferred from %(a)s to %(b)s: %(reason)s")

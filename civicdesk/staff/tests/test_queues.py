@@ -84,6 +84,7 @@ def test_it_shows_a_transfer_in_the_receiving_departments_queue(client, world, c
     login_verified(client, world.carol)
     response = client.get(URL, {"queue": "transferred_in"})
     assert ids_on(response) == [reqs.pothole.public_id]
+    assert queues.bounded_count(queues.queue(world.carol, "transferred_in")) == 1  # the tab's count
     login_verified(client, world.bob)
     assert reqs.pothole.public_id not in ids_on(client.get(URL, {"queue": "all"}))
 
