@@ -11,6 +11,7 @@ import json
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from civicdesk.applications import demo, registers, services
 from civicdesk.applications.models import Permit, RegisterEntry
@@ -146,7 +147,9 @@ def test_only_administrators_choose_what_a_type_publishes(client, fence, world, 
 
 def test_an_expired_licence_shows_as_expired(client, published, world, reviewers):
     permit = issue(published, world.alice, reviewers)
-    permit.valid_until = permit.issued_at.date() - dt.timedelta(days=1)
+    # Yesterday in the site's time zone: the register judges "expired" by the local date, which differs from
+    # the UTC date of `issued_at` between midnight UTC and midnight local time.
+    permit.valid_until = timezone.localdate() - dt.timedelta(days=1)
     permit.save(update_fields=["valid_until"])
     body = client.get(reverse("applications:register") + "?state=expired").content.decode()
     assert permit.number in body and '<td data-testid="state">Expired</td>' in body
