@@ -253,12 +253,14 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": env("STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")},
+    # STATICFILES_BACKEND: the plain storage serves static files without collectstatic's manifest (tests, and
+    # the smoke test of `make bench`, whose server otherwise needs collectstatic first).
     "staticfiles": {
-        "BACKEND": (
+        "BACKEND": env("STATICFILES_BACKEND", (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if env_bool("TESTING", False)
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
+        ))
     },
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
