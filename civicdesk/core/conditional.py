@@ -111,7 +111,9 @@ _FORM_TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{%d})"
 
 def _token_parts(content: bytes, secret: str) -> list[bytes] | None:
     """`content` cut at each CSRF token in it, or None unless every token found is a masked copy of `secret`
-    and nothing else in the page holds the secret (then the page cannot be given to another visitor)."""
+    and nothing else in the page holds the secret (then the page cannot be given to another visitor).
+    `_unmask_cipher_token` is Django's own, private, inverse of the masking `{% csrf_token %}` applies: Django
+    is pinned in the lock files, and test_conditional.py checks each visitor's token against their secret."""
     tokens = {match.group(1) for match in _FORM_TOKEN.finditer(content)}
     if not tokens or not secret or any(_unmask_cipher_token(token.decode()) != secret for token in tokens):
         return None

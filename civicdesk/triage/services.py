@@ -139,4 +139,3 @@ def _nearest_open_sql(vendor: str, excluding: bool) -> str:
         + f"ORDER BY ({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s), "
         f"{column('requested_at')} DESC LIMIT %s"
     )
-
