@@ -18,12 +18,13 @@ import gc
 import io
 import json
 import os
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import connection
+from django.db import IntegrityError, connection, connections
 from django.utils.translation import gettext
 
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
@@ -85,8 +86,15 @@ class BulkWriter:
         self._clock = [text + self._suffix for text in _CLOCK]
         self._clock_array = np.array(self._clock, dtype=object)
         #: Whether write() skips PostgreSQL's foreign-key triggers (see begin_batch()).
-        self.skip_fk_checks = skip_fk_checks and self.vendor == "postgresql" and _is_superuser()
+        superuser = self.vendor == "postgresql" and _is_superuser()
+        self.skip_fk_checks = skip_fk_checks and superuser
+        #: Whether write_columns() checks foreign keys once per batch and column (check_keys()) instead of
+        #: PostgreSQL's trigger per row and key (superusers only, and only while the tables have no triggers
+        #: but the foreign keys' own, which a COPY under `session_replication_role = replica` would skip).
+        self.keys_checked_in_bulk = superuser and not self.skip_fk_checks and _only_key_triggers()
         self._tuned = False
+        #: The ids each model's rows written in the current batch hold: keys pointing at them need no check.
+        self._written: dict = {}
 
     # --- values -------------------------------------------------------------------------------------
 
@@ -125,6 +133,7 @@ class BulkWriter:
             elif not self._tuned:
                 cursor.execute("PRAGMA cache_size = -262144")  # 256 MiB of pages for the indexes being updated
         self._tuned = True
+        self._written = {}
 
     def new_ids(self, model, count: int) -> list[int]:
         """`count` unused primary keys for `model`'s table, ascending.
@@ -240,14 +249,58 @@ class BulkWriter:
             # all_valid quotes every non-NULL value: "" is an empty text, an unquoted empty field is NULL.
             pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
                              pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
-            with connection.cursor() as cursor, \
-                    cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(buffer.getbuffer())
+            with connection.cursor() as cursor:
+                if self.keys_checked_in_bulk:
+                    cursor.execute("SET LOCAL session_replication_role = replica")
+                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                    copy.write(buffer.getbuffer())
+                if self.keys_checked_in_bulk:
+                    cursor.execute("SET LOCAL session_replication_role = origin")
+            if self.keys_checked_in_bulk:
+                if "id" in names:
+                    self._written[model] = set(np.asarray(values[names.index("id")]).tolist())
+                self.check_keys(model, dict(zip(names, values)))
             return
         lists = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values]
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})",
                                list(zip(*lists)))
+
+    def check_keys(self, model, columns: Mapping[str, Sequence]) -> None:
+        """Check the foreign keys of rows just written (PostgreSQL, inside their transaction), as the
+        database's own triggers would, but once per column: each referenced table is asked once for the
+        column's distinct keys with `FOR KEY SHARE`, the lock the triggers take, so no other transaction can
+        delete those rows before this one commits. Keys of rows this batch wrote itself need no look-up.
+        Raises IntegrityError naming the column and a missing key."""
+        for field in model._meta.concrete_fields:
+            if not field.is_relation or not field.db_constraint or field.column not in columns:
+                continue
+            target = field.related_model
+            values = columns[field.column]
+            keys = set(values.tolist() if isinstance(values, np.ndarray) else values)
+            keys.discard(None)
+            keys -= self._written.get(target, set())
+            if not keys:
+                continue
+            keys = {key.item() if isinstance(key, np.generic) else key for key in keys}
+            target_field = field.target_field
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {connection.ops.quote_name(target_field.column)} FROM "
+                               f"{connection.ops.quote_name(target._meta.db_table)} WHERE "
+                               f"{connection.ops.quote_name(target_field.column)} = ANY(%s) FOR KEY SHARE",
+                               [sorted(keys)])
+                missing = keys - {row[0] for row in cursor.fetchall()}
+            if missing:
+                raise IntegrityError(f"{model._meta.db_table}.{field.column} = {sorted(missing)[0]!r} is not present "
+                                     f"in {target._meta.db_table}")
+
+
+def _only_key_triggers(models: Sequence = (ServiceRequest, TimelineEntry, ImportedRequest)) -> bool:
+    """Whether the loaders' tables have no triggers but the foreign keys' own (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(%s::regclass[])",
+                       [[model._meta.db_table for model in models]])
+        return cursor.fetchone()[0] == 0
 
 
 @contextlib.contextmanager
@@ -398,14 +451,59 @@ def secondary_indexes_dropped(models: Sequence = (ServiceRequest, TimelineEntry)
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                if connection.in_atomic_block:
-                    # Inside an outer transaction the deferred foreign-key checks are still queued, and
-                    # PostgreSQL builds no index on a table with pending trigger events: run them now.
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute("SET maintenance_work_mem = '512MB'")
-            for name, sql, _table in indexes:
-                if not _index_exists(name):  # built already by restore_dropped_indexes()
+        pending = [(name, sql) for name, sql, _table in indexes if not _index_exists(name)]  # else rebuilt already
+        if connection.vendor == "postgresql" and not connection.in_atomic_block and INDEX_BUILDERS > 1 \
+                and len(pending) > 1:
+            build_indexes_in_parallel([sql for _name, sql in pending])
+        else:
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    if connection.in_atomic_block:
+                        # Inside an outer transaction the deferred foreign-key checks are still queued, and
+                        # PostgreSQL builds no index on a table with pending trigger events: run them now.
+                        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                    cursor.execute("SET maintenance_work_mem = '512MB'")
+                for _name, sql in pending:
                     cursor.execute(sql)
-                DroppedIndex.objects.filter(name=name).delete()
+        DroppedIndex.objects.filter(name__in=[name for name, _sql, _table in indexes]).delete()
+
+
+#: How many connections build a PostgreSQL load's dropped indexes at once: one per core (each build is one
+#: CPU-bound scan and sort, and a load's dozens of indexes are what an exclusive load spends most time on).
+INDEX_BUILDERS = min(4, os.cpu_count() or 1)
+
+
+def build_indexes_in_parallel(statements: Sequence[str], builders: int | None = None) -> None:
+    """Run CREATE INDEX `statements` on PostgreSQL from `builders` connections of their own (threads), each
+    taking the next statement when it is done; several indexes of one table can be built at once (CREATE
+    INDEX takes a SHARE lock, which does not conflict with itself). Only outside a transaction: the other
+    connections must see the committed rows. Raises the first error once every builder has stopped; an
+    index left unbuilt stays recorded as a DroppedIndex and is built by restore_dropped_indexes()."""
+    queue = list(reversed(statements))
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def build() -> None:
+        try:
+            with connections["default"].cursor() as cursor:  # a new connection: one per thread
+                cursor.execute("SET maintenance_work_mem = '256MB'")
+                while True:
+                    with lock:
+                        if errors or not queue:
+                            return
+                        sql = queue.pop()
+                    cursor.execute(sql)
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller's thread below)
+            with lock:
+                errors.append(exc)
+        finally:
+            connections["default"].close()
+
+    threads = [threading.Thread(target=build, name=f"index-builder-{n}")
+               for n in range(min(builders or INDEX_BUILDERS, len(statements)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]

@@ -11,10 +11,16 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
-from civicdesk.catalog.models import Status
-from civicdesk.datasets.bulk import NO_TIME, BulkWriter, other_clients, secondary_indexes_dropped
+from civicdesk.catalog.models import ServiceType, Status
+from civicdesk.datasets.bulk import (
+    NO_TIME,
+    BulkWriter,
+    build_indexes_in_parallel,
+    other_clients,
+    secondary_indexes_dropped,
+)
 from civicdesk.datasets.models import DroppedIndex
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
 
@@ -25,29 +31,74 @@ def index_names() -> set[str]:
                 for name in connection.introspection.get_constraints(cursor, model._meta.db_table)}
 
 
+def request_columns(world, pk: int, **changes) -> dict:
+    """One request's columns for BulkWriter.write_columns(), with `changes` over plain values."""
+    values = {
+        "id": pk, "public_id": "ZZZZ-ZZZZ", "jurisdiction_id": world.elm.pk,
+        "service_type_id": world.pothole.pk, "status_id": Status.initial().pk, "is_open": True,
+        "priority": world.pothole.default_priority, "description": "", "attributes": "{}",
+        "lat": 3.123456, "long": 2.5, "address": "", "address_id": "", "district_id": None, "channel": "web",
+        "reporter_id": None, "contact_name": "", "contact_email": "", "contact_phone": "", "language": "en",
+        "device_id": "", "client_name": "", "department_id": None, "team_id": None, "assignee_id": None,
+        "routing_rule_id": None, "routing_note": "", "requested_at": 1_700_000_000, "updated_at": 1_700_000_000,
+        "expected_at": NO_TIME, "closed_at": NO_TIME, "duplicate_of_id": None, "supporters_count": 0,
+        "is_private": False, "media_url": "", **changes}
+    return {name: np.array([value], dtype=np.int64 if name.endswith("_at") else object)
+            for name, value in values.items()}
+
+
 def test_it_writes_columns_with_quotes_commas_newlines_empty_texts_and_nulls_intact(world):
     writer = BulkWriter()
     awkward = 'He said "fix it", twice,\nthen left \\N and \\. behind'
     with transaction.atomic():
         writer.begin_batch()
         pk = writer.new_ids(ServiceRequest, 1)[0]
-        request = {name: np.array([value], dtype=object) for name, value in {
-            "id": pk, "public_id": "ZZZZ-ZZZZ", "jurisdiction_id": world.elm.pk,
-            "service_type_id": world.pothole.pk, "status_id": Status.initial().pk, "is_open": True,
-            "priority": world.pothole.default_priority, "description": awkward, "attributes": '{"depth": "deep, wide"}',
-            "lat": 3.123456, "long": 2.5, "address": "", "address_id": "", "district_id": None, "channel": "web",
-            "reporter_id": None, "contact_name": "", "contact_email": "", "contact_phone": "", "language": "en",
-            "device_id": "", "client_name": "", "department_id": None, "team_id": None, "assignee_id": None,
-            "routing_rule_id": None, "routing_note": "", "requested_at": 1_700_000_000, "updated_at": 1_700_000_000,
-            "expected_at": NO_TIME, "closed_at": NO_TIME, "duplicate_of_id": None, "supporters_count": 0,
-            "is_private": False, "media_url": ""}.items()}
-        for name in ("requested_at", "updated_at", "expected_at", "closed_at"):
-            request[name] = np.array([request[name][0]], dtype=np.int64)
-        writer.write_columns(ServiceRequest, request, 1)
+        writer.write_columns(ServiceRequest, request_columns(world, pk, description=awkward,
+                                                             attributes='{"depth": "deep, wide"}'), 1)
     stored = ServiceRequest.objects.get(pk=pk)
     assert stored.description == awkward and stored.attributes == {"depth": "deep, wide"}
     assert stored.address == "" and stored.district_id is None and stored.expected_at is None
     assert stored.lat == 3.123456 and stored.requested_at.timestamp() == 1_700_000_000
+
+
+def test_it_refuses_a_batch_whose_rows_point_at_a_missing_service_type(transactional_db, world):
+    # On PostgreSQL as a superuser the keys are checked once per column (BulkWriter.check_keys), else by the
+    # database's own checks at commit: either way the batch is not stored.
+    writer = BulkWriter()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        writer.begin_batch()
+        pk = writer.new_ids(ServiceRequest, 1)[0]
+        writer.write_columns(ServiceRequest, request_columns(world, pk, service_type_id=987_654), 1)
+    assert not ServiceRequest.objects.exists()
+
+
+def test_it_accepts_keys_pointing_at_rows_written_earlier_in_the_same_batch(transactional_db, world):
+    writer = BulkWriter()
+    with transaction.atomic():
+        writer.begin_batch()
+        first, second = writer.new_ids(ServiceRequest, 2)
+        writer.write_columns(ServiceRequest, request_columns(world, first, public_id="AAAA-AAAA"), 1)
+        writer.write_columns(ServiceRequest, request_columns(world, second, duplicate_of_id=first), 1)
+    assert ServiceRequest.objects.get(pk=second).duplicate_of_id == first
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the foreign-key triggers are PostgreSQL's")
+def test_it_locks_the_rows_a_batch_points_at_as_the_foreign_key_triggers_would(transactional_db, world):
+    writer = BulkWriter()
+    if not writer.keys_checked_in_bulk:
+        pytest.skip("not a superuser: the database's own triggers check the keys")
+    with transaction.atomic():
+        writer.begin_batch()
+        pk = writer.new_ids(ServiceRequest, 1)[0]
+        writer.write_columns(ServiceRequest, request_columns(world, pk), 1)
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW session_replication_role")
+            assert cursor.fetchone()[0] == "origin"  # only the COPY itself ran without the triggers
+            # FOR KEY SHARE marks the row with this transaction's id (xmax) until it ends.
+            cursor.execute(f"SELECT id FROM {ServiceType._meta.db_table} WHERE id = %s "
+                           "AND xmax::text::bigint = txid_current() %% 4294967296", [world.pothole.pk])
+            assert cursor.fetchone() == (world.pothole.pk,)
+    assert ServiceRequest.objects.filter(pk=pk).exists()
 
 
 def test_it_refuses_an_exclusive_load_while_another_client_has_the_database_open(world):
@@ -86,3 +137,22 @@ def test_it_builds_the_indexes_a_killed_exclusive_load_left_dropped_at_the_next_
     call_command("generate_requests", "0", stdout=io.StringIO(), stderr=io.StringIO())  # builds them, writes none
     assert index_names() == before and not DroppedIndex.objects.exists()
     assert not ServiceRequest.objects.exists()
+
+
+def test_it_builds_the_dropped_indexes_again_after_a_committed_exclusive_load(transactional_db, world):
+    # Outside a transaction PostgreSQL builds them from several connections at once (build_indexes_in_parallel).
+    before = index_names()
+    call_command("generate_requests", "300", "--rebuild-indexes", stdout=io.StringIO(), stderr=io.StringIO())
+    assert index_names() == before and not DroppedIndex.objects.exists()
+    assert ServiceRequest.objects.count() == 300
+
+
+def test_it_raises_an_index_builders_error_once_every_builder_has_stopped(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL builds indexes from several connections")
+    from psycopg.errors import UndefinedTable
+
+    with pytest.raises(Exception) as raised:
+        build_indexes_in_parallel(["CREATE INDEX no_such ON no_such_table (id)",
+                                   "CREATE INDEX no_such_either ON no_such_table (id)"], builders=2)
+    assert isinstance(raised.value.__cause__ or raised.value, UndefinedTable)
