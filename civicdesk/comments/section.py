@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.template.loader import render_to_string
 
+from civicdesk.lib.compiled import CompiledQuery
 from civicdesk.moderation import access as moderation_access
 from civicdesk.moderation.services import suspension_of
 from civicdesk.servicerequests.models import ServiceRequest
@@ -43,10 +44,16 @@ def tracking_page_section(request, service_request) -> str:
     return section_html(request, service_request)
 
 
+#: The comments section's validator's statement, compiled once per process (lib/compiled.py); the content
+#: type is a parameter, as its id may differ between databases.
+_VISIBLE_IDS = CompiledQuery(
+    lambda target_type, target: Comment.objects.visible().filter(target_type_id=target_type, target_id=target)
+    .order_by("id").values_list("id", flat=True)[:SHOWN], target_type=int, target=int)
+
+
 def tracking_page_version(service_request_pk: int) -> str:
     """What the comments section of a tracking page is drawn from: which comments are public (posting, hiding
     and restoring each change the list) — the tracking page's ETag includes it."""
     ct = ContentType.objects.get_for_model(ServiceRequest)
-    ids = Comment.objects.visible().filter(target_type=ct, target_id=service_request_pk).order_by(
-        "id").values_list("id", flat=True)[:SHOWN]
-    return "c" + ",".join(map(str, ids))
+    rows = _VISIBLE_IDS.rows(target_type=ct.pk, target=service_request_pk)
+    return "c" + ",".join(str(pk) for pk, in rows)

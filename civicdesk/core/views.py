@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import os
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.views.i18n import set_language as django_set_language
 from civicdesk.catalog.models import ServiceType
 from civicdesk.core.conditional import PageVersion, conditional_page, current_minute
 from civicdesk.jurisdictions.services import nearest_address as nearest_address_point
+from civicdesk.lib.compiled import CompiledQuery, as_datetime
 from civicdesk.notices.models import ServiceNotice
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
@@ -28,14 +29,23 @@ from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 HOME_NOTICES = 5
 
 
+#: The home page's validator's two statements, compiled once per process (lib/compiled.py): the newest change
+#: of any request, and the notices the page lists (`ServiceNotice.objects.active()`, in the page's order).
+_LATEST_REQUEST_CHANGE = CompiledQuery(
+    lambda: ServiceRequest.objects.order_by("-updated_at").values_list("updated_at")[:1])
+_HOME_NOTICES = CompiledQuery(
+    lambda now: ServiceNotice.objects.active(now).order_by("kind", "-starts_at", "-id")
+    .values_list("id", "updated_at")[:HOME_NOTICES], now=dt.datetime)
+
+
 def _home_version(request) -> PageVersion:
     """What the home page is drawn from: the newest change of any request (the recent list shows the newest
     public ones with their status), the notices shown, and the minute (for "3 minutes ago"). Kinds of problem
     are configuration (counted by core.ConfigGeneration)."""
     now = timezone.now()
-    latest = ServiceRequest.objects.aggregate(latest=Max("updated_at"))["latest"]
-    notices = list(ServiceNotice.objects.active(now).order_by("kind", "-starts_at", "-id")
-                   .values_list("id", "updated_at")[:HOME_NOTICES])
+    newest = _LATEST_REQUEST_CHANGE.first()
+    latest = as_datetime(newest[0]) if newest else None
+    notices = [(pk, as_datetime(updated)) for pk, updated in _HOME_NOTICES.rows(now=now)]
     changed = max([latest, *(updated for _, updated in notices)], default=None, key=lambda t: t or now)
     key = ":".join([latest.isoformat() if latest else "", repr(notices), current_minute(now)])
     return PageVersion(key, changed)

@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from threading import Lock
 
 from django.db.models import Count, Max
-from civicdesk.lib import config_cache, geo
-from . import addresses
-from .models import AddressPoint, District, Holiday, Jurisdiction
 
-config_cache.clear_on_change(Jurisdiction, District, Holiday)
+from civicdesk.lib import config_cache, geo
+
+from . import addresses
+from .models import AddressPoint, Department, District, Holiday, Jurisdiction
+
+config_cache.clear_on_change(Jurisdiction, District, Holiday, Department)
 
 _cache: dict[str, tuple[tuple, geo.AreaIndex]] = {}
 _cache_lock = Lock()

@@ -45,6 +45,8 @@ _generation: dict[str, Any] = {"value": None, "read_at": float("-inf")}
 #: Called after a change of a watched model, once the cache is emptied (civicdesk/core registers the one that
 #: counts configuration changes for public pages' validators). Each takes no arguments.
 _change_hooks: list[Callable[[], None]] = []
+#: The models given to clear_on_change(): only their rows may be kept by `row()`.
+_watched: set[type] = set()
 
 
 def cached(key: Hashable, load: Callable[[], T]) -> T:
@@ -61,6 +63,15 @@ def cached(key: Hashable, load: Callable[[], T]) -> T:
     with _lock:
         _entries[key] = (now + ttl, generation, value)
     return value
+
+
+def row(model: type[T], pk: Any) -> T:
+    """The row of a watched configuration model (see clear_on_change) with this primary key, kept like any
+    entry: a page can take a request's kind, status or jurisdiction from here instead of joining them in.
+    Raises model.DoesNotExist as `get()` does."""
+    if model not in _watched:
+        raise ValueError(f"{model._meta.label} is not watched by clear_on_change(): its rows may not be kept")
+    return cached(("row", model._meta.label, pk), lambda: model._default_manager.get(pk=pk))
 
 
 def generation() -> int | None:
@@ -125,6 +136,7 @@ def clear_on_change(*models: type) -> None:
     """Empty the cache (and tell the hooks) whenever a row of one of `models` (or of their many-to-many
     tables) changes."""
     for model in models:
+        _watched.add(model)
         uid = f"config_cache:{model._meta.label}"
         post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":save")
         post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid + ":delete")

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,6 +21,7 @@ from civicdesk.core.conditional import PageVersion, conditional_page, current_mi
 from civicdesk.core.sharing import share_info
 from civicdesk.jurisdictions.models import Jurisdiction
 from civicdesk.lib import geo
+from civicdesk.lib.compiled import CompiledQuery, as_datetime
 from civicdesk.staff import access
 
 from . import services
@@ -36,13 +37,19 @@ STAFF_PAGE_SIZE = 50
 
 # --- public ------------------------------------------------------------------------------------------------
 
+#: The notices page's validator's statement, compiled once per process (lib/compiled.py): the newest edit and
+#: the number of notices, over one constant group (a QuerySet, which `aggregate()` is not).
+_NOTICES_SUMMARY = CompiledQuery(lambda: ServiceNotice.objects.annotate(every=Value(1)).order_by().values("every")
+                                 .annotate(latest=Max("updated_at"), count=Count("id")).values_list("latest", "count"))
+
+
 def _list_version(request) -> PageVersion:
     """What the notices page is drawn from: the newest edit of any notice, how many there are, and the minute
     (a notice starts or ends at its set time without anyone saving it)."""
     now = timezone.now()
-    summary = ServiceNotice.objects.aggregate(latest=Max("updated_at"), count=Count("id"))
-    latest = summary["latest"]
-    key = ":".join([latest.isoformat() if latest else "", str(summary["count"]), current_minute(now)])
+    latest, count = _NOTICES_SUMMARY.first() or (None, 0)
+    latest = as_datetime(latest)
+    key = ":".join([latest.isoformat() if latest else "", str(count), current_minute(now)])
     return PageVersion(key, latest)
 
 

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 
+from civicdesk.lib import config_cache
+
 from .world import World, build_world
 
 
@@ -70,6 +72,17 @@ def _rate_windows_open_with_the_test(monkeypatch):
         return timezone.now() if time_machine.traveller_stack else timezone.now() + offset
 
     monkeypatch.setattr(throttle, "clock", aligned)
+
+
+@pytest.fixture
+def cached_configuration(settings):
+    """Configuration from the per-process cache (lib/config_cache.py), as in production (tests turn it off by
+    default). The change count is read by the first request only (in production once a second per process)."""
+    settings.CONFIG_CACHE_SECONDS = 600
+    settings.CONFIG_GENERATION_CHECK_SECONDS = 3600
+    config_cache.clear()
+    yield
+    config_cache.clear()
 
 
 @pytest.fixture

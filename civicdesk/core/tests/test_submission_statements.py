@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from civicdesk.catalog.models import Status
-from civicdesk.lib import config_cache
 from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_WEST_ELM
@@ -25,17 +24,6 @@ OPEN311_POST = 11
 #: transaction (BEGIN, the two report limits in a savepoint, request, timeline, audit, the two tasks, COMMIT);
 #: then the session's "just submitted" mark, written by the session middleware. Before issue 15: 36.
 WEB_SUBMIT = 17
-
-
-@pytest.fixture
-def cached_configuration(settings):
-    """Configuration from the per-process cache, as in production (tests turn it off by default). The change
-    count is read by the warm-up only (in production once a second per process, not per request)."""
-    settings.CONFIG_CACHE_SECONDS = 600
-    settings.CONFIG_GENERATION_CHECK_SECONDS = 3600
-    config_cache.clear()
-    yield
-    config_cache.clear()
 
 
 def hot_spot(world, count: int = 500) -> None:

@@ -98,3 +98,21 @@ def test_it_reads_the_count_at_most_once_an_interval(db, caching, settings):
         for _ in range(20):
             config_cache.cached("k", lambda: 1)
     assert captured.captured_queries == []
+
+
+def test_it_keeps_a_watched_models_row_until_it_changes(caching, world):
+    department = config_cache.row(type(world.roads), world.roads.pk)
+    assert department.name == world.roads.name
+    with CaptureQueriesContext(connection) as again:
+        assert config_cache.row(type(world.roads), world.roads.pk) is department
+    assert len(again.captured_queries) == 0
+    world.roads.name = "Streets and Bridges"
+    world.roads.save()  # departments are watched (jurisdictions/services.py): the cache is emptied at once
+    assert config_cache.row(type(world.roads), world.roads.pk).name == "Streets and Bridges"
+
+
+def test_it_keeps_no_row_of_a_model_it_does_not_watch(caching, world):
+    with pytest.raises(ValueError, match="is not watched"):
+        config_cache.row(type(world.alice), world.alice.pk)
+    with pytest.raises(type(world.roads).DoesNotExist):
+        config_cache.row(type(world.roads), 987_654)
