@@ -26,6 +26,7 @@ import csv
 import datetime as dt
 import io
 import json
+import math
 import multiprocessing
 import os
 import random
@@ -78,8 +79,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="how the history is stored: bench/workload.py's COPY/executemany loader (default, "
                              "the faster), or `manage.py generate_requests --rebuild-indexes` (richer timelines)")
     parser.add_argument("--hot-spot", type=int, default=500,
-                        help="open requests of one kind stored within its duplicate radius of one point before the "
-                             "hot-spot write loads")
+                        help="open requests of one kind stored within its duplicate radius of each hot spot before "
+                             "the hot-spot write loads")
+    parser.add_argument("--hot-spots", type=int, default=150,
+                        help="hot spots the hot-spot loads visit in turn, so each stays near --hot-spot open requests "
+                             "while every submission adds one (default 150: about 7,000 submissions add under 10%%)")
     parser.add_argument("--seed", type=int, default=311)
     parser.add_argument("--pg-fsync", choices=["on", "off"], default="on",
                         help="fsync, synchronous_commit and full_page_writes of the throwaway PostgreSQL")
@@ -97,7 +101,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.duration, args.calls, args.import_rows = min(args.duration, 5.0), min(args.calls, 50), \
             min(args.import_rows, 5_000)
     if min(args.size, args.pg_size, args.clients, args.client_processes, args.workers, args.calls) < 1 \
-            or args.duration <= 0 or args.import_rows < 0 or args.hot_spot < 0:
+            or args.duration <= 0 or args.import_rows < 0 or args.hot_spot < 0 \
+            or args.hot_spots < 1:
         parser.error("sizes, --clients, --client-processes, --workers, --calls and --duration must be positive")
     args.client_processes = min(args.client_processes, args.clients)
     args.out_dir = args.out_dir.resolve()
@@ -113,7 +118,8 @@ def worker_options(args: argparse.Namespace, size: int) -> list[str]:
     options = ["--size", str(size), "--duration", str(args.duration), "--clients", str(args.clients),
                "--client-processes", str(args.client_processes), "--workers", str(args.workers),
                "--calls", str(args.calls), "--import-rows", str(args.import_rows), "--loader", args.loader,
-               "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--hot-spot", str(args.hot_spot)]
+               "--seed", str(args.seed), "--out-dir", str(args.out_dir), "--hot-spot", str(args.hot_spot),
+               "--hot-spots", str(args.hot_spots)]
     for skipped in args.skip:
         options += ["--skip", skipped]
     return options
@@ -138,8 +144,9 @@ def render(results: list[dict[str, Any]], args: argparse.Namespace, load: tuple[
                   f"configuration, access log on), BENCH_ENDPOINTS=true; {args.clients} connections from "
                   f"{args.client_processes} "
                   f"load-generator processes on the same machine, {args.duration:g} s per endpoint after a "
-                  f"warm-up. The hot-spot rows submit one kind within ~10 m of a point where {args.hot_spot} open "
-                  "requests of that kind lie within its duplicate radius.", "",
+                  f"warm-up. The hot-spot rows submit one kind within ~10 m of one of {args.hot_spots} points in "
+                  f"turn, where {args.hot_spot} open requests of that kind lie within its duplicate radius (each "
+                  "submission adds one there: a spot's count grows by the row's submissions ÷ spots).", "",
                   common.markdown_table(WRITE_HEADER, writes), ""]
     reads = [row for r in results for row in r.get("reads", [])]
     if reads:
@@ -265,16 +272,17 @@ def create_bench_table() -> None:
 
 
 def _calls(city, count: int, seed: int, at=None) -> list[dict[str, Any]]:
-    """`count` public submissions (workload.submissions); with `at` (kind, lat, long, from hot_spot()) all of
-    that kind, within a few metres of that point."""
+    """`count` public submissions (workload.submissions); with `at` (kind, points, from hot_spots()) all of
+    that kind, each within a few metres of the next point in turn."""
     import workload
 
     if at is None:
         return [c for c in workload.submissions(city, count * 2, seed) if not c["service_type"].is_private][:count]
-    kind, lat, long = at
+    kind, points = at
     rng = random.Random(seed)
     calls = []
-    for call in workload.submissions(city, count, seed):
+    for n, call in enumerate(workload.submissions(city, count, seed)):
+        lat, long = points[n % len(points)]
         jitter = 10 / 111_000  # about 10 m
         calls.append({**call, "service_type": kind.service_type, "attributes": kind.answers(rng),
                       "lat": lat + rng.uniform(-jitter, jitter), "long": long + rng.uniform(-jitter, jitter)})
@@ -450,11 +458,12 @@ def write_bench(db: str, city, world, stored: int, args: argparse.Namespace) -> 
     }
     labels = {"noop": "trivial endpoint (GET /bench/noop)", "insert": "bare one-row insert (POST /bench/insert)",
               "open311": "Open311 POST requests.json", "web": "web form submit (POST /report/…/details/)"}
-    hot = hot_spot(city, args.hot_spot, args.seed)
+    hot = hot_spots(city, args.hot_spot, args.hot_spots, args.seed)
     payloads["open311-hot"] = [body for body in open311_bodies(city, key, 5000, args.seed + 3, at=hot)]
     payloads["web-hot"] = web_forms(city, 5000, args.seed + 4, at=hot)
-    labels["open311-hot"] = labels["open311"] + f", {args.hot_spot} open of its kind within the duplicate radius"
-    labels["web-hot"] = labels["web"] + f", {args.hot_spot} open of its kind within the duplicate radius"
+    at_spots = f", {args.hot_spot} open of its kind within the duplicate radius (at {args.hot_spots} spots in turn)"
+    labels["open311-hot"] = labels["open311"] + at_spots
+    labels["web-hot"] = labels["web"] + at_spots
     tracked = tracking_paths(200, args.seed)
     for name, (label, path) in PAGES.items():
         payloads[f"page-{name}"] = [(page, {}, 200) for page in ([path] if path else tracked)]
@@ -544,16 +553,25 @@ def revisit(port: int, path: str) -> tuple[str, dict[str, str], int]:
     return path, headers, 304
 
 
-def hot_spot(city, count: int, seed: int) -> tuple[Any, float, float]:
-    """(kind, lat, long) of the hot spot: the middle of the first area, where `count` open requests of the first
-    kind with a duplicate radius are stored first (bench/workload.py open_requests_around)."""
+def hot_spots(city, count: int, spots: int, seed: int) -> tuple[Any, list[tuple[float, float]]]:
+    """(kind, [(lat, long), ...]) of the hot spots: `spots` points on a grid in the middle of the first area,
+    four duplicate radii apart, at each of which `count` open requests of the first kind with a duplicate radius
+    are stored first (bench/workload.py open_requests_around). Submissions visit the spots in turn, so each
+    spot's look-up meets `count` plus the submissions sent there so far (about submissions ÷ spots)."""
     import workload
 
     kind = next(k for k in city.kinds if k.service_type.duplicate_radius_m > 0 and not k.service_type.is_private)
     area = city.areas[0]
-    lat, long = (area.min_lat + area.max_lat) / 2, (area.min_long + area.max_long) / 2
-    workload.open_requests_around(kind.service_type, lat, long, count, seed)
-    return kind, lat, long
+    step = 4 * kind.service_type.duplicate_radius_m / 111_000  # degrees
+    side = math.ceil(math.sqrt(spots))
+    lat0 = (area.min_lat + area.max_lat) / 2 - step * side / 2
+    long0 = (area.min_long + area.max_long) / 2 - step * side / 2
+    points = [(lat0 + step * (n // side), long0 + step * (n % side)) for n in range(spots)]
+    if not all(area.min_lat < lat < area.max_lat and area.min_long < long < area.max_long for lat, long in points):
+        raise SystemExit(f"{spots} hot spots {step * 111_000:.0f} m apart do not fit in {area.name}")
+    for n, (lat, long) in enumerate(points):
+        workload.open_requests_around(kind.service_type, lat, long, count, seed * 1_000 + n)
+    return kind, points
 
 
 # --- 2. Reads at scale --------------------------------------------------------------------------------------------

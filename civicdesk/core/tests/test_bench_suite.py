@@ -31,7 +31,7 @@ def run(tmp_path_factory):
     results = out / "RESULTS.md"
     done = subprocess.run(
         [sys.executable, str(REPO / "bench" / "suite.py"), "--db", "sqlite", "--quick", "--size", "1500",
-         "--duration", "0.5", "--calls", "3", "--import-rows", "200", "--hot-spot", "40", "--out-dir", str(out),
+         "--duration", "0.5", "--calls", "3", "--import-rows", "200", "--hot-spot", "40", "--hot-spots", "3", "--out-dir", str(out),
          "--results", str(results)],
         cwd=REPO, capture_output=True, text=True, timeout=900, check=False,
         # `make bench` runs collectstatic first; here the server serves static files without its manifest.
@@ -46,7 +46,7 @@ def test_it_loads_every_endpoint_beside_its_ceiling_with_the_target_and_whether_
     by_endpoint = {row["endpoint"]: row for row in rows}
     expected = ["trivial endpoint (GET /bench/noop)", "bare one-row insert (POST /bench/insert)",
                 "Open311 POST requests.json", "web form submit (POST /report/…/details/)"]
-    expected += [f"{path}, 40 open of its kind within the duplicate radius" for path in expected[2:]]
+    expected += [f"{path}, 40 open of its kind within the duplicate radius (at 3 spots in turn)" for path in expected[2:]]
     for page in PAGES:
         expected += [page, page + ", again with its ETag (304 Not Modified)"]
     assert [row["endpoint"] for row in rows] == expected
@@ -57,7 +57,8 @@ def test_it_loads_every_endpoint_beside_its_ceiling_with_the_target_and_whether_
     assert by_endpoint["Open311 POST requests.json"]["% of ceiling"].endswith("% of bare insert")
     assert by_endpoint["Open311 POST requests.json"]["target (issue 15)"] == \
         "≥ 50% of bare insert, p99 < 200 ms"
-    hot = by_endpoint["web form submit (POST /report/…/details/), 40 open of its kind within the duplicate radius"]
+    hot = by_endpoint["web form submit (POST /report/…/details/), 40 open of its kind within the duplicate radius "
+                      "(at 3 spots in turn)"]
     assert hot["change at the hot spot"].endswith("%") and "≤ 10% below spread" in hot["target (issue 15)"]
     for page in PAGES:
         assert by_endpoint[page]["% of ceiling"].endswith("% of trivial")
