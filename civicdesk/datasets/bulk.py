@@ -72,7 +72,8 @@ class BulkWriter:
     `new_ids(model, n)` reserves n primary keys; `write_columns()` stores
     rows given as columns, `write_rows()` rows given as tuples in
     REQUEST_COLUMNS / TIMELINE_COLUMNS / IMPORTED_COLUMNS order; instants are
-    epoch seconds either way. Foreign keys are checked by the database as usual.
+    epoch seconds either way. Foreign keys are checked as usual: by the database's triggers, or
+    on PostgreSQL for a superuser once per batch and column (check_keys()), unless `skip_fk_checks`.
     """
 
     def __init__(self, *, skip_fk_checks: bool = False, exclusive: bool = False) -> None:

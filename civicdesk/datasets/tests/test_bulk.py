@@ -156,3 +156,15 @@ def test_it_raises_an_index_builders_error_once_every_builder_has_stopped(transa
         build_indexes_in_parallel(["CREATE INDEX no_such ON no_such_table (id)",
                                    "CREATE INDEX no_such_either ON no_such_table (id)"], builders=2)
     assert isinstance(raised.value.__cause__ or raised.value, UndefinedTable)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the foreign-key triggers are PostgreSQL's")
+def test_it_leaves_the_key_checks_to_the_triggers_when_a_table_has_a_trigger_of_its_own(world):
+    if not BulkWriter().keys_checked_in_bulk:
+        pytest.skip("not a superuser: the database's own triggers check the keys anyway")
+    with connection.cursor() as cursor:
+        # A COPY under session_replication_role = replica would skip this trigger too.
+        cursor.execute("CREATE FUNCTION civicdesk_noop() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END'")
+        cursor.execute(f"CREATE TRIGGER noop BEFORE INSERT ON {TimelineEntry._meta.db_table} "
+                       "FOR EACH ROW EXECUTE FUNCTION civicdesk_noop()")
+    assert BulkWriter().keys_checked_in_bulk is False
