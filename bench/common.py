@@ -62,16 +62,18 @@ def throwaway_postgres(settings: dict[str, str]) -> Iterator[str]:
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.PIPE, "check": True}
     started = False
     try:
-        subprocess.run(_as_postgres([str(initdb), "-D", str(datadir), "-U", "postgres", "--auth=trust",
-                                     "-E", "UTF8"]), **quiet)
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(datadir), "-l", str(datadir / "log"),
-                                     "-w", "-o", options, "start"]), **quiet)
-        started = True
-        subprocess.run(_as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port),
-                                     "-U", "postgres", "civicdesk_bench"]), **quiet)
+        try:
+            subprocess.run(_as_postgres([str(initdb), "-D", str(datadir), "-U", "postgres", "--auth=trust",
+                                         "-E", "UTF8"]), **quiet)
+            subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(datadir), "-l", str(datadir / "log"),
+                                         "-w", "-o", options, "start"]), **quiet)
+            started = True
+            subprocess.run(_as_postgres([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(port),
+                                         "-U", "postgres", "civicdesk_bench"]), **quiet)
+        except subprocess.CalledProcessError as exc:  # only the start: the caller's own failures pass through
+            raise RuntimeError(f"starting PostgreSQL failed: {exc.cmd[-1]}: "
+                               f"{(exc.stderr or b'').decode(errors='replace')}") from exc
         yield f"postgres://postgres@127.0.0.1:{port}/civicdesk_bench"
-    except subprocess.CalledProcessError as exc:
-        raise RuntimeError(f"starting PostgreSQL failed: {exc.cmd[-1]}: {exc.stderr.decode(errors='replace')}") from exc
     finally:
         if started:
             subprocess.run(_as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(datadir), "-m", "fast", "-w", "stop"]),

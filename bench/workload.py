@@ -394,9 +394,16 @@ def open_requests_around(service_type: ServiceType, lat: float, long: float, cou
                      district_id=where.district.pk if where.district else None)
     now = timezone.now()
     span = max(service_type.duplicate_radius_m, 1) / 2 / 111_000 / 1.5  # degrees, inside half the radius
+    # A stream of its own may still draw a tracking number the history holds (at 10,000,000 stored and 75,000
+    # drawn, about one a run): draw on past those.
     ids = _public_ids(rng)
+    fresh: list[str] = []
+    while len(fresh) < count:
+        drawn = [next(ids) for _ in range(count - len(fresh))]
+        taken = set(ServiceRequest.objects.filter(public_id__in=drawn).values_list("public_id", flat=True))
+        fresh += [public_id for public_id in drawn if public_id not in taken]
     rows = [ServiceRequest(
-        public_id=next(ids), jurisdiction=where.jurisdiction, district=where.district, service_type=service_type,
+        public_id=fresh[i], jurisdiction=where.jurisdiction, district=where.district, service_type=service_type,
         status=status, is_open=True, lat=lat + rng.uniform(-span, span), long=long + rng.uniform(-span, span),
         department_id=decision.department_id, team_id=decision.team_id, routing_rule=decision.rule,
         routing_note=decision.note[:255], channel=Channel.WEB, description=rng.choice(DESCRIPTIONS),
