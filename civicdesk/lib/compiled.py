@@ -33,7 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-#: The value each kind of parameter is compiled with, and how a real value is adapted to the driver.
+#: The values each kind of parameter is compiled with: none a real request, notice or comment holds.
 _SENTINEL_TEXT = "\x1fcivicdesk-compiled-%d\x1f"
 #: Positive and inside a 32-bit integer: Django answers a lookup outside the field's range without a statement.
 _SENTINEL_INT = 2_094_311_057
@@ -97,8 +97,8 @@ class CompiledQuery:
         folded = any(str(value) in sql for value in adapted.values())
         if folded or not set(sentinels) <= set(slots):
             sent_names = {name: slots.count(name) for name in sentinels}
-            raise NotReplayable(
-                f"each parameter must be sent as a bound value (times sent: {sent_names}; folded into the SQL: {folded})")
+            raise NotReplayable(f"each parameter must be sent as a bound value (times sent: {sent_names}; "
+                                f"folded into the SQL: {folded})")
         # values_list() may select its columns in another order than it returns them (django-modeltranslation
         # selects a set of fields, in an order that differs between processes): put them back in the order asked
         # for, by the columns' aliases in the statement.
