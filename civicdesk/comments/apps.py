@@ -12,10 +12,10 @@ class CommentsConfig(AppConfig):
 
         from . import targets
         from .models import Comment
-        from .section import tracking_page_section, tracking_page_version
+        from .section import tracking_page_section, tracking_page_version_column, tracking_page_version_key
 
         registry.register(Comment)
         targets.register_service_requests()
         targets.register_meetings()
         add_tracking_page_section(tracking_page_section)
-        add_tracking_page_version(tracking_page_version)
+        add_tracking_page_version("comments", tracking_page_version_column, tracking_page_version_key)

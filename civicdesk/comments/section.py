@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 
-from civicdesk.lib.compiled import CompiledQuery
+from civicdesk.lib.aggregates import JoinedText, joined_parts
 from civicdesk.moderation import access as moderation_access
 from civicdesk.moderation.services import suspension_of
 from civicdesk.servicerequests.models import ServiceRequest
@@ -44,16 +45,17 @@ def tracking_page_section(request, service_request) -> str:
     return section_html(request, service_request)
 
 
-#: The comments section's validator's statement, compiled once per process (lib/compiled.py); the content
-#: type is a parameter, as its id may differ between databases.
-_VISIBLE_IDS = CompiledQuery(
-    lambda target_type, target: Comment.objects.visible().filter(target_type_id=target_type, target_id=target)
-    .order_by("id").values_list("id", flat=True)[:SHOWN], target_type=int, target=int)
+def tracking_page_version_column():
+    """What the comments section of a tracking page is drawn from, as a column of the page's validator statement
+    (servicerequests.extensions): the ids of its public comments, joined. Posting, hiding and restoring each
+    change them. The target's kind is matched by name, not by content type id: the statement is compiled once
+    per process, and the id may differ between databases."""
+    return Subquery(
+        Comment.objects.visible()
+        .filter(target_type__app_label=ServiceRequest._meta.app_label,
+                target_type__model=ServiceRequest._meta.model_name, target_id=OuterRef("pk"))
+        .order_by().values("target_id").annotate(ids=JoinedText("id")).values("ids"))
 
 
-def tracking_page_version(service_request_pk: int) -> str:
-    """What the comments section of a tracking page is drawn from: which comments are public (posting, hiding
-    and restoring each change the list) — the tracking page's ETag includes it."""
-    ct = ContentType.objects.get_for_model(ServiceRequest)
-    rows = _VISIBLE_IDS.rows(target_type=ct.pk, target=service_request_pk)
-    return "c" + ",".join(str(pk) for pk, in rows)
+def tracking_page_version_key(ids: str | None) -> str:
+    return "c" + ",".join(joined_parts(ids))

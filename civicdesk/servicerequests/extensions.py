@@ -3,7 +3,8 @@
 An app registers a function in its AppConfig.ready(): `add_tracking_page_section(fn)`; `fn(http_request,
 service_request)` returns safe HTML (or "") shown under the request's history, in registration order.
 Public comments (civicdesk/comments) use it. A section that can change while the request does not (a new
-comment) also registers `add_tracking_page_version(fn)`, so the page's ETag changes with it.
+comment) also registers a column of the page's validator, `add_tracking_page_version(name, column, key)`, so
+the page's ETag changes with it.
 """
 
 from __future__ import annotations
@@ -15,16 +16,24 @@ from civicdesk.lib.sections import Sections
 _SECTIONS = Sections()
 add_tracking_page_section = _SECTIONS.add
 tracking_page_sections = _SECTIONS.render
-_VERSIONS: list[Callable] = []
+_VERSION_COLUMNS: dict[str, tuple[Callable, Callable]] = {}
 
 
-def add_tracking_page_version(version: Callable) -> None:
-    """Register what a section is drawn from: `version(service_request_pk)` returns a short string that changes
-    whenever the section would (the page's ETag includes it; see civicdesk/core/conditional.py). Every app that
-    adds a section which can change without the request itself changing must register one."""
-    if version not in _VERSIONS:
-        _VERSIONS.append(version)
+def add_tracking_page_version(name: str, column: Callable, key: Callable = str) -> None:
+    """Register what a section is drawn from, as one more column of the tracking page's validator statement
+    (one statement per visit, 304s included: see views._TRACKED and docs/caching.md). `column()` returns an
+    expression on the service request, usually a `Subquery` correlated with `OuterRef("pk")`, whose value changes
+    whenever the section would; `key(value)` turns the value read into the short string the page's ETag includes.
+    Every app that adds a section which can change without the request itself changing must register one."""
+    _VERSION_COLUMNS.setdefault(name, (column, key))
 
 
-def tracking_page_versions(service_request_pk: int) -> list[str]:
-    return [version(service_request_pk) for version in _VERSIONS]
+def tracking_page_version_columns() -> dict:
+    """The registered columns, by name, as expressions to annotate the request with."""
+    return {name: column() for name, (column, _) in _VERSION_COLUMNS.items()}
+
+
+def tracking_page_version_keys(values) -> list[str]:
+    """The registered sections' parts of the ETag, from the values their columns were read with (in the order
+    `tracking_page_version_columns()` gives them)."""
+    return [key(value) for (_, key), value in zip(_VERSION_COLUMNS.values(), values, strict=True)]

@@ -128,6 +128,36 @@ def test_it_serves_the_tracking_page_fresh_after_a_comment_is_hidden(client, wor
     assert after.status_code == 200 and b"Same here quarrystone" not in after.content
 
 
+def test_it_serves_the_tracking_page_fresh_after_a_hidden_comment_is_restored(client, world, tracked):
+    _comment_posted(world, tracked)
+    StaffMembership.objects.filter(user=world.bob).update(role=StaffMembership.Role.ADMIN)
+    moderation.moderate(Comment.objects.get(), world.bob, "hide", reason="Off topic")
+    url = tracked.get_absolute_url()
+    before = client.get(url)
+    assert b"Same here quarrystone" not in before.content
+    moderation.moderate(Comment.objects.get(), world.bob, "restore", reason="")
+    after = again(client, url, before)
+    assert after.status_code == 200 and b"Same here quarrystone" in after.content
+
+
+def test_it_keeps_answering_304_when_another_requests_comments_change(client, world, tracked):
+    other = report(world, description="Another hole by the quarrystone bridge", contact_email="")
+    url = tracked.get_absolute_url()
+    before = client.get(url)
+    _comment_posted(world, other)
+    assert again(client, url, before).status_code == 304
+
+
+def test_it_answers_a_tracking_page_304_with_one_statement_comments_included(client, world, tracked,
+                                                                             cached_configuration,
+                                                                             django_assert_num_queries):
+    _comment_posted(world, tracked)
+    url = tracked.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the request's version and its comments', in one round trip
+        assert again(client, url, first).status_code == 304
+
+
 def test_it_serves_the_tracking_page_fresh_after_its_kind_of_problem_is_renamed(client, world, tracked):
     url = tracked.get_absolute_url()
     before = client.get(url)

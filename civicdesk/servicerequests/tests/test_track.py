@@ -166,14 +166,14 @@ def test_it_uses_the_same_queries_for_a_long_history_with_many_photos(client, wo
     for n in range(20):
         services.transition(large, statuses[n % 2], user=world.bob, message=f"Update {n}")
     # The request, its timeline and photos, its comments; and the page's validator (core/conditional.py): the
-    # request's version and its comments'. Its kind, status, jurisdiction and department come from the
+    # request's version and its comments', in one statement. Its kind, status, jurisdiction and department come from the
     # process's configuration cache (config_cache.row), loaded by a first visit of each page.
     for warm_up in (small, large):
         client.get(track_url(warm_up))
     rendered_pages.clear()  # render them again, with the cache loaded
-    with django_assert_max_num_queries(6) as one:
+    with django_assert_max_num_queries(5) as one:
         client.get(track_url(small))
-    with django_assert_max_num_queries(6) as many:
+    with django_assert_max_num_queries(5) as many:
         html = client.get(track_url(large)).content.decode()
     assert "Update 19" in html and html.count('alt="Photo ') == 20
     assert len(many.captured_queries) == len(one.captured_queries)
