@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import ipaddress
 import math
+from collections import Counter
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -76,51 +77,71 @@ def usage(limit: Limit, *, now: dt.datetime | None = None) -> int:
 def check(*limits: Limit, message: str | None = None, now: dt.datetime | None = None, cost: int = 1) -> None:
     """Count one use against every limit, or raise `RateLimited` and count nothing.
 
-    Each counter is bumped by one statement, ``INSERT … ON CONFLICT (key, window_start) DO UPDATE SET count =
-    count + cost RETURNING count`` (PostgreSQL and SQLite 3.35+), which opens the window or locks and counts the
-    existing row in one step; the limits are taken in key order, so two app servers counting the same keys
-    always lock them in the same order and can never deadlock (one waits for the other). When a counter comes
-    back over its limit the whole transaction rolls back, so a refused attempt uses up nothing. Limits with
+    Every counter is bumped by one statement, ``INSERT … VALUES (one row per limit) ON CONFLICT (key,
+    window_start) DO UPDATE SET count = count + cost RETURNING key, count`` (PostgreSQL and SQLite
+    3.35+), which opens each window or locks and counts its row in one step. The rows are written in key
+    order, so two app servers counting the same keys always lock them in the same order and can never deadlock
+    (one waits for the other). When a counter comes back over its limit, the same transaction takes the use
+    back from every counter before raising, so a refused attempt uses up nothing; the rows stay locked until
+    that transaction ends, so nobody counts against the briefly higher figures. Inside a caller's transaction
+    (a report being saved) that is one statement, with no savepoint; alone, one short transaction. Limits with
     `limit <= 0` are switched off and neither checked nor counted.
     """
     now = now or clock()
     active = sorted((lim for lim in limits if lim.limit > 0), key=lambda lim: lim.key[:200])
     if not active or not getattr(settings, "RATE_LIMITS_ENABLED", True):
         return
-    try:
-        with transaction.atomic():
-            for lim in active:
-                start = lim.window_start(now)
-                if _count(lim.key[:200], start, lim.seconds, cost) > lim.limit:
-                    end = start + dt.timedelta(seconds=lim.seconds)
-                    retry = max(1, math.ceil((end - now).total_seconds()))
-                    raise _Refused(lim, retry)
-    except _Refused as refused:
-        raise RateLimited(str(message or DEFAULT_MESSAGE), limit=refused.limit,
-                          retry_after=refused.retry_after) from None
+    windows = [(lim.key[:200], lim.window_start(now), lim.seconds) for lim in active]
+    refused = None
+    with transaction.atomic(savepoint=False):  # the caller's transaction, if any; nothing raised inside it
+        counts = _count_each(windows, cost)
+        for lim, (_, start, seconds), count in zip(active, windows, counts, strict=True):
+            if count > lim.limit:
+                _take_back(windows, cost)
+                end = start + dt.timedelta(seconds=seconds)
+                refused = (lim, max(1, math.ceil((end - now).total_seconds())))
+                break
+    if refused is not None:
+        raise RateLimited(str(message or DEFAULT_MESSAGE), limit=refused[0], retry_after=refused[1])
 
 
-class _Refused(Exception):
-    """Raised inside the counting transaction so that it rolls back; turned into RateLimited outside it."""
+def _count_each(windows: list[tuple[str, dt.datetime, int]], cost: int) -> list[int]:
+    """`_count` in one statement, or one per window when a key comes twice (two limits of one key: a statement
+    may not update a row twice, and the counts are told apart by key)."""
+    if len({key for key, _, _ in windows}) == len(windows):
+        return _count(windows, cost)
+    return [count for window in windows for count in _count([window], cost)]
 
-    def __init__(self, limit: Limit, retry_after: int):
-        super().__init__(limit.key)
-        self.limit = limit
-        self.retry_after = retry_after
+
+def _take_back(windows: list[tuple[str, dt.datetime, int]], cost: int) -> None:
+    """Take `cost` back from each counter just counted (their rows exist and are locked by this transaction);
+    a window counted twice (two limits alike) gets both back."""
+    table = connection.ops.quote_name(RateCounter._meta.db_table)
+    key_col, start_col, count_col = (connection.ops.quote_name(RateCounter._meta.get_field(name).column)
+                                     for name in ("key", "window_start", "count"))
+    sql = f"UPDATE {table} SET {count_col} = {count_col} - %s WHERE {key_col} = %s AND {start_col} = %s"
+    with connection.cursor() as cursor:
+        for (key, start), times in Counter((key, start) for key, start, _ in windows).items():
+            cursor.execute(sql, [cost * times, key, connection.ops.adapt_datetimefield_value(start)])
 
 
-def _count(key: str, start: dt.datetime, seconds: int, cost: int) -> int:
-    """Add `cost` to the counter of `key` in the window from `start` (opening it at `cost`); returns the new count."""
+def _count(windows: list[tuple[str, dt.datetime, int]], cost: int) -> list[int]:
+    """Add `cost` to the counter of each (key, window start, window seconds), opening a window at `cost`, in one
+    statement; returns the new counts in the order given. The keys must differ."""
     table = connection.ops.quote_name(RateCounter._meta.db_table)
     key_col, start_col, seconds_col, count_col = (
         connection.ops.quote_name(RateCounter._meta.get_field(name).column)
         for name in ("key", "window_start", "window_seconds", "count"))
-    sql = (f"INSERT INTO {table} ({key_col}, {start_col}, {seconds_col}, {count_col}) VALUES (%s, %s, %s, %s) "
-           f"ON CONFLICT ({key_col}, {start_col}) DO UPDATE SET {count_col} = {table}.{count_col} + %s "
-           f"RETURNING {count_col}")
+    sql = (f"INSERT INTO {table} ({key_col}, {start_col}, {seconds_col}, {count_col}) VALUES "
+           + ", ".join(["(%s, %s, %s, %s)"] * len(windows))
+           + f" ON CONFLICT ({key_col}, {start_col}) DO UPDATE SET {count_col} = {table}.{count_col} + %s "
+           f"RETURNING {key_col}, {count_col}")
+    params = [value for key, start, seconds in windows
+              for value in (key, connection.ops.adapt_datetimefield_value(start), seconds, cost)]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, connection.ops.adapt_datetimefield_value(start), seconds, cost, cost])
-        return cursor.fetchone()[0]
+        cursor.execute(sql, [*params, cost])
+        counted = dict(cursor.fetchall())  # the databases return the rows in no set order
+    return [counted[key] for key, _, _ in windows]
 
 
 def purge_expired(*, now: dt.datetime | None = None) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import transaction
 from django.test import RequestFactory, override_settings
 
 from civicdesk.throttle.models import RateCounter
@@ -35,6 +36,36 @@ def test_it_counts_nothing_when_any_limit_is_full():
         check(per_target, per_client, now=T0)
     assert exc.value.limit == per_target
     assert usage(per_client, now=T0) == 1
+
+
+def test_it_counts_every_limit_in_one_statement(django_assert_num_queries):
+    limits = [Limit("report:all", 100, 3600), Limit("report:client:203.0.113.40", 10, 3600)]
+    with transaction.atomic():  # as a report's own transaction: no savepoint, one statement
+        with django_assert_num_queries(1):
+            check(*limits, now=T0)
+    assert [usage(lim, now=T0) for lim in limits] == [1, 1]
+
+
+def test_it_leaves_a_callers_transaction_usable_and_counts_nothing_after_a_refusal():
+    full = Limit("comment:request:7", 1, 60)
+    other = Limit("comment:client:203.0.113.41", 10, 60)
+    check(full, now=T0)
+    with transaction.atomic():
+        with pytest.raises(RateLimited):
+            check(full, other, now=T0)
+        RateCounter.objects.create(key="written-after-the-refusal", window_start=T0, window_seconds=60, count=1)
+    assert usage(full, now=T0) == 1 and usage(other, now=T0) == 0
+    assert RateCounter.objects.filter(key="written-after-the-refusal").exists()
+
+
+def test_it_counts_one_key_under_two_limits_and_takes_both_back_when_refused():
+    hourly, daily = Limit("sms:dest:+12175550143", 100, 3600), Limit("sms:dest:+12175550143", 2, 86400)
+    check(hourly, daily, now=T0)
+    check(hourly, daily, now=T0)
+    with pytest.raises(RateLimited) as exc:
+        check(hourly, daily, now=T0)
+    assert exc.value.limit == daily
+    assert usage(hourly, now=T0) == 2 and usage(daily, now=T0) == 2
 
 
 def test_it_starts_again_in_the_next_window():
