@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import os
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Subquery
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -29,25 +29,36 @@ from civicdesk.throttle.services import Limit, RateLimited, check, client_ip
 HOME_NOTICES = 5
 
 
-#: The home page's validator's two statements, compiled once per process (lib/compiled.py): the newest change
-#: of any request, and the notices the page lists (`ServiceNotice.objects.active()`, in the page's order).
-_LATEST_REQUEST_CHANGE = CompiledQuery(
-    lambda: ServiceRequest.objects.order_by("-updated_at").values_list("updated_at")[:1])
-_HOME_NOTICES = CompiledQuery(
-    lambda now: ServiceNotice.objects.active(now).order_by("kind", "-starts_at", "-id")
-    .values_list("id", "updated_at")[:HOME_NOTICES], now=dt.datetime)
+def _home_statement():
+    """The home page's validator's one statement: the newest change of any request (the recent list shows the
+    newest public ones with their status) and, as two more columns, the notices' summary (the newest edit of
+    any notice and how many there are: `ServiceNotice.objects.summary()`, as on /notices/)."""
+    summary = ServiceNotice.objects.summary()
+    return (ServiceRequest.objects.order_by("-updated_at")
+            .annotate(notices_changed=Subquery(summary.values("latest")), notices=Subquery(summary.values("count")))
+            .values_list("updated_at", "notices_changed", "notices")[:1])
+
+
+#: Compiled once per process (lib/compiled.py); the notices alone for a city with no request yet.
+_HOME = CompiledQuery(_home_statement)
+_NOTICES_ALONE = CompiledQuery(lambda: ServiceNotice.objects.summary().values_list("latest", "count"))
 
 
 def _home_version(request) -> PageVersion:
-    """What the home page is drawn from: the newest change of any request (the recent list shows the newest
-    public ones with their status), the notices shown, and the minute (for "3 minutes ago"). Kinds of problem
-    are configuration (counted by core.ConfigGeneration)."""
+    """What the home page is drawn from: the newest change of any request, the notices (any edit, addition or
+    removal changes their summary; the minute covers a notice starting or ending at its set time, as the
+    "3 minutes ago" of the recent list). Kinds of problem are configuration (counted by core.ConfigGeneration).
+    One statement: on PostgreSQL each is a round trip."""
     now = timezone.now()
-    newest = _LATEST_REQUEST_CHANGE.first()
-    latest = as_datetime(newest[0]) if newest else None
-    notices = [(pk, as_datetime(updated)) for pk, updated in _HOME_NOTICES.rows(now=now)]
-    changed = max([latest, *(updated for _, updated in notices)], default=None, key=lambda t: t or now)
-    key = ":".join([latest.isoformat() if latest else "", repr(notices), current_minute(now)])
+    row = _HOME.first()
+    if row is None:
+        latest, (notices_changed, notices) = None, _NOTICES_ALONE.first() or (None, 0)
+    else:
+        latest, notices_changed, notices = row
+    latest, notices_changed = as_datetime(latest), as_datetime(notices_changed)
+    changed = max((t for t in (latest, notices_changed) if t is not None), default=None)
+    key = ":".join([latest.isoformat() if latest else "", notices_changed.isoformat() if notices_changed else "",
+                    str(notices or 0), current_minute(now)])
     return PageVersion(key, changed)
 
 

@@ -96,6 +96,14 @@ class ServiceNoticeQuerySet(models.QuerySet):
         """Notices residents may see: published ones (drafts never show in public)."""
         return self.filter(published_at__isnull=False)
 
+    def summary(self):
+        """One row, `latest` (the newest edit) and `count`, over all these notices: what public pages listing
+        notices are drawn from, besides the minute (a notice starts or ends at its set time without anyone
+        saving it; docs/caching.md). A QuerySet over one constant group, which `aggregate()` is not, so it can be
+        a validator's statement or a subquery of one."""
+        return (self.annotate(every=models.Value(1)).order_by().values("every")
+                .annotate(latest=models.Max("updated_at"), count=models.Count("id")))
+
     def active(self, now: dt.datetime | None = None):
         """Published notices whose window holds `now`: started, and not ended (no end means open-ended)."""
         now = now or timezone.now()

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Value
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -38,9 +37,8 @@ STAFF_PAGE_SIZE = 50
 # --- public ------------------------------------------------------------------------------------------------
 
 #: The notices page's validator's statement, compiled once per process (lib/compiled.py): the newest edit and
-#: the number of notices, over one constant group (a QuerySet, which `aggregate()` is not).
-_NOTICES_SUMMARY = CompiledQuery(lambda: ServiceNotice.objects.annotate(every=Value(1)).order_by().values("every")
-                                 .annotate(latest=Max("updated_at"), count=Count("id")).values_list("latest", "count"))
+#: the number of notices.
+_NOTICES_SUMMARY = CompiledQuery(lambda: ServiceNotice.objects.summary().values_list("latest", "count"))
 
 
 def _list_version(request) -> PageVersion:

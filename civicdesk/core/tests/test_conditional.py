@@ -192,6 +192,42 @@ def test_it_lets_a_shared_cache_keep_the_home_page_until_something_on_it_changes
         assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 
 
+def _home_notice(world, title: str) -> ServiceNotice:
+    return ServiceNotice.objects.create(
+        jurisdiction=world.elm, kind=ServiceNotice.Kind.DISRUPTION, title=title, body="Closed for works.",
+        starts_at=timezone.now() - dt.timedelta(hours=1), published_at=timezone.now())
+
+
+@pytest.mark.parametrize("requests", [0, 1], ids=["no request yet", "with requests"])
+def test_it_serves_the_home_page_fresh_after_each_change_of_its_notices(world, requests):
+    if requests:
+        report(world, description="A quarrystone report")
+    client = Client()
+    with time_machine.travel(timezone.now().replace(second=0), tick=True):
+        first = client.get("/")
+        assert again(client, "/", first).status_code == 304
+        notice = _home_notice(world, "Quarrystone road closed")
+        added = again(client, "/", first)
+        assert added.status_code == 200 and b"Quarrystone road closed" in added.content
+        notice.title = "Quarrystone road reopened"
+        notice.save()
+        edited = again(client, "/", added)
+        assert edited.status_code == 200 and b"Quarrystone road reopened" in edited.content
+        notice.delete()
+        removed = again(client, "/", edited)
+        assert removed.status_code == 200 and b"Quarrystone road" not in removed.content
+
+
+def test_it_answers_a_home_page_304_with_one_statement(world, cached_configuration, django_assert_num_queries):
+    report(world, description="A quarrystone report")
+    _home_notice(world, "Quarrystone road closed")
+    client = Client()
+    with time_machine.travel(timezone.now().replace(second=0), tick=True):
+        first = client.get("/")
+        with django_assert_num_queries(1):  # the newest request change and the notices, in one round trip
+            assert again(client, "/", first).status_code == 304
+
+
 def test_it_changes_the_home_page_every_minute_for_its_how_long_ago_times(world):
     client = Client()
     start = timezone.now().replace(second=0)
