@@ -190,9 +190,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
     # Values are sent apart from the statement (server-side binding), so psycopg can prepare a statement a
     # connection has run DB_PREPARE_THRESHOLD times: PostgreSQL then skips parsing and planning it again. The
-    # public pages' validators and a submission's statements are the same few texts over and over; preparing
-    # them took the home and tracking pages from about 40% to about 50% of the trivial endpoint's rate
-    # (docs/performance.md). Turn it off behind a pooler in transaction mode that does not track prepared
+    # public pages' validators and a submission's statements are the same few texts over and over. Binding on
+    # the server alone took the home and tracking pages from 27-42% to 40-55% of the trivial endpoint's rate
+    # (a 300,000-request run; docs/performance.md, bench/RESULTS.md). Turn it off behind a pooler in transaction mode that does not track prepared
     # statements (PgBouncer before 1.21, or without max_prepared_statements).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5))
