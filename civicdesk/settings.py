@@ -187,13 +187,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # The triage index (sr_triage) carries the request's kind as a non-key column on PostgreSQL; SQLite has none
+    # and builds it without, as intended (servicerequests/models.py). Django's warning about it would otherwise
+    # be printed by every `migrate`, `make run` included.
+    SILENCED_SYSTEM_CHECKS = ["models.W040"]
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DB_SERVER_SIDE_BINDING", True):
     # Values are sent apart from the statement (server-side binding), so psycopg can prepare a statement a
     # connection has run DB_PREPARE_THRESHOLD times: PostgreSQL then skips parsing and planning it again. The
     # public pages' validators and a submission's statements are the same few texts over and over. Binding on
     # the server alone took the home and tracking pages from 27-42% to 40-55% of the trivial endpoint's rate
-    # (a 300,000-request run; docs/performance.md, bench/RESULTS.md). Turn it off behind a pooler in transaction mode that does not track prepared
-    # statements (PgBouncer before 1.21, or without max_prepared_statements).
+    # (a 300,000-request run; docs/performance.md, bench/RESULTS.md). Turn it off behind a pooler in transaction
+    # mode that does not track prepared statements (PgBouncer before 1.21, or without max_prepared_statements).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=env_int("DB_PREPARE_THRESHOLD", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -69,18 +69,29 @@ def load_emergency_phrases(path: Path | str = DEFAULT_PHRASES_FILE, *, replace: 
     return len(data.get("phrases", [])), len(data.get("variants", []))
 
 
+#: The inner box of the duplicate look-up is this fraction of the radius (see nearest_open): at a busy spot of
+#: evenly spread reports it holds about a twelfth of the circle's rows (the box's area over the circle's).
+INNER_BOX_FRACTION = 0.25
+
+
 def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclude_id=None
                  ) -> list[tuple[int, str, float]]:
     """(id, tracking number, distance in metres) of the open public requests of the same type within the type's
-    duplicate radius, nearest first: one statement.
+    duplicate radius, nearest first (then newest): one statement.
 
     This runs inside every submission (the routing note lists the possible duplicates' numbers), so the
     database does the sorting and the statement is written once, not built by the ORM each call (building it
-    cost more than running it): the box of `near()` (served by the partial index `sr_open_type_pos`) is ordered
-    by a flat-earth distance (longitude scaled by the cosine of the latitude, exact to well under a metre at
-    duplicate radii) and only the nearest `limit` + 2 rows come back. The exact great-circle distance then
-    decides the radius. Whatever the number of open reports at a busy spot, a submission reads a handful of
-    rows, not hundreds.
+    cost more than running it). Requests inside a box that holds the circle (served by the partial index
+    `sr_open_type_pos`) are ordered by a flat-earth distance (longitude scaled by the cosine of the latitude,
+    exact to well under a metre at duplicate radii) and only the nearest `limit` + 2 come back; the exact
+    great-circle distance then decides the radius.
+
+    A busy spot (hundreds of open reports of one kind around one pothole) would make that box hold hundreds of
+    rows, each read and sorted on every submission. So the statement first takes the nearest rows of an inner
+    box, a quarter of the radius across each way: when every one of them lies inside the circle that box holds,
+    nothing outside the box can be nearer, and they are the answer (about a twelfth of the rows read). Otherwise
+    (a quiet place: few or no rows near) the whole box is read as before, in the same statement, so a quiet
+    submission still sends one statement and a busy one reads a few dozen rows whatever the crowd.
     """
     from django.db import connection
 
@@ -89,16 +100,24 @@ def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclu
     radius = service_type.duplicate_radius_m
     if radius <= 0 or service_type.is_private:  # requests of a private type are never public
         return []
-    min_lat, max_lat, min_long, max_long = bbox(lat, long, radius)
     coslat = math.cos(math.radians(lat))
-    params: list = [service_type.pk, min_lat, max_lat, min_long, max_long]
-    if exclude_id is not None:
-        params.append(exclude_id)
-    params += [lat, lat, long, coslat, long, coslat, limit + 2]
+    take = limit + 2
+    inner, whole = bbox(lat, long, radius * INNER_BOX_FRACTION), bbox(lat, long, radius)
+    # The flat distance (squared, in degrees of latitude) from the point to the inner box's nearest side: a
+    # request outside the inner box is at least that far.
+    in_lat, in_long = min(lat - inner[0], inner[1] - lat), min(long - inner[2], inner[3] - long) * coslat
+    inner_reach = min(in_lat, in_long) ** 2
+    distance = [lat, lat, long, coslat, long, coslat]
+    excluded = [] if exclude_id is None else [exclude_id]
+
+    def box(bounds) -> list:
+        return [*distance, service_type.pk, *bounds, *excluded]
+
+    params = [*box(inner), take, inner_reach, take, *box(whole), inner_reach, take, take]
     with connection.cursor() as cursor:
         cursor.execute(_nearest_open_sql(connection.vendor, exclude_id is not None), params)
         nearest = cursor.fetchall()
-    return [(pk, public_id, dist) for pk, public_id, req_lat, req_long in nearest
+    return [(pk, public_id, dist) for pk, public_id, req_lat, req_long, *_ in nearest
             if (dist := distance_m(lat, long, req_lat, req_long)) <= radius][:limit]
 
 
@@ -117,10 +136,18 @@ def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 
 
 @functools.cache
 def _nearest_open_sql(vendor: str, excluding: bool) -> str:
-    """The duplicate look-up's statement (see nearest_open): open, public, not merged requests of one
-    type inside a box, nearest first by flat-earth distance, then newest. `is_open` is written bare, as the
-    partial index sr_open_type_pos states it, so SQLite uses that index (it matches index conditions by form).
-    Written once per process and database `vendor` (its quoting)."""
+    """The duplicate look-up's statement (see nearest_open), written once per process and database `vendor`
+    (its quoting).
+
+    `inner_box` holds the nearest rows of the inner box; they are the answer when all of them lie nearer than
+    the inner box's sides, and the second half reads the whole box only when they do not (a condition on no
+    table, which both databases test once, before reading a row). Each half: open, public, not merged
+    requests of one type inside a box, nearest first by flat-earth distance, then newest. `is_open` is
+    written bare, as the partial index sr_open_type_pos states it, so SQLite uses that index (it matches index
+    conditions by form). Parameters, in order: for each box the distance's six, the type, the box's four sides
+    (and the excluded id); after the inner box its row count, the inner reach and the row count again; after
+    the whole box the inner reach and the row count twice.
+    """
     from django.db import connection
 
     from civicdesk.servicerequests.models import ServiceRequest
@@ -130,12 +157,19 @@ def _nearest_open_sql(vendor: str, excluding: bool) -> str:
     def column(name: str) -> str:
         return connection.ops.quote_name(meta.get_field(name).column)
 
-    lat, long = column("lat"), column("long")
-    return (
-        f"SELECT {column('id')}, {column('public_id')}, {lat}, {long} FROM {connection.ops.quote_name(meta.db_table)} "
+    lat, long, requested_at = column("lat"), column("long"), column("requested_at")
+    nearest = (
+        f"SELECT {column('id')}, {column('public_id')}, {lat}, {long}, {requested_at}, "
+        f"({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s) AS flat "
+        f"FROM {connection.ops.quote_name(meta.db_table)} "
         f"WHERE {column('is_open')} AND NOT {column('is_private')} AND {column('service_type')} = %s "
         f"AND {column('duplicate_of')} IS NULL AND {lat} >= %s AND {lat} <= %s AND {long} >= %s AND {long} <= %s "
         + (f"AND {column('id')} <> %s " if excluding else "")
-        + f"ORDER BY ({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s), "
-        f"{column('requested_at')} DESC LIMIT %s"
+    )
+    settled = "(SELECT COUNT(*) FROM inner_box WHERE flat < %s)"
+    return (
+        f"WITH inner_box AS ({nearest}ORDER BY flat, {requested_at} DESC LIMIT %s) "
+        f"SELECT * FROM inner_box WHERE {settled} >= %s "
+        f"UNION ALL SELECT * FROM ({nearest}AND {settled} < %s ORDER BY flat, {requested_at} DESC LIMIT %s) whole_box "
+        f"ORDER BY 6, 5 DESC"
     )

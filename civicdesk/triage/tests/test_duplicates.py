@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
+import random
+
+import pytest
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from civicdesk.lib.geo import distance_m
 from civicdesk.servicerequests import services
 from civicdesk.triage.services import duplicate_candidates, nearest_open
 
@@ -95,3 +101,93 @@ def test_it_leaves_out_the_request_being_checked(world):
     second = report(world, 3.0002, 3.5)
     found = duplicate_candidates(service_type=world.pothole, lat=3.0001, long=3.5, exclude_id=first.pk)
     assert [r for r, _ in found] == [second]
+
+
+def _crowd(world, *, around: tuple[float, float], spread_m: float, count: int, seed: int) -> list:
+    """`count` open pothole reports scattered up to `spread_m` metres each way from `around` (bulk-inserted
+    copies of a submitted one, at random times over a month)."""
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    rng = random.Random(seed)
+    first = report(world, *around)
+    copies = []
+    stored = {f.attname: getattr(first, f.attname) for f in ServiceRequest._meta.concrete_fields if not f.primary_key}
+    for i in range(count):
+        copy = ServiceRequest(**stored)
+        copy.public_id = f"{seed:03d}-{i:05d}"
+        copy.lat = around[0] + rng.uniform(-spread_m, spread_m) / 111_320
+        copy.long = around[1] + rng.uniform(-spread_m, spread_m) / (111_320 * math.cos(math.radians(around[0])))
+        copy.requested_at = timezone.now() - dt.timedelta(minutes=rng.randrange(43_200))
+        copies.append(copy)
+    return [first, *ServiceRequest.objects.bulk_create(copies)]
+
+
+def _expected(rows, *, lat: float, long: float, radius: float, limit: int) -> list[str]:
+    """What the look-up should answer, worked out in Python from every row: the nearest `limit` + 2 by the
+    flat distance (then newest), of those the ones within the radius by great-circle distance."""
+    coslat = math.cos(math.radians(lat))
+    ranked = sorted(rows, key=lambda r: ((r.lat - lat) ** 2 + ((r.long - long) * coslat) ** 2,
+                                         -r.requested_at.timestamp()))
+    return [r.public_id for r in ranked[:limit + 2] if distance_m(lat, long, r.lat, r.long) <= radius][:limit]
+
+
+@pytest.mark.parametrize("spread_m, count", [(0, 0), (60, 3), (60, 12), (30, 40), (45, 400), (12, 60)])
+def test_it_answers_as_reading_every_row_would_from_a_quiet_place_to_a_crowded_one(world, spread_m, count):
+    # Checked at 25 points around and beyond the crowd, each against the answer worked out from every row:
+    # where the inner box settles it and where the whole box must be read, the nearest come back in order.
+    rows = _crowd(world, around=(3.0, 3.5), spread_m=spread_m, count=count, seed=count) if count else []
+    rng = random.Random(spread_m)
+    radius = world.pothole.duplicate_radius_m
+    for _ in range(25):
+        lat = 3.0 + rng.uniform(-70, 70) / 111_320
+        long = 3.5 + rng.uniform(-70, 70) / 111_320
+        found = nearest_open(service_type=world.pothole, lat=lat, long=long, limit=5)
+        assert [public_id for _, public_id, _ in found] == _expected(rows, lat=lat, long=long, radius=radius,
+                                                                    limit=5)
+
+
+def _rows_read(sql: str) -> int:
+    """How much work the database did for a statement: on PostgreSQL the rows its scans of the requests
+    table returned (EXPLAIN ANALYZE), on SQLite the virtual-machine steps it ran (a progress handler)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql)
+            plan = cursor.fetchone()[0]
+        plan = json.loads(plan) if isinstance(plan, str) else plan
+
+        def walk(node):
+            here = node.get("Actual Rows", 0) * node.get("Actual Loops", 0) \
+                if node.get("Relation Name") == "servicerequests_servicerequest" else 0
+            return here + sum(walk(child) for child in node.get("Plans", []))
+        return walk(plan[0]["Plan"])
+    steps = [0]
+    raw = connection.connection
+
+    def count():
+        steps[0] += 1
+    raw.set_progress_handler(count, 1)
+    try:
+        raw.execute(sql).fetchall()
+    finally:
+        raw.set_progress_handler(None, 1)
+    return steps[0]
+
+
+def test_it_reads_a_few_dozen_rows_at_a_crowded_spot_not_the_crowd(world, monkeypatch):
+    # 400 open reports within 45 m: the inner box settles the answer, so the look-up reads well under a third
+    # of what reading the whole box takes (the inner box stretched to the whole radius), with the same answer.
+    from civicdesk.triage import services as triage
+
+    _crowd(world, around=(3.0, 3.5), spread_m=45, count=400, seed=7)
+
+    def look_up():
+        with CaptureQueriesContext(connection) as captured:
+            found = nearest_open(service_type=world.pothole, lat=3.0, long=3.5)
+        assert len(captured) == 1
+        return found, _rows_read(captured[0]["sql"])
+
+    found, read = look_up()
+    monkeypatch.setattr(triage, "INNER_BOX_FRACTION", 1.0)
+    found_whole, read_whole = look_up()
+    assert len(found) == 5 and found == found_whole
+    assert read * 3 < read_whole, (read, read_whole)
