@@ -159,7 +159,7 @@ HOTSPOTS = [
 # Recent flare-ups on top of the usual pattern, so the staff hotspot page (civicdesk/insights) has a real one to
 # show: (lat, long, radius in metres, service code, reports per 5,000 demo requests, within the last N days).
 SURGES = [
-    (40.0762, -88.9446, 110, "rodents", 14, 10),  # rats in the alleys of the old south side, this fortnight
+    (40.0762, -88.9436, 100, "rodents", 14, 10),  # rats in the alleys of the old south side, this fortnight
 ]
 # Seasonal factor per month (January first) for a type's "season" in catalogue.json.
 SEASONS = {

@@ -17,5 +17,5 @@ def test_it_finds_the_rodent_flare_up_of_the_demo():
     run_detection()
     cells = Hotspot.objects.filter(kind="cell", service_type__code="rodents", status="new")
     assert cells.exists()
-    assert any(distance_m(h.lat, h.long, 40.0762, -88.9446) < 600 for h in cells)
+    assert any(distance_m(h.lat, h.long, 40.0762, -88.9436) < 600 for h in cells)
     assert Hotspot.objects.filter(kind="repeat").exists()
