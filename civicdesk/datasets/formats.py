@@ -1,8 +1,9 @@
 """The published shapes of 311 data: NYC's and Chicago's open-data CSV files and Open311 GeoReport v2 JSON.
 
 Readers stream a file from a byte offset and yield one SourceRecord per row,
-with the offset just after it, in constant memory. Writers produce the same
-shapes from generated requests (for benchmarks and tests).
+with the offset just after it, in constant memory; read_batches() yields whole
+batches of rows, parsing NYC and Chicago CSV a block at a time with pyarrow.
+Writers produce the same shapes from generated requests (for benchmarks and tests).
 """
 
 from __future__ import annotations
@@ -18,6 +19,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 FORMATS = ("nyc", "chicago", "open311")
 
@@ -190,6 +196,169 @@ def read_records(handle: IO[bytes], fmt: str, header: list[str], offset: int,
             record = convert(row, raw, *pick(values))
         yield record, lines.offset
         row += 1
+
+
+@dataclass(slots=True)
+class RecordBatch:
+    """Up to a batch of a file's rows: their records, the byte offset just after the last one, and, when the
+    rows were parsed as one block (CSV formats), the raw fields the importer checks in bulk as Arrow string
+    arrays by SourceRecord attribute ("lat", "long", "requested", "closed", "updated", "expected"; None for a
+    column the file lacks)."""
+
+    records: list[SourceRecord]
+    end: int
+    values: dict[str, pa.Array | None] | None = None
+
+
+#: Bytes read at least at a time by the block reader.
+_READ_SIZE = 1 << 22
+#: For each CSV format: which SourceRecord attribute each of its raw date and coordinate fields fills.
+VALUE_FIELDS = {
+    "nyc": {"lat": "latitude", "long": "longitude", "requested": "created_date", "closed": "closed_date",
+            "updated": "resolution_action_updated_date", "expected": "due_date"},
+    "chicago": {"lat": "latitude", "long": "longitude", "requested": "created_date", "closed": "closed_date",
+                "updated": "last_modified_date", "expected": None},
+}
+
+
+def read_batches(handle: IO[bytes], fmt: str, header: list[str], offset: int, first_row: int,
+                 size: int) -> Iterator[RecordBatch]:
+    """The rows after `offset` as batches of `size` records (the last may hold fewer), numbered from
+    `first_row`; the same records, numbers, offsets and batch boundaries as read_records() gives row by row.
+
+    NYC and Chicago CSV are cut into blocks at record boundaries (newlines outside quotes, found with numpy)
+    and each block is parsed by pyarrow's CSV reader in C. A block pyarrow and the csv module might read
+    differently (a row with the wrong number of fields, a blank line or row, bytes that are not UTF-8, a
+    newline style the two count differently) is read again row by row with read_records(), so every row
+    keeps its exact record and reject reason. Memory holds one batch.
+    """
+    if fmt == "open311":
+        records = read_records(handle, fmt, header, offset, first_row)
+        while True:
+            chunk, end = [], offset
+            for record, end in records:
+                chunk.append(record)
+                if len(chunk) >= size:
+                    break
+            if not chunk:
+                return
+            offset = end
+            yield RecordBatch(chunk, end)
+            if len(chunk) < size:
+                return
+    yield from _CsvBlocks(handle, fmt, header, offset, first_row).batches(size)
+
+
+class _CsvBlocks:
+    """read_batches() for the CSV formats: a buffer of bytes read ahead, cut at record boundaries."""
+
+    def __init__(self, handle: IO[bytes], fmt: str, header: list[str], offset: int, first_row: int):
+        self.handle, self.fmt, self.header = handle, fmt, header
+        self.offset, self.row = offset, first_row  # where the buffer starts, and its first row's number
+        self.convert, names = (_nyc, _NYC_FIELDS) if fmt == "nyc" else (_chicago, _CHICAGO_FIELDS)
+        self.width = len(header)
+        position = {name: index for index, name in enumerate(header)}  # the last of repeated names, as read_records
+        self.picked = [position.get(name) for name in names]
+        self.values = {key: position.get(name) if name else None for key, name in VALUE_FIELDS[fmt].items()}
+        self.buffer = b""
+        self.ends = np.empty(0, dtype=np.int64)  # the buffer's record ends (just after each newline)
+        self.eof = False
+        handle.seek(offset)
+
+    def batches(self, size: int) -> Iterator[RecordBatch]:
+        while True:
+            self._fill(size)
+            if not self.buffer:
+                return
+            ends = self.ends[:size].tolist()
+            if len(ends) < size and self.eof and len(self.buffer) > (ends[-1] if ends else 0):
+                ends.append(len(self.buffer))  # the last record, without a newline
+            batch = self._parsed(ends)
+            if batch is None:
+                batch = self._row_by_row(size)
+            else:
+                cut = ends[-1]
+                self.buffer = self.buffer[cut:]
+                self.ends = self.ends[len(ends):] - cut if len(self.ends) > len(ends) else np.empty(0, np.int64)
+                self.offset += cut
+                self.row += len(batch.records)
+            if not batch.records:
+                return
+            yield batch
+            if len(batch.records) < size:
+                return
+
+    def _fill(self, size: int) -> None:
+        """Read until the buffer holds `size` records or the file ends."""
+        while len(self.ends) < size and not self.eof:
+            known = len(self.ends)
+            average = (self.ends[-1] / known) if known else 512
+            chunk = self.handle.read(max(_READ_SIZE, int((size - known) * average * 1.1)))
+            if not chunk:
+                self.eof = True
+                break
+            self.buffer += chunk
+            self.ends = _record_ends(self.buffer)
+
+    def _parsed(self, ends: list[int]) -> RecordBatch | None:
+        """The block up to ends[-1] parsed by pyarrow, or None when it must be read row by row."""
+        if not ends:
+            return None
+        block = self.buffer[:ends[-1]]
+        invalid = []
+
+        def on_invalid(_row) -> str:
+            invalid.append(True)
+            return "skip"
+
+        try:
+            table = pa_csv.read_csv(
+                pa.py_buffer(block),
+                read_options=pa_csv.ReadOptions(column_names=[f"f{n}" for n in range(self.width)],
+                                                block_size=max(1 << 20, min(len(block), 1 << 24))),
+                parse_options=pa_csv.ParseOptions(newlines_in_values=True, invalid_row_handler=on_invalid),
+                convert_options=pa_csv.ConvertOptions(column_types={f"f{n}": pa.string() for n in range(self.width)},
+                                                      strings_can_be_null=False, quoted_strings_can_be_null=False))
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            return None
+        if invalid or table.num_rows != len(ends):
+            return None
+        columns = [column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+                   for column in table.columns]
+        # A row whose first field is blank might be a blank row, which read_records skips without a number.
+        if pc.any(pc.equal(pc.utf8_trim_whitespace(columns[0]), "")).as_py():
+            return None
+        count = len(ends)
+        starts = [0, *ends[:-1]]
+        raws = [block[start:end].decode("utf-8", errors="replace").rstrip("\r\n") for start, end in zip(starts, ends)]
+        blank = [""] * count
+        fields = [columns[index].to_pylist() if index is not None else blank for index in self.picked]
+        records = list(map(self.convert, range(self.row, self.row + count), raws, *fields))
+        values = {key: None if index is None else columns[index] for key, index in self.values.items()}
+        return RecordBatch(records, self.offset + ends[-1], values)
+
+    def _row_by_row(self, size: int) -> RecordBatch:
+        """The next `size` records read by read_records(); the buffer starts again after them."""
+        records, end = [], self.offset
+        reader = read_records(self.handle, self.fmt, self.header, self.offset, self.row)
+        for record, end in reader:
+            records.append(record)
+            if len(records) >= size:
+                break
+        reader.close()
+        self.offset, self.row = end, self.row + len(records)
+        self.buffer, self.ends, self.eof = b"", np.empty(0, dtype=np.int64), False
+        self.handle.seek(end)
+        return RecordBatch(records, end)
+
+
+def _record_ends(data: bytes) -> np.ndarray:
+    """The offsets just after each newline of `data` that ends a CSV record: one with an even number of
+    quote characters before it (a quoted field's own newlines have an odd number; "" keeps the count even)."""
+    view = np.frombuffer(data, dtype=np.uint8)
+    quotes = np.flatnonzero(view == 0x22)
+    newlines = np.flatnonzero(view == 0x0A)
+    return newlines[(np.searchsorted(quotes, newlines) & 1) == 0] + 1
 
 
 _NYC_FIELDS = ("unique_key", "complaint_type", "descriptor", "incident_address", "city", "status", "created_date",

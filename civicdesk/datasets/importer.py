@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -182,6 +184,71 @@ def _number(text: str, label, limit: float) -> float:
     return value
 
 
+#: NYC's and Chicago's date format, as pyarrow's strptime/strftime read and write it.
+_US_FORMAT = "%m/%d/%Y %I:%M:%S %p"
+_DECIMAL = r"^-?[0-9]{1,3}(\.[0-9]+)?$"
+
+
+@dataclass(slots=True)
+class _CheckedValues:
+    """A batch's coordinates and dates read in bulk (see _checked_values): `ok[n]` says row n's values are all
+    in the published shape, and then the other arrays hold them (dates as seconds counted as if UTC, NO_TIME
+    for an empty one)."""
+
+    ok: list[bool]
+    lat: list[float]
+    long: list[float]
+    requested: list[int]
+    closed: list[int]
+    updated: list[int]
+    expected: list[int]
+
+    def parsed(self, n: int, record: SourceRecord, service_type: ServiceType) -> _Parsed:
+        """Row n as Importer._values() would read it (only where ok[n])."""
+        closed, updated, expected = self.closed[n], self.updated[n], self.expected[n]
+        return _Parsed(record, service_type, self.lat[n], self.long[n], (self.requested[n], False),
+                       None if closed == NO_TIME else (closed, False),
+                       None if updated == NO_TIME else (updated, False),
+                       None if expected == NO_TIME else (expected, False))
+
+
+def _checked_values(values: dict, count: int) -> _CheckedValues:
+    """Coordinates and dates of `count` rows read from their raw text in bulk (pyarrow and numpy).
+
+    A row counts as ok only when each value has exactly the shape that Importer._values() reads the same
+    way: coordinates a plain decimal number in range and not both 0, the creation date present, every
+    date empty or "MM/DD/YYYY hh:mm:ss AM" that is a real date and time (it must read back to the same
+    text). Every other row is left to _values(), which accepts it as before or says why not.
+    """
+    ok = np.ones(count, dtype=bool)
+    numbers = []
+    for key, limit in (("lat", 90), ("long", 180)):
+        column = values.get(key)
+        if column is None:
+            return _CheckedValues([False] * count, [], [], [], [], [], [])
+        text = pc.utf8_trim_whitespace(column)
+        shaped = pc.fill_null(pc.match_substring_regex(text, _DECIMAL), False)
+        number = pc.cast(pc.if_else(shaped, text, "0"), pa.float64()).to_numpy(zero_copy_only=False)
+        ok &= shaped.to_numpy(zero_copy_only=False) & (np.abs(number) <= limit)
+        numbers.append(number)
+    ok &= (numbers[0] != 0) | (numbers[1] != 0)
+    dates = []
+    for key in ("requested", "closed", "updated", "expected"):
+        column = values.get(key)
+        if column is None:
+            dates.append(np.full(count, NO_TIME, dtype=np.int64))
+            continue
+        empty = pc.equal(column, "").to_numpy(zero_copy_only=False)
+        when = pc.strptime(column, format=_US_FORMAT, unit="s", error_is_null=True)
+        # strptime carries over ("02/30/2025" is 2 March); written back, a real date gives its own text.
+        same = pc.fill_null(pc.equal(pc.strftime(when, format=_US_FORMAT), column), False)
+        seconds = pc.fill_null(pc.cast(when, pa.int64()), NO_TIME).to_numpy(zero_copy_only=False)
+        ok &= same.to_numpy(zero_copy_only=False) | (empty & (key != "requested"))
+        dates.append(np.where(empty, NO_TIME, seconds))
+    return _CheckedValues(ok.tolist(), numbers[0].tolist(), numbers[1].tolist(),
+                          *(column.tolist() for column in dates))
+
+
 # --- categories ----------------------------------------------------------------------------------------
 
 class CategoryMap:
@@ -307,22 +374,30 @@ class Importer:
             self.offered[key] = ids or None
         return self.offered[key]
 
-    def process(self, batch: list[SourceRecord]) -> _Batch:
+    def process(self, batch: list[SourceRecord], values: dict | None = None) -> _Batch:
         """Check and convert one batch: its rows as columns for BulkWriter.write_columns(), its rejects and
         how many rows it skipped.
 
-        Each row is checked on its own (reading its fields, in the order that decides which reason a bad
-        row is rejected for); what follows is done for the whole batch at once with numpy: local times to
-        instants, the status's consequences, routing and SLA due times (once per distinct case), and the
-        columns themselves.
+        Each row's id and category are checked on its own, in the order that decides which reason a bad
+        row is rejected for. Its coordinates and dates are checked for the whole batch at once when the
+        reader gives their raw `values` as Arrow arrays (formats.RecordBatch.values): a row whose values are
+        all in the published shape is taken from those arrays, any other row is checked by the per-row
+        code, which gives the same result or the exact reason. What follows is done for the whole batch at
+        once with numpy: local times to instants, the status's consequences, routing and SLA due times
+        (once per distinct case), and the columns themselves.
         """
         rejects: list[tuple] = []
         parsed: list[_Parsed] = []
         self._latest = timezone.now().timestamp() + 86400  # a day of slack for clocks and time zones
         seen: dict[str, int] = {}
-        for record in batch:
+        checked = _checked_values(values, len(batch)) if values is not None else None
+        for n, record in enumerate(batch):
             try:
-                parsed.append(self._parse(record, seen))
+                service_type = self._check(record, seen)
+                if checked is not None and checked.ok[n]:
+                    parsed.append(checked.parsed(n, record, service_type))
+                else:
+                    parsed.append(self._values(record, service_type))
             except _Reject as exc:
                 rejects.append((record.row, record.source_id, str(exc), record.raw))
         # Already imported? By an earlier run: skip. By this run: the id is repeated in the file.
@@ -364,7 +439,9 @@ class Importer:
         result.rejects, result.skipped = rejects, skipped
         return result
 
-    def _parse(self, record: SourceRecord, seen: dict[str, int]) -> _Parsed:
+    def _check(self, record: SourceRecord, seen: dict[str, int]) -> ServiceType:
+        """The row's service type, after checking its shape, id (not repeated within `seen`, which it joins)
+        and category; raises _Reject."""
         if record.extra.get("problem"):
             raise _Reject(record.extra["problem"])
         sid = record.source_id
@@ -382,6 +459,10 @@ class Importer:
         if service_type is None:
             raise _Reject(gettext("no service type matches the category “%(category)s” (add it to the mapping file, "
                                   "or import with --create-types)") % {"category": record.categories[0]})
+        return service_type
+
+    def _values(self, record: SourceRecord, service_type: ServiceType) -> _Parsed:
+        """The row's coordinates and dates read from its text; raises _Reject."""
         lat_text, long_text = record.lat.strip(), record.long.strip()
         if not lat_text or not long_text:
             raise _Reject(gettext("the request has no coordinates"))
@@ -667,21 +748,14 @@ def import_file(path: str | Path, *, fmt: str, source: str = "", jurisdiction: J
         with path.open("rb") as handle, collecting_between_batches() as collect, \
                 secondary_indexes_dropped() if rebuild_indexes else contextlib.nullcontext(), \
                 foreign_keys_unchecked(importer.writer) if rebuild_indexes else contextlib.nullcontext():
-            records = formats.read_records(handle, fmt, run.header, run.offset, run.rows_read + 1)
+            batches_read = formats.read_batches(handle, fmt, run.header, run.offset, run.rows_read + 1, batch)
             done = False
             batches = 0
             while not done:
-                chunk: list[SourceRecord] = []
-                end = run.offset
-                for record, offset in records:
-                    chunk.append(record)
-                    end = offset
-                    if len(chunk) >= batch:
-                        break
-                else:
-                    done = True
-                if chunk:
-                    _commit(importer, run, chunk, end, rejects_out, summary)
+                read = next(batches_read, None)
+                done = read is None or len(read.records) < batch
+                if read is not None:
+                    _commit(importer, run, read, rejects_out, summary)
                     collect()
                     batches += 1
                     if on_batch:
@@ -731,11 +805,12 @@ class _LineBuffer:
         self.text += value
 
 
-def _commit(importer: Importer, run: ImportRun, chunk: list[SourceRecord], end: int, rejects_out,
+def _commit(importer: Importer, run: ImportRun, read: formats.RecordBatch, rejects_out,
             summary: ImportSummary) -> None:
+    chunk, end = read.records, read.end
     with transaction.atomic():
         importer.writer.begin_batch()
-        batch = importer.process(chunk)
+        batch = importer.process(chunk, read.values)
         rejects, skipped = batch.rejects, batch.skipped
         importer.writer.write_columns(ServiceRequest, batch.requests, batch.count)
         importer.writer.write_columns(TimelineEntry, batch.entries, batch.entry_count)

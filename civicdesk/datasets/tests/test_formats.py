@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from civicdesk.datasets.formats import SourceFileError, normalise, read_header, read_records
+from civicdesk.datasets.formats import SourceFileError, normalise, read_batches, read_header, read_records
 from civicdesk.datasets.importer import LocalClock, parse_when
 
 
@@ -94,3 +94,84 @@ def test_it_refuses_json_that_is_cut_short(tmp_path):
         header, offset = read_header(handle, "open311")
         with pytest.raises(SourceFileError, match="not valid JSON"):
             list(read_records(handle, "open311", header, offset, 1))
+
+
+def _chunks_read_row_by_row(path, fmt, size):
+    """read_records() cut into batches of `size`, as the importer cut them before read_batches()."""
+    with path.open("rb") as handle:
+        header, offset = read_header(handle, fmt)
+        batches, chunk, end = [], [], offset
+        for record, end in read_records(handle, fmt, header, offset, 1):
+            chunk.append(record)
+            if len(chunk) == size:
+                batches.append((chunk, end))
+                chunk = []
+        if chunk:
+            batches.append((chunk, end))
+    return batches
+
+
+def _batches_read_in_blocks(path, fmt, size, offset=None, first_row=1):
+    with path.open("rb") as handle:
+        header, header_end = read_header(handle, fmt)
+        return [(batch.records, batch.end, batch.values is not None)
+                for batch in read_batches(handle, fmt, header, header_end if offset is None else offset, first_row,
+                                          size)]
+
+
+def _messy_nyc_file(tmp_path):
+    """NYC rows with everything that the block reader must hand back to the row-by-row reader, among clean ones."""
+    from civicdesk.datasets.tests.test_import_311 import NYC_HEADER, nyc_row
+
+    clean = [nyc_row(str(100 + n), f"02/{1 + n % 27:02d}/2025 10:{n % 60:02d}:00 AM", "Pothole",
+                     resolution=f'Said "done", row {n}' if n % 4 == 0 else "") for n in range(40)]
+    lines = clean[:10] + [
+        nyc_row("200", "02/01/2025 10:00:00 AM", "Pothole").replace("12 OAK STREET", '"12 OAK\nSTREET"'),
+        "", "   ",  # a blank line and a line of spaces: no row at all
+        "201,02/01/2025 10:00:00 AM,too,few,fields",
+        ",".join([""] * 41),  # a row of empty fields: skipped like a blank line
+        nyc_row("", "02/01/2025 10:00:00 AM", "Pothole"),  # no id: a reject, but still a row
+    ] + clean[10:20] + [nyc_row("202", "02/01/2025 10:00:00 AM", "Pothole", resolution="caf\udcff")] + clean[20:]
+    data = ("\n".join([NYC_HEADER, *lines[:15]]) + "\r\n" + "\n".join(lines[15:])).encode("utf-8", "surrogateescape")
+    path = tmp_path / "nyc.csv"
+    path.write_bytes(data)  # not UTF-8 in one row, one CRLF line end, no newline at the end
+    return path
+
+
+@pytest.mark.parametrize("size", [1, 3, 7, 16, 1000])
+def test_it_reads_the_same_records_in_blocks_as_row_by_row(tmp_path, size):
+    path = _messy_nyc_file(tmp_path)
+    expected = _chunks_read_row_by_row(path, "nyc", size)
+    batches = _batches_read_in_blocks(path, "nyc", size)
+    assert [(records, end) for records, end, _bulk in batches] == expected
+    assert sum(len(records) for records, _end, _bulk in batches) == 44  # 40 clean and 4 odd rows; 3 lines are no rows
+    # Batches of nothing but clean rows were parsed by pyarrow; the others row by row.
+    bulk = [bulk for _records, _end, bulk in batches]
+    assert (any(bulk), all(bulk)) == ((True, False) if size < 44 else (False, False))
+
+
+def test_it_reads_blocks_from_any_offset_and_row(tmp_path):
+    path = _messy_nyc_file(tmp_path)
+    first = _chunks_read_row_by_row(path, "nyc", 5)
+    offset, rows = first[2][1], sum(len(records) for records, _end in first[:3])
+    assert [(records, end) for records, end, _bulk in _batches_read_in_blocks(path, "nyc", 5, offset, rows + 1)] == \
+        first[3:]
+
+
+def test_it_reads_a_clean_chicago_file_in_blocks_with_its_values_as_columns(tmp_path):
+    from civicdesk.datasets.tests.test_import_311 import CHICAGO_HEADER, chicago_row
+
+    path = tmp_path / "chicago.csv"
+    rows = [chicago_row(f"SR{n}", "Pothole in Street", "PHF", "Open", f"03/0{1 + n % 9}/2025 0{n % 10}:15:00 PM")
+            for n in range(25)]
+    path.write_text("\n".join([CHICAGO_HEADER, *rows]) + "\n", encoding="utf-8")
+    with path.open("rb") as handle:
+        header, offset = read_header(handle, "chicago")
+        batches = list(read_batches(handle, "chicago", header, offset, 1, 10))
+    assert [len(batch.records) for batch in batches] == [10, 10, 5]
+    assert [(records, end) for records, end, _bulk in _batches_read_in_blocks(path, "chicago", 10)] == \
+        _chunks_read_row_by_row(path, "chicago", 10)
+    values = batches[1].values
+    assert values["expected"] is None
+    assert values["requested"].to_pylist() == [record.requested for record in batches[1].records]
+    assert values["lat"].to_pylist() == ["3.0"] * 10
