@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from threading import Lock
 
-from django.db.models import Count, Max
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Value
 
 from civicdesk.lib import config_cache, geo
 
@@ -82,13 +83,27 @@ def lookup_address(text: str):
     return addresses.lookup_address(text)
 
 
+#: Address points nearest the pin on the flat (equirectangular) measure that are read to find the nearest one
+#: along the earth: within a few hundred metres the two orders differ only between near-ties.
+NEAREST_ADDRESS_CANDIDATES = 8
+
+
 def nearest_address(lat: float, long: float, *, within_m: float = 75) -> AddressPoint | None:
-    """The address point closest to the pin, if one lies within `within_m` metres."""
+    """The address point closest to the pin, if one lies within `within_m` metres.
+
+    The database orders the points in the pin's box by a flat distance and returns the few nearest, so a
+    dense block (an apartment tower lists every unit) costs a sort in SQL, not a model per point in Python;
+    the nearest of those along the earth wins."""
     min_lat, max_lat, min_long, max_long = geo.bbox(lat, long, within_m)
-    nearby = AddressPoint.objects.filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
+    scale = math.cos(math.radians(lat))
+    flat = ((F("lat") - Value(lat)) * (F("lat") - Value(lat))
+            + (F("long") - Value(long)) * (F("long") - Value(long)) * Value(scale * scale))
+    nearby = (AddressPoint.objects
+              .filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
+              .annotate(flat=ExpressionWrapper(flat, output_field=FloatField())).order_by("flat", "pk"))
     best, best_dist = None, within_m
-    for point in nearby[:500]:
+    for point in nearby[:NEAREST_ADDRESS_CANDIDATES]:
         dist = geo.distance_m(lat, long, point.lat, point.long)
-        if dist <= best_dist:
+        if dist <= best_dist and (best is None or dist < best_dist):
             best, best_dist = point, dist
     return best
