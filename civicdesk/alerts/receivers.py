@@ -11,9 +11,11 @@ from civicdesk.servicerequests.models import ServiceRequest
 from . import tasks
 
 
-@receiver(signals.request_submitted, sender=ServiceRequest, dispatch_uid="alerts.new_request")
+@receiver(signals.request_received, sender=ServiceRequest, dispatch_uid="alerts.new_request")
 def alert_new_request(sender, request, **kwargs):
-    # Only a task is enqueued here: matching runs in the worker, outside the resident's submission.
+    # Sent by the worker once the submission committed (servicerequests.tasks.acknowledge), so the resident's
+    # request does not write this task row. Matching is its own task still: it may fan out to many chunks, and
+    # a rerun of the acknowledgement that enqueues it twice alerts nobody twice (each message has its key).
     if request.is_publicly_visible():
         tasks.fan_out_area_alert.enqueue(request.pk, "new")
 

@@ -8,6 +8,10 @@ Every signal is sent with `sender=ServiceRequest` and these keyword arguments:
 
 - request_submitted: request, acknowledged_on (frozenset of notification channels on which the reporter was
   already given the tracking number by the channel that filed it; the acknowledgement skips them)
+- request_received: request. The one signal not sent in the transaction of the change: the worker sends it
+  (tasks.acknowledge) once a submission has committed, for follow-up work the resident's own request need not
+  pay for (area alerts enqueue their matching here: one task row less per report). The task may run again
+  after a crash, so a receiver must be safe to run twice (keys, as everywhere in notifications).
 - status_changed: request, entry (the STATUS TimelineEntry), previous (Status), closed (bool: it left the open
   states now), reopened (bool: it came back from a closed state), user (actor or None)
 - request_merged: request (the duplicate, now closed), into (the original), entry (the duplicate's public
@@ -24,6 +28,7 @@ from __future__ import annotations
 from django.dispatch import Signal
 
 request_submitted = Signal()
+request_received = Signal()
 status_changed = Signal()
 request_merged = Signal()
 public_update = Signal()

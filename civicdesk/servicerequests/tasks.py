@@ -45,18 +45,21 @@ def acknowledge(*, request_pk: int, acknowledged_on: list[str] | None = None) ->
 
     Enqueued by submit_request() in the submission's transaction, so it runs once the request is committed and
     never for a submission that rolled back; rendering the message here keeps templates, link tokens and the
-    suppression look-ups out of the resident's request.
+    suppression look-ups out of the resident's request. It first sends `signals.request_received`, for the
+    other follow-up work of a new request (area alerts), so a submission writes one task row, not one per app.
     """
-    from .models import ServiceRequest
-    from .receivers import acknowledge_request
-
     from civicdesk.notifications import sending
     from civicdesk.notifications.models import Delivery
+
+    from . import signals
+    from .models import ServiceRequest
+    from .receivers import acknowledge_request
 
     request = ServiceRequest.objects.select_related("service_type", "status", "jurisdiction", "department",
                                                     "reporter").filter(pk=request_pk).first()
     if request is None:
         return 0
+    signals.request_received.send(sender=ServiceRequest, request=request)
     queued = acknowledge_request(request, frozenset(acknowledged_on or ()))
     # Sent now, not only by the send task notify() queued: that task sits behind any news of the request
     # queued since the submission (a status change), and the resident must get "we received it" first.

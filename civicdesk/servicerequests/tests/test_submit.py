@@ -7,11 +7,11 @@ from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from civicdesk.audit.models import AuditEntry
+from civicdesk.lib.ids import PUBLIC_ID_RE
+from civicdesk.notifications.models import Delivery
 from civicdesk.servicerequests import services, tasks
 from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEntry
 from civicdesk.testing.world import IN_COUNTY_ONLY, IN_EAST_ELM, IN_WEST_ELM, OUTSIDE_EVERYTHING
-from civicdesk.lib.ids import PUBLIC_ID_RE
-from civicdesk.notifications.models import Delivery
 
 
 def submit(world, **overrides):
@@ -58,6 +58,23 @@ def test_it_queues_the_acknowledgement_in_the_same_transaction(world):
     delivery = Delivery.objects.get(event="request.received", request=request)
     assert delivery.address == "zed@example.org" and request.public_id in delivery.subject
     assert delivery.status == Delivery.Status.SENT
+
+
+def test_it_writes_one_task_row_and_the_worker_queues_the_area_alert_matching(world):
+    request = submit(world, contact_email="zed@example.org")
+    assert list(DBTaskResult.objects.values_list("task_path", flat=True)) == [
+        "civicdesk.servicerequests.tasks.acknowledge"]
+    [task] = acknowledgement_tasks()
+    tasks.acknowledge.call(**task.args_kwargs["kwargs"])
+    [fan_out] = DBTaskResult.objects.filter(task_path="civicdesk.alerts.tasks.fan_out_area_alert")
+    assert fan_out.args_kwargs["args"] == [request.pk, "new"]
+
+
+def test_it_queues_no_area_alert_matching_for_a_request_made_private_before_the_worker_ran(world):
+    request = submit(world, contact_email="zed@example.org")
+    ServiceRequest.objects.filter(pk=request.pk).update(is_private=True)
+    tasks.acknowledge.call(request_pk=request.pk, acknowledged_on=[])
+    assert not DBTaskResult.objects.filter(task_path="civicdesk.alerts.tasks.fan_out_area_alert").exists()
 
 
 def test_it_queues_no_acknowledgement_when_the_submission_rolls_back(world):
