@@ -18,12 +18,13 @@ from civicdesk.testing.world import IN_WEST_ELM
 
 #: Statements of one Open311 POST (BEGIN and COMMIT included): the key (read, count), the nearest address, the
 #: duplicate look-up, then one transaction (BEGIN, request, timeline in one bulk insert, audit, acknowledgement
-#: task, area-alert task, COMMIT). Before issue 15: 35 (bench/profiles/submit-before-sqlite.txt).
-OPEN311_POST = 11
+#: task, COMMIT; the worker's acknowledgement enqueues the area-alert matching). Before issue 15: 35
+#: (bench/profiles/submit-before-sqlite.txt).
+OPEN311_POST = 10
 #: Statements of one web submit: the session, the nearest address, the duplicate look-up, then one
-#: transaction (BEGIN, the two report limits in one statement, request, timeline, audit, the two tasks,
-#: COMMIT); then the session's "just submitted" mark, written by the session middleware. Before issue 15: 36.
-WEB_SUBMIT = 14
+#: transaction (BEGIN, the two report limits in one statement, request, timeline, audit, the acknowledgement
+#: task, COMMIT); then the session's "just submitted" mark, written by the session middleware. Before issue 15: 36.
+WEB_SUBMIT = 13
 
 
 def hot_spot(world, count: int = 500) -> None:
