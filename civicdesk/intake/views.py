@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError
 from django.db.models import F
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -250,8 +252,6 @@ def details(request, code: str):
             form.add_error(None, exc.message)
             limited = exc
         if service_request is not None:
-            request.session["just_submitted"] = service_request.public_id
-            deflection.report_finished(request.session)  # answers followed before did not settle it
             return redirect(service_request.get_absolute_url())
     if request.method == "POST":
         kept += uploads.keep(request.FILES.getlist("media"), owner, client=client_ip(request), already=len(kept))
@@ -279,6 +279,7 @@ def _submit(request, service_type: ServiceType, form: ReportForm, kept: list):
             contact_phone=data.get("phone", ""), language=translation.get_language() or "en",
             uploads=kept_files + list(data.get("media") or []),
             not_emergency=data.get("not_emergency", False), actor=request.user,
+            on_saved=lambda saved: _mark_submitted(request, saved),
             # Counted in the report's own transaction: one commit per report.
             limits=report_limits(request), limit_message=_(
                 "You have sent a lot of reports in the last hour, so we cannot take another one from this "
@@ -294,6 +295,24 @@ def _submit(request, service_type: ServiceType, form: ReportForm, kept: list):
             kept_file.close()
     uploads.discard(kept)
     return service_request, None
+
+
+def _mark_submitted(request, service_request) -> None:
+    """In the report's transaction: the session's "just submitted" mark (the tracking page then thanks the
+    resident once), and the help answers this session followed marked as not having settled the matter.
+
+    An existing session is saved here, so the report and its mark are one commit; a session the report
+    started, or one that cannot be saved here, is left to the session middleware, as for any other page.
+    """
+    request.session["just_submitted"] = service_request.public_id
+    deflection.report_finished(request.session)  # answers followed before did not settle it
+    if request.session.session_key is None:
+        return
+    try:
+        request.session.save()  # a savepoint of its own: a failure here leaves the report's transaction usable
+    except (UpdateError, DatabaseError):
+        return
+    request.session.modified = False  # written: the middleware need not write it again after the commit
 
 
 def report_limits(request) -> list[Limit]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +236,10 @@ class Submission:
     #: or counted. A report refused for any other reason does not count either.
     limits: Sequence[Limit] = ()
     limit_message: str | None = None
+    #: Called with the new request inside the submission's transaction, once its rows are written: what the
+    #: channel records about the report itself (the web form's "just submitted" mark in the session) commits
+    #: with it, one commit per report, and is never written for a report that rolled back.
+    on_saved: Callable[[Any], None] | None = None
 
 
 def submit_request(submission: Submission | None = None, **kwargs: Any) -> ServiceRequest:
@@ -335,6 +339,8 @@ def submit_request(submission: Submission | None = None, **kwargs: Any) -> Servi
                 })
                 signals.request_submitted.send(sender=ServiceRequest, request=request,
                                                acknowledged_on=frozenset(sub.acknowledged_on))
+                if sub.on_saved is not None:
+                    sub.on_saved(request)
             break
         except IntegrityError:
             _delete_files(saved_files)

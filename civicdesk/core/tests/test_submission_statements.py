@@ -23,7 +23,7 @@ from civicdesk.testing.world import IN_WEST_ELM
 OPEN311_POST = 10
 #: Statements of one web submit: the session, the nearest address, the duplicate look-up, then one
 #: transaction (BEGIN, the two report limits in one statement, request, timeline, audit, the acknowledgement
-#: task, COMMIT); then the session's "just submitted" mark, written by the session middleware. Before issue 15: 36.
+#: task, the session's "just submitted" mark in a savepoint, COMMIT). Before issue 15: 36.
 WEB_SUBMIT = 13
 
 

@@ -126,6 +126,40 @@ def test_it_saves_the_report_and_shows_the_tracking_number_once(client, world):
     assert saved.public_id in again
 
 
+def test_it_commits_the_report_and_its_thank_you_mark_together(client, tworld):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(details_url())
+    client.session.save()  # the browser already has its session, as after the earlier steps
+    client.cookies["sessionid"] = client.session.session_key
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(details_url(), report(email="zed@example.org", name="Zed"))
+    saved = ServiceRequest.objects.get()
+    assert response.status_code == 302
+    assert [q["sql"] for q in captured.captured_queries if q["sql"] == "COMMIT"] == ["COMMIT"]  # one commit
+    page = client.get(response["Location"]).content.decode()
+    assert f'data-testid="tracking-number">{saved.public_id}<' in page
+    again = client.get(response["Location"]).content.decode()
+    assert 'data-testid="tracking-number"' not in again
+
+
+def test_it_writes_no_thank_you_mark_for_a_report_that_was_refused(client, tworld, settings):
+    from django.contrib.sessions.models import Session
+
+    settings.RATE_LIMITS_ENABLED = True
+    settings.REPORTS_PER_CLIENT_PER_HOUR = 1
+    client.get(details_url())
+    client.session.save()
+    client.cookies["sessionid"] = client.session.session_key
+    first = client.post(details_url(), report(email="zed@example.org", name="Zed"))
+    client.get(first["Location"])  # the thank-you, shown once: the mark is gone again
+    response = client.post(details_url(), report(email="zed@example.org", name="Zed"))
+    assert response.status_code == 429 and ServiceRequest.objects.count() == 1
+    stored = Session.objects.get(session_key=client.cookies["sessionid"].value).get_decoded()
+    assert "just_submitted" not in stored
+
+
 def test_it_accepts_an_anonymous_report_without_contact_details(client, world):
     response = client.post(details_url(), report())
     saved = ServiceRequest.objects.get()
