@@ -176,6 +176,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # parses the whole schema (over 800 tables and indexes) at its first statement, about 3 ms, which a page
     # answered 304 or a submission would otherwise pay on every request (docs/performance.md). Each kept
     # connection holds at most SQLITE_CACHE_MB of pages: one per gunicorn thread.
+    # Django's backend, with the writers of one process queueing for SQLite's write lock in turn rather than
+    # on SQLite's sleeping busy handler (civicdesk/lib/queued_sqlite3/base.py).
+    DATABASES["default"]["ENGINE"] = "civicdesk.lib.queued_sqlite3"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -546,7 +549,7 @@ OVERLOAD_MAX_QUEUE_SECONDS = env_int("OVERLOAD_MAX_QUEUE_SECONDS", 0)
 # `manage.py serve` writes its children's states here for /healthz (it sets this for its children; empty
 # elsewhere: /healthz then reports no supervised processes). See docs/durability.md.
 SERVE_STATUS_FILE = env("SERVE_STATUS_FILE", "")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # How long a write waits for SQLite's lock before giving up with a 503: bounded, and shorter than
     # the time a client or proxy waits for an answer.
     DATABASES["default"]["OPTIONS"]["timeout"] = env_int("SQLITE_BUSY_TIMEOUT", 20)

@@ -1,0 +1,126 @@
+"""Django's SQLite backend, with writers of one process queueing for the write lock in turn.
+
+SQLite lets one writer at a time hold its write lock (`BEGIN IMMEDIATE`, settings.py). A writer that finds it
+taken is made to wait by SQLite's busy handler, which polls by sleeping: 1, 2, 5, 10, 15, 20, 25, 25, 25, 50,
+50 and then 100 ms between tries, however soon the lock comes free. Under a burst of reports, with a web
+process's threads all writing, a writer unlucky twice sleeps 25–100 ms while the lock sits idle, and the
+slowest submissions took 200–1,300 ms where the work itself is a few milliseconds (bench/RESULTS.md).
+
+Here the connections of one process (gunicorn's threads, one connection each) first take a per-database
+lock of the process before `BEGIN IMMEDIATE`, and give it back when the transaction ends (commit, rollback,
+or the connection closing); a write statement run outside a transaction (autocommit: an API key's call
+count, a throttle counter) takes it for that one statement. A thread waiting for it is woken the moment the
+holder is done, with no sleep in between. SQLite's own wait still settles which process writes next, now
+between one writer per process.
+
+Nothing about what is written, or when it is durable, changes (docs/durability.md): the same statements run
+in the same transactions. The wait stays bounded by the busy timeout (SQLITE_BUSY_TIMEOUT): a writer that
+cannot have the lock in time gets SQLite's own "database is locked" error, which the web tier answers with a
+503 and Retry-After (core/overload.py), as before.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from django.db import OperationalError
+from django.db.backends.sqlite3 import base
+
+#: Statements that write (and so need SQLite's write lock) when run on their own, outside a transaction.
+_WRITE = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+
+_gates: dict[str, threading.Lock] = {}
+_gates_lock = threading.Lock()
+
+
+def writer_gate(name: str) -> threading.Lock:
+    """The lock the writers of this process to the database file `name` take in turn (one per file)."""
+    with _gates_lock:
+        return _gates.setdefault(name, threading.Lock())
+
+
+def _wait_for(gate: threading.Lock, timeout: float) -> None:
+    if not gate.acquire(timeout=timeout):
+        raise OperationalError("database is locked (no turn to write within %.0f s)" % timeout)
+
+
+class GatedCursor(base.SQLiteCursorWrapper):
+    """Django's cursor; a write run outside a transaction waits for the process's turn to write."""
+
+    gate: threading.Lock | None = None
+    timeout = 5.0
+
+    def _gated(self, query: str) -> bool:
+        return self.gate is not None and not self.connection.in_transaction and bool(_WRITE.match(query))
+
+    def execute(self, query, params=None):
+        if not self._gated(query):
+            return super().execute(query, params)
+        _wait_for(self.gate, self.timeout)
+        try:
+            return super().execute(query, params)
+        finally:
+            self.gate.release()
+
+    def executemany(self, query, param_list):
+        if not self._gated(query):
+            return super().executemany(query, param_list)
+        _wait_for(self.gate, self.timeout)
+        try:
+            return super().executemany(query, param_list)
+        finally:
+            self.gate.release()
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    """SQLite, with one writer per process at a time queueing on a lock instead of on SQLite's sleeps."""
+
+    _holds_gate = False
+
+    def _gate(self) -> threading.Lock | None:
+        # An in-memory database is private to its connection: nothing to queue for.
+        return None if self.is_in_memory_db() else writer_gate(str(self.settings_dict["NAME"]))
+
+    def _timeout(self) -> float:
+        return float(self.settings_dict["OPTIONS"].get("timeout", 5))
+
+    def create_cursor(self, name=None):
+        cursor = self.connection.cursor(factory=GatedCursor)
+        cursor.gate, cursor.timeout = self._gate(), self._timeout()
+        return cursor
+
+    def _start_transaction_under_autocommit(self):
+        gate = self._gate()
+        if gate is None or self._holds_gate:
+            return super()._start_transaction_under_autocommit()
+        _wait_for(gate, self._timeout())
+        self._holds_gate = True
+        try:
+            super()._start_transaction_under_autocommit()
+        except BaseException:
+            self._release_gate()
+            raise
+
+    def _release_gate(self) -> None:
+        if self._holds_gate:
+            self._holds_gate = False
+            self._gate().release()
+
+    def _commit(self):
+        try:
+            return super()._commit()
+        finally:
+            self._release_gate()
+
+    def _rollback(self):
+        try:
+            return super()._rollback()
+        finally:
+            self._release_gate()
+
+    def _close(self):
+        try:
+            return super()._close()
+        finally:
+            self._release_gate()
