@@ -671,8 +671,9 @@ class RequestGenerator:
         taken = writer.existing_public_ids(ids) if writer is not None else set()
         while taken:  # a clash with a request made another way: draw again for those only
             positions = [n for n, public_id in enumerate(ids) if public_id in taken]
-            for n in positions:
-                ids[n] = self._ids.next()
+            # The same ids next() would give one by one, drawn at once (a run repeated with its seed clashes on all).
+            for n, public_id in zip(positions, self._ids.next_many(len(positions)).tolist()):
+                ids[n] = public_id
             taken = writer.existing_public_ids([ids[n] for n in positions])
         return ids
 

@@ -184,8 +184,9 @@ def _number(text: str, label, limit: float) -> float:
     return value
 
 
-#: NYC's and Chicago's date format, as pyarrow's strptime/strftime read and write it.
+#: NYC's and Chicago's date format, as pyarrow's strptime reads it, and the exact shape of its texts.
 _US_FORMAT = "%m/%d/%Y %I:%M:%S %p"
+_US_SHAPE = r"^(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])/[1-9][0-9]{3} (0[1-9]|1[0-2]):[0-5][0-9]:[0-5][0-9] [AP]M$"
 _DECIMAL = r"^-?[0-9]{1,3}(\.[0-9]+)?$"
 
 
@@ -217,8 +218,8 @@ def _checked_values(values: dict, count: int) -> _CheckedValues:
 
     A row counts as ok only when each value has exactly the shape that Importer._values() reads the same
     way: coordinates a plain decimal number in range and not both 0, the creation date present, every
-    date empty or "MM/DD/YYYY hh:mm:ss AM" that is a real date and time (it must read back to the same
-    text). Every other row is left to _values(), which accepts it as before or says why not.
+    date empty or exactly "MM/DD/YYYY hh:mm:ss AM" with a day the month has. Every other row is left to
+    _values(), which accepts it as before or says why not.
     """
     ok = np.ones(count, dtype=bool)
     numbers = []
@@ -239,9 +240,12 @@ def _checked_values(values: dict, count: int) -> _CheckedValues:
             dates.append(np.full(count, NO_TIME, dtype=np.int64))
             continue
         empty = pc.equal(column, "").to_numpy(zero_copy_only=False)
-        when = pc.strptime(column, format=_US_FORMAT, unit="s", error_is_null=True)
-        # strptime carries over ("02/30/2025" is 2 March); written back, a real date gives its own text.
-        same = pc.fill_null(pc.equal(pc.strftime(when, format=_US_FORMAT), column), False)
+        shaped = pc.fill_null(pc.match_substring_regex(column, _US_SHAPE), False)
+        text = pc.if_else(shaped, column, "01/01/1970 12:00:00 AM")
+        when = pc.strptime(text, format=_US_FORMAT, unit="s", error_is_null=True)
+        # strptime carries a day past the month's end over ("02/30/2025" is 2 March): a real date keeps its day.
+        real = pc.equal(pc.day(when), pc.cast(pc.utf8_slice_codeunits(text, 3, 5), pa.int64()))
+        same = pc.fill_null(pc.and_(shaped, real), False)
         seconds = pc.fill_null(pc.cast(when, pa.int64()), NO_TIME).to_numpy(zero_copy_only=False)
         ok &= same.to_numpy(zero_copy_only=False) | (empty & (key != "requested"))
         dates.append(np.where(empty, NO_TIME, seconds))
@@ -550,8 +554,8 @@ class Importer:
         taken = writer.existing_public_ids(public_ids)
         while taken:
             positions = [n for n, public_id in enumerate(public_ids) if public_id in taken]
-            for n in positions:
-                public_ids[n] = self.public_ids.next()
+            for n, public_id in zip(positions, self.public_ids.next_many(len(positions)).tolist()):
+                public_ids[n] = public_id
             taken = writer.existing_public_ids([public_ids[n] for n in positions])
         records = [p.record for p in placed]
         types = [p.service_type for p in placed]

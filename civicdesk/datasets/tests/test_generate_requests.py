@@ -90,6 +90,18 @@ def test_it_writes_the_same_requests_for_the_same_seed(world):
     assert snapshot() != first
 
 
+def test_it_draws_new_tracking_numbers_when_a_seed_is_run_again_on_the_same_database(world):
+    from civicdesk.datasets.generator import _PublicIds
+
+    generate(120, "--seed", "11")
+    generate(120, "--seed", "11")  # every tracking number of its first draw is taken: drawn again at once
+    stored = set(ServiceRequest.objects.values_list("public_id", flat=True))
+    assert len(stored) == 240
+    # The same numbers next() would have drawn one at a time: the seed's first 240.
+    ids = _PublicIds(11)
+    assert stored == {ids.next() for _ in range(240)}
+
+
 def test_it_mixes_categories_and_closes_older_requests_more_often(world):
     generate(1500, "--seed", "5", "--since", "200")
     requests = ServiceRequest.objects.all()

@@ -453,6 +453,10 @@ def test_it_stores_the_same_requests_and_rejects_whether_it_reads_a_batch_in_bul
         nyc_row("17", at, "Pothole", lat="20.0", long="20.0"),
         nyc_row("18", "02/03/2025 11:59:59 PM", "Graffiti", status="Assigned", updated="02/04/2025 12:00:00 AM"),
         nyc_row("19", at, "Pothole", lat="-3.0", long="2.5"),
+        nyc_row("20", "02/29/2024 10:00:00 AM", "Pothole"),  # a leap day
+        nyc_row("21", "02/29/2025 10:00:00 AM", "Pothole"),  # not one
+        nyc_row("22", at, "Pothole", closed="04/31/2025 10:00:00 AM", status="Closed"),
+        nyc_row("23", "02/03/2025 09:00:00 am", "Graffiti"),
     ]
     path = write(tmp_path, "nyc.csv", NYC_HEADER, *rows)
     read_one_by_one = []
@@ -465,17 +469,20 @@ def test_it_stores_the_same_requests_and_rejects_whether_it_reads_a_batch_in_bul
     monkeypatch.setattr(importer.Importer, "_values", values)
     run(path, "--format", "nyc", "--batch", "6", "--source", "bulk", "--rejects", tmp_path / "bulk.csv")
     # Only rows whose values are not in the published shape were read one by one.
-    assert sorted(read_one_by_one, key=int) == ["3", "4", "5", "6", "8", "9", "10", "11", "14", "15"]
+    assert sorted(read_one_by_one, key=int) == ["3", "4", "5", "6", "8", "9", "10", "11", "14", "15", "21", "22",
+                                                 "23"]
     monkeypatch.setattr(formats._CsvBlocks, "_parsed", lambda self, ends: None)
     run(path, "--format", "nyc", "--batch", "6", "--source", "rows", "--rejects", tmp_path / "rows.csv")
 
     assert _stored("bulk") == _stored("rows")
-    assert sorted(_stored("bulk"), key=int) == ["1", "2", "3", "4", "7", "8", "14", "18"]
+    assert sorted(_stored("bulk"), key=int) == ["1", "2", "3", "4", "7", "8", "14", "18", "20", "23"]
     assert (tmp_path / "bulk.csv").read_text(encoding="utf-8") == (tmp_path / "rows.csv").read_text(encoding="utf-8")
     with open(tmp_path / "bulk.csv", encoding="utf-8", newline="") as handle:
         reasons = {row["source_id"]: row["reason"] for row in csv.DictReader(handle)}
     assert reasons["5"] == "the creation date “02/30/2025 10:00:00 AM” is not a date"
     assert reasons["11"] == "the coordinates 0, 0 are a placeholder, not a place"
     assert reasons["13"] == "the closing date is before the creation date"
-    assert len(reasons) == 12 and reasons["19"] == "the point -3.0, 2.5 is outside every jurisdiction"
+    assert reasons["21"] == "the creation date “02/29/2025 10:00:00 AM” is not a date"
+    assert reasons["22"] == "the closing date “04/31/2025 10:00:00 AM” is not a date"
+    assert len(reasons) == 14 and reasons["19"] == "the point -3.0, 2.5 is outside every jurisdiction"
     assert dangling_keys() == {}
