@@ -266,6 +266,48 @@ def count_call(key: ApiKey, *, now: dt.datetime | None = None) -> None:
                            headers={"Retry-After": str(retry_after)})
 
 
+def refuse_if_over(key: ApiKey, *, now: dt.datetime | None = None) -> None:
+    """Refuse (429, counted as count_call() counts a refusal) a call of a key whose minute is used up already.
+
+    A read, for a POST whose count is kept for the report's own transaction (create_request_counted): an app
+    over its limit is turned away before its report is validated, as when the count came first."""
+    if not key.rate_limit_per_minute:
+        return
+    now = now or timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    used = ApiKeyMinute.objects.filter(api_key=key, minute=minute).values_list("count", flat=True).first()
+    if used is not None and used >= key.rate_limit_per_minute:
+        count_call(key, now=now)  # counts the refusal in the minute and raises 429
+
+
+def create_request_counted(data, files, *, key: ApiKey, jurisdiction_id: str, language: str) -> ServiceRequest:
+    """POST requests for an authenticated key: find the jurisdiction, create the request, count the call.
+
+    The call is counted in the report's own transaction, last, so a report is one commit (the key's rows are
+    locked only from then to the commit: one app's reports do not queue behind each other's whole
+    submissions). A call refused for any reason (over the limit, a wrong jurisdiction, a bad report) is
+    counted on its own instead, as every call is; over the limit, the answer is 429 whatever else was wrong.
+    """
+    counted = False
+
+    def count(_request) -> None:
+        nonlocal counted
+        count_call(key)  # over the limit: 429, and the report rolls back with the count
+        counted = True
+
+    try:
+        refuse_if_over(key)
+        jurisdiction = resolve_jurisdiction(jurisdiction_id, api_key=key)
+        if not key.works_in(jurisdiction):
+            raise Open311Error(403, gettext("This api_key is not valid for jurisdiction_id %s.")
+                               % jurisdiction.open311_id)
+        return create_request(data, files, key=key, jurisdiction=jurisdiction, language=language, on_saved=count)
+    except Exception:
+        if not counted:
+            count_call(key)
+        raise
+
+
 def key_for_write(data: Mapping, jurisdiction_id: str, *, action: str = "create_request"
                   ) -> tuple[ApiKey, Jurisdiction]:
     """Authenticate a POST, count it against its key's limit, and find its jurisdiction.
@@ -468,7 +510,8 @@ def _name(data: Mapping) -> str:
     return " ".join(part for part in parts if part and part != "-")
 
 
-def create_request(data, files, *, key: ApiKey, jurisdiction: Jurisdiction, language: str) -> ServiceRequest:
+def create_request(data, files, *, key: ApiKey, jurisdiction: Jurisdiction, language: str,
+                   on_saved=None) -> ServiceRequest:
     """POST requests: parse the form (and photo parts) and hand it to submit_request().
 
     Raises Open311Error: 400 with one error per problem, 404 for a service code
@@ -504,6 +547,7 @@ def create_request(data, files, *, key: ApiKey, jurisdiction: Jurisdiction, lang
             contact_email=param(data, "email"), contact_phone=param(data, "phone"), language=language,
             uploads=uploads, media_url=media_url, device_id=param(data, "device_id") or param(data, "deviceid"),
             client_name=key.name, not_emergency=param(data, "not_emergency").lower() == "true",
+            on_saved=on_saved,
         )
     except requests_services.RequestRejected as exc:
         raise rejection_error(exc) from None

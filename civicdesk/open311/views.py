@@ -153,9 +153,10 @@ def request_list(request: HttpRequest, fmt: str) -> HttpResponse:
     """GET requests (filters, window, paging) or POST requests (create one, api_key needed)."""
     if request.method == "POST":
         data, files = _form(request)
-        key, jurisdiction = services.key_for_write(data, _jurisdiction_id(request, data))
-        created = services.create_request(data, files, key=key, jurisdiction=jurisdiction,
-                                          language=translation.get_language() or settings.LANGUAGE_CODE)
+        key = services.authenticate(param(data, "api_key"))
+        created = services.create_request_counted(
+            data, files, key=key, jurisdiction_id=_jurisdiction_id(request, data),
+            language=translation.get_language() or settings.LANGUAGE_CODE)
         return render(fmt, "service_requests", docs.created(created, services.service_notice(created)))
     extensions = _extensions(request)
     found = services.find_requests(_jurisdiction(request), request.GET, extensions=extensions)

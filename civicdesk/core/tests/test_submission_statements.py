@@ -16,9 +16,9 @@ from civicdesk.open311.services import issue_api_key
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.world import IN_WEST_ELM
 
-#: Statements of one Open311 POST (BEGIN and COMMIT included): the key (read, count), the nearest address, the
-#: duplicate look-up, then one transaction (BEGIN, request, timeline in one bulk insert, audit, acknowledgement
-#: task, COMMIT; the worker's acknowledgement enqueues the area-alert matching). Before issue 15: 35
+#: Statements of one Open311 POST (BEGIN and COMMIT included): the key, the nearest address, the duplicate
+#: look-up, then one transaction (BEGIN, request, timeline in one bulk insert, audit, acknowledgement task, the
+#: key's count, COMMIT; the worker's acknowledgement enqueues the area-alert matching). Before issue 15: 35
 #: (bench/profiles/submit-before-sqlite.txt).
 OPEN311_POST = 10
 #: Statements of one web submit: the session, the nearest address, the duplicate look-up, then one

@@ -100,3 +100,49 @@ def test_it_shares_one_count_between_app_server_processes():
     key = ApiKey.objects.get(pk=key.pk)
     assert key.request_count == 25
     assert ApiKeyMinute.objects.get(api_key=key).count == 45
+
+
+def test_it_counts_a_report_in_its_own_transaction_one_commit_in_all(api, tworld):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    key, raw = issue_api_key(name="Counted app", rate_limit_per_minute=5)
+    with time_machine.travel(MINUTE, tick=False), CaptureQueriesContext(connection) as captured:
+        assert api.post("requests.json", pothole_form(raw)).status == 200
+    assert [q["sql"] for q in captured.captured_queries if q["sql"] == "COMMIT"] == ["COMMIT"]
+    key.refresh_from_db()
+    assert key.request_count == 1 and ServiceRequest.objects.count() == 1
+    assert list(ApiKeyMinute.objects.values_list("count", flat=True)) == [1]
+
+
+def test_it_counts_a_call_for_a_jurisdiction_the_key_does_not_serve(api, world):
+    from civicdesk.jurisdictions.models import Jurisdiction
+
+    other = Jurisdiction.objects.exclude(pk=world.elm.pk).first()
+    key, raw = issue_api_key(name="Elm only", jurisdiction=world.elm, rate_limit_per_minute=5)
+    with time_machine.travel(MINUTE, tick=False):
+        answer = api.post("requests.json", pothole_form(raw, jurisdiction_id=other.open311_id))
+    assert answer.status == 403
+    assert list(ApiKeyMinute.objects.values_list("count", flat=True)) == [1]
+    key.refresh_from_db()
+    assert key.request_count == 1
+
+
+def test_it_rolls_the_report_back_when_its_count_finds_the_minute_used_up(api, world, monkeypatch):
+    """Two app servers both saw one call left: the second to count refuses, and its report is not kept."""
+    from civicdesk.open311 import services
+    from civicdesk.servicerequests.models import ServiceRequest
+
+    key, raw = issue_api_key(name="Racing app", rate_limit_per_minute=2)
+    with time_machine.travel(MINUTE, tick=False):
+        assert api.post("requests.json", pothole_form(raw)).status == 200
+        count_call(key)  # the other server's call, counted after this one's look at the minute
+        monkeypatch.setattr(services, "refuse_if_over", lambda key: None)  # this one looked before it
+        refused = api.post("requests.json", pothole_form(raw, description="The one too many"))
+    assert refused.status == 429 and refused.response.headers["Retry-After"] == "50"
+    assert not ServiceRequest.objects.filter(description="The one too many").exists()
+    assert list(ApiKeyMinute.objects.values_list("count", flat=True)) == [3]  # the refusal counted in the minute
+    key.refresh_from_db()
+    assert key.request_count == 2  # not in the total
