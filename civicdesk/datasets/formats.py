@@ -210,8 +210,9 @@ class RecordBatch:
     values: dict[str, pa.Array | None] | None = None
 
 
-#: Bytes read at least at a time by the block reader.
+#: Bytes read at least at a time by the block reader, and the most it reads ahead per row of a batch.
 _READ_SIZE = 1 << 22
+_MAX_ROW_BYTES = 4096
 #: For each CSV format: which SourceRecord attribute each of its raw date and coordinate fields fills.
 VALUE_FIELDS = {
     "nyc": {"lat": "latitude", "long": "longitude", "requested": "created_date", "closed": "closed_date",
@@ -267,13 +268,13 @@ class _CsvBlocks:
 
     def batches(self, size: int) -> Iterator[RecordBatch]:
         while True:
-            self._fill(size)
+            filled = self._fill(size)
             if not self.buffer:
                 return
             ends = self.ends[:size].tolist()
             if len(ends) < size and self.eof and len(self.buffer) > (ends[-1] if ends else 0):
                 ends.append(len(self.buffer))  # the last record, without a newline
-            batch = self._parsed(ends)
+            batch = self._parsed(ends) if filled else None
             if batch is None:
                 batch = self._row_by_row(size)
             else:
@@ -288,9 +289,13 @@ class _CsvBlocks:
             if len(batch.records) < size:
                 return
 
-    def _fill(self, size: int) -> None:
-        """Read until the buffer holds `size` records or the file ends."""
+    def _fill(self, size: int) -> bool:
+        """Read until the buffer holds `size` records or the file ends; False when that takes more than
+        _MAX_ROW_BYTES a row (a quote character inside an unquoted field hides every record end after it
+        from _record_ends(): the batch is then read row by row instead of the rest of the file at once)."""
         while len(self.ends) < size and not self.eof:
+            if len(self.buffer) > _READ_SIZE + size * _MAX_ROW_BYTES:
+                return False
             known = len(self.ends)
             average = (self.ends[-1] / known) if known else 512
             chunk = self.handle.read(max(_READ_SIZE, int((size - known) * average * 1.1)))
@@ -299,6 +304,7 @@ class _CsvBlocks:
                 break
             self.buffer += chunk
             self.ends = _record_ends(self.buffer)
+        return True
 
     def _parsed(self, ends: list[int]) -> RecordBatch | None:
         """The block up to ends[-1] parsed by pyarrow, or None when it must be read row by row."""

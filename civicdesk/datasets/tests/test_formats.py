@@ -175,3 +175,29 @@ def test_it_reads_a_clean_chicago_file_in_blocks_with_its_values_as_columns(tmp_
     assert values["expected"] is None
     assert values["requested"].to_pylist() == [record.requested for record in batches[1].records]
     assert values["lat"].to_pylist() == ["3.0"] * 10
+
+
+def test_it_reads_past_a_stray_quote_row_by_row_without_reading_the_rest_of_the_file(tmp_path, monkeypatch):
+    from civicdesk.datasets import formats
+    from civicdesk.datasets.tests.test_import_311 import NYC_HEADER, nyc_row
+
+    rows = [nyc_row(str(1000 + n), "02/01/2025 10:00:00 AM", "Pothole") for n in range(300)]
+    rows[25] = rows[25].replace("12 OAK STREET", '12" PIPE')  # a quote inside an unquoted field: literal text
+    path = tmp_path / "nyc.csv"
+    path.write_text("\n".join([NYC_HEADER, *rows]) + "\n", encoding="utf-8")
+    monkeypatch.setattr(formats, "_READ_SIZE", 256)
+    monkeypatch.setattr(formats, "_MAX_ROW_BYTES", 512)
+    read = []
+    real_read = formats._CsvBlocks._fill
+
+    def fill(self, size):
+        filled = real_read(self, size)
+        read.append(len(self.buffer))
+        return filled
+
+    monkeypatch.setattr(formats._CsvBlocks, "_fill", fill)
+    batches = _batches_read_in_blocks(path, "nyc", 10)
+    assert [(records, end) for records, end, _bulk in batches] == _chunks_read_row_by_row(path, "nyc", 10)
+    assert batches[2][0][5].address == '12" PIPE, ELM'
+    assert [bulk for _records, _end, bulk in batches] == [True, True, False] + [True] * 27
+    assert max(read) < 10_000 < path.stat().st_size / 4  # the batch with the quote read row by row, not the file
