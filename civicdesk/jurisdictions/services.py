@@ -9,6 +9,7 @@ from threading import Lock
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Max, Value
 
 from civicdesk.lib import config_cache, geo
+from civicdesk.lib.compiled import CompiledQuery
 
 from . import addresses
 from .models import AddressPoint, Department, District, Holiday, Jurisdiction
@@ -86,6 +87,24 @@ def lookup_address(text: str):
 #: Address points nearest the pin on the flat (equirectangular) measure that are read to find the nearest one
 #: along the earth: within a few hundred metres the two orders differ only between near-ties.
 NEAREST_ADDRESS_CANDIDATES = 8
+_ADDRESS_COLUMNS = [field.attname for field in AddressPoint._meta.concrete_fields]
+
+
+def _nearest_addresses(min_lat: float, max_lat: float, min_long: float, max_long: float, lat: float, long: float,
+                       scale2: float):
+    """The address points of the box, nearest `(lat, long)` first on the flat measure (`scale2`: the square of
+    the cosine of the latitude, a degree of longitude's share of a degree of latitude, squared)."""
+    flat = ((F("lat") - Value(lat)) * (F("lat") - Value(lat))
+            + (F("long") - Value(long)) * (F("long") - Value(long)) * Value(scale2))
+    return (AddressPoint.objects
+            .filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
+            .annotate(flat=ExpressionWrapper(flat, output_field=FloatField())).order_by("flat", "pk")
+            .values_list(*_ADDRESS_COLUMNS)[:NEAREST_ADDRESS_CANDIDATES])
+
+
+# Every pin dropped on the report form asks: compiled once per process (building it cost more than running it).
+_NEAREST_ADDRESSES = CompiledQuery(_nearest_addresses, min_lat=float, max_lat=float, min_long=float,
+                                   max_long=float, lat=float, long=float, scale2=float)
 
 
 def nearest_address(lat: float, long: float, *, within_m: float = 75) -> AddressPoint | None:
@@ -96,14 +115,12 @@ def nearest_address(lat: float, long: float, *, within_m: float = 75) -> Address
     the nearest of those along the earth wins."""
     min_lat, max_lat, min_long, max_long = geo.bbox(lat, long, within_m)
     scale = math.cos(math.radians(lat))
-    flat = ((F("lat") - Value(lat)) * (F("lat") - Value(lat))
-            + (F("long") - Value(long)) * (F("long") - Value(long)) * Value(scale * scale))
-    nearby = (AddressPoint.objects
-              .filter(lat__gte=min_lat, lat__lte=max_lat, long__gte=min_long, long__lte=max_long)
-              .annotate(flat=ExpressionWrapper(flat, output_field=FloatField())).order_by("flat", "pk"))
+    rows = _NEAREST_ADDRESSES.rows(min_lat=min_lat, max_lat=max_lat, min_long=min_long, max_long=max_long,
+                                   lat=float(lat), long=float(long), scale2=scale * scale)
+    lat_at, long_at = _ADDRESS_COLUMNS.index("lat"), _ADDRESS_COLUMNS.index("long")
     best, best_dist = None, within_m
-    for point in nearby[:NEAREST_ADDRESS_CANDIDATES]:
-        dist = geo.distance_m(lat, long, point.lat, point.long)
+    for row in rows:
+        dist = geo.distance_m(lat, long, row[lat_at], row[long_at])
         if dist <= best_dist and (best is None or dist < best_dist):
-            best, best_dist = point, dist
-    return best
+            best, best_dist = row, dist
+    return None if best is None else AddressPoint.from_db(None, _ADDRESS_COLUMNS, best)

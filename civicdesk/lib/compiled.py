@@ -10,12 +10,12 @@ model's QuerySet methods: `public()`, `active()`, ...) and pays the building onc
     rows = TRACKING.rows(public_id="RB-2026-000123")
 
 The first call on a database builds the QuerySet once with a sentinel value for each named parameter (a text,
-number or moment no real data has) and compiles it to SQL without running it; every call sends that statement
-with the sentinels swapped for the values given, adapted as Django adapts a field's value, and returns the rows
-as the database driver gives them, in the order of `values_list()`'s fields (no model converters: use
-`as_datetime` for a date and time). A `build` whose statement does not carry each parameter as a bound value
-(the ORM folded it into the SQL text, or dropped it) is refused at that first call, so a query that cannot be
-replayed is never replayed wrongly.
+whole number, real number or moment no real data has) and compiles it to SQL without running it; every call
+sends that statement with the sentinels swapped for the values given, adapted as Django adapts a field's value,
+and returns the rows as the database driver gives them, in the order of `values_list()`'s fields (no model
+converters: use `as_datetime` for a date and time). A `build` whose statement does not carry each parameter as
+a bound value (the ORM folded it into the SQL text, or dropped it) is refused at that first call, so a query
+that cannot be replayed is never replayed wrongly.
 
 Values that differ between databases of one process (a content type's id after a test flushed the database)
 must be parameters, never folded into `build`.
@@ -38,6 +38,8 @@ _SENTINEL_TEXT = "\x1fcivicdesk-compiled-%d\x1f"
 #: Positive and inside a 32-bit integer: Django answers a lookup outside the field's range without a statement.
 _SENTINEL_INT = 2_094_311_057
 _SENTINEL_MOMENT = dt.datetime(1903, 3, 3, 3, 3, 3, tzinfo=dt.UTC)
+#: Far below any coordinate, distance or scale a query is given, and never written out in full by a statement.
+_SENTINEL_FLOAT = -7.0389017e-271
 
 
 class NotReplayable(RuntimeError):
@@ -51,7 +53,9 @@ def _sentinel(kind: type, index: int) -> Any:
         return _SENTINEL_INT - index
     if kind is dt.datetime:
         return _SENTINEL_MOMENT + dt.timedelta(microseconds=index + 1)
-    raise TypeError(f"CompiledQuery parameters are str, int or datetime, not {kind!r}")
+    if kind is float:
+        return _SENTINEL_FLOAT * (index + 1)
+    raise TypeError(f"CompiledQuery parameters are str, int, float or datetime, not {kind!r}")
 
 
 def _adapt(connection, kind: type, value: Any) -> Any:
@@ -73,7 +77,7 @@ def as_datetime(value) -> dt.datetime | None:
 class CompiledQuery:
     """One ORM query, compiled once per database (see the module docstring). `build(**params)` returns a
     QuerySet (a total is a QuerySet annotated over one constant group, see notices.views); `params` name each
-    parameter's type (str, int or datetime.datetime)."""
+    parameter's type (str, int, float or datetime.datetime)."""
 
     def __init__(self, build: Callable[..., Any], **params: type):
         self.build = build

@@ -82,8 +82,8 @@ def test_it_refuses_a_query_it_could_not_replay(world):
     translated = CompiledQuery(lambda: ServiceNotice.objects.values_list("title", flat=True))
     with pytest.raises(NotReplayable, match="not the fields"):  # the language's column is picked in Python
         translated.rows()
-    with pytest.raises(TypeError, match="str, int or datetime"):
-        CompiledQuery(lambda amount: ServiceRequest.objects.filter(lat=amount), amount=float).rows(amount=1.5)
+    with pytest.raises(TypeError, match="str, int, float or datetime"):
+        CompiledQuery(lambda amount: ServiceRequest.objects.filter(lat=amount), amount=bytes).rows(amount=b"1")
 
 
 def test_it_reads_moments_as_each_database_returns_them():
@@ -92,3 +92,20 @@ def test_it_reads_moments_as_each_database_returns_them():
     assert as_datetime(dt.datetime(2026, 3, 2, 9, 30, 15, 250_000)) == aware
     assert as_datetime(aware.astimezone(timezone.get_fixed_timezone(-300))) == aware
     assert as_datetime(None) is None
+
+
+def test_it_replays_real_numbers_used_more_than_once(world):
+    from django.db.models import ExpressionWrapper, F, FloatField
+
+    from civicdesk.jurisdictions.models import AddressPoint
+
+    def build(lat: float, low: float):
+        near = ExpressionWrapper((F("lat") - Value(lat)) * (F("lat") - Value(lat)), output_field=FloatField())
+        return (AddressPoint.objects.filter(lat__gte=low).annotate(near=near).order_by("near", "pk")
+                .values_list("address_id", flat=False))
+
+    compiled = CompiledQuery(build, lat=float, low=float)
+    points = list(AddressPoint.objects.values_list("lat", flat=True))
+    assert points
+    for lat, low in [(points[0], -90.0), (points[-1] + 0.5, points[0]), (12.25, 89.0)]:
+        assert compiled.rows(lat=lat, low=low) == list(build(lat, low))
