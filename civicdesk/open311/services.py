@@ -29,6 +29,7 @@ from django.utils.translation import gettext
 from civicdesk.catalog.models import ServiceAttribute, ServiceType, Status
 from civicdesk.jurisdictions.models import AddressPoint, Department, Jurisdiction
 from civicdesk.lib import config_cache
+from civicdesk.lib.compiled import CompiledQuery, as_datetime
 from civicdesk.lib.ids import normalize_public_id
 from civicdesk.lib.planner import among_unindexed
 from civicdesk.servicerequests import services as requests_services
@@ -219,12 +220,28 @@ def revoke_api_key(key: ApiKey, *, user=None) -> None:
     key.log_action("open311.apikey_revoked", user=user, data={"prefix": key.prefix})
 
 
+_KEY_COLUMNS = [field.attname for field in ApiKey._meta.concrete_fields]
+# Every POST asks: the key's own row only (its jurisdiction, when a call needs it, is read then), by a statement
+# the ORM builds once per process (lib/compiled.py).
+_ACTIVE_KEY = CompiledQuery(lambda key_hash: ApiKey.objects.filter(key_hash=key_hash, is_active=True)
+                            .values_list(*_KEY_COLUMNS)[:1], key_hash=str)
+
+
+def _key_from_row(row: tuple) -> ApiKey:
+    """An ApiKey from a raw row of _KEY_COLUMNS (moments and flags as the driver returns them)."""
+    values = dict(zip(_KEY_COLUMNS, row, strict=True))
+    for name in ("last_used_at", "created_at", "revoked_at"):
+        values[name] = as_datetime(values[name])
+    values["is_active"] = bool(values["is_active"])
+    return ApiKey.from_db(None, _KEY_COLUMNS, [values[name] for name in _KEY_COLUMNS])
+
+
 def authenticate(raw: str, *, action: str = "create_request") -> ApiKey:
     """The active key `raw` stands for. Raises Open311Error 403 (in the spec's words) otherwise."""
     key = None
     if raw:
-        # Every POST asks: the key's own row only (its jurisdiction, when a call needs it, is read then).
-        key = next(iter(ApiKey.objects.filter(key_hash=hash_key(raw), is_active=True)[:1]), None)
+        row = _ACTIVE_KEY.first(key_hash=hash_key(raw))
+        key = None if row is None else _key_from_row(row)
     if key is None:
         raise Open311Error(403, gettext("Invalid api_key received -- can't proceed with %s.") % action)
     return key

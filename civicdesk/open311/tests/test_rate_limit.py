@@ -146,3 +146,13 @@ def test_it_rolls_the_report_back_when_its_count_finds_the_minute_used_up(api, w
     assert list(ApiKeyMinute.objects.values_list("count", flat=True)) == [3]  # the refusal counted in the minute
     key.refresh_from_db()
     assert key.request_count == 2  # not in the total
+
+
+def test_it_reads_the_key_as_the_orm_does(world):
+    key, raw = issue_api_key(name="Field check", rate_limit_per_minute=7)
+    count_call(key, now=MINUTE)
+    read = authenticate(raw)
+    stored = ApiKey.objects.get(pk=key.pk)
+    for field in ApiKey._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(stored, field.attname), field.attname
+    assert read.is_active is True and read.last_used_at == MINUTE
