@@ -122,3 +122,51 @@ def test_it_queues_a_write_run_outside_a_transaction_too():
     RateCounter.objects.filter(pk=counter.pk).update(count=6)
     assert not gate.locked()
     assert RateCounter.objects.get(pk=counter.pk).count == 6
+
+
+def _other_process_writing():
+    """A connection of its own, as another process has: it takes SQLite's write lock and keeps it."""
+    import sqlite3
+
+    other = sqlite3.connect(str(connection.settings_dict["NAME"]), isolation_level=None, timeout=0,
+                            check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def _busy_timeout_ms() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA busy_timeout")
+        return cursor.fetchone()[0]
+
+
+def test_it_begins_once_another_process_lets_go_of_the_write_lock():
+    connection.ensure_connection()
+    configured = _busy_timeout_ms()
+    other = _other_process_writing()
+    threading.Timer(0.15, other.rollback).start()
+    with transaction.atomic():
+        _counter("gate-other-process-7d1")
+    other.close()
+    assert RateCounter.objects.filter(key="gate-other-process-7d1").exists()
+    assert not _gate().locked()
+    assert _busy_timeout_ms() == configured  # every other statement waits as configured
+
+
+def test_it_gives_up_with_sqlites_busy_error_when_another_process_keeps_the_lock():
+    connection.ensure_connection()
+    configured = _busy_timeout_ms()
+    other = _other_process_writing()
+    connection.settings_dict["OPTIONS"]["timeout"], before = 0.2, connection.settings_dict["OPTIONS"]["timeout"]
+    try:
+        with pytest.raises(OperationalError) as refused:
+            with transaction.atomic():
+                _counter("gate-kept-7d1")
+    finally:
+        connection.settings_dict["OPTIONS"]["timeout"] = before
+        other.rollback()
+        other.close()
+    assert is_busy_database_error(refused.value)
+    assert not _gate().locked()
+    assert _busy_timeout_ms() == configured
+    assert not RateCounter.objects.filter(key="gate-kept-7d1").exists()
