@@ -88,18 +88,26 @@ def test_it_lets_a_waiting_thread_write_once_the_holder_commits():
         "gate-first-7d1", "gate-other-7d1"}
 
 
-def test_it_refuses_with_sqlites_busy_error_when_the_turn_does_not_come_in_time(settings):
-    gate = _gate()
-    gate.acquire()  # another thread of this process is writing and does not finish
+def _refused_write(key: str) -> OperationalError:
+    """Try to write `key` in a transaction with a busy timeout of 0.2 s; the error it must end in."""
     connection.settings_dict["OPTIONS"]["timeout"], before = 0.2, connection.settings_dict["OPTIONS"]["timeout"]
     try:
         with pytest.raises(OperationalError) as refused:
             with transaction.atomic():
-                _counter("gate-timeout-7d1")
+                _counter(key)
     finally:
         connection.settings_dict["OPTIONS"]["timeout"] = before
+    return refused.value
+
+
+def test_it_refuses_with_sqlites_busy_error_when_the_turn_does_not_come_in_time(settings):
+    gate = _gate()
+    gate.acquire()  # another thread of this process is writing and does not finish
+    try:
+        refused = _refused_write("gate-timeout-7d1")
+    finally:
         gate.release()
-    assert is_busy_database_error(refused.value)  # answered with a 503 and Retry-After, not a 500
+    assert is_busy_database_error(refused)  # answered with a 503 and Retry-After, not a 500
     assert not gate.locked()
     assert not RateCounter.objects.filter(key="gate-timeout-7d1").exists()
 
@@ -157,16 +165,12 @@ def test_it_gives_up_with_sqlites_busy_error_when_another_process_keeps_the_lock
     connection.ensure_connection()
     configured = _busy_timeout_ms()
     other = _other_process_writing()
-    connection.settings_dict["OPTIONS"]["timeout"], before = 0.2, connection.settings_dict["OPTIONS"]["timeout"]
     try:
-        with pytest.raises(OperationalError) as refused:
-            with transaction.atomic():
-                _counter("gate-kept-7d1")
+        refused = _refused_write("gate-kept-7d1")
     finally:
-        connection.settings_dict["OPTIONS"]["timeout"] = before
         other.rollback()
         other.close()
-    assert is_busy_database_error(refused.value)
+    assert is_busy_database_error(refused)
     assert not _gate().locked()
     assert _busy_timeout_ms() == configured
     assert not RateCounter.objects.filter(key="gate-kept-7d1").exists()
