@@ -21,6 +21,7 @@ cannot have the lock in time gets SQLite's own "database is locked" error, which
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -60,23 +61,25 @@ class GatedCursor(base.SQLiteCursorWrapper):
     def _gated(self, query: str) -> bool:
         return self.gate is not None and not self.connection.in_transaction and bool(_WRITE.match(query))
 
-    def execute(self, query, params=None):
+    @contextlib.contextmanager
+    def _turn(self, query: str):
+        """Hold the process's turn to write around a write run outside a transaction; nothing otherwise."""
         if not self._gated(query):
-            return super().execute(query, params)
+            yield
+            return
         _wait_for(self.gate, self.timeout)
         try:
-            return super().execute(query, params)
+            yield
         finally:
             self.gate.release()
 
+    def execute(self, query, params=None):
+        with self._turn(query):
+            return super().execute(query, params)
+
     def executemany(self, query, param_list):
-        if not self._gated(query):
+        with self._turn(query):
             return super().executemany(query, param_list)
-        _wait_for(self.gate, self.timeout)
-        try:
-            return super().executemany(query, param_list)
-        finally:
-            self.gate.release()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

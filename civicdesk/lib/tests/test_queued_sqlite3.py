@@ -174,3 +174,28 @@ def test_it_gives_up_with_sqlites_busy_error_when_another_process_keeps_the_lock
     assert not _gate().locked()
     assert _busy_timeout_ms() == configured
     assert not RateCounter.objects.filter(key="gate-kept-7d1").exists()
+
+
+BATCH = ("INSERT INTO throttle_ratecounter (key, window_start, window_seconds, count) "
+         "VALUES (%s, '2026-01-01 00:00:00', 60, 1)")
+
+
+def test_it_queues_a_batch_written_outside_a_transaction_too():
+    gate = _gate()
+    gate.acquire()
+    connection.settings_dict["OPTIONS"]["timeout"], before = 0.2, connection.settings_dict["OPTIONS"]["timeout"]
+    connection.close()
+    try:
+        with pytest.raises(OperationalError) as refused:
+            with connection.cursor() as cursor:
+                cursor.executemany(BATCH, [("gate-many-7d1",), ("gate-many-8d1",)])
+    finally:
+        connection.settings_dict["OPTIONS"]["timeout"] = before
+        gate.release()
+        connection.close()
+    assert is_busy_database_error(refused.value)
+    assert not RateCounter.objects.filter(key__startswith="gate-many-").exists()
+    with connection.cursor() as cursor:
+        cursor.executemany(BATCH, [("gate-many-7d1",), ("gate-many-8d1",)])
+    assert not gate.locked()
+    assert RateCounter.objects.filter(key__startswith="gate-many-").count() == 2
