@@ -124,6 +124,31 @@ def bbox(lat: float, long: float, radius_m: float) -> tuple[float, float, float,
     return lat - dlat, lat + dlat, long - dlong, long + dlong
 
 
+#: The duplicate look-up's index (`sr_open_type_band`) files open requests by band of latitude, a thousandth of
+#: a degree (about 111 m) high, then by longitude: a look-up walks a short stretch of longitude in each of the few
+#: bands its box crosses, however many open requests of the kind lie elsewhere on the same latitude.
+LATITUDE_BANDS_PER_DEGREE = 1000
+#: The band of a latitude (a column or a value) as the database computes it: the index's expression.
+LATITUDE_BAND_SQL = f"CAST(%s * {LATITUDE_BANDS_PER_DEGREE} AS integer)"
+
+
+def latitude_bands(south: float, north: float, vendor: str) -> list[int]:
+    """The band numbers the database (`vendor`) gives points between `south` and `north` degrees of latitude.
+
+    A band is `CAST(lat * 1000 AS integer)`, computed by the database: SQLite truncates towards zero,
+    PostgreSQL rounds to the nearest (ties to even, as Python's round()). Either way the band only grows with
+    the latitude, and multiplying by 1000 keeps the order of any two latitudes, so every point between the two
+    sides lies in a band from the south side's to the north side's, computed the same way here. Another
+    database gets one band more on each side.
+    """
+    south, north = south * LATITUDE_BANDS_PER_DEGREE, north * LATITUDE_BANDS_PER_DEGREE
+    if vendor == "sqlite":
+        return list(range(math.trunc(south), math.trunc(north) + 1))
+    if vendor == "postgresql":
+        return list(range(round(south), round(north) + 1))
+    return list(range(math.floor(south) - 1, math.floor(north) + 2))
+
+
 def centroid(geojson: dict) -> tuple[float, float]:
     """(lat, long) of a point inside the area, for centring maps."""
     point = shape(geojson).representative_point()

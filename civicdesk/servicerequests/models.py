@@ -11,6 +11,7 @@ from civicdesk.audit.models import LoggedModel
 from civicdesk.catalog.models import Priority
 from civicdesk.lib import phones
 from civicdesk.lib.contact_details import mask_contact_details
+from civicdesk.lib.geo import LATITUDE_BAND_SQL
 from civicdesk.lib.ids import new_public_id
 
 
@@ -22,6 +23,16 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
     SMS = "sms", _("SMS")
     SOCIAL = "social", _("Social media message")
+
+
+class LatitudeBand(models.Func):
+    """The band of latitude a point lies in, as the duplicate look-up's index files it (see
+    `civicdesk.lib.geo.latitude_bands`): `CAST(lat * 1000 AS integer)`, written the same on both databases so
+    that the look-up's statement states it in the very form of the index."""
+
+    template = LATITUDE_BAND_SQL % "%(expressions)s"
+    arity = 1
+    output_field = models.IntegerField()
 
 
 class ServiceRequestQuerySet(models.QuerySet):
@@ -132,10 +143,15 @@ class ServiceRequest(LoggedModel):
         ordering = ["-requested_at"]
         indexes = [
             models.Index(fields=["requested_at"], name="sr_requested"),
-            # Partial indexes: "open requests of this type near here" is the hot path of every
-            # submission, and SQLite only uses an index on a bare boolean when it is the condition.
-            models.Index(fields=["service_type", "lat", "long"], condition=models.Q(is_open=True),
-                         name="sr_open_type_pos"),
+            # Partial indexes: "open public requests of this type near here" is the hot path of every
+            # submission (the duplicate look-up, triage.services.nearest_open), and SQLite only uses an index on
+            # a bare boolean when it is the condition. By band of latitude, then longitude: the look-up walks a
+            # few short stretches, not every open request of the kind on its latitude; and it covers the
+            # look-up's columns, so only the few nearest rows are read from the table.
+            models.Index(models.F("service_type"), LatitudeBand("lat"), models.F("long"), models.F("lat"),
+                         models.F("requested_at"),
+                         condition=models.Q(is_open=True, is_private=False, duplicate_of__isnull=True),
+                         name="sr_open_type_band"),
             models.Index(fields=["duplicate_of"], condition=models.Q(duplicate_of__isnull=False),
                          name="sr_duplicate_of"),
             # Staff queues: "assigned to me" and "overdue / due soon".

@@ -82,9 +82,11 @@ def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclu
     This runs inside every submission (the routing note lists the possible duplicates' numbers), so the
     database does the sorting and the statement is written once, not built by the ORM each call (building it
     cost more than running it). Requests inside a box that holds the circle (served by the partial index
-    `sr_open_type_pos`) are ordered by a flat-earth distance (longitude scaled by the cosine of the latitude,
-    exact to well under a metre at duplicate radii) and only the nearest `limit` + 2 come back; the exact
-    great-circle distance then decides the radius.
+    `sr_open_type_band`, by band of latitude and then longitude, so a look-up walks only the box's few short
+    stretches of it, not every open request of the kind on the same latitude across the city) are ordered by a
+    flat-earth distance (longitude scaled by the cosine of the latitude, exact to well under a metre at
+    duplicate radii) and only the nearest `limit` + 2 come back; the exact great-circle distance then decides
+    the radius.
 
     A busy spot (hundreds of open reports of one kind around one pothole) would make that box hold hundreds of
     rows, each read and sorted on every submission. So the statement first takes the nearest rows of an inner
@@ -95,7 +97,7 @@ def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclu
     """
     from django.db import connection
 
-    from civicdesk.lib.geo import bbox
+    from civicdesk.lib.geo import bbox, latitude_bands
 
     radius = service_type.duplicate_radius_m
     if radius <= 0 or service_type.is_private:  # requests of a private type are never public
@@ -109,13 +111,16 @@ def nearest_open(*, service_type, lat: float, long: float, limit: int = 5, exclu
     inner_reach = min(in_lat, in_long) ** 2
     distance = [lat, lat, long, coslat, long, coslat]
     excluded = [] if exclude_id is None else [exclude_id]
+    inner_bands = latitude_bands(inner[0], inner[1], connection.vendor)
+    whole_bands = latitude_bands(whole[0], whole[1], connection.vendor)
 
-    def box(bounds) -> list:
-        return [*distance, service_type.pk, *bounds, *excluded]
+    def box(bounds, bands) -> list:
+        return [*distance, service_type.pk, *bands, *bounds, *excluded]
 
-    params = [*box(inner), take, inner_reach, take, *box(whole), inner_reach, take, take]
+    params = [*box(inner, inner_bands), take, inner_reach, take, *box(whole, whole_bands), inner_reach, take, take]
+    sql = _nearest_open_sql(connection.vendor, exclude_id is not None, len(inner_bands), len(whole_bands))
     with connection.cursor() as cursor:
-        cursor.execute(_nearest_open_sql(connection.vendor, exclude_id is not None), params)
+        cursor.execute(sql, params)
         nearest = cursor.fetchall()
     return [(pk, public_id, dist) for pk, public_id, req_lat, req_long, *_ in nearest
             if (dist := distance_m(lat, long, req_lat, req_long)) <= radius][:limit]
@@ -135,21 +140,24 @@ def duplicate_candidates(*, service_type, lat: float, long: float, limit: int = 
 
 
 @functools.cache
-def _nearest_open_sql(vendor: str, excluding: bool) -> str:
-    """The duplicate look-up's statement (see nearest_open), written once per process and database `vendor`
-    (its quoting).
+def _nearest_open_sql(vendor: str, excluding: bool, inner_bands: int, whole_bands: int) -> str:
+    """The duplicate look-up's statement (see nearest_open), written once per process, database `vendor` (its
+    quoting) and number of latitude bands each box crosses.
 
     `inner_box` holds the nearest rows of the inner box; they are the answer when all of them lie nearer than
     the inner box's sides, and the second half reads the whole box only when they do not (a condition on no
     table, which both databases test once, before reading a row). Each half: open, public, not merged
-    requests of one type inside a box, nearest first by flat-earth distance, then newest. `is_open` is
-    written bare, as the partial index sr_open_type_pos states it, so SQLite uses that index (it matches index
-    conditions by form). Parameters, in order: for each box the distance's six, the type, the box's four sides
-    (and the excluded id); after the inner box its row count, the inner reach and the row count again; after
-    the whole box the inner reach and the row count twice.
+    requests of one type inside a box, nearest first by flat-earth distance, then newest, read from the partial
+    index `sr_open_type_band` alone: its condition is written in the index's own form (`is_open` bare; SQLite
+    matches index conditions by form), and so is the band, `CAST(lat * 1000 AS integer)`, one of the bands the
+    box crosses (`civicdesk.lib.geo.latitude_bands`). Only the nearest few rows are then joined to the table,
+    for their tracking numbers. Parameters, in order: for each box the distance's six, the type, its bands,
+    the box's four sides (and the excluded id); after the inner box its row count, the inner reach and the row
+    count again; after the whole box the inner reach and the row count twice.
     """
     from django.db import connection
 
+    from civicdesk.lib.geo import LATITUDE_BAND_SQL
     from civicdesk.servicerequests.models import ServiceRequest
 
     meta = ServiceRequest._meta
@@ -157,19 +165,28 @@ def _nearest_open_sql(vendor: str, excluding: bool) -> str:
     def column(name: str) -> str:
         return connection.ops.quote_name(meta.get_field(name).column)
 
-    lat, long, requested_at = column("lat"), column("long"), column("requested_at")
-    nearest = (
-        f"SELECT {column('id')}, {column('public_id')}, {lat}, {long}, {requested_at}, "
-        f"({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s) AS flat "
-        f"FROM {connection.ops.quote_name(meta.db_table)} "
-        f"WHERE {column('is_open')} AND NOT {column('is_private')} AND {column('service_type')} = %s "
-        f"AND {column('duplicate_of')} IS NULL AND {lat} >= %s AND {lat} <= %s AND {long} >= %s AND {long} <= %s "
-        + (f"AND {column('id')} <> %s " if excluding else "")
-    )
+    table = connection.ops.quote_name(meta.db_table)
+    id_, lat, long, requested_at = column("id"), column("lat"), column("long"), column("requested_at")
+    band = LATITUDE_BAND_SQL % lat
+
+    def nearest(bands: int) -> str:
+        return (
+            f"SELECT {id_}, {lat}, {long}, {requested_at}, "
+            f"({lat} - %s) * ({lat} - %s) + (({long} - %s) * %s) * (({long} - %s) * %s) AS flat "
+            f"FROM {table} "
+            f"WHERE {column('is_open')} AND NOT {column('is_private')} AND {column('duplicate_of')} IS NULL "
+            f"AND {column('service_type')} = %s AND {band} IN ({', '.join(['%s'] * bands)}) "
+            f"AND {lat} >= %s AND {lat} <= %s AND {long} >= %s AND {long} <= %s "
+            + (f"AND {id_} <> %s " if excluding else "")
+        )
+
     settled = "(SELECT COUNT(*) FROM inner_box WHERE flat < %s)"
     return (
-        f"WITH inner_box AS ({nearest}ORDER BY flat, {requested_at} DESC LIMIT %s) "
-        f"SELECT * FROM inner_box WHERE {settled} >= %s "
-        f"UNION ALL SELECT * FROM ({nearest}AND {settled} < %s ORDER BY flat, {requested_at} DESC LIMIT %s) whole_box "
-        f"ORDER BY 6, 5 DESC"
+        f"WITH inner_box AS ({nearest(inner_bands)}ORDER BY flat, {requested_at} DESC LIMIT %s), "
+        f"found AS (SELECT * FROM inner_box WHERE {settled} >= %s "
+        f"UNION ALL SELECT * FROM ({nearest(whole_bands)}AND {settled} < %s "
+        f"ORDER BY flat, {requested_at} DESC LIMIT %s) whole_box) "
+        f"SELECT found.{id_}, {table}.{column('public_id')}, found.{lat}, found.{long}, found.{requested_at}, "
+        f"found.flat FROM found JOIN {table} ON {table}.{id_} = found.{id_} "
+        f"ORDER BY found.flat, found.{requested_at} DESC"
     )

@@ -194,7 +194,7 @@ def test_it_keeps_every_hot_read_path_off_sequential_scans(world, client):
         # the rows open, spread evenly in time) sr_dept_open, sr_juris_open and sr_requested with a filter
         # were costed within 3% of each other, and the choice changed with the indexes' sizes.
         ("staff queue first page", _staff_queue, ("sr_dept_open", "sr_juris_open", "sr_requested")),
-        ("nearby open requests", _nearby, ("sr_open_type_pos",)),
+        ("nearby open requests", _nearby, ("sr_open_type_band",)),
         ("Open311 one-day window", _open311_window, ()),
         # Open counts: any index on open requests (at this size PostgreSQL may prefer sr_open_expected's bitmap
         # to sr_open_juris_status; SQLite, without statistics, takes the latter).

@@ -103,13 +103,14 @@ def test_it_leaves_out_the_request_being_checked(world):
     assert [r for r, _ in found] == [second]
 
 
-def _crowd(world, *, around: tuple[float, float], spread_m: float, count: int, seed: int) -> list:
+def _crowd(world, *, around: tuple[float, float], spread_m: float, count: int, seed: int,
+           submitted_at: tuple[float, float] | None = None) -> list:
     """`count` open pothole reports scattered up to `spread_m` metres each way from `around` (bulk-inserted
-    copies of a submitted one, at random times over a month)."""
+    copies of one submitted there, or at `submitted_at`, at random times over a month)."""
     from civicdesk.servicerequests.models import ServiceRequest
 
     rng = random.Random(seed)
-    first = report(world, *around)
+    first = report(world, *(submitted_at or around))
     copies = []
     stored = {f.attname: getattr(first, f.attname) for f in ServiceRequest._meta.concrete_fields if not f.primary_key}
     for i in range(count):
@@ -173,9 +174,51 @@ def _rows_read(sql: str) -> int:
     return steps[0]
 
 
+# Places a look-up must answer alike in: each hemisphere both ways, across the equator and the prime meridian,
+# and on the edges of the index's latitude bands (a thousandth of a degree: SQLite truncates a band towards zero,
+# PostgreSQL rounds it, ties to even).
+PLACES = [(-33.8765, 151.2093), (0.0, -0.0002), (-0.0005, 10.0), (0.0015, -0.0004), (40.0005, -88.9),
+          (64.1355, -21.8954), (-54.8019, -68.303), (3.0, 3.5)]
+
+
+@pytest.mark.parametrize("around", PLACES, ids=[f"{lat},{long}" for lat, long in PLACES])
+def test_it_answers_as_reading_every_row_would_in_both_hemispheres_and_on_band_edges(world, around):
+    rows = _crowd(world, around=around, spread_m=60, count=120, seed=11, submitted_at=(3.0, 3.5))
+    rng = random.Random(str(around))
+    radius = world.pothole.duplicate_radius_m
+    for _ in range(25):
+        lat = around[0] + rng.uniform(-70, 70) / 111_320
+        long = around[1] + rng.uniform(-70, 70) / (111_320 * math.cos(math.radians(around[0])))
+        found = nearest_open(service_type=world.pothole, lat=lat, long=long, limit=5)
+        assert [public_id for _, public_id, _ in found] == _expected(rows, lat=lat, long=long, radius=radius,
+                                                                    limit=5)
+
+
+def test_it_walks_only_its_own_spot_of_a_latitude_crowded_across_the_city(world):
+    # A storm day: crowds of open reports of one kind at spots along the same latitude, 1 km apart. The look-up
+    # at one spot reads about what it reads when that spot is the only one, not every crowd on its latitude
+    # (an index by latitude alone would walk all twelve).
+    spots = [(3.0104, 3.5 + i * 0.009) for i in range(12)]
+    rows = _crowd(world, around=spots[0], spread_m=40, count=150, seed=1, submitted_at=(3.0, 3.5))
+
+    def read() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            found = nearest_open(service_type=world.pothole, lat=spots[0][0], long=spots[0][1])
+        assert [public_id for _, public_id, _ in found] == _expected(
+            rows, lat=spots[0][0], long=spots[0][1], radius=world.pothole.duplicate_radius_m, limit=5)
+        return _rows_read(captured[0]["sql"])
+
+    alone = read()
+    for n, spot in enumerate(spots[1:], start=2):
+        rows += _crowd(world, around=spot, spread_m=40, count=150, seed=n, submitted_at=(3.0, 3.5))
+    assert read() < alone * 1.3, alone
+
+
 def test_it_reads_a_few_dozen_rows_at_a_crowded_spot_not_the_crowd(world, monkeypatch):
-    # 400 open reports within 45 m: the inner box settles the answer, so the look-up reads well under a third
-    # of what reading the whole box takes (the inner box stretched to the whole radius), with the same answer.
+    # 400 open reports within 45 m: the inner box settles the answer, so the look-up reads well under half of
+    # what reading the whole box takes (the inner box stretched to the whole radius), with the same answer. (Both
+    # read only the index, sr_open_type_band, and then the few nearest rows: on SQLite about 8,300 and 22,300
+    # steps of its virtual machine.)
     from civicdesk.triage import services as triage
 
     _crowd(world, around=(3.0, 3.5), spread_m=45, count=400, seed=7)
@@ -190,4 +233,4 @@ def test_it_reads_a_few_dozen_rows_at_a_crowded_spot_not_the_crowd(world, monkey
     monkeypatch.setattr(triage, "INNER_BOX_FRACTION", 1.0)
     found_whole, read_whole = look_up()
     assert len(found) == 5 and found == found_whole
-    assert read * 3 < read_whole, (read, read_whole)
+    assert read * 2.4 < read_whole, (read, read_whole)
