@@ -20,11 +20,14 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from django.db import IntegrityError, connection, connections
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils.translation import gettext
 
 from civicdesk.servicerequests.models import ServiceRequest, TimelineEntry
@@ -43,6 +46,7 @@ REQUEST_COLUMNS = [
 TIMELINE_COLUMNS = ["id", "request_id", "kind", "is_public", "message", "author_id", "status_from_id",
                     "status_to_id", "data", "created_at"]
 IMPORTED_COLUMNS = ["source", "source_id", "request_id", "run_id", "row"]
+T = TypeVar("T")
 #: SQLite refuses statements with more bound values than this (SQLITE_MAX_VARIABLE_NUMBER since 3.32).
 SQLITE_MAX_VARIABLES = 32_000
 
@@ -64,6 +68,17 @@ def _columns(model, known: list[str]) -> tuple[list[str], tuple]:
         raise RuntimeError(f"{model.__name__} lost the columns {gone}: update civicdesk/datasets/bulk.py")
     extra = [f for column, f in fields.items() if column not in known and not (f.primary_key and column == "id")]
     return known + [f.column for f in extra], tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
+
+
+@dataclass
+class Encoded:
+    """Rows of one table ready to store (BulkWriter.encode_columns()): `rows` is COPY's CSV text on
+    PostgreSQL, row tuples on SQLite; `values` the columns they came from, in `names` order."""
+
+    model: type
+    names: list[str]
+    values: list
+    rows: Any
 
 
 class BulkWriter:
@@ -233,10 +248,17 @@ class BulkWriter:
         other values are as for write(). On PostgreSQL the columns become one
         Arrow table written as CSV in C and sent with a single COPY (no Python
         work per row or per value); on SQLite they are zipped into row tuples
-        for executemany.
+        for executemany. The same as write_encoded(encode_columns(...)).
         """
+        encoded = self.encode_columns(model, columns, count)
+        if encoded is not None:
+            self.write_encoded(encoded)
+
+    def encode_columns(self, model, columns: Mapping[str, Sequence], count: int) -> Encoded | None:
+        """write_columns()'s first half, which needs no database: the rows as COPY's CSV text (PostgreSQL) or
+        as row tuples (SQLite), ready for write_encoded(); None for no rows."""
         if count <= 0:
-            return
+            return None
         names, extra = {ServiceRequest: (self.request_columns, self.request_extra),
                         TimelineEntry: (self.timeline_columns, self.timeline_extra),
                         ImportedRequest: (self.imported_columns, self.imported_extra)}[model]
@@ -247,8 +269,6 @@ class BulkWriter:
             value = getattr(value, "obj", value)  # a JSON default (psycopg's Jsonb wrapper) as its text
             values.append(np.full(count, value if not isinstance(value, (dict, list)) else json.dumps(value),
                                   dtype=object))
-        table = connection.ops.quote_name(model._meta.db_table)
-        quoted = ", ".join(connection.ops.quote_name(c) for c in names)
         if self.vendor == "postgresql":
             arrays = [pa.array(v, from_pandas=True) if isinstance(v, np.ndarray) and v.dtype == object
                       else pa.array(v) for v in values]
@@ -257,11 +277,21 @@ class BulkWriter:
             # all_valid quotes every non-NULL value: "" is an empty text, an unquoted empty field is NULL.
             pa_csv.write_csv(pa.Table.from_arrays(arrays, names=[f"c{i}" for i in range(len(arrays))]), buffer,
                              pa_csv.WriteOptions(include_header=False, quoting_style="all_valid"))
+            return Encoded(model, names, values, buffer.getbuffer())
+        lists = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values]
+        return Encoded(model, names, values, list(zip(*lists)))
+
+    def write_encoded(self, encoded: Encoded) -> None:
+        """write_columns()'s second half: store rows encode_columns() made (inside the batch's transaction)."""
+        model, names, values = encoded.model, encoded.names, encoded.values
+        table = connection.ops.quote_name(model._meta.db_table)
+        quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+        if self.vendor == "postgresql":
             with connection.cursor() as cursor:
                 if self.keys_checked_in_bulk:
                     cursor.execute("SET LOCAL session_replication_role = replica")
                 with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
-                    copy.write(buffer.getbuffer())
+                    copy.write(encoded.rows)
                 if self.keys_checked_in_bulk:
                     cursor.execute("SET LOCAL session_replication_role = origin")
             if self.keys_checked_in_bulk:
@@ -269,10 +299,9 @@ class BulkWriter:
                     self._written[model] = set(np.asarray(values[names.index("id")]).tolist())
                 self.check_keys(model, dict(zip(names, values)))
             return
-        lists = [v.tolist() if isinstance(v, np.ndarray) else list(v) for v in values]
         with connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({', '.join(['%s'] * len(names))})",
-                               list(zip(*lists)))
+                               encoded.rows)
 
     def check_keys(self, model, columns: Mapping[str, Sequence]) -> None:
         """Check the foreign keys of rows just written (PostgreSQL, inside their transaction), as the
@@ -301,6 +330,73 @@ class BulkWriter:
             if missing:
                 raise IntegrityError(f"{model._meta.db_table}.{field.column} = {sorted(missing)[0]!r} is not present "
                                      f"in {target._meta.db_table}")
+
+
+class BackgroundBatches:
+    """Stores a load's batches from a thread of its own, so that the next batch is built while the database
+    takes in this one (PostgreSQL, outside a transaction); elsewhere each batch is stored at once.
+
+    `store(prepare, write, done)` builds a batch with `prepare()` (ids drawn,
+    columns made), stores it with `write(batch)` in a transaction of its own
+    (`writer.begin_batch()` first), then calls `done(batch)` in the caller's
+    thread. Stored at once, all three run in the caller's thread and
+    `prepare()` inside the batch's transaction (SQLite's ids past the highest
+    one are only free while the transaction holds the database lock). In the
+    background (`background` true, PostgreSQL outside a transaction), only
+    `write()` runs in the writing thread, on a connection of its own, and
+    `prepare()` on the caller's connection outside any transaction (sequences
+    do not wait for a commit): while the server parses one batch's COPY the
+    caller builds the next one instead of waiting for it. One batch is in
+    flight at a time: `store()` first waits for the previous one and raises
+    its error, if any. Leaving the `with` block waits for the last one (after
+    an error without calling its `done()`), so no batch is left half written.
+    """
+
+    def __init__(self, writer: BulkWriter, *, background: bool) -> None:
+        self.writer = writer
+        self.background = background and writer.vendor == "postgresql" and not connection.in_atomic_block
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="bulk-writer") if self.background else None
+        self._pending: tuple[Future, Callable[[], None]] | None = None
+
+    def __enter__(self) -> BackgroundBatches:
+        return self
+
+    def __exit__(self, kind, error, traceback) -> bool:
+        try:
+            if error is None:
+                self.wait()
+            elif self._pending is not None:
+                self._pending[0].exception()  # let it finish: the caller's error is the one to raise
+        finally:
+            if self._pool is not None:
+                self._pool.submit(lambda: connections["default"].close()).result()  # the thread's own connection
+                self._pool.shutdown()
+        return False
+
+    def store(self, prepare: Callable[[], T], write: Callable[[T], None], done: Callable[[T], None]) -> None:
+        if self._pool is None:
+            with transaction.atomic():
+                self.writer.begin_batch()
+                batch = prepare()
+                write(batch)
+            done(batch)
+            return
+        batch = prepare()
+        self.wait()
+        self._pending = (self._pool.submit(self._in_transaction, write, batch), lambda: done(batch))
+
+    def wait(self) -> None:
+        """Wait for the batch in flight, if any; raise its error or call its `done()`."""
+        if self._pending is not None:
+            future, done = self._pending
+            self._pending = None
+            future.result()
+            done()
+
+    def _in_transaction(self, write: Callable[[T], None], batch: T) -> None:
+        with transaction.atomic():
+            self.writer.begin_batch()
+            write(batch)
 
 
 def _only_key_triggers(models: Sequence = (ServiceRequest, TimelineEntry, ImportedRequest)) -> bool:

@@ -37,7 +37,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -49,6 +48,7 @@ from civicdesk.servicerequests.models import Channel, ServiceRequest, TimelineEn
 from .bulk import (
     NO_TIME,
     REQUEST_COLUMNS,
+    BackgroundBatches,
     BulkWriter,
     collecting_between_batches,
     ensure_exclusive,
@@ -756,7 +756,9 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     the load and built again after it, and the foreign keys are not checked
     (SQLite; PostgreSQL as a superuser): only for a database nobody else uses
     meanwhile: refused (ExclusiveLoadRefused) while other clients are
-    connected. `on_batch(rows_so_far)` is called after each commit. Each
+    connected. On PostgreSQL outside a transaction each batch is stored from
+    a thread of its own while the next one is drawn (BackgroundBatches).
+    `on_batch(rows_so_far)` is called after each commit. Each
     jurisdiction that received requests gets an audit entry. `clusters`
     injects that many known clusters in the last `cluster_days` days on top
     of the `count` requests (listed in the result's `clusters`). Raises
@@ -775,26 +777,39 @@ def generate_requests(count: int, *, seed: int = 0, jurisdiction: Jurisdiction |
     writer = BulkWriter(skip_fk_checks=rebuild_indexes, exclusive=rebuild_indexes)
     result = GenerateResult()
     by_jurisdiction: dict[int, int] = {}
+
+    def prepare(drafts: Drawn) -> tuple[Drawn, list, int, dict]:
+        """The batch drawn into columns and encoded for storing (see BackgroundBatches)."""
+        public_ids = generator.public_ids(len(drafts), writer)
+        ids = writer.new_ids(ServiceRequest, len(drafts))
+        requests, entries, counts = generator.columns(drafts, ids, lambda n: writer.new_ids(TimelineEntry, n),
+                                                      public_ids)
+        tables = [writer.encode_columns(ServiceRequest, requests, len(drafts)),
+                  writer.encode_columns(TimelineEntry, entries, len(entries["id"]))]
+        return drafts, tables, len(entries["id"]), counts
+
+    def write(batch: tuple[Drawn, list, int, dict]) -> None:
+        for table in batch[1]:
+            if table is not None:
+                writer.write_encoded(table)
+
+    def done(batch: tuple[Drawn, list, int, dict]) -> None:
+        drafts, _tables, entry_count, counts = batch
+        result.requests += len(drafts)
+        result.timeline_entries += entry_count
+        for code, n in counts.items():
+            result.by_status[code] = result.by_status.get(code, 0) + n
+        for jurisdiction_id, n in zip(*np.unique(generator.kind_jid[drafts.kind], return_counts=True)):
+            by_jurisdiction[int(jurisdiction_id)] = by_jurisdiction.get(int(jurisdiction_id), 0) + int(n)
+        collect()
+        if on_batch:
+            on_batch(result.requests)
+
     with secondary_indexes_dropped() if rebuild_indexes else _nothing(), \
-            foreign_keys_unchecked(writer) if rebuild_indexes else _nothing(), collecting_between_batches() as collect:
+            foreign_keys_unchecked(writer) if rebuild_indexes else _nothing(), \
+            collecting_between_batches() as collect, BackgroundBatches(writer, background=True) as batches:
         for drafts in generator.draws(count, batch):
-            with transaction.atomic():
-                writer.begin_batch()
-                public_ids = generator.public_ids(len(drafts), writer)
-                ids = writer.new_ids(ServiceRequest, len(drafts))
-                requests, entries, counts = generator.columns(
-                    drafts, ids, lambda n: writer.new_ids(TimelineEntry, n), public_ids)
-                writer.write_columns(ServiceRequest, requests, len(drafts))
-                writer.write_columns(TimelineEntry, entries, len(entries["id"]))
-            result.requests += len(drafts)
-            result.timeline_entries += len(entries["id"])
-            for code, n in counts.items():
-                result.by_status[code] = result.by_status.get(code, 0) + n
-            for jurisdiction_id, n in zip(*np.unique(generator.kind_jid[drafts.kind], return_counts=True)):
-                by_jurisdiction[int(jurisdiction_id)] = by_jurisdiction.get(int(jurisdiction_id), 0) + int(n)
-            collect()
-            if on_batch:
-                on_batch(result.requests)
+            batches.store(lambda drafts=drafts: prepare(drafts), write, done)
     for area in generator.areas:
         if by_jurisdiction.get(area.jurisdiction.pk):
             result.by_jurisdiction[area.jurisdiction.slug] = by_jurisdiction[area.jurisdiction.pk]

@@ -193,3 +193,25 @@ def test_it_writes_the_other_shapes_too(world, tmp_path, fmt):
     imported = io.StringIO()
     call_command("import_311", str(path), "--format", fmt, stdout=imported)
     assert "loaded: 30; skipped as already imported: 0; rejected: 0." in imported.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("options", [["--batch", "70"], ["--batch", "70", "--rebuild-indexes"]])
+def test_it_keeps_every_invariant_when_batches_are_stored_while_the_next_is_drawn(world, options):
+    # Outside a transaction, PostgreSQL stores each batch from a thread of its own (BackgroundBatches);
+    # SQLite stores them one after the other: the requests must be the same kind either way.
+    out = generate(300, "--seed", "8", *options)
+    assert "Generated 300 requests" in out
+    requests = ServiceRequest.objects.all()
+    assert requests.count() == 300
+    assert len(set(requests.values_list("public_id", flat=True))) == 300
+    assert all(PUBLIC_ID_RE.match(p) for p in requests.values_list("public_id", flat=True))
+    assert not requests.filter(requested_at__gt=NOW).exists()
+    assert not requests.filter(requested_at__lt=NOW - dt.timedelta(days=365, hours=1)).exists()
+    assert all(r.is_open == r.status.is_open for r in requests.select_related("status"))
+    assert requests.filter(is_open=False, closed_at__isnull=True).count() == 0
+    assert set(TimelineEntry.objects.values_list("request_id", flat=True)) == set(requests.values_list("pk",
+                                                                                                        flat=True))
+    assert dangling_keys() == {}
+    with connection.cursor() as cursor:
+        assert connection.introspection.get_constraints(cursor, ServiceRequest._meta.db_table)  # indexes back
