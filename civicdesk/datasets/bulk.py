@@ -3,8 +3,9 @@
 The generator and the importer build a batch as columns (numpy arrays or
 lists, named as in the column orders below) and hand them to a BulkWriter
 inside their own transaction, so a batch is written whole or not at all. On PostgreSQL the
-columns become one Arrow table, written as CSV in C and sent with one COPY per
-table; on SQLite they go to executemany. Ids are drawn by the writer itself (from
+columns become COPY's binary format, built column by column with numpy and Arrow
+(copy_binary(); CSV written by Arrow for a column type it does not know), sent with
+one COPY per table; on SQLite they go to executemany. Ids are drawn by the writer itself (from
 the table's sequence on PostgreSQL, past the highest id on SQLite), so timeline
 rows can point at their requests without a round trip per row, and the
 sequences stay right for the rows inserted afterwards by the application.
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils.translation import gettext
@@ -70,15 +72,87 @@ def _columns(model, known: list[str]) -> tuple[list[str], tuple]:
     return known + [f.column for f in extra], tuple(f.get_db_prep_save(f.get_default(), connection) for f in extra)
 
 
+#: PostgreSQL's binary COPY format: signature, flags, header extension length; and the trailer.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_TRAILER = b"\xff\xff"
+_NULL = pa.scalar(b"\xff\xff\xff\xff", pa.large_binary())  # a field's length -1: NULL
+_EMPTY = pa.scalar(b"", pa.large_binary())
+#: Seconds from the Unix epoch to PostgreSQL's (2000-01-01 UTC), whose microseconds a binary timestamptz holds.
+_PG_EPOCH = 946_684_800
+#: The column types copy_binary() writes, each with how: the big-endian numpy type of its value ("?" a boolean
+#: byte), "timestamptz", "jsonb", or None for a text.
+BINARY_TYPES = {"bigint": ">i8", "integer": ">i4", "smallint": ">i2", "double precision": ">f8", "boolean": "?",
+                "timestamp with time zone": "timestamptz", "text": None, "character varying": None,
+                "jsonb": "jsonb"}
+
+
+def copy_binary(values: Sequence, types: Sequence[str], count: int) -> bytes:
+    """`count` rows given as columns in PostgreSQL's binary COPY format, built column by column in numpy and
+    Arrow (no Python per row): the server then parses no text (timestamps, numbers), much of its work in a
+    COPY of CSV. `types` are BINARY_TYPES keys; instants are epoch seconds with NO_TIME for NULL; None is
+    NULL elsewhere."""
+    fields = [_matrix(np.full((count, 1), len(types), dtype=">i2").view(np.uint8))]  # the row's field count
+    fields += [_binary_field(column, BINARY_TYPES[kind], count) for column, kind in zip(values, types)]
+    rows = pc.binary_join_element_wise(*fields, _EMPTY)
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64, count=count + 1, offset=rows.offset * 8)
+    return b"".join((_COPY_HEADER, memoryview(rows.buffers()[2])[offsets[0]:offsets[-1]], _COPY_TRAILER))
+
+
+def _matrix(out: np.ndarray) -> pa.Array:
+    """The rows of a 2-D uint8 array as an Arrow array of bytes, one value per row."""
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(out.shape[1]), out.shape[0],
+                                                 [None, pa.py_buffer(np.ascontiguousarray(out))])
+    return fixed.cast(pa.large_binary())
+
+
+def _heads(lengths: np.ndarray, suffix: bytes = b"") -> pa.Array:
+    """Each field's length (big-endian int32) followed by `suffix`, one per row."""
+    out = np.empty((len(lengths), 4 + len(suffix)), dtype=np.uint8)
+    out[:, :4] = lengths.astype(">i4").view(np.uint8).reshape(len(lengths), 4)
+    out[:, 4:] = np.frombuffer(suffix, dtype=np.uint8)
+    return _matrix(out)
+
+
+def _binary_field(column, kind: str | None, count: int) -> pa.Array:
+    """One column's fields (length, then value; length -1 for NULL) as an Arrow array of bytes per row."""
+    if kind == "timestamptz":
+        epochs = np.asarray(column)
+        if epochs.dtype == object:  # a column the model gained, at its default (None)
+            epochs = np.where(np.equal(epochs, None), NO_TIME, epochs)
+        epochs = epochs.astype(np.int64)
+        missing = epochs == NO_TIME
+        micros = ((np.where(missing, _PG_EPOCH, epochs) - _PG_EPOCH) * 1_000_000).astype(">i8")
+        field = pc.binary_join_element_wise(_heads(np.full(count, 8)), _matrix(micros.view(np.uint8).reshape(count, 8)),
+                                            _EMPTY)
+        return pc.if_else(pa.array(missing), _NULL, field) if missing.any() else field
+    array = pa.array(column, from_pandas=True) if isinstance(column, np.ndarray) and column.dtype == object \
+        else pa.array(column)
+    if kind is None or kind == "jsonb":  # texts; jsonb's start with a version byte (1)
+        texts = array.cast(pa.large_string()).fill_null("")
+        lengths = pc.binary_length(texts).to_numpy()
+        head = _heads(lengths + 1, b"\x01") if kind == "jsonb" else _heads(lengths)
+        field = pc.binary_join_element_wise(head, texts.cast(pa.large_binary()), _EMPTY)
+    else:
+        numbers = array.cast(pa.bool_() if kind == "?" else pa.float64() if kind == ">f8" else pa.int64())
+        filled = numbers.fill_null(0 if kind != "?" else False).to_numpy(zero_copy_only=False)
+        values = filled.astype(np.uint8 if kind == "?" else kind)
+        width = values.dtype.itemsize
+        field = pc.binary_join_element_wise(_heads(np.full(count, width)),
+                                            _matrix(values.view(np.uint8).reshape(count, width)), _EMPTY)
+    return pc.if_else(array.is_null(), _NULL, field) if array.null_count else field
+
+
 @dataclass
 class Encoded:
-    """Rows of one table ready to store (BulkWriter.encode_columns()): `rows` is COPY's CSV text on
-    PostgreSQL, row tuples on SQLite; `values` the columns they came from, in `names` order."""
+    """Rows of one table ready to store (BulkWriter.encode_columns()): `rows` is COPY's binary format (or CSV
+    text) on PostgreSQL, row tuples on SQLite; `values` the columns they came from, in `names` order."""
 
     model: type
     names: list[str]
     values: list
     rows: Any
+    #: Whether `rows` is COPY's binary format (copy_binary()) rather than CSV.
+    binary: bool = False
 
 
 class BulkWriter:
@@ -113,6 +187,8 @@ class BulkWriter:
         self._sequences: dict[str, str] = {}
         #: The ids each model's rows written in the current batch hold: keys pointing at them need no check.
         self._written: dict = {}
+        #: Each table's column types for copy_binary() (None: CSV), by (model, columns).
+        self._types: dict = {}
 
     # --- values -------------------------------------------------------------------------------------
 
@@ -126,6 +202,19 @@ class BulkWriter:
         out = texts[inverse.reshape(-1)] + self._clock_array[second]
         out[missing] = None
         return out
+
+    def _binary_types(self, model, names: list[str]) -> list[str] | None:
+        """The PostgreSQL types of `names` in `model`'s table when copy_binary() can write them all, else None
+        (looked up once per table)."""
+        key = (model, tuple(names))
+        if key not in self._types:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT attname, atttypid::regtype::text FROM pg_attribute WHERE attrelid = %s::regclass "
+                               "AND attnum > 0 AND NOT attisdropped", [connection.ops.quote_name(model._meta.db_table)])
+                found = dict(cursor.fetchall())
+            types = [found.get(name, "") for name in names]
+            self._types[key] = types if all(t in BINARY_TYPES for t in types) else None
+        return self._types[key]
 
     def begin_batch(self) -> None:
         """Settings for the batch's transaction; call first inside it.
@@ -245,18 +334,20 @@ class BulkWriter:
         """Store `count` rows given column by column (numpy arrays or lists, every known column of the model).
 
         Instants are int64 epoch seconds (NO_TIME for NULL), converted here;
-        other values are as for write(). On PostgreSQL the columns become one
-        Arrow table written as CSV in C and sent with a single COPY (no Python
-        work per row or per value); on SQLite they are zipped into row tuples
-        for executemany. The same as write_encoded(encode_columns(...)).
+        other values are as for write(). On PostgreSQL the columns become COPY's
+        binary format (copy_binary(), or CSV written by Arrow when a column's
+        type is not one it writes) sent with a single COPY (no Python work per
+        row or per value); on SQLite they are zipped into row tuples for
+        executemany. The same as write_encoded(encode_columns(...)).
         """
         encoded = self.encode_columns(model, columns, count)
         if encoded is not None:
             self.write_encoded(encoded)
 
     def encode_columns(self, model, columns: Mapping[str, Sequence], count: int) -> Encoded | None:
-        """write_columns()'s first half, which needs no database: the rows as COPY's CSV text (PostgreSQL) or
-        as row tuples (SQLite), ready for write_encoded(); None for no rows."""
+        """write_columns()'s first half, which needs no database but a look-up of the table's column types
+        once: the rows as COPY's binary format or CSV text (PostgreSQL) or as row tuples (SQLite), ready for
+        write_encoded(); None for no rows."""
         if count <= 0:
             return None
         names, extra = {ServiceRequest: (self.request_columns, self.request_extra),
@@ -264,11 +355,15 @@ class BulkWriter:
                         ImportedRequest: (self.imported_columns, self.imported_extra)}[model]
         time_columns = {f.column for f in model._meta.concrete_fields if f.get_internal_type() == "DateTimeField"}
         known = names[:len(names) - len(extra)]
-        values = [self.timestamps(columns[name]) if name in time_columns else columns[name] for name in known]
+        types = self._binary_types(model, names) if self.vendor == "postgresql" else None
+        values = [columns[name] if types or name not in time_columns else self.timestamps(columns[name])
+                  for name in known]
         for value in extra:
             value = getattr(value, "obj", value)  # a JSON default (psycopg's Jsonb wrapper) as its text
             values.append(np.full(count, value if not isinstance(value, (dict, list)) else json.dumps(value),
                                   dtype=object))
+        if types:
+            return Encoded(model, names, values, copy_binary(values, types, count), binary=True)
         if self.vendor == "postgresql":
             arrays = [pa.array(v, from_pandas=True) if isinstance(v, np.ndarray) and v.dtype == object
                       else pa.array(v) for v in values]
@@ -290,7 +385,8 @@ class BulkWriter:
             with connection.cursor() as cursor:
                 if self.keys_checked_in_bulk:
                     cursor.execute("SET LOCAL session_replication_role = replica")
-                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)") as copy:
+                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN WITH "
+                                        f"(FORMAT {'binary' if encoded.binary else 'csv'})") as copy:
                     copy.write(encoded.rows)
                 if self.keys_checked_in_bulk:
                     cursor.execute("SET LOCAL session_replication_role = origin")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import sys
@@ -59,6 +60,29 @@ def test_it_writes_columns_with_quotes_commas_newlines_empty_texts_and_nulls_int
     assert stored.description == awkward and stored.attributes == {"depth": "deep, wide"}
     assert stored.address == "" and stored.district_id is None and stored.expected_at is None
     assert stored.lat == 3.123456 and stored.requested_at.timestamp() == 1_700_000_000
+
+
+@pytest.mark.parametrize("column, value, attribute, expected", [
+    ("description", "Straße, 路, emoji 🚧 and a\ttab", "description", "Straße, 路, emoji 🚧 and a\ttab"),
+    ("contact_name", "", "contact_name", ""),
+    ("attributes", '{"size": "größer", "n": [1, 2]}', "attributes", {"size": "größer", "n": [1, 2]}),
+    ("lat", -33.8688, "lat", -33.8688),
+    ("supporters_count", 2_000_000_000, "supporters_count", 2_000_000_000),
+    ("is_private", True, "is_private", True),
+    ("is_open", False, "is_open", False),
+    ("requested_at", -86_400 * 365, "requested_at", dt.datetime(1969, 1, 1, tzinfo=dt.timezone.utc)),
+    ("closed_at", 4_102_444_800, "closed_at", dt.datetime(2100, 1, 1, tzinfo=dt.timezone.utc)),
+    ("expected_at", NO_TIME, "expected_at", None),
+    ("duplicate_of_id", None, "duplicate_of_id", None),
+])
+def test_it_stores_each_kind_of_value_as_given(world, column, value, attribute, expected):
+    # On PostgreSQL the rows go in COPY's binary format (copy_binary): every column type it writes, and NULL.
+    writer = BulkWriter()
+    with transaction.atomic():
+        writer.begin_batch()
+        pk = writer.new_ids(ServiceRequest, 1)[0]
+        writer.write_columns(ServiceRequest, request_columns(world, pk, **{column: value}), 1)
+    assert getattr(ServiceRequest.objects.get(pk=pk), attribute) == expected
 
 
 def test_it_refuses_a_batch_whose_rows_point_at_a_missing_service_type(transactional_db, world):
