@@ -105,11 +105,15 @@ def _matrix(out: np.ndarray) -> pa.Array:
     return fixed.cast(pa.large_binary())
 
 
-def _heads(lengths: np.ndarray, suffix: bytes = b"") -> pa.Array:
-    """Each field's length (big-endian int32) followed by `suffix`, one per row."""
-    out = np.empty((len(lengths), 4 + len(suffix)), dtype=np.uint8)
+def _heads(lengths: np.ndarray, values: np.ndarray | None = None, suffix: bytes = b"") -> pa.Array:
+    """Each field's length (big-endian int32), then `suffix`, then its fixed-width value from `values` (already
+    big-endian) when given, one per row."""
+    width = values.dtype.itemsize if values is not None else 0
+    out = np.empty((len(lengths), 4 + len(suffix) + width), dtype=np.uint8)
     out[:, :4] = lengths.astype(">i4").view(np.uint8).reshape(len(lengths), 4)
-    out[:, 4:] = np.frombuffer(suffix, dtype=np.uint8)
+    out[:, 4:4 + len(suffix)] = np.frombuffer(suffix, dtype=np.uint8)
+    if values is not None:
+        out[:, 4 + len(suffix):] = values.view(np.uint8).reshape(len(lengths), width)
     return _matrix(out)
 
 
@@ -122,23 +126,20 @@ def _binary_field(column, kind: str | None, count: int) -> pa.Array:
         epochs = epochs.astype(np.int64)
         missing = epochs == NO_TIME
         micros = ((np.where(missing, _PG_EPOCH, epochs) - _PG_EPOCH) * 1_000_000).astype(">i8")
-        field = pc.binary_join_element_wise(_heads(np.full(count, 8)), _matrix(micros.view(np.uint8).reshape(count, 8)),
-                                            _EMPTY)
+        field = _heads(np.full(count, 8), micros)
         return pc.if_else(pa.array(missing), _NULL, field) if missing.any() else field
     array = pa.array(column, from_pandas=True) if isinstance(column, np.ndarray) and column.dtype == object \
         else pa.array(column)
     if kind is None or kind == "jsonb":  # texts; jsonb's start with a version byte (1)
         texts = array.cast(pa.large_string()).fill_null("")
         lengths = pc.binary_length(texts).to_numpy()
-        head = _heads(lengths + 1, b"\x01") if kind == "jsonb" else _heads(lengths)
+        head = _heads(lengths + 1, suffix=b"\x01") if kind == "jsonb" else _heads(lengths)
         field = pc.binary_join_element_wise(head, texts.cast(pa.large_binary()), _EMPTY)
     else:
         numbers = array.cast(pa.bool_() if kind == "?" else pa.float64() if kind == ">f8" else pa.int64())
         filled = numbers.fill_null(0 if kind != "?" else False).to_numpy(zero_copy_only=False)
         values = filled.astype(np.uint8 if kind == "?" else kind)
-        width = values.dtype.itemsize
-        field = pc.binary_join_element_wise(_heads(np.full(count, width)),
-                                            _matrix(values.view(np.uint8).reshape(count, width)), _EMPTY)
+        field = _heads(np.full(count, values.dtype.itemsize), values)
     return pc.if_else(array.is_null(), _NULL, field) if array.null_count else field
 
 
