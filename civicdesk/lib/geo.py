@@ -127,6 +127,8 @@ def bbox(lat: float, long: float, radius_m: float) -> tuple[float, float, float,
 #: The duplicate look-up's index (`sr_open_type_band`) files open requests by band of latitude, a thousandth of
 #: a degree (about 111 m) high, then by longitude: a look-up walks a short stretch of longitude in each of the few
 #: bands its box crosses, however many open requests of the kind lie elsewhere on the same latitude.
+#: The index stores the bands as computed when it was built: a new value needs a migration that builds it again
+#: (until then look-ups stay right but walk without the index).
 LATITUDE_BANDS_PER_DEGREE = 1000
 #: The band of a latitude (a column or a value) as the database computes it: the index's expression.
 LATITUDE_BAND_SQL = f"CAST(%s * {LATITUDE_BANDS_PER_DEGREE} AS integer)"
