@@ -16,6 +16,7 @@ from django.db import connection, transaction
 
 from civicdesk.audit.models import AuditEntry
 from civicdesk.catalog.services import route
+from civicdesk.datasets import generator
 from civicdesk.datasets.bulk import BulkWriter
 from civicdesk.datasets.tests.keys import dangling_keys
 from civicdesk.jurisdictions.services import locate
@@ -197,9 +198,12 @@ def test_it_writes_the_other_shapes_too(world, tmp_path, fmt):
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("options", [["--batch", "70"], ["--batch", "70", "--rebuild-indexes"]])
-def test_it_keeps_every_invariant_when_batches_are_stored_while_the_next_is_drawn(world, options):
+def test_it_keeps_every_invariant_when_batches_are_stored_while_the_next_is_drawn(world, options, monkeypatch):
     # Outside a transaction, PostgreSQL stores each batch from a thread of its own (BackgroundBatches);
-    # SQLite stores them one after the other: the requests must be the same kind either way.
+    # SQLite stores them one after the other: the requests must be the same kind either way. The exclusive load
+    # runs without its check that nobody else has the database open: earlier tests' live servers keep idle
+    # connections to it (the check itself is tested in test_bulk.py, with a client holding the database).
+    monkeypatch.setattr(generator, "ensure_exclusive", lambda: None)
     out = generate(300, "--seed", "8", *options)
     assert "Generated 300 requests" in out
     requests = ServiceRequest.objects.all()
