@@ -308,7 +308,9 @@ class TimelineEntry(models.Model):
         # public entry of the same kind tells the public timeline that the resident replied.
         RESIDENT_REPLY = "resident_reply", _("Reply from the resident")
 
-    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="timeline")
+    #: No index of its own: tl_request_time (request, created_at) leads by it and serves every look-up by the
+    #: request alone (migration 0016), one index fewer for each of the few entries every report writes.
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="timeline", db_index=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     is_public = models.BooleanField(_("public"), default=False)
     message = models.TextField(_("message"), blank=True)

@@ -33,3 +33,18 @@ def test_it_cannot_be_changed_or_deleted(world):
 def test_it_files_entries_under_the_objects_jurisdiction(world):
     assert world.public_works.log_action("department.changed").jurisdiction_id == world.elm.pk
     assert world.elm.log_action("jurisdiction.changed").jurisdiction_id == world.elm.pk
+
+
+def test_it_keeps_one_index_on_its_action_and_no_prefix_search_copy(world):
+    # The admin filters the log by a whole action (the plain index serves it); nothing searches by a prefix, so
+    # migration 0002 drops the varchar_pattern_ops copy Django makes on PostgreSQL (SQLite never makes one).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, AuditEntry._meta.db_table)
+        on_action = [name for name, info in constraints.items() if info["index"] and info["columns"] == ["action"]]
+        assert len(on_action) == 1, on_action
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                           [AuditEntry._meta.db_table, "%varchar_pattern_ops%"])
+            assert cursor.fetchall() == []
