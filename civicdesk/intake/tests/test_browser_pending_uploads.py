@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from civicdesk.servicerequests.models import ServiceRequest
 from civicdesk.testing.axe import assert_no_axe_violations, new_phone_page
+from civicdesk.testing.images import loaded_width
 from civicdesk.testing.world import IN_EAST_ELM
 
 pytestmark = pytest.mark.browser
@@ -49,10 +50,7 @@ def expect_kept(page, words: dict, javascript: bool) -> None:
     expect(thumbnail).to_be_visible()
     if javascript:
         # The thumbnail may still be loading on a busy machine: wait for its load (or error) before measuring.
-        assert thumbnail.evaluate("""img => img.complete ? img.naturalWidth : new Promise(done => {
-            img.addEventListener("load", () => done(img.naturalWidth), {once: true});
-            img.addEventListener("error", () => done(0), {once: true});
-        })""") > 0
+        assert loaded_width(thumbnail) > 0
 
 
 @pytest.mark.parametrize(("javascript", "language"), [(True, "en-US"), (False, "en-US"), (False, "es")],

@@ -9,6 +9,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from civicdesk.servicerequests.models import ServiceRequest
+from civicdesk.testing.images import loaded_width
 from civicdesk.testing.world import IN_EAST_ELM
 
 pytestmark = pytest.mark.browser
@@ -60,7 +61,7 @@ def test_it_files_a_report_with_a_map_pin_a_photo_and_an_answer(live_server, two
     expect(page.get_by_test_id("status")).to_have_text("Submitted")
     thumbnail = page.get_by_role("img", name="Photo 1 of the problem")
     expect(thumbnail).to_be_visible()
-    assert thumbnail.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(thumbnail) > 0  # visible (its box) before its bytes arrive: wait for the load
 
     saved = ServiceRequest.objects.get(public_id=tracking_number.inner_text())
     assert (saved.lat, saved.long) == (lat, long)
