@@ -6,18 +6,9 @@ have it; nothing to do on SQLite, which never had it."""
 
 from django.db import migrations
 
+from civicdesk.lib.migrations import on_postgresql_only
+
 PATTERN_INDEX = "audit_auditentry_action_dee621eb_like"
-
-
-def drop_pattern_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{PATTERN_INDEX}"')
-
-
-def create_pattern_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{PATTERN_INDEX}" ON "audit_auditentry" '
-                              '("action" varchar_pattern_ops)')
 
 
 class Migration(migrations.Migration):
@@ -27,5 +18,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(drop_pattern_index, create_pattern_index),
+        on_postgresql_only(f'DROP INDEX IF EXISTS "{PATTERN_INDEX}"',
+                           f'CREATE INDEX IF NOT EXISTS "{PATTERN_INDEX}" ON "audit_auditentry" '
+                           '("action" varchar_pattern_ops)'),
     ]

@@ -13,18 +13,9 @@ table); the names are Django's own, IF EXISTS, as a database migrated by hand ma
 import django.db.models.deletion
 from django.db import migrations, models
 
+from civicdesk.lib.migrations import on_postgresql_only
+
 PATTERN_INDEX = "servicerequests_servicerequest_public_id_db914379_like"
-
-
-def drop_pattern_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'DROP INDEX IF EXISTS "{PATTERN_INDEX}"')
-
-
-def create_pattern_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(f'CREATE INDEX IF NOT EXISTS "{PATTERN_INDEX}" ON "servicerequests_servicerequest" '
-                              '("public_id" varchar_pattern_ops)')
 
 
 class Migration(migrations.Migration):
@@ -51,5 +42,7 @@ class Migration(migrations.Migration):
                 ),
             ],
         ),
-        migrations.RunPython(drop_pattern_index, create_pattern_index),
+        on_postgresql_only(f'DROP INDEX IF EXISTS "{PATTERN_INDEX}"',
+                           f'CREATE INDEX IF NOT EXISTS "{PATTERN_INDEX}" ON "servicerequests_servicerequest" '
+                           '("public_id" varchar_pattern_ops)'),
     ]
