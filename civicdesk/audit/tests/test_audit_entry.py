@@ -35,7 +35,7 @@ def test_it_files_entries_under_the_objects_jurisdiction(world):
     assert world.elm.log_action("jurisdiction.changed").jurisdiction_id == world.elm.pk
 
 
-def test_it_keeps_one_index_on_its_action_and_no_prefix_search_copy(world):
+def test_it_keeps_one_index_on_its_action_and_no_prefix_search_copy(db):
     # The admin filters the log by a whole action (the plain index serves it); nothing searches by a prefix, so
     # migration 0002 drops the varchar_pattern_ops copy Django makes on PostgreSQL (SQLite never makes one).
     from django.db import connection
