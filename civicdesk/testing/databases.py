@@ -110,3 +110,12 @@ def clone_database(tmp_path: Path) -> tuple[str, Callable[[], None]]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     return clone_url, drop
+
+
+def pattern_ops_indexes(table: str) -> list[str]:
+    """The names of `table`'s `varchar_pattern_ops` indexes on the test database (PostgreSQL only: Django adds one
+    beside each indexed text column there, for `LIKE 'prefix%'`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s",
+                       [table, "%varchar_pattern_ops%"])
+        return [name for (name,) in cursor.fetchall()]
